@@ -1,0 +1,149 @@
+"""Commands on records: import, export, validate, list, show, schema."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .. import interchange
+from ..dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE
+from ..errors import LogbookError, RecordNotFoundError
+from ..formulary import default_formulary
+from ..paths import default_logbook_path
+from ..storage import Logbook
+from ..validation import errors
+from .output import print_fields, print_findings
+
+
+def logbook_path(args) -> Path:
+    return Path(args.db).expanduser() if args.db else default_logbook_path()
+
+
+def open_logbook(args) -> Logbook:
+    return Logbook.open(logbook_path(args))
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser("import", help="import a tace-log/1 JSON file (all or nothing)")
+    p.add_argument("file", help="the JSON file")
+    p.set_defaults(run=run_import)
+
+    p = commands.add_parser("export", help="export the whole logbook as tace-log/1 JSON")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
+    p.set_defaults(run=run_export)
+
+    p = commands.add_parser("validate", help="check a tace-log/1 JSON file; writes nothing")
+    p.add_argument("file", help="the JSON file")
+    p.set_defaults(run=run_validate)
+
+    p = commands.add_parser("list", help="list procedures, newest first")
+    p.add_argument("--search", metavar="TEXT", default="", help="name, MRN or study ID contains TEXT")
+    p.add_argument("--limit", type=int, default=100, help="at most this many rows (default 100)")
+    p.set_defaults(run=run_list)
+
+    p = commands.add_parser("show", help="show a procedure or a patient, by id (or a patient by MRN)")
+    p.add_argument("id", help="a procedure id, a patient id or an MRN")
+    p.set_defaults(run=run_show)
+
+    p = commands.add_parser("schema", help="print the JSON Schema of the tace-log/1 format")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
+    p.set_defaults(run=run_schema)
+
+
+def run_import(args) -> int:
+    doc = interchange.read_file(args.file)
+    with open_logbook(args) as logbook:
+        summary = interchange.import_document(logbook, doc)
+    print_findings(summary.findings, sys.stderr)
+    print(f"imported {args.file}: {summary}")
+    return 0
+
+
+def _write_output(args, write) -> None:
+    if not args.output:
+        write(sys.stdout)
+        return
+    target = Path(args.output)
+    partial = target.with_name(target.name + ".partial")
+    with partial.open("w", encoding="utf-8") as handle:  # a half-written export never takes the real name
+        write(handle)
+    partial.replace(target)
+
+
+def run_export(args) -> int:
+    with open_logbook(args) as logbook:
+        doc = interchange.export_document(logbook)
+    _write_output(args, lambda handle: interchange.write_json(doc, handle))
+    if args.output:
+        print(f"exported {len(doc['patients'])} patients to {args.output}", file=sys.stderr)
+    return 0
+
+
+def run_validate(args) -> int:
+    doc = interchange.read_file(args.file)
+    path = logbook_path(args)
+    if path.exists():  # also report what would clash with the logbook; never create one just to validate
+        with Logbook.open(path, create=False) as logbook:
+            findings = interchange.check(logbook, doc)
+    else:
+        findings = interchange.check(None, doc)
+    print_findings(findings, sys.stdout)
+    bad = errors(findings)
+    print(f"{args.file}: {len(bad)} errors, {len(findings) - len(bad)} warnings"
+          + ("" if bad else " - ready to import"))
+    return 2 if bad else 0
+
+
+def run_list(args) -> int:
+    with open_logbook(args) as logbook:
+        rows = logbook.worklist(search=args.search, limit=args.limit)
+        total = logbook.count_worklist(args.search)
+    staining, embolization = PROCEDURE["tumor_staining"], PROCEDURE["embolization"]
+    for r in rows:
+        print("\t".join([r.date, r.name, r.mrn, r.study_id or "-", staining.display(r.tumor_staining),
+                         embolization.display(r.embolization), r.status, r.procedure_id]))
+    print(f"{len(rows)} of {total} procedures", file=sys.stderr)
+    return 0
+
+
+def run_show(args) -> int:
+    with open_logbook(args) as logbook:
+        try:
+            procedure = logbook.get_procedure(args.id)
+        except RecordNotFoundError:
+            procedure = None
+        if procedure:
+            patient, procedures = logbook.get_patient(procedure.patient_id), [procedure]
+        else:
+            try:
+                patient = logbook.get_patient(args.id)
+            except RecordNotFoundError:
+                patient = logbook.find_patient_by_mrn(args.id)
+            if patient is None:
+                raise LogbookError(f"no procedure, patient or MRN {args.id!r} in {logbook.path}")
+            procedures = logbook.procedures_of(patient.id)
+    out = sys.stdout
+    print(f"Patient {patient.name} (MRN {patient.mrn}), id {patient.id}", file=out)
+    print_fields(PATIENT, patient, out)
+    print_fields(PATHOLOGY, patient.pathology, out, indent="  pathology: ")
+    formulary = default_formulary()
+    for proc in procedures:
+        print(f"\nProcedure {proc.date.isoformat()}, {proc.status}, id {proc.id}", file=out)
+        print_fields(PROCEDURE, proc, out)
+        for a in proc.agents:
+            particles = f" {a.particle_min_um:g}-{a.particle_max_um:g} µm" \
+                if a.particle_min_um is not None and a.particle_max_um is not None else ""
+            lot = f" lot {a.lot}" if a.lot else ""
+            name = formulary[a.agent].en if a.agent in formulary else a.agent
+            print(f"  {AGENT.en}: {name} {a.dose:g} {a.unit}{particles}{lot}", file=out)
+        for c in proc.complications:
+            print(f"  {COMPLICATION.en}: " + "; ".join(
+                f"{f.en} {f.display(getattr(c, f.key))}" for f in COMPLICATION.fields if getattr(c, f.key)), file=out)
+    return 0
+
+
+def run_schema(args) -> int:
+    schema = interchange.json_schema()
+    _write_output(args, lambda handle: interchange.write_json(schema, handle))
+    return 0

@@ -1,0 +1,220 @@
+"""The data dictionary: every clinical field TACE Log records, defined once.
+
+The form, validation, the report labels, the interchange format and its JSON Schema, and the storage mapping
+all read these definitions, so a field is added or changed here and nowhere else (REDCap's data dictionary is
+the model). Limits here are plausibility checks for typing slips and unit errors (clinical-reference §2-3);
+agent limits live in the formulary and protocol limits in the protocol file, both site-adjustable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class FieldType(StrEnum):
+    TEXT = "text"
+    LONG_TEXT = "long_text"  # narrative: findings, impression
+    DATE = "date"
+    INT = "int"
+    NUMBER = "number"
+    CHOICE = "choice"
+    MULTI_CHOICE = "multi_choice"  # a set of choices, stored one row per choice
+    BOOL = "bool"
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str
+    en: str
+    zh: str
+
+    def label(self, language: str = "en") -> str:
+        return self.zh if language == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    en: str
+    zh: str
+    type: FieldType
+    unit: str | None = None
+    choices: tuple[Choice, ...] = ()
+    required: bool = False  # required in every record (interchange "required")
+    required_to_sign: bool = False  # may be blank in a draft, needed before signing
+    reject_min: float | None = None  # below is an error
+    reject_max: float | None = None  # above is an error
+    warn_min: float | None = None  # below is a warning
+    warn_max: float | None = None  # at or above is a warning
+    help: str = ""
+
+    def label(self, language: str = "en") -> str:
+        return self.zh if language == "zh" else self.en
+
+    def label_with_unit(self, language: str = "en") -> str:
+        return f"{self.label(language)} ({self.unit})" if self.unit else self.label(language)
+
+    @property
+    def choice_keys(self) -> tuple[str, ...]:
+        return tuple(c.key for c in self.choices)
+
+    def choice(self, key: str) -> Choice:
+        for c in self.choices:
+            if c.key == key:
+                return c
+        raise KeyError(f"{self.key}: no choice {key!r}")
+
+    def display(self, value, language: str = "en") -> str:
+        """A stored value as a person reads it: choice labels, units, 'yes/no'."""
+        if value is None or value == "" or value == []:
+            return ""
+        if self.type is FieldType.CHOICE and self.choices:
+            return self.choice(value).label(language)
+        if self.type is FieldType.MULTI_CHOICE:
+            return ", ".join(self.choice(v).label(language) for v in value)
+        if self.type is FieldType.BOOL:
+            return ("是" if value else "否") if language == "zh" else ("yes" if value else "no")
+        if self.type is FieldType.NUMBER:
+            text = f"{value:g}"
+        else:
+            text = str(value)
+        return f"{text} {self.unit}" if self.unit else text
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A group of fields stored together: patient, pathology, procedure, agent, complication."""
+
+    key: str
+    en: str
+    zh: str
+    fields: tuple[Field, ...]
+    children: tuple[str, ...] = field(default=())  # keys holding lists or objects of other entities
+
+    def __post_init__(self):
+        keys = [f.key for f in self.fields]
+        if len(keys) != len(set(keys)):
+            raise ValueError(f"{self.key}: a field is defined twice")
+
+    def __getitem__(self, key: str) -> Field:
+        for f in self.fields:
+            if f.key == key:
+                return f
+        raise KeyError(f"{self.key} has no field {key!r}")
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(f.key for f in self.fields)
+
+
+def _choices(*triples: tuple[str, str, str]) -> tuple[Choice, ...]:
+    return tuple(Choice(*t) for t in triples)
+
+
+F = FieldType
+
+COUINAUD_SEGMENTS = _choices(
+    ("I", "I", "I段"), ("II", "II", "II段"), ("III", "III", "III段"), ("IVa", "IVa", "IVa段"),
+    ("IVb", "IVb", "IVb段"), ("V", "V", "V段"), ("VI", "VI", "VI段"), ("VII", "VII", "VII段"),
+    ("VIII", "VIII", "VIII段"),
+)
+
+PATHOLOGY = Entity("pathology", "Pathology", "病理", (
+    Field("mvi", "Microvascular invasion", "微血管侵犯", F.CHOICE,
+          choices=_choices(("M0", "M0", "M0"), ("M1", "M1", "M1"), ("M2", "M2", "M2"))),
+    Field("tumor_count", "Tumour number", "肿瘤数目", F.INT, reject_min=1, reject_max=50),
+    Field("max_diameter_cm", "Maximum tumour diameter", "最大肿瘤直径", F.NUMBER, unit="cm",
+          reject_min=0.1, reject_max=40),
+    Field("capsule", "Capsule", "包膜", F.CHOICE, choices=_choices(
+        ("complete", "complete", "完整"), ("incomplete", "incomplete", "不完整"), ("absent", "absent", "无"))),
+    Field("margin_clear", "Tumour margin clear", "肿瘤边界清楚", F.BOOL),
+    Field("thrombus", "Tumour thrombus", "癌栓", F.MULTI_CHOICE, choices=_choices(
+        ("portal_vein", "portal vein", "门静脉"), ("hepatic_vein", "hepatic vein", "肝静脉"),
+        ("bile_duct", "bile duct", "胆管"))),
+    Field("rupture", "Preoperative rupture", "术前破裂", F.BOOL),
+    Field("adjacent_invasion", "Invasion of adjacent organs", "侵犯邻近器官", F.BOOL),
+))
+
+PATIENT = Entity("patient", "Patient", "患者", (
+    Field("mrn", "MRN", "住院号", F.TEXT, required=True, help="Hospital medical record number"),
+    Field("name", "Name", "姓名", F.TEXT, required=True),
+    Field("sex", "Sex", "性别", F.CHOICE, choices=_choices(("M", "male", "男"), ("F", "female", "女"))),
+    Field("birth_date", "Birth date", "出生日期", F.DATE),
+    Field("weight_kg", "Weight", "体重", F.NUMBER, unit="kg", reject_min=30, reject_max=200),
+    Field("height_cm", "Height", "身高", F.NUMBER, unit="cm", reject_min=100, reject_max=230),
+    Field("arm", "Study arm", "研究分组", F.CHOICE, help="An arm of the active protocol"),
+    Field("study_id", "Study ID", "研究编号", F.TEXT),
+    Field("resection_date", "Resection date", "手术日期", F.DATE),
+    Field("resection_margin", "Resection margin", "切缘", F.CHOICE,
+          choices=_choices(("R0", "R0", "R0"), ("R1", "R1", "R1"), ("R2", "R2", "R2"))),
+), children=("pathology", "procedures"))
+
+AGENT = Entity("agent", "Agent", "药物/栓塞剂", (
+    Field("agent", "Agent", "药物", F.CHOICE, required=True, help="A formulary agent"),
+    Field("dose", "Dose", "剂量", F.NUMBER, required=True),
+    Field("unit", "Unit", "单位", F.TEXT, required=True),
+    Field("particle_min_um", "Particle size from", "颗粒最小直径", F.NUMBER, unit="µm"),
+    Field("particle_max_um", "Particle size to", "颗粒最大直径", F.NUMBER, unit="µm"),
+    Field("lot", "Lot", "批号", F.TEXT),
+))
+
+COMPLICATION = Entity("complication", "Complication", "并发症", (
+    Field("term", "Term", "术语", F.TEXT, required=True, help="CTCAE v5 term"),
+    Field("ctcae_grade", "CTCAE grade", "CTCAE分级", F.INT, reject_min=1, reject_max=5),
+    Field("sir_class", "SIR class", "SIR分级", F.CHOICE, choices=_choices(
+        ("mild", "mild", "轻度"), ("moderate", "moderate", "中度"), ("severe", "severe", "重度"),
+        ("life_threatening", "life-threatening", "危及生命"), ("death", "death", "死亡"))),
+    Field("management", "Management", "处理", F.TEXT),
+))
+
+PROCEDURE = Entity("procedure", "Procedure", "手术", (
+    Field("date", "Procedure date", "手术日期", F.DATE, required=True),
+    Field("cycle", "Cycle", "周期", F.INT, reject_min=1, reject_max=10),
+    Field("operator", "Operator", "术者", F.TEXT, required_to_sign=True),
+    Field("access_site", "Access site", "穿刺入路", F.CHOICE, choices=_choices(
+        ("right_femoral", "right femoral", "右股动脉"), ("left_femoral", "left femoral", "左股动脉"),
+        ("right_radial", "right radial", "右桡动脉"), ("left_radial", "left radial", "左桡动脉"),
+        ("brachial", "brachial", "肱动脉"))),
+    Field("microcatheter", "Microcatheter", "微导管", F.TEXT, help="e.g. Progreat 2.7F"),
+    Field("tumor_staining", "Tumour staining", "肿瘤染色", F.CHOICE, required=True, choices=_choices(
+        ("present", "present", "有"), ("absent", "absent", "无"), ("equivocal", "equivocal", "可疑"))),
+    Field("stained_segments", "Stained segments", "染色肝段", F.MULTI_CHOICE, choices=COUINAUD_SEGMENTS),
+    Field("lesion_count", "Stained lesions", "染色病灶数", F.INT, reject_min=0, reject_max=50),
+    Field("largest_lesion_mm", "Largest lesion", "最大病灶", F.NUMBER, unit="mm", reject_min=0,
+          reject_max=200),
+    Field("embolization", "Embolization", "栓塞方式", F.CHOICE, required=True, choices=_choices(
+        ("superselective_chemoembolization", "superselective chemoembolization", "超选择性化疗栓塞"),
+        ("prophylactic_embolization", "prophylactic embolization", "预防性栓塞"),
+        ("none", "none (aborted)", "未栓塞（中止）"))),
+    Field("selectivity", "Selectivity", "超选程度", F.CHOICE, choices=_choices(
+        ("whole_liver", "whole liver (proper hepatic)", "全肝（肝固有动脉）"), ("lobar", "lobar", "肝叶"),
+        ("segmental", "segmental", "肝段"), ("subsegmental", "subsegmental", "亚段"),
+        ("superselective", "superselective", "超选择"))),
+    Field("target_vessels", "Target vessels", "靶血管", F.TEXT, help="e.g. A6, A7"),
+    Field("endpoint", "Embolization endpoint", "栓塞终点", F.CHOICE, choices=_choices(
+        ("stasis", "stasis", "血流停滞"), ("near_stasis", "near-stasis", "接近停滞"),
+        ("substasis", "sub-stasis", "次停滞"), ("not_applicable", "not applicable", "不适用"))),
+    Field("technical_success", "Technical success", "技术成功", F.CHOICE, choices=_choices(
+        ("complete", "complete", "完全"), ("partial", "partial", "部分"), ("failed", "failed", "失败"))),
+    Field("contrast_ml", "Contrast", "对比剂用量", F.NUMBER, unit="mL", reject_min=0, reject_max=600,
+          warn_max=250),
+    Field("fluoroscopy_min", "Fluoroscopy time", "透视时间", F.NUMBER, unit="min", reject_min=0,
+          reject_max=300, warn_max=60, help="Minutes, not seconds"),
+    Field("dap_gycm2", "Dose-area product", "剂量面积乘积", F.NUMBER, unit="Gy·cm²", reject_min=0,
+          reject_max=5000, warn_min=1, warn_max=500, help="Gy·cm² (1 Gy·m² = 10,000 Gy·cm²)"),
+    Field("air_kerma_mgy", "Reference air kerma", "参考点空气比释动能", F.NUMBER, unit="mGy", reject_min=0,
+          reject_max=30000, warn_max=5000),
+    Field("findings", "Findings", "所见", F.LONG_TEXT),
+    Field("impression", "Impression", "印象", F.LONG_TEXT),
+), children=("agents", "complications"))
+
+# The keys under which child records sit in a document, and the entity each holds.
+CHILDREN: dict[str, Entity] = {
+    "pathology": PATHOLOGY,
+    "procedures": PROCEDURE,
+    "agents": AGENT,
+    "complications": COMPLICATION,
+}
+
+ENTITIES: tuple[Entity, ...] = (PATIENT, PATHOLOGY, PROCEDURE, AGENT, COMPLICATION)

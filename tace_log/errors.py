@@ -1,0 +1,38 @@
+"""One family of errors raised by the core; the CLI and the app turn them into a message at the edge."""
+
+from __future__ import annotations
+
+
+class TaceLogError(Exception):
+    """Something the user can act on; the message says what and where, in one line."""
+
+
+class LogbookError(TaceLogError):
+    """The logbook file cannot be used: the file stays as it was."""
+
+
+class NotALogbookError(LogbookError):
+    pass
+
+
+class LogbookCorruptError(LogbookError):
+    pass
+
+
+class NewerSchemaError(LogbookError):
+    pass
+
+
+class RecordNotFoundError(TaceLogError):
+    pass
+
+
+class InvalidInputError(TaceLogError):
+    """Input that breaks a rule; nothing was written. Carries every finding."""
+
+    def __init__(self, findings, summary: str = "invalid input"):
+        self.findings = list(findings)
+        errors = [f for f in self.findings if f.severity == "error"]
+        first = f": {errors[0]}" if errors else ""
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        super().__init__(f"{summary}{first}{more}")

@@ -1,0 +1,22 @@
+"""Where TACE Log keeps things on a workstation: the default logbook, logs. `TACE_LOG_DB` overrides the logbook."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "tace-log"
+LOGBOOK_FILENAME = "tace-log.sqlite"
+
+
+def default_logbook_path() -> Path:
+    override = os.environ.get("TACE_LOG_DB")
+    if override:
+        return Path(override).expanduser()
+    return platformdirs.user_data_path(APP_NAME, appauthor=False) / LOGBOOK_FILENAME
+
+
+def log_dir() -> Path:
+    return platformdirs.user_log_path(APP_NAME, appauthor=False)

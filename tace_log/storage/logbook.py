@@ -1,0 +1,397 @@
+"""The Logbook: the one way into a logbook file, for the CLI, the app, reports and tests.
+
+Every write validates first and runs in one transaction; a rule broken anywhere means nothing is written.
+After a write commits, listeners are told what changed so views can refresh (the app bridges this to Qt).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InvalidInputError, RecordNotFoundError
+from ..model import Patient, Procedure, new_id
+from ..validation import ERROR, Finding, Validator, errors
+from . import records
+from .connection import open_database
+from .migrations import schema_version as code_schema_version
+
+# Worklist columns a view may sort by, and the SQL each sorts on (a whitelist: nothing user-typed reaches SQL).
+WORKLIST_SORT = {
+    "date": "pr.date",
+    "name": "pa.name",
+    "mrn": "pa.mrn",
+    "study_id": "pa.study_id",
+    "tumor_staining": "pr.tumor_staining",
+    "embolization": "pr.embolization",
+    "status": "pr.status",
+}
+
+
+@dataclass(frozen=True)
+class WorklistRow:
+    procedure_id: str
+    patient_id: str
+    date: str
+    name: str
+    mrn: str
+    study_id: str | None
+    cycle: int | None
+    tumor_staining: str
+    embolization: str
+    status: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a committed write changed; `kind` is 'patient', 'procedure' or 'import'."""
+
+    kind: str
+    ids: tuple[str, ...]
+
+
+@dataclass
+class SaveResult:
+    record: object
+    findings: list[Finding]
+    changed: bool
+
+
+@dataclass
+class ImportSummary:
+    patients_added: int = 0
+    patients_updated: int = 0
+    patients_unchanged: int = 0
+    procedures_added: int = 0
+    procedures_updated: int = 0
+    procedures_unchanged: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (f"patients: {self.patients_added} added, {self.patients_updated} updated, "
+                f"{self.patients_unchanged} unchanged; procedures: {self.procedures_added} added, "
+                f"{self.procedures_updated} updated, {self.procedures_unchanged} unchanged")
+
+
+def now_utc() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+class Logbook:
+    """A TACE Log logbook file. Open with `Logbook.open(path)`; use as a context manager or call close()."""
+
+    def __init__(self, db, path: Path, validator: Validator | None = None):
+        self._db = db
+        self.path = path
+        self.validator = validator or Validator()
+        self._listeners: list[Callable[[Change], None]] = []
+
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = True, validator: Validator | None = None,
+             quick_check: bool = True) -> Logbook:
+        path = Path(path).expanduser().resolve()
+        return cls(open_database(path, create=create, quick_check=quick_check), path, validator)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Logbook:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return self._db.execute("PRAGMA user_version").fetchone()[0]
+
+    @staticmethod
+    def supported_schema_version() -> int:
+        return code_schema_version()
+
+    # -- change notification -----------------------------------------------------------------------------
+    def subscribe(self, listener: Callable[[Change], None]) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def _announce(self, change: Change) -> None:
+        for listener in list(self._listeners):
+            listener(change)
+
+    # -- reading -----------------------------------------------------------------------------------------
+    def _rows(self, sql: str, params: Iterable = ()) -> list[dict]:
+        cursor = self._db.execute(sql, list(params))
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def _patients_where(self, where: str, params: Iterable = ()) -> list[Patient]:
+        rows = self._rows(f"SELECT {', '.join(records.PATIENT_COLUMNS)} FROM patients WHERE {where} "
+                          "ORDER BY rowid", params)
+        thrombus = defaultdict(list)
+        for pid, site in self._db.execute(
+                f"SELECT patient_id, site FROM patient_thrombus WHERE patient_id IN "
+                f"(SELECT id FROM patients WHERE {where}) ORDER BY rowid", list(params)).fetchall():
+            thrombus[pid].append(site)
+        return [records.patient_from_row(r, thrombus[r["id"]]) for r in rows]
+
+    def _procedures_where(self, where: str, params: Iterable = ()) -> list[Procedure]:
+        params = list(params)
+        rows = self._rows(f"SELECT {', '.join(records.PROCEDURE_COLUMNS)} FROM procedures WHERE {where} "
+                          "ORDER BY rowid", params)
+        subset = f"(SELECT id FROM procedures WHERE {where})"
+        segments = defaultdict(list)
+        for pid, segment in self._db.execute(
+                f"SELECT procedure_id, segment FROM procedure_segments WHERE procedure_id IN {subset} ORDER BY rowid",
+                params).fetchall():
+            segments[pid].append(segment)
+        agents = defaultdict(list)
+        for row in self._rows(f"SELECT {', '.join(records.AGENT_COLUMNS)} FROM agent_doses "
+                              f"WHERE procedure_id IN {subset} ORDER BY procedure_id, position", params):
+            agents[row["procedure_id"]].append(records.agent_from_row(row))
+        complications = defaultdict(list)
+        for row in self._rows(f"SELECT {', '.join(records.COMPLICATION_COLUMNS)} FROM complications "
+                              f"WHERE procedure_id IN {subset} ORDER BY procedure_id, position", params):
+            complications[row["procedure_id"]].append(records.complication_from_row(row))
+        return [records.procedure_from_row(r, segments[r["id"]], agents[r["id"]],
+                                           complications[r["id"]]) for r in rows]
+
+    def get_patient(self, patient_id: str) -> Patient:
+        found = self._patients_where("id = ?", [patient_id])
+        if not found:
+            raise RecordNotFoundError(f"no patient with id {patient_id}")
+        return found[0]
+
+    def find_patient_by_mrn(self, mrn: str) -> Patient | None:
+        found = self._patients_where("mrn = ?", [mrn])
+        return found[0] if found else None
+
+    def get_procedure(self, procedure_id: str) -> Procedure:
+        found = self._procedures_where("id = ?", [procedure_id])
+        if not found:
+            raise RecordNotFoundError(f"no procedure with id {procedure_id}")
+        return found[0]
+
+    def procedures_of(self, patient_id: str) -> list[Procedure]:
+        return self._procedures_where("patient_id = ?", [patient_id])
+
+    def search_patients(self, text: str, limit: int = 50) -> list[Patient]:
+        """Patients whose name, MRN or study ID contains the text (2-character Chinese names too)."""
+        q = _like(text.strip())
+        ids = [row[0] for row in self._db.execute(
+            "SELECT id FROM patients WHERE name LIKE ? ESCAPE '\\' OR mrn LIKE ? ESCAPE '\\' "
+            "OR study_id LIKE ? ESCAPE '\\' ORDER BY name LIMIT ?", [q, q, q, int(limit)]).fetchall()]
+        return self._patients_where(f"id IN ({', '.join('?' * len(ids))})", ids) if ids else []
+
+    def iter_patients(self, batch: int = 500) -> Iterator[tuple[Patient, list[Procedure]]]:
+        """Every patient with their procedures, in the order they entered the logbook, a batch at a time."""
+        last = 0
+        while True:
+            ids = self._db.execute("SELECT rowid, id FROM patients WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                                   [last, batch]).fetchall()
+            if not ids:
+                return
+            last = ids[-1][0]
+            marks = ", ".join("?" * len(ids))
+            keys = [i for _, i in ids]
+            patients = self._patients_where(f"id IN ({marks})", keys)
+            by_patient = defaultdict(list)
+            for proc in self._procedures_where(f"patient_id IN ({marks})", keys):
+                by_patient[proc.patient_id].append(proc)
+            for patient in patients:
+                yield patient, by_patient[patient.id]
+
+    def counts(self) -> dict[str, int]:
+        return {table: self._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                for table in ("patients", "procedures", "agent_doses", "complications")}
+
+    # -- worklist ----------------------------------------------------------------------------------------
+    def _worklist_filter(self, search: str) -> tuple[str, list]:
+        text = (search or "").strip()
+        if not text:
+            return "", []
+        q = _like(text)
+        return ("WHERE pr.patient_id IN (SELECT id FROM patients WHERE name LIKE ? ESCAPE '\\' "
+                "OR mrn LIKE ? ESCAPE '\\' OR study_id LIKE ? ESCAPE '\\')", [q, q, q])
+
+    def worklist(self, search: str = "", sort: str = "date", descending: bool = True, limit: int = 200,
+                 offset: int = 0) -> list[WorklistRow]:
+        """One page of procedures for the worklist, filtered and sorted in SQL (never loaded whole)."""
+        if sort not in WORKLIST_SORT:
+            raise ValueError(f"cannot sort the worklist by {sort!r}")
+        where, params = self._worklist_filter(search)
+        direction = "DESC" if descending else "ASC"
+        sql = (f"SELECT pr.id, pr.patient_id, pr.date, pa.name, pa.mrn, pa.study_id, pr.cycle, pr.tumor_staining, "
+               f"pr.embolization, pr.status FROM procedures pr JOIN patients pa ON pa.id = pr.patient_id {where} "
+               f"ORDER BY {WORKLIST_SORT[sort]} {direction}, pr.rowid {direction} LIMIT ? OFFSET ?")
+        return [WorklistRow(*row) for row in self._db.execute(sql, [*params, int(limit), int(offset)]).fetchall()]
+
+    def count_worklist(self, search: str = "") -> int:
+        where, params = self._worklist_filter(search)
+        return self._db.execute(f"SELECT count(*) FROM procedures pr {where}", params).fetchone()[0]
+
+    # -- writing -----------------------------------------------------------------------------------------
+    def _refuse_errors(self, findings: list[Finding], summary: str) -> None:
+        if errors(findings):
+            raise InvalidInputError(findings, summary)
+
+    def check_patient(self, patient: Patient) -> list[Finding]:
+        """Findings for a patient as it would be saved: its fields, its stored procedures, a unique MRN."""
+        doc = patient.to_document()
+        stored = self._db.execute("SELECT 1 FROM patients WHERE id = ?", [patient.id]).fetchone()
+        if stored:
+            doc["procedures"] = [p.to_document() for p in self.procedures_of(patient.id)]
+        findings = self.validator.patient(doc)
+        owner = self._db.execute("SELECT id, name FROM patients WHERE mrn = ? AND id != ?",
+                                 [patient.mrn, patient.id]).fetchone() if isinstance(patient.mrn, str) else None
+        if owner:
+            findings.append(Finding("mrn", ERROR, "mrn_taken",
+                                    f"MRN {patient.mrn!r} already belongs to another patient ({owner[1]})"))
+        return findings
+
+    def check_procedure(self, procedure: Procedure) -> list[Finding]:
+        patient = self.get_patient(procedure.patient_id)
+        return self.validator.procedure(procedure.to_document(), patient.to_document())
+
+    def save_patient(self, patient: Patient) -> SaveResult:
+        findings = self.check_patient(patient)
+        self._refuse_errors(findings, "patient not saved")
+        with self._db.atomic():
+            changed = self._write_patient(patient, now_utc())
+        if changed:
+            self._announce(Change("patient", (patient.id,)))
+        return SaveResult(patient, findings, changed)
+
+    def save_procedure(self, procedure: Procedure) -> SaveResult:
+        if procedure.patient_id is None:
+            raise RecordNotFoundError("a procedure must belong to a patient")
+        findings = self.check_procedure(procedure)
+        self._refuse_errors(findings, "procedure not saved")
+        with self._db.atomic():
+            changed = self._write_procedure(procedure, now_utc())
+        if changed:
+            self._announce(Change("procedure", (procedure.id,)))
+        return SaveResult(procedure, findings, changed)
+
+    def _write_patient(self, patient: Patient, stamp: str) -> str | None:
+        """Insert or update one patient inside the caller's transaction; returns 'added', 'updated' or None."""
+        stored = self._patients_where("id = ?", [patient.id])
+        if stored and stored[0].to_document() == patient.to_document():
+            patient.created_at, patient.updated_at = stored[0].created_at, stored[0].updated_at
+            return None
+        patient.created_at = stored[0].created_at if stored else stamp
+        patient.updated_at = stamp
+        row = records.patient_row(patient)
+        if stored:
+            assignments = ", ".join(f"{c} = :{c}" for c in row if c != "id")
+            self._db.execute(f"UPDATE patients SET {assignments} WHERE id = :id", row)
+        else:
+            self._db.execute(f"INSERT INTO patients ({', '.join(row)}) VALUES ({', '.join(':' + c for c in row)})",
+                             row)
+        self._replace_multi("patient_thrombus", "patient_id", "site", patient.id, patient.pathology.thrombus)
+        return "updated" if stored else "added"
+
+    def _write_procedure(self, procedure: Procedure, stamp: str) -> str | None:
+        stored = self._procedures_where("id = ?", [procedure.id])
+        if stored and stored[0].to_document() == procedure.to_document() \
+                and stored[0].patient_id == procedure.patient_id:
+            procedure.created_at, procedure.updated_at = stored[0].created_at, stored[0].updated_at
+            procedure.status = stored[0].status
+            return None
+        procedure.created_at = stored[0].created_at if stored else stamp
+        procedure.updated_at = stamp
+        row = records.procedure_row(procedure)
+        if stored:
+            assignments = ", ".join(f"{c} = :{c}" for c in row if c != "id")
+            self._db.execute(f"UPDATE procedures SET {assignments} WHERE id = :id", row)
+        else:
+            self._db.execute(
+                f"INSERT INTO procedures ({', '.join(row)}) VALUES ({', '.join(':' + c for c in row)})", row)
+        self._replace_multi("procedure_segments", "procedure_id", "segment", procedure.id,
+                            procedure.stained_segments)
+        self._replace_children("agent_doses", records.AGENT_COLUMNS,
+                               records.child_rows(records.AGENT, procedure.id, procedure.agents, new_id),
+                               procedure.id)
+        self._replace_children("complications", records.COMPLICATION_COLUMNS,
+                               records.child_rows(records.COMPLICATION, procedure.id, procedure.complications,
+                                                  new_id), procedure.id)
+        return "updated" if stored else "added"
+
+    def _replace_multi(self, table: str, key: str, column: str, owner: str, values: list[str]) -> None:
+        self._db.execute(f"DELETE FROM {table} WHERE {key} = ?", [owner])
+        self._db.conn.executemany(f"INSERT INTO {table} ({key}, {column}) VALUES (?, ?)",
+                                  [(owner, v) for v in values])
+
+    def _replace_children(self, table: str, cols: list[str], rows: list[dict], procedure_id: str) -> None:
+        self._db.execute(f"DELETE FROM {table} WHERE procedure_id = ?", [procedure_id])
+        self._db.conn.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                                  [[r[c] for c in cols] for r in rows])
+
+    # -- import ------------------------------------------------------------------------------------------
+    def import_conflicts(self, doc: dict) -> list[Finding]:
+        """Problems between a (valid) document and this logbook: an MRN or id already used elsewhere."""
+        out = []
+        for i, p in enumerate(doc.get("patients", [])):
+            path = f"patients[{i}]"
+            patient_id = p.get("id") or self._patient_id_for_mrn(p["mrn"])
+            owner = self._patient_id_for_mrn(p["mrn"])
+            if owner and patient_id and owner != patient_id:
+                out.append(Finding(f"{path}.mrn", ERROR, "mrn_taken",
+                                   f"MRN {p['mrn']!r} already belongs to another patient in the logbook"))
+            for j, proc in enumerate(p.get("procedures") or []):
+                if not proc.get("id"):
+                    continue
+                row = self._db.execute("SELECT patient_id FROM procedures WHERE id = ?", [proc["id"]]).fetchone()
+                if row and row[0] != patient_id:
+                    out.append(Finding(f"{path}.procedures[{j}].id", ERROR, "id_taken",
+                                       "this procedure id belongs to another patient in the logbook"))
+        return out
+
+    def _patient_id_for_mrn(self, mrn: str) -> str | None:
+        row = self._db.execute("SELECT id FROM patients WHERE mrn = ?", [mrn]).fetchone()
+        return row[0] if row else None
+
+    def import_records(self, entries: list[tuple[Patient, list[Procedure]]],
+                       findings: list[Finding] = ()) -> ImportSummary:
+        """Write validated patients with their procedures in one transaction (all or nothing)."""
+        summary = ImportSummary(findings=list(findings))
+        stamp = now_utc()
+        touched = []
+        with self._db.atomic():
+            for patient, procedures in entries:
+                outcome = self._write_patient(patient, stamp)
+                _count(summary, "patients", outcome)
+                for procedure in procedures:
+                    procedure.patient_id = patient.id
+                    outcome = self._write_procedure(procedure, stamp)
+                    _count(summary, "procedures", outcome)
+                    if outcome:
+                        touched.append(procedure.id)
+        if summary.patients_added or summary.patients_updated or touched:
+            self._announce(Change("import", tuple(touched)))
+        return summary
+
+    def resolve_patient_id(self, patient: Patient, given_id: str | None) -> None:
+        """A patient imported without an id is the logbook's patient with the same MRN, if there is one."""
+        if not given_id:
+            patient.id = self._patient_id_for_mrn(patient.mrn) or patient.id
+
+    def resolve_procedure_id(self, patient_id: str, procedure: Procedure) -> None:
+        """A procedure imported without an id is the stored one of that patient with exactly the same content."""
+        content = {**procedure.to_document(), "id": None}
+        for stored in self.procedures_of(patient_id):
+            if {**stored.to_document(), "id": None} == content:
+                procedure.id = stored.id
+                return
+
+
+def _count(summary: ImportSummary, what: str, outcome: str | None) -> None:
+    name = f"{what}_{outcome or 'unchanged'}"
+    setattr(summary, name, getattr(summary, name) + 1)

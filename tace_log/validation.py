@@ -1,0 +1,392 @@
+"""Validation in one place: documents in, findings out. Import, the CLI, the Logbook and the app all call this.
+
+A finding names the field path (`patients[0].procedures[1].agents[0].dose`), a severity, a stable code and a
+message a radiologist understands. Errors block a save or an import; warnings need acknowledging; info is
+advice. Validation works on documents (the interchange shapes) so a wrong type is reported, not crashed on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from .dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, Entity, Field, FieldType
+from .formulary import ANTHRACYCLINE, Formulary, default_formulary
+from .protocol import Protocol, default_protocol
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+
+FORMAT = "tace-log/1"
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    severity: str
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+def join(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+def errors(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity == ERROR]
+
+
+def warnings(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity == WARNING]
+
+
+def parse_date(value: Any) -> dt.date | None:
+    if not isinstance(value, str) or not _DATE.match(value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+class Validator:
+    """Checks documents against the dictionary, the formulary and the protocol."""
+
+    def __init__(self, formulary: Formulary | None = None, protocol: Protocol | None = None,
+                 today: dt.date | None = None):
+        self.formulary = formulary or default_formulary()
+        self.protocol = protocol or default_protocol()
+        self.today = today or dt.date.today()
+
+    # -- whole documents -------------------------------------------------------------------------------------
+    def document(self, doc: Any) -> list[Finding]:
+        out: list[Finding] = []
+        if not isinstance(doc, dict):
+            return [Finding("", ERROR, "type", "the document must be a JSON object")]
+        for key in doc:
+            if key not in ("format", "patients"):
+                out.append(Finding(key, ERROR, "unknown_key", f"unknown key {key!r}"))
+        if doc.get("format") != FORMAT:
+            out.append(Finding("format", ERROR, "format",
+                               f"must be {FORMAT!r} (found {doc.get('format')!r})"))
+        patients = doc.get("patients")
+        if not isinstance(patients, list):
+            out.append(Finding("patients", ERROR, "type", "must be a list of patients"))
+            return out
+        seen_mrn: dict[str, int] = {}
+        seen_ids: dict[str, str] = {}
+        for i, patient in enumerate(patients):
+            path = join("patients", i)
+            out += self.patient(patient, path)
+            if not isinstance(patient, dict):
+                continue
+            mrn = patient.get("mrn")
+            if isinstance(mrn, str) and mrn.strip():
+                if mrn.strip() in seen_mrn:
+                    out.append(Finding(join(path, "mrn"), ERROR, "duplicate_mrn",
+                                       f"MRN {mrn!r} is also patients[{seen_mrn[mrn.strip()]}]"))
+                seen_mrn.setdefault(mrn.strip(), i)
+            for id_path, record_id in self._ids(patient, path):
+                if record_id in seen_ids:
+                    out.append(Finding(id_path, ERROR, "duplicate_id", f"id is also used at {seen_ids[record_id]}"))
+                seen_ids.setdefault(record_id, id_path)
+        return out
+
+    @staticmethod
+    def _ids(patient: dict, path: str):
+        if isinstance(patient.get("id"), str):
+            yield join(path, "id"), patient["id"]
+        procedures = patient.get("procedures")
+        for j, proc in enumerate(procedures if isinstance(procedures, list) else []):
+            if isinstance(proc, dict) and isinstance(proc.get("id"), str):
+                yield join(join(join(path, "procedures"), j), "id"), proc["id"]
+
+    # -- patients --------------------------------------------------------------------------------------------
+    def patient(self, doc: Any, path: str = "", with_procedures: bool = True) -> list[Finding]:
+        out = self._fields(PATIENT, doc, path, children=("pathology", "procedures"))
+        if not isinstance(doc, dict):
+            return out
+        arm = doc.get("arm")
+        if isinstance(arm, str) and arm not in self.protocol.arm_keys:
+            out.append(Finding(join(path, "arm"), ERROR, "choice",
+                               f"{arm!r} is not an arm of protocol {self.protocol.key}; "
+                               f"choose {', '.join(self.protocol.arm_keys)}"))
+        birth = parse_date(doc.get("birth_date"))
+        resection = parse_date(doc.get("resection_date"))
+        self._not_future(doc, "birth_date", path, out)
+        self._not_future(doc, "resection_date", path, out)
+        if birth and resection:
+            if resection < birth:
+                out.append(Finding(join(path, "resection_date"), ERROR, "date_order",
+                                   "must not be before the birth date"))
+            else:
+                age = resection.year - birth.year - ((resection.month, resection.day) < (birth.month, birth.day))
+                limits = self.protocol.eligibility.get("age_years", {})
+                if not limits.get("min", 0) <= age <= limits.get("max", 200):
+                    out.append(Finding(join(path, "birth_date"), WARNING, "eligibility_age",
+                                       f"age {age} at resection is outside the protocol's "
+                                       f"{limits['min']}-{limits['max']} years"))
+        pathology = doc.get("pathology")
+        if pathology is not None:
+            out += self._fields(PATHOLOGY, pathology, join(path, "pathology"))
+        procedures = doc.get("procedures")
+        if with_procedures and procedures is not None:
+            if not isinstance(procedures, list):
+                out.append(Finding(join(path, "procedures"), ERROR, "type", "must be a list of procedures"))
+            else:
+                for j, proc in enumerate(procedures):
+                    out += self.procedure(proc, doc, join(join(path, "procedures"), j))
+        return out
+
+    # -- procedures ------------------------------------------------------------------------------------------
+    def procedure(self, doc: Any, patient: dict | None = None, path: str = "") -> list[Finding]:
+        out = self._fields(PROCEDURE, doc, path, children=("agents", "complications"))
+        if not isinstance(doc, dict):
+            return out
+        patient = patient if isinstance(patient, dict) else {}
+        date = parse_date(doc.get("date"))
+        self._not_future(doc, "date", path, out)
+        resection = parse_date(patient.get("resection_date"))
+        birth = parse_date(patient.get("birth_date"))
+        if date and resection and date < resection:
+            out.append(Finding(join(path, "date"), ERROR, "date_order",
+                               f"must not be before the resection date ({resection.isoformat()})"))
+        elif date and birth and date < birth:
+            out.append(Finding(join(path, "date"), ERROR, "date_order", "must not be before the birth date"))
+        self._tace_window(doc, date, resection, path, out)
+        self._arm(patient, path, out)
+        self._staining(doc, path, out)
+        self._agents(doc.get("agents"), join(path, "agents"), out)
+        complications = doc.get("complications")
+        if complications is not None:
+            if not isinstance(complications, list):
+                out.append(Finding(join(path, "complications"), ERROR, "type", "must be a list"))
+            else:
+                for k, comp in enumerate(complications):
+                    cpath = join(join(path, "complications"), k)
+                    out += self._fields(COMPLICATION, comp, cpath)
+                    if isinstance(comp, dict) and comp.get("sir_class") == "death" \
+                            and comp.get("ctcae_grade") not in (None, 5):
+                        out.append(Finding(join(cpath, "ctcae_grade"), WARNING, "grade_mismatch",
+                                           "SIR class 'death' is CTCAE grade 5"))
+        success = doc.get("technical_success")
+        if success in ("partial", "failed") and not (doc.get("findings") or "").strip():
+            out.append(Finding(join(path, "findings"), WARNING, "reason_missing",
+                               f"technical success is {success}: say why in the findings"))
+        return out
+
+    def _tace_window(self, doc, date, resection, path, out):
+        window = self.protocol.tace_window
+        cycle = doc.get("cycle") if doc.get("cycle") is not None else 1
+        if date is None or resection is None or cycle != window.cycle:
+            return
+        days = (date - resection).days
+        if not window.first_day <= days <= window.last_day:
+            out.append(Finding(join(path, "date"), WARNING, "tace_window",
+                               f"cycle {cycle} is {days} days after resection; the protocol's TACE window is "
+                               f"day {window.first_day}-{window.last_day}"))
+
+    def _arm(self, patient, path, out):
+        arm = patient.get("arm")
+        if arm in self.protocol.arm_keys and not self.protocol.arm(arm).tace:
+            out.append(Finding(join(path, "date"), WARNING, "arm_without_tace",
+                               f"the patient's arm ({self.protocol.arm(arm).en}) has no TACE in the protocol"))
+
+    def _staining(self, doc, path, out):
+        staining = doc.get("tumor_staining")
+        embolization = doc.get("embolization")
+        segments = doc.get("stained_segments") or []
+        if staining == "present" and not segments:
+            out.append(Finding(join(path, "stained_segments"), ERROR, "segments_missing",
+                               "tumour staining is present: name at least one stained segment"))
+        if staining == "absent" and segments:
+            out.append(Finding(join(path, "stained_segments"), WARNING, "segments_without_stain",
+                               "segments are recorded but tumour staining is absent"))
+        if staining == "present" and embolization == "prophylactic_embolization":
+            out.append(Finding(join(path, "embolization"), WARNING, "staining_mismatch",
+                               "tumour staining is present but the embolization is prophylactic: "
+                               "give the reason in the findings"))
+        if staining == "absent" and embolization == "superselective_chemoembolization":
+            out.append(Finding(join(path, "embolization"), WARNING, "staining_mismatch",
+                               "no tumour staining but superselective chemoembolization: "
+                               "give the reason in the findings"))
+        if staining == "present" and doc.get("selectivity") == "whole_liver":
+            out.append(Finding(join(path, "selectivity"), WARNING, "selectivity_mismatch",
+                               "tumour staining is present but the injection was whole-liver"))
+
+    def _agents(self, agents, path, out):
+        if agents is None:
+            return
+        if not isinstance(agents, list):
+            out.append(Finding(path, ERROR, "type", "must be a list"))
+            return
+        anthracyclines = set()
+        for i, row in enumerate(agents):
+            apath = join(path, i)
+            out += self._fields(AGENT, row, apath)
+            if not isinstance(row, dict):
+                continue
+            key = row.get("agent")
+            if not isinstance(key, str) or key not in self.formulary:
+                continue  # reported by _fields
+            agent = self.formulary[key]
+            if agent.kind == ANTHRACYCLINE:
+                anthracyclines.add(agent.en)
+            unit, dose = row.get("unit"), row.get("dose")
+            if isinstance(unit, str) and unit not in agent.units:
+                out.append(Finding(join(apath, "unit"), ERROR, "unit",
+                                   f"{agent.en} is given in {' or '.join(agent.units)}, not {unit!r}"))
+            if _number(dose):
+                if dose <= 0:
+                    out.append(Finding(join(apath, "dose"), ERROR, "dose_not_positive", "must be > 0"))
+                elif agent.reject_above is not None and dose > agent.reject_above:
+                    out.append(Finding(join(apath, "dose"), ERROR, "dose_limit",
+                                       f"{_fmt(dose)} {unit} of {agent.en} is above the limit of "
+                                       f"{_fmt(agent.reject_above)} {agent.units[0]} per session"))
+                elif agent.warn_above is not None and dose > agent.warn_above:
+                    out.append(Finding(join(apath, "dose"), WARNING, "dose_high",
+                                       f"{_fmt(dose)} {unit} of {agent.en} is above the usual "
+                                       f"{_fmt(agent.warn_above)} {agent.units[0]}; confirm the dose"))
+            self._particles(agent, row, apath, out)
+        if len(anthracyclines) > 1:
+            out.append(Finding(path, WARNING, "two_anthracyclines",
+                               f"two anthracyclines in one session: {', '.join(sorted(anthracyclines))}"))
+
+    def _particles(self, agent, row, path, out):
+        low, high = row.get("particle_min_um"), row.get("particle_max_um")
+        if low is None and high is None:
+            return
+        if not agent.is_particles:
+            out.append(Finding(join(path, "particle_min_um" if low is not None else "particle_max_um"), ERROR,
+                               "particle_size_not_applicable", f"{agent.en} has no particle size"))
+            return
+        for key, value in (("particle_min_um", low), ("particle_max_um", high)):
+            if _number(value) and not agent.particle_min_um <= value <= agent.particle_max_um:
+                out.append(Finding(join(path, key), ERROR, "particle_size_limit",
+                                   f"{_fmt(value)} µm is outside {_fmt(agent.particle_min_um)}-"
+                                   f"{_fmt(agent.particle_max_um)} µm for {agent.en}"))
+        if _number(low) and _number(high) and low >= high:
+            out.append(Finding(join(path, "particle_max_um"), ERROR, "particle_range",
+                               f"the particle range must go from small to large ({_fmt(low)} to {_fmt(high)} µm)"))
+        if (low is None) != (high is None):
+            out.append(Finding(join(path, "particle_max_um" if high is None else "particle_min_um"), WARNING,
+                               "particle_range_incomplete", "give both ends of the particle size range"))
+
+    # -- fields from the dictionary ---------------------------------------------------------------------------
+    def _fields(self, entity: Entity, doc: Any, path: str, children: tuple[str, ...] = ()) -> list[Finding]:
+        if not isinstance(doc, dict):
+            return [Finding(path, ERROR, "type", f"must be an object ({entity.en.lower()})")]
+        out: list[Finding] = []
+        known = set(entity.keys) | set(children) | ({"id"} if entity in (PATIENT, PROCEDURE) else set())
+        for key in doc:
+            if key not in known:
+                out.append(Finding(join(path, key), ERROR, "unknown_key", f"unknown key {key!r}"))
+        record_id = doc.get("id")
+        if "id" in known and record_id is not None and not _is_uuid(record_id):
+            out.append(Finding(join(path, "id"), ERROR, "type", "must be a UUID string"))
+        for f in entity.fields:
+            out += self.field(f, doc.get(f.key), join(path, f.key))
+        return out
+
+    def field(self, f: Field, value: Any, path: str) -> list[Finding]:
+        """One value against its dictionary definition: presence, type, choices, limits."""
+        blank = value is None or (isinstance(value, str) and not value.strip())
+        if blank and f.required:
+            return [Finding(path, ERROR, "required", "is required")]
+        if value is None:
+            return []
+        problem = self._type_problem(f, value)
+        if problem:
+            return [Finding(path, ERROR, "type" if "must be" in problem else "choice", problem)]
+        if f.type not in (FieldType.INT, FieldType.NUMBER):
+            return []
+        unit = f" {f.unit}" if f.unit else ""
+        hint = f" ({f.help})" if f.help else ""
+        if (f.reject_min is not None and value < f.reject_min) or (f.reject_max is not None and value > f.reject_max):
+            if f.reject_min is not None and f.reject_max is not None:
+                rule = f"must be between {_fmt(f.reject_min)} and {_fmt(f.reject_max)}{unit}"
+            elif f.reject_max is not None:
+                rule = f"must be at most {_fmt(f.reject_max)}{unit}"
+            else:
+                rule = f"must be at least {_fmt(f.reject_min)}{unit}"
+            return [Finding(path, ERROR, "limit", f"{rule}, not {_fmt(value)}{hint}")]
+        if f.warn_max is not None and value >= f.warn_max:
+            return [Finding(path, WARNING, "high", f"{_fmt(value)}{unit} is unusually high "
+                                                   f"(usual below {_fmt(f.warn_max)}{unit}){hint}")]
+        if f.warn_min is not None and value < f.warn_min:
+            return [Finding(path, WARNING, "low", f"{_fmt(value)}{unit} is unusually low "
+                                                  f"(usual from {_fmt(f.warn_min)}{unit}){hint}")]
+        return []
+
+    def _type_problem(self, f: Field, value: Any) -> str | None:
+        t = f.type
+        if t in (FieldType.TEXT, FieldType.LONG_TEXT):
+            return None if isinstance(value, str) else "must be text"
+        if t is FieldType.DATE:
+            if not isinstance(value, str) or not _DATE.match(value):
+                return "must be a date written YYYY-MM-DD"
+            return None if parse_date(value) else f"{value!r} is not a real date"
+        if t is FieldType.INT:
+            return None if isinstance(value, int) and not isinstance(value, bool) else "must be a whole number"
+        if t is FieldType.NUMBER:
+            return None if _number(value) else "must be a number"
+        if t is FieldType.BOOL:
+            return None if isinstance(value, bool) else "must be true or false"
+        choices = self.choice_keys(f)
+        if t is FieldType.CHOICE:
+            if not isinstance(value, str):
+                return "must be text"
+            return None if value in choices or not choices else \
+                f"{value!r} is not one of {', '.join(choices)}"
+        if t is FieldType.MULTI_CHOICE:
+            if not isinstance(value, list):
+                return "must be a list"
+            bad = [v for v in value if v not in choices]
+            if bad:
+                return f"{bad[0]!r} is not one of {', '.join(choices)}"
+            if len(set(value)) != len(value):
+                return "lists a value twice"
+        return None
+
+    def choice_keys(self, f: Field) -> tuple[str, ...]:
+        """The allowed keys of a choice field: the dictionary's, the formulary's agents or the protocol's arms."""
+        if f is AGENT["agent"]:
+            return self.formulary.keys
+        if f is PATIENT["arm"]:
+            return ()  # checked against the protocol with its own message
+        return f.choice_keys
+
+    def _not_future(self, doc, key, path, out):
+        date = parse_date(doc.get(key))
+        if date and date > self.today:
+            out.append(Finding(join(path, key), ERROR, "future_date",
+                               f"{date.isoformat()} is in the future (today is {self.today.isoformat()})"))
+
+
+def _is_uuid(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
