@@ -1,3 +1,4 @@
 from .cli import run
 
-run()
+if __name__ == "__main__":  # importing the package tree (as the no-Qt check does) must not run the CLI
+    run()

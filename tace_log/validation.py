@@ -316,7 +316,7 @@ class Validator:
             return []
         problem = self._type_problem(f, value)
         if problem:
-            return [Finding(path, ERROR, "type" if "must be" in problem else "choice", problem)]
+            return [Finding(path, ERROR, *problem)]
         if f.type not in (FieldType.INT, FieldType.NUMBER):
             return []
         unit = f" {f.unit}" if f.unit else ""
@@ -337,34 +337,36 @@ class Validator:
                                                   f"(usual from {_fmt(f.warn_min)}{unit}){hint}")]
         return []
 
-    def _type_problem(self, f: Field, value: Any) -> str | None:
+    def _type_problem(self, f: Field, value: Any) -> tuple[str, str] | None:
+        """(code, message) when the value has the wrong type or is not one of the choices."""
         t = f.type
         if t in (FieldType.TEXT, FieldType.LONG_TEXT):
-            return None if isinstance(value, str) else "must be text"
+            return None if isinstance(value, str) else ("type", "must be text")
         if t is FieldType.DATE:
             if not isinstance(value, str) or not _DATE.match(value):
-                return "must be a date written YYYY-MM-DD"
-            return None if parse_date(value) else f"{value!r} is not a real date"
+                return "type", "must be a date written YYYY-MM-DD"
+            return None if parse_date(value) else ("type", f"{value!r} is not a real date")
         if t is FieldType.INT:
-            return None if isinstance(value, int) and not isinstance(value, bool) else "must be a whole number"
+            ok = isinstance(value, int) and not isinstance(value, bool)
+            return None if ok else ("type", "must be a whole number")
         if t is FieldType.NUMBER:
-            return None if _number(value) else "must be a number"
+            return None if _number(value) else ("type", "must be a number")
         if t is FieldType.BOOL:
-            return None if isinstance(value, bool) else "must be true or false"
+            return None if isinstance(value, bool) else ("type", "must be true or false")
         choices = self.choice_keys(f)
         if t is FieldType.CHOICE:
             if not isinstance(value, str):
-                return "must be text"
-            return None if value in choices or not choices else \
-                f"{value!r} is not one of {', '.join(choices)}"
-        if t is FieldType.MULTI_CHOICE:
-            if not isinstance(value, list):
-                return "must be a list"
-            bad = [v for v in value if v not in choices]
-            if bad:
-                return f"{bad[0]!r} is not one of {', '.join(choices)}"
-            if len(set(value)) != len(value):
-                return "lists a value twice"
+                return "type", "must be text"
+            if choices and value not in choices:
+                return "choice", f"{value!r} is not one of {', '.join(choices)}"
+            return None
+        if not isinstance(value, list):  # MULTI_CHOICE
+            return "type", "must be a list"
+        bad = [v for v in value if v not in choices]
+        if bad:
+            return "choice", f"{bad[0]!r} is not one of {', '.join(choices)}"
+        if len(set(value)) != len(value):
+            return "duplicate", "lists a value twice"
         return None
 
     def choice_keys(self, f: Field) -> tuple[str, ...]:

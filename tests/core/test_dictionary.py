@@ -1,0 +1,62 @@
+"""The dictionary is the one definition of every clinical field: the model, the schema and storage follow it."""
+
+import dataclasses
+import re
+from pathlib import Path
+
+from tace_log.dictionary import AGENT, COMPLICATION, ENTITIES, PATHOLOGY, PATIENT, PROCEDURE, FieldType
+from tace_log.model import AgentDose, Complication, Pathology, Patient, Procedure
+
+CONTRACT = Path(__file__).resolve().parents[3] / "shared" / "interchange-v1.md"
+
+
+def test_record_classes_have_exactly_the_dictionary_fields():
+    structural = {"id", "patient_id", "pathology", "agents", "complications", "status", "created_at", "updated_at"}
+    for cls, entity in [(Patient, PATIENT), (Pathology, PATHOLOGY), (Procedure, PROCEDURE), (AgentDose, AGENT),
+                        (Complication, COMPLICATION)]:
+        names = {f.name for f in dataclasses.fields(cls)} - structural
+        assert names == set(entity.keys), cls.__name__
+
+
+def test_every_field_has_an_english_and_a_chinese_label():
+    for entity in ENTITIES:
+        for f in entity.fields:
+            assert f.en.strip() and f.zh.strip(), f.key
+            assert re.search(r"[\u4e00-\u9fff]", f.zh) or f.zh.isascii(), f.key
+            for choice in f.choices:
+                assert choice.en and choice.zh, (f.key, choice.key)
+
+
+def test_interchange_keys_match_the_contract_tables():
+    """Every key in the contract's tables is in the dictionary, and nothing more (when the contract is beside us)."""
+    if not CONTRACT.exists():
+        return
+    text = CONTRACT.read_text(encoding="utf-8")
+    sections = dict(re.findall(r"^## (\w+)\n(.*?)(?=^## )", text, flags=re.S | re.M))
+    structural = {"id", "procedures", "pathology", "agents", "complications"}
+    for title, entity in [("Patient", PATIENT), ("Procedure", PROCEDURE), ("Agent", AGENT),
+                          ("Complication", COMPLICATION)]:
+        keys = set()
+        for cell in re.findall(r"^\| `([^|]+)` \|", sections[title], flags=re.M):
+            keys.update(k.strip(" `") for k in cell.split(","))
+        assert keys - structural == set(entity.keys), title
+
+
+def test_required_keys_are_the_contracts():
+    assert [f.key for f in PATIENT.fields if f.required] == ["mrn", "name"]
+    assert [f.key for f in PROCEDURE.fields if f.required] == ["date", "tumor_staining", "embolization"]
+    assert [f.key for f in AGENT.fields if f.required] == ["agent", "dose", "unit"]
+    assert [f.key for f in COMPLICATION.fields if f.required] == ["term"]
+
+
+def test_couinaud_segments_are_the_nine_of_the_clinic():
+    assert PROCEDURE["stained_segments"].choice_keys == ("I", "II", "III", "IVa", "IVb", "V", "VI", "VII", "VIII")
+    assert PROCEDURE["stained_segments"].type is FieldType.MULTI_CHOICE
+
+
+def test_display_uses_labels_and_units():
+    assert PROCEDURE["embolization"].display("prophylactic_embolization") == "prophylactic embolization"
+    assert PROCEDURE["embolization"].display("prophylactic_embolization", "zh") == "预防性栓塞"
+    assert PATIENT["weight_kg"].display(64.5) == "64.5 kg"
+    assert PROCEDURE["stained_segments"].display(["VI", "VII"]) == "VI, VII"
+    assert PATHOLOGY["rupture"].display(False) == "no"

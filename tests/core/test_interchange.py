@@ -1,0 +1,228 @@
+"""The tace-log/1 format: all-or-nothing import, idempotent by id, every key exported, the schema shipped."""
+
+import copy
+import json
+import uuid
+
+import jsonschema
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tace_log import interchange
+from tace_log.dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE
+from tace_log.errors import InvalidInputError
+from tace_log.resources import resource
+from tace_log.storage import Logbook
+
+from .conftest import TODAY
+
+
+def test_the_example_imports_and_exports_every_key(logbook, example):
+    summary = interchange.import_document(logbook, example)
+    assert (summary.patients_added, summary.procedures_added) == (1, 1)
+    out = interchange.export_document(logbook)
+    patient = out["patients"][0]
+    assert set(patient) == {"id", *PATIENT.keys, "pathology", "procedures"}
+    assert set(patient["pathology"]) == set(PATHOLOGY.keys)
+    proc = patient["procedures"][0]
+    assert set(proc) == {"id", *PROCEDURE.keys, "agents", "complications"}
+    assert set(proc["agents"][0]) == set(AGENT.keys)
+    assert proc["agents"][0]["lot"] is None  # not recorded is written as null
+    uuid.UUID(patient["id"]), uuid.UUID(proc["id"])
+    assert patient["name"] == "林晓明" and proc["stained_segments"] == ["VI", "VII"]
+
+
+def test_import_is_idempotent_by_id(logbook, example):
+    interchange.import_document(logbook, example)
+    exported = interchange.export_document(logbook)
+    again = interchange.import_document(logbook, copy.deepcopy(exported))
+    assert (again.patients_added, again.patients_updated, again.procedures_added, again.procedures_updated) == \
+        (0, 0, 0, 0)
+    assert interchange.export_document(logbook) == exported
+
+
+def test_importing_the_same_id_less_file_twice_adds_nothing(logbook, example):
+    interchange.import_document(logbook, copy.deepcopy(example))
+    second = interchange.import_document(logbook, copy.deepcopy(example))
+    assert (second.patients_unchanged, second.procedures_unchanged, second.procedures_added) == (1, 1, 0)
+    assert logbook.counts()["procedures"] == 1
+
+
+def test_an_import_with_an_id_updates_that_record(logbook, example):
+    interchange.import_document(logbook, example)
+    exported = interchange.export_document(logbook)
+    exported["patients"][0]["procedures"][0]["findings"] = "Revised."
+    summary = interchange.import_document(logbook, exported)
+    assert summary.procedures_updated == 1
+    proc_id = exported["patients"][0]["procedures"][0]["id"]
+    assert logbook.get_procedure(proc_id).findings == "Revised."
+
+
+def test_one_bad_record_deep_inside_writes_nothing(logbook, example):
+    base = example["patients"][0]
+    example["patients"] = []
+    for i in range(5):
+        p = copy.deepcopy(base)
+        p["mrn"] = f"HS-{i}"
+        p["procedures"] = [copy.deepcopy(base["procedures"][0]) for _ in range(3)]
+        example["patients"].append(p)
+    example["patients"][3]["procedures"][2]["agents"][1]["dose"] = -5
+    with pytest.raises(InvalidInputError) as raised:
+        interchange.import_document(logbook, example)
+    assert any(str(f) == "patients[3].procedures[2].agents[1].dose: must be > 0" for f in raised.value.findings)
+    assert "nothing imported" in str(raised.value)
+    assert logbook.counts() == {"patients": 0, "procedures": 0, "agent_doses": 0, "complications": 0}
+
+
+def test_an_mrn_held_by_another_patient_is_refused(logbook, example):
+    interchange.import_document(logbook, copy.deepcopy(example))
+    example["patients"][0]["id"] = str(uuid.uuid4())
+    with pytest.raises(InvalidInputError) as raised:
+        interchange.import_document(logbook, example)
+    assert [str(f) for f in raised.value.findings] == [
+        "patients[0].mrn: MRN 'HS-2024-0007' already belongs to another patient in the logbook"]
+
+
+def test_invalid_json_is_reported_with_line_and_column(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text('{"format": "tace-log/1",\n "patients": [}\n')
+    with pytest.raises(InvalidInputError) as raised:
+        interchange.read_file(path)
+    assert "line 2, column" in str(raised.value)
+
+
+# -- the JSON Schema ---------------------------------------------------------------------------------------
+def test_the_shipped_schema_is_the_one_the_dictionary_generates():
+    shipped = json.loads(resource("schema", "tace-log-1.schema.json").read_text(encoding="utf-8"))
+    assert shipped == interchange.json_schema()
+
+
+def test_the_schema_accepts_the_example_and_our_exports(logbook, example):
+    schema = interchange.json_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(example, schema)
+    interchange.import_document(logbook, example)
+    jsonschema.validate(interchange.export_document(logbook), schema)
+
+
+@pytest.mark.parametrize("change", [
+    lambda d: d["patients"][0].update(sex="X"),
+    lambda d: d["patients"][0].update(unknown=1),
+    lambda d: d["patients"][0]["procedures"][0]["agents"][0].update(dose=0),
+    lambda d: d["patients"][0]["procedures"][0].pop("embolization"),
+    lambda d: d["patients"][0]["procedures"][0].update(stained_segments=["IX"]),
+])
+def test_the_schema_refuses_what_the_validator_refuses(validator, example, change):
+    change(example)
+    assert validator.document(example)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(example, interchange.json_schema())
+
+
+# -- property: export then import is the identity ------------------------------------------------------------
+def optional(strategy):
+    return st.one_of(st.none(), strategy)
+
+
+text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
+names = st.one_of(st.sampled_from(["张伟", "欧阳娜娜", "李娜", "Wang Fang", "O'Neil", "林晓明"]),
+                  text.filter(str.strip))
+past = st.dates(min_value=TODAY.replace(year=2020), max_value=TODAY)
+
+
+@st.composite
+def agents(draw):
+    key = draw(st.sampled_from(["epirubicin", "lipiodol", "oxaliplatin", "gelatin_sponge", "pva_particles"]))
+    row = {"agent": key, "lot": draw(optional(text))}
+    if key in ("gelatin_sponge", "pva_particles"):
+        low = draw(st.integers(50, 700))
+        row.update(dose=draw(st.sampled_from([0.5, 1, 2])), unit=draw(st.sampled_from(["vial", "mL"])),
+                   particle_min_um=low, particle_max_um=low + draw(st.integers(1, 700)))
+    else:
+        row.update(dose=draw(st.floats(0.5, 20).map(lambda x: round(x, 1))),
+                   unit="mL" if key == "lipiodol" else "mg", particle_min_um=None, particle_max_um=None)
+    return row
+
+
+@st.composite
+def procedures(draw, resection):
+    staining = draw(st.sampled_from(["present", "absent", "equivocal"]))
+    segments = draw(st.lists(st.sampled_from(PROCEDURE["stained_segments"].choice_keys), unique=True,
+                             min_size=1 if staining == "present" else 0, max_size=4 if staining == "present" else 0))
+    return {
+        "id": str(draw(st.uuids())),
+        "date": draw(st.dates(min_value=resection, max_value=TODAY)).isoformat(),
+        "cycle": draw(optional(st.integers(1, 10))),
+        "operator": draw(optional(names)),
+        "access_site": draw(optional(st.sampled_from(PROCEDURE["access_site"].choice_keys))),
+        "microcatheter": draw(optional(text)),
+        "tumor_staining": staining,
+        "stained_segments": segments,
+        "lesion_count": draw(optional(st.integers(0, 50))),
+        "largest_lesion_mm": draw(optional(st.floats(0, 200, allow_nan=False))),
+        "embolization": draw(st.sampled_from(PROCEDURE["embolization"].choice_keys)),
+        "selectivity": draw(optional(st.sampled_from(PROCEDURE["selectivity"].choice_keys))),
+        "target_vessels": draw(optional(text)),
+        "agents": draw(st.lists(agents(), max_size=4)),
+        "endpoint": draw(optional(st.sampled_from(PROCEDURE["endpoint"].choice_keys))),
+        "technical_success": draw(optional(st.sampled_from(PROCEDURE["technical_success"].choice_keys))),
+        "contrast_ml": draw(optional(st.floats(0, 600, allow_nan=False))),
+        "fluoroscopy_min": draw(optional(st.floats(0, 300, allow_nan=False))),
+        "dap_gycm2": draw(optional(st.floats(0, 5000, allow_nan=False))),
+        "air_kerma_mgy": draw(optional(st.integers(0, 30000))),
+        "complications": draw(st.lists(st.fixed_dictionaries({
+            "term": names, "ctcae_grade": optional(st.integers(1, 5)),
+            "sir_class": optional(st.sampled_from(COMPLICATION["sir_class"].choice_keys)),
+            "management": optional(text)}), max_size=2)),
+        "findings": draw(optional(text)),
+        "impression": draw(optional(text)),
+    }
+
+
+@st.composite
+def documents(draw):
+    patients = []
+    for i in range(draw(st.integers(0, 3))):
+        resection = draw(past)
+        patients.append({
+            "id": str(draw(st.uuids())),
+            "mrn": f"HS-{i}-{draw(st.integers(0, 10**6))}",
+            "name": draw(names),
+            "sex": draw(optional(st.sampled_from(["M", "F"]))),
+            "birth_date": draw(optional(st.dates(min_value=resection.replace(year=resection.year - 75),
+                                                 max_value=resection.replace(year=resection.year - 18)))
+                               .map(lambda d: d and d.isoformat())),
+            "weight_kg": draw(optional(st.floats(30, 200, allow_nan=False))),
+            "height_cm": draw(optional(st.integers(100, 230))),
+            "arm": draw(optional(st.sampled_from(["lenvatinib", "lenvatinib_tace"]))),
+            "study_id": draw(optional(text)),
+            "resection_date": resection.isoformat(),
+            "resection_margin": draw(optional(st.sampled_from(["R0", "R1", "R2"]))),
+            "pathology": {
+                "mvi": draw(optional(st.sampled_from(["M0", "M1", "M2"]))),
+                "tumor_count": draw(optional(st.integers(1, 50))),
+                "max_diameter_cm": draw(optional(st.floats(0.1, 40, allow_nan=False))),
+                "capsule": draw(optional(st.sampled_from(["complete", "incomplete", "absent"]))),
+                "margin_clear": draw(optional(st.booleans())),
+                "thrombus": draw(st.lists(st.sampled_from(["portal_vein", "hepatic_vein", "bile_duct"]),
+                                          unique=True)),
+                "rupture": draw(optional(st.booleans())),
+                "adjacent_invasion": draw(optional(st.booleans())),
+            },
+            "procedures": draw(st.lists(procedures(resection), max_size=3)),
+        })
+    return {"format": "tace-log/1", "patients": patients}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                 HealthCheck.too_slow])
+@given(doc=documents())
+def test_export_then_import_is_the_identity(tmp_path_factory, validator, doc):
+    assert [f for f in validator.document(doc) if f.severity == "error"] == []
+    path = tmp_path_factory.mktemp("roundtrip") / "logbook.sqlite"
+    with Logbook.open(path, validator=validator) as book:
+        interchange.import_document(book, copy.deepcopy(doc))
+        exported = interchange.export_document(book)
+    assert exported == doc
+    assert json.loads(json.dumps(exported, ensure_ascii=False)) == exported

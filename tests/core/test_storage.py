@@ -1,0 +1,245 @@
+"""The logbook file: created right, refuses files that are not ours without touching them, stores exactly."""
+
+import datetime as dt
+import hashlib
+import sqlite3
+
+import pytest
+
+from tace_log.dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, FieldType
+from tace_log.errors import InvalidInputError, LogbookCorruptError, NewerSchemaError, NotALogbookError
+from tace_log.model import AgentDose, Complication, Patient, Procedure
+from tace_log.storage import Logbook
+from tace_log.storage.migrations import APPLICATION_ID, schema_version
+
+
+def digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def make_patient(**kw) -> Patient:
+    values = dict(mrn="HS-1", name="张伟", sex="M", weight_kg=64.5, resection_date=dt.date(2026, 9, 1),
+                  arm="lenvatinib_tace", study_id="LT-001")
+    values.update(kw)
+    return Patient(**values)
+
+
+def make_procedure(patient: Patient, **kw) -> Procedure:
+    values = dict(patient_id=patient.id, date=dt.date(2026, 10, 2), cycle=1, tumor_staining="present",
+                  stained_segments=["VI"], embolization="superselective_chemoembolization",
+                  agents=[AgentDose(agent="epirubicin", dose=30, unit="mg"),
+                          AgentDose(agent="lipiodol", dose=5, unit="mL")])
+    values.update(kw)
+    return Procedure(**values)
+
+
+def test_a_new_logbook_has_the_pragmas_and_marks(tmp_path):
+    path = tmp_path / "sub" / "new.sqlite"
+    with Logbook.open(path) as book:
+        assert book.schema_version == schema_version() == Logbook.supported_schema_version()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert not (tmp_path / "sub" / "new.sqlite.creating").exists()
+
+
+def test_connection_settings(logbook):
+    db = logbook._db
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+
+
+def test_every_dictionary_field_has_a_column_or_a_child_table(logbook):
+    db = logbook._db
+    cols = {t: {c.name for c in db[t].columns} for t in ("patients", "procedures", "agent_doses", "complications")}
+    for f in PATIENT.fields:
+        assert f.key in cols["patients"]
+    for f in PATHOLOGY.fields:
+        if f.type is not FieldType.MULTI_CHOICE:
+            assert "pathology_" + f.key in cols["patients"]
+    for entity, table in ((PROCEDURE, "procedures"), (AGENT, "agent_doses"), (COMPLICATION, "complications")):
+        for f in entity.fields:
+            if f.type is not FieldType.MULTI_CHOICE:
+                assert f.key in cols[table], (table, f.key)
+    assert db["procedure_segments"].exists() and db["patient_thrombus"].exists()
+
+
+def test_save_and_read_back_exactly(logbook):
+    patient = make_patient()
+    patient.pathology.thrombus = ["portal_vein", "bile_duct"]
+    patient.pathology.margin_clear = False
+    logbook.save_patient(patient)
+    proc = make_procedure(patient, stained_segments=["VII", "VI"], findings="染色，见于VI段。\nSecond line.",
+                          complications=[Complication(term="Abdominal pain", ctcae_grade=2, sir_class="mild")])
+    proc.agents.append(AgentDose(agent="gelatin_sponge", dose=0.5, unit="vial", particle_min_um=350,
+                                 particle_max_um=560, lot="GS-7"))
+    logbook.save_procedure(proc)
+    assert logbook.get_patient(patient.id).to_document() == patient.to_document()
+    stored = logbook.get_procedure(proc.id)
+    assert stored.to_document() == proc.to_document()
+    assert stored.stained_segments == ["VII", "VI"]
+    assert stored.created_at and stored.updated_at and stored.status == "draft"
+    assert logbook.counts() == {"patients": 1, "procedures": 1, "agent_doses": 3, "complications": 1}
+
+
+def test_one_row_per_agent_dose_queryable_with_sqlite3(logbook):
+    patient = make_patient()
+    logbook.save_patient(patient)
+    logbook.save_procedure(make_procedure(patient))
+    conn = sqlite3.connect(logbook.path)
+    rows = conn.execute("SELECT agent, dose, unit FROM agent_doses ORDER BY position").fetchall()
+    assert rows == [("epirubicin", 30.0, "mg"), ("lipiodol", 5.0, "mL")]
+
+
+def test_a_refused_save_writes_nothing_and_names_the_field(logbook):
+    patient = make_patient()
+    logbook.save_patient(patient)
+    proc = make_procedure(patient)
+    logbook.save_procedure(proc)
+    before = logbook.get_procedure(proc.id).to_document()
+    proc.agents[0].dose = -20
+    proc.findings = "changed"
+    with pytest.raises(InvalidInputError) as raised:
+        logbook.save_procedure(proc)
+    assert "agents[0].dose: must be > 0" in str(raised.value)
+    assert logbook.get_procedure(proc.id).to_document() == before
+
+
+def test_an_mrn_belongs_to_one_patient(logbook):
+    logbook.save_patient(make_patient(mrn="HS-9"))
+    with pytest.raises(InvalidInputError, match="MRN 'HS-9' already belongs to another patient"):
+        logbook.save_patient(make_patient(mrn="HS-9", name="李娜"))
+    assert logbook.counts()["patients"] == 1
+
+
+def test_a_new_resection_date_after_a_stored_procedure_is_refused(logbook):
+    patient = make_patient()
+    logbook.save_patient(patient)
+    logbook.save_procedure(make_procedure(patient))
+    patient.resection_date = dt.date(2026, 10, 10)
+    with pytest.raises(InvalidInputError, match=r"procedures\[0\]\.date: must not be before the resection date"):
+        logbook.save_patient(patient)
+
+
+def test_saving_unchanged_content_changes_nothing(logbook):
+    patient = make_patient()
+    first = logbook.save_patient(patient)
+    stamp = logbook.get_patient(patient.id).updated_at
+    second = logbook.save_patient(make_patient(id=patient.id))
+    assert first.changed and not second.changed
+    assert logbook.get_patient(patient.id).updated_at == stamp
+
+
+def test_listeners_hear_committed_changes_only(logbook):
+    heard = []
+    logbook.subscribe(heard.append)
+    patient = make_patient()
+    logbook.save_patient(patient)
+    bad = make_procedure(patient, cycle=0)
+    with pytest.raises(InvalidInputError):
+        logbook.save_procedure(bad)
+    assert [(c.kind, c.ids) for c in heard] == [("patient", (patient.id,))]
+
+
+@pytest.fixture
+def worklist_book(logbook):
+    people = [("张伟", "HS-100", "LT-001"), ("欧阳娜娜", "HS-200", "LT-002"), ("Wang Fang", "HX-300", None),
+              ("张伟明", "HS-400", "LT-004")]
+    for i, (name, mrn, study) in enumerate(people):
+        patient = make_patient(name=name, mrn=mrn, study_id=study)
+        logbook.save_patient(patient)
+        logbook.save_procedure(make_procedure(patient, date=dt.date(2026, 10, 1 + i)))
+    return logbook
+
+
+@pytest.mark.parametrize("text,names", [
+    ("张伟", {"张伟", "张伟明"}),  # a 2-character Chinese name (FTS trigram would need 3)
+    ("欧阳", {"欧阳娜娜"}),
+    ("HS-2", {"欧阳娜娜"}),  # MRN prefix
+    ("lt-004", {"张伟明"}),  # study ID, any case
+    ("wang", {"Wang Fang"}),
+    ("%", set()),  # LIKE wildcards are literal
+    ("", {"张伟", "欧阳娜娜", "Wang Fang", "张伟明"}),
+])
+def test_search_finds_names_mrns_and_study_ids(worklist_book, text, names):
+    rows = worklist_book.worklist(search=text)
+    assert {r.name for r in rows} == names
+    assert worklist_book.count_worklist(text) == len(names)
+    assert {p.name for p in worklist_book.search_patients(text)} == names
+
+
+def test_worklist_is_newest_first_sortable_and_paged(worklist_book):
+    dates = [r.date for r in worklist_book.worklist()]
+    assert dates == sorted(dates, reverse=True)
+    by_name = [r.name for r in worklist_book.worklist(sort="name", descending=False)]
+    assert by_name == sorted(by_name)
+    pages = worklist_book.worklist(limit=2, offset=0) + worklist_book.worklist(limit=2, offset=2)
+    assert [r.procedure_id for r in pages] == [r.procedure_id for r in worklist_book.worklist()]
+    with pytest.raises(ValueError):
+        worklist_book.worklist(sort="name; DROP TABLE patients")
+
+
+# -- files that are not ours stay untouched --------------------------------------------------------------------
+def test_a_text_file_is_not_a_logbook_and_stays_untouched(tmp_path):
+    path = tmp_path / "notes.sqlite"
+    path.write_text("patient list\n")
+    before = digest(path)
+    with pytest.raises(NotALogbookError, match="not a TACE Log logbook"):
+        Logbook.open(path)
+    assert digest(path) == before and sorted(p.name for p in tmp_path.iterdir()) == ["notes.sqlite"]
+
+
+def test_a_zero_byte_file_is_refused(tmp_path):
+    path = tmp_path / "empty.sqlite"
+    path.touch()
+    with pytest.raises(NotALogbookError, match="empty"):
+        Logbook.open(path)
+    assert path.stat().st_size == 0
+
+
+def test_another_apps_sqlite_database_is_refused_untouched(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    before = digest(path)
+    with pytest.raises(NotALogbookError, match="SQLite database but not a TACE Log logbook"):
+        Logbook.open(path)
+    assert digest(path) == before and not (tmp_path / "other.db-wal").exists()
+
+
+def test_a_logbook_from_a_newer_version_is_refused_untouched(tmp_path):
+    path = tmp_path / "newer.sqlite"
+    Logbook.open(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version={schema_version() + 1}")
+    conn.commit()
+    conn.close()
+    before = digest(path)
+    with pytest.raises(NewerSchemaError, match="newer TACE Log"):
+        Logbook.open(path)
+    assert digest(path) == before
+
+
+def test_a_damaged_logbook_is_refused_untouched(tmp_path):
+    path = tmp_path / "damaged.sqlite"
+    with Logbook.open(path) as book:
+        patient = make_patient()
+        book.save_patient(patient)
+    data = bytearray(path.read_bytes())
+    page = 4096
+    data[page * 2: page * 2 + 200] = b"\xff" * 200  # scribble over a b-tree page
+    path.write_bytes(bytes(data))
+    before = digest(path)
+    with pytest.raises(LogbookCorruptError, match="damaged"):
+        Logbook.open(path)
+    assert digest(path) == before
+
+
+def test_a_missing_logbook_is_not_created_when_asked_not_to(tmp_path):
+    from tace_log.errors import LogbookError
+
+    with pytest.raises(LogbookError, match="no logbook"):
+        Logbook.open(tmp_path / "absent.sqlite", create=False)
+    assert not (tmp_path / "absent.sqlite").exists()
