@@ -15,7 +15,7 @@ from pathlib import Path
 from ..errors import InvalidInputError, RecordNotFoundError
 from ..model import Patient, Procedure, new_id
 from ..validation import ERROR, Finding, Validator, errors
-from . import records
+from . import bulk, records
 from .connection import open_database
 from .migrations import schema_version as code_schema_version
 
@@ -360,14 +360,25 @@ class Logbook:
 
     def import_records(self, entries: list[tuple[Patient, list[Procedure]]],
                        findings: list[Finding] = ()) -> ImportSummary:
-        """Write validated patients with their procedures in one transaction (all or nothing)."""
+        """Write validated patients with their procedures in one transaction (all or nothing).
+
+        Patients not yet in the logbook, with procedures not yet in it, go through the bulk path; the rest are
+        compared and updated one by one, so unchanged records keep their timestamps.
+        """
         summary = ImportSummary(findings=list(findings))
         stamp = now_utc()
-        touched = []
+        known_patients = self._existing_ids("patients", [p.id for p, _ in entries])
+        known_procedures = self._existing_ids("procedures", [pr.id for _, procs in entries for pr in procs])
+        fresh = [(p, procs) for p, procs in entries
+                 if p.id not in known_patients and not any(pr.id in known_procedures for pr in procs)]
+        fresh_ids = {p.id for p, _ in fresh}
+        touched = [pr.id for _, procs in fresh for pr in procs]
         with self._db.atomic():
+            summary.patients_added, summary.procedures_added = bulk.insert_new(self._db, fresh, stamp)
             for patient, procedures in entries:
-                outcome = self._write_patient(patient, stamp)
-                _count(summary, "patients", outcome)
+                if patient.id in fresh_ids:
+                    continue
+                _count(summary, "patients", self._write_patient(patient, stamp))
                 for procedure in procedures:
                     procedure.patient_id = patient.id
                     outcome = self._write_procedure(procedure, stamp)
@@ -377,6 +388,14 @@ class Logbook:
         if summary.patients_added or summary.patients_updated or touched:
             self._announce(Change("import", tuple(touched)))
         return summary
+
+    def _existing_ids(self, table: str, ids: list[str], chunk: int = 500) -> set[str]:
+        found = set()
+        for start in range(0, len(ids), chunk):
+            part = ids[start:start + chunk]
+            found.update(row[0] for row in self._db.execute(
+                f"SELECT id FROM {table} WHERE id IN ({', '.join('?' * len(part))})", part).fetchall())
+        return found
 
     def resolve_patient_id(self, patient: Patient, given_id: str | None) -> None:
         """A patient imported without an id is the logbook's patient with the same MRN, if there is one."""

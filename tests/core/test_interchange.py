@@ -226,3 +226,18 @@ def test_export_then_import_is_the_identity(tmp_path_factory, validator, doc):
         exported = interchange.export_document(book)
     assert exported == doc
     assert json.loads(json.dumps(exported, ensure_ascii=False)) == exported
+
+
+def test_a_document_mixing_new_and_known_records_takes_both_paths(logbook, example):
+    interchange.import_document(logbook, example)
+    exported = interchange.export_document(logbook)
+    known = exported["patients"][0]
+    known["procedures"][0]["impression"] = "Amended impression."
+    newcomer = copy.deepcopy(known)
+    newcomer.update(id=str(uuid.uuid4()), mrn="HS-NEW", name="欧阳娜娜")
+    newcomer["procedures"][0]["id"] = str(uuid.uuid4())
+    exported["patients"].append(newcomer)
+    summary = interchange.import_document(logbook, exported)
+    assert (summary.patients_added, summary.patients_unchanged) == (1, 1)
+    assert (summary.procedures_added, summary.procedures_updated) == (1, 1)
+    assert interchange.export_document(logbook) == exported

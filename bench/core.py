@@ -1,0 +1,192 @@
+"""Core figures: import rate, save vs a raw sqlite3 insert, search vs the same raw query, bytes per procedure."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+import sqlite3
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from tace_log import interchange
+from tace_log.model import Procedure
+from tace_log.storage import Logbook
+from tace_log.validation import Validator
+
+from .generate import TODAY, document
+from .result import Result, percentile
+
+SEARCHES = {"2-character Chinese name": "张伟", "MRN prefix": "HS00012", "study ID": "LT-000123"}
+
+
+def import_rate(work: Path) -> list[Result]:
+    doc = document(10_000, seed=11)
+    source = work / "import-10k.json"
+    source.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    target = work / "import-target.sqlite"
+    start = time.perf_counter()
+    with Logbook.open(target, validator=Validator(today=TODAY)) as book:
+        summary = interchange.import_document(book, interchange.read_file(source))
+    seconds = time.perf_counter() - start
+    rate = summary.procedures_added / seconds
+    return [
+        Result(
+            "import of a 10k-procedure file",
+            rate,
+            None,
+            "procedures/s",
+            target=">= 2000 procedures/s",
+            ok=rate >= 2000,
+            note=f"{seconds:.2f} s for {summary.procedures_added} procedures",
+        )
+    ]
+
+
+def _raw_insert(conn: sqlite3.Connection, row: dict, agents: list[dict]) -> None:
+    conn.execute("BEGIN")
+    cols = list(row)
+    conn.execute(
+        f"INSERT INTO procedures ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", [row[c] for c in cols]
+    )
+    conn.executemany("INSERT INTO procedure_segments (procedure_id, segment) VALUES (?, ?)", [(row["id"], "VI")])
+    acols = list(agents[0])
+    conn.executemany(
+        f"INSERT INTO agent_doses ({', '.join(acols)}) VALUES ({', '.join('?' * len(acols))})",
+        [[a[c] for c in acols] for a in agents],
+    )
+    conn.execute("COMMIT")
+
+
+def save(logbook_path: Path, work: Path, rounds: int = 60) -> list[Result]:
+    """A procedure with 5 agents saved through the Logbook vs the same rows inserted raw, one transaction each."""
+    ours, raw = work / "save-ours.sqlite", work / "save-raw.sqlite"
+    shutil.copy(logbook_path, ours)
+    shutil.copy(logbook_path, raw)
+    template = document(1, seed=5)["patients"][0]["procedures"][0]
+    template.update(tumor_staining="present", stained_segments=["VI"], embolization="superselective_chemoembolization")
+    template["agents"] = [
+        {"agent": "epirubicin", "dose": 30, "unit": "mg"},
+        {"agent": "lipiodol", "dose": 5, "unit": "mL"},
+        {"agent": "oxaliplatin", "dose": 100, "unit": "mg"},
+        {"agent": "raltitrexed", "dose": 4, "unit": "mg"},
+        {"agent": "gelatin_sponge", "dose": 1, "unit": "vial", "particle_min_um": 350, "particle_max_um": 560},
+    ]
+    timings_ours, timings_raw = [], []
+    with Logbook.open(ours, validator=Validator(today=TODAY)) as book:
+        patient_id = book.worklist(limit=1)[0].patient_id
+        resection = book.get_patient(patient_id).resection_date
+        template["date"] = max(resection, TODAY.replace(day=1)).isoformat()
+        for _ in range(rounds):
+            proc = Procedure.from_document({**copy.deepcopy(template), "id": str(uuid.uuid4())}, patient_id=patient_id)
+            start = time.perf_counter()
+            book.save_procedure(proc)
+            timings_ours.append(time.perf_counter() - start)
+    conn = sqlite3.connect(raw, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    from tace_log.storage import records  # the same row shapes, so both sides write the same bytes
+
+    for _ in range(rounds):
+        proc = Procedure.from_document({**copy.deepcopy(template), "id": str(uuid.uuid4())}, patient_id=patient_id)
+        proc.created_at = proc.updated_at = "2026-11-24T00:00:00Z"
+        row = records.procedure_row(proc)
+        agents = records.child_rows(records.AGENT, proc.id, proc.agents, lambda: str(uuid.uuid4()))
+        start = time.perf_counter()
+        _raw_insert(conn, row, agents)
+        timings_raw.append(time.perf_counter() - start)
+    conn.close()
+    ours_ms, raw_ms = statistics.median(timings_ours) * 1000, statistics.median(timings_raw) * 1000
+    ratio = ours_ms / raw_ms
+    return [
+        Result(
+            "save of a procedure with 5 agents (median)",
+            ours_ms,
+            raw_ms,
+            "ms",
+            ratio=ratio,
+            target="ratio <= 3",
+            ok=ratio <= 3,
+            note=f"{rounds} saves each",
+        )
+    ]
+
+
+# The same SQL the Logbook's worklist runs (a page and its count), on a bare connection: the floor.
+_FILTER = (
+    "WHERE pr.patient_id IN (SELECT id FROM patients WHERE name LIKE ?1 ESCAPE '\\' "
+    "OR mrn LIKE ?1 ESCAPE '\\' OR study_id LIKE ?1 ESCAPE '\\')"
+)
+_RAW_PAGE = (
+    "SELECT pr.id, pr.patient_id, pr.date, pa.name, pa.mrn, pa.study_id, pr.cycle, pr.tumor_staining, "
+    f"pr.embolization, pr.status FROM procedures pr JOIN patients pa ON pa.id = pr.patient_id {_FILTER} "
+    "ORDER BY pr.date DESC, pr.rowid DESC LIMIT 200 OFFSET 0"
+)
+_RAW_COUNT = f"SELECT count(*) FROM procedures pr {_FILTER}"
+
+
+def search(logbook_path: Path, run_query, rounds: int = 30) -> list[Result]:
+    """Search as you type: each typed prefix of each query, through `run_query(text)` vs a raw sqlite3 query."""
+    conn = sqlite3.connect(f"file:{logbook_path}?mode=ro", uri=True)
+    results = []
+    for label, text in SEARCHES.items():
+        prefixes = [text[:i] for i in range(2 if not text.isascii() else 3, len(text) + 1)]
+        ours, raw = [], []
+        for _ in range(rounds):
+            for prefix in prefixes:
+                start = time.perf_counter()
+                run_query(prefix)
+                ours.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                conn.execute(_RAW_COUNT, [f"%{prefix}%"]).fetchone()
+                conn.execute(_RAW_PAGE, [f"%{prefix}%"]).fetchall()
+                raw.append(time.perf_counter() - start)
+        p50, p95 = percentile(ours, 50) * 1000, percentile(ours, 95) * 1000
+        r50, r95 = percentile(raw, 50) * 1000, percentile(raw, 95) * 1000
+        results.append(
+            Result(
+                f"search '{text}' ({label}) p50",
+                p50,
+                r50,
+                "ms",
+                ratio=p50 / r50,
+                target="ratio <= 1.5",
+                ok=p50 / r50 <= 1.5,
+            )
+        )
+        results.append(
+            Result(
+                f"search '{text}' ({label}) p95",
+                p95,
+                r95,
+                "ms",
+                ratio=p95 / r95,
+                target="ratio <= 1.5 and <= 50 ms",
+                ok=p95 / r95 <= 1.5 and p95 <= 50,
+            )
+        )
+    conn.close()
+    return results
+
+
+def bytes_per_procedure(logbook_path: Path) -> list[Result]:
+    with Logbook.open(logbook_path) as book:
+        procedures = book.counts()["procedures"]
+    size = logbook_path.stat().st_size
+    return [
+        Result(
+            "logbook bytes per procedure",
+            size / procedures,
+            None,
+            "bytes",
+            note=f"{size / 1e6:.0f} MB for {procedures} procedures",
+        )
+    ]
+
+
+def scratch() -> Path:
+    return Path(tempfile.mkdtemp(prefix="tace-bench-"))

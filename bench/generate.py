@@ -1,0 +1,206 @@
+"""Realistic synthetic logbooks: 1-3 procedures per patient, 2-5 agents each, Chinese and Latin names, both
+staining outcomes. Deterministic for a seed, so runs compare like with like.
+
+    python -m bench.generate 100000 -o bench/out/logbook-100k.sqlite
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from tace_log import interchange
+from tace_log.storage import Logbook
+from tace_log.validation import Validator
+
+SURNAMES = ["张", "王", "李", "刘", "陈", "杨", "黄", "赵", "周", "吴", "徐", "孙", "林", "欧阳", "司马"]
+GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "晓明", "秀英"]
+LATIN_FIRST = ["Wei", "Fang", "Min", "Jing", "Lei", "Jun", "Yang", "Tao", "Anna", "David", "Maria", "John"]
+LATIN_LAST = ["Wang", "Li", "Zhang", "Liu", "Chen", "Smith", "Garcia", "Nguyen", "Kim", "Tanaka"]
+SEGMENTS = ["I", "II", "III", "IVa", "IVb", "V", "VI", "VII", "VIII"]
+DRUGS = [
+    ("epirubicin", 10, 60),
+    ("pirarubicin", 10, 40),
+    ("oxaliplatin", 50, 150),
+    ("raltitrexed", 2, 4),
+    ("mitomycin", 4, 20),
+    ("lobaplatin", 30, 50),
+]
+FINDINGS = [
+    "Nodular stain {mm} mm in segment {seg} fed by A{n}.",
+    "肝{seg}段见结节状肿瘤染色，大小约{mm}mm。",
+    "No tumour stain on common hepatic and SMA runs.",
+    "未见明确肿瘤染色。",
+]
+TODAY = dt.date(2026, 11, 24)
+
+
+def _name(rng: random.Random) -> str:
+    if rng.random() < 0.8:
+        return rng.choice(SURNAMES) + rng.choice(GIVEN)
+    return f"{rng.choice(LATIN_FIRST)} {rng.choice(LATIN_LAST)}"
+
+
+def _uuid(rng: random.Random) -> str:
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def _agents(rng: random.Random, staining: str) -> list[dict]:
+    count = rng.randint(2, 5)
+    rows = [
+        {
+            "agent": "lipiodol",
+            "dose": rng.choice([2, 3, 5, 8, 10]),
+            "unit": "mL",
+            "particle_min_um": None,
+            "particle_max_um": None,
+            "lot": f"LP{rng.randint(1000, 9999)}",
+        }
+    ]
+    low = rng.choice([150, 350, 560, 710])
+    rows.append(
+        {
+            "agent": "gelatin_sponge",
+            "dose": rng.choice([0.5, 1]),
+            "unit": "vial",
+            "particle_min_um": low,
+            "particle_max_um": low + 200,
+            "lot": None,
+        }
+    )
+    drugs = rng.sample(DRUGS, k=min(count - 2, len(DRUGS)))
+    if staining == "present":  # at most one anthracycline, as most sites give
+        seen = False
+        for key, lo, hi in drugs:
+            if key in ("epirubicin", "pirarubicin"):
+                if seen:
+                    continue
+                seen = True
+            rows.append(
+                {
+                    "agent": key,
+                    "dose": rng.randint(lo, hi),
+                    "unit": "mg",
+                    "particle_min_um": None,
+                    "particle_max_um": None,
+                    "lot": None,
+                }
+            )
+    while len(rows) < count:
+        rows.append(
+            {
+                "agent": "lipiodol",
+                "dose": 1,
+                "unit": "mL",
+                "particle_min_um": None,
+                "particle_max_um": None,
+                "lot": None,
+            }
+        )
+    return rows
+
+
+def _procedure(rng: random.Random, resection: dt.date, cycle: int) -> dict:
+    staining = "present" if rng.random() < 0.35 else "absent"
+    segs = sorted(rng.sample(SEGMENTS, rng.randint(1, 2)), key=SEGMENTS.index) if staining == "present" else []
+    day = rng.randint(25, 45) if cycle == 1 else rng.randint(60, 400)
+    date = min(resection + dt.timedelta(days=day), TODAY)
+    mm = rng.randint(5, 30)
+    text = rng.choice(FINDINGS[:2] if segs else FINDINGS[2:])
+    return {
+        "id": _uuid(rng),
+        "date": date.isoformat(),
+        "cycle": cycle,
+        "operator": rng.choice(["Qin", "秦", "Lu"]),
+        "access_site": "right_femoral",
+        "microcatheter": "Progreat 2.7F",
+        "tumor_staining": staining,
+        "stained_segments": segs,
+        "lesion_count": len(segs) if segs else None,
+        "largest_lesion_mm": mm if segs else None,
+        "embolization": "superselective_chemoembolization" if segs else "prophylactic_embolization",
+        "selectivity": "superselective" if segs else "lobar",
+        "target_vessels": f"A{rng.randint(2, 8)}" if segs else None,
+        "agents": _agents(rng, staining),
+        "endpoint": "near_stasis",
+        "technical_success": "complete",
+        "contrast_ml": rng.randint(50, 150),
+        "fluoroscopy_min": round(rng.uniform(8, 35), 1),
+        "dap_gycm2": rng.randint(60, 320),
+        "air_kerma_mgy": rng.randint(200, 2000),
+        "complications": [{"term": "Abdominal pain", "ctcae_grade": 1, "sir_class": "mild", "management": "analgesia"}]
+        if rng.random() < 0.1
+        else [],
+        "findings": text.format(mm=mm, seg=segs[0] if segs else "", n=rng.randint(2, 8)),
+        "impression": "Treated." if segs else "Prophylactic embolization.",
+    }
+
+
+def document(procedures: int, seed: int = 7) -> dict:
+    """A tace-log/1 document with exactly `procedures` procedures."""
+    rng = random.Random(seed)
+    patients, made = [], 0
+    while made < procedures:
+        n = min(rng.randint(1, 3), procedures - made)
+        resection = TODAY - dt.timedelta(days=rng.randint(60, 3650))
+        birth = resection - dt.timedelta(days=rng.randint(30 * 365, 74 * 365))
+        patients.append(
+            {
+                "id": _uuid(rng),
+                "mrn": f"HS{len(patients):07d}",
+                "name": _name(rng),
+                "sex": rng.choice("MF"),
+                "birth_date": birth.isoformat(),
+                "weight_kg": round(rng.uniform(45, 90), 1),
+                "height_cm": rng.randint(150, 185),
+                "arm": "lenvatinib_tace",  # every generated patient has a TACE
+                "study_id": f"LT-{len(patients):06d}",
+                "resection_date": resection.isoformat(),
+                "resection_margin": "R0",
+                "pathology": {
+                    "mvi": "M2",
+                    "tumor_count": rng.randint(1, 5),
+                    "max_diameter_cm": round(rng.uniform(2, 12), 1),
+                    "capsule": rng.choice(["complete", "incomplete", "absent"]),
+                    "margin_clear": rng.random() < 0.5,
+                    "thrombus": rng.sample(["portal_vein", "hepatic_vein", "bile_duct"], rng.randint(0, 1)),
+                    "rupture": False,
+                    "adjacent_invasion": False,
+                },
+                "procedures": [_procedure(rng, resection, cycle) for cycle in range(1, n + 1)],
+            }
+        )
+        made += n
+    return {"format": "tace-log/1", "patients": patients}
+
+
+def build_logbook(path: Path, procedures: int, seed: int = 7) -> float:
+    """Create a logbook holding `procedures` generated procedures, through the real import; returns seconds."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    doc = document(procedures, seed)
+    start = time.perf_counter()
+    with Logbook.open(path, validator=Validator(today=TODAY)) as book:
+        interchange.import_document(book, doc)
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("procedures", type=int)
+    parser.add_argument("-o", "--output", type=Path, required=True)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    seconds = build_logbook(args.output, args.procedures, args.seed)
+    print(f"{args.procedures} procedures in {seconds:.1f} s -> {args.output}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
