@@ -221,17 +221,45 @@ class Logbook:
         return ("WHERE pr.patient_id IN (SELECT id FROM patients WHERE name LIKE ? ESCAPE '\\' "
                 "OR mrn LIKE ? ESCAPE '\\' OR study_id LIKE ? ESCAPE '\\')", [q, q, q])
 
+    _WORKLIST_COLUMNS = ("pr.id, pr.patient_id, pr.date, pa.name, pa.mrn, pa.study_id, pr.cycle, pr.tumor_staining, "
+                         "pr.embolization, pr.status")
+    _PATIENT_MATCH = "(pa.name LIKE ? ESCAPE '\\' OR pa.mrn LIKE ? ESCAPE '\\' OR pa.study_id LIKE ? ESCAPE '\\')"
+
     def worklist(self, search: str = "", sort: str = "date", descending: bool = True, limit: int = 200,
                  offset: int = 0) -> list[WorklistRow]:
         """One page of procedures for the worklist, filtered and sorted in SQL (never loaded whole)."""
         if sort not in WORKLIST_SORT:
             raise ValueError(f"cannot sort the worklist by {sort!r}")
-        where, params = self._worklist_filter(search)
         direction = "DESC" if descending else "ASC"
-        sql = (f"SELECT pr.id, pr.patient_id, pr.date, pa.name, pa.mrn, pa.study_id, pr.cycle, pr.tumor_staining, "
-               f"pr.embolization, pr.status FROM procedures pr JOIN patients pa ON pa.id = pr.patient_id {where} "
-               f"ORDER BY {WORKLIST_SORT[sort]} {direction}, pr.rowid {direction} LIMIT ? OFFSET ?")
+        order = f"ORDER BY {WORKLIST_SORT[sort]} {direction}, pr.rowid {direction} LIMIT ? OFFSET ?"
+        text = (search or "").strip()
+        if text and sort == "date" and descending:
+            rows = self._recent_matches(_like(text), order, limit, offset)
+            if rows is not None:
+                return rows
+        where, params = self._worklist_filter(text)
+        sql = (f"SELECT {self._WORKLIST_COLUMNS} FROM procedures pr JOIN patients pa ON pa.id = pr.patient_id "
+               f"{where} {order}")
         return [WorklistRow(*row) for row in self._db.execute(sql, [*params, int(limit), int(offset)]).fetchall()]
+
+    def _recent_matches(self, like: str, order: str, limit: int, offset: int) -> list[WorklistRow] | None:
+        """The page, if it lies among the most recent procedures; else None.
+
+        The first letters typed ("HS0", "LT-") match most patients: then walking the date index from the newest
+        procedure fills a page after a few hundred rows, where looking up every matching patient would touch them
+        all. A rare match (a full MRN, a 2-character name) would make that walk cover the whole logbook, so it is
+        bounded to a recent window, and the caller falls back to looking the matching patients up.
+        """
+        window = max(1000, (offset + limit) * 5)
+        cutoff = self._db.execute("SELECT date FROM procedures ORDER BY date DESC LIMIT 1 OFFSET ?",
+                                  [window]).fetchone()
+        if cutoff is None:
+            return None  # a small logbook: the general query is cheap
+        sql = (f"SELECT {self._WORKLIST_COLUMNS} FROM procedures pr INDEXED BY procedures_date "
+               f"JOIN patients pa ON pa.id = pr.patient_id WHERE pr.date >= ? AND {self._PATIENT_MATCH} {order}")
+        rows = self._db.execute(sql, [cutoff[0], like, like, like, int(limit), int(offset)]).fetchall()
+        # Every procedure dated on or after the cutoff was considered, so a full page is exactly the global one.
+        return [WorklistRow(*row) for row in rows] if len(rows) == limit else None
 
     def count_worklist(self, search: str = "") -> int:
         where, params = self._worklist_filter(search)

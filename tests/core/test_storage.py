@@ -243,3 +243,26 @@ def test_a_missing_logbook_is_not_created_when_asked_not_to(tmp_path):
     with pytest.raises(LogbookError, match="no logbook"):
         Logbook.open(tmp_path / "absent.sqlite", create=False)
     assert not (tmp_path / "absent.sqlite").exists()
+
+
+@pytest.fixture(scope="module")
+def big_book(tmp_path_factory):
+    """1,500 generated procedures: more than the worklist's recent window, so both search paths run."""
+    from bench.generate import TODAY, document
+    from tace_log import interchange
+    from tace_log.validation import Validator
+
+    path = tmp_path_factory.mktemp("big") / "big.sqlite"
+    with Logbook.open(path, validator=Validator(today=TODAY)) as book:
+        interchange.import_document(book, document(1500, seed=3))
+    with Logbook.open(path) as book:
+        yield book
+
+
+@pytest.mark.parametrize("text", ["HS", "HS000", "HS00001", "张", "王芳", "LT-0001", "Wang", "nobody"])
+@pytest.mark.parametrize("offset", [0, 40, 400])
+def test_every_worklist_page_is_the_slice_of_the_full_ordered_list(big_book, text, offset):
+    everything = list(reversed(big_book.worklist(search=text, descending=False, limit=10_000)))
+    assert len(everything) == big_book.count_worklist(text)
+    page = big_book.worklist(search=text, limit=40, offset=offset)
+    assert page == everything[offset:offset + 40]
