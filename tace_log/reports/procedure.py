@@ -43,10 +43,11 @@ from ..settings import ReportSettings
 from .fonts import register_report_font
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
-MARGIN = 16 * mm
+MARGIN = 14 * mm
 HEADER_HEIGHT = 24 * mm  # institution, department, title, and the patient line
 FOOTER_HEIGHT = 10 * mm
 LOGO_MAX = (40 * mm, 16 * mm)
+SECTION_MIN_ROOM = 22 * mm  # a heading never ends a page: it starts a new one unless this much room is left
 ACCENT = colors.HexColor("#1f3a5f")
 BAND = colors.HexColor("#e8edf3")
 MUTED = colors.HexColor("#5a6470")
@@ -121,14 +122,14 @@ def _newest(*stamps: str | None) -> str | None:
 
 class _Styles:
     def __init__(self, font: str):
-        base = ParagraphStyle("base", fontName=font, fontSize=9.5, leading=13)
+        base = ParagraphStyle("base", fontName=font, fontSize=9.5, leading=12.5)
         self.body = base
         self.body_cjk = ParagraphStyle("body_cjk", parent=base, wordWrap="CJK")
-        self.label = ParagraphStyle("label", parent=base, textColor=MUTED, fontSize=8.5, leading=12)
+        self.label = ParagraphStyle("label", parent=base, textColor=MUTED, fontSize=8.5, leading=11)
         self.label_cjk = ParagraphStyle("label_cjk", parent=self.label, wordWrap="CJK")
         self.head = ParagraphStyle("head", parent=base, fontSize=8.5, leading=11, textColor=colors.white)
-        self.section = ParagraphStyle("section", parent=base, fontSize=11.5, leading=15, textColor=ACCENT,
-                                      backColor=BAND, borderPadding=(3, 4, 3, 4), spaceBefore=7, spaceAfter=5)
+        self.section = ParagraphStyle("section", parent=base, fontSize=11, leading=14, textColor=ACCENT,
+                                      backColor=BAND, borderPadding=(3, 4, 3, 4), spaceBefore=6, spaceAfter=4)
         self.draft = ParagraphStyle("draft", parent=base, fontSize=11, leading=15, textColor=DRAFT_RED)
         self.narrative = ParagraphStyle("narrative", parent=base, spaceAfter=5)
         self.narrative_cjk = ParagraphStyle("narrative_cjk", parent=self.narrative, wordWrap="CJK")
@@ -267,9 +268,13 @@ class _ReportBuilder:
         return self.formulary[key].label(self.lang) if key in self.formulary else key
 
     # -- flowables ---------------------------------------------------------------------------------------
-    def _section(self, key_or_label: str) -> Paragraph:
+    def _heading(self, key_or_label: str) -> Paragraph:
         label = _text(key_or_label, self.lang) if key_or_label in TEXT else key_or_label
         return self.styles.paragraph(label, "section")
+
+    def _section(self, key_or_label: str) -> list:
+        """A section heading, on a new page when too little room is left for it and a few lines under it."""
+        return [CondPageBreak(SECTION_MIN_ROOM), self._heading(key_or_label)]
 
     def _field_grid(self, pairs: list[tuple[str, str]]) -> Table:
         """Label/value pairs two to a row; a value not recorded shows as a dash."""
@@ -278,7 +283,7 @@ class _ReportBuilder:
         rows = [cells[i] + (cells[i + 1] if i + 1 < len(cells) else ["", ""]) for i in range(0, len(cells), 2)]
         label_w = 0.18 * self.width
         return self._table(rows, [label_w, 0.5 * self.width - label_w] * 2, [
-            ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
             ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
             ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
         ])
@@ -326,7 +331,7 @@ class _ReportBuilder:
 
     def _narrative(self, key: str) -> list:
         text = (getattr(self.procedure, key) or "").strip()
-        out: list = [CondPageBreak(20 * mm), self._section(PROCEDURE[key].label(self.lang))]
+        out: list = [*self._section(PROCEDURE[key].label(self.lang))]
         blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()] or [NOT_RECORDED]
         for block in blocks:
             out.extend(self._narrative_block(block))
@@ -365,16 +370,15 @@ class _ReportBuilder:
             ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)])
 
     def _signature(self) -> list:
-        head = self._section("signature")
         if self.signature is None:
-            return [KeepTogether([head, self.styles.paragraph(
-                f"{DRAFT_TEXT}. {_text('draft_note', self.lang)}", "draft")])]
-        return [KeepTogether([head, self._signature_grid(self.signature)])]
+            return [self._heading("signature"),
+                    self.styles.paragraph(f"{DRAFT_TEXT}. {_text('draft_note', self.lang)}", "draft")]
+        return [self._heading("signature"), self._signature_grid(self.signature)]
 
     def _addendum(self, number: int, addendum: Addendum) -> list:
         p = self.styles.paragraph
         label = f"{_text('addendum', self.lang)} {number}"
-        out = [CondPageBreak(30 * mm), self._section(label),
+        out = [*self._section(label),
                p(_text("addendum_note", self.lang), "label"),
                self._field_grid([(_text("author", self.lang), addendum.author),
                                  (_text("written_at", self.lang), addendum.created_at),
@@ -388,15 +392,19 @@ class _ReportBuilder:
     def story(self) -> list:
         """The original report, then the addenda after it (the original part is the same with or without)."""
         proc, pat = self.procedure, self.patient
-        story = [self._section(_label(PATIENT, self.lang)), self._fields(PATIENT, pat, PATIENT_KEYS),
-                 self._section(_label(PROCEDURE, self.lang)), self._fields(PROCEDURE, proc, PROCEDURE_KEYS),
-                 self._section("dsa"), self._fields(PROCEDURE, proc, DSA_KEYS),
-                 self._section("treatment"), self._fields(PROCEDURE, proc, TREATMENT_KEYS),
-                 self._section("agents"), *self._agents(),
-                 self._section("radiation"), self._fields(PROCEDURE, proc, RADIATION_KEYS),
-                 self._section("complications"), *self._complications(),
-                 *self._narrative("findings"), *self._narrative("impression"),
-                 Spacer(1, 6), *self._signature()]
+        story = [*self._section(_label(PATIENT, self.lang)), self._fields(PATIENT, pat, PATIENT_KEYS),
+                 *self._section(_label(PROCEDURE, self.lang)), self._fields(PROCEDURE, proc, PROCEDURE_KEYS),
+                 *self._section("dsa"), self._fields(PROCEDURE, proc, DSA_KEYS),
+                 *self._section("treatment"), self._fields(PROCEDURE, proc, TREATMENT_KEYS),
+                 *self._section("agents"), *self._agents(),
+                 *self._section("radiation"), self._fields(PROCEDURE, proc, RADIATION_KEYS),
+                 *self._section("complications"), *self._complications(),
+                 *self._narrative("findings")]
+        # The signature never stands alone on a page: it keeps the impression's last line (and its heading, when
+        # that is the only line) with it.
+        impression = self._narrative("impression")  # [page break, heading, line, ...]
+        tail = impression[-1:] if len(impression) > 3 else impression[1:]
+        story += [*impression[:len(impression) - len(tail)], KeepTogether([*tail, Spacer(1, 6), *self._signature()])]
         for number, addendum in enumerate(self.addenda, start=1):
             story.extend(self._addendum(number, addendum))
         return story

@@ -135,7 +135,10 @@ def test_a_long_record_flows_onto_further_pages_with_the_table_header_repeated(r
     findings_pages = [i for i, page in enumerate(pages) if "Paragraph" in page]
     assert len(findings_pages) >= 3
     # Mixed Chinese and English flowing over pages keeps every space (reportlab's CJK split used to drop one).
-    assert " ".join(pages).replace("\n", " ").count("selected and a small stain") == 30 * 6
+    words = "The right hepatic artery was selected and a small stain was seen in segment".split()
+    flowing = " ".join(pages)
+    glued = [a + b for a, b in zip(words, words[1:], strict=False) if a + b in flowing]
+    assert not glued
 
 
 def test_the_same_record_gives_the_same_bytes(report_logbook):
