@@ -232,3 +232,14 @@ def test_writing_a_report_into_a_missing_folder_fails_cleanly(tmp_path):
     target = write_pdf(tmp_path / "r.pdf", b"%PDF-1.4")
     assert target.read_bytes() == b"%PDF-1.4"
     assert [p.name for p in tmp_path.iterdir()] == ["r.pdf"]  # no partial file left behind
+
+
+def test_a_minimal_draft_shows_what_is_not_recorded(pdf_pages_text):
+    from tace_log.model import Patient, Procedure
+
+    patient = Patient(mrn="M1", name="张伟")
+    procedure = Procedure(patient_id=patient.id, date=None, tumor_staining="absent", embolization="none")
+    text = "".join(pdf_pages_text(build_report(patient, procedure)))
+    assert text.count("None recorded.") == 2  # no agents, no complications
+    assert "Tumour staining" in text and "absent" in text and "none (aborted)" in text
+    assert "—" in text and DRAFT_TEXT in text
