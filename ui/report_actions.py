@@ -61,7 +61,10 @@ def load_pdf(data: bytes, parent=None) -> QPdfDocument:
 
 
 def print_document(document: QPdfDocument, printer: QPrinter) -> None:
-    """Paint every page onto the printer at its own resolution, each rendered on white, fitted to the paper."""
+    """Paint the pages (the range chosen in the print dialog, else all) onto the printer at its own resolution,
+    each rendered on white and fitted to the paper."""
+    first, last = printer.fromPage(), printer.toPage()  # 0, 0 when no range was chosen
+    pages = range(first - 1, min(last, document.pageCount())) if first else range(document.pageCount())
     printer.setFullPage(True)
     dpi = printer.resolution()
     painter = QPainter()
@@ -69,8 +72,8 @@ def print_document(document: QPdfDocument, printer: QPrinter) -> None:
         raise TaceLogError("the printer could not be started")
     try:
         viewport = painter.viewport()
-        for index in range(document.pageCount()):
-            if index:
+        for index in pages:
+            if index != pages.start:
                 printer.newPage()
             points = document.pagePointSize(index)
             full = QSize(round(points.width() / 72 * dpi), round(points.height() / 72 * dpi))

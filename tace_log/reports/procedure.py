@@ -83,7 +83,8 @@ TEXT = {
     "record": ("Record {id}", "记录 {id}"),
 }
 
-# Which dictionary fields each section shows, in order. None marks a value the report derives.
+# Which fields each section shows, in order: dictionary keys, and the two values the report derives
+# ('age', 'days_after_resection').
 PATIENT_KEYS = ("name", "mrn", "sex", "birth_date", "age", "weight_kg", "height_cm", "study_id", "arm",
                 "resection_date", "resection_margin")
 PROCEDURE_KEYS = ("date", "days_after_resection", "cycle", "operator", "access_site", "microcatheter")
@@ -105,19 +106,25 @@ def _label(entity: Entity, language: str) -> str:
     return entity.zh if language == "zh" else entity.en
 
 
-def _pdf_date(stamp: str | None) -> str | None:
-    """An ISO 8601 timestamp as a PDF date string (D:YYYYMMDDHHmmSS+00'00'), in UTC."""
-    if not stamp:
-        return None
+def _utc(stamp: str) -> dt.datetime:
+    """An ISO 8601 timestamp as a UTC datetime (the record's are UTC, written with Z; one without a zone is UTC)."""
     moment = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.UTC)
-    return moment.strftime("D:%Y%m%d%H%M%S+00'00'")
+    return moment.astimezone(dt.UTC) if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def _pdf_date(stamp: str | None) -> str | None:
+    """An ISO 8601 timestamp as a PDF date string (D:YYYYMMDDHHmmSS+00'00')."""
+    return _utc(stamp).strftime("D:%Y%m%d%H%M%S+00'00'") if stamp else None
+
+
+def _readable_time(stamp: str) -> str:
+    """'2026-03-14 11:00:05 UTC': how a signature's time is printed."""
+    return _utc(stamp).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def _newest(*stamps: str | None) -> str | None:
     known = [s for s in stamps if s]
-    return max(known, key=lambda s: dt.datetime.fromisoformat(s.replace("Z", "+00:00"))) if known else None
+    return max(known, key=_utc) if known else None
 
 
 class _Styles:
@@ -357,7 +364,7 @@ class _ReportBuilder:
 
     def _signature_rows(self, signature: Signature) -> list[tuple[str, str]]:
         return [(_text("signed_by", self.lang), f"{signature.signer} ({signature.username})"),
-                (_text("signed_at", self.lang), signature.signed_at),
+                (_text("signed_at", self.lang), _readable_time(signature.signed_at)),
                 (_text("meaning", self.lang), signature.meaning),
                 (_text("content_sha256", self.lang), signature.content_sha256)]
 
@@ -381,7 +388,7 @@ class _ReportBuilder:
         out = [*self._section(label),
                p(_text("addendum_note", self.lang), "label"),
                self._field_grid([(_text("author", self.lang), addendum.author),
-                                 (_text("written_at", self.lang), addendum.created_at),
+                                 (_text("written_at", self.lang), _readable_time(addendum.created_at)),
                                  (_text("reason", self.lang), addendum.reason)]),
                Spacer(1, 4)]
         out.extend(p(b.strip(), "narrative") for b in re.split(r"\n\s*\n", addendum.text) if b.strip())
@@ -413,7 +420,8 @@ class _ReportBuilder:
     def page(self) -> _Page:
         pat, proc = self.patient, self.procedure
         date = proc.date.isoformat() if proc.date else ""
-        patient_line = "   ".join(f"{label}: {value}" for label, value in (
+        colon = "：" if self.lang == "zh" else ": "
+        patient_line = "   ".join(f"{label}{colon}{value}" for label, value in (
             self._value(PATIENT, pat, "name"), self._value(PATIENT, pat, "mrn"),
             self._value(PROCEDURE, proc, "date")) if value)
         logo = ImageReader(str(self.settings.logo)) if self.settings.logo else None

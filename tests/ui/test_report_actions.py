@@ -67,3 +67,19 @@ def test_print_paints_every_page_at_the_printer_resolution(qtbot, report_logbook
         assert strip.width == round(595.28 / 72 * 150)  # a page is rendered at the printer's 150 dpi
         colours = strip.convert("L").getextrema()
         assert colours[1] == 255 and colours[0] < 100  # white paper with dark text, not a transparent black
+
+
+def test_print_honours_the_page_range_chosen(qtbot, report_logbook, typical_procedure_id, tmp_path):
+    procedure = report_logbook.get_procedure(typical_procedure_id)
+    procedure.findings = "\n\n".join(f"Finding {n}: a stain in segment VI, 14 mm; 肝右叶结节状染色。" * 8
+                                     for n in range(60))
+    report_logbook.save_procedure(procedure)
+    total = pages_of(procedure_report(report_logbook, typical_procedure_id))
+    assert total >= 3
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    printer.setResolution(72)
+    printer.setFromTo(2, 3)
+    assert print_report(report_logbook, typical_procedure_id, printer=printer)
+    assert len(pypdf.PdfReader(tmp_path / "printed.pdf").pages) == 2
