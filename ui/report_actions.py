@@ -93,7 +93,8 @@ def print_document(document: QPdfDocument, printer: QPrinter) -> None:
         painter.end()
 
 
-def _chart_folder(settings: QSettings) -> Path:
+def chart_folder(settings: QSettings) -> Path:
+    """Where the export dialog opens: the last chart folder used on this workstation, while it exists."""
     folder = settings.value(CHART_FOLDER_KEY, "")
     return Path(folder) if folder and Path(folder).is_dir() else Path.home()
 
@@ -101,10 +102,10 @@ def _chart_folder(settings: QSettings) -> Path:
 def export_pdf(data: bytes, file_name: str, parent: QWidget | None = None, path: str | Path | None = None,
                settings: QSettings | None = None) -> Path | None:
     """Write the report to `path`, or to where the user chooses (starting in the remembered chart folder)."""
-    settings = settings or QSettings()
+    settings = settings if settings is not None else QSettings()
     if path is None:
         chosen, _ = QFileDialog.getSaveFileName(parent, "Export report",
-                                                str(_chart_folder(settings) / file_name), "PDF (*.pdf)")
+                                                str(chart_folder(settings) / file_name), "PDF (*.pdf)")
         if not chosen:
             return None
         path = chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf"
@@ -118,7 +119,7 @@ def export_pdf(data: bytes, file_name: str, parent: QWidget | None = None, path:
 
 
 def print_pdf(data: bytes, parent: QWidget | None = None, printer: QPrinter | None = None) -> bool:
-    """Ask the Qt print dialog for a printer (unless one is given) and print every page."""
+    """Ask the Qt print dialog for a printer (unless one is given) and print the report."""
     document = load_pdf(data)
     if printer is None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -11,7 +12,7 @@ from PySide6.QtGui import QColor, QPageSize
 from PySide6.QtPrintSupport import QPrinter
 
 from tace_log.reports import procedure_report
-from ui.report_actions import CHART_FOLDER_KEY, export_report, print_report, show_report_preview
+from ui.report_actions import CHART_FOLDER_KEY, chart_folder, export_report, print_report, show_report_preview
 
 
 @pytest.fixture
@@ -49,6 +50,10 @@ def test_export_writes_the_report_and_remembers_the_chart_folder(qtbot, report_l
     assert written == chart / "r.pdf"
     assert written.read_bytes() == procedure_report(report_logbook, typical_procedure_id)
     assert workstation_settings.value(CHART_FOLDER_KEY) == str(chart)
+    assert chart_folder(workstation_settings) == chart  # the next export dialog opens there
+    written.unlink()
+    chart.rmdir()
+    assert chart_folder(workstation_settings) == Path.home()  # a folder since removed is not offered
 
 
 def test_print_paints_every_page_at_the_printer_resolution(qtbot, report_logbook, typical_procedure_id, tmp_path):
