@@ -1,0 +1,122 @@
+"""`tace-log report`: the PDF report of one procedure, or of every procedure into a folder.
+
+`--all` renders on every core: a process pool whose workers each open their own connection to the logbook
+(SQLite connections never cross a process or thread). Progress goes to stderr only when it is a terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from multiprocessing import get_context
+from pathlib import Path
+
+from ..errors import LogbookError, TaceLogError
+from ..reports import procedure_report, report_file_name, write_pdf
+from ..settings import ReportSettings, load_report_settings
+from ..storage import Logbook
+from .records import logbook_path
+
+PAGE = 500  # worklist rows fetched at a time when listing every procedure
+EXIT_INVALID = 2  # the CLI's code for invalid input (tace_log.cli), as argparse uses for a bad command line
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser("report", help="write the PDF report of a procedure (or of every procedure)")
+    p.add_argument("procedure_id", nargs="?", metavar="PROCEDURE_ID", help="the procedure's id")
+    p.add_argument("-o", "--output", metavar="FILE.pdf", help="where to write the report of PROCEDURE_ID")
+    p.add_argument("--all", action="store_true", help="one report per procedure, into the folder given by -d")
+    p.add_argument("-d", "--dir", metavar="DIR", help="with --all: the folder to write into (created if needed)")
+    p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+                   help="with --all: processes rendering at once (default: the number of cores)")
+    p.set_defaults(run=run_report)
+
+
+def _open_existing(path: Path) -> Logbook:
+    return Logbook.open(path, create=False, quick_check=False)
+
+
+def _usage_problem(args) -> str | None:
+    if args.all:
+        if args.procedure_id or args.output:
+            return "--all writes into a folder: give -d DIR, not a procedure id or -o"
+        if not args.dir:
+            return "--all needs -d DIR, the folder to write the reports into"
+        if args.jobs < 1:
+            return "--jobs must be 1 or more"
+    elif not args.procedure_id or not args.output:
+        return "give a PROCEDURE_ID and -o FILE.pdf, or --all -d DIR"
+    return None
+
+
+def run_report(args) -> int:
+    problem = _usage_problem(args)
+    if problem:
+        print(f"tace-log report: {problem}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.all:
+        return _report_all(logbook_path(args), Path(args.dir), args.jobs)
+    path = logbook_path(args)
+    with _open_existing(path) as logbook:
+        data = procedure_report(logbook, args.procedure_id)
+    write_pdf(args.output, data)
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def _every_procedure(logbook: Logbook) -> list[tuple[str, str]]:
+    """(procedure id, file name) of every procedure, oldest first."""
+    out, offset = [], 0
+    while True:
+        rows = logbook.worklist(sort="date", descending=False, limit=PAGE, offset=offset)
+        out.extend((r.procedure_id, report_file_name(r.date, r.mrn, r.procedure_id)) for r in rows)
+        if len(rows) < PAGE:
+            return out
+        offset += PAGE
+
+
+# -- the worker processes ------------------------------------------------------------------------------------
+_worker_logbook: Logbook | None = None
+_worker_settings: ReportSettings | None = None
+
+
+def _start_worker(path: str, settings: ReportSettings) -> None:
+    global _worker_logbook, _worker_settings
+    _worker_logbook, _worker_settings = _open_existing(Path(path)), settings
+
+
+def _render_one(procedure_id: str, target: str) -> str:
+    write_pdf(target, procedure_report(_worker_logbook, procedure_id, settings=_worker_settings))
+    return target
+
+
+def _report_all(path: Path, folder: Path, jobs_wanted: int) -> int:
+    with _open_existing(path) as logbook:
+        jobs = _every_procedure(logbook)
+    settings = load_report_settings(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise LogbookError(f"cannot create the folder {folder}: {exc.strerror or exc}") from exc
+    progress = sys.stderr.isatty()
+    failures: list[str] = []
+    workers = max(1, min(jobs_wanted, len(jobs)))
+    # spawn, not fork: each worker starts clean and opens its own connection, the same on every platform.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_start_worker,
+                             initargs=(str(path), settings)) as pool:
+        pending = {pool.submit(_render_one, pid, str(folder / name)): pid for pid, name in jobs}
+        for done, future in enumerate(as_completed(pending), start=1):
+            try:
+                future.result()
+            except TaceLogError as exc:
+                failures.append(f"{pending[future]}: {exc}")
+            if progress:
+                print(f"\rreports: {done}/{len(jobs)}", end="", file=sys.stderr, flush=True)
+    if progress and jobs:
+        print(file=sys.stderr)
+    for line in failures:
+        print(f"tace-log: report not written: {line}", file=sys.stderr)
+    print(f"wrote {len(jobs) - len(failures)} of {len(jobs)} reports to {folder}", file=sys.stderr)
+    return 1 if failures else 0

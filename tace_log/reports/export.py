@@ -1,0 +1,62 @@
+"""Reports from a logbook, and writing them to files: atomic, named without the patient's name."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..errors import TaceLogError
+from ..model import Addendum, Signature
+from ..settings import ReportSettings, load_report_settings
+from .procedure import build_report
+
+
+def procedure_report(logbook, procedure_id: str, signature: Signature | None = None,
+                     addenda: Iterable[Addendum] = (), settings: ReportSettings | None = None) -> bytes:
+    """The report of a stored procedure; settings default to the file beside the logbook."""
+    procedure = logbook.get_procedure(procedure_id)
+    patient = logbook.get_patient(procedure.patient_id)
+    return build_report(patient, procedure, signature, addenda,
+                        settings if settings is not None else load_report_settings(logbook.path))
+
+
+def safe_file_part(text: str, fallback: str) -> str:
+    """Text fit for a file name on any system: letters, digits, '-', '_' and '.' only, no leading dot."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", text or "").strip("._")
+    return cleaned[:40] or fallback
+
+
+def report_file_name(date: str | None, mrn: str | None, procedure_id: str) -> str:
+    """'2026-03-14_MRN_<record id>.pdf': date, MRN and record id, never the patient's name."""
+    return f"{date or 'undated'}_{safe_file_part(mrn, 'no-mrn')}_{procedure_id}.pdf"
+
+
+def write_pdf(path: str | Path, data: bytes) -> Path:
+    """Write a PDF under a temporary name and rename it, so a half-written report never takes the real name."""
+    target = Path(path)
+    try:
+        handle, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
+    except OSError as exc:
+        raise TaceLogError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, target)
+    except OSError as exc:
+        Path(partial).unlink(missing_ok=True)
+        raise TaceLogError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def write_report(path: str | Path, patient, procedure, signature: Signature | None = None,
+                 addenda: Iterable[Addendum] = (), settings: ReportSettings | None = None) -> Path:
+    """Build a report and write it to `path` atomically."""
+    return write_pdf(path, build_report(patient, procedure, signature, addenda, settings))

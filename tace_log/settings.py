@@ -1,0 +1,62 @@
+"""Workstation settings the core needs (the report header), from a JSON file beside the logbook.
+
+`tace-log-settings.json` in the logbook's folder, every key optional:
+    {"report": {"institution": "...", "department": "...", "logo": "logo.png", "language": "en"}}
+A relative logo path is relative to the settings file. No file means an empty header, English labels. The app's
+own window state lives in QSettings; these settings travel with the logbook so the CLI and the app agree.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import TaceLogError
+
+SETTINGS_FILENAME = "tace-log-settings.json"
+LANGUAGES = ("en", "zh")
+
+
+class SettingsError(TaceLogError):
+    """The settings file cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    institution: str = ""
+    department: str = ""
+    logo: Path | None = None  # a PNG or JPEG drawn at the top right of every page
+    language: str = "en"  # the language of labels: "en" or "zh"
+
+
+def settings_file(logbook_path: str | Path) -> Path:
+    return Path(logbook_path).expanduser().resolve().with_name(SETTINGS_FILENAME)
+
+
+def load_report_settings(logbook_path: str | Path) -> ReportSettings:
+    path = settings_file(logbook_path)
+    if not path.exists():
+        return ReportSettings()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SettingsError(f"{path}: cannot be read as JSON ({exc})") from exc
+    report = data.get("report", {}) if isinstance(data, dict) else None
+    if not isinstance(report, dict):
+        raise SettingsError(f"{path}: 'report' must be an object")
+    unknown = set(report) - {"institution", "department", "logo", "language"}
+    if unknown:
+        raise SettingsError(f"{path}: unknown key report.{sorted(unknown)[0]}")
+    for key in ("institution", "department", "logo", "language"):
+        if key in report and not isinstance(report[key], str):
+            raise SettingsError(f"{path}: report.{key} must be text")
+    language = report.get("language", "en")
+    if language not in LANGUAGES:
+        raise SettingsError(f"{path}: report.language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+    logo = None
+    if report.get("logo"):
+        logo = (path.parent / report["logo"]).resolve()
+        if not logo.is_file():
+            raise SettingsError(f"{path}: report.logo {report['logo']!r} is not a file ({logo})")
+    return ReportSettings(report.get("institution", ""), report.get("department", ""), logo, language)

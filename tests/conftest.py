@@ -1,0 +1,49 @@
+"""Fixtures shared by tests/core and tests/ui: real logbook files holding known records. Never imports Qt."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tace_log import interchange
+from tace_log.settings import SETTINGS_FILENAME
+from tace_log.storage import Logbook
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def typical_document() -> dict:
+    """One patient with one fully recorded procedure (Chinese name, CJK punctuation, three agents)."""
+    return json.loads((DATA / "typical-procedure.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def typical_procedure_id(typical_document) -> str:
+    return typical_document["patients"][0]["procedures"][0]["id"]
+
+
+@pytest.fixture
+def report_logbook(tmp_path, typical_document):
+    """A logbook file holding the typical procedure, with a report header in the settings file beside it."""
+    (tmp_path / SETTINGS_FILENAME).write_text(json.dumps({"report": {
+        "institution": "复旦大学附属华山医院 Huashan Hospital", "department": "介入放射科 Interventional Radiology"}},
+        ensure_ascii=False), encoding="utf-8")
+    with Logbook.open(tmp_path / "logbook.sqlite") as logbook:
+        interchange.import_document(logbook, typical_document)
+        yield logbook
+
+
+def _pdf_pages_text(data: bytes) -> list[str]:
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, check=True,
+                         capture_output=True).stdout.decode("utf-8")
+    return out.split("\f")[:-1]
+
+
+@pytest.fixture
+def pdf_pages_text():
+    """Reads a PDF back: the text of each page, as poppler's pdftotext sees it."""
+    return _pdf_pages_text

@@ -1,0 +1,245 @@
+"""The PDF procedure report, read back as a reader of the chart would see it."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import io
+import json
+import re
+import subprocess
+import sys
+
+import pypdf
+import pytest
+
+from tace_log import __version__
+from tace_log.dictionary import AGENT, COMPLICATION, PATIENT, PROCEDURE
+from tace_log.errors import TaceLogError
+from tace_log.formulary import default_formulary
+from tace_log.model import Addendum, AgentDose, Signature
+from tace_log.reports import DRAFT_TEXT, build_report, procedure_report, report_file_name, write_pdf
+from tace_log.settings import SETTINGS_FILENAME, ReportSettings, SettingsError, load_report_settings
+
+SIGNATURE = Signature(signer="王建国 Wang Jianguo", username="wangjg", signed_at="2026-03-14T11:00:05Z",
+                      meaning="performed and reviewed by", content_sha256=hashlib.sha256(b"signed").hexdigest())
+
+
+def squeeze(text: str) -> str:
+    """Text without whitespace, so a value wrapped over two lines of a cell is still found."""
+    return re.sub(r"\s+", "", text)
+
+
+TYPICAL_PROCEDURE_ID = "7d1e9b52-3c4a-4f6b-8e2d-1a9c0b7f5e31"  # its id in tests/data/typical-procedure.json
+
+
+def records(logbook):
+    procedure = logbook.get_procedure(TYPICAL_PROCEDURE_ID)
+    return logbook.get_patient(procedure.patient_id), procedure
+
+
+def page_count(data: bytes) -> int:
+    return len(pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
+def test_every_recorded_value_is_in_the_report(report_logbook, pdf_pages_text):
+    patient, procedure = records(report_logbook)
+    pages = pdf_pages_text(procedure_report(report_logbook, TYPICAL_PROCEDURE_ID))
+    text = squeeze("".join(pages))
+    expected = ["复旦大学附属华山医院 Huashan Hospital", "介入放射科 Interventional Radiology",  # the settings file
+                "Age (years)", "64", "Days after resection", "32", "lenvatinib + TACE"]  # derived, the arm's name
+    for f in PATIENT.fields:
+        expected += [f.label(), f.display(getattr(patient, f.key)) if f.key != "arm" else ""]
+    for f in PROCEDURE.fields:
+        value = f.display(getattr(procedure, f.key))
+        expected += [f.label(), *(line for line in value.splitlines() if line.strip())]  # narrative: every line
+    for a in procedure.agents:
+        expected += [default_formulary()[a.agent].en, f"{a.dose:g}{a.unit}", a.lot]
+        if a.particle_min_um:
+            expected += [AGENT["particle_min_um"].display(a.particle_min_um),
+                         AGENT["particle_max_um"].display(a.particle_max_um)]
+    for c in procedure.complications:
+        expected += [COMPLICATION[k].display(getattr(c, k)) for k in ("term", "ctcae_grade", "sir_class", "management")]
+    missing = [value for value in expected if squeeze(value) not in text]
+    assert not missing, f"not in the report: {missing}"
+    assert "镇痛，观察。" in text and "考虑早期复发：" in text  # CJK punctuation survives as text
+
+
+def test_every_page_has_the_header_the_draft_mark_and_page_x_of_y(report_logbook, pdf_pages_text):
+    pages = pdf_pages_text(procedure_report(report_logbook, TYPICAL_PROCEDURE_ID))
+    assert len(pages) >= 1
+    for number, page in enumerate(pages, start=1):
+        assert DRAFT_TEXT in page
+        assert f"Page {number} of {len(pages)}" in page
+        assert f"Record {TYPICAL_PROCEDURE_ID}" in page
+        assert f"TACE Log {__version__}" in page
+        assert "欧阳娜娜" in page and "H/2026 0042" in page  # every page names the patient
+
+
+def test_a_signed_report_shows_the_signature_and_no_draft_mark(report_logbook, pdf_pages_text):
+    patient, procedure = records(report_logbook)
+    pages = pdf_pages_text(build_report(patient, procedure, SIGNATURE))
+    text = "".join(pages)
+    assert DRAFT_TEXT not in text
+    flat = squeeze(text)
+    for value in (SIGNATURE.signer, SIGNATURE.username, "2026-03-14 11:00:05 UTC", SIGNATURE.meaning,
+                  SIGNATURE.content_sha256):
+        assert squeeze(value) in flat
+
+
+def test_addenda_follow_the_signed_report_clearly_marked(report_logbook, pdf_pages_text):
+    patient, procedure = records(report_logbook)
+    addenda = [Addendum("a1", procedure.id, "术后第二天肝功能正常。", "late laboratory result", "李明",
+                        "2026-03-16T08:00:00Z"),
+               Addendum("a2", procedure.id, "Second note.", "clarification", "Zhang Wei", "2026-03-17T09:00:00Z",
+                        SIGNATURE)]
+    original = squeeze("".join(pdf_pages_text(build_report(patient, procedure, SIGNATURE))))
+    flat = squeeze("".join(pdf_pages_text(build_report(patient, procedure, SIGNATURE, addenda))))
+    assert flat.index(SIGNATURE.content_sha256) < flat.index("Addendum1") < flat.index("术后第二天肝功能正常。") \
+        < flat.index("Addendum2") < flat.index("Secondnote.")
+    assert "latelaboratoryresult" in flat and "李明" in flat
+    assert "theoriginalcontentisunchanged" in flat
+    body = original.split("Page1of")[0]  # the first page's content, up to its footer
+    assert flat.startswith(body)
+
+
+def long_procedure(procedure):
+    """30 agent rows and about three pages of narrative."""
+    formulary = default_formulary()
+    procedure = copy.deepcopy(procedure)
+    procedure.agents = []
+    for i in range(30):
+        agent = formulary.agents[i % len(formulary.agents)]
+        particles = agent.is_particles
+        procedure.agents.append(AgentDose(
+            agent=agent.key, dose=1 + i % 3, unit=agent.units[0], lot=f"LOT-{i:02d}",
+            particle_min_um=100 if particles else None, particle_max_um=300 if particles else None))
+    sentence = ("The right hepatic artery was selected and a small stain was seen in segment VI. "
+                "造影见肝右叶结节状染色。")
+    procedure.findings = "\n\n".join(f"Paragraph {n}: " + sentence * 6 for n in range(1, 31))
+    return procedure
+
+
+def test_a_long_record_flows_onto_further_pages_with_the_table_header_repeated(report_logbook, pdf_pages_text):
+    patient, procedure = records(report_logbook)
+    data = build_report(patient, long_procedure(procedure))
+    pages = pdf_pages_text(data)
+    assert page_count(data) == len(pages) >= 5
+    agent_pages = [page for page in pages if re.search(r"LOT-\d\d", page)]
+    assert len(agent_pages) >= 2
+    for page in agent_pages:
+        assert "Particlesizefrom" in squeeze(page) and "Lot" in page  # the header row, on every page of the table
+    text = squeeze("".join(pages))
+    assert all(f"LOT-{i:02d}" in text for i in range(30))
+    assert all(f"Paragraph{n}:" in text for n in range(1, 31))
+    findings_pages = [i for i, page in enumerate(pages) if "Paragraph" in page]
+    assert len(findings_pages) >= 3
+    # Mixed Chinese and English flowing over pages keeps every space (reportlab's CJK split used to drop one).
+    words = "The right hepatic artery was selected and a small stain was seen in segment".split()
+    flowing = " ".join(pages)
+    glued = [a + b for a, b in zip(words, words[1:], strict=False) if a + b in flowing]
+    assert not glued
+
+
+def test_the_same_record_gives_the_same_bytes(report_logbook):
+    patient, procedure = records(report_logbook)
+    first = build_report(patient, procedure, SIGNATURE)
+    assert build_report(patient, procedure, SIGNATURE) == first
+    assert build_report(patient, procedure) != first  # a draft is a different document
+
+
+def test_the_same_record_gives_the_same_bytes_in_a_fresh_process(report_logbook, tmp_path):
+    outputs = []
+    for run in range(2):
+        out = tmp_path / f"run{run}.pdf"
+        subprocess.run([sys.executable, "-m", "tace_log", "--db", str(report_logbook.path), "report",
+                        TYPICAL_PROCEDURE_ID, "-o", str(out)], check=True, capture_output=True,
+                       env={"PYTHONHASHSEED": str(run + 1), "PATH": "/usr/bin:/bin"})
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] == procedure_report(report_logbook, TYPICAL_PROCEDURE_ID)
+
+
+def test_every_font_is_embedded_and_there_is_no_helvetica(report_logbook, tmp_path):
+    path = write_pdf(tmp_path / "r.pdf", procedure_report(report_logbook, TYPICAL_PROCEDURE_ID))
+    rows = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout.splitlines()[2:]
+    assert rows, "pdffonts lists no font"
+    for row in rows:
+        assert "WenQuanYi" in row and row.split()[-5] == "yes", row  # the 'emb' column
+    assert b"Helvetica" not in path.read_bytes()
+
+
+def metadata(data: bytes):
+    return pypdf.PdfReader(io.BytesIO(data)).metadata
+
+
+def test_metadata_names_the_report_and_dates_it_from_the_record(report_logbook):
+    patient, procedure = records(report_logbook)
+    procedure.created_at, procedure.updated_at = "2026-03-14T09:12:00Z", "2026-03-14T10:02:31Z"
+    draft = metadata(build_report(patient, procedure))
+    assert draft.title == f"TACE procedure report 2026-03-14 MRN {patient.mrn}"
+    assert draft.author == procedure.operator
+    assert draft.subject == f"Procedure {procedure.id}"
+    assert draft.creator == f"TACE Log {__version__}"
+    assert draft["/CreationDate"] == "D:20260314100231+00'00'"  # the record's last change, not the clock
+    signed = metadata(build_report(patient, procedure, SIGNATURE))
+    assert signed.author == SIGNATURE.signer
+    assert signed["/CreationDate"] == "D:20260314110005+00'00'"  # the signature came after it
+
+
+def test_chinese_labels_when_the_settings_ask_for_them(report_logbook, pdf_pages_text):
+    patient, procedure = records(report_logbook)
+    text = squeeze("".join(pdf_pages_text(build_report(patient, procedure, settings=ReportSettings(language="zh")))))
+    assert "TACE手术报告" in text and "肿瘤染色有" in text and "超选择性化疗栓塞" in text and "碘化油" in text
+
+
+def test_a_logo_from_the_settings_is_drawn_on_every_page(report_logbook, tmp_path):
+    from PIL import Image
+
+    Image.new("RGB", (120, 40), (31, 58, 95)).save(tmp_path / "logo.png")
+    settings_file = report_logbook.path.with_name(SETTINGS_FILENAME)
+    settings_file.write_text(json.dumps({"report": {"institution": "H", "logo": "logo.png"}}), encoding="utf-8")
+    patient, procedure = records(report_logbook)
+    reader = pypdf.PdfReader(io.BytesIO(build_report(patient, long_procedure(procedure),
+                                                     settings=load_report_settings(report_logbook.path))))
+    assert all(len(page.images) == 1 for page in reader.pages)
+
+
+@pytest.mark.parametrize("content, problem", [
+    ("{not json", "cannot be read as JSON"),
+    ('{"report": {"language": "fr"}}', "report.language must be one of en, zh"),
+    ('{"report": {"logo": "missing.png"}}', "report.logo 'missing.png' is not a file"),
+    ('{"report": {"institutoin": "x"}}', "unknown key report.institutoin"),
+])
+def test_a_bad_settings_file_is_refused_with_what_and_where(tmp_path, content, problem):
+    (tmp_path / SETTINGS_FILENAME).write_text(content, encoding="utf-8")
+    with pytest.raises(SettingsError, match=re.escape(problem)):
+        load_report_settings(tmp_path / "logbook.sqlite")
+
+
+def test_no_settings_file_means_an_empty_header_in_english(tmp_path):
+    assert load_report_settings(tmp_path / "logbook.sqlite") == ReportSettings()
+
+
+def test_file_names_carry_date_mrn_and_id_never_the_name():
+    name = report_file_name("2026-03-14", "H/2026 0042", TYPICAL_PROCEDURE_ID)
+    assert name == f"2026-03-14_H_2026_0042_{TYPICAL_PROCEDURE_ID}.pdf"
+    assert report_file_name("2026-03-14", "../欧阳", "x") == "2026-03-14_no-mrn_x.pdf"
+
+
+def test_writing_a_report_into_a_missing_folder_fails_cleanly(tmp_path):
+    with pytest.raises(TaceLogError, match="cannot write"):
+        write_pdf(tmp_path / "no-such-folder" / "r.pdf", b"%PDF")
+    target = write_pdf(tmp_path / "r.pdf", b"%PDF-1.4")
+    assert target.read_bytes() == b"%PDF-1.4"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.pdf"]  # no partial file left behind
+
+
+def test_a_minimal_draft_shows_what_is_not_recorded(pdf_pages_text):
+    from tace_log.model import Patient, Procedure
+
+    patient = Patient(mrn="M1", name="张伟")
+    procedure = Procedure(patient_id=patient.id, date=None, tumor_staining="absent", embolization="none")
+    text = "".join(pdf_pages_text(build_report(patient, procedure)))
+    assert text.count("None recorded.") == 2  # no agents, no complications
+    assert "Tumour staining" in text and "absent" in text and "none (aborted)" in text
+    assert "—" in text and DRAFT_TEXT in text
