@@ -1,0 +1,47 @@
+"""Start-up and peak memory: process start → window shown, measured from outside the process."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .result import Result
+
+HERE = Path(__file__).resolve().parent
+
+
+def run_once(argv: list[str]) -> tuple[float, float]:
+    """Seconds from spawning the process to its 'shown' line, and its peak RSS in MB."""
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            cwd=HERE.parent)
+    line = proc.stdout.readline()
+    shown = time.perf_counter() - start
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if not line.startswith("shown"):
+        raise RuntimeError(f"{argv} did not show a window: {line!r} {proc.stderr.read()[-2000:]}")
+    return shown, usage.ru_maxrss / 1024
+
+
+def compare(app_argv: list[str], label: str, rounds: int = 5) -> list[Result]:
+    bare_argv = [sys.executable, str(HERE / "bare_window.py")]
+    app_runs, bare_runs = [], []
+    for _ in range(rounds):  # interleaved, so a noisy moment hits both sides
+        bare_runs.append(run_once(bare_argv))
+        app_runs.append(run_once(app_argv))
+    app_s = statistics.median(r[0] for r in app_runs) * 1000
+    bare_s = statistics.median(r[0] for r in bare_runs) * 1000
+    app_mb = statistics.median(r[1] for r in app_runs)
+    bare_mb = statistics.median(r[1] for r in bare_runs)
+    return [
+        Result(f"start-up to {label} (median of {rounds})", app_s, bare_s, "ms", ratio=app_s / bare_s,
+               target="ratio <= 2.0", ok=app_s / bare_s <= 2.0),
+        Result(f"peak memory of that process (median of {rounds})", app_mb, bare_mb, "MB", ratio=app_mb / bare_mb,
+               target="ratio <= 2.0", ok=app_mb / bare_mb <= 2.0),
+    ]
