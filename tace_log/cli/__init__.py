@@ -8,17 +8,20 @@ one-line message (a traceback only with --debug). Commands live in modules besid
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from importlib.metadata import entry_points
 
 from .. import __version__
 from ..errors import InvalidInputError, TaceLogError
-from . import records
+from ..logs import configure_logging
+from . import backup, records
 from .output import print_findings
 
 EXIT_OK, EXIT_FAILURE, EXIT_INVALID = 0, 1, 2
 
-COMMAND_MODULES = [records]
+COMMAND_MODULES = [records, backup]
+log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    configure_logging()
+    log.info("tace-log %s", args.command)
     try:
         return args.run(args) or EXIT_OK
     except InvalidInputError as exc:
@@ -45,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"tace-log: {exc}", file=sys.stderr)
         return EXIT_INVALID
     except TaceLogError as exc:
+        log.warning("tace-log %s failed: %s", args.command, exc)
         if args.debug:
             raise
         print(f"tace-log: {exc}", file=sys.stderr)
@@ -53,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         print("tace-log: interrupted", file=sys.stderr)
         return EXIT_FAILURE
     except Exception as exc:  # the edge: a user never gets a bare traceback unless they ask for one
+        log.exception("tace-log %s: unexpected error", args.command)
         if args.debug:
             raise
         print(f"tace-log: unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)",
