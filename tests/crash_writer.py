@@ -1,0 +1,24 @@
+"""The writer the crash test kills: `python crash_writer.py LOGBOOK SEED COUNT`.
+
+It performs the seeded writes through the Logbook and prints `ack N` (flushed) after the N-th write has
+committed: a write is acknowledged only once `save`/`import` has returned, as the app tells the user "saved".
+"""
+
+import sys
+
+from safety_samples import perform, writes
+
+from tace_log.storage import Logbook
+
+
+def main() -> None:
+    path, seed, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    with Logbook.open(path) as logbook:
+        print("open", flush=True)
+        for n, write in enumerate(writes(seed, count), start=1):
+            perform(logbook, write)
+            print(f"ack {n}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
