@@ -153,3 +153,17 @@ def fill(logbook, seed: int, patients: int, procedures_each: int) -> None:
     rng = random.Random(seed)
     for start in range(0, patients, 100):
         interchange.import_document(logbook, import_document(rng, min(100, patients - start), procedures_each))
+
+
+# -- hostile files --------------------------------------------------------------------------------------------
+def file_digest(path) -> str:
+    import hashlib
+
+    return hashlib.sha256(open(path, "rb").read()).hexdigest()
+
+
+def damage(path, offset: int = 4096 * 2, length: int = 4096 * 3) -> None:
+    """Overwrite whole b-tree pages in the middle of a logbook with garbage, as a failing disk would."""
+    with open(path, "r+b") as handle:
+        handle.seek(offset)
+        handle.write(bytes((i * 37 + 11) % 256 for i in range(length)))

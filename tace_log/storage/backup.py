@@ -18,6 +18,7 @@ import re
 import shutil
 import sqlite3
 import time
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -157,9 +158,9 @@ def write_backup(conn: sqlite3.Connection, target: Path) -> BackupReport:
         os.replace(partial, target)
         _fsync(target.parent)
     except BaseException as exc:
-        partial.unlink(missing_ok=True)
-        for leftover in (Path(f"{partial}-journal"), Path(f"{partial}-wal"), Path(f"{partial}-shm")):
-            leftover.unlink(missing_ok=True)
+        for leftover in (partial, Path(f"{partial}-journal"), Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+            with suppress(OSError):
+                leftover.unlink(missing_ok=True)
         if isinstance(exc, BackupError):
             raise
         if isinstance(exc, OSError | sqlite3.Error):
