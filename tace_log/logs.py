@@ -36,10 +36,11 @@ def configure_logging(level: int = logging.INFO, folder: Path | None = None) -> 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=KEEP_FILES, encoding="utf-8")
+        handler.setFormatter(logging.Formatter(FORMAT))
     except OSError:
-        return None
+        # No log file: a NullHandler still keeps Python's last-resort handler from printing log lines on stderr.
+        handler, path = logging.NullHandler(), None
     handler.tace_log = True
-    handler.setFormatter(logging.Formatter(FORMAT))
     root.addHandler(handler)
     root.setLevel(level)
     return path

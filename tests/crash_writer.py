@@ -1,7 +1,9 @@
-"""The writer the crash test kills: `python crash_writer.py LOGBOOK SEED COUNT`.
+"""The writer the crash test kills: `python crash_writer.py LOGBOOK SEED COUNT [--wait]`.
 
 It performs the seeded writes through the Logbook and prints `ack N` (flushed) after the N-th write has
 committed: a write is acknowledged only once `save`/`import` has returned, as the app tells the user "saved".
+With --wait it opens the logbook, prints `open`, and waits for a line on stdin before writing (so two writers
+can be started at the same moment).
 """
 
 import sys
@@ -15,6 +17,8 @@ def main() -> None:
     path, seed, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     with Logbook.open(path) as logbook:
         print("open", flush=True)
+        if "--wait" in sys.argv[4:]:
+            sys.stdin.readline()
         for n, write in enumerate(writes(seed, count), start=1):
             perform(logbook, write)
             print(f"ack {n}", flush=True)

@@ -13,8 +13,9 @@ import sys
 from importlib.metadata import entry_points
 
 from .. import __version__
-from ..errors import InvalidInputError, TaceLogError
+from ..errors import InvalidInputError, LogbookCorruptError, TaceLogError
 from ..logs import configure_logging
+from ..storage.backup import newest_good_backup
 from . import backup, records
 from .output import print_findings
 
@@ -53,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         log.warning("tace-log %s failed: %s", args.command, exc)
         if args.debug:
             raise
-        print(f"tace-log: {exc}", file=sys.stderr)
+        print(f"tace-log: {exc}{_backup_hint(exc)}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
         print("tace-log: interrupted", file=sys.stderr)
@@ -65,6 +66,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"tace-log: unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)",
               file=sys.stderr)
         return EXIT_FAILURE
+
+
+def _backup_hint(exc: TaceLogError) -> str:
+    """For a damaged logbook, the way back, on the same line: the newest backup that passes every check."""
+    if not isinstance(exc, LogbookCorruptError) or exc.path is None:
+        return ""
+    good = newest_good_backup(exc.path)
+    return f"; newest good backup: {good} (tace-log restore it)" if good else "; no good backup found"
 
 
 def run() -> None:

@@ -34,7 +34,10 @@ NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "a
 
 def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
     if read_only:
-        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S,
+        # Without a -wal beside it nobody has the file open in WAL mode and there is nothing to replay, so read it
+        # as immutable: a plain read-only open of a WAL file would leave new -wal and -shm files beside it.
+        immutable = "&immutable=1" if not Path(f"{path}-wal").exists() else ""
+        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro{immutable}", uri=True, timeout=BUSY_TIMEOUT_S,
                                isolation_level=None)
     else:
         # isolation_level=None: no implicit transactions; every write is an explicit db.atomic() block.
@@ -90,6 +93,9 @@ def inspect_file(path: Path, check: str | None = "quick_check") -> None:
                 more = f" and {len(problems) - 1} more problems" if len(problems) > 1 else ""
                 raise LogbookCorruptError(f"{path} is damaged ({problems[0]}{more})", path)
     except sqlite3.DatabaseError as exc:
+        if getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN):
+            raise LogbookError(f"{path} cannot be read: its folder is read-only and its journal needs "
+                               f"recovering ({exc})", path) from exc
         raise LogbookCorruptError(f"{path} is damaged: {exc}", path) from exc
     finally:
         conn.close()
