@@ -2,10 +2,11 @@
 nothing half-written.
 
 Each round starts the writer on the same logbook with a new seed, kills it after a random number of
-acknowledgements plus a random pause (so the kill lands anywhere: mid-transaction, mid-fsync, at open), then
-checks the file with PRAGMA integrity_check and compares the whole logbook with what the acknowledged writes must
-have produced. One write past the last acknowledgement may have committed (killed between commit and the print);
-it must then be there whole. Rounds: TACE_LOG_CRASH_ROUNDS (default 6); every run makes 100+ acknowledged writes.
+acknowledgements plus a random pause (so the kill lands anywhere: mid-transaction, mid-fsync, mid-backup, at
+open), then checks the file with PRAGMA integrity_check (and every backup the writer made on the way) and compares
+the whole logbook with what the acknowledged writes must have produced. One write past the last acknowledgement
+may have committed (killed between commit and the print); it must then be there whole.
+Rounds: TACE_LOG_CRASH_ROUNDS (default 6); every run makes 100+ acknowledged writes.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def test_a_killed_writer_loses_nothing_acknowledged_and_leaves_nothing_half_writ
     path = tmp_path / "logbook.sqlite"
     rng = random.Random(int(os.environ.get("TACE_LOG_CRASH_SEED", "20261124")))
     state = empty_state()
-    total_acknowledged = kills = one_past = rounds = 0
+    total_acknowledged = kills = one_past = rounds = backups_checked = 0
     while rounds < ROUNDS or total_acknowledged < MIN_ACKNOWLEDGED:
         seed = 1000 + rounds
         planned = writes(seed, WRITES_PER_ROUND)
@@ -76,6 +77,9 @@ def test_a_killed_writer_loses_nothing_acknowledged_and_leaves_nothing_half_writ
             continue
 
         check_file(path)  # read-only: PRAGMA integrity_check = ok, no dangling rows, still a logbook
+        for backup in Logbook.backups(path):  # a backup killed half-way never takes a backup's name
+            check_file(backup)
+            backups_checked += 1
         expected = state
         for write in planned[:acknowledged]:
             expected = apply(expected, write)
@@ -89,5 +93,5 @@ def test_a_killed_writer_loses_nothing_acknowledged_and_leaves_nothing_half_writ
         total_acknowledged += acknowledged
     print(f"crash harness: {rounds} rounds, {kills} kills, {total_acknowledged} acknowledged writes, "
           f"{one_past} committed-but-unacknowledged writes found whole, "
-          f"{len(state['procedures'])} procedures in the logbook")
+          f"{len(state['procedures'])} procedures in the logbook, {backups_checked} backup checks passed")
     assert kills >= 1
