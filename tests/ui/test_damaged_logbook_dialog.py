@@ -11,7 +11,8 @@ from tace_log.storage import Logbook
 from ui.damaged_logbook import DamagedLogbookDialog
 
 
-def damaged_logbook(path, with_backup: bool):
+def damaged_logbook(qtbot, path, with_backup: bool):
+    """A logbook damaged after (optionally) a backup, the dialog shown for its open error, and what it held."""
     with Logbook.open(path) as book:
         fill(book, seed=9, patients=5, procedures_each=2)
         backup = book.back_up().path if with_backup else None
@@ -19,16 +20,17 @@ def damaged_logbook(path, with_backup: bool):
     damage(path)
     with pytest.raises(LogbookCorruptError) as caught:
         Logbook.open(path)
-    return caught.value, backup, expected
-
-
-def test_the_dialog_offers_the_newest_good_backup_and_restores_it(qtbot, tmp_path):
-    error, backup, expected = damaged_logbook(tmp_path / "logbook.sqlite", with_backup=True)
-    damaged_digest = file_digest(error.path)
-    dialog = DamagedLogbookDialog(error)
+    digest = file_digest(path)
+    dialog = DamagedLogbookDialog(caught.value)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
+    return dialog, digest, backup, expected
+
+
+def test_the_dialog_offers_the_newest_good_backup_and_restores_it(qtbot, tmp_path):
+    dialog, damaged_digest, backup, expected = damaged_logbook(qtbot, tmp_path / "logbook.sqlite", with_backup=True)
+    error = dialog.error
     assert "is damaged" in dialog.message.text() and "Nothing has been written" in dialog.message.text()
     assert backup.name in dialog.offer.text()
     assert file_digest(error.path) == damaged_digest  # showing the dialog wrote nothing
@@ -41,11 +43,8 @@ def test_the_dialog_offers_the_newest_good_backup_and_restores_it(qtbot, tmp_pat
 
 
 def test_without_a_good_backup_the_dialog_says_so_and_only_closes(qtbot, tmp_path):
-    error, _, _ = damaged_logbook(tmp_path / "logbook.sqlite", with_backup=False)
-    digest = file_digest(error.path)
-    dialog = DamagedLogbookDialog(error)
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog, digest, _, _ = damaged_logbook(qtbot, tmp_path / "logbook.sqlite", with_backup=False)
+    error = dialog.error
     assert not dialog.restore_button.isVisible() and "No good backup" in dialog.offer.text()
     qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == DamagedLogbookDialog.DialogCode.Rejected
