@@ -56,7 +56,7 @@ class BackupActions(QObject):
             self._say(QMessageBox.Icon.Critical, f"No backup was made.\n\n{exc}")
             return
         log.info("backup made: %s in %.2f s", report, report.seconds)
-        self._say(QMessageBox.Icon.Information, f"Backed up and verified:\n{report}")
+        self._say(QMessageBox.Icon.Information, f"Backed up:\n{report}")
 
     def choose_backup(self) -> QFileDialog:
         """A file dialog in the backups folder; choosing a file asks before restoring it."""

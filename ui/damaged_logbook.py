@@ -24,6 +24,7 @@ class DamagedLogbookDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("damaged_logbook_dialog")
         self.setWindowTitle("TACE Log: the logbook cannot be opened")
+        self.setMinimumWidth(560)
         self.error = error
         self.report = None
         self.backup = Logbook.newest_good_backup(error.path) if error.path else None

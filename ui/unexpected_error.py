@@ -18,8 +18,8 @@ def unexpected_error_dialog(exc: BaseException, log_path: Path | None, parent: Q
     where = f"The details are in the log:\n{log_path}" if log_path else "No log file could be written."
     box = QMessageBox(QMessageBox.Icon.Critical, "TACE Log: unexpected problem",
                       f"Something unexpected went wrong: {type(exc).__name__}: {exc}\n\n"
-                      "Nothing was saved by the action that failed. What you typed is still in the window; "
-                      f"save it again, or copy it, before closing.\n\n{where}",
+                      "The action may not have finished. What you typed is still in the window: check it, "
+                      f"save again, or copy it before closing.\n\n{where}",
                       QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("unexpected_error_dialog")
     box.setDetailedText("".join(traceback.format_exception(exc)))
