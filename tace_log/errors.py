@@ -8,7 +8,11 @@ class TaceLogError(Exception):
 
 
 class LogbookError(TaceLogError):
-    """The logbook file cannot be used: the file stays as it was."""
+    """The logbook file cannot be used: the file stays as it was. `path` is the file concerned, when known."""
+
+    def __init__(self, message: str, path=None):
+        super().__init__(message)
+        self.path = path
 
 
 class NotALogbookError(LogbookError):
@@ -16,7 +20,19 @@ class NotALogbookError(LogbookError):
 
 
 class LogbookCorruptError(LogbookError):
-    pass
+    """The file is damaged. `storage.backup.newest_good_backup(error.path)` finds the backup to offer."""
+
+
+class LogbookBusyError(LogbookError):
+    """Another program held the logbook's write lock for longer than the busy timeout; nothing was written."""
+
+
+class DiskFullError(LogbookError):
+    """The disk is full: the write was rolled back, nothing was written."""
+
+
+class BackupError(LogbookError):
+    """A backup could not be written or verified, or a file offered for restore is not a good backup."""
 
 
 class NewerSchemaError(LogbookError):

@@ -1,4 +1,6 @@
-"""Fixtures shared by tests/core and tests/ui: real logbook files holding known records. Never imports Qt."""
+"""Fixtures shared by tests/core and tests/ui: real logbook files holding known records. Never imports Qt.
+
+Nothing a test does may write into the real user folders of the machine."""
 
 from __future__ import annotations
 
@@ -47,3 +49,9 @@ def _pdf_pages_text(data: bytes) -> list[str]:
 def pdf_pages_text():
     """Reads a PDF back: the text of each page, as poppler's pdftotext sees it."""
     return _pdf_pages_text
+
+
+@pytest.fixture(autouse=True)
+def _private_user_folders(tmp_path_factory, monkeypatch):
+    # The CLI and the app write their log under XDG_STATE_HOME (platformdirs); keep it out of the real home.
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.getbasetemp() / "state"))

@@ -8,17 +8,21 @@ one-line message (a traceback only with --debug). Commands live in modules besid
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from importlib.metadata import entry_points
 
 from .. import __version__
-from ..errors import InvalidInputError, TaceLogError
-from . import records, reports
+from ..errors import InvalidInputError, LogbookCorruptError, TaceLogError
+from ..logs import configure_logging
+from ..storage.backup import newest_good_backup
+from . import backup, records, reports
 from .output import print_findings
 
 EXIT_OK, EXIT_FAILURE, EXIT_INVALID = 0, 1, 2
 
-COMMAND_MODULES = [records, reports]
+COMMAND_MODULES = [records, reports, backup]
+log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    configure_logging()
+    log.info("tace-log %s", args.command)
     try:
         return args.run(args) or EXIT_OK
     except InvalidInputError as exc:
@@ -45,19 +51,29 @@ def main(argv: list[str] | None = None) -> int:
         print(f"tace-log: {exc}", file=sys.stderr)
         return EXIT_INVALID
     except TaceLogError as exc:
+        log.warning("tace-log %s failed: %s", args.command, exc)
         if args.debug:
             raise
-        print(f"tace-log: {exc}", file=sys.stderr)
+        print(f"tace-log: {exc}{_backup_hint(exc)}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
         print("tace-log: interrupted", file=sys.stderr)
         return EXIT_FAILURE
     except Exception as exc:  # the edge: a user never gets a bare traceback unless they ask for one
+        log.exception("tace-log %s: unexpected error", args.command)
         if args.debug:
             raise
         print(f"tace-log: unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)",
               file=sys.stderr)
         return EXIT_FAILURE
+
+
+def _backup_hint(exc: TaceLogError) -> str:
+    """For a damaged logbook, the way back, on the same line: the newest backup that passes every check."""
+    if not isinstance(exc, LogbookCorruptError) or exc.path is None:
+        return ""
+    good = newest_good_backup(exc.path)
+    return f"; newest good backup: {good} (tace-log restore it)" if good else "; no good backup found"
 
 
 def run() -> None:

@@ -20,8 +20,11 @@ def logbook_path(args) -> Path:
     return Path(args.db).expanduser() if args.db else default_logbook_path()
 
 
-def open_logbook(args) -> Logbook:
-    return Logbook.open(logbook_path(args))
+def open_logbook(args, create: bool = True) -> Logbook:
+    logbook = Logbook.open(logbook_path(args), create=create)
+    for warning in logbook.warnings:
+        print(f"tace-log: warning: {warning}", file=sys.stderr)
+    return logbook
 
 
 def register(commands: argparse._SubParsersAction) -> None:

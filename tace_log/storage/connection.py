@@ -14,16 +14,30 @@ from urllib.parse import quote
 
 from sqlite_utils import Database
 
-from ..errors import LogbookCorruptError, LogbookError, NewerSchemaError, NotALogbookError
+from ..errors import (
+    DiskFullError,
+    LogbookBusyError,
+    LogbookCorruptError,
+    LogbookError,
+    NewerSchemaError,
+    NotALogbookError,
+)
 from .migrations import APPLICATION_ID, MIGRATION_SET, migration_names, migrations, schema_version
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 10.0  # the CLI may write beside the app: wait for its lock instead of failing
+MOUNTS_FILE = Path("/proc/mounts")
+# Filesystems where SQLite's locking cannot be trusted (https://sqlite.org/howtocorrupt.html, section 2.1).
+NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "afs", "ncpfs", "9p", "ceph",
+                       "glusterfs", "fuse.sshfs", "fuse.glusterfs", "fuse.rclone", "fuse.s3fs", "davfs", "fuse.davfs2"}
 
 
 def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
     if read_only:
-        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S,
+        # Without a -wal beside it nobody has the file open in WAL mode and there is nothing to replay, so read it
+        # as immutable: a plain read-only open of a WAL file would leave new -wal and -shm files beside it.
+        immutable = "&immutable=1" if not Path(f"{path}-wal").exists() else ""
+        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro{immutable}", uri=True, timeout=BUSY_TIMEOUT_S,
                                isolation_level=None)
     else:
         # isolation_level=None: no implicit transactions; every write is an explicit db.atomic() block.
@@ -40,25 +54,31 @@ def _configure(conn: sqlite3.Connection) -> Database:
     return Database(conn, execute_plugins=False)
 
 
-def _inspect(path: Path, quick_check: bool) -> None:
-    """Check an existing file without writing to it."""
+def inspect_file(path: Path, check: str | None = "quick_check") -> None:
+    """Check an existing file is a logbook this version can open, without writing to it.
+
+    `check` is the PRAGMA that looks for damage: "quick_check" on open, "integrity_check" for backups, None to skip.
+    """
     if path.is_dir():
-        raise NotALogbookError(f"{path} is a folder, not a logbook file")
-    size = path.stat().st_size
+        raise NotALogbookError(f"{path} is a folder, not a logbook file", path)
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise LogbookError(f"{path} cannot be read: {exc.strerror or exc}", path) from exc
     if size == 0:
-        raise NotALogbookError(f"{path} is empty (0 bytes): not a TACE Log logbook")
-    with path.open("rb") as handle:
-        header = handle.read(len(SQLITE_HEADER))
+        raise NotALogbookError(f"{path} is empty (0 bytes): not a TACE Log logbook", path)
     if header != SQLITE_HEADER:
-        raise NotALogbookError(f"{path} is not a TACE Log logbook (not an SQLite database)")
+        raise NotALogbookError(f"{path} is not a TACE Log logbook (not an SQLite database)", path)
     try:
         conn = _connect(path, read_only=True)
     except sqlite3.Error as exc:
-        raise LogbookError(f"{path} cannot be opened: {exc}") from exc
+        raise LogbookError(f"{path} cannot be opened: {exc}", path) from exc
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         if app_id != APPLICATION_ID:
-            raise NotALogbookError(f"{path} is an SQLite database but not a TACE Log logbook")
+            raise NotALogbookError(f"{path} is an SQLite database but not a TACE Log logbook", path)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         applied = {row[0] for row in conn.execute(
             "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET])}
@@ -66,15 +86,66 @@ def _inspect(path: Path, quick_check: bool) -> None:
         if version > schema_version() or unknown:
             raise NewerSchemaError(
                 f"{path} was written by a newer TACE Log (schema {version}; this version reads up to "
-                f"{schema_version()}): update TACE Log to open it")
-        if quick_check:
-            result = conn.execute("PRAGMA quick_check").fetchone()[0]
-            if result != "ok":
-                raise LogbookCorruptError(f"{path} is damaged ({result})")
+                f"{schema_version()}): update TACE Log to open it", path)
+        if check:
+            problems = [row[0] for row in conn.execute(f"PRAGMA {check}").fetchall()]
+            if problems != ["ok"]:
+                more = f" and {len(problems) - 1} more problems" if len(problems) > 1 else ""
+                raise LogbookCorruptError(f"{path} is damaged ({problems[0]}{more})", path)
     except sqlite3.DatabaseError as exc:
-        raise LogbookCorruptError(f"{path} is damaged: {exc}") from exc
+        if getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN):
+            raise LogbookError(f"{path} cannot be read: its folder is read-only and its journal needs "
+                               f"recovering ({exc})", path) from exc
+        raise LogbookCorruptError(f"{path} is damaged: {exc}", path) from exc
     finally:
         conn.close()
+
+
+def write_error(exc: sqlite3.Error, path: Path) -> LogbookError:
+    """A failed write as a one-line message that says what happened to the data (nothing was written)."""
+    text = str(exc).lower()
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code == sqlite3.SQLITE_FULL or "disk is full" in text:
+        return DiskFullError(f"the disk holding {path} is full: nothing was saved; free some space and try again",
+                             path)
+    if code == sqlite3.SQLITE_BUSY or "locked" in text:
+        return LogbookBusyError(f"{path} is busy: another program kept it locked for {BUSY_TIMEOUT_S:g} s; "
+                                "nothing was saved, try again", path)
+    if code == sqlite3.SQLITE_READONLY or "readonly" in text:
+        return LogbookError(f"{path} has become read-only: nothing was saved", path)
+    if isinstance(exc, sqlite3.DatabaseError) and "malformed" in text:
+        return LogbookCorruptError(f"{path} is damaged ({exc}): nothing was saved", path)
+    return LogbookError(f"could not write to {path}: {exc}; nothing was saved", path)
+
+
+def filesystem_type(path: Path, mounts: str | None = None) -> str | None:
+    """The type of the filesystem holding `path`, from /proc/mounts (or the given text); None if unknown."""
+    if mounts is None:
+        try:
+            mounts = MOUNTS_FILE.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+    target = str(Path(path).resolve())
+    best, best_type = "", None
+    for line in mounts.splitlines():
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        point = parts[1].replace("\\040", " ")  # /proc/mounts escapes spaces in mount points
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):
+            best, best_type = point, parts[2]
+    return best_type
+
+
+def network_filesystem_warning(path: Path, mounts: str | None = None) -> str | None:
+    """A warning when the logbook lives on a network filesystem, where SQLite's file locks are unreliable."""
+    fstype = filesystem_type(Path(path).parent, mounts)
+    if fstype and (fstype in NETWORK_FILESYSTEMS or fstype.split(".")[0] in NETWORK_FILESYSTEMS
+                   or fstype.startswith("fuse.sshfs")):
+        return (f"{path} is on a network filesystem ({fstype}): file locking is unreliable there and two "
+                "computers writing at once can damage it; keep the logbook on this computer's own disk")
+    return None
 
 
 def _create(path: Path) -> None:
@@ -87,7 +158,7 @@ def _create(path: Path) -> None:
     try:
         conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
         db = _configure(conn)
-        _migrate(db)
+        upgrade(db)
     except BaseException:
         conn.close()
         partial.unlink(missing_ok=True)
@@ -96,28 +167,37 @@ def _create(path: Path) -> None:
     os.replace(partial, path)
 
 
-def _migrate(db: Database) -> None:
-    migrations.apply(db)
-    db.execute(f"PRAGMA user_version={schema_version()}")
+def upgrade(db: Database) -> None:
+    """Apply the migrations this logbook lacks, each in its own transaction (an older logbook is upgraded)."""
+    if migrations.pending(db):
+        migrations.apply(db)
+        db.execute(f"PRAGMA user_version={schema_version()}")
 
 
 def open_database(path: Path, create: bool = True, quick_check: bool = True) -> Database:
     path = Path(path)
     if not path.exists():
         if not create:
-            raise LogbookError(f"no logbook at {path}")
+            raise LogbookError(f"no logbook at {path}", path)
         try:
             _create(path)
         except OSError as exc:
-            raise LogbookError(f"cannot create a logbook at {path}: {exc.strerror or exc}") from exc
+            raise LogbookError(f"cannot create a logbook at {path}: {exc.strerror or exc}", path) from exc
+        except sqlite3.Error as exc:
+            raise write_error(exc, path) from exc
     else:
-        _inspect(path, quick_check)
-        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
-            raise LogbookError(f"{path} is read-only: TACE Log needs to write to the file and its folder")
+        inspect_file(path, "quick_check" if quick_check else None)
+        if not os.access(path, os.W_OK):
+            raise LogbookError(f"{path} is read-only: TACE Log needs to write to it", path)
+        if not os.access(path.parent, os.W_OK):
+            raise LogbookError(f"the folder of {path} is read-only: TACE Log needs to write its journal there", path)
+    conn = _connect(path)
     try:
-        db = _configure(_connect(path))
-        if migrations.pending(db):
-            _migrate(db)  # an older logbook is upgraded, each migration in its own transaction
+        db = _configure(conn)
+        upgrade(db)
     except sqlite3.DatabaseError as exc:
-        raise LogbookCorruptError(f"{path} cannot be opened for writing: {exc}") from exc
+        conn.close()
+        if "malformed" in str(exc) or "not a database" in str(exc):
+            raise LogbookCorruptError(f"{path} cannot be opened for writing: {exc}", path) from exc
+        raise write_error(exc, path) from exc
     return db

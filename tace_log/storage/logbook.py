@@ -7,16 +7,18 @@ After a write commits, listeners are told what changed so views can refresh (the
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InvalidInputError, RecordNotFoundError
 from ..model import Patient, Procedure, new_id
 from ..validation import ERROR, Finding, Validator, errors
-from . import bulk, records
-from .connection import open_database
+from . import backup, bulk, records
+from .connection import network_filesystem_warning, open_database, write_error
 from .migrations import schema_version as code_schema_version
 
 # Worklist columns a view may sort by, and the SQL each sorts on (a whitelist: nothing user-typed reaches SQL).
@@ -47,7 +49,7 @@ class WorklistRow:
 
 @dataclass(frozen=True)
 class Change:
-    """What a committed write changed; `kind` is 'patient', 'procedure' or 'import'."""
+    """What a committed write changed; `kind` is 'patient', 'procedure', 'import' or 'restore'."""
 
     kind: str
     ids: tuple[str, ...]
@@ -93,12 +95,64 @@ class Logbook:
         self.path = path
         self.validator = validator or Validator()
         self._listeners: list[Callable[[Change], None]] = []
+        # Said to the user once, on open (CLI: stderr; app: a banner); the logbook still works.
+        self.warnings: list[str] = [w for w in [network_filesystem_warning(path)] if w]
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True, validator: Validator | None = None,
              quick_check: bool = True) -> Logbook:
         path = Path(path).expanduser().resolve()
         return cls(open_database(path, create=create, quick_check=quick_check), path, validator)
+
+    # -- backups -----------------------------------------------------------------------------------------
+    def back_up(self, target: str | Path | None = None,
+                policy: backup.BackupPolicy = backup.BackupPolicy()) -> backup.BackupReport:
+        """A verified backup now (File > Back up now): to `target`, or into `backups/` beside the logbook."""
+        return backup.back_up(self._db.conn, self.path, Path(target) if target else None, policy)
+
+    def back_up_if_due(self, policy: backup.BackupPolicy = backup.BackupPolicy()) -> backup.BackupReport | None:
+        """The automatic backup (on exit): made only if none was made today."""
+        return self.back_up(policy=policy) if backup.backup_due(self.path) else None
+
+    def restore_from(self, backup_file: str | Path) -> backup.RestoreReport:
+        """Replace this logbook's content with a verified backup (File > Restore); the old content is kept aside."""
+        report = backup.restore(self.path, Path(backup_file), self._db)
+        self._announce(Change("restore", ()))
+        return report
+
+    @staticmethod
+    def restore_file(path: str | Path, backup_file: str | Path) -> backup.RestoreReport:
+        """Restore a logbook that cannot be opened (damaged): the damaged file is kept aside byte for byte."""
+        return backup.restore(Path(path).expanduser().resolve(), Path(backup_file))
+
+    @staticmethod
+    def newest_good_backup(path: str | Path) -> Path | None:
+        return backup.newest_good_backup(Path(path).expanduser().resolve())
+
+    @staticmethod
+    def backups(path: str | Path) -> list[Path]:
+        """The logbook's backups in `backups/`, newest first."""
+        return [p for _, p in backup.list_backups(Path(path).expanduser().resolve())]
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write transaction. BEGIN IMMEDIATE takes the write lock first, so a second writer (the CLI beside
+        the app) waits for it up to the busy timeout instead of failing on a stale read; a failure is a
+        one-line LogbookError and nothing is written."""
+        conn = self._db.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                if conn.in_transaction:  # SQLite has already rolled back after some errors (a full disk)
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise write_error(exc, self.path) from exc
 
     def close(self) -> None:
         self._db.close()
@@ -291,7 +345,7 @@ class Logbook:
     def save_patient(self, patient: Patient) -> SaveResult:
         findings = self.check_patient(patient)
         self._refuse_errors(findings, "patient not saved")
-        with self._db.atomic():
+        with self._transaction():
             changed = self._write_patient(patient, now_utc())
         if changed:
             self._announce(Change("patient", (patient.id,)))
@@ -302,7 +356,7 @@ class Logbook:
             raise RecordNotFoundError("a procedure must belong to a patient")
         findings = self.check_procedure(procedure)
         self._refuse_errors(findings, "procedure not saved")
-        with self._db.atomic():
+        with self._transaction():
             changed = self._write_procedure(procedure, now_utc())
         if changed:
             self._announce(Change("procedure", (procedure.id,)))
@@ -401,7 +455,7 @@ class Logbook:
                  if p.id not in known_patients and not any(pr.id in known_procedures for pr in procs)]
         fresh_ids = {p.id for p, _ in fresh}
         touched = [pr.id for _, procs in fresh for pr in procs]
-        with self._db.atomic():
+        with self._transaction():
             summary.patients_added, summary.procedures_added = bulk.insert_new(self._db, fresh, stamp)
             for patient, procedures in entries:
                 if patient.id in fresh_ids:

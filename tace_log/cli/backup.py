@@ -1,0 +1,65 @@
+"""Commands that keep a logbook safe: backup, restore, backups, check."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..storage import Logbook
+from ..storage.backup import BackupPolicy, check_file
+from .records import logbook_path, open_logbook
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    policy = BackupPolicy()
+    p = commands.add_parser("backup", help="make a verified backup (default: into backups/ beside the logbook)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the backup to FILE instead (not rotated)")
+    p.add_argument("--keep-daily", type=int, default=policy.daily, metavar="N",
+                   help=f"rotation keeps the newest backup of each of the last N days (default {policy.daily})")
+    p.add_argument("--keep-weekly", type=int, default=policy.weekly, metavar="N",
+                   help=f"and of each of the last N weeks (default {policy.weekly})")
+    p.set_defaults(run=run_backup)
+
+    p = commands.add_parser("restore", help="replace the logbook with a backup (verified first; "
+                                            "the current logbook is kept as a safety copy)")
+    p.add_argument("file", help="the backup file")
+    p.set_defaults(run=run_restore)
+
+    p = commands.add_parser("backups", help="list the logbook's backups, newest first, and the newest good one")
+    p.set_defaults(run=run_backups)
+
+    p = commands.add_parser("check", help="run a full integrity check of the logbook or of a backup; writes nothing")
+    p.add_argument("file", nargs="?", help="the file to check (default: the logbook)")
+    p.set_defaults(run=run_check)
+
+
+def run_backup(args) -> int:
+    with open_logbook(args, create=False) as logbook:
+        report = logbook.back_up(args.output, BackupPolicy(args.keep_daily, args.keep_weekly))
+    print(f"backed up {logbook.path} to {report}")
+    for path in report.removed:
+        print(f"removed old backup {path}")
+    return 0
+
+
+def run_restore(args) -> int:
+    report = Logbook.restore_file(logbook_path(args), args.file)
+    kept = f"; the previous logbook is kept as {report.safety_copy}" if report.safety_copy else ""
+    print(f"restored {report.path} from {report.source} ({report.counts.get('procedures', 0)} procedures){kept}")
+    return 0
+
+
+def run_backups(args) -> int:
+    path = logbook_path(args)
+    found = Logbook.backups(path)
+    for backup in found:
+        print(backup)
+    good = Logbook.newest_good_backup(path) if found else None
+    print(f"{len(found)} backups; newest good backup: {good or 'none'}")
+    return 0
+
+
+def run_check(args) -> int:
+    target = args.file or logbook_path(args)
+    counts = check_file(target)
+    print(f"{target}: ok ({counts.get('procedures', 0)} procedures, {counts.get('patients', 0)} patients)")
+    return 0

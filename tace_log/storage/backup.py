@@ -1,0 +1,292 @@
+"""Backups of a logbook, and restoring one: nothing is ever lost, even to a bad backup or a bad restore.
+
+A backup is made with SQLite's online backup API from the logbook's own connection inside one read transaction,
+so it is a consistent snapshot even while the app and the CLI write. It is written under a temporary name,
+verified (integrity check, opens as a logbook this version reads, the row count of every table equal to the
+source's in the same snapshot), and only then renamed into place. Backups live in `backups/` beside the logbook,
+named `<logbook stem>.<local date_time>.sqlite`, and are rotated (the newest of each of the last 7 days and of each
+of the last 4 weeks, by default). A restore verifies the file first, keeps the current logbook as a safety copy
+(never rotated away), and replaces the logbook atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+import re
+import shutil
+import sqlite3
+import time
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from sqlite_utils import Database
+
+from ..errors import BackupError, DiskFullError, LogbookCorruptError, LogbookError
+from .connection import inspect_file, open_database, upgrade, write_error
+
+BACKUP_FOLDER = "backups"
+STAMP_FORMAT = "%Y-%m-%d_%H%M%S"
+SAFETY_MARK = "before-restore"
+
+
+@dataclass(frozen=True)
+class BackupPolicy:
+    """How many backups rotation keeps: the newest of each of the last `daily` days and `weekly` ISO weeks."""
+
+    daily: int = 7
+    weekly: int = 4
+
+
+@dataclass(frozen=True)
+class BackupReport:
+    path: Path
+    size: int
+    counts: dict[str, int]
+    seconds: float
+    removed: tuple[Path, ...] = ()
+
+    def __str__(self) -> str:
+        return (f"{self.path} ({self.size / 1024:.0f} KB, {self.counts.get('procedures', 0)} procedures, "
+                f"{self.counts.get('patients', 0)} patients; verified)")
+
+
+@dataclass(frozen=True)
+class RestoreReport:
+    path: Path
+    source: Path
+    safety_copy: Path | None
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def backup_folder(logbook_path: Path) -> Path:
+    return Path(logbook_path).parent / BACKUP_FOLDER
+
+
+def _name_pattern(logbook_path: Path) -> re.Pattern:
+    return re.compile(rf"^{re.escape(Path(logbook_path).stem)}\.(\d{{4}}-\d\d-\d\d_\d{{6}})(?:-\d+)?\.sqlite$")
+
+
+def list_backups(logbook_path: Path) -> list[tuple[dt.datetime, Path]]:
+    """This logbook's rotated backups, newest first (safety copies from a restore are not among them)."""
+    folder = backup_folder(logbook_path)
+    if not folder.is_dir():
+        return []
+    pattern = _name_pattern(logbook_path)
+    found = []
+    for entry in folder.iterdir():
+        match = pattern.match(entry.name)
+        if match and entry.is_file():
+            found.append((dt.datetime.strptime(match.group(1), STAMP_FORMAT), entry))
+    return sorted(found, key=lambda item: (item[0], item[1].name), reverse=True)
+
+
+def _free_name(folder: Path, stem: str, label: str) -> Path:
+    target = folder / f"{stem}.{label}.sqlite"
+    n = 2
+    while target.exists() or target.with_name(target.name + ".partial").exists():
+        target = folder / f"{stem}.{label}-{n}.sqlite"
+        n += 1
+    return target
+
+
+def table_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    tables = [row[0] for row in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def check_file(path: Path) -> dict[str, int]:
+    """A full check of a logbook file, read-only: opens as a logbook this version reads, integrity check, no
+    dangling rows. Returns the row count of every table; raises a LogbookError saying what is wrong."""
+    path = Path(path)
+    inspect_file(path, "integrity_check")
+    conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
+    try:
+        if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+            raise LogbookCorruptError(f"{path} is damaged (rows point at missing records)", path)
+        return table_counts(conn)
+    finally:
+        conn.close()
+
+
+def verify_backup(path: Path, expected: dict[str, int] | None = None) -> dict[str, int]:
+    """Check a backup file fully (and against the logbook's counts, if given); raises BackupError if it is bad."""
+    path = Path(path)
+    try:
+        counts = check_file(path)
+    except LogbookError as exc:
+        raise BackupError(f"{exc} - not a good backup", path) from exc
+    if expected is not None and counts != expected:
+        differ = ", ".join(f"{t} {counts.get(t)} instead of {n}" for t, n in expected.items() if counts.get(t) != n)
+        raise BackupError(f"the backup {path} does not match the logbook ({differ})", path)
+    return counts
+
+
+def write_backup(conn: sqlite3.Connection, target: Path) -> BackupReport:
+    """Copy the logbook behind `conn` to `target`, verified; the file appears under its name only when good."""
+    target = Path(target)
+    partial = target.with_name(target.name + ".partial")
+    started = time.perf_counter()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial.unlink(missing_ok=True)
+        conn.execute("BEGIN")  # one read snapshot: the counts and the copy see the same logbook
+        try:
+            counts = table_counts(conn)
+            dest = sqlite3.connect(partial, isolation_level=None)
+            try:
+                conn.backup(dest)
+                dest.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file, no -wal beside it
+            finally:
+                dest.close()
+        finally:
+            conn.execute("COMMIT")
+        _fsync(partial)
+        verify_backup(partial, counts)
+        os.replace(partial, target)
+        _fsync(target.parent)
+    except BaseException as exc:
+        for leftover in (partial, Path(f"{partial}-journal"), Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+            with suppress(OSError):
+                leftover.unlink(missing_ok=True)
+        if isinstance(exc, BackupError):
+            raise
+        if isinstance(exc, OSError | sqlite3.Error):
+            raise _backup_error(exc, target) from exc
+        raise
+    return BackupReport(target, target.stat().st_size, counts, time.perf_counter() - started)
+
+
+def _backup_error(exc: Exception, target: Path) -> BackupError:
+    if isinstance(exc, OSError):
+        full = exc.errno == errno.ENOSPC
+    else:
+        full = isinstance(write_error(exc, target), DiskFullError)
+    if full:
+        return BackupError(f"no backup written: the disk holding {target} is full", target)
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return BackupError(f"no backup written to {target}: {reason}", target)
+
+
+def rotate(logbook_path: Path, policy: BackupPolicy = BackupPolicy()) -> list[Path]:
+    """Delete the backups the policy does not keep; returns what was deleted."""
+    keep, days, weeks = set(), [], []
+    for when, path in list_backups(logbook_path):  # newest first: the first seen of a day or week is its newest
+        day, week = when.date(), when.isocalendar()[:2]
+        if day not in days and len(days) < policy.daily:
+            days.append(day)
+            keep.add(path)
+        if week not in weeks and len(weeks) < policy.weekly:
+            weeks.append(week)
+            keep.add(path)
+    removed = [path for _, path in list_backups(logbook_path) if path not in keep]
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
+
+
+def back_up(conn: sqlite3.Connection, logbook_path: Path, target: Path | None = None,
+            policy: BackupPolicy = BackupPolicy(), now: dt.datetime | None = None) -> BackupReport:
+    """A verified backup: to `target` if given, else into the backups folder, which is then rotated."""
+    if target is not None:
+        return write_backup(conn, Path(target))
+    now = now or dt.datetime.now()
+    report = write_backup(conn, _free_name(backup_folder(logbook_path), Path(logbook_path).stem,
+                                           now.strftime(STAMP_FORMAT)))
+    removed = tuple(rotate(logbook_path, policy))
+    return BackupReport(report.path, report.size, report.counts, report.seconds, removed)
+
+
+def backup_due(logbook_path: Path, now: dt.datetime | None = None) -> bool:
+    """True unless a backup of this logbook was already made today (the automatic backup is at most daily)."""
+    today = (now or dt.datetime.now()).date()
+    return not any(when.date() == today for when, _ in list_backups(logbook_path))
+
+
+def newest_good_backup(logbook_path: Path) -> Path | None:
+    """The newest backup of this logbook that passes every check, or None: what to offer when it is damaged."""
+    for _, path in list_backups(logbook_path):
+        try:
+            verify_backup(path)
+        except BackupError:
+            continue
+        return path
+    return None
+
+
+def restore(logbook_path: Path, backup_file: Path, db: Database | None = None) -> RestoreReport:
+    """Replace the logbook with a verified backup, keeping the current logbook as a safety copy.
+
+    A logbook that opens is restored through SQLite's backup API into its own connection (`db`, or one opened
+    here): one write transaction, so other programs that have it open see the old or the new logbook, never a mix,
+    and a crash leaves the old one. A logbook that does not open (damaged, not ours) is copied aside byte for byte
+    with its -wal, and the backup is renamed into its place.
+    """
+    logbook_path, backup_file = Path(logbook_path), Path(backup_file)
+    if backup_file.resolve() == logbook_path.resolve():
+        raise BackupError(f"{backup_file} is the logbook itself, not a backup of it", backup_file)
+    counts = verify_backup(backup_file)
+    label = f"{SAFETY_MARK}.{dt.datetime.now().strftime(STAMP_FORMAT)}"
+    safety = _free_name(backup_folder(logbook_path), logbook_path.stem, label)
+    if db is None and logbook_path.exists():
+        try:
+            db = open_database(logbook_path, create=False)
+        except LogbookError:
+            return _replace_file(logbook_path, backup_file, safety, counts)
+        try:
+            return _restore_into(db, logbook_path, backup_file, safety, counts)
+        finally:
+            db.close()
+    if db is None:
+        return _replace_file(logbook_path, backup_file, None, counts)
+    return _restore_into(db, logbook_path, backup_file, safety, counts)
+
+
+def _restore_into(db: Database, logbook_path: Path, backup_file: Path, safety: Path,
+                  counts: dict[str, int]) -> RestoreReport:
+    write_backup(db.conn, safety)
+    source = sqlite3.connect(f"file:{quote(str(backup_file))}?mode=ro", uri=True)
+    try:
+        source.backup(db.conn)
+    except sqlite3.Error as exc:
+        raise write_error(exc, logbook_path) from exc
+    finally:
+        source.close()
+    upgrade(db)  # a backup from before a migration gets it now
+    return RestoreReport(logbook_path, backup_file, safety, counts)
+
+
+def _replace_file(logbook_path: Path, backup_file: Path, safety: Path | None,
+                  counts: dict[str, int]) -> RestoreReport:
+    incoming = logbook_path.with_name(logbook_path.name + ".restoring")
+    wal, shm = Path(f"{logbook_path}-wal"), Path(f"{logbook_path}-shm")
+    try:
+        if safety is not None:
+            safety.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(logbook_path, safety)
+            if wal.exists():
+                shutil.copyfile(wal, f"{safety}-wal")
+        shutil.copyfile(backup_file, incoming)
+        _fsync(incoming)
+        # The old -wal must go before the rename: SQLite would replay it onto the restored file.
+        wal.unlink(missing_ok=True)
+        shm.unlink(missing_ok=True)
+        os.replace(incoming, logbook_path)
+        _fsync(logbook_path.parent)
+    except OSError as exc:
+        incoming.unlink(missing_ok=True)
+        raise _backup_error(exc, logbook_path) from exc
+    open_database(logbook_path, create=False).close()  # WAL on, migrations applied, checked once more
+    return RestoreReport(logbook_path, backup_file, safety, counts)

@@ -1,0 +1,31 @@
+"""The writer the crash test kills: `python crash_writer.py LOGBOOK SEED COUNT [--wait]`.
+
+It performs the seeded writes through the Logbook and prints `ack N` (flushed) after the N-th write has
+committed: a write is acknowledged only once `save`/`import` has returned, as the app tells the user "saved".
+After every 10th write it also makes a backup (as File > Back up now would), so kills land inside backups too.
+With --wait it opens the logbook, prints `open`, and waits for a line on stdin before writing (so two writers
+can be started at the same moment).
+"""
+
+import sys
+
+from safety_samples import perform, writes
+
+from tace_log.storage import Logbook
+
+
+def main() -> None:
+    path, seed, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    with Logbook.open(path) as logbook:
+        print("open", flush=True)
+        if "--wait" in sys.argv[4:]:
+            sys.stdin.readline()
+        for n, write in enumerate(writes(seed, count), start=1):
+            perform(logbook, write)
+            print(f"ack {n}", flush=True)
+            if n % 10 == 0:
+                logbook.back_up()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""File > Back up now and File > Restore from backup…, driven as a user would, offscreen."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QMainWindow, QMessageBox
+from safety_samples import fill, logbook_state
+
+from tace_log.storage import Logbook
+from ui.backup_actions import BackupActions
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    book = Logbook.open(tmp_path / "logbook.sqlite")
+    fill(book, seed=11, patients=4, procedures_each=2)
+    main = QMainWindow()
+    qtbot.addWidget(main)
+    main.actions_for_backup = BackupActions(lambda: book, main)
+    main.menuBar().addMenu("&File").addActions(main.actions_for_backup.actions())
+    main.book = book
+    yield main
+    book.close()
+
+
+def test_back_up_now_makes_a_verified_backup_and_says_where(window):
+    actions = window.actions_for_backup
+    window.findChild(type(actions.back_up_action), "back_up_now").trigger()
+    message = actions.messages[-1]
+    assert message.icon() == QMessageBox.Icon.Information
+    assert "Backed up" in message.text() and "verified" in message.text() and "8 procedures" in message.text()
+    assert len(Logbook.backups(window.book.path)) == 1
+
+
+def test_restore_asks_first_then_brings_the_backup_back(window, qtbot):
+    actions = window.actions_for_backup
+    actions.back_up_now()
+    backup = Logbook.backups(window.book.path)[0]
+    before = logbook_state(window.book)
+    fill(window.book, seed=12, patients=1, procedures_each=1)
+    dialog = actions.choose_backup()
+    assert dialog.directory().absolutePath() == str(backup.parent)
+    dialog.fileSelected.emit(str(backup))
+    question = actions.messages[-1]
+    assert "Replace the logbook" in question.text() and logbook_state(window.book) != before
+    question.button(QMessageBox.StandardButton.Yes).click()
+    assert logbook_state(window.book) == before
+    done = actions.messages[-1]
+    assert "Restored from" in done.text() and "kept as" in done.text()
+
+
+def test_cancelling_the_question_changes_nothing(window):
+    actions = window.actions_for_backup
+    actions.back_up_now()
+    fill(window.book, seed=13, patients=1, procedures_each=1)
+    after = logbook_state(window.book)
+    question = actions.confirm_restore(Logbook.backups(window.book.path)[0])
+    question.button(QMessageBox.StandardButton.Cancel).click()
+    assert logbook_state(window.book) == after
+
+
+def test_a_bad_file_chosen_for_restore_is_refused_and_the_logbook_is_unchanged(window, tmp_path):
+    actions = window.actions_for_backup
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"not a logbook at all" * 50)
+    before = logbook_state(window.book)
+    actions.restore(junk)
+    message = actions.messages[-1]
+    assert message.icon() == QMessageBox.Icon.Critical and "The logbook was not changed" in message.text()
+    assert "not a good backup" in message.text() and logbook_state(window.book) == before
+
+
+def test_the_backup_on_exit_is_made_once_a_day(window):
+    actions = window.actions_for_backup
+    assert actions.back_up_on_exit() is None and len(Logbook.backups(window.book.path)) == 1
+    assert actions.back_up_on_exit() is None and len(Logbook.backups(window.book.path)) == 1

@@ -1,0 +1,106 @@
+"""File > Back up now and File > Restore from backup…, and the backup made when the window closes.
+
+Everything goes through the Logbook: a backup is verified before it is reported done; a restore verifies the file
+first, asks, and keeps the current logbook as a safety copy. Messages are opened, not exec()'d, so the window
+(and whatever is typed in it) stays usable; `messages` keeps them for the window's tests.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from tace_log.errors import TaceLogError
+from tace_log.storage import Logbook
+
+log = logging.getLogger(__name__)
+
+
+class BackupActions(QObject):
+    """The two File-menu actions for the window that holds `logbook()` (a callable: the window may reopen it)."""
+
+    def __init__(self, logbook: Callable[[], Logbook], parent: QWidget):
+        super().__init__(parent)
+        self._logbook = logbook
+        self._window = parent
+        self.messages: list[QMessageBox] = []
+        self.file_dialog: QFileDialog | None = None
+        self.back_up_action = QAction("&Back up now", parent, objectName="back_up_now")
+        self.back_up_action.setShortcut(QKeySequence("Ctrl+Shift+B"))
+        self.back_up_action.setStatusTip("Make a verified copy of the logbook in the backups folder beside it")
+        self.back_up_action.triggered.connect(self.back_up_now)
+        self.restore_action = QAction("&Restore from backup…", parent, objectName="restore_backup")
+        self.restore_action.setStatusTip("Replace the logbook with a backup; the current one is kept as a copy")
+        self.restore_action.triggered.connect(self.choose_backup)
+
+    def actions(self) -> list[QAction]:
+        return [self.back_up_action, self.restore_action]
+
+    def _say(self, icon: QMessageBox.Icon, text: str, buttons=QMessageBox.StandardButton.Ok) -> QMessageBox:
+        box = QMessageBox(icon, "TACE Log", text, buttons, self._window)
+        box.setObjectName("backup_message")
+        self.messages.append(box)
+        box.open()
+        return box
+
+    def back_up_now(self) -> None:
+        try:
+            report = self._logbook().back_up()
+        except TaceLogError as exc:
+            log.warning("backup failed: %s", exc)
+            self._say(QMessageBox.Icon.Critical, f"No backup was made.\n\n{exc}")
+            return
+        log.info("backup made: %s in %.2f s", report, report.seconds)
+        self._say(QMessageBox.Icon.Information, f"Backed up:\n{report}")
+
+    def choose_backup(self) -> QFileDialog:
+        """A file dialog in the backups folder; choosing a file asks before restoring it."""
+        folder = self._logbook().path.parent / "backups"
+        dialog = QFileDialog(self._window, "Restore the logbook from a backup",
+                             str(folder if folder.is_dir() else self._logbook().path.parent),
+                             "TACE Log logbooks (*.sqlite)")
+        dialog.setObjectName("restore_file_dialog")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+        dialog.fileSelected.connect(lambda name: self.confirm_restore(Path(name)))
+        self.file_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def confirm_restore(self, backup_file: Path) -> QMessageBox:
+        box = self._say(QMessageBox.Icon.Question,
+                        f"Replace the logbook with the backup {backup_file.name}?\n\nEverything recorded after "
+                        "that backup leaves the logbook; the current logbook is kept as a safety copy in the "
+                        "backups folder.",
+                        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)  # Enter never replaces a logbook by accident
+        box.button(QMessageBox.StandardButton.Yes).clicked.connect(lambda: self.restore(backup_file))
+        return box
+
+    def restore(self, backup_file: Path) -> None:
+        try:
+            report = self._logbook().restore_from(backup_file)
+        except TaceLogError as exc:
+            log.warning("restore from %s refused: %s", backup_file, exc)
+            self._say(QMessageBox.Icon.Critical, f"The logbook was not changed.\n\n{exc}")
+            return
+        log.info("restored %s from %s; safety copy %s", report.path, report.source, report.safety_copy)
+        self._say(QMessageBox.Icon.Information,
+                  f"Restored from {report.source.name} ({report.counts.get('procedures', 0)} procedures).\n\n"
+                  f"The logbook as it was before is kept as:\n{report.safety_copy}")
+
+    def back_up_on_exit(self) -> str | None:
+        """The daily automatic backup, for the window's closeEvent; returns a warning to show if it failed."""
+        try:
+            report = self._logbook().back_up_if_due()
+        except TaceLogError as exc:
+            log.warning("backup on exit failed: %s", exc)
+            return f"The daily backup could not be made: {exc}"
+        if report:
+            log.info("backup on exit: %s", report)
+        return None

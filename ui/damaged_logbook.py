@@ -1,0 +1,74 @@
+"""The dialog for a logbook that fails the check on open: it says so plainly, writes nothing, and offers the
+newest backup that passes every check. Restoring keeps the damaged file, byte for byte, beside the backups."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from tace_log.errors import LogbookError, TaceLogError
+from tace_log.storage import Logbook
+
+log = logging.getLogger(__name__)
+
+
+class DamagedLogbookDialog(QDialog):
+    """Built from the error `Logbook.open` raised. `restored` carries the RestoreReport once the backup is back."""
+
+    restored = Signal(object)
+
+    def __init__(self, error: LogbookError, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("damaged_logbook_dialog")
+        self.setWindowTitle("TACE Log: the logbook cannot be opened")
+        self.setMinimumWidth(560)
+        self.error = error
+        self.report = None
+        self.backup = Logbook.newest_good_backup(error.path) if error.path else None
+
+        self.message = QLabel(f"{error}\n\nNothing has been written to it.", objectName="damage_message")
+        self.message.setWordWrap(True)
+        if self.backup:
+            made = dt.datetime.fromtimestamp(self.backup.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+            offer = (f"The newest good backup is {self.backup.name} (made {made}). Restoring it brings back the "
+                     "logbook as it was then; the damaged file is kept beside the backups.")
+        else:
+            offer = ("No good backup of this logbook was found in its backups folder. Keep the file as it is and "
+                     "ask for help: the log has the details.")
+        self.offer = QLabel(offer, objectName="backup_offer")
+        self.offer.setWordWrap(True)
+        self.outcome = QLabel("", objectName="restore_outcome")
+        self.outcome.setWordWrap(True)
+
+        buttons = QDialogButtonBox()
+        self.restore_button = QPushButton("&Restore this backup", objectName="restore_newest_backup")
+        self.restore_button.setAccessibleName("Restore the newest good backup")
+        self.restore_button.clicked.connect(self.restore)
+        buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.restore_button.setEnabled(self.backup is not None)
+        self.restore_button.setVisible(self.backup is not None)
+        self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.close_button.setObjectName("close_damaged_dialog")
+        self.close_button.clicked.connect(self.reject)
+        if self.backup is None:
+            self.close_button.setDefault(True)
+
+        layout = QVBoxLayout(self)
+        for widget in (self.message, self.offer, self.outcome, buttons):
+            layout.addWidget(widget)
+
+    def restore(self) -> None:
+        try:
+            self.report = Logbook.restore_file(self.error.path, self.backup)
+        except TaceLogError as exc:
+            log.warning("restoring %s from %s failed: %s", self.error.path, self.backup, exc)
+            self.outcome.setText(f"The backup was not restored: {exc}")
+            return
+        log.info("restored damaged %s from %s; damaged file kept as %s", self.report.path, self.backup,
+                 self.report.safety_copy)
+        self.outcome.setText(f"Restored. The damaged file is kept as {self.report.safety_copy}.")
+        self.restored.emit(self.report)
+        self.accept()

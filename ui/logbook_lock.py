@@ -1,0 +1,81 @@
+"""One window per logbook: a QLockFile beside the logbook, and a second app that says who holds it.
+
+The CLI does not take this lock: it may write beside the app (SQLite's own locks and the busy timeout keep that
+safe). The lock only keeps two windows from editing the same logbook, where one would overwrite the other's form.
+A lock left by a process that died is stale and taken over; age alone never makes it stale (the app may run for
+days).
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QLockFile
+
+from tace_log.errors import TaceLogError
+
+
+class LogbookInUseError(TaceLogError):
+    """The logbook is open in another TACE Log window; `holder` says where."""
+
+    def __init__(self, message: str, holder: LockHolder | None):
+        super().__init__(message)
+        self.holder = holder
+
+
+@dataclass(frozen=True)
+class LockHolder:
+    pid: int
+    host: str
+    user: str | None
+    app: str
+
+    def __str__(self) -> str:
+        user = f" by {self.user}" if self.user else ""
+        return f"process {self.pid}{user} on {self.host}"
+
+
+def lock_path(logbook_path: Path) -> Path:
+    return Path(logbook_path).with_name(Path(logbook_path).name + ".lock")
+
+
+class LogbookLock:
+    """`acquire()` before opening the logbook in a window, `release()` when the window closes."""
+
+    def __init__(self, logbook_path: Path):
+        self.logbook_path = Path(logbook_path)
+        self.path = lock_path(self.logbook_path)
+        self._lock = QLockFile(str(self.path))
+        self._lock.setStaleLockTime(0)  # stale only when its process is gone, never by age
+
+    def acquire(self) -> None:
+        if self._lock.tryLock(0):
+            return
+        if self._lock.error() != QLockFile.LockError.LockFailedError:
+            raise TaceLogError(f"cannot lock {self.logbook_path}: the lock file {self.path} cannot be written "
+                               "(is the folder read-only?)")
+        holder = self.holder()
+        who = f" ({holder})" if holder else ""
+        raise LogbookInUseError(f"{self.logbook_path} is already open in TACE Log{who}. Close it there first; "
+                                "only one window may edit a logbook at a time.", holder)
+
+    def release(self) -> None:
+        self._lock.unlock()
+
+    def is_locked(self) -> bool:
+        return self._lock.isLocked()
+
+    def holder(self) -> LockHolder | None:
+        """Who holds the lock, from the lock file: pid, host and app from its content, the user from its owner."""
+        info = self._lock.getLockInfo()
+        if not info or not info[0]:
+            return None
+        pid, host, app = info
+        try:
+            user = pwd.getpwuid(os.stat(self.path).st_uid).pw_name
+        except (OSError, KeyError):
+            user = None
+        return LockHolder(int(pid), host, user, app)
