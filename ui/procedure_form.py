@@ -62,6 +62,10 @@ def ask_unsaved(parent: QWidget, title: str) -> QMessageBox.StandardButton:
         QMessageBox.StandardButton.Save)
 
 
+def entity_label(entity: Entity) -> str:
+    return entity.zh if language() == "zh" else entity.en
+
+
 class ProcedureForm(QWidget):
     saved = Signal(str)  # the procedure id
     close_requested = Signal()
@@ -120,8 +124,8 @@ class ProcedureForm(QWidget):
         grid = QGridLayout(page)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        grid.addWidget(self._entity_box("patient", self.tr("Patient"), PATIENT, "patient."), 0, 0)
-        grid.addWidget(self._entity_box("pathology", self.tr("Pathology"), PATHOLOGY, "patient.pathology."), 0, 1)
+        grid.addWidget(self._entity_box("patient", PATIENT, "patient."), 0, 0)
+        grid.addWidget(self._entity_box("pathology", PATHOLOGY, "patient.pathology."), 0, 1)
         placed = {key for _title, keys in PROCEDURE_SECTIONS for key in keys}
         sections = [(title, list(keys)) for title, keys in PROCEDURE_SECTIONS]
         sections[-1][1].extend(f.key for f in PROCEDURE.fields if f.key not in placed)
@@ -144,7 +148,6 @@ class ProcedureForm(QWidget):
         self.summary = QListWidget(self)
         self.summary.setObjectName("findings")
         self.summary.setAccessibleName(self.tr("Findings"))
-        self.summary.setMaximumHeight(96)
         self.summary.itemActivated.connect(self._focus_finding)
         self.summary.itemClicked.connect(self._focus_finding)
         self.banner = QLabel(self)
@@ -201,8 +204,8 @@ class ProcedureForm(QWidget):
             self._add_editor(form, prefix + key, FieldEditor(field, self._choices_for(key, entity), box))
         return box
 
-    def _entity_box(self, name: str, title: str, entity: Entity, prefix: str) -> QGroupBox:
-        return self._fields_box(name, title, entity, entity.keys, prefix)
+    def _entity_box(self, name: str, entity: Entity, prefix: str) -> QGroupBox:
+        return self._fields_box(name, entity_label(entity), entity, entity.keys, prefix)
 
     def _agents_box(self) -> QGroupBox:
         box = QGroupBox(self.tr("Agents and doses"), self)
@@ -227,7 +230,7 @@ class ProcedureForm(QWidget):
         editors["dose"].input.setPlaceholderText(agent.typical if agent else "")
 
     def _complications_box(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Complications"), self)
+        box = QGroupBox(COMPLICATION.zh if language() == "zh" else self.tr("Complications"), self)
         self.complications = RowsEditor("complications", COMPLICATION, self._complication_editors,
                                         self.tr("Add complication"), box)
         self.complications.changed.connect(self._changed)
@@ -369,6 +372,8 @@ class ProcedureForm(QWidget):
             item.setForeground(QColor(SEVERITY_COLOUR.get(finding.severity, "#000")))
             item.setData(Qt.ItemDataRole.UserRole, finding.path)
             self.summary.addItem(item)
+        lines = min(self.summary.count(), 4)  # as tall as the findings, up to four lines, then it scrolls
+        self.summary.setFixedHeight(lines * (self.summary.sizeHintForRow(0) if lines else 0) + 6)
         self.summary.setVisible(bool(self.findings))
         if self._confirmed_warnings is not None and self._warning_key() != self._confirmed_warnings:
             self._confirmed_warnings = None  # the warnings changed: they need looking at again
