@@ -84,6 +84,7 @@ class ProcedureForm(QWidget):
         self._loading = True
         self._confirmed_warnings: tuple[str, ...] | None = None
         self._proposed_embolization: str | None = None
+        self._save_attempted = False
 
         if draft is not None:
             patient_doc, procedure_doc = draft.patient, draft.procedure
@@ -358,23 +359,29 @@ class ProcedureForm(QWidget):
         rows = [e for r in (*self.agents.rows, *self.complications.rows) for e in r.editors.values()]
         return [*self.editors.values(), *rows]
 
+    def visible_findings(self) -> list[Finding]:
+        """What the form shows: a blank required field is not called an error before the first Save, so a new
+        form does not open in red."""
+        return [f for f in self.findings if f.code != "required" or self._save_attempted]
+
     def _show_findings(self) -> None:
+        findings = sorted(self.visible_findings(), key=lambda f: f.severity != ERROR)
         shown: dict[int, Finding] = {}
-        for finding in sorted(self.findings, key=lambda f: f.severity != ERROR):
+        for finding in findings:
             editor = self.editor_for(finding.path)
             if editor is not None and id(editor) not in shown:
                 shown[id(editor)] = finding
         for editor in self._all_editors():
             editor.show_finding(shown.get(id(editor)))
         self.summary.clear()
-        for finding in sorted(self.findings, key=lambda f: f.severity != ERROR):
+        for finding in findings:
             item = QListWidgetItem(f"{self.tr(finding.severity)}: {self.label_for(finding.path)}: {finding.message}")
             item.setForeground(QColor(SEVERITY_COLOUR.get(finding.severity, "#000")))
             item.setData(Qt.ItemDataRole.UserRole, finding.path)
             self.summary.addItem(item)
         lines = min(self.summary.count(), 4)  # as tall as the findings, up to four lines, then it scrolls
         self.summary.setFixedHeight(lines * (self.summary.sizeHintForRow(0) if lines else 0) + 6)
-        self.summary.setVisible(bool(self.findings))
+        self.summary.setVisible(bool(findings))
         if self._confirmed_warnings is not None and self._warning_key() != self._confirmed_warnings:
             self._confirmed_warnings = None  # the warnings changed: they need looking at again
         self.save_button.setText(self.tr("&Save"))
@@ -415,6 +422,7 @@ class ProcedureForm(QWidget):
         """Save if there is no error; warnings are shown first and need Save a second time to confirm."""
         if self.read_only:
             return False
+        self._save_attempted = True
         self.validate()
         bad = errors(self.findings)
         if bad:

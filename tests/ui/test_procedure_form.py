@@ -197,3 +197,12 @@ def test_a_stored_mrn_loads_that_patient(qtbot, window, logbook, type_text):
     mrn.editingFinished.emit()
     assert window.form.findChild(QLineEdit, "name").text() == "陈静"
     assert window.form.patient_stored
+
+
+def test_a_new_form_is_not_red_until_save_names_the_missing_fields(window):
+    window.new_action.trigger()
+    form = window.form
+    assert form.summary.count() == 0
+    form.save_button.click()
+    assert "Not saved" in form.banner.text() and "is required" in form.banner.text()
+    assert form.summary.count() >= 4  # MRN, name, date, staining, embolization
