@@ -211,6 +211,10 @@ class FieldEditor:
         self.input.blockSignals(False)
         self._changed()
 
+    def focus_widgets(self) -> list[QWidget]:
+        """The widgets Tab stops at, in order: each segment toggle, or the one input."""
+        return list(self._toggles.values()) if self.field.type is FieldType.MULTI_CHOICE else [self.input]
+
     def set_enabled(self, enabled: bool) -> None:
         self.input.setEnabled(enabled)
 

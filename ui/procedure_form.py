@@ -136,6 +136,7 @@ class ProcedureForm(QWidget):
         grid.addWidget(boxes[1], 1, 1)
         grid.addWidget(boxes[2], 2, 0)
         grid.addWidget(boxes[3], 2, 1)
+        self._narrative = [f"procedure.{key}" for key in sections[-1][1]]
         grid.addWidget(self._agents_box(), 3, 0, 1, 2)
         grid.addWidget(self._complications_box(), 4, 0, 1, 2)
         grid.addWidget(boxes[4], 5, 0, 1, 2)
@@ -147,7 +148,7 @@ class ProcedureForm(QWidget):
         scroll.setWidget(page)
 
         self.summary = QListWidget(self)
-        self.summary.setObjectName("findings")
+        self.summary.setObjectName("findings_summary")
         self.summary.setAccessibleName(self.tr("Findings"))
         self.summary.itemActivated.connect(self._focus_finding)
         self.summary.itemClicked.connect(self._focus_finding)
@@ -178,8 +179,23 @@ class ProcedureForm(QWidget):
         box.addWidget(self.banner)
         box.addWidget(self.summary)
         box.addLayout(self.button_row)
+        self.agents.rows_changed.connect(self.fix_tab_order)
+        self.complications.rows_changed.connect(self.fix_tab_order)
+        self.fix_tab_order()
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close_requested.emit,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def fix_tab_order(self) -> None:
+        """Tab follows the page as it reads: the field boxes, the agent and complication rows, the narrative,
+        then the buttons (rows added later would otherwise come last in Qt's creation-order chain)."""
+        before = [p for p in self.editors if p not in self._narrative]
+        chain = [w for p in before for w in self.editors[p].focus_widgets()]
+        chain += self.agents.focus_widgets() + self.complications.focus_widgets()
+        chain += [w for p in self._narrative for w in self.editors[p].focus_widgets()]
+        chain += [self.button_row.itemAt(i).widget() for i in range(self.button_row.count())
+                  if self.button_row.itemAt(i).widget() is not None]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
 
     def _choices_for(self, key: str, entity: Entity):
         if entity is PATIENT and key == "arm":

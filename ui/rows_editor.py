@@ -42,6 +42,7 @@ def _column_width(f: Field) -> int:
 
 class RowsEditor(QWidget):
     changed = Signal()
+    rows_changed = Signal()  # a row was added or removed (the form re-threads its Tab order)
 
     def __init__(self, key: str, entity: Entity, make_editors: EditorFactory, add_text: str,
                  parent: QWidget | None = None):
@@ -99,6 +100,7 @@ class RowsEditor(QWidget):
                 row.editors[key].set_value(value)
         self._header.show()
         self.changed.emit()
+        self.rows_changed.emit()
         if document is None:
             next(iter(row.editors.values())).input.setFocus()
         return row
@@ -118,6 +120,14 @@ class RowsEditor(QWidget):
         for document in documents:
             self.add_row(document)
         self._header.setVisible(bool(self.rows))
+        self.rows_changed.emit()
+
+    def focus_widgets(self) -> list[QWidget]:
+        out = []
+        for row in self.rows:
+            out += [w for editor in row.editors.values() for w in editor.focus_widgets()]
+            out.append(row.remove)
+        return [*out, self.add_button]
 
     def documents(self) -> list[dict]:
         return [row.document() for row in self.rows]

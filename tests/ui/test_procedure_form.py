@@ -206,3 +206,20 @@ def test_a_new_form_is_not_red_until_save_names_the_missing_fields(window):
     form.save_button.click()
     assert "Not saved" in form.banner.text() and "is required" in form.banner.text()
     assert form.summary.count() >= 4  # MRN, name, date, staining, embolization
+
+
+def test_tab_follows_the_page_including_rows_added_later(qtbot, window):
+    window.new_action.trigger()
+    form = window.form
+    add_agent(qtbot, form, "lipiodol", 5)
+    chain, widget = [], form.findChild(QLineEdit, "mrn")
+    for _ in range(2000):  # the chain holds labels and containers too
+        chain.append(widget)
+        widget = widget.nextInFocusChain()
+        if widget is chain[0]:
+            break
+    order = [w for w in chain if w.objectName() in ("mrn", "name", "mvi", "date", "stained_segments.I",
+                                                     "air_kerma_mgy", "agent", "dose", "agents-add", "findings",
+                                                     "impression", "save")]
+    assert [w.objectName() for w in order] == ["mrn", "name", "mvi", "date", "stained_segments.I", "air_kerma_mgy",
+                                               "agent", "dose", "agents-add", "findings", "impression", "save"]
