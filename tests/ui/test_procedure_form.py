@@ -223,3 +223,16 @@ def test_tab_follows_the_page_including_rows_added_later(qtbot, window):
                                                      "impression", "save")]
     assert [w.objectName() for w in order] == ["mrn", "name", "mvi", "date", "stained_segments.I", "air_kerma_mgy",
                                                "agent", "dose", "agents-add", "findings", "impression", "save"]
+
+
+def test_keyboard_shortcuts_new_save_and_find(qtbot, window, logbook, type_text):
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window.worklist.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.form is not None and window.form.findChild(QLineEdit, "mrn").hasFocus()
+    fill_patient(window.form, type_text, name="赵敏", mrn="H5005")
+    choose(window.form, "tumor_staining", "absent")
+    qtbot.keyClick(window.form.findChild(QLineEdit, "date"), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert logbook.worklist()[0].name == "赵敏"
+    qtbot.keyClick(window.form.findChild(QLineEdit, "date"), Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.findChild(QLineEdit, "search").hasFocus()
