@@ -64,12 +64,10 @@ class WorklistModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
             return
-        self.layoutAboutToBeChanged.emit()
+        # A reset, not a layout change: the new order starts again from its first page, so the row count changes.
         self._sort = COLUMNS[column][1]
         self._descending = order == Qt.SortOrder.DescendingOrder
-        self._load()
-        self.changePersistentIndexList(self.persistentIndexList(), [QModelIndex()] * len(self.persistentIndexList()))
-        self.layoutChanged.emit()
+        self.reload()
 
     def procedure_id(self, row: int) -> str | None:
         return self._rows[row].procedure_id if 0 <= row < len(self._rows) else None

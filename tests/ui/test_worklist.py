@@ -32,6 +32,9 @@ def test_the_worklist_model_passes_qt_model_tester(qtmodeltester, logbook):
     qtmodeltester.check(model)
     model.set_search("张伟")
     qtmodeltester.check(model)
+    model.fetchMore()
+    model.sort(1, Qt.SortOrder.AscendingOrder)  # back to one page, in the new order
+    qtmodeltester.check(model)
 
 
 def test_rows_are_fetched_a_page_at_a_time_newest_first(logbook):
