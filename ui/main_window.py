@@ -133,6 +133,7 @@ class MainWindow(QMainWindow):
     # -- forms ---------------------------------------------------------------------------------------------
     def _show_form(self, form: ProcedureForm) -> None:
         if self.form is not None:
+            self.form.retire()
             self.form_host.removeWidget(self.form)
             self.form.deleteLater()
         self.form = form
@@ -162,6 +163,13 @@ class MainWindow(QMainWindow):
         if self.form is not None and self.form.procedure_id == procedure_id:
             self.form_host.setCurrentWidget(self.form)
             return self.form
+        draft = next((d for d in self.drafts.drafts() if d.id == procedure_id), None)
+        if draft is not None:  # unsaved work on this procedure: show it, never let autosave overwrite it
+            form = self.restore_draft(draft)
+            if form is not None:
+                form.say(self.tr("Your unsaved draft of this procedure is shown. Close and discard it to see the "
+                                 "stored record."), "info")
+            return form
         if not self._may_replace_form():
             return None
         try:
@@ -183,6 +191,7 @@ class MainWindow(QMainWindow):
             return True
         if not self.form.may_close():
             return False
+        self.form.retire()
         self.form_host.removeWidget(self.form)
         self.form.deleteLater()
         self.form = None

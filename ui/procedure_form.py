@@ -328,7 +328,7 @@ class ProcedureForm(QWidget):
         self.patient_id = stored.id
         self.patient_stored = True
         self._fill_patient(stored.to_document())
-        self._say(self.tr("Patient %1 (MRN %2) is in the logbook: their stored details are shown.")
+        self.say(self.tr("Patient %1 (MRN %2) is in the logbook: their stored details are shown.")
                   .replace("%1", stored.name).replace("%2", stored.mrn), "info")
 
     # -- validation ----------------------------------------------------------------------------------------
@@ -427,7 +427,7 @@ class ProcedureForm(QWidget):
     def _warning_key(self) -> tuple[str, ...]:
         return tuple(str(f) for f in warnings(self.findings))
 
-    def _say(self, text: str, severity: str) -> None:
+    def say(self, text: str, severity: str) -> None:
         colour = SEVERITY_COLOUR.get(severity, "#2e7d32")
         self.banner.setStyleSheet(f"color: {colour}; font-weight: bold;")
         self.banner.setText(text)
@@ -443,7 +443,7 @@ class ProcedureForm(QWidget):
         bad = errors(self.findings)
         if bad:
             first = bad[0]
-            self._say(self.tr("Not saved: %n error(s). ", "", len(bad))
+            self.say(self.tr("Not saved: %n error(s). ", "", len(bad))
                       + f"{self.label_for(first.path)}: {first.message}", ERROR)
             editor = self.editor_for(first.path)
             if editor is not None:
@@ -451,7 +451,7 @@ class ProcedureForm(QWidget):
             return False
         if warnings(self.findings) and self._confirmed_warnings != self._warning_key():
             self._confirmed_warnings = self._warning_key()
-            self._say(self.tr("%n warning(s) listed below. Check them, then press Save again to save with them.",
+            self.say(self.tr("%n warning(s) listed below. Check them, then press Save again to save with them.",
                               "", len(warnings(self.findings))), WARNING)
             self.save_button.setText(self.tr("&Save with warnings"))
             return False
@@ -461,7 +461,7 @@ class ProcedureForm(QWidget):
         try:
             self.logbook.save_entry(patient, procedure)
         except TaceLogError as exc:
-            self._say(self.tr("Not saved: ") + str(exc), ERROR)
+            self.say(self.tr("Not saved: ") + str(exc), ERROR)
             return False
         self.patient_stored = True
         self.dirty = False
@@ -469,7 +469,7 @@ class ProcedureForm(QWidget):
         self.drafts.discard(self.procedure_id)
         self._confirmed_warnings = None
         self.save_button.setText(self.tr("&Save"))
-        self._say(self.tr("Saved."), "ok")
+        self.say(self.tr("Saved."), "ok")
         self.saved.emit(self.procedure_id)
         return True
 
@@ -480,13 +480,18 @@ class ProcedureForm(QWidget):
         try:
             self.drafts.save(self.procedure_id, self.display_title(), patient_doc, procedure_doc)
         except OSError as exc:
-            self._say(self.tr("The draft could not be kept on disk: ") + str(exc), WARNING)
+            self.say(self.tr("The draft could not be kept on disk: ") + str(exc), WARNING)
 
     def discard(self) -> None:
         """Forget the unsaved changes (the user said so)."""
         self._draft_timer.stop()
         self.drafts.discard(self.procedure_id)
         self.dirty = False
+
+    def retire(self) -> None:
+        """Stop the timers before the form goes, so none fires on a form (or a logbook) that is gone."""
+        self._validate_timer.stop()
+        self._draft_timer.stop()
 
     def may_close(self) -> bool:
         """True when the form can go: nothing unsaved, or the user saved or discarded it."""
@@ -506,4 +511,4 @@ class ProcedureForm(QWidget):
         self.agents.set_enabled(False)
         self.complications.set_enabled(False)
         self.save_button.setEnabled(False)
-        self._say(self.tr("This procedure is signed: it is shown read-only."), "info")
+        self.say(self.tr("This procedure is signed: it is shown read-only."), "info")

@@ -236,3 +236,18 @@ def test_keyboard_shortcuts_new_save_and_find(qtbot, window, logbook, type_text)
     assert logbook.worklist()[0].name == "赵敏"
     qtbot.keyClick(window.form.findChild(QLineEdit, "date"), Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.findChild(QLineEdit, "search").hasFocus()
+
+
+def test_opening_a_procedure_with_a_draft_shows_the_draft_not_the_stored_record(qtbot, window, logbook, type_text):
+    window.new_action.trigger()
+    fill_patient(window.form, type_text, name="周杰", mrn="H6006")
+    choose(window.form, "tumor_staining", "absent")
+    window.form.save()
+    procedure_id = window.form.procedure_id
+    window.form.findChild(QLineEdit, "fluoroscopy_min").setText("12")
+    window.form.save_draft()
+    window.form.dirty = False  # as after a crash: the draft is on disk, the window is gone
+    window.close_form()
+    window.open_procedure(procedure_id)
+    assert window.form.findChild(QLineEdit, "fluoroscopy_min").text() == "12"
+    assert "unsaved draft" in window.form.banner.text()
