@@ -131,6 +131,11 @@ class FieldEditor:
                 button.setAccessibleName(f"{self.field.label(language())} {label}")
                 button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Tab reaches every toggle; Space flips it
                 button.setMinimumWidth(34)
+                # A chosen segment must be plain to see at a glance from the table: filled, not just sunken.
+                button.setStyleSheet("QToolButton { padding: 2px 6px; border: 1px solid #9e9e9e; border-radius: 3px; }"
+                                     "QToolButton:checked { background: #1565c0; color: white; font-weight: bold; }"
+                                     "QToolButton:disabled { color: #9e9e9e; border-color: #d0d0d0; }"
+                                     "QToolButton:focus { border: 2px solid #1565c0; }")
                 button.toggled.connect(self._changed)
                 layout.addWidget(button)
                 self._toggles[key] = button
