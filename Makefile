@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEBIAN_PACKAGES := libegl1 libgl1 libglib2.0-0 libfontconfig1 libfreetype6 libdbus-1-3 libxkbcommon0 \
 	libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 xvfb xauth poppler-utils poppler-data
 
-.PHONY: venv system-packages run test lint bench dist clean
+.PHONY: venv system-packages run test lint bench dist smoke clean
 
 venv: $(STAMP)
 
@@ -37,12 +37,17 @@ lint: venv
 
 test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q
+	@$(MAKE) --no-print-directory smoke
 
 bench: venv
 	$(BIN)/python -m bench
 
 dist: venv
-	$(BIN)/pyinstaller --noconfirm --clean build.spec
+	$(BIN)/python -m PyInstaller --noconfirm --clean --log-level WARN build.spec
+
+# The frozen app opens its window on a temporary logbook, saves a procedure through the form, and exits 0.
+smoke: dist
+	QT_QPA_PLATFORM=offscreen dist/tace-log-gui/tace-log-gui --smoke
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

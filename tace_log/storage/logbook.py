@@ -330,13 +330,23 @@ class Logbook:
         stored = self._db.execute("SELECT 1 FROM patients WHERE id = ?", [patient.id]).fetchone()
         if stored:
             doc["procedures"] = [p.to_document() for p in self.procedures_of(patient.id)]
-        findings = self.validator.patient(doc)
+        return self.validator.patient(doc) + self._mrn_taken(patient, "mrn")
+
+    def _mrn_taken(self, patient: Patient, path: str) -> list[Finding]:
         owner = self._db.execute("SELECT id, name FROM patients WHERE mrn = ? AND id != ?",
                                  [patient.mrn, patient.id]).fetchone() if isinstance(patient.mrn, str) else None
         if owner:
-            findings.append(Finding("mrn", ERROR, "mrn_taken",
-                                    f"MRN {patient.mrn!r} already belongs to another patient ({owner[1]})"))
-        return findings
+            return [Finding(path, ERROR, "mrn_taken",
+                            f"MRN {patient.mrn!r} already belongs to another patient ({owner[1]})")]
+        return []
+
+    def check_entry(self, patient: Patient, procedure: Procedure) -> list[Finding]:
+        """Findings for a patient and one of its procedures saved together (the app's form); paths start with
+        'patient.' or 'procedure.'. The patient's other stored procedures are checked against the patient too."""
+        doc = patient.to_document()
+        doc["procedures"] = [p.to_document() for p in self.procedures_of(patient.id) if p.id != procedure.id]
+        findings = self.validator.patient(doc, "patient") + self._mrn_taken(patient, "patient.mrn")
+        return findings + self.validator.procedure(procedure.to_document(), doc, "procedure")
 
     def check_procedure(self, procedure: Procedure) -> list[Finding]:
         patient = self.get_patient(procedure.patient_id)
@@ -361,6 +371,21 @@ class Logbook:
         if changed:
             self._announce(Change("procedure", (procedure.id,)))
         return SaveResult(procedure, findings, changed)
+
+    def save_entry(self, patient: Patient, procedure: Procedure) -> SaveResult:
+        """Save a patient and one of its procedures in one transaction (what the app's form holds)."""
+        procedure.patient_id = patient.id
+        findings = self.check_entry(patient, procedure)
+        self._refuse_errors(findings, "not saved")
+        stamp = now_utc()
+        with self._db.atomic():
+            patient_changed = self._write_patient(patient, stamp)
+            procedure_changed = self._write_procedure(procedure, stamp)
+        if procedure_changed:
+            self._announce(Change("procedure", (procedure.id,)))
+        elif patient_changed:
+            self._announce(Change("patient", (patient.id,)))
+        return SaveResult(procedure, findings, bool(patient_changed or procedure_changed))
 
     def _write_patient(self, patient: Patient, stamp: str) -> str | None:
         """Insert or update one patient inside the caller's transaction; returns 'added', 'updated' or None."""

@@ -1,0 +1,82 @@
+"""Drafts: what a form holds before it is saved, kept on disk so nothing typed is lost to a crash or a kill.
+
+One JSON file per open form in a `drafts/` folder beside the logbook, written atomically (a temporary file,
+fsync, rename) so a kill mid-write leaves the previous draft, never half of one. A draft is deleted when its form
+is saved or explicitly discarded; whatever is left at the next start is offered back. Drafts hold documents
+(the interchange shapes) exactly as the form had them, invalid values included: a draft is not a record.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+DRAFTS_FOLDER = "drafts"
+_SUFFIX = ".draft.json"
+
+
+@dataclass(frozen=True)
+class Draft:
+    id: str  # the procedure id the form edits: one draft per procedure
+    logbook: str  # the logbook file it belongs to (a folder may hold several logbooks)
+    saved_at: str  # ISO 8601 UTC
+    title: str  # what the user recognises it by, e.g. "张伟 2026-11-20"
+    patient: dict
+    procedure: dict
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "logbook": self.logbook, "saved_at": self.saved_at, "title": self.title,
+                "patient": self.patient, "procedure": self.procedure}
+
+
+class DraftStore:
+    """The drafts of one logbook."""
+
+    def __init__(self, logbook_path: Path):
+        self.logbook = str(Path(logbook_path).resolve())
+        self.folder = Path(self.logbook).parent / DRAFTS_FOLDER
+
+    def _file(self, draft_id: str) -> Path:
+        if not draft_id or any(c in draft_id for c in "/\\.") or draft_id.startswith("~"):
+            raise ValueError(f"not a draft id: {draft_id!r}")
+        return self.folder / f"{draft_id}{_SUFFIX}"
+
+    def save(self, draft_id: str, title: str, patient: dict, procedure: dict) -> Draft:
+        draft = Draft(draft_id, self.logbook, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), title,
+                      patient, procedure)
+        target = self._file(draft_id)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix="~", suffix=".tmp", dir=self.folder)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(draft.to_json(), handle, ensure_ascii=False)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+        return draft
+
+    def discard(self, draft_id: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self._file(draft_id).unlink()
+
+    def drafts(self) -> list[Draft]:
+        """This logbook's drafts, oldest first. A file that cannot be read is left alone (never deleted)."""
+        found = []
+        for path in sorted(self.folder.glob(f"*{_SUFFIX}")) if self.folder.is_dir() else []:
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                draft = Draft(**{k: data[k] for k in ("id", "logbook", "saved_at", "title", "patient", "procedure")})
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+            if draft.logbook == self.logbook:
+                found.append(draft)
+        return sorted(found, key=lambda d: d.saved_at)

@@ -1,0 +1,31 @@
+"""Drafts keep what a form held until it is saved or discarded, one logbook at a time."""
+
+from tace_log.drafts import DraftStore
+
+
+def test_a_saved_draft_is_offered_back_and_gone_once_discarded(tmp_path):
+    store = DraftStore(tmp_path / "a.sqlite")
+    store.save("p1", "张伟 2026-11-20", {"name": "张伟", "mrn": "H1"}, {"id": "p1", "dose": "-20"})
+    store.save("p1", "张伟 2026-11-21", {"name": "张伟", "mrn": "H1"}, {"id": "p1", "dose": "20"})
+
+    again = DraftStore(tmp_path / "a.sqlite").drafts()
+    assert [(d.id, d.title, d.procedure["dose"]) for d in again] == [("p1", "张伟 2026-11-21", "20")]
+    assert (tmp_path / "drafts").is_dir()
+    assert not [p for p in (tmp_path / "drafts").iterdir() if p.name.startswith("~")]  # no temporary left
+
+    store.discard("p1")
+    assert store.drafts() == []
+
+
+def test_drafts_of_another_logbook_in_the_same_folder_are_not_offered(tmp_path):
+    DraftStore(tmp_path / "a.sqlite").save("p1", "a", {}, {})
+    assert DraftStore(tmp_path / "b.sqlite").drafts() == []
+
+
+def test_an_unreadable_draft_file_is_skipped_and_kept(tmp_path):
+    store = DraftStore(tmp_path / "a.sqlite")
+    store.save("p1", "a", {}, {})
+    broken = tmp_path / "drafts" / "p2.draft.json"
+    broken.write_text("{half a", encoding="utf-8")
+    assert [d.id for d in store.drafts()] == ["p1"]
+    assert broken.exists()

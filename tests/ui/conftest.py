@@ -1,0 +1,65 @@
+"""pytest-qt offscreen: real widgets, a real logbook file per test, settings in the test's folder."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before Qt loads: no display here
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QEvent, QSettings, Qt  # noqa: E402
+from PySide6.QtGui import QKeyEvent  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
+
+from tace_log.storage import Logbook  # noqa: E402
+from ui.app import register_cjk_font  # noqa: E402
+from ui.language import install_translations  # noqa: E402
+from ui.main_window import MainWindow  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def app_setup(qapp):
+    register_cjk_font(qapp)
+    install_translations(qapp, "en")
+    return qapp
+
+
+@pytest.fixture(autouse=True)
+def unsaved_forms_are_discarded_at_teardown(monkeypatch):
+    """A window closed at a test's end must not wait on the "unsaved changes" question; tests of that question
+    replace this answer with their own."""
+    import ui.procedure_form
+
+    monkeypatch.setattr(ui.procedure_form, "ask_unsaved", lambda parent, title: QMessageBox.StandardButton.Discard)
+
+
+@pytest.fixture
+def logbook(tmp_path):
+    with Logbook.open(tmp_path / "logbook.sqlite") as lb:
+        yield lb
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot, logbook, settings):
+    w = MainWindow(logbook, settings)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+@pytest.fixture
+def type_text():
+    return _type_text
+
+
+def _type_text(widget, text: str) -> None:
+    """Type like a keyboard or an input method would. Not qtbot.keyClicks: with non-ASCII text ("张伟") it aborts
+    the whole test process in Qt 6.12 (platform-notes.md), so each character goes as a key event carrying it."""
+    widget.setFocus()
+    for char in text:
+        QApplication.sendEvent(widget, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_unknown,
+                                                 Qt.KeyboardModifier.NoModifier, char))

@@ -1,0 +1,253 @@
+"""Entering a procedure as the radiologist does: through the form's widgets, found by their field keys."""
+
+import datetime as dt
+
+import pytest
+import shiboken6
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QToolButton,
+    QWidget,
+)
+
+import ui.procedure_form
+from tace_log.drafts import DraftStore
+from ui.main_window import MainWindow
+
+TODAY = dt.date.today()
+
+
+def choose(parent, name, key):
+    combo = parent.findChild(QComboBox, name)
+    assert combo is not None, name
+    combo.setCurrentIndex(combo.findData(key))
+
+
+def fill_patient(form, type_text, name="欧阳娜娜", mrn="H2001"):
+    type_text(form.findChild(QLineEdit, "mrn"), mrn)
+    type_text(form.findChild(QLineEdit, "name"), name)
+    choose(form, "sex", "F")
+    type_text(form.findChild(QLineEdit, "weight_kg"), "64")
+    type_text(form.findChild(QLineEdit, "resection_date"), (TODAY - dt.timedelta(days=30)).isoformat())
+    type_text(form.findChild(QLineEdit, "date"), TODAY.isoformat())
+
+
+def add_agent(qtbot, form, agent, dose):
+    qtbot.mouseClick(form.findChild(QPushButton, "agents-add"), Qt.MouseButton.LeftButton)
+    row = form.findChild(QWidget, f"agents[{len(form.agents.rows) - 1}]")
+    choose(row, "agent", agent)
+    row.findChild(QLineEdit, "dose").setText(str(dose))
+    return row
+
+
+def test_a_full_procedure_typed_into_the_form_is_saved_and_read_back(qtbot, window, logbook, type_text):
+    window.new_action.trigger()
+    form = window.form
+    fill_patient(form, type_text)
+    choose(form, "tumor_staining", "present")
+    assert form.findChild(QComboBox, "embolization").currentData() == "superselective_chemoembolization"
+    qtbot.mouseClick(form.findChild(QToolButton, "stained_segments.VI"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(form.findChild(QToolButton, "stained_segments.VII"), Qt.MouseButton.LeftButton)
+    type_text(form.findChild(QLineEdit, "lesion_count"), "2")
+    type_text(form.findChild(QLineEdit, "largest_lesion_mm"), "12.5")
+    choose(form, "selectivity", "superselective")
+    type_text(form.findChild(QLineEdit, "fluoroscopy_min"), "18")
+    row = add_agent(qtbot, form, "epirubicin", 40)
+    assert row.findChild(QComboBox, "unit").currentData() == "mg"  # the agent's only unit, chosen for you
+    type_text(row.findChild(QLineEdit, "lot"), "L-77")
+    add_agent(qtbot, form, "lipiodol", 5)
+    qtbot.mouseClick(form.findChild(QPushButton, "complications-add"), Qt.MouseButton.LeftButton)
+    complication = form.findChild(QWidget, "complications[0]")
+    type_text(complication.findChild(QLineEdit, "term"), "abdominal pain")
+    type_text(complication.findChild(QLineEdit, "ctcae_grade"), "1")
+    type_text(form.findChild(QPlainTextEdit, "findings"), "VI、VII段可见肿瘤染色")
+
+    derived = form.findChild(QLabel, "derived")  # updated live, once typing pauses
+    qtbot.waitUntil(lambda: "Day 30 after resection" in derived.text())
+    assert "Lenvatinib 12 mg once daily for 64 kg" in derived.text()
+    form.save_button.click()
+    assert form.banner.text() == "Saved.", form.banner.text()
+
+    rows = logbook.worklist()
+    assert [(r.name, r.mrn) for r in rows] == [("欧阳娜娜", "H2001")]
+    stored = logbook.get_procedure(rows[0].procedure_id)
+    assert stored.date == TODAY and stored.stained_segments == ["VI", "VII"]
+    assert (stored.lesion_count, stored.largest_lesion_mm, stored.fluoroscopy_min) == (2, 12.5, 18)
+    assert stored.embolization == "superselective_chemoembolization"
+    assert [(a.agent, a.dose, a.unit, a.lot) for a in stored.agents] == [("epirubicin", 40, "mg", "L-77"),
+                                                                        ("lipiodol", 5, "mL", None)]
+    assert [(c.term, c.ctcae_grade) for c in stored.complications] == [("abdominal pain", 1)]
+    assert stored.findings == "VI、VII段可见肿瘤染色"
+    patient = logbook.get_patient(stored.patient_id)
+    assert (patient.sex, patient.weight_kg) == ("F", 64)
+    assert window.worklist.model.rowCount() == 1  # the worklist heard of the save
+
+
+def test_a_negative_dose_shows_its_error_beside_the_dose_and_blocks_save(qtbot, window, logbook, type_text):
+    window.new_action.trigger()
+    form = window.form
+    fill_patient(form, type_text)
+    choose(form, "tumor_staining", "absent")
+    row = add_agent(qtbot, form, "epirubicin", -20)
+    form.validate()
+
+    message = row.findChild(QLabel, "dose-message")
+    qtbot.waitUntil(message.isVisible)  # a row added to a shown form is shown by the next event loop turn
+    assert message.text() == "must be > 0"
+    assert "must be > 0" in row.findChild(QLineEdit, "dose").toolTip()
+    assert any("Agent 1 · Dose: must be > 0" in form.summary.item(i).text() for i in range(form.summary.count()))
+    window.save_action.trigger()
+    assert "Not saved: 1 error" in form.banner.text() and "Dose" in form.banner.text()
+    assert logbook.counts()["procedures"] == 0
+
+
+def test_staining_absent_proposes_prophylactic_and_closes_the_segments(window, type_text):
+    window.new_action.trigger()
+    form = window.form
+    choose(form, "tumor_staining", "absent")
+    assert form.findChild(QComboBox, "embolization").currentData() == "prophylactic_embolization"
+    assert not form.findChild(QToolButton, "stained_segments.VI").isEnabled()
+    choose(form, "tumor_staining", "present")  # the proposal follows while the radiologist has not chosen
+    assert form.findChild(QComboBox, "embolization").currentData() == "superselective_chemoembolization"
+    assert form.findChild(QToolButton, "stained_segments.VI").isEnabled()
+    choose(form, "embolization", "prophylactic_embolization")
+    choose(form, "tumor_staining", "absent")
+    choose(form, "tumor_staining", "present")  # a choice the radiologist made is never overridden
+    form.validate()
+    assert form.findChild(QComboBox, "embolization").currentData() == "prophylactic_embolization"
+    assert "staining is present but the embolization is prophylactic" in form.findChild(
+        QLabel, "embolization-message").text()
+
+
+def test_warnings_are_saved_only_after_one_explicit_confirmation(qtbot, window, logbook, type_text):
+    window.new_action.trigger()
+    form = window.form
+    fill_patient(form, type_text)
+    choose(form, "tumor_staining", "absent")
+    type_text(form.findChild(QLineEdit, "fluoroscopy_min"), "75")
+    form.save_button.click()
+    assert "1 warning" in form.banner.text() and logbook.counts()["procedures"] == 0
+    form.save_button.click()
+    assert form.banner.text() == "Saved." and logbook.counts()["procedures"] == 1
+
+
+def test_a_draft_survives_the_window_destroyed_unsaved(qtbot, logbook, settings, monkeypatch, type_text):
+    monkeypatch.setattr(ui.procedure_form, "DRAFT_INTERVAL_MS", 20)
+    first = MainWindow(logbook, settings)
+    first.show()
+    first.new_action.trigger()
+    fill_patient(first.form, type_text, name="张伟", mrn="H3003")
+    choose(first.form, "tumor_staining", "absent")
+    store = DraftStore(logbook.path)
+    qtbot.waitUntil(lambda: any(d.patient.get("name") == "张伟" and d.procedure.get("tumor_staining") == "absent"
+                                for d in store.drafts()))
+    first.deleteLater()  # a crash: no close, no question, no save
+    qtbot.waitUntil(lambda: not shiboken6.isValid(first))
+
+    second = MainWindow(logbook, settings)
+    qtbot.addWidget(second)
+    second.show()
+    assert second.drafts_bar.isVisible()
+    qtbot.mouseClick(second.drafts_bar.findChild(QPushButton, "restore_draft"), Qt.MouseButton.LeftButton)
+    form = second.form
+    assert form.findChild(QLineEdit, "name").text() == "张伟"
+    assert form.findChild(QComboBox, "tumor_staining").currentData() == "absent"
+    assert form.dirty and not second.drafts_bar.isVisible()
+    second.save_action.trigger()
+    assert logbook.worklist()[0].name == "张伟"
+    assert store.drafts() == []  # saved: the draft is gone
+
+
+@pytest.mark.parametrize("answer, closes", [(QMessageBox.StandardButton.Cancel, False),
+                                            (QMessageBox.StandardButton.Discard, True)])
+def test_closing_a_changed_form_asks_first(window, monkeypatch, type_text, answer, closes):
+    asked = []
+    monkeypatch.setattr(ui.procedure_form, "ask_unsaved", lambda parent, title: asked.append(title) or answer)
+    window.new_action.trigger()
+    form = window.form
+    type_text(form.findChild(QLineEdit, "name"), "李明")
+    form.save_draft()
+    window.close_form()
+    assert asked == ["李明"]
+    assert (window.form is None) == closes
+    assert bool(DraftStore(window.logbook.path).drafts()) != closes  # discarded means gone from disk too
+
+
+def test_an_unchanged_form_closes_with_escape_without_asking(qtbot, window, monkeypatch):
+    monkeypatch.setattr(ui.procedure_form, "ask_unsaved", lambda *a: pytest.fail("asked"))
+    window.new_action.trigger()
+    qtbot.keyClick(window.form.findChild(QLineEdit, "mrn"), Qt.Key.Key_Escape)
+    assert window.form is None
+
+
+def test_a_stored_mrn_loads_that_patient(qtbot, window, logbook, type_text):
+    window.new_action.trigger()
+    fill_patient(window.form, type_text, name="陈静", mrn="H4004")
+    choose(window.form, "tumor_staining", "absent")
+    window.form.save()
+    window.new_action.trigger()
+    mrn = window.form.findChild(QLineEdit, "mrn")
+    type_text(mrn, "H4004")
+    mrn.editingFinished.emit()
+    assert window.form.findChild(QLineEdit, "name").text() == "陈静"
+    assert window.form.patient_stored
+
+
+def test_a_new_form_is_not_red_until_save_names_the_missing_fields(window):
+    window.new_action.trigger()
+    form = window.form
+    assert form.summary.count() == 0
+    form.save_button.click()
+    assert "Not saved" in form.banner.text() and "is required" in form.banner.text()
+    assert form.summary.count() >= 4  # MRN, name, date, staining, embolization
+
+
+def test_tab_follows_the_page_including_rows_added_later(qtbot, window):
+    window.new_action.trigger()
+    form = window.form
+    add_agent(qtbot, form, "lipiodol", 5)
+    chain, widget = [], form.findChild(QLineEdit, "mrn")
+    for _ in range(2000):  # the chain holds labels and containers too
+        chain.append(widget)
+        widget = widget.nextInFocusChain()
+        if widget is chain[0]:
+            break
+    order = [w for w in chain if w.objectName() in ("mrn", "name", "mvi", "date", "stained_segments.I",
+                                                     "air_kerma_mgy", "agent", "dose", "agents-add", "findings",
+                                                     "impression", "save")]
+    assert [w.objectName() for w in order] == ["mrn", "name", "mvi", "date", "stained_segments.I", "air_kerma_mgy",
+                                               "agent", "dose", "agents-add", "findings", "impression", "save"]
+
+
+def test_keyboard_shortcuts_new_save_and_find(qtbot, window, logbook, type_text):
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window.worklist.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.form is not None and window.form.findChild(QLineEdit, "mrn").hasFocus()
+    fill_patient(window.form, type_text, name="赵敏", mrn="H5005")
+    choose(window.form, "tumor_staining", "absent")
+    qtbot.keyClick(window.form.findChild(QLineEdit, "date"), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert logbook.worklist()[0].name == "赵敏"
+    qtbot.keyClick(window.form.findChild(QLineEdit, "date"), Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.findChild(QLineEdit, "search").hasFocus()
+
+
+def test_opening_a_procedure_with_a_draft_shows_the_draft_not_the_stored_record(qtbot, window, logbook, type_text):
+    window.new_action.trigger()
+    fill_patient(window.form, type_text, name="周杰", mrn="H6006")
+    choose(window.form, "tumor_staining", "absent")
+    window.form.save()
+    procedure_id = window.form.procedure_id
+    window.form.findChild(QLineEdit, "fluoroscopy_min").setText("12")
+    window.form.save_draft()
+    window.form.dirty = False  # as after a crash: the draft is on disk, the window is gone
+    window.close_form()
+    window.open_procedure(procedure_id)
+    assert window.form.findChild(QLineEdit, "fluoroscopy_min").text() == "12"
+    assert "unsaved draft" in window.form.banner.text()

@@ -1,0 +1,280 @@
+"""The main window: the worklist on the left, the open procedure form on the right, drafts offered back on top.
+
+Places other modules plug into: `file_menu` (before `quit_action`), `help_menu`, the form's `button_row`,
+and `who_label` in the status bar for the person working.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tace_log import __version__
+from tace_log.drafts import Draft, DraftStore
+from tace_log.errors import TaceLogError
+from tace_log.storage import Change, Logbook
+
+from .procedure_form import ProcedureForm
+from .worklist import WorklistPanel
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, logbook: Logbook, settings: QSettings | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("main_window")
+        self.logbook = logbook
+        self.drafts = DraftStore(logbook.path)
+        self.settings = settings if settings is not None else QSettings()
+        self.form: ProcedureForm | None = None
+        self._splitter_restored = False
+        self.setWindowTitle(self.tr("TACE Log — %1").replace("%1", logbook.path.name))
+
+        self.worklist = WorklistPanel(logbook, self)
+        self.worklist.open_requested.connect(self.open_procedure)
+        self.placeholder = QLabel(self.tr("Open a procedure from the worklist (Enter), or start a new one "
+                                          "(Ctrl+N)."), self)
+        self.placeholder.setObjectName("placeholder")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.form_host = QStackedWidget(self)
+        self.form_host.addWidget(self.placeholder)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("main_splitter")
+        self.splitter.addWidget(self.worklist)
+        self.splitter.addWidget(self.form_host)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setSizes([500, 980])
+
+        self.drafts_bar = QFrame(self)
+        self.drafts_bar.setObjectName("drafts_bar")
+        self.drafts_bar.setStyleSheet("#drafts_bar { background: #fff4d6; border: 1px solid #e0c060; }")
+        self.drafts_box = QVBoxLayout(self.drafts_bar)
+        self.drafts_box.setContentsMargins(6, 4, 6, 4)
+        central = QWidget(self)
+        box = QVBoxLayout(central)
+        box.setContentsMargins(4, 4, 4, 4)
+        box.addWidget(self.drafts_bar)
+        box.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        self._build_actions()
+        self.who_label = QLabel(self)  # who is working: filled in by the sign-in module
+        self.who_label.setObjectName("who_is_working")
+        self.statusBar().addPermanentWidget(self.who_label)
+        path_label = QLabel(str(logbook.path), self)
+        path_label.setObjectName("logbook_path")
+        self.statusBar().addPermanentWidget(path_label)
+
+        unsubscribe = logbook.subscribe(self._logbook_changed)
+        self.destroyed.connect(lambda *_: unsubscribe())  # a dead window must not hear of later saves
+        self.show_drafts()
+        self._restore_settings()
+
+    # -- menus and shortcuts -------------------------------------------------------------------------------
+    def _action(self, text: str, shortcut, slot, name: str) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.addAction(action)  # shortcuts work wherever the focus is in the window
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_action = self._action(self.tr("&New procedure"), QKeySequence.StandardKey.New,
+                                       lambda: self.new_procedure(), "new_procedure")
+        self.new_for_patient_action = self._action(self.tr("New procedure for the selected &patient"),
+                                                   "Ctrl+Shift+N", self.new_procedure_for_selected,
+                                                   "new_procedure_for_patient")
+        self.save_action = self._action(self.tr("&Save"), QKeySequence.StandardKey.Save, self.save_form, "save")
+        self.search_action = self._action(self.tr("&Find"), QKeySequence.StandardKey.Find, self.focus_search,
+                                          "find")
+        self.close_form_action = self._action(self.tr("&Close procedure"), None, self.close_form, "close_form")
+        self.quit_action = self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close, "quit")
+        self.about_action = self._action(self.tr("&About TACE Log"), None, self.show_about, "about")
+
+        self.file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.file_menu.setObjectName("file_menu")
+        for action in (self.new_action, self.new_for_patient_action, self.save_action, self.close_form_action):
+            self.file_menu.addAction(action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+        self.edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
+        self.edit_menu.addAction(self.search_action)
+        self.help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.help_menu.setObjectName("help_menu")
+        self.help_menu.addAction(self.about_action)
+
+    def focus_search(self) -> None:
+        self.worklist.search.setFocus()
+        self.worklist.search.selectAll()
+
+    def about_text(self) -> str:
+        return (self.tr("TACE Log %1").replace("%1", __version__) + "\n"
+                + self.tr("Logbook: %1").replace("%1", str(self.logbook.path)) + "\n"
+                + self.tr("Schema version: %1").replace("%1", str(self.logbook.schema_version)))
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, self.tr("About TACE Log"), self.about_text())
+
+    # -- forms ---------------------------------------------------------------------------------------------
+    def _show_form(self, form: ProcedureForm) -> None:
+        if self.form is not None:
+            self.form.retire()
+            self.form_host.removeWidget(self.form)
+            self.form.deleteLater()
+        self.form = form
+        form.saved.connect(lambda _id: self.worklist.model.reload())
+        form.close_requested.connect(self.close_form)
+        self.form_host.addWidget(form)
+        self.form_host.setCurrentWidget(form)
+        form.editors["patient.mrn" if not form.patient_stored else "procedure.date"].input.setFocus()
+
+    def _may_replace_form(self) -> bool:
+        return self.form is None or self.form.may_close()
+
+    def new_procedure(self, patient_id: str | None = None) -> ProcedureForm | None:
+        if not self._may_replace_form():
+            return None
+        patient = self.logbook.get_patient(patient_id) if patient_id else None
+        form = ProcedureForm(self.logbook, self.drafts, patient=patient, parent=self.form_host)
+        self._show_form(form)
+        return form
+
+    def new_procedure_for_selected(self) -> None:
+        procedure_id = self.worklist.current_procedure_id()
+        if procedure_id:
+            self.new_procedure(self.logbook.get_procedure(procedure_id).patient_id)
+
+    def open_procedure(self, procedure_id: str) -> ProcedureForm | None:
+        if self.form is not None and self.form.procedure_id == procedure_id:
+            self.form_host.setCurrentWidget(self.form)
+            return self.form
+        draft = next((d for d in self.drafts.drafts() if d.id == procedure_id), None)
+        if draft is not None:  # unsaved work on this procedure: show it, never let autosave overwrite it
+            form = self.restore_draft(draft)
+            if form is not None:
+                form.say(self.tr("Your unsaved draft of this procedure is shown. Close and discard it to see the "
+                                 "stored record."), "info")
+            return form
+        if not self._may_replace_form():
+            return None
+        try:
+            procedure = self.logbook.get_procedure(procedure_id)
+            patient = self.logbook.get_patient(procedure.patient_id)
+        except TaceLogError as exc:
+            QMessageBox.warning(self, self.tr("Cannot open the procedure"), str(exc))
+            return None
+        form = ProcedureForm(self.logbook, self.drafts, patient=patient, procedure=procedure, parent=self.form_host)
+        self._show_form(form)
+        return form
+
+    def save_form(self) -> None:
+        if self.form is not None:
+            self.form.save()
+
+    def close_form(self) -> bool:
+        if self.form is None:
+            return True
+        if not self.form.may_close():
+            return False
+        self.form.retire()
+        self.form_host.removeWidget(self.form)
+        self.form.deleteLater()
+        self.form = None
+        self.form_host.setCurrentWidget(self.placeholder)
+        self.worklist.table.setFocus()
+        return True
+
+    # -- drafts left by a crash ----------------------------------------------------------------------------
+    def show_drafts(self) -> None:
+        while self.drafts_box.count():
+            item = self.drafts_box.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        open_id = self.form.procedure_id if self.form is not None else None
+        waiting = [d for d in self.drafts.drafts() if d.id != open_id]
+        for draft in waiting:
+            line = QWidget(self.drafts_bar)
+            row = QHBoxLayout(line)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.addWidget(QLabel(self.tr("Unsaved draft: %1 (kept %2 UTC)").replace("%1", draft.title)
+                                 .replace("%2", draft.saved_at[:16].replace("T", " ")), line), 1)
+            restore = QPushButton(self.tr("Restore"), line)
+            restore.setObjectName("restore_draft")
+            restore.clicked.connect(lambda _=False, d=draft: self.restore_draft(d))
+            discard = QPushButton(self.tr("Discard"), line)
+            discard.setObjectName("discard_draft")
+            discard.clicked.connect(lambda _=False, d=draft: self.discard_draft(d))
+            row.addWidget(restore)
+            row.addWidget(discard)
+            self.drafts_box.addWidget(line)
+        self.drafts_bar.setVisible(bool(waiting))
+
+    def restore_draft(self, draft: Draft) -> ProcedureForm | None:
+        if not self._may_replace_form():
+            return None
+        form = ProcedureForm(self.logbook, self.drafts, draft=draft, parent=self.form_host)
+        self._show_form(form)
+        self.show_drafts()
+        return form
+
+    def discard_draft(self, draft: Draft) -> None:
+        answer = QMessageBox.question(self, self.tr("Discard draft"),
+                                      self.tr("Discard the unsaved draft %1? It cannot be brought back.")
+                                      .replace("%1", draft.title))
+        if answer == QMessageBox.StandardButton.Yes:
+            self.drafts.discard(draft.id)
+            self.show_drafts()
+
+    # -- logbook changes and window state ------------------------------------------------------------------
+    def _logbook_changed(self, change: Change) -> None:
+        self.worklist.model.reload()
+
+    def _restore_settings(self) -> None:
+        for key, restore in (("geometry", self.restoreGeometry), ("window_state", self.restoreState),
+                             ("worklist_columns", self.worklist.table.horizontalHeader().restoreState)):
+            value = self.settings.value(f"main_window/{key}")
+            if isinstance(value, QByteArray):
+                restore(value)
+        if not isinstance(self.settings.value("main_window/geometry"), QByteArray):
+            screen = self.screen().availableGeometry()
+            self.resize(min(1480, screen.width()), min(900, screen.height()))
+        header = self.worklist.table.horizontalHeader()
+        self.worklist.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        # The splitter is restored once the window has its size: restored earlier, the first resize would
+        # share the window's growth out by stretch factors and move the divider.
+        state = self.settings.value("main_window/splitter")
+        if isinstance(state, QByteArray) and not self._splitter_restored:
+            self.splitter.restoreState(state)
+        self._splitter_restored = True
+
+    def save_settings(self) -> None:
+        self.settings.setValue("main_window/geometry", self.saveGeometry())
+        self.settings.setValue("main_window/window_state", self.saveState())
+        self.settings.setValue("main_window/splitter", self.splitter.saveState())
+        self.settings.setValue("main_window/worklist_columns", self.worklist.table.horizontalHeader().saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.close_form():
+            event.ignore()
+            return
+        self.save_settings()
+        event.accept()

@@ -1,0 +1,514 @@
+"""The procedure form: the patient, their pathology, the procedure, its agents and complications, on one page.
+
+Generated from the data dictionary (an editor per field, by type) and checked as you type by the core's
+validation, the same rules the CLI and the importer use. What is typed is kept as a draft every few seconds
+until it is saved; Save writes patient and procedure in one transaction through `Logbook.save_entry`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tace_log.dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, Entity
+from tace_log.drafts import Draft, DraftStore
+from tace_log.errors import TaceLogError
+from tace_log.formulary import default_formulary
+from tace_log.model import SIGNED, Patient, Procedure, days_after_resection, new_id
+from tace_log.protocol import default_protocol
+from tace_log.storage import Logbook
+from tace_log.validation import ERROR, WARNING, Finding, errors, parse_date, warnings
+
+from .field_editors import SEVERITY_COLOUR, FieldEditor
+from .language import language
+from .rows_editor import Row, RowsEditor
+
+DRAFT_INTERVAL_MS = 3000  # how long typing may go unsaved to disk at most
+VALIDATE_DELAY_MS = 150
+
+# How the procedure's fields are grouped on the page (layout only: the fields themselves come from the
+# dictionary; a field in no group lands in the last one, so a new dictionary field is never left off the form).
+PROCEDURE_SECTIONS = (
+    ("Procedure", ("date", "cycle", "operator", "access_site", "microcatheter")),
+    ("DSA findings", ("tumor_staining", "stained_segments", "lesion_count", "largest_lesion_mm")),
+    ("Embolization", ("embolization", "selectivity", "target_vessels", "endpoint", "technical_success")),
+    ("Radiation and contrast", ("contrast_ml", "fluoroscopy_min", "dap_gycm2", "air_kerma_mgy")),
+    ("Narrative", ("findings", "impression")),
+)
+STAIN_DEPENDENT = ("stained_segments", "lesion_count", "largest_lesion_mm")
+PROPOSED_EMBOLIZATION = {"present": "superselective_chemoembolization", "absent": "prophylactic_embolization"}
+
+
+def ask_unsaved(parent: QWidget, title: str) -> QMessageBox.StandardButton:
+    """Save, Discard or Cancel for a form with unsaved changes (a function, so one place words the question)."""
+    return QMessageBox.question(
+        parent, parent.tr("Unsaved changes"), parent.tr("%1 has unsaved changes. Save them?").replace("%1", title),
+        QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Save)
+
+
+def entity_label(entity: Entity) -> str:
+    return entity.zh if language() == "zh" else entity.en
+
+
+class ProcedureForm(QWidget):
+    saved = Signal(str)  # the procedure id
+    close_requested = Signal()
+
+    def __init__(self, logbook: Logbook, drafts: DraftStore, patient: Patient | None = None,
+                 procedure: Procedure | None = None, draft: Draft | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("procedure_form")
+        self.logbook = logbook
+        self.drafts = drafts
+        self.formulary = default_formulary()
+        self.protocol = default_protocol()
+        self.editors: dict[str, FieldEditor] = {}  # by finding path: "patient.mrn", "procedure.date", ...
+        self.findings: list[Finding] = []
+        self.dirty = False
+        self._loading = True
+        self._confirmed_warnings: tuple[str, ...] | None = None
+        self._proposed_embolization: str | None = None
+        self._save_attempted = False
+
+        if draft is not None:
+            patient_doc, procedure_doc = draft.patient, draft.procedure
+        else:
+            patient = patient or Patient()
+            procedure = procedure or Procedure(patient_id=patient.id)
+            patient_doc, procedure_doc = patient.to_document(), procedure.to_document()
+        self.patient_id = patient_doc.get("id") or new_id()
+        self.procedure_id = procedure_doc.get("id") or new_id()
+        self.patient_stored = self._stored_patient(self.patient_id) is not None
+        self.read_only = procedure is not None and procedure.status == SIGNED
+
+        self._build()
+        self._fill(patient_doc, procedure_doc)
+        self._loading = False
+        self.dirty = draft is not None  # a restored draft is unsaved work
+        self._validate_timer = QTimer(self, singleShot=True, interval=VALIDATE_DELAY_MS)
+        self._validate_timer.timeout.connect(self.validate)
+        self._draft_timer = QTimer(self, singleShot=True, interval=DRAFT_INTERVAL_MS)
+        self._draft_timer.timeout.connect(self.save_draft)
+        self.editors["procedure.tumor_staining"].on_change(self._staining_changed)
+        self.editors["patient.mrn"].input.editingFinished.connect(self._mrn_entered)
+        self._staining_changed()
+        self.validate()
+        if self.read_only:
+            self._set_read_only()
+
+    # -- building the page ---------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.title = QLabel(self)
+        self.title.setObjectName("form-title")
+        self.title.setStyleSheet("font-size: 125%; font-weight: bold;")
+        self.derived = QLabel(self)
+        self.derived.setObjectName("derived")
+        self.derived.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        page = QWidget()
+        grid = QGridLayout(page)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        grid.addWidget(self._entity_box("patient", PATIENT, "patient."), 0, 0)
+        grid.addWidget(self._entity_box("pathology", PATHOLOGY, "patient.pathology."), 0, 1)
+        placed = {key for _title, keys in PROCEDURE_SECTIONS for key in keys}
+        sections = [(title, list(keys)) for title, keys in PROCEDURE_SECTIONS]
+        sections[-1][1].extend(f.key for f in PROCEDURE.fields if f.key not in placed)
+        boxes = [self._fields_box(f"section-{i}", self.tr(title), PROCEDURE, keys, "procedure.")
+                 for i, (title, keys) in enumerate(sections)]
+        grid.addWidget(boxes[0], 1, 0)
+        grid.addWidget(boxes[1], 1, 1)
+        grid.addWidget(boxes[2], 2, 0)
+        grid.addWidget(boxes[3], 2, 1)
+        self._narrative = [f"procedure.{key}" for key in sections[-1][1]]
+        grid.addWidget(self._agents_box(), 3, 0, 1, 2)
+        grid.addWidget(self._complications_box(), 4, 0, 1, 2)
+        grid.addWidget(boxes[4], 5, 0, 1, 2)
+        grid.setRowStretch(6, 1)
+        scroll = QScrollArea(self)
+        scroll.setObjectName("form-scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(page)
+
+        self.summary = QListWidget(self)
+        self.summary.setObjectName("findings_summary")
+        self.summary.setAccessibleName(self.tr("Findings"))
+        self.summary.itemActivated.connect(self._focus_finding)
+        self.summary.itemClicked.connect(self._focus_finding)
+        self.banner = QLabel(self)
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+
+        # The button row: Save and Close here; report, export, print and sign buttons are added by their modules.
+        self.save_button = QPushButton(self.tr("&Save"), self)
+        self.save_button.setObjectName("save")
+        self.save_button.setToolTip(self.tr("Save (Ctrl+S)"))
+        self.save_button.clicked.connect(self.save)
+        self.close_button = QPushButton(self.tr("Close"), self)
+        self.close_button.setObjectName("close")
+        self.close_button.setToolTip(self.tr("Close (Esc)"))
+        self.close_button.clicked.connect(self.close_requested.emit)
+        self.button_row = QHBoxLayout()
+        self.button_row.addWidget(self.save_button)
+        self.button_row.addStretch(1)
+        self.button_row.addWidget(self.close_button)
+
+        box = QVBoxLayout(self)
+        box.setContentsMargins(6, 6, 6, 6)
+        box.addWidget(self.title)
+        box.addWidget(self.derived)
+        box.addWidget(scroll, 1)
+        box.addWidget(self.banner)
+        box.addWidget(self.summary)
+        box.addLayout(self.button_row)
+        self.agents.rows_changed.connect(self.fix_tab_order)
+        self.complications.rows_changed.connect(self.fix_tab_order)
+        self.fix_tab_order()
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close_requested.emit,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def fix_tab_order(self) -> None:
+        """Tab follows the page as it reads: the field boxes, the agent and complication rows, the narrative,
+        then the buttons (rows added later would otherwise come last in Qt's creation-order chain)."""
+        before = [p for p in self.editors if p not in self._narrative]
+        chain = [w for p in before for w in self.editors[p].focus_widgets()]
+        chain += self.agents.focus_widgets() + self.complications.focus_widgets()
+        chain += [w for p in self._narrative for w in self.editors[p].focus_widgets()]
+        chain += [self.button_row.itemAt(i).widget() for i in range(self.button_row.count())
+                  if self.button_row.itemAt(i).widget() is not None]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
+    def _choices_for(self, key: str, entity: Entity):
+        if entity is PATIENT and key == "arm":
+            return [(a.key, a.label(language())) for a in self.protocol.arms]
+        return None
+
+    def _add_editor(self, form: QFormLayout, path: str, editor: FieldEditor) -> None:
+        label = QLabel(editor.field.label(language()), form.parentWidget())
+        label.setBuddy(editor.input)
+        if editor.field.required:
+            label.setText(label.text() + " *")
+        form.addRow(label, editor.row)
+        self.editors[path] = editor
+        editor.on_change(self._changed)
+
+    def _fields_box(self, name: str, title: str, entity: Entity, keys, prefix: str) -> QGroupBox:
+        box = QGroupBox(title, self)
+        box.setObjectName(name)
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for key in keys:
+            field = entity[key]
+            self._add_editor(form, prefix + key, FieldEditor(field, self._choices_for(key, entity), box))
+        return box
+
+    def _entity_box(self, name: str, entity: Entity, prefix: str) -> QGroupBox:
+        return self._fields_box(name, entity_label(entity), entity, entity.keys, prefix)
+
+    def _agents_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Agents and doses"), self)
+        self.agents = RowsEditor("agents", AGENT, self._agent_editors, self.tr("Add agent"), box)
+        self.agents.changed.connect(self._changed)
+        QVBoxLayout(box).addWidget(self.agents)
+        return box
+
+    def _agent_editors(self, row: Row) -> dict[str, FieldEditor]:
+        agents = [(a.key, a.label(language())) for a in self.formulary.agents]
+        editors = {f.key: FieldEditor(f, agents if f.key == "agent" else ([] if f.key == "unit" else None), row.widget)
+                   for f in AGENT.fields}
+        editors["agent"].on_change(lambda: self._agent_chosen(editors))
+        return editors
+
+    def _agent_chosen(self, editors: dict[str, FieldEditor]) -> None:
+        key = editors["agent"].value()
+        agent = self.formulary[key] if key in self.formulary else None
+        editors["unit"].set_choices([(u, u) for u in agent.units] if agent else [])
+        for end in ("particle_min_um", "particle_max_um"):
+            editors[end].set_enabled(bool(agent and agent.is_particles) and not self.read_only)
+        editors["dose"].input.setPlaceholderText(agent.typical if agent else "")
+
+    def _complications_box(self) -> QGroupBox:
+        box = QGroupBox(COMPLICATION.zh if language() == "zh" else self.tr("Complications"), self)
+        self.complications = RowsEditor("complications", COMPLICATION, self._complication_editors,
+                                        self.tr("Add complication"), box)
+        self.complications.changed.connect(self._changed)
+        QVBoxLayout(box).addWidget(self.complications)
+        return box
+
+    @staticmethod
+    def _complication_editors(row: Row) -> dict[str, FieldEditor]:
+        return {f.key: FieldEditor(f, None, row.widget) for f in COMPLICATION.fields}
+
+    # -- documents in and out ------------------------------------------------------------------------------
+    def _fill(self, patient_doc: dict, procedure_doc: dict) -> None:
+        self._fill_patient(patient_doc)
+        for f in PROCEDURE.fields:
+            self.editors["procedure." + f.key].set_value(procedure_doc.get(f.key))
+        self.agents.set_documents(procedure_doc.get("agents") or [])
+        self.complications.set_documents(procedure_doc.get("complications") or [])
+        self._proposed_embolization = None
+
+    def _fill_patient(self, patient_doc: dict) -> None:
+        for f in PATIENT.fields:
+            self.editors["patient." + f.key].set_value(patient_doc.get(f.key))
+        pathology = patient_doc.get("pathology") or {}
+        for f in PATHOLOGY.fields:
+            self.editors["patient.pathology." + f.key].set_value(pathology.get(f.key))
+
+    def documents(self) -> tuple[dict, dict]:
+        """The patient and procedure documents as the form holds them now (values as typed, invalid included)."""
+        patient = {"id": self.patient_id}
+        patient.update({f.key: self.editors["patient." + f.key].value() for f in PATIENT.fields})
+        patient["pathology"] = {f.key: self.editors["patient.pathology." + f.key].value() for f in PATHOLOGY.fields}
+        procedure = {"id": self.procedure_id}
+        procedure.update({f.key: self.editors["procedure." + f.key].value() for f in PROCEDURE.fields})
+        procedure["agents"] = self.agents.documents()
+        procedure["complications"] = self.complications.documents()
+        return patient, procedure
+
+    def display_title(self) -> str:
+        patient, procedure = self.documents()
+        parts = [str(patient.get("name") or ""), str(procedure.get("date") or "")]
+        return " · ".join(p for p in parts if p) or self.tr("New procedure")
+
+    def _stored_patient(self, patient_id: str) -> Patient | None:
+        try:
+            return self.logbook.get_patient(patient_id)
+        except TaceLogError:
+            return None
+
+    # -- reacting to edits ---------------------------------------------------------------------------------
+    def _changed(self) -> None:
+        if self._loading:
+            return
+        self.dirty = True
+        self._validate_timer.start()
+        if not self._draft_timer.isActive():
+            self._draft_timer.start()
+
+    def _staining_changed(self) -> None:
+        """Present (or equivocal) staining opens the segment and lesion fields; present or absent proposes the
+        embolization the protocol gives for it, unless the radiologist already chose another."""
+        staining = self.editors["procedure.tumor_staining"].value()
+        for key in STAIN_DEPENDENT:
+            self.editors["procedure." + key].set_enabled(staining in ("present", "equivocal") and not self.read_only)
+        proposal = PROPOSED_EMBOLIZATION.get(staining)
+        embolization = self.editors["procedure.embolization"]
+        if proposal and embolization.value() in (None, self._proposed_embolization):
+            embolization.set_value(proposal)
+            self._proposed_embolization = proposal
+
+    def _mrn_entered(self) -> None:
+        """A new patient whose MRN is already in the logbook is that patient: load what is stored."""
+        if self.patient_stored or self.read_only:
+            return
+        mrn = self.editors["patient.mrn"].value()
+        stored = self.logbook.find_patient_by_mrn(mrn) if mrn else None
+        if stored is None:
+            return
+        self.patient_id = stored.id
+        self.patient_stored = True
+        self._fill_patient(stored.to_document())
+        self.say(self.tr("Patient %1 (MRN %2) is in the logbook: their stored details are shown.")
+                  .replace("%1", stored.name).replace("%2", stored.mrn), "info")
+
+    # -- validation ----------------------------------------------------------------------------------------
+    def check(self) -> list[Finding]:
+        """The core's findings for what the form holds: field rules first; with those clean, the full check
+        against the logbook (the MRN's owner, the patient's other procedures)."""
+        patient_doc, procedure_doc = self.documents()
+        validator = self.logbook.validator
+        findings = validator.patient(patient_doc, "patient", with_procedures=False)
+        findings += validator.procedure(procedure_doc, patient_doc, "procedure")
+        if errors(findings):
+            return findings
+        return self.logbook.check_entry(Patient.from_document(patient_doc),
+                                        Procedure.from_document(procedure_doc, patient_id=self.patient_id))
+
+    def validate(self) -> list[Finding]:
+        self._validate_timer.stop()
+        self.findings = self.check()
+        self._show_findings()
+        self._show_derived()
+        self.title.setText(self.display_title())
+        return self.findings
+
+    def editor_for(self, path: str) -> FieldEditor | None:
+        if path in self.editors:
+            return self.editors[path]
+        for rows in (self.agents, self.complications):
+            prefix = f"procedure.{rows.key}["
+            if path.startswith(prefix) and "]." in path:
+                index, key = path[len(prefix):].split("].", 1)
+                return rows.editor(int(index), key) if index.isdigit() else None
+        return None
+
+    def label_for(self, path: str) -> str:
+        editor = self.editor_for(path)
+        for rows, title in ((self.agents, self.tr("Agent")), (self.complications, self.tr("Complication"))):
+            prefix = f"procedure.{rows.key}["
+            if path.startswith(prefix):
+                number = int(path[len(prefix):].split("]", 1)[0]) + 1
+                return f"{title} {number}" + (f" · {editor.field.label(language())}" if editor else "")
+        return editor.field.label(language()) if editor else path
+
+    def _all_editors(self) -> list[FieldEditor]:
+        rows = [e for r in (*self.agents.rows, *self.complications.rows) for e in r.editors.values()]
+        return [*self.editors.values(), *rows]
+
+    def visible_findings(self) -> list[Finding]:
+        """What the form shows: a blank required field is not called an error before the first Save, so a new
+        form does not open in red."""
+        return [f for f in self.findings if f.code != "required" or self._save_attempted]
+
+    def _show_findings(self) -> None:
+        findings = sorted(self.visible_findings(), key=lambda f: f.severity != ERROR)
+        shown: dict[int, Finding] = {}
+        for finding in findings:
+            editor = self.editor_for(finding.path)
+            if editor is not None and id(editor) not in shown:
+                shown[id(editor)] = finding
+        for editor in self._all_editors():
+            editor.show_finding(shown.get(id(editor)))
+        self.summary.clear()
+        for finding in findings:
+            item = QListWidgetItem(f"{self.tr(finding.severity)}: {self.label_for(finding.path)}: {finding.message}")
+            item.setForeground(QColor(SEVERITY_COLOUR.get(finding.severity, "#000")))
+            item.setData(Qt.ItemDataRole.UserRole, finding.path)
+            self.summary.addItem(item)
+        lines = min(self.summary.count(), 4)  # as tall as the findings, up to four lines, then it scrolls
+        self.summary.setFixedHeight(lines * (self.summary.sizeHintForRow(0) if lines else 0) + 6)
+        self.summary.setVisible(bool(findings))
+        if self._confirmed_warnings is not None and self._warning_key() != self._confirmed_warnings:
+            self._confirmed_warnings = None  # the warnings changed: they need looking at again
+        self.save_button.setText(self.tr("&Save"))
+
+    def _show_derived(self) -> None:
+        patient_doc, procedure_doc = self.documents()
+        parts = []
+        days = days_after_resection(parse_date(procedure_doc.get("date")),
+                                    parse_date(patient_doc.get("resection_date")))
+        if days is not None:
+            window = self.protocol.tace_window
+            parts.append(self.tr("Day %1 after resection (protocol window day %2-%3)")
+                         .replace("%1", str(days)).replace("%2", str(window.first_day))
+                         .replace("%3", str(window.last_day)))
+        weight = patient_doc.get("weight_kg")
+        if isinstance(weight, (int, float)) and weight > 0:
+            parts.append(self.tr("Lenvatinib %1 for %2 kg").replace("%1", self.protocol.lenvatinib.describe(weight))
+                         .replace("%2", f"{weight:g}"))
+        self.derived.setText("   ·   ".join(parts))
+        self.derived.setVisible(bool(parts))
+
+    def _focus_finding(self, item: QListWidgetItem) -> None:
+        editor = self.editor_for(item.data(Qt.ItemDataRole.UserRole))
+        if editor is not None:
+            editor.input.setFocus()
+
+    def _warning_key(self) -> tuple[str, ...]:
+        return tuple(str(f) for f in warnings(self.findings))
+
+    def say(self, text: str, severity: str) -> None:
+        colour = SEVERITY_COLOUR.get(severity, "#2e7d32")
+        self.banner.setStyleSheet(f"color: {colour}; font-weight: bold;")
+        self.banner.setText(text)
+        self.banner.show()
+
+    # -- saving, drafts, closing ---------------------------------------------------------------------------
+    def save(self) -> bool:
+        """Save if there is no error; warnings are shown first and need Save a second time to confirm."""
+        if self.read_only:
+            return False
+        self._save_attempted = True
+        self.validate()
+        bad = errors(self.findings)
+        if bad:
+            first = bad[0]
+            self.say(self.tr("Not saved: %n error(s). ", "", len(bad))
+                      + f"{self.label_for(first.path)}: {first.message}", ERROR)
+            editor = self.editor_for(first.path)
+            if editor is not None:
+                editor.input.setFocus()
+            return False
+        if warnings(self.findings) and self._confirmed_warnings != self._warning_key():
+            self._confirmed_warnings = self._warning_key()
+            self.say(self.tr("%n warning(s) listed below. Check them, then press Save again to save with them.",
+                              "", len(warnings(self.findings))), WARNING)
+            self.save_button.setText(self.tr("&Save with warnings"))
+            return False
+        patient_doc, procedure_doc = self.documents()
+        patient = Patient.from_document(patient_doc)
+        procedure = Procedure.from_document(procedure_doc)
+        try:
+            self.logbook.save_entry(patient, procedure)
+        except TaceLogError as exc:
+            self.say(self.tr("Not saved: ") + str(exc), ERROR)
+            return False
+        self.patient_stored = True
+        self.dirty = False
+        self._draft_timer.stop()
+        self.drafts.discard(self.procedure_id)
+        self._confirmed_warnings = None
+        self.save_button.setText(self.tr("&Save"))
+        self.say(self.tr("Saved."), "ok")
+        self.saved.emit(self.procedure_id)
+        return True
+
+    def save_draft(self) -> None:
+        if not self.dirty or self.read_only:
+            return
+        patient_doc, procedure_doc = self.documents()
+        try:
+            self.drafts.save(self.procedure_id, self.display_title(), patient_doc, procedure_doc)
+        except OSError as exc:
+            self.say(self.tr("The draft could not be kept on disk: ") + str(exc), WARNING)
+
+    def discard(self) -> None:
+        """Forget the unsaved changes (the user said so)."""
+        self._draft_timer.stop()
+        self.drafts.discard(self.procedure_id)
+        self.dirty = False
+
+    def retire(self) -> None:
+        """Stop the timers before the form goes, so none fires on a form (or a logbook) that is gone."""
+        self._validate_timer.stop()
+        self._draft_timer.stop()
+
+    def may_close(self) -> bool:
+        """True when the form can go: nothing unsaved, or the user saved or discarded it."""
+        if not self.dirty:
+            return True
+        answer = ask_unsaved(self, self.display_title())
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        if answer == QMessageBox.StandardButton.Discard:
+            self.discard()
+            return True
+        return False
+
+    def _set_read_only(self) -> None:
+        for editor in self._all_editors():
+            editor.set_enabled(False)
+        self.agents.set_enabled(False)
+        self.complications.set_enabled(False)
+        self.save_button.setEnabled(False)
+        self.say(self.tr("This procedure is signed: it is shown read-only."), "info")

@@ -1,0 +1,143 @@
+"""A list of child records (agent doses, complications) edited as rows of field editors, with add and remove.
+
+Each row is a widget named `<key>[<i>]` (e.g. `agents[0]`) holding one editor per field of the entity, so a test
+or a finding path (`procedure.agents[0].dose`) reaches the same widget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from tace_log.dictionary import Entity, Field, FieldType
+
+from .field_editors import FieldEditor
+from .language import language
+
+# Makes a row's editors (one per entity field); lets the agents table offer the formulary's agents and only the
+# chosen agent's units.
+EditorFactory = Callable[["Row"], dict[str, FieldEditor]]
+
+
+class Row:
+    def __init__(self, widget: QWidget, editors: dict[str, FieldEditor], remove: QPushButton):
+        self.widget = widget
+        self.editors = editors
+        self.remove = remove
+
+    def document(self) -> dict:
+        return {key: editor.value() for key, editor in self.editors.items()}
+
+
+def _column_width(f: Field) -> int:
+    # Fixed widths keep each row's editors under their header (every row is its own widget, so no shared grid).
+    if f.key in ("unit", "lot"):
+        return 80 if f.key == "unit" else 110
+    if f.type in (FieldType.INT, FieldType.NUMBER):
+        return 125 if f.unit else 95
+    return 200 if f.type is FieldType.CHOICE else 150
+
+
+class RowsEditor(QWidget):
+    changed = Signal()
+    rows_changed = Signal()  # a row was added or removed (the form re-threads its Tab order)
+
+    def __init__(self, key: str, entity: Entity, make_editors: EditorFactory, add_text: str,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.key = key
+        self.entity = entity
+        self._make_editors = make_editors
+        self.setObjectName(key)
+        self.rows: list[Row] = []
+        self._header = QWidget(self)
+        line = QHBoxLayout(self._header)
+        line.setContentsMargins(0, 0, 0, 0)
+        for f in entity.fields:
+            header = QLabel(f.label(language()), self._header)
+            header.setFixedWidth(_column_width(f))
+            line.addWidget(header)
+        line.addStretch(1)
+        self._header.hide()
+        self._rows_box = QVBoxLayout()
+        self._rows_box.setContentsMargins(0, 0, 0, 0)
+        self._rows_box.setSpacing(2)
+        self.add_button = QPushButton(add_text, self)
+        self.add_button.setObjectName(f"{key}-add")
+        self.add_button.clicked.connect(lambda: self.add_row())
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self._header)
+        box.addLayout(self._rows_box)
+        box.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+    def add_row(self, document: dict | None = None) -> Row:
+        widget = QWidget(self)  # named `agents[0]`: a test or a finding path reaches the row's editors
+        widget.setObjectName(f"{self.key}[{len(self.rows)}]")
+        row = Row(widget, {}, QPushButton("✕", widget))
+        row.editors = self._make_editors(row)
+        line = QHBoxLayout(widget)
+        line.setContentsMargins(0, 0, 0, 0)
+        for f in self.entity.fields:
+            editor = row.editors[f.key]
+            editor.row.setParent(widget)
+            editor.row.setFixedWidth(_column_width(f))
+            line.addWidget(editor.row, 0, Qt.AlignmentFlag.AlignTop)
+            editor.on_change(self.changed.emit)
+        row.remove.setObjectName(f"{self.key}-remove")
+        row.remove.setAccessibleName(self.tr("Remove row"))
+        row.remove.setToolTip(self.tr("Remove this row"))
+        row.remove.setFixedWidth(32)
+        row.remove.clicked.connect(lambda: self.remove_row(self.rows.index(row)))
+        line.addWidget(row.remove, 0, Qt.AlignmentFlag.AlignTop)
+        line.addStretch(1)
+        self._rows_box.addWidget(widget)
+        self.rows.append(row)
+        for key, value in (document or {}).items():
+            if key in row.editors:
+                row.editors[key].set_value(value)
+        self._header.show()
+        self.changed.emit()
+        self.rows_changed.emit()
+        if document is None:
+            next(iter(row.editors.values())).input.setFocus()
+        return row
+
+    def remove_row(self, index: int) -> None:
+        documents = self.documents()
+        del documents[index]
+        self.set_documents(documents)
+        self.changed.emit()
+
+    def set_documents(self, documents: list[dict]) -> None:
+        for row in self.rows:
+            self._rows_box.removeWidget(row.widget)
+            row.widget.setParent(None)
+            row.widget.deleteLater()
+        self.rows = []
+        for document in documents:
+            self.add_row(document)
+        self._header.setVisible(bool(self.rows))
+        self.rows_changed.emit()
+
+    def focus_widgets(self) -> list[QWidget]:
+        out = []
+        for row in self.rows:
+            out += [w for editor in row.editors.values() for w in editor.focus_widgets()]
+            out.append(row.remove)
+        return [*out, self.add_button]
+
+    def documents(self) -> list[dict]:
+        return [row.document() for row in self.rows]
+
+    def editor(self, index: int, key: str) -> FieldEditor | None:
+        return self.rows[index].editors.get(key) if 0 <= index < len(self.rows) else None
+
+    def set_enabled(self, enabled: bool) -> None:
+        self.add_button.setEnabled(enabled)
+        for row in self.rows:
+            row.remove.setEnabled(enabled)
+            for editor in row.editors.values():
+                editor.set_enabled(enabled)

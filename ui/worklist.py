@@ -1,0 +1,212 @@
+"""The worklist: every procedure, newest first, searched and sorted in SQL a page at a time.
+
+`WorklistModel` never holds the whole logbook: it asks `Logbook.worklist` for one page (`PAGE` rows) and lets the
+view fetch more as it scrolls (canFetchMore/fetchMore), so 100,000 procedures open as fast as 100.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
+
+from tace_log.dictionary import PATIENT, PROCEDURE
+from tace_log.storage import Logbook, WorklistRow
+
+from .language import language
+
+PAGE = 200
+SEARCH_DELAY_MS = 200  # search as you type, once the typing pauses
+
+# (WorklistRow attribute, Logbook.WORKLIST_SORT key, dictionary field giving the label and the value's display)
+COLUMNS = (
+    ("date", "date", PROCEDURE["date"]),
+    ("name", "name", PATIENT["name"]),
+    ("mrn", "mrn", PATIENT["mrn"]),
+    ("study_id", "study_id", PATIENT["study_id"]),
+    ("tumor_staining", "tumor_staining", PROCEDURE["tumor_staining"]),
+    ("embolization", "embolization", PROCEDURE["embolization"]),
+    ("status", "status", None),
+)
+PROCEDURE_ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+class WorklistModel(QAbstractTableModel):
+    def __init__(self, logbook: Logbook, parent: QObject | None = None):
+        super().__init__(parent)
+        self._logbook = logbook
+        self._rows: list[WorklistRow] = []
+        self._total = 0
+        self._search = ""
+        self._sort = "date"
+        self._descending = True
+        self._load()
+
+    # -- what is shown -----------------------------------------------------------------------------------
+    @property
+    def total(self) -> int:
+        """How many procedures match the search (not how many are loaded)."""
+        return self._total
+
+    def _load(self) -> None:
+        self._total = self._logbook.count_worklist(self._search)
+        self._rows = self._logbook.worklist(self._search, self._sort, self._descending, PAGE, 0)
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._load()
+        self.endResetModel()
+
+    def set_search(self, text: str) -> None:
+        if text != self._search:
+            self._search = text
+            self.reload()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        # A reset, not a layout change: the new order starts again from its first page, so the row count changes.
+        self._sort = COLUMNS[column][1]
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+    def procedure_id(self, row: int) -> str | None:
+        return self._rows[row].procedure_id if 0 <= row < len(self._rows) else None
+
+    # -- lazy paging -------------------------------------------------------------------------------------
+    def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: QModelIndex = QModelIndex()) -> None:
+        if parent.isValid():
+            return
+        page = self._logbook.worklist(self._search, self._sort, self._descending, PAGE, len(self._rows))
+        if not page:
+            self._total = len(self._rows)  # the logbook shrank under us; stop asking
+            return
+        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
+        self._rows.extend(page)
+        self.endInsertRows()
+
+    # -- Qt model ----------------------------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == PROCEDURE_ID_ROLE:
+            return row.procedure_id
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            attribute, _sort, field = COLUMNS[index.column()]
+            value = getattr(row, attribute)
+            if attribute == "status":
+                return self.tr("signed") if value == "signed" else self.tr("draft")
+            if field is not None and field.choices and value:
+                return field.display(value, language())
+            return value if value is not None else ""
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Vertical:
+            return section + 1
+        if not 0 <= section < len(COLUMNS):
+            return None
+        field = COLUMNS[section][2]
+        return field.label(language()) if field is not None else self.tr("Status")
+
+
+class WorklistPanel(QWidget):
+    """The search box above the worklist table; Enter or a double-click asks to open the procedure."""
+
+    open_requested = Signal(str)
+
+    def __init__(self, logbook: Logbook, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.model = WorklistModel(logbook, self)
+        self.search = QLineEdit(self)
+        self.search.setObjectName("search")
+        self.search.setAccessibleName(self.tr("Search procedures"))
+        self.search.setPlaceholderText(self.tr("Search name, MRN or study ID (Ctrl+F)"))
+        self.search.setClearButtonEnabled(True)
+        self.count = QLabel(self)
+        self.count.setObjectName("worklist-count")
+        self.table = QTableView(self)
+        self.table.setObjectName("worklist")
+        self.table.setAccessibleName(self.tr("Procedures"))
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        header.setSectionsClickable(True)
+        header.setStretchLastSection(True)
+        header.sortIndicatorChanged.connect(self.model.sort)
+        for column, width in enumerate((86, 80, 72, 60, 72, 170)):
+            self.table.setColumnWidth(column, width)
+        self.table.doubleClicked.connect(self._open_index)
+        self.table.installEventFilter(self)
+        self.search.installEventFilter(self)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DELAY_MS)
+        self._debounce.timeout.connect(self.apply_search)
+        self.search.textChanged.connect(self._debounce.start)
+        self.model.modelReset.connect(self._show_count)
+        self.model.rowsInserted.connect(self._show_count)
+
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addLayout(top)
+        box.addWidget(self.table, 1)
+        self._show_count()
+
+    def apply_search(self) -> None:
+        self._debounce.stop()
+        self.model.set_search(self.search.text())
+        if self.model.rowCount():
+            self.table.selectRow(0)
+
+    def _show_count(self, *_args) -> None:
+        self.count.setText(self.tr("%n procedure(s)", "", self.model.total))
+
+    def current_procedure_id(self) -> str | None:
+        index = self.table.currentIndex()
+        return self.model.procedure_id(index.row()) if index.isValid() else None
+
+    def _open_index(self, index: QModelIndex) -> None:
+        procedure_id = self.model.procedure_id(index.row())
+        if procedure_id:
+            self.open_requested.emit(procedure_id)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if watched is self.search:
+                self.apply_search()  # Enter in the search box opens the top (or selected) match
+            index = self.table.currentIndex()
+            if not index.isValid() and self.model.rowCount():
+                index = self.model.index(0, 0)
+            if index.isValid():
+                self._open_index(index)
+            return True
+        if watched is self.search and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Down:
+            self.table.setFocus()
+            if not self.table.currentIndex().isValid() and self.model.rowCount():
+                self.table.selectRow(0)
+            return True
+        return super().eventFilter(watched, event)
