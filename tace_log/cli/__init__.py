@@ -13,12 +13,12 @@ from importlib.metadata import entry_points
 
 from .. import __version__
 from ..errors import InvalidInputError, TaceLogError
-from . import records
+from . import records, signing
 from .output import print_findings
 
 EXIT_OK, EXIT_FAILURE, EXIT_INVALID = 0, 1, 2
 
-COMMAND_MODULES = [records]
+COMMAND_MODULES = [records, signing]
 
 
 def build_parser() -> argparse.ArgumentParser:
