@@ -159,8 +159,9 @@ def _audit_row(table: str, action: str, record: str, owner: str, field: str, old
     """One audit row, chained to the row before it (its generated `hash` column seals it). The user, reason and
     seal are functions the Logbook registers on its connection (storage/audit.py), so a client without them
     cannot write clinical data. A plain VALUES row: each value is computed once, nothing is materialized."""
-    values = (f"strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), tace_audit_user(), tace_audit_reason(), '{table}', {record}, {owner}, "
-              f"'{action}', {field}, {old}, {new}, (SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1)")
+    values = (f"strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), tace_audit_user(), tace_audit_reason(), '{table}', "
+              f"{record}, {owner}, '{action}', {field}, {old}, {new}, "
+              "(SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1)")
     return ("INSERT INTO audit_log (at, username, reason, table_name, record_id, parent_id, action, field, "
             "old_value, new_value, prev_hash) " + (f"SELECT {values} {where};" if where else f"VALUES ({values});"))
 

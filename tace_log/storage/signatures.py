@@ -10,8 +10,14 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..errors import (AuthenticationError, InvalidInputError, NotPermittedError, RecordLockedError,
-                      RecordNotFoundError, WarningsNotAcknowledgedError)
+from ..errors import (
+    AuthenticationError,
+    InvalidInputError,
+    NotPermittedError,
+    RecordLockedError,
+    RecordNotFoundError,
+    WarningsNotAcknowledgedError,
+)
 from ..model import SIGNED, Addendum, Signature, new_id
 from ..signing import ADDENDUM_MEANING, MEANING, addendum_sha256, content_sha256, signing_findings
 from ..users import MIN_PASSWORD_LENGTH, ROLES, User, check_password, hash_password
