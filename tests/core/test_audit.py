@@ -1,4 +1,4 @@
-"""The audit trail: every change is in it (replaying it rebuilds the tables), attributed, chained, and tamper-evident."""
+"""The audit trail: every change is in it (a replay rebuilds the tables), attributed, chained, tamper-evident."""
 
 from __future__ import annotations
 

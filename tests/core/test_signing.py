@@ -9,8 +9,13 @@ import pytest
 from signing_support import NURSE_PASSWORD, PASSWORD, signable_logbook
 
 from tace_log import interchange
-from tace_log.errors import (AuthenticationError, InvalidInputError, NotPermittedError, RecordLockedError,
-                             WarningsNotAcknowledgedError)
+from tace_log.errors import (
+    AuthenticationError,
+    InvalidInputError,
+    NotPermittedError,
+    RecordLockedError,
+    WarningsNotAcknowledgedError,
+)
 from tace_log.model import Addendum, Signature
 from tace_log.signing import MEANING, content_sha256
 from tace_log.storage.audit import seal
