@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout
 
 from tace_log.errors import TaceLogError
 from tace_log.model import Addendum
 from tace_log.signing import ADDENDUM_MEANING
 
-from .signing_widgets import message_line, named, password_field, user_picker
+from .signing_widgets import add_credentials, named
 
 
 class AddendumDialog(QDialog):
@@ -25,20 +25,9 @@ class AddendumDialog(QDialog):
         form = QFormLayout()
         self.reason = named(QLineEdit(), "reason", "Reason for the addendum")
         self.text = named(QPlainTextEdit(), "text", "Addendum text")
-        self.username = user_picker(logbook.users(), logbook.current_user)
-        self.password = password_field()
         form.addRow("Rea&son", self.reason)
         form.addRow("&Addendum", self.text)
-        form.addRow("&Radiologist", self.username)
-        form.addRow("&Password", self.password)
-        layout.addLayout(form)
-        self.message = message_line()
-        layout.addWidget(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign and add")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        add_credentials(self, layout, form, logbook, "&Radiologist", "Sign and add")
         self.reason.setFocus()
 
     def accept(self) -> None:

@@ -21,8 +21,8 @@ def field_label(table: str, field: str) -> str:
         entity, key = PATHOLOGY, key.removeprefix("pathology_")
     try:
         label = entity[key].en if entity is not None else key
-    except KeyError:
-        label = key
+    except KeyError:  # not a clinical field (status, signature columns): the column name, readable
+        label = key.replace("_", " ").capitalize()
     return f"{_PARTS[table]}: {label}" if table in _PARTS else label
 
 

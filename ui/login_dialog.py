@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QVBoxLayout
 
 from tace_log.errors import TaceLogError
 from tace_log.users import User
 
-from .signing_widgets import message_line, password_field, user_picker
+from .signing_widgets import add_credentials
 
 
 class LoginDialog(QDialog):
@@ -26,18 +26,7 @@ class LoginDialog(QDialog):
                  "continue, or sign in as someone else." if locked else "Who is working at this workstation?")
         layout.addWidget(QLabel(intro))
         form = QFormLayout()
-        self.username = user_picker(logbook.users(), logbook.current_user)
-        self.password = password_field()
-        form.addRow("&User", self.username)
-        form.addRow("&Password", self.password)
-        layout.addLayout(form)
-        self.message = message_line()
-        layout.addWidget(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign in")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        add_credentials(self, layout, form, logbook, "&User", "Sign in")
         if not logbook.users():
             self.message.setText("No users yet: add one with `tace-log user add NAME --role radiologist`.")
         self.password.setFocus()

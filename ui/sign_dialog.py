@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QListWidget, QVBoxLayout
+from PySide6.QtWidgets import QCheckBox, QDialog, QFormLayout, QLabel, QListWidget, QVBoxLayout
 
 from tace_log.errors import TaceLogError
 from tace_log.model import Signature
 from tace_log.signing import MEANING
 from tace_log.validation import ERROR, errors, warnings
 
-from .signing_widgets import message_line, named, password_field, user_picker
+from .signing_widgets import add_credentials, named
 
 
 class SignDialog(QDialog):
@@ -39,21 +39,8 @@ class SignDialog(QDialog):
                                            "sign anyway"), "acknowledge_warnings", "Acknowledge warnings")
         self.acknowledge.setVisible(bool(warnings(self.findings)))
         layout.addWidget(self.acknowledge)
-        form = QFormLayout()
-        self.username = user_picker(logbook.users(), logbook.current_user)
-        self.password = password_field()
-        form.addRow("&Radiologist", self.username)
-        form.addRow("&Password", self.password)
-        layout.addLayout(form)
-        self.message = message_line()
-        layout.addWidget(self.message)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.sign_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.sign_button.setText("Sign")
+        self.sign_button = add_credentials(self, layout, QFormLayout(), logbook, "&Radiologist", "Sign")
         self.sign_button.setObjectName("sign")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
         self.acknowledge.toggled.connect(self._update)
         self._update()
         self.password.setFocus()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit
 
 from tace_log.users import User
 
@@ -35,3 +35,22 @@ def message_line() -> QLabel:
     label.setWordWrap(True)
     label.setStyleSheet("color: #b00020;")
     return label
+
+
+def add_credentials(dialog, layout, form, logbook, user_label: str, ok_text: str):
+    """The user picker and password rows, the message line and OK/Cancel: the end of every signing dialog.
+    Sets `dialog.username`, `dialog.password`, `dialog.message`; returns the OK button."""
+    dialog.username = user_picker(logbook.users(), logbook.current_user)
+    dialog.password = password_field()
+    form.addRow(user_label, dialog.username)
+    form.addRow("&Password", dialog.password)
+    layout.addLayout(form)
+    dialog.message = message_line()
+    layout.addWidget(dialog.message)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    ok.setText(ok_text)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    return ok
