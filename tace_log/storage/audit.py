@@ -94,15 +94,17 @@ class ChainCheck:
 
 
 def verify(rows: Iterator[AuditEntry]) -> ChainCheck:
-    """Walk the chain in order; the first row whose links or content do not match is named."""
+    """Walk the chain in order and name the first row that does not hold: its content no longer matches its own
+    hash (it was edited), or it records a different hash for the row before it (that row was edited and resealed,
+    or rows were inserted or removed between them)."""
     prev_hash, prev_seq, count = None, None, 0
     for row in rows:
-        if row.prev_hash != prev_hash:
-            where = f"after row {prev_seq}" if prev_seq is not None else "at the start"
-            return ChainCheck(count, row.seq, f"its previous-row hash does not match the row {where} "
-                                              "(a row was removed, inserted or changed)")
         if seal(row.prev_hash, *(getattr(row, c) for c in SEALED)) != row.hash:
             return ChainCheck(count, row.seq, "its content does not match its hash (the row was edited)")
+        if row.prev_hash != prev_hash:
+            before = f"row {prev_seq}" if prev_seq is not None else "the start of the trail"
+            return ChainCheck(count, row.seq, f"it records a different hash for the row before it ({before}): "
+                                              f"{before} was edited, or rows were inserted or removed before it")
         prev_hash, prev_seq, count = row.hash, row.seq, count + 1
     return ChainCheck(count)
 

@@ -100,7 +100,11 @@ class Logbook(SigningMixin):
         self._listeners: list[Callable[[Change], None]] = []
         self._audit = AuditSession(db.conn)  # the audit triggers need its SQL functions on this connection
         if user is not None:
-            self.act_as(user)
+            try:
+                self.act_as(user)
+            except BaseException:
+                db.close()
+                raise
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True, validator: Validator | None = None,

@@ -139,10 +139,11 @@ class SigningMixin:
                 findings)
         signature = Signature(signer=user.full_name, username=user.username, signed_at=self._now(),
                               meaning=MEANING, content_sha256=content_sha256(patient, procedure))
+        acknowledged = "; ".join(str(f) for f in warnings(findings))
         acting = self._audit.user
         self._audit.user = user.username
         try:
-            with self._db.atomic():
+            with self.reason(f"warnings acknowledged: {acknowledged}" if acknowledged else None), self._db.atomic():
                 self._db.execute(f"INSERT INTO signatures (procedure_id, {_SIGNATURE_COLUMNS}) "
                                  "VALUES (?, ?, ?, ?, ?, ?)", [procedure_id, *_signature_values(signature)])
                 self._db.execute("UPDATE procedures SET status = ? WHERE id = ?", [SIGNED, procedure_id])

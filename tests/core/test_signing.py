@@ -72,6 +72,9 @@ def test_errors_block_signing_and_warnings_must_be_acknowledged(book):
     assert not logbook.is_signed(procedure.id)
     logbook.sign_procedure(procedure.id, "chen", PASSWORD, acknowledge_warnings=True)
     assert logbook.is_signed(procedure.id)
+    signing_rows = [e for e in logbook.history(procedure.id) if e.username == "chen"]
+    assert signing_rows and all(e.reason.startswith("warnings acknowledged: agents[1].dose: 90 mg of epirubicin")
+                                for e in signing_rows)
 
 
 def test_a_signed_procedure_is_refused_by_the_logbook(book):
