@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from signing_support import PASSWORD, signable_logbook
 
 from tace_log.cli import main
-from tace_log.model import AgentDose, Complication, Patient, Procedure
+from tace_log.model import AgentDose, Complication, Procedure
 from tace_log.storage import Logbook
 from tace_log.storage.audit import seal
 from tace_log.storage.migrations import _AUDITED
@@ -208,4 +208,3 @@ def test_changes_are_attributed_to_the_signed_in_user_else_the_os_login(tmp_path
             logbook.act_as("ghost")
         with Logbook.open(logbook.path, user="chen") as other:
             assert other.current_user == "chen"
-        assert Patient is not None
