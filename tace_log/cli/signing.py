@@ -7,7 +7,7 @@ import getpass
 import os
 import sys
 
-from ..errors import AuthenticationError, TaceLogError
+from ..errors import AuthenticationError, TaceLogError, WarningsNotAcknowledgedError
 from ..users import ROLES
 from .output import print_findings
 from .records import open_logbook
@@ -86,8 +86,12 @@ def run_sign(args) -> int:
     with open_logbook(args) as logbook:
         findings = logbook.findings_to_sign(args.procedure_id)
         password = read_password(f"password for {args.user}: ")
-        signature = logbook.sign_procedure(args.procedure_id, args.user, password,
-                                           acknowledge_warnings=args.acknowledge_warnings)
+        try:
+            signature = logbook.sign_procedure(args.procedure_id, args.user, password,
+                                               acknowledge_warnings=args.acknowledge_warnings)
+        except WarningsNotAcknowledgedError as exc:
+            raise WarningsNotAcknowledgedError(f"{exc}: read them, then sign with --acknowledge-warnings",
+                                               exc.findings) from exc
     print_findings(findings, sys.stderr)
     print(f"signed procedure {args.procedure_id}: {signature.meaning} {signature.signer} at {signature.signed_at} "
           f"(SHA-256 {signature.content_sha256})")

@@ -10,6 +10,7 @@ from signing_support import NURSE_PASSWORD, PASSWORD, signable_logbook
 
 from tace_log import interchange
 from tace_log.cli import main
+from tace_log.storage import Logbook
 
 
 @pytest.fixture
@@ -91,3 +92,15 @@ def test_import_still_works_for_drafts(db, monkeypatch, tmp_path):
     doc = {"format": interchange.FORMAT, "patients": [{"mrn": "M0009", "name": "王芳"}]}
     (tmp_path / "new.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     assert _run(monkeypatch, ["--db", path, "import", str(tmp_path / "new.json")]) == 0
+
+
+def test_sign_lists_unacknowledged_warnings_and_says_how_to_acknowledge(db, monkeypatch, capsys):
+    path, _, procedure = db
+    with Logbook.open(path) as logbook:
+        procedure.agents[1].dose = 90  # epirubicin: a warning above 80 mg
+        logbook.save_procedure(procedure)
+    assert _run(monkeypatch, ["--db", path, "sign", procedure.id, "--user", "chen"], password=PASSWORD) == 2
+    err = capsys.readouterr().err
+    assert "warning agents[1].dose: 90 mg of epirubicin" in err and "--acknowledge-warnings" in err
+    assert _run(monkeypatch, ["--db", path, "sign", procedure.id, "--user", "chen", "--acknowledge-warnings"],
+                password=PASSWORD) == 0
