@@ -10,13 +10,13 @@ import sqlite3
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from signing_support import PASSWORD, signable_logbook
 
 from tace_log.cli import main
 from tace_log.model import AgentDose, Complication, Procedure
 from tace_log.storage import Logbook
 from tace_log.storage.audit import seal
 from tace_log.storage.migrations import _AUDITED
+from tests.core.signing_support import PASSWORD, signable_logbook
 
 UNAUDITED = {"created_at", "updated_at", "password_hash"}  # timestamps are the audit row's own; hashes are secret
 

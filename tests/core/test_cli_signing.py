@@ -6,11 +6,11 @@ import io
 import json
 
 import pytest
-from signing_support import NURSE_PASSWORD, PASSWORD, signable_logbook
 
 from tace_log import interchange
 from tace_log.cli import main
 from tace_log.storage import Logbook
+from tests.core.signing_support import NURSE_PASSWORD, PASSWORD, signable_logbook
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from signing_support import NURSE_PASSWORD, PASSWORD, signable_logbook
 
 from tace_log import interchange
 from tace_log.errors import (
@@ -19,6 +18,7 @@ from tace_log.errors import (
 from tace_log.model import Addendum, Signature
 from tace_log.signing import MEANING, content_sha256
 from tace_log.storage.audit import seal
+from tests.core.signing_support import NURSE_PASSWORD, PASSWORD, signable_logbook
 
 
 @pytest.fixture
