@@ -52,3 +52,26 @@ class InvalidInputError(TaceLogError):
         first = f": {errors[0]}" if errors else ""
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         super().__init__(f"{summary}{first}{more}")
+
+
+class RefusedError(InvalidInputError):
+    """A request the rules refuse (a locked record, a wrong password, a role that may not sign); nothing written."""
+
+    def __init__(self, message: str, findings=()):
+        super().__init__(findings, message)
+
+
+class RecordLockedError(RefusedError):
+    """The record is signed: it never changes; an addendum is the way to add to it."""
+
+
+class AuthenticationError(RefusedError):
+    pass
+
+
+class NotPermittedError(RefusedError):
+    pass
+
+
+class WarningsNotAcknowledgedError(RefusedError):
+    """Signing a record with warnings needs each warning acknowledged explicitly."""

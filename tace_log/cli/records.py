@@ -126,6 +126,7 @@ def run_show(args) -> int:
             if patient is None:
                 raise LogbookError(f"no procedure, patient or MRN {args.id!r} in {logbook.path}")
             procedures = logbook.procedures_of(patient.id)
+        signed = {p.id: (logbook.signature_of(p.id), logbook.addenda_of(p.id)) for p in procedures}
     out = sys.stdout
     print(f"Patient {patient.name} (MRN {patient.mrn}), id {patient.id}", file=out)
     print_fields(PATIENT, patient, out)
@@ -143,6 +144,14 @@ def run_show(args) -> int:
         for c in proc.complications:
             print(f"  {COMPLICATION.en}: " + "; ".join(
                 f"{f.en} {f.display(getattr(c, f.key))}" for f in COMPLICATION.fields if getattr(c, f.key)), file=out)
+        signature, addenda = signed[proc.id]
+        if signature:
+            print(f"  Signed: {signature.meaning} {signature.signer} ({signature.username}) at {signature.signed_at}; "
+                  f"SHA-256 {signature.content_sha256}", file=out)
+        for a in addenda:
+            print(f"  ADDENDUM {a.created_at} by {a.author} (reason: {a.reason}):", file=out)
+            for line in a.text.splitlines() or [""]:
+                print(f"    {line}", file=out)
     return 0
 
 

@@ -5,21 +5,19 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import TaceLogError
-from ..model import Addendum, Signature
 from ..settings import ReportSettings, load_report_settings
 from .procedure import build_report
 
 
-def procedure_report(logbook, procedure_id: str, signature: Signature | None = None,
-                     addenda: Iterable[Addendum] = (), settings: ReportSettings | None = None) -> bytes:
-    """The report of a stored procedure; settings default to the file beside the logbook."""
+def procedure_report(logbook, procedure_id: str, settings: ReportSettings | None = None) -> bytes:
+    """The report of a stored procedure, with its signature and addenda as stored; settings default to the
+    file beside the logbook."""
     procedure = logbook.get_procedure(procedure_id)
     patient = logbook.get_patient(procedure.patient_id)
-    return build_report(patient, procedure, signature, addenda,
+    return build_report(patient, procedure, logbook.signature_of(procedure_id), logbook.addenda_of(procedure_id),
                         settings if settings is not None else load_report_settings(logbook.path))
 
 
@@ -54,9 +52,3 @@ def write_pdf(path: str | Path, data: bytes) -> Path:
         Path(partial).unlink(missing_ok=True)
         raise
     return target
-
-
-def write_report(path: str | Path, patient, procedure, signature: Signature | None = None,
-                 addenda: Iterable[Addendum] = (), settings: ReportSettings | None = None) -> Path:
-    """Build a report and write it to `path` atomically."""
-    return write_pdf(path, build_report(patient, procedure, signature, addenda, settings))

@@ -40,7 +40,7 @@ def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
         conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro{immutable}", uri=True, timeout=BUSY_TIMEOUT_S,
                                isolation_level=None)
     else:
-        # isolation_level=None: no implicit transactions; every write is an explicit db.atomic() block.
+        # isolation_level=None: no implicit transactions; every write is an explicit transaction (Logbook._transaction).
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
     return conn
 

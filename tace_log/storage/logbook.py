@@ -14,12 +14,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InvalidInputError, RecordNotFoundError
-from ..model import Patient, Procedure, new_id
+from ..errors import InvalidInputError, RecordLockedError, RecordNotFoundError
+from ..model import SIGNED, Patient, Procedure, new_id
+from ..signing import IDENTIFYING
 from ..validation import ERROR, Finding, Validator, errors
 from . import backup, bulk, records
+from .audit import AuditSession
 from .connection import network_filesystem_warning, open_database, write_error
 from .migrations import schema_version as code_schema_version
+from .signatures import SigningMixin
 
 # Worklist columns a view may sort by, and the SQL each sorts on (a whitelist: nothing user-typed reaches SQL).
 WORKLIST_SORT = {
@@ -87,22 +90,33 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-class Logbook:
-    """A TACE Log logbook file. Open with `Logbook.open(path)`; use as a context manager or call close()."""
+class Logbook(SigningMixin):
+    """A TACE Log logbook file. Open with `Logbook.open(path)`; use as a context manager or call close().
 
-    def __init__(self, db, path: Path, validator: Validator | None = None):
+    Writes are attributed in the audit trail to `current_user` (see `act_as`, `sign_in`, `reason`)."""
+
+    def __init__(self, db, path: Path, validator: Validator | None = None, user: str | None = None):
         self._db = db
         self.path = path
         self.validator = validator or Validator()
         self._listeners: list[Callable[[Change], None]] = []
         # Said to the user once, on open (CLI: stderr; app: a banner); the logbook still works.
         self.warnings: list[str] = [w for w in [network_filesystem_warning(path)] if w]
+        self._audit = AuditSession(db.conn)  # the audit triggers need its SQL functions on this connection
+        if user is not None:
+            try:
+                self.act_as(user)
+            except BaseException:
+                db.close()
+                raise
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True, validator: Validator | None = None,
-             quick_check: bool = True) -> Logbook:
+             quick_check: bool = True, user: str | None = None) -> Logbook:
         path = Path(path).expanduser().resolve()
-        return cls(open_database(path, create=create, quick_check=quick_check), path, validator)
+        return cls(open_database(path, create=create, quick_check=quick_check), path, validator, user)
+
+    _now = staticmethod(now_utc)
 
     # -- backups -----------------------------------------------------------------------------------------
     def back_up(self, target: str | Path | None = None,
@@ -179,6 +193,9 @@ class Logbook:
     def _announce(self, change: Change) -> None:
         for listener in list(self._listeners):
             listener(change)
+
+    def _announce_change(self, kind: str, ids: tuple[str, ...]) -> None:
+        self._announce(Change(kind, ids))
 
     # -- reading -----------------------------------------------------------------------------------------
     def _rows(self, sql: str, params: Iterable = ()) -> list[dict]:
@@ -330,7 +347,7 @@ class Logbook:
         stored = self._db.execute("SELECT 1 FROM patients WHERE id = ?", [patient.id]).fetchone()
         if stored:
             doc["procedures"] = [p.to_document() for p in self.procedures_of(patient.id)]
-        return self.validator.patient(doc) + self._mrn_taken(patient, "mrn")
+        return self.validator.patient(doc) + self._mrn_taken(patient, "mrn") + self._identity_locked(patient, "")
 
     def _mrn_taken(self, patient: Patient, path: str) -> list[Finding]:
         owner = self._db.execute("SELECT id, name FROM patients WHERE mrn = ? AND id != ?",
@@ -345,8 +362,20 @@ class Logbook:
         'patient.' or 'procedure.'. The patient's other stored procedures are checked against the patient too."""
         doc = patient.to_document()
         doc["procedures"] = [p.to_document() for p in self.procedures_of(patient.id) if p.id != procedure.id]
-        findings = self.validator.patient(doc, "patient") + self._mrn_taken(patient, "patient.mrn")
+        findings = (self.validator.patient(doc, "patient") + self._mrn_taken(patient, "patient.mrn")
+                    + self._identity_locked(patient, "patient"))
         return findings + self.validator.procedure(procedure.to_document(), doc, "procedure")
+
+    def _identity_locked(self, patient: Patient, path: str) -> list[Finding]:
+        """A patient with a signed procedure keeps the identifying fields that were signed."""
+        if not self._db.execute("SELECT 1 FROM procedures WHERE patient_id = ? AND status = ?",
+                                [patient.id, SIGNED]).fetchone():
+            return []
+        stored, given = self.get_patient(patient.id).to_document(), patient.to_document()
+        return [Finding(f"{path}.{key}" if path else key, ERROR, "locked",
+                        f"{stored['name']} has a signed procedure: {key} cannot change "
+                        f"({stored[key]!r} -> {given[key]!r})")
+                for key in IDENTIFYING if stored[key] != given[key]]
 
     def check_procedure(self, procedure: Procedure) -> list[Finding]:
         patient = self.get_patient(procedure.patient_id)
@@ -364,6 +393,7 @@ class Logbook:
     def save_procedure(self, procedure: Procedure) -> SaveResult:
         if procedure.patient_id is None:
             raise RecordNotFoundError("a procedure must belong to a patient")
+        self._refuse_if_signed(procedure.id)
         findings = self.check_procedure(procedure)
         self._refuse_errors(findings, "procedure not saved")
         with self._transaction():
@@ -375,10 +405,11 @@ class Logbook:
     def save_entry(self, patient: Patient, procedure: Procedure) -> SaveResult:
         """Save a patient and one of its procedures in one transaction (what the app's form holds)."""
         procedure.patient_id = patient.id
+        self._refuse_if_signed(procedure.id)
         findings = self.check_entry(patient, procedure)
         self._refuse_errors(findings, "not saved")
         stamp = now_utc()
-        with self._db.atomic():
+        with self._transaction():
             patient_changed = self._write_patient(patient, stamp)
             procedure_changed = self._write_procedure(procedure, stamp)
         if procedure_changed:
@@ -396,13 +427,15 @@ class Logbook:
         patient.created_at = stored[0].created_at if stored else stamp
         patient.updated_at = stamp
         row = records.patient_row(patient)
+        before = stored[0].pathology.thrombus if stored else None
         if stored:
             assignments = ", ".join(f"{c} = :{c}" for c in row if c != "id")
             self._db.execute(f"UPDATE patients SET {assignments} WHERE id = :id", row)
         else:
             self._db.execute(f"INSERT INTO patients ({', '.join(row)}) VALUES ({', '.join(':' + c for c in row)})",
                              row)
-        self._replace_multi("patient_thrombus", "patient_id", "site", patient.id, patient.pathology.thrombus)
+        if before != patient.pathology.thrombus:
+            self._replace_multi("patient_thrombus", "patient_id", "site", patient.id, patient.pathology.thrombus)
         return "updated" if stored else "added"
 
     def _write_procedure(self, procedure: Procedure, stamp: str) -> str | None:
@@ -412,6 +445,9 @@ class Logbook:
             procedure.created_at, procedure.updated_at = stored[0].created_at, stored[0].updated_at
             procedure.status = stored[0].status
             return None
+        if stored and stored[0].status == SIGNED:  # signed records are never rewritten
+            raise RecordLockedError(f"procedure {procedure.id} ({stored[0].date.isoformat()}) is signed and "
+                                    "cannot be changed: add an addendum instead")
         procedure.created_at = stored[0].created_at if stored else stamp
         procedure.updated_at = stamp
         row = records.procedure_row(procedure)
@@ -421,14 +457,19 @@ class Logbook:
         else:
             self._db.execute(
                 f"INSERT INTO procedures ({', '.join(row)}) VALUES ({', '.join(':' + c for c in row)})", row)
-        self._replace_multi("procedure_segments", "procedure_id", "segment", procedure.id,
-                            procedure.stained_segments)
-        self._replace_children("agent_doses", records.AGENT_COLUMNS,
-                               records.child_rows(records.AGENT, procedure.id, procedure.agents, new_id),
-                               procedure.id)
-        self._replace_children("complications", records.COMPLICATION_COLUMNS,
-                               records.child_rows(records.COMPLICATION, procedure.id, procedure.complications,
-                                                  new_id), procedure.id)
+        # parts are rewritten only when they changed, so the audit trail shows real changes only
+        before = stored[0] if stored else Procedure(agents=None, complications=None, stained_segments=None)
+        if before.stained_segments != procedure.stained_segments:
+            self._replace_multi("procedure_segments", "procedure_id", "segment", procedure.id,
+                                procedure.stained_segments)
+        if _documents(before.agents) != _documents(procedure.agents):
+            self._replace_children("agent_doses", records.AGENT_COLUMNS,
+                                   records.child_rows(records.AGENT, procedure.id, procedure.agents, new_id),
+                                   procedure.id)
+        if _documents(before.complications) != _documents(procedure.complications):
+            self._replace_children("complications", records.COMPLICATION_COLUMNS,
+                                   records.child_rows(records.COMPLICATION, procedure.id, procedure.complications,
+                                                      new_id), procedure.id)
         return "updated" if stored else "added"
 
     def _replace_multi(self, table: str, key: str, column: str, owner: str, values: list[str]) -> None:
@@ -452,13 +493,21 @@ class Logbook:
             if owner and patient_id and owner != patient_id:
                 out.append(Finding(f"{path}.mrn", ERROR, "mrn_taken",
                                    f"MRN {p['mrn']!r} already belongs to another patient in the logbook"))
+            elif patient_id and self._db.execute("SELECT 1 FROM patients WHERE id = ?", [patient_id]).fetchone():
+                out += self._identity_locked(Patient.from_document({**p, "id": patient_id}), path)
             for j, proc in enumerate(p.get("procedures") or []):
                 if not proc.get("id"):
                     continue
-                row = self._db.execute("SELECT patient_id FROM procedures WHERE id = ?", [proc["id"]]).fetchone()
+                row = self._db.execute("SELECT patient_id, status FROM procedures WHERE id = ?",
+                                       [proc["id"]]).fetchone()
                 if row and row[0] != patient_id:
                     out.append(Finding(f"{path}.procedures[{j}].id", ERROR, "id_taken",
                                        "this procedure id belongs to another patient in the logbook"))
+                elif row and row[1] == SIGNED and \
+                        self.get_procedure(proc["id"]).to_document() != Procedure.from_document(proc).to_document():
+                    out.append(Finding(f"{path}.procedures[{j}]", ERROR, "locked",
+                                       f"procedure {proc['id']} of {p.get('name')} (MRN {p.get('mrn')}) is signed "
+                                       "and cannot be changed by import: add an addendum instead"))
         return out
 
     def _patient_id_for_mrn(self, mrn: str) -> str | None:
@@ -516,6 +565,10 @@ class Logbook:
             if {**stored.to_document(), "id": None} == content:
                 procedure.id = stored.id
                 return
+
+
+def _documents(parts: list | None) -> list[dict] | None:
+    return None if parts is None else [part.to_document() for part in parts]
 
 
 def _count(summary: ImportSummary, what: str, outcome: str | None) -> None:

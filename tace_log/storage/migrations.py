@@ -9,6 +9,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from .audit import seal
+
 # PRAGMA application_id marks a file as a TACE Log logbook ("TACE" in ASCII).
 APPLICATION_ID = 0x54414345
 MIGRATION_SET = "tace_log"
@@ -117,3 +119,169 @@ def schema_version() -> int:
 
 def migration_names() -> list[str]:
     return [m.name for m in migrations._migrations]
+
+
+# -- 0002: users, signatures, addenda, the audit trail, and the locks ---------------------------------------------
+# Frozen copies of the audited columns as of this migration. A later migration that adds a clinical column must
+# re-create that table's audit triggers (tests/core/test_audit.py checks every column is covered).
+_AUDITED = {
+    # table: (record id expression, owner expression: the patient or procedure the row belongs to, columns)
+    "patients": ("{row}.id", "{row}.id", [
+        "id", "mrn", "name", "sex", "birth_date", "weight_kg", "height_cm", "arm", "study_id", "resection_date",
+        "resection_margin", "pathology_mvi", "pathology_tumor_count", "pathology_max_diameter_cm",
+        "pathology_capsule", "pathology_margin_clear", "pathology_rupture", "pathology_adjacent_invasion"]),
+    "procedures": ("{row}.id", "{row}.id", [
+        "id", "patient_id", "date", "cycle", "operator", "access_site", "microcatheter", "tumor_staining",
+        "lesion_count", "largest_lesion_mm", "embolization", "selectivity", "target_vessels", "endpoint",
+        "technical_success", "contrast_ml", "fluoroscopy_min", "dap_gycm2", "air_kerma_mgy", "findings",
+        "impression", "status"]),
+    "agent_doses": ("{row}.id", "{row}.procedure_id", [
+        "id", "procedure_id", "position", "agent", "dose", "unit", "particle_min_um", "particle_max_um", "lot"]),
+    "complications": ("{row}.id", "{row}.procedure_id", [
+        "id", "procedure_id", "position", "term", "ctcae_grade", "sir_class", "management"]),
+    "patient_thrombus": ("{row}.patient_id", "{row}.patient_id", ["patient_id", "site"]),
+    "procedure_segments": ("{row}.procedure_id", "{row}.procedure_id", ["procedure_id", "segment"]),
+    "signatures": ("{row}.procedure_id", "{row}.procedure_id", [
+        "procedure_id", "username", "signer", "meaning", "signed_at", "content_sha256"]),
+    "addenda": ("{row}.id", "{row}.procedure_id", [
+        "id", "procedure_id", "text", "reason", "username", "author", "meaning", "created_at", "content_sha256"]),
+    "users": ("{row}.username", "NULL", ["username", "full_name", "role"]),
+}
+# Tables whose rows never change once written.
+_APPEND_ONLY = {"signatures": "a signature cannot be changed or removed",
+                "addenda": "an addendum cannot be changed or removed: add another addendum",
+                "audit_log": "audit rows cannot be changed or removed"}
+_LOCKED = "is signed and locked: add an addendum instead"
+
+
+def _audit_row(table: str, action: str, record: str, owner: str, field: str, old: str, new: str,
+               where: str = "") -> str:
+    """One audit row, chained to the row before it (its generated `hash` column seals it). The user, reason and
+    seal are functions the Logbook registers on its connection (storage/audit.py), so a client without them
+    cannot write clinical data. A plain VALUES row: each value is computed once, nothing is materialized."""
+    values = (f"strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), tace_audit_user(), tace_audit_reason(), '{table}', "
+              f"{record}, {owner}, '{action}', {field}, {old}, {new}, "
+              "(SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1)")
+    return ("INSERT INTO audit_log (at, username, reason, table_name, record_id, parent_id, action, field, "
+            "old_value, new_value, prev_hash) " + (f"SELECT {values} {where};" if where else f"VALUES ({values});"))
+
+
+def _json_row(columns: list[str], row: str) -> str:
+    return "json_object(" + ", ".join(f"'{c}', {row}.{c}" for c in columns) + ")"
+
+
+def _audit_triggers(table: str) -> list[str]:
+    record, owner, columns = _AUDITED[table]
+    out = []
+    for action, row in (("insert", "NEW"), ("delete", "OLD")):
+        rec, par = record.format(row=row), owner.format(row=row)
+        # an inserted or deleted record is one row holding all its values (lean: imports stay fast)
+        value = f"{row}.{columns[-1]}" if len(columns) == 2 else _json_row(columns, row)
+        field = f"'{columns[-1]}'" if len(columns) == 2 else "NULL"
+        old, new = ("NULL", value) if action == "insert" else (value, "NULL")
+        out.append(f"CREATE TRIGGER audit_{table}_{action} AFTER {action.upper()} ON {table} BEGIN "
+                   f"{_audit_row(table, action, rec, par, field, old, new)} END")
+    rec, par = record.format(row="NEW"), owner.format(row="NEW")
+    body = " ".join(_audit_row(table, "update", rec, par, f"'{c}'", f"OLD.{c}", f"NEW.{c}",
+                               f"WHERE OLD.{c} IS NOT NEW.{c}") for c in columns)
+    out.append(f"CREATE TRIGGER audit_{table}_update AFTER UPDATE ON {table} BEGIN {body} END")
+    return out
+
+
+def _signed(procedure_id: str) -> str:
+    return f"EXISTS (SELECT 1 FROM procedures WHERE id = {procedure_id} AND status = 'signed')"
+
+
+def _lock_triggers() -> list[str]:
+    out = [
+        f"""CREATE TRIGGER lock_procedures_update BEFORE UPDATE ON procedures WHEN OLD.status = 'signed'
+            BEGIN SELECT RAISE(ABORT, 'procedure {_LOCKED}'); END""",
+        f"""CREATE TRIGGER lock_procedures_delete BEFORE DELETE ON procedures WHEN OLD.status = 'signed'
+            BEGIN SELECT RAISE(ABORT, 'procedure {_LOCKED}'); END""",
+        """CREATE TRIGGER lock_procedures_sign BEFORE UPDATE OF status ON procedures WHEN NEW.status = 'signed'
+            AND NOT EXISTS (SELECT 1 FROM signatures WHERE procedure_id = NEW.id)
+            BEGIN SELECT RAISE(ABORT, 'a procedure is signed only with a signature'); END""",
+        """CREATE TRIGGER lock_procedures_insert BEFORE INSERT ON procedures WHEN NEW.status != 'draft'
+            BEGIN SELECT RAISE(ABORT, 'a new procedure is a draft'); END""",
+        # a patient's identifying fields are part of what was signed
+        """CREATE TRIGGER lock_patients_update BEFORE UPDATE OF id, mrn, name, sex, birth_date ON patients
+            WHEN (OLD.id IS NOT NEW.id OR OLD.mrn IS NOT NEW.mrn OR OLD.name IS NOT NEW.name
+                  OR OLD.sex IS NOT NEW.sex OR OLD.birth_date IS NOT NEW.birth_date)
+             AND EXISTS (SELECT 1 FROM procedures WHERE patient_id = OLD.id AND status = 'signed')
+            BEGIN SELECT RAISE(ABORT, 'patient has a signed procedure: name, MRN, sex and birth date are locked');
+            END""",
+        """CREATE TRIGGER lock_patients_delete BEFORE DELETE ON patients
+            WHEN EXISTS (SELECT 1 FROM procedures WHERE patient_id = OLD.id AND status = 'signed')
+            BEGIN SELECT RAISE(ABORT, 'patient has a signed procedure and cannot be removed'); END""",
+    ]
+    for table in ("agent_doses", "complications", "procedure_segments"):
+        for action, row in (("insert", "NEW"), ("update", "OLD"), ("delete", "OLD")):
+            out.append(f"""CREATE TRIGGER lock_{table}_{action} BEFORE {action.upper()} ON {table}
+                WHEN {_signed(row + '.procedure_id')}
+                BEGIN SELECT RAISE(ABORT, 'procedure {_LOCKED}'); END""")
+    out.append("""CREATE TRIGGER lock_addenda_draft BEFORE INSERT ON addenda
+        WHEN NOT EXISTS (SELECT 1 FROM procedures WHERE id = NEW.procedure_id AND status = 'signed')
+        BEGIN SELECT RAISE(ABORT, 'only a signed procedure gets addenda'); END""")
+    for table, message in _APPEND_ONLY.items():
+        for action in ("update", "delete"):
+            out.append(f"CREATE TRIGGER append_only_{table}_{action} BEFORE {action.upper()} ON {table} "
+                       f"BEGIN SELECT RAISE(ABORT, '{message}'); END")
+    return out
+
+
+_SIGNING = [
+    """CREATE TABLE users (
+        username TEXT PRIMARY KEY,
+        full_name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('radiologist', 'nurse', 'admin')),
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE signatures (
+        procedure_id TEXT PRIMARY KEY REFERENCES procedures(id),
+        username TEXT NOT NULL REFERENCES users(username),
+        signer TEXT NOT NULL,
+        meaning TEXT NOT NULL,
+        signed_at TEXT NOT NULL,
+        content_sha256 TEXT NOT NULL
+    )""",
+    """CREATE TABLE addenda (
+        id TEXT PRIMARY KEY,
+        procedure_id TEXT NOT NULL REFERENCES procedures(id),
+        text TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        username TEXT NOT NULL REFERENCES users(username),
+        author TEXT NOT NULL,
+        meaning TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        content_sha256 TEXT NOT NULL
+    )""",
+    "CREATE INDEX addenda_procedure ON addenda(procedure_id)",
+    # old_value/new_value have no declared type, so a value keeps its SQLite type (and its hash)
+    """CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        username TEXT,
+        reason TEXT,
+        table_name TEXT NOT NULL,
+        record_id TEXT,
+        parent_id TEXT,
+        action TEXT NOT NULL,
+        field TEXT,
+        old_value,
+        new_value,
+        prev_hash TEXT,
+        hash TEXT NOT NULL GENERATED ALWAYS AS (tace_audit_seal(prev_hash, at, username, reason, table_name,
+            record_id, parent_id, action, field, old_value, new_value)) STORED
+    )""",
+    "CREATE INDEX audit_log_parent ON audit_log(parent_id)",
+]
+
+
+@migrations(name="0002_signing_audit")
+def signing_audit(db: Database) -> None:
+    # the seal must exist to create the table whose hash column uses it; the Logbook registers it again, with the
+    # time, user and reason functions, on every connection it opens
+    db.conn.create_function("tace_audit_seal", 11, seal, deterministic=True)
+    for statement in [*_SIGNING, *_lock_triggers(), *(t for table in _AUDITED for t in _audit_triggers(table))]:
+        db.execute(statement)

@@ -1,0 +1,135 @@
+"""Commands for users, signatures, addenda and the audit trail: user, sign, addendum, history, audit."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+
+from ..errors import AuthenticationError, TaceLogError, WarningsNotAcknowledgedError
+from ..users import ROLES
+from .output import print_findings
+from .records import open_logbook
+
+PASSWORD_ENV = "TACE_LOG_PASSWORD"
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser("user", help="add or list the users of this logbook")
+    sub = p.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    q = sub.add_parser("add", help="add a user (the password is asked for, or read from standard input)")
+    q.add_argument("name", metavar="NAME", help="the user name (one word)")
+    q.add_argument("--role", choices=ROLES, required=True, help="only a radiologist signs")
+    q.add_argument("--full-name", metavar="TEXT", help="the name printed on signatures (default: NAME)")
+    q.set_defaults(run=run_user_add)
+    q = sub.add_parser("list", help="list users and their roles")
+    q.set_defaults(run=run_user_list)
+
+    p = commands.add_parser("sign", help="sign a draft procedure (password from a prompt or $TACE_LOG_PASSWORD)")
+    p.add_argument("procedure_id", metavar="PROCEDURE_ID")
+    p.add_argument("--user", required=True, metavar="NAME", help="the signing radiologist")
+    p.add_argument("--acknowledge-warnings", action="store_true",
+                   help="sign although validation warns (the warnings are printed)")
+    p.set_defaults(run=run_sign)
+
+    p = commands.add_parser("addendum", help="add a signed addendum to a signed procedure")
+    p.add_argument("procedure_id", metavar="PROCEDURE_ID")
+    p.add_argument("--user", required=True, metavar="NAME", help="the signing radiologist")
+    p.add_argument("--reason", required=True, metavar="TEXT", help="why the addendum is needed")
+    p.add_argument("--text", required=True, metavar="TEXT", help="the addendum itself")
+    p.set_defaults(run=run_addendum)
+
+    p = commands.add_parser("history", help="who changed a patient or procedure, what and when")
+    p.add_argument("id", metavar="ID", help="a procedure or patient id")
+    p.set_defaults(run=run_history)
+
+    p = commands.add_parser("audit", help="check or export the audit trail")
+    sub = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    q = sub.add_parser("verify", help="check the hash chain; exit 1 naming the first broken row")
+    q.set_defaults(run=run_audit_verify)
+    q = sub.add_parser("export", help="write every audit row to a CSV file")
+    q.add_argument("-o", "--output", required=True, metavar="FILE.csv")
+    q.set_defaults(run=run_audit_export)
+
+
+def read_password(prompt: str, env: str | None = PASSWORD_ENV, confirm: bool = False) -> str:
+    """From the environment variable, a prompt on a terminal, or one line of standard input."""
+    if env and os.environ.get(env):
+        return os.environ[env]
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass(prompt)
+    if confirm and getpass.getpass("again: ") != password:
+        raise AuthenticationError("the two passwords differ: user not added")
+    return password
+
+
+def run_user_add(args) -> int:
+    with open_logbook(args) as logbook:
+        password = read_password(f"password for {args.name}: ", env=None, confirm=True)
+        user = logbook.add_user(args.name, args.full_name or args.name, args.role, password)
+    print(f"added {user.role} {user.username} ({user.full_name})")
+    return 0
+
+
+def run_user_list(args) -> int:
+    with open_logbook(args) as logbook:
+        users = logbook.users()
+    for user in users:
+        print(f"{user.username}\t{user.role}\t{user.full_name}")
+    print(f"{len(users)} users", file=sys.stderr)
+    return 0
+
+
+def run_sign(args) -> int:
+    with open_logbook(args) as logbook:
+        findings = logbook.findings_to_sign(args.procedure_id)
+        password = read_password(f"password for {args.user}: ")
+        try:
+            signature = logbook.sign_procedure(args.procedure_id, args.user, password,
+                                               acknowledge_warnings=args.acknowledge_warnings)
+        except WarningsNotAcknowledgedError as exc:
+            raise WarningsNotAcknowledgedError(f"{exc}: read them, then sign with --acknowledge-warnings",
+                                               exc.findings) from exc
+    print_findings(findings, sys.stderr)
+    print(f"signed procedure {args.procedure_id}: {signature.meaning} {signature.signer} at {signature.signed_at} "
+          f"(SHA-256 {signature.content_sha256})")
+    return 0
+
+
+def run_addendum(args) -> int:
+    with open_logbook(args) as logbook:
+        password = read_password(f"password for {args.user}: ")
+        addendum = logbook.add_addendum(args.procedure_id, args.user, password, args.reason, args.text)
+    print(f"added addendum {addendum.id} to procedure {args.procedure_id}, signed by {addendum.author} "
+          f"at {addendum.created_at}")
+    return 0
+
+
+def run_history(args) -> int:
+    with open_logbook(args) as logbook:
+        entries = logbook.history(args.id)
+    for entry in entries:
+        reason = f"  (reason: {entry.reason})" if entry.reason else ""
+        for field, old, new in entry.changes():
+            print(f"{entry.at}\t{entry.username}\t{entry.action} {entry.table_name}.{field}: "
+                  f"{'' if old is None else old} -> {'' if new is None else new}{reason}")
+    print(f"{len(entries)} audit rows for {args.id}", file=sys.stderr)
+    return 0
+
+
+def run_audit_verify(args) -> int:
+    with open_logbook(args) as logbook:
+        check = logbook.verify_audit_trail()
+    if not check.ok:
+        raise TaceLogError(str(check))
+    print(check)
+    return 0
+
+
+def run_audit_export(args) -> int:
+    with open_logbook(args) as logbook:
+        count = logbook.export_audit(args.output)
+    print(f"exported {count} audit rows to {args.output}", file=sys.stderr)
+    return 0

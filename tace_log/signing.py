@@ -1,0 +1,52 @@
+"""What a signature covers, defined once: the canonical content of a signed procedure and its SHA-256.
+
+Canonical content is the compact JSON (keys sorted, UTF-8, no ASCII escaping, separators "," and ":") of
+    {"patient": {"id", "mrn", "name", "sex", "birth_date"}, "procedure": <the procedure's tace-log/1 document>}
+The procedure document holds every clinical field, its agents and complications, and its id; the patient's
+identifying fields tie the record to the person (they are locked while the patient has a signed procedure).
+An addendum's content is the same JSON form of its procedure id, the procedure's signed hash, text, reason,
+author and time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from .dictionary import PROCEDURE
+from .model import Patient, Procedure
+from .validation import ERROR, Finding, Validator, join
+
+MEANING = "performed and reviewed by"
+ADDENDUM_MEANING = "addendum written and signed by"
+IDENTIFYING = ("id", "mrn", "name", "sex", "birth_date")
+
+
+def _canonical(doc: dict) -> bytes:
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def canonical_content(patient: Patient, procedure: Procedure) -> bytes:
+    person = patient.to_document()
+    return _canonical({"patient": {k: person[k] for k in IDENTIFYING}, "procedure": procedure.to_document()})
+
+
+def content_sha256(patient: Patient, procedure: Procedure) -> str:
+    return hashlib.sha256(canonical_content(patient, procedure)).hexdigest()
+
+
+def addendum_sha256(procedure_id: str, procedure_sha256: str, text: str, reason: str, username: str,
+                    created_at: str) -> str:
+    return hashlib.sha256(_canonical({
+        "procedure_id": procedure_id, "procedure_sha256": procedure_sha256, "text": text, "reason": reason,
+        "username": username, "created_at": created_at})).hexdigest()
+
+
+def signing_findings(validator: Validator, patient: Patient, procedure: Procedure) -> list[Finding]:
+    """Everything validation says about a procedure, plus the fields a draft may leave blank but a signed
+    record may not (`required_to_sign` in the dictionary)."""
+    findings = validator.procedure(procedure.to_document(), patient.to_document())
+    for f in PROCEDURE.fields:
+        if f.required_to_sign and getattr(procedure, f.key) in (None, "", []):
+            findings.append(Finding(join("", f.key), ERROR, "required_to_sign", "is required before signing"))
+    return findings

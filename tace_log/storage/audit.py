@@ -1,0 +1,124 @@
+"""The audit trail: who changed what, when, and why, written by SQLite triggers (migration 0002) on every write.
+
+Each audit row is sealed: `hash` = SHA-256 of the canonical JSON of the previous row's hash and this row's
+values (`seal`), so editing, inserting or removing a row in the middle breaks the chain from there on. The
+triggers call three functions this module registers on the Logbook's connection: the current user, the reason,
+and the seal. A client without them (a plain `sqlite3` shell) cannot write clinical data at all, so nothing
+changes without an audit row.
+"""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+# The columns a seal covers, in order; also the columns of `tace-log audit export`.
+SEALED = ("at", "username", "reason", "table_name", "record_id", "parent_id", "action", "field", "old_value",
+          "new_value")
+COLUMNS = ("seq", *SEALED, "prev_hash", "hash")
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # built once: seal runs per row
+
+
+def seal(prev_hash: str | None, *values) -> str:
+    """The hash of one audit row: SHA-256 of the compact UTF-8 JSON array [prev_hash, at, username, ...,
+    new_value] (the SEALED columns in order)."""
+    return hashlib.sha256(_ENCODE([prev_hash, *values]).encode("utf-8")).hexdigest()
+
+
+def os_user() -> str:
+    """Who is at the keyboard when nobody has signed in (the CLI, scripts): their operating-system login."""
+    try:
+        return f"os:{getpass.getuser()}"
+    except Exception:  # no login name (a service account): still say where the change came from
+        return "os:unknown"
+
+
+class AuditSession:
+    """The user and reason the next writes are attributed to, registered as SQL functions on one connection."""
+
+    def __init__(self, conn, user: str | None = None):
+        self.user = user or os_user()
+        self.reason: str | None = None
+        conn.create_function("tace_audit_user", 0, lambda: self.user)
+        conn.create_function("tace_audit_reason", 0, lambda: self.reason)
+        conn.create_function("tace_audit_seal", 11, seal, deterministic=True)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    seq: int
+    at: str
+    username: str | None
+    reason: str | None
+    table_name: str
+    record_id: str | None
+    parent_id: str | None
+    action: str  # insert, update or delete
+    field: str | None  # None: the whole record (an insert or delete), its values as JSON
+    old_value: object
+    new_value: object
+    prev_hash: str | None
+    hash: str
+
+    def changes(self) -> list[tuple[str, object, object]]:
+        """(field, old, new) for each value this row records; a whole-record row is spread into its fields."""
+        if self.field is not None:
+            return [(self.field, self.old_value, self.new_value)]
+        values = json.loads(self.new_value if self.action == "insert" else self.old_value)
+        if self.action == "insert":
+            return [(k, None, v) for k, v in values.items() if v is not None]
+        return [(k, v, None) for k, v in values.items() if v is not None]
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    rows: int
+    broken_seq: int | None = None
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_seq is None
+
+    def __str__(self) -> str:
+        if self.ok:
+            return f"audit trail intact: {self.rows} rows, hash chain verified"
+        return f"audit trail broken at row {self.broken_seq}: {self.problem}"
+
+
+def verify(rows: Iterator[AuditEntry]) -> ChainCheck:
+    """Walk the chain in order and name the first row that does not hold: its content no longer matches its own
+    hash (it was edited), or it records a different hash for the row before it (that row was edited and resealed,
+    or rows were inserted or removed between them)."""
+    prev_hash, prev_seq, count = None, None, 0
+    for row in rows:
+        if seal(row.prev_hash, *(getattr(row, c) for c in SEALED)) != row.hash:
+            return ChainCheck(count, row.seq, "its content does not match its hash (the row was edited)")
+        if row.prev_hash != prev_hash:
+            before = f"row {prev_seq}" if prev_seq is not None else "the start of the trail"
+            return ChainCheck(count, row.seq, f"it records a different hash for the row before it ({before}): "
+                                              f"{before} was edited, or rows were inserted or removed before it")
+        prev_hash, prev_seq, count = row.hash, row.seq, count + 1
+    return ChainCheck(count)
+
+
+def write_csv(rows: Iterator[AuditEntry], target: Path) -> int:
+    """Every audit row as CSV (UTF-8 with a BOM so spreadsheet programs read Chinese); written under a temporary
+    name and renamed, so a half-written export never takes the real name."""
+    partial = target.with_name(target.name + ".partial")
+    count = 0
+    with partial.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        for row in rows:
+            writer.writerow(["" if getattr(row, c) is None else getattr(row, c) for c in COLUMNS])
+            count += 1
+    partial.replace(target)
+    return count

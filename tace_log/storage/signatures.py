@@ -1,0 +1,235 @@
+"""Users, signatures, addenda and the audit trail, as part of the Logbook facade (a mixin of `Logbook`).
+
+A procedure goes draft -> signed once; then it, its agents, complications and segments never change (the
+triggers of migration 0002 refuse it too), and it can only gain addenda, each signed by a radiologist.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..errors import (
+    AuthenticationError,
+    InvalidInputError,
+    NotPermittedError,
+    RecordLockedError,
+    RecordNotFoundError,
+    WarningsNotAcknowledgedError,
+)
+from ..model import SIGNED, Addendum, Signature, new_id
+from ..signing import ADDENDUM_MEANING, MEANING, addendum_sha256, content_sha256, signing_findings
+from ..users import MIN_PASSWORD_LENGTH, ROLES, User, check_password, hash_password
+from ..validation import Finding, errors, warnings
+from . import audit
+
+_SIGNATURE_COLUMNS = "signer, username, signed_at, meaning, content_sha256"
+
+
+class SigningMixin:
+    """Methods of `Logbook` for users, signing, addenda and the audit trail (uses the Logbook's connection)."""
+
+    # -- who is working --------------------------------------------------------------------------------
+    @property
+    def current_user(self) -> str:
+        """The name audit rows are written under: a signed-in user, else the operating-system login."""
+        return self._audit.user
+
+    def act_as(self, user: User | str | None) -> None:
+        """Attribute the following writes to a user (None: back to the operating-system login)."""
+        if user is None:
+            self._audit.user = audit.os_user()
+            return
+        self._audit.user = self.get_user(user if isinstance(user, str) else user.username).username
+
+    @contextlib.contextmanager
+    def reason(self, text: str | None) -> Iterator[None]:
+        """Writes inside the block carry this reason in their audit rows."""
+        before, self._audit.reason = self._audit.reason, text
+        try:
+            yield
+        finally:
+            self._audit.reason = before
+
+    # -- users -------------------------------------------------------------------------------------------
+    def add_user(self, username: str, full_name: str, role: str, password: str) -> User:
+        username, full_name = username.strip(), (full_name or username).strip()
+        problems = []
+        if not username or any(c.isspace() for c in username):
+            problems.append(Finding("username", "error", "username", "must be one word, not blank"))
+        if role not in ROLES:
+            problems.append(Finding("role", "error", "choice", f"must be one of {', '.join(ROLES)}"))
+        if len(password) < MIN_PASSWORD_LENGTH:
+            problems.append(Finding("password", "error", "password",
+                                    f"must be at least {MIN_PASSWORD_LENGTH} characters"))
+        if not problems and self._user_row(username):
+            problems.append(Finding("username", "error", "username_taken", f"user {username!r} already exists"))
+        if problems:
+            raise InvalidInputError(problems, "user not added")
+        with self._transaction():
+            self._db.execute("INSERT INTO users (username, full_name, role, password_hash, created_at) "
+                             "VALUES (?, ?, ?, ?, ?)", [username, full_name, role, hash_password(password),
+                                                        self._now()])
+        return User(username, full_name, role)
+
+    def _user_row(self, username: str):
+        return self._db.execute("SELECT username, full_name, role, password_hash FROM users WHERE username = ?",
+                                [username]).fetchone()
+
+    def users(self) -> list[User]:
+        return [User(*row) for row in self._db.execute(
+            "SELECT username, full_name, role FROM users ORDER BY username").fetchall()]
+
+    def get_user(self, username: str) -> User:
+        row = self._user_row(username)
+        if row is None:
+            raise RecordNotFoundError(f"no user {username!r} in this logbook (add one: tace-log user add)")
+        return User(*row[:3])
+
+    def authenticate(self, username: str, password: str) -> User:
+        """The user, if the password is theirs (both components of an electronic signature)."""
+        row = self._user_row(username)
+        if row is None:
+            raise AuthenticationError(f"no user {username!r} in this logbook")
+        if not check_password(password, row[3]):
+            raise AuthenticationError(f"wrong password for {username!r}")
+        return User(*row[:3])
+
+    def sign_in(self, username: str, password: str) -> User:
+        user = self.authenticate(username, password)
+        self.act_as(user)
+        return user
+
+    # -- signing -----------------------------------------------------------------------------------------
+    def is_signed(self, procedure_id: str) -> bool:
+        row = self._db.execute("SELECT status FROM procedures WHERE id = ?", [procedure_id]).fetchone()
+        if row is None:
+            raise RecordNotFoundError(f"no procedure with id {procedure_id}")
+        return row[0] == SIGNED
+
+    def _refuse_if_signed(self, procedure_id: str, what: str = "changed") -> None:
+        row = self._db.execute("SELECT status FROM procedures WHERE id = ?", [procedure_id]).fetchone()
+        if row is not None and row[0] == SIGNED:  # a procedure not stored yet is a new draft
+            raise RecordLockedError(f"procedure {procedure_id} is signed and cannot be {what}: "
+                                    "add an addendum instead")
+
+    def findings_to_sign(self, procedure_id: str) -> list[Finding]:
+        procedure = self.get_procedure(procedure_id)
+        return signing_findings(self.validator, self.get_patient(procedure.patient_id), procedure)
+
+    def _signer(self, username: str, password: str, action: str) -> User:
+        user = self.authenticate(username, password)
+        if not user.may_sign:
+            raise NotPermittedError(f"{username} is a {user.role}: only a radiologist may {action}")
+        return user
+
+    def sign_procedure(self, procedure_id: str, username: str, password: str, *,
+                       acknowledge_warnings: bool = False) -> Signature:
+        """Sign a draft: the password again, no errors, every warning acknowledged; then it is locked."""
+        user = self._signer(username, password, "sign")
+        self._refuse_if_signed(procedure_id, "signed again")
+        procedure = self.get_procedure(procedure_id)
+        patient = self.get_patient(procedure.patient_id)
+        findings = signing_findings(self.validator, patient, procedure)
+        if errors(findings):
+            raise InvalidInputError(findings, f"procedure {procedure_id} not signed")
+        if warnings(findings) and not acknowledge_warnings:
+            raise WarningsNotAcknowledgedError(
+                f"procedure {procedure_id} not signed: {len(warnings(findings))} warning(s) must be acknowledged",
+                findings)
+        signature = Signature(signer=user.full_name, username=user.username, signed_at=self._now(),
+                              meaning=MEANING, content_sha256=content_sha256(patient, procedure))
+        acknowledged = "; ".join(str(f) for f in warnings(findings))
+        acting = self._audit.user
+        self._audit.user = user.username
+        try:
+            with self.reason(f"warnings acknowledged: {acknowledged}" if acknowledged else None), self._transaction():
+                self._db.execute(f"INSERT INTO signatures (procedure_id, {_SIGNATURE_COLUMNS}) "
+                                 "VALUES (?, ?, ?, ?, ?, ?)", [procedure_id, *_signature_values(signature)])
+                self._db.execute("UPDATE procedures SET status = ? WHERE id = ?", [SIGNED, procedure_id])
+        finally:
+            self._audit.user = acting
+        self._announce_change("procedure", (procedure_id,))
+        return signature
+
+    def signature_of(self, procedure_id: str) -> Signature | None:
+        row = self._db.execute(f"SELECT {_SIGNATURE_COLUMNS} FROM signatures WHERE procedure_id = ?",
+                               [procedure_id]).fetchone()
+        return Signature(*row) if row else None
+
+    def signature_intact(self, procedure_id: str) -> bool:
+        """Whether the stored record still hashes to what was signed."""
+        signature = self.signature_of(procedure_id)
+        if signature is None:
+            return False
+        procedure = self.get_procedure(procedure_id)
+        return content_sha256(self.get_patient(procedure.patient_id), procedure) == signature.content_sha256
+
+    # -- addenda -----------------------------------------------------------------------------------------
+    def add_addendum(self, procedure_id: str, username: str, password: str, reason: str, text: str) -> Addendum:
+        """Append signed text to a signed procedure; the original stays as it was signed."""
+        user = self._signer(username, password, "sign an addendum")
+        if not self.is_signed(procedure_id):
+            raise NotPermittedError(f"procedure {procedure_id} is a draft: edit it instead of adding an addendum")
+        problems = [Finding(key, "error", "required", "is required") for key, value in
+                    (("text", text), ("reason", reason)) if not (value or "").strip()]
+        if problems:
+            raise InvalidInputError(problems, "addendum not added")
+        signed = self.signature_of(procedure_id)
+        stamp = self._now()
+        addendum_id = new_id()
+        digest = addendum_sha256(procedure_id, signed.content_sha256, text, reason, user.username, stamp)
+        acting = self._audit.user
+        self._audit.user = user.username
+        try:
+            with self.reason(reason), self._transaction():
+                self._db.execute(
+                    "INSERT INTO addenda (id, procedure_id, text, reason, username, author, meaning, created_at, "
+                    "content_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [addendum_id, procedure_id, text, reason, user.username, user.full_name, ADDENDUM_MEANING,
+                     stamp, digest])
+        finally:
+            self._audit.user = acting
+        self._announce_change("procedure", (procedure_id,))
+        return self._addendum(addendum_id, procedure_id, text, reason, user.username, user.full_name,
+                              ADDENDUM_MEANING, stamp, digest)
+
+    @staticmethod
+    def _addendum(addendum_id, procedure_id, text, reason, username, author, meaning, created_at, digest):
+        return Addendum(id=addendum_id, procedure_id=procedure_id, text=text, reason=reason, author=author,
+                        created_at=created_at, signature=Signature(author, username, created_at, meaning, digest))
+
+    def addenda_of(self, procedure_id: str) -> list[Addendum]:
+        return [self._addendum(*row) for row in self._db.execute(
+            "SELECT id, procedure_id, text, reason, username, author, meaning, created_at, content_sha256 "
+            "FROM addenda WHERE procedure_id = ? ORDER BY created_at, rowid", [procedure_id]).fetchall()]
+
+    # -- audit trail -------------------------------------------------------------------------------------
+    def audit_rows(self, batch: int = 5000) -> Iterator[audit.AuditEntry]:
+        """Every audit row in chain order, a batch at a time."""
+        last = 0
+        while True:
+            rows = self._db.execute(f"SELECT {', '.join(audit.COLUMNS)} FROM audit_log WHERE seq > ? "
+                                    "ORDER BY seq LIMIT ?", [last, batch]).fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield from (audit.AuditEntry(*row) for row in rows)
+
+    def history(self, record_id: str) -> list[audit.AuditEntry]:
+        """Who changed what and when for a patient or procedure: its own rows and its parts' (a procedure's
+        agents, complications, segments, signature and addenda; a patient's tumour thrombus)."""
+        return [audit.AuditEntry(*row) for row in self._db.execute(
+            f"SELECT {', '.join(audit.COLUMNS)} FROM audit_log WHERE parent_id = ? ORDER BY seq",
+            [record_id]).fetchall()]
+
+    def verify_audit_trail(self) -> audit.ChainCheck:
+        return audit.verify(self.audit_rows())
+
+    def export_audit(self, target: str | Path) -> int:
+        return audit.write_csv(self.audit_rows(), Path(target))
+
+
+def _signature_values(s: Signature) -> list:
+    return [s.signer, s.username, s.signed_at, s.meaning, s.content_sha256]

@@ -1,0 +1,213 @@
+"""Signing: who may sign, what is checked, and that a signed record is locked everywhere (Logbook, import, CLI,
+and the database itself)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from tace_log import interchange
+from tace_log.errors import (
+    AuthenticationError,
+    InvalidInputError,
+    NotPermittedError,
+    RecordLockedError,
+    WarningsNotAcknowledgedError,
+)
+from tace_log.model import Addendum, Signature
+from tace_log.signing import MEANING, content_sha256
+from tace_log.storage.audit import seal
+from tests.core.signing_support import NURSE_PASSWORD, PASSWORD, signable_logbook
+
+
+@pytest.fixture
+def book(tmp_path):
+    logbook, patient, procedure = signable_logbook(tmp_path / "logbook.sqlite")
+    yield logbook, patient, procedure
+    logbook.close()
+
+
+def test_a_radiologist_signs_with_the_meaning_and_the_content_hash(book):
+    logbook, patient, procedure = book
+    signature = logbook.sign_procedure(procedure.id, "chen", PASSWORD)
+    assert signature == logbook.signature_of(procedure.id)
+    assert isinstance(signature, Signature)
+    assert (signature.signer, signature.username, signature.meaning) == ("陈伟 Chen Wei", "chen", MEANING)
+    assert signature.content_sha256 == content_sha256(patient, logbook.get_procedure(procedure.id))
+    assert logbook.get_procedure(procedure.id).status == "signed"
+    assert logbook.signature_intact(procedure.id)
+    assert logbook.worklist()[0].status == "signed"
+
+
+def test_a_wrong_password_is_refused_and_nothing_is_signed(book):
+    logbook, _, procedure = book
+    with pytest.raises(AuthenticationError, match="wrong password for 'chen'"):
+        logbook.sign_procedure(procedure.id, "chen", PASSWORD + "x")
+    with pytest.raises(AuthenticationError, match="no user 'nobody'"):
+        logbook.sign_procedure(procedure.id, "nobody", PASSWORD)
+    assert logbook.signature_of(procedure.id) is None
+    assert not logbook.is_signed(procedure.id)
+
+
+def test_a_nurse_cannot_sign(book):
+    logbook, _, procedure = book
+    with pytest.raises(NotPermittedError, match="li is a nurse: only a radiologist may sign"):
+        logbook.sign_procedure(procedure.id, "li", NURSE_PASSWORD)
+    assert not logbook.is_signed(procedure.id)
+
+
+def test_errors_block_signing_and_warnings_must_be_acknowledged(book):
+    logbook, _, procedure = book
+    procedure.operator = None  # required to sign, not to save a draft
+    logbook.save_procedure(procedure)
+    with pytest.raises(InvalidInputError, match="operator: is required before signing"):
+        logbook.sign_procedure(procedure.id, "chen", PASSWORD, acknowledge_warnings=True)
+    procedure.operator = "Chen Wei"
+    procedure.agents[1].dose = 90  # epirubicin warns above 80 mg
+    logbook.save_procedure(procedure)
+    with pytest.raises(WarningsNotAcknowledgedError) as refused:
+        logbook.sign_procedure(procedure.id, "chen", PASSWORD)
+    assert [f.code for f in refused.value.findings] == ["dose_high"]
+    assert not logbook.is_signed(procedure.id)
+    logbook.sign_procedure(procedure.id, "chen", PASSWORD, acknowledge_warnings=True)
+    assert logbook.is_signed(procedure.id)
+    signing_rows = [e for e in logbook.history(procedure.id) if e.username == "chen"]
+    assert signing_rows and all(e.reason.startswith("warnings acknowledged: agents[1].dose: 90 mg of epirubicin")
+                                for e in signing_rows)
+
+
+def test_a_signed_procedure_is_refused_by_the_logbook(book):
+    logbook, _, procedure = book
+    logbook.sign_procedure(procedure.id, "chen", PASSWORD)
+    procedure.cycle = 2
+    with pytest.raises(RecordLockedError, match="is signed and cannot be changed"):
+        logbook.save_procedure(procedure)
+    with pytest.raises(RecordLockedError, match="cannot be signed again"):
+        logbook.sign_procedure(procedure.id, "chen", PASSWORD)
+    assert logbook.get_procedure(procedure.id).cycle == 1
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE procedures SET cycle = 2",
+    "DELETE FROM procedures",
+    "UPDATE agent_doses SET dose = 50",
+    "DELETE FROM agent_doses",
+    "INSERT INTO agent_doses (id, procedure_id, position, agent, dose, unit) SELECT 'x', id, 9, 'lipiodol', 1, 'mL' "
+    "FROM procedures",
+    "UPDATE complications SET ctcae_grade = 3",
+    "DELETE FROM complications",
+    "DELETE FROM procedure_segments",
+    "UPDATE patients SET name = '李四'",
+    "DELETE FROM patients",
+    "UPDATE signatures SET signer = 'someone else'",
+    "DELETE FROM signatures",
+])
+def test_a_signed_procedure_is_refused_by_the_database_itself(book, sql):
+    logbook, _, procedure = book
+    logbook.sign_procedure(procedure.id, "chen", PASSWORD)
+    path = logbook.path
+    logbook.close()
+    before = path.read_bytes()
+    # a plain sqlite3 client cannot write clinical data at all: it lacks the audit functions
+    with sqlite3.connect(path) as plain, pytest.raises(sqlite3.OperationalError, match="no such function"):
+        plain.execute(sql)
+    # a client that supplies them (to get past the audit) still meets the lock triggers
+    with sqlite3.connect(path) as forger:
+        forger.create_function("tace_audit_user", 0, lambda: "forger")
+        forger.create_function("tace_audit_reason", 0, lambda: None)
+        forger.create_function("tace_audit_seal", 11, seal, deterministic=True)
+        with pytest.raises(sqlite3.IntegrityError, match="signed|cannot be changed"):
+            forger.execute(sql)
+    assert path.read_bytes() == before
+
+
+def test_a_draft_is_still_writable_by_a_client_with_the_audit_functions(book):
+    """The lock triggers are aimed at signed records only (so the test above fails for the right reason)."""
+    logbook, _, procedure = book
+    logbook.close()
+    with sqlite3.connect(logbook.path) as client:
+        client.create_function("tace_audit_user", 0, lambda: "script")
+        client.create_function("tace_audit_reason", 0, lambda: "bulk fix")
+        client.create_function("tace_audit_seal", 11, seal, deterministic=True)
+        client.execute("UPDATE procedures SET cycle = 2")
+        row = client.execute("SELECT username, reason, field, old_value, new_value FROM audit_log "
+                             "ORDER BY seq DESC LIMIT 1").fetchone()
+    assert row == ("script", "bulk fix", "cycle", 1, 2)
+
+
+def _edited_export(logbook, edit) -> dict:
+    doc = interchange.export_document(logbook)
+    edit(doc["patients"][0])
+    return doc
+
+
+@pytest.mark.parametrize("edit", [
+    lambda p: p["procedures"][0].update(cycle=2),
+    lambda p: p["procedures"][0]["agents"][0].update(dose=6),
+    lambda p: p["procedures"][0]["complications"].clear(),
+    lambda p: p["procedures"][0].update(stained_segments=["VIII"]),
+    lambda p: p.update(name="张三"),
+])
+def test_an_import_that_changes_a_signed_record_is_refused_and_writes_nothing(book, edit):
+    logbook, _, procedure = book
+    logbook.sign_procedure(procedure.id, "chen", PASSWORD)
+    doc = _edited_export(logbook, edit)
+    doc["patients"].append({"mrn": "M0002", "name": "王芳"})  # would be added if the import went through
+    before_export = interchange.export_document(logbook)
+    before_audit = list(logbook.audit_rows())
+    with pytest.raises(InvalidInputError) as refused:
+        interchange.import_document(logbook, doc)
+    assert "signed" in str(refused.value) and ("张伟" in str(refused.value) or procedure.id in str(refused.value))
+    assert interchange.export_document(logbook) == before_export
+    assert list(logbook.audit_rows()) == before_audit
+
+
+def test_importing_a_signed_record_unchanged_is_fine(book):
+    logbook, _, procedure = book
+    logbook.sign_procedure(procedure.id, "chen", PASSWORD)
+    summary = interchange.import_document(logbook, interchange.export_document(logbook))
+    assert summary.procedures_unchanged == 1 and summary.patients_unchanged == 1
+    assert logbook.signature_intact(procedure.id)
+
+
+def test_a_patients_other_fields_stay_editable_after_signing(book):
+    logbook, patient, procedure = book
+    logbook.sign_procedure(procedure.id, "chen", PASSWORD)
+    patient.weight_kg = 61
+    logbook.save_patient(patient)
+    patient.name = "张三"
+    with pytest.raises(InvalidInputError, match="name cannot change"):
+        logbook.save_patient(patient)
+    assert logbook.signature_intact(procedure.id)
+
+
+def test_addenda_are_signed_appended_and_never_change_the_original(book):
+    logbook, _, procedure = book
+    with pytest.raises(NotPermittedError, match="draft"):
+        logbook.add_addendum(procedure.id, "chen", PASSWORD, "late finding", "text")
+    signature = logbook.sign_procedure(procedure.id, "chen", PASSWORD)
+    original = logbook.get_procedure(procedure.id).to_document()
+    with pytest.raises(AuthenticationError):
+        logbook.add_addendum(procedure.id, "chen", "wrong password", "late finding", "text")
+    with pytest.raises(NotPermittedError):
+        logbook.add_addendum(procedure.id, "li", NURSE_PASSWORD, "late finding", "text")
+    with pytest.raises(InvalidInputError, match="reason: is required"):
+        logbook.add_addendum(procedure.id, "chen", PASSWORD, " ", "text")
+    first = logbook.add_addendum(procedure.id, "chen", PASSWORD, "late complication", "Day 3: fever 38.5 °C. 发热")
+    second = logbook.add_addendum(procedure.id, "chen", PASSWORD, "correction", "Fever resolved on day 4.")
+    assert logbook.addenda_of(procedure.id) == [first, second]
+    assert isinstance(first, Addendum) and first.signature.username == "chen" and first.author == "陈伟 Chen Wei"
+    assert first.signature.content_sha256 != second.signature.content_sha256
+    assert logbook.get_procedure(procedure.id).to_document() == original
+    assert logbook.signature_of(procedure.id) == signature and logbook.signature_intact(procedure.id)
+    reasons = {e.reason for e in logbook.history(procedure.id) if e.table_name == "addenda"}
+    assert reasons == {"late complication", "correction"}
+    logbook.close()
+    with sqlite3.connect(logbook.path) as client:
+        client.create_function("tace_audit_user", 0, lambda: "x")
+        client.create_function("tace_audit_reason", 0, lambda: None)
+        client.create_function("tace_audit_seal", 11, seal, deterministic=True)
+        for sql in ("UPDATE addenda SET text = 'nothing happened'", "DELETE FROM addenda"):
+            with pytest.raises(sqlite3.IntegrityError, match="addendum cannot be changed"):
+                client.execute(sql)

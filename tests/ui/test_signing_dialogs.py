@@ -1,0 +1,141 @@
+"""The sign-in, idle lock, sign, addendum and history widgets, driven offscreen on a real logbook."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from tace_log.model import AgentDose, Patient, Procedure
+from tace_log.storage import Logbook
+from ui.addendum_dialog import AddendumDialog
+from ui.history_view import HistoryView
+from ui.idle_lock import IdleLock
+from ui.login_dialog import LoginDialog
+from ui.sign_dialog import SignDialog
+
+RADIOLOGIST_PASSWORD = "radiologist pw"
+NURSE_PASSWORD = "nurse pw 123"
+
+
+@pytest.fixture
+def logbook(tmp_path):
+    with Logbook.open(tmp_path / "ui.sqlite") as book:
+        book.add_user("zhou", "周杰 Zhou Jie", "radiologist", RADIOLOGIST_PASSWORD)
+        book.add_user("wu", "吴敏 Wu Min", "nurse", NURSE_PASSWORD)
+        yield book
+
+
+@pytest.fixture
+def draft(logbook):
+    """A draft with one warning (epirubicin 90 mg is above its 80 mg warning limit)."""
+    patient = Patient(mrn="U-1", name="刘洋", resection_date=dt.date(2025, 4, 1))
+    logbook.save_patient(patient)
+    procedure = Procedure(patient_id=patient.id, date=dt.date(2025, 5, 2), operator="Zhou", tumor_staining="absent",
+                          embolization="prophylactic_embolization",
+                          agents=[AgentDose(agent="epirubicin", dose=90, unit="mg")])
+    logbook.save_procedure(procedure)
+    return procedure
+
+
+def _select(combo, username):
+    combo.setCurrentIndex(combo.findData(username))
+
+
+def test_login_refuses_a_wrong_password_then_switches_user(qtbot, logbook):
+    dialog = LoginDialog(logbook)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _select(dialog.username, "wu")
+    qtbot.keyClicks(dialog.password, "wrong")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert "wrong password for 'wu'" in dialog.message.text()
+    dialog.password.clear()
+    qtbot.keyClicks(dialog.password, NURSE_PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.user.username == "wu" and logbook.current_user == "wu"
+    assert dialog.password.text() == ""
+    for key in ("username", "password"):
+        assert dialog.findChild(type(getattr(dialog, key)), key).accessibleName()
+
+
+def test_the_idle_lock_fires_without_input_and_unlocks(qtbot, logbook):
+    lock = IdleLock(minutes=0.001)  # 60 ms
+    try:
+        with qtbot.waitSignal(lock.locked, timeout=5000):
+            pass
+        assert lock.is_locked
+        dialog = LoginDialog(logbook, locked=True)
+        qtbot.addWidget(dialog)
+        assert "Locked" in dialog.windowTitle() or "locked" in dialog.windowTitle()
+        lock.unlock()
+        assert not lock.is_locked
+        lock.set_minutes(15)
+        assert lock.minutes == 15
+        with pytest.raises(ValueError):
+            lock.set_minutes(0)
+    finally:
+        lock.stop()
+
+
+def test_sign_dialog_needs_the_warning_acknowledged_and_the_right_password(qtbot, logbook, draft):
+    logbook.act_as("zhou")
+    dialog = SignDialog(logbook, draft.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.finding_list.count() == 1 and "Warning" in dialog.finding_list.item(0).text()
+    assert not dialog.sign_button.isEnabled()
+    dialog.acknowledge.setChecked(True)
+    assert dialog.sign_button.isEnabled()
+    qtbot.keyClicks(dialog.password, "not it")
+    qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
+    assert "wrong password" in dialog.message.text() and not logbook.is_signed(draft.id)
+    _select(dialog.username, "wu")
+    dialog.password.setText(NURSE_PASSWORD)
+    qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
+    assert "only a radiologist may sign" in dialog.message.text() and not logbook.is_signed(draft.id)
+    _select(dialog.username, "zhou")
+    dialog.password.setText(RADIOLOGIST_PASSWORD)
+    qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.signature == logbook.signature_of(draft.id) and logbook.is_signed(draft.id)
+
+
+def test_sign_dialog_blocks_a_record_with_errors(qtbot, logbook, draft):
+    draft.operator = None
+    logbook.save_procedure(draft)
+    dialog = SignDialog(logbook, draft.id)
+    qtbot.addWidget(dialog)
+    assert not dialog.sign_button.isEnabled()
+    dialog.acknowledge.setChecked(True)
+    assert not dialog.sign_button.isEnabled()
+    items = [dialog.finding_list.item(i).text() for i in range(dialog.finding_list.count())]
+    assert "ERROR: operator: is required before signing" in items
+
+
+def test_addendum_dialog_adds_a_signed_addendum_and_history_shows_everything(qtbot, logbook, draft):
+    logbook.sign_procedure(draft.id, "zhou", RADIOLOGIST_PASSWORD, acknowledge_warnings=True)
+    dialog = AddendumDialog(logbook, draft.id)
+    qtbot.addWidget(dialog)
+    dialog.reason.setText("迟发并发症 late complication")
+    dialog.text.setPlainText("Day 2: pain, grade 2. 术后疼痛")
+    _select(dialog.username, "zhou")
+    dialog.password.setText(RADIOLOGIST_PASSWORD)
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert logbook.addenda_of(draft.id) == [dialog.addendum]
+    view = HistoryView(logbook, draft.id)
+    qtbot.addWidget(view)
+    rows = view.row_texts()
+    assert ["update", "Status", "draft", "signed"] in [r[2:6] for r in rows]
+    assert any(r[3] == "Agent: Dose" and r[5] == "90" for r in rows)
+    assert any(r[3] == "Addendum: text" and "术后疼痛" in r[5] and r[6].startswith("迟发") for r in rows)
+    assert all(r[1] for r in rows)
+    view.resize(900, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    view.grab().save(str(logbook.path.with_name("history.png")))

@@ -1,0 +1,41 @@
+"""Add a signed addendum to a signed procedure: the text, the reason, and the radiologist's password."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout
+
+from tace_log.errors import TaceLogError
+from tace_log.model import Addendum
+from tace_log.signing import ADDENDUM_MEANING
+
+from .signing_widgets import add_credentials, named
+
+
+class AddendumDialog(QDialog):
+    """`AddendumDialog(logbook, procedure_id)`: on accept `dialog.addendum` is the stored `model.Addendum`."""
+
+    def __init__(self, logbook, procedure_id: str, parent=None):
+        super().__init__(parent)
+        self.logbook, self.procedure_id = logbook, procedure_id
+        self.addendum: Addendum | None = None
+        self.setWindowTitle("Add addendum")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("The signed record stays as it is; the addendum is printed after it, "
+                                f"marked as an addendum ({ADDENDUM_MEANING} you)."))
+        form = QFormLayout()
+        self.reason = named(QLineEdit(), "reason", "Reason for the addendum")
+        self.text = named(QPlainTextEdit(), "text", "Addendum text")
+        form.addRow("Rea&son", self.reason)
+        form.addRow("&Addendum", self.text)
+        add_credentials(self, layout, form, logbook, "&Radiologist", "Sign and add")
+        self.reason.setFocus()
+
+    def accept(self) -> None:
+        try:
+            self.addendum = self.logbook.add_addendum(self.procedure_id, self.username.currentData() or "",
+                                                      self.password.text(), self.reason.text(),
+                                                      self.text.toPlainText())
+        except TaceLogError as exc:
+            self.message.setText(str(exc))
+            return
+        super().accept()

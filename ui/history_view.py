@@ -1,0 +1,68 @@
+"""A record's history: who changed what, when, and why, from the audit trail (read-only)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+from tace_log.dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE
+
+COLUMNS = ["When (UTC)", "Who", "Action", "What", "Before", "After", "Reason"]
+_ENTITIES = {"procedures": PROCEDURE, "procedure_segments": PROCEDURE, "agent_doses": AGENT,
+             "complications": COMPLICATION, "patients": PATIENT, "patient_thrombus": PATHOLOGY}
+_PARTS = {"agent_doses": "Agent", "complications": "Complication", "signatures": "Signature",
+          "addenda": "Addendum"}
+
+
+def field_label(table: str, field: str) -> str:
+    """The dictionary's label for an audited column, else the column name."""
+    entity = _ENTITIES.get(table)
+    key = {"segment": "stained_segments", "site": "thrombus"}.get(field, field)
+    if entity is PATIENT and key.startswith("pathology_"):
+        entity, key = PATHOLOGY, key.removeprefix("pathology_")
+    try:
+        label = entity[key].en if entity is not None else key
+    except KeyError:  # not a clinical field (status, signature columns): the column name, readable
+        label = key.replace("_", " ").capitalize()
+    return f"{_PARTS[table]}: {label}" if table in _PARTS else label
+
+
+class HistoryView(QWidget):
+    """`HistoryView(logbook, record_id)`: one row per changed value of a procedure (with its agents,
+    complications, segments, signature, addenda) or a patient; `refresh()` re-reads it."""
+
+    def __init__(self, logbook, record_id: str, parent=None):
+        super().__init__(parent)
+        self.logbook, self.record_id = logbook, record_id
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("history")
+        self.table.setAccessibleName("Record history")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+        self.refresh()
+
+    def refresh(self) -> None:
+        rows = [(e.at.replace("T", " ").rstrip("Z"), e.username or "", e.action, field_label(e.table_name, field),
+                 _text(old), _text(new), e.reason or "")
+                for e in self.logbook.history(self.record_id) for field, old, new in e.changes()
+                if field not in ("id", "procedure_id", "patient_id", "position")]
+        self.table.setRowCount(len(rows))
+        for r, values in enumerate(rows):
+            for c, value in enumerate(values):
+                self.table.setItem(r, c, QTableWidgetItem(value))
+        self.table.resizeColumnsToContents()
+
+    def row_texts(self) -> list[list[str]]:
+        return [[self.table.item(r, c).text() for c in range(self.table.columnCount())]
+                for r in range(self.table.rowCount())]
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -1,0 +1,43 @@
+"""Who is working: pick a user and enter the password; used at start, to switch user, and to unlock."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QVBoxLayout
+
+from tace_log.errors import TaceLogError
+from tace_log.users import User
+
+from .signing_widgets import add_credentials
+
+
+class LoginDialog(QDialog):
+    """`LoginDialog(logbook, locked=False)`: on accept the logbook acts as `dialog.user` (audit rows carry it).
+
+    With `locked=True` it is the idle-lock screen: the current user re-enters the password, or another user
+    signs in (switching user). A wrong password keeps the dialog open with a message."""
+
+    def __init__(self, logbook, locked: bool = False, parent=None):
+        super().__init__(parent)
+        self.logbook = logbook
+        self.user: User | None = None
+        self.setWindowTitle("TACE Log - locked" if locked else "TACE Log - who is working?")
+        layout = QVBoxLayout(self)
+        intro = (f"Locked after a period without activity ({logbook.current_user}). Enter the password to "
+                 "continue, or sign in as someone else." if locked else "Who is working at this workstation?")
+        layout.addWidget(QLabel(intro))
+        form = QFormLayout()
+        add_credentials(self, layout, form, logbook, "&User", "Sign in")
+        if not logbook.users():
+            self.message.setText("No users yet: add one with `tace-log user add NAME --role radiologist`.")
+        self.password.setFocus()
+
+    def accept(self) -> None:
+        try:
+            self.user = self.logbook.sign_in(self.username.currentData() or "", self.password.text())
+        except TaceLogError as exc:
+            self.message.setText(str(exc))
+            self.password.selectAll()
+            self.password.setFocus()
+            return
+        self.password.clear()
+        super().accept()

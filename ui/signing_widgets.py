@@ -1,0 +1,56 @@
+"""Shared pieces of the sign-in, sign and addendum dialogs: a user picker with a password, a message line."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit
+
+from tace_log.users import User
+
+
+def named(widget, key: str, accessible: str):
+    """Every input's objectName is its field key and it has an accessible name (house rule)."""
+    widget.setObjectName(key)
+    widget.setAccessibleName(accessible)
+    return widget
+
+
+def user_picker(users: list[User], current: str | None) -> QComboBox:
+    combo = named(QComboBox(), "username", "User")
+    for user in users:
+        combo.addItem(f"{user.full_name} ({user.username}, {user.role})", user.username)
+    index = combo.findData(current)
+    combo.setCurrentIndex(max(index, 0))
+    return combo
+
+
+def password_field() -> QLineEdit:
+    field = named(QLineEdit(), "password", "Password")
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    return field
+
+
+def message_line() -> QLabel:
+    label = QLabel()
+    label.setObjectName("message")
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #b00020;")
+    return label
+
+
+def add_credentials(dialog, layout, form, logbook, user_label: str, ok_text: str):
+    """The user picker and password rows, the message line and OK/Cancel: the end of every signing dialog.
+    Sets `dialog.username`, `dialog.password`, `dialog.message`; returns the OK button."""
+    dialog.username = user_picker(logbook.users(), logbook.current_user)
+    dialog.password = password_field()
+    form.addRow(user_label, dialog.username)
+    form.addRow("&Password", dialog.password)
+    layout.addLayout(form)
+    dialog.message = message_line()
+    layout.addWidget(dialog.message)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    ok.setText(ok_text)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    return ok
