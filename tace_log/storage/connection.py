@@ -57,7 +57,9 @@ def _configure(conn: sqlite3.Connection) -> Database:
 def inspect_file(path: Path, check: str | None = "quick_check") -> None:
     """Check an existing file is a logbook this version can open, without writing to it.
 
-    `check` is the PRAGMA that looks for damage: "quick_check" on open, "integrity_check" for backups, None to skip.
+    `check` is the PRAGMA that looks for damage: "quick_check" on open, "integrity_check" for backups, None to
+    skip (the app runs the check off its UI thread and holds writes until it passes). A logbook that needs an
+    upgrade is always checked first, since the upgrade writes.
     """
     if path.is_dir():
         raise NotALogbookError(f"{path} is a folder, not a logbook file", path)
@@ -87,6 +89,8 @@ def inspect_file(path: Path, check: str | None = "quick_check") -> None:
             raise NewerSchemaError(
                 f"{path} was written by a newer TACE Log (schema {version}; this version reads up to "
                 f"{schema_version()}): update TACE Log to open it", path)
+        if version < schema_version():
+            check = check or "quick_check"  # an upgrade writes: never before the file is known to be sound
         if check:
             problems = [row[0] for row in conn.execute(f"PRAGMA {check}").fetchall()]
             if problems != ["ok"]:

@@ -266,3 +266,20 @@ def test_every_worklist_page_is_the_slice_of_the_full_ordered_list(big_book, tex
     assert len(everything) == big_book.count_worklist(text)
     page = big_book.worklist(search=text, limit=40, offset=offset)
     assert page == everything[offset:offset + 40]
+
+
+def test_a_damaged_logbook_that_needs_an_upgrade_is_checked_even_when_the_check_is_deferred(tmp_path):
+    path = tmp_path / "old.sqlite"
+    with Logbook.open(path) as book:
+        book.save_patient(make_patient())
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version=0")  # looks like a logbook from before the first migration's stamp
+    conn.commit()
+    conn.close()
+    data = bytearray(path.read_bytes())
+    data[4096 * 2: 4096 * 2 + 200] = b"\xff" * 200
+    path.write_bytes(bytes(data))
+    before = digest(path)
+    with pytest.raises(LogbookCorruptError):
+        Logbook.open(path, quick_check=False)
+    assert digest(path) == before
