@@ -33,9 +33,10 @@ PROCEDURE_ID_ROLE = Qt.ItemDataRole.UserRole
 class WorklistModel(QAbstractTableModel):
     def __init__(self, logbook: Logbook, parent: QObject | None = None):
         super().__init__(parent)
-        self._logbook = logbook
+        self.logbook = logbook
         self._rows: list[WorklistRow] = []
-        self._total = 0
+        self._total: int | None = None  # counted only when asked: typing must not wait for a count
+        self._more = False
         self._search = ""
         self._sort = "date"
         self._descending = True
@@ -44,12 +45,15 @@ class WorklistModel(QAbstractTableModel):
     # -- what is shown -----------------------------------------------------------------------------------
     @property
     def total(self) -> int:
-        """How many procedures match the search (not how many are loaded)."""
+        """How many procedures match the search (not how many are loaded); counted on first use."""
+        if self._total is None:
+            self._total = self.logbook.count_worklist(self._search)
         return self._total
 
     def _load(self) -> None:
-        self._total = self._logbook.count_worklist(self._search)
-        self._rows = self._logbook.worklist(self._search, self._sort, self._descending, PAGE, 0)
+        self._total = None
+        self._rows = self.logbook.worklist(self._search, self._sort, self._descending, PAGE, 0)
+        self._more = len(self._rows) == PAGE
 
     def reload(self) -> None:
         self.beginResetModel()
@@ -74,14 +78,14 @@ class WorklistModel(QAbstractTableModel):
 
     # -- lazy paging -------------------------------------------------------------------------------------
     def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:
-        return not parent.isValid() and len(self._rows) < self._total
+        return not parent.isValid() and self._more
 
     def fetchMore(self, parent: QModelIndex = QModelIndex()) -> None:
         if parent.isValid():
             return
-        page = self._logbook.worklist(self._search, self._sort, self._descending, PAGE, len(self._rows))
+        page = self.logbook.worklist(self._search, self._sort, self._descending, PAGE, len(self._rows))
+        self._more = len(page) == PAGE
         if not page:
-            self._total = len(self._rows)  # the logbook shrank under us; stop asking
             return
         self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
         self._rows.extend(page)
@@ -164,8 +168,12 @@ class WorklistPanel(QWidget):
         self._debounce.setInterval(SEARCH_DELAY_MS)
         self._debounce.timeout.connect(self.apply_search)
         self.search.textChanged.connect(self._debounce.start)
-        self.model.modelReset.connect(self._show_count)
-        self.model.rowsInserted.connect(self._show_count)
+        # The count follows the rows a moment later, once typing pauses: the rows are what the user waits for.
+        self._count_later = QTimer(self)
+        self._count_later.setSingleShot(True)
+        self._count_later.setInterval(SEARCH_DELAY_MS)
+        self._count_later.timeout.connect(self._show_count)
+        self.model.modelReset.connect(self._count_later.start)
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
@@ -183,7 +191,8 @@ class WorklistPanel(QWidget):
             self.table.selectRow(0)
 
     def _show_count(self, *_args) -> None:
-        self.count.setText(self.tr("%n procedure(s)", "", self.model.total))
+        if self.model.logbook.is_open:
+            self.count.setText(self.tr("%n procedure(s)", "", self.model.total))
 
     def current_procedure_id(self) -> str | None:
         index = self.table.currentIndex()

@@ -156,6 +156,7 @@ def worklist_book(logbook):
     ("张伟", {"张伟", "张伟明"}),  # a 2-character Chinese name (FTS trigram would need 3)
     ("欧阳", {"欧阳娜娜"}),
     ("HS-2", {"欧阳娜娜"}),  # MRN prefix
+    ("HS-", {"张伟", "欧阳娜娜", "张伟明"}),  # most patients match: counted as all less the others
     ("lt-004", {"张伟明"}),  # study ID, any case
     ("wang", {"Wang Fang"}),
     ("%", set()),  # LIKE wildcards are literal
@@ -285,3 +286,10 @@ def test_a_damaged_logbook_that_needs_an_upgrade_is_checked_even_when_the_check_
     path.write_bytes(bytes(data))
     with pytest.raises(LogbookCorruptError):
         inspect_file(path, None)
+
+
+def test_a_closed_logbook_says_so(tmp_path):
+    book = Logbook.open(tmp_path / "l.sqlite")
+    assert book.is_open
+    book.close()
+    assert not book.is_open

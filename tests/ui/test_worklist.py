@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QLabel, QLineEdit
 
 from tace_log.model import Patient, Procedure
 from tace_log.resources import CJK_FONT_FAMILY
@@ -56,6 +56,8 @@ def test_typing_a_two_character_chinese_name_narrows_the_worklist(qtbot, window,
     qtbot.waitUntil(lambda: window.worklist.model.rowCount() == 2)  # 张伟 and 张伟明
     names = {window.worklist.model.index(r, 1).data() for r in range(2)}
     assert names == {"张伟", "张伟明"}
+    count = window.findChild(QLabel, "worklist-count")
+    qtbot.waitUntil(lambda: count.text() == "2 procedure(s)")  # the count follows the rows once typing pauses
     search = window.findChild(QLineEdit, "search")
     search.clear()
     type_text(search, "S-003")  # study ID
