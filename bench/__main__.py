@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import platform
 import sys
 import time
@@ -65,16 +66,20 @@ def figures(sizes: list[int]) -> dict[str, callable]:
         return results
 
     def search() -> list[Result]:
+        """Typing into the worklist: each keystroke resets the real model, which fetches its first page."""
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from PySide6.QtWidgets import QApplication
+
+        from ui.worklist import WorklistModel
+
+        app = QApplication.instance() or QApplication([])
         path = logbook(largest)
         with Logbook.open(path) as book:
-
-            def query(text):
-                book.count_worklist(text)
-                book.worklist(search=text, limit=200)
-
-            results = core.search(path, query)
+            model = WorklistModel(book)
+            results = core.search(path, model.set_search)
+        del app
         for r in results:
-            r.figure += f" over {largest:,} (Logbook.worklist)"
+            r.figure += f" over {largest:,} (worklist model)"
         return results
 
     return {
