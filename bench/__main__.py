@@ -76,7 +76,7 @@ def figures(sizes: list[int]) -> dict[str, callable]:
         path = logbook(largest)
         with Logbook.open(path) as book:
             model = WorklistModel(book)
-            results = core.search(path, model.set_search)
+            results = core.search(path, model.set_search, reset=lambda: model.set_search(""))
         del app
         for r in results:
             r.figure += f" over {largest:,} (worklist model)"

@@ -201,7 +201,11 @@ def back_up(conn: sqlite3.Connection, logbook_path: Path, target: Path | None = 
             policy: BackupPolicy = BackupPolicy(), now: dt.datetime | None = None) -> BackupReport:
     """A verified backup: to `target` if given, else into the backups folder, which is then rotated."""
     if target is not None:
-        return write_backup(conn, Path(target))
+        target = Path(target)
+        if target.exists() or target.resolve() == Path(logbook_path).resolve():
+            # A backup never replaces a file: it could be another logbook, or this one.
+            raise BackupError(f"{target} already exists: choose a new file name for the backup", target)
+        return write_backup(conn, target)
     now = now or dt.datetime.now()
     report = write_backup(conn, _free_name(backup_folder(logbook_path), Path(logbook_path).stem,
                                            now.strftime(STAMP_FORMAT)))

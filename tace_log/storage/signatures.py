@@ -128,26 +128,29 @@ class SigningMixin:
                        acknowledge_warnings: bool = False) -> Signature:
         """Sign a draft: the password again, no errors, every warning acknowledged; then it is locked."""
         user = self._signer(username, password, "sign")
-        self._refuse_if_signed(procedure_id, "signed again")
-        procedure = self.get_procedure(procedure_id)
-        patient = self.get_patient(procedure.patient_id)
-        findings = signing_findings(self.validator, patient, procedure)
-        if errors(findings):
-            raise InvalidInputError(findings, f"procedure {procedure_id} not signed")
-        if warnings(findings) and not acknowledge_warnings:
-            raise WarningsNotAcknowledgedError(
-                f"procedure {procedure_id} not signed: {len(warnings(findings))} warning(s) must be acknowledged",
-                findings)
-        signature = Signature(signer=user.full_name, username=user.username, signed_at=self._now(),
-                              meaning=MEANING, content_sha256=content_sha256(patient, procedure))
-        acknowledged = "; ".join(str(f) for f in warnings(findings))
         acting = self._audit.user
         self._audit.user = user.username
         try:
-            with self.reason(f"warnings acknowledged: {acknowledged}" if acknowledged else None), self._transaction():
-                self._db.execute(f"INSERT INTO signatures (procedure_id, {_SIGNATURE_COLUMNS}) "
-                                 "VALUES (?, ?, ?, ?, ?, ?)", [procedure_id, *_signature_values(signature)])
-                self._db.execute("UPDATE procedures SET status = ? WHERE id = ?", [SIGNED, procedure_id])
+            # Read, check and hash inside the write transaction: nobody (the CLI beside the app) can change the
+            # record between what is hashed and what is locked.
+            with self._transaction():
+                self._refuse_if_signed(procedure_id, "signed again")
+                procedure = self.get_procedure(procedure_id)
+                patient = self.get_patient(procedure.patient_id)
+                findings = signing_findings(self.validator, patient, procedure)
+                if errors(findings):
+                    raise InvalidInputError(findings, f"procedure {procedure_id} not signed")
+                if warnings(findings) and not acknowledge_warnings:
+                    raise WarningsNotAcknowledgedError(
+                        f"procedure {procedure_id} not signed: {len(warnings(findings))} warning(s) must be "
+                        "acknowledged", findings)
+                signature = Signature(signer=user.full_name, username=user.username, signed_at=self._now(),
+                                      meaning=MEANING, content_sha256=content_sha256(patient, procedure))
+                acknowledged = "; ".join(str(f) for f in warnings(findings))
+                with self.reason(f"warnings acknowledged: {acknowledged}" if acknowledged else None):
+                    self._db.execute(f"INSERT INTO signatures (procedure_id, {_SIGNATURE_COLUMNS}) "
+                                     "VALUES (?, ?, ?, ?, ?, ?)", [procedure_id, *_signature_values(signature)])
+                    self._db.execute("UPDATE procedures SET status = ? WHERE id = ?", [SIGNED, procedure_id])
         finally:
             self._audit.user = acting
         self._announce_change("procedure", (procedure_id,))

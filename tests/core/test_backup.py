@@ -188,3 +188,14 @@ def test_cli_backup_and_backups_and_check(logbook, capsys):
     assert "1 backups; newest good backup: " in capsys.readouterr().out
     assert main(["--db", db, "check"]) == 0
     assert capsys.readouterr().out.endswith(": ok (40 procedures, 20 patients)\n")
+
+
+def test_a_backup_never_replaces_an_existing_file_or_the_logbook(tmp_path):
+    other = tmp_path / "other.sqlite"
+    other.write_bytes(b"someone else's file")
+    with Logbook.open(tmp_path / "book.sqlite") as book:
+        with pytest.raises(BackupError, match="already exists"):
+            book.back_up(other)
+        with pytest.raises(BackupError, match="already exists"):
+            book.back_up(book.path)
+    assert other.read_bytes() == b"someone else's file"
