@@ -30,7 +30,7 @@ def import_rate(work: Path) -> list[Result]:
     target = work / "import-target.sqlite"
     start = time.perf_counter()
     with Logbook.open(target, validator=Validator(today=TODAY)) as book:
-        summary = interchange.import_document(book, interchange.read_file(source))
+        summary = book.import_document(interchange.read_file(source))
     seconds = time.perf_counter() - start
     rate = summary.procedures_added / seconds
     return [

@@ -14,7 +14,6 @@ import time
 import uuid
 from pathlib import Path
 
-from tace_log import interchange
 from tace_log.storage import Logbook
 from tace_log.validation import Validator
 
@@ -109,7 +108,9 @@ def _procedure(rng: random.Random, resection: dt.date, cycle: int) -> dict:
     staining = "present" if rng.random() < 0.35 else "absent"
     segs = sorted(rng.sample(SEGMENTS, rng.randint(1, 2)), key=SEGMENTS.index) if staining == "present" else []
     day = rng.randint(25, 45) if cycle == 1 else rng.randint(60, 400)
-    date = min(resection + dt.timedelta(days=day), TODAY)
+    date = resection + dt.timedelta(days=day)
+    if date > TODAY:  # a later cycle not yet due: spread it over the time since resection, never in the future
+        date = resection + dt.timedelta(days=rng.randint(21, max(21, (TODAY - resection).days)))
     mm = rng.randint(5, 30)
     text = rng.choice(FINDINGS[:2] if segs else FINDINGS[2:])
     return {
@@ -187,7 +188,7 @@ def build_logbook(path: Path, procedures: int, seed: int = 7) -> float:
     doc = document(procedures, seed)
     start = time.perf_counter()
     with Logbook.open(path, validator=Validator(today=TODAY)) as book:
-        interchange.import_document(book, doc)
+        book.import_document(doc)
     return time.perf_counter() - start
 
 

@@ -15,7 +15,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-from tace_log import interchange
 from tace_log.reports import build_report
 from tace_log.reports.fonts import register_report_font
 from tace_log.storage import Logbook
@@ -45,7 +44,7 @@ def typical_report(work: Path, runs: int = 60) -> list[Result]:
     procedure_id = doc["patients"][0]["procedures"][0]["id"]
     font = register_report_font()
     with Logbook.open(work / "report.sqlite") as book:
-        interchange.import_document(book, doc)
+        book.import_document(doc)
         procedure = book.get_procedure(procedure_id)
         patient = book.get_patient(procedure.patient_id)
     ours = build_report(patient, procedure)

@@ -16,7 +16,7 @@ from typing import Any
 from .dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, Entity, Field, FieldType
 from .errors import InvalidInputError, TaceLogError
 from .model import Patient, Procedure
-from .storage import ImportSummary, Logbook
+from .storage import Logbook
 from .validation import ERROR, FORMAT, Finding, Validator, errors
 
 
@@ -48,24 +48,6 @@ def check(logbook: Logbook | None, doc: Any, validator: Validator | None = None)
     if logbook is not None and not errors(findings):
         findings += logbook.import_conflicts(doc)
     return findings
-
-
-def import_document(logbook: Logbook, doc: Any) -> ImportSummary:
-    findings = check(logbook, doc)
-    if errors(findings):
-        raise InvalidInputError(findings, "nothing imported")
-    entries = []
-    for p in doc["patients"]:
-        patient = Patient.from_document(p)
-        logbook.resolve_patient_id(patient, p.get("id"))
-        procedures = []
-        for proc_doc in p.get("procedures") or []:
-            procedure = Procedure.from_document(proc_doc)
-            if not proc_doc.get("id"):
-                logbook.resolve_procedure_id(patient.id, procedure)
-            procedures.append(procedure)
-        entries.append((patient, procedures))
-    return logbook.import_records(entries, findings)
 
 
 def export_patient(patient: Patient, procedures: list[Procedure]) -> dict:

@@ -22,6 +22,11 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+def canonical_id(value: str | None) -> str | None:
+    """A UUID in its one spelling (lowercase, hyphenated), so 'ABC…' and '{abc…}' are the same record."""
+    return str(uuid.UUID(value)) if value else None
+
+
 def _value_to_document(ftype: FieldType, value: Any) -> Any:
     if value is None:
         return None
@@ -35,6 +40,8 @@ def _value_to_document(ftype: FieldType, value: Any) -> Any:
 def _value_from_document(ftype: FieldType, value: Any) -> Any:
     if value is None:
         return [] if ftype is FieldType.MULTI_CHOICE else None
+    if ftype is FieldType.TEXT:
+        return value.strip()  # "HS-7 " is the MRN HS-7: stray spaces must not make a second patient
     if ftype is FieldType.DATE:
         return dt.date.fromisoformat(value)
     if ftype is FieldType.MULTI_CHOICE:
@@ -80,7 +87,7 @@ class _Record:
     def from_document(cls, doc: dict, **extra) -> _Record:
         values = cls.field_values(doc)
         if "id" in cls._names():
-            values["id"] = doc.get("id") or new_id()
+            values["id"] = canonical_id(doc.get("id")) or new_id()
         for key, (child_cls, is_list) in cls.CHILD_CLASSES.items():
             child = doc.get(key)
             if is_list:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from tace_log import interchange
 from tace_log.settings import SETTINGS_FILENAME
 from tace_log.storage import Logbook
 
@@ -35,7 +34,7 @@ def report_logbook(tmp_path, typical_document):
         "institution": "复旦大学附属华山医院 Huashan Hospital", "department": "介入放射科 Interventional Radiology"}},
         ensure_ascii=False), encoding="utf-8")
     with Logbook.open(tmp_path / "logbook.sqlite") as logbook:
-        interchange.import_document(logbook, typical_document)
+        logbook.import_document(typical_document)
         yield logbook
 
 

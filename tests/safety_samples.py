@@ -11,7 +11,6 @@ import datetime as dt
 import random
 import uuid
 
-from tace_log import interchange
 from tace_log.model import Patient, Procedure
 
 SURNAMES = ["林", "王", "张", "陈", "Li", "O'Brien"]
@@ -105,7 +104,7 @@ def perform(logbook, write: tuple[str, dict]) -> None:
     elif kind == "procedure":
         logbook.save_procedure(Procedure.from_document(doc, patient_id=doc["patient_id"]))
     else:
-        interchange.import_document(logbook, copy.deepcopy(doc))
+        logbook.import_document(copy.deepcopy(doc))
 
 
 def apply(state: dict, write: tuple[str, dict]) -> dict:
@@ -152,7 +151,7 @@ def fill(logbook, seed: int, patients: int, procedures_each: int) -> None:
     """Import `patients` patients with `procedures_each` procedures each, in batches of 100 patients."""
     rng = random.Random(seed)
     for start in range(0, patients, 100):
-        interchange.import_document(logbook, import_document(rng, min(100, patients - start), procedures_each))
+        logbook.import_document(import_document(rng, min(100, patients - start), procedures_each))
 
 
 # -- hostile files --------------------------------------------------------------------------------------------

@@ -57,7 +57,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run_import(args) -> int:
     doc = interchange.read_file(args.file)
     with open_logbook(args) as logbook:
-        summary = interchange.import_document(logbook, doc)
+        summary = logbook.import_document(doc)
     print_findings(summary.findings, sys.stderr)
     print(f"imported {args.file}: {summary}")
     return 0

@@ -155,6 +155,7 @@ def write_backup(conn: sqlite3.Connection, target: Path) -> BackupReport:
             conn.execute("COMMIT")
         _fsync(partial)
         verify_backup(partial, counts)
+        size = partial.stat().st_size  # before the rename: another process's rotation may remove it right after
         os.replace(partial, target)
         _fsync(target.parent)
     except BaseException as exc:
@@ -166,7 +167,7 @@ def write_backup(conn: sqlite3.Connection, target: Path) -> BackupReport:
         if isinstance(exc, OSError | sqlite3.Error):
             raise _backup_error(exc, target) from exc
         raise
-    return BackupReport(target, target.stat().st_size, counts, time.perf_counter() - started)
+    return BackupReport(target, size, counts, time.perf_counter() - started)
 
 
 def _backup_error(exc: Exception, target: Path) -> BackupError:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InvalidInputError, RecordLockedError, RecordNotFoundError
-from ..model import SIGNED, Patient, Procedure, new_id
+from ..model import SIGNED, Patient, Procedure, canonical_id, new_id
 from ..signing import IDENTIFYING
 from ..validation import ERROR, Finding, Validator, errors
 from . import backup, bulk, records
@@ -328,11 +328,19 @@ class Logbook(SigningMixin):
         all. A rare match (a full MRN, a 2-character name) would make that walk cover the whole logbook, so it is
         bounded to a recent window, and the caller falls back to looking the matching patients up.
         """
-        window = max(1000, (offset + limit) * 5)
+        # The newest procedures tell how often the search matches: the walk pays off above about one in twenty,
+        # over a window sized to hold the page with room to spare.
+        sampled, hits = self._db.execute(
+            f"SELECT count(*), coalesce(sum({self._PATIENT_MATCH}), 0) FROM (SELECT patient_id FROM procedures "
+            "ORDER BY date DESC LIMIT 200) pr JOIN patients pa ON pa.id = pr.patient_id", [like, like, like]
+        ).fetchone()
+        if hits * 20 < sampled or not sampled:
+            return None
+        window = int(min(20_000, max(1000, 1.5 * (offset + limit) * sampled / hits)))
         cutoff = self._db.execute("SELECT date FROM procedures ORDER BY date DESC LIMIT 1 OFFSET ?",
                                   [window]).fetchone()
         if cutoff is None:
-            return None  # a small logbook: the general query is cheap
+            return None  # the logbook is smaller than the window: the general query is as cheap
         sql = (f"SELECT {self._WORKLIST_COLUMNS} FROM procedures pr INDEXED BY procedures_date "
                f"JOIN patients pa ON pa.id = pr.patient_id WHERE pr.date >= ? AND {self._PATIENT_MATCH} {order}")
         rows = self._db.execute(sql, [cutoff[0], like, like, like, int(limit), int(offset)]).fetchall()
@@ -513,8 +521,9 @@ class Logbook(SigningMixin):
         out = []
         for i, p in enumerate(doc.get("patients", [])):
             path = f"patients[{i}]"
-            patient_id = p.get("id") or self._patient_id_for_mrn(p["mrn"])
-            owner = self._patient_id_for_mrn(p["mrn"])
+            mrn = p["mrn"].strip()
+            patient_id = canonical_id(p.get("id")) or self._patient_id_for_mrn(mrn)
+            owner = self._patient_id_for_mrn(mrn)
             if owner and patient_id and owner != patient_id:
                 out.append(Finding(f"{path}.mrn", ERROR, "mrn_taken",
                                    f"MRN {p['mrn']!r} already belongs to another patient in the logbook"))
@@ -524,12 +533,13 @@ class Logbook(SigningMixin):
                 if not proc.get("id"):
                     continue
                 row = self._db.execute("SELECT patient_id, status FROM procedures WHERE id = ?",
-                                       [proc["id"]]).fetchone()
+                                       [canonical_id(proc["id"])]).fetchone()
                 if row and row[0] != patient_id:
                     out.append(Finding(f"{path}.procedures[{j}].id", ERROR, "id_taken",
                                        "this procedure id belongs to another patient in the logbook"))
                 elif row and row[1] == SIGNED and \
-                        self.get_procedure(proc["id"]).to_document() != Procedure.from_document(proc).to_document():
+                        self.get_procedure(canonical_id(proc["id"])).to_document() != \
+                        Procedure.from_document(proc).to_document():
                     out.append(Finding(f"{path}.procedures[{j}]", ERROR, "locked",
                                        f"procedure {proc['id']} of {p.get('name')} (MRN {p.get('mrn')}) is signed "
                                        "and cannot be changed by import: add an addendum instead"))
@@ -539,36 +549,66 @@ class Logbook(SigningMixin):
         row = self._db.execute("SELECT id FROM patients WHERE mrn = ?", [mrn]).fetchone()
         return row[0] if row else None
 
-    def import_records(self, entries: list[tuple[Patient, list[Procedure]]],
-                       findings: list[Finding] = ()) -> ImportSummary:
-        """Write validated patients with their procedures in one transaction (all or nothing).
+    def import_document(self, doc) -> ImportSummary:
+        """Import a tace-log/1 document, all or nothing: every problem is listed and, if any is an error,
+        nothing is written. The checks run inside the write transaction, so they see what is written over.
 
-        Patients not yet in the logbook, with procedures not yet in it, go through the bulk path; the rest are
-        compared and updated one by one, so unchanged records keep their timestamps.
+        New records go through the bulk path; known ones are compared and updated one by one, so unchanged
+        records keep their timestamps. A patient without an id is the one with the same MRN; a procedure without
+        an id that is an exact copy of one of that patient's is that procedure (a file imported twice adds nothing).
         """
-        summary = ImportSummary(findings=list(findings))
         stamp = now_utc()
+        with self._transaction():
+            findings = self.validator.document(doc)
+            if not errors(findings):
+                findings += self.import_conflicts(doc)
+            if errors(findings):
+                raise InvalidInputError(findings, "nothing imported")
+            summary, touched = self._write_import(self._import_entries(doc), findings, stamp)
+        if summary.patients_added or summary.patients_updated or touched:
+            self._announce(Change("import", tuple(touched)))
+        return summary
+
+    def _import_entries(self, doc: dict) -> list[tuple[Patient, list[Procedure]]]:
+        entries = []
+        for p in doc["patients"]:
+            patient = Patient.from_document(p)
+            if not p.get("id"):
+                patient.id = self._patient_id_for_mrn(patient.mrn) or patient.id
+            procedures = [Procedure.from_document(proc) for proc in p.get("procedures") or []]
+            for procedure, proc in zip(procedures, p.get("procedures") or [], strict=True):
+                if not proc.get("id"):
+                    self._match_stored_copy(patient.id, procedure)
+            entries.append((patient, procedures))
+        return entries
+
+    def _match_stored_copy(self, patient_id: str, procedure: Procedure) -> None:
+        content = {**procedure.to_document(), "id": None}
+        for stored in self.procedures_of(patient_id):
+            if {**stored.to_document(), "id": None} == content:
+                procedure.id = stored.id
+                return
+
+    def _write_import(self, entries, findings, stamp) -> tuple[ImportSummary, list[str]]:
+        summary = ImportSummary(findings=list(findings))
         known_patients = self._existing_ids("patients", [p.id for p, _ in entries])
         known_procedures = self._existing_ids("procedures", [pr.id for _, procs in entries for pr in procs])
         fresh = [(p, procs) for p, procs in entries
                  if p.id not in known_patients and not any(pr.id in known_procedures for pr in procs)]
         fresh_ids = {p.id for p, _ in fresh}
         touched = [pr.id for _, procs in fresh for pr in procs]
-        with self._transaction():
-            summary.patients_added, summary.procedures_added = bulk.insert_new(self._db, fresh, stamp)
-            for patient, procedures in entries:
-                if patient.id in fresh_ids:
-                    continue
-                _count(summary, "patients", self._write_patient(patient, stamp))
-                for procedure in procedures:
-                    procedure.patient_id = patient.id
-                    outcome = self._write_procedure(procedure, stamp)
-                    _count(summary, "procedures", outcome)
-                    if outcome:
-                        touched.append(procedure.id)
-        if summary.patients_added or summary.patients_updated or touched:
-            self._announce(Change("import", tuple(touched)))
-        return summary
+        summary.patients_added, summary.procedures_added = bulk.insert_new(self._db, fresh, stamp)
+        for patient, procedures in entries:
+            if patient.id in fresh_ids:
+                continue
+            _count(summary, "patients", self._write_patient(patient, stamp))
+            for procedure in procedures:
+                procedure.patient_id = patient.id
+                outcome = self._write_procedure(procedure, stamp)
+                _count(summary, "procedures", outcome)
+                if outcome:
+                    touched.append(procedure.id)
+        return summary, touched
 
     def _existing_ids(self, table: str, ids: list[str], chunk: int = 500) -> set[str]:
         found = set()
@@ -578,18 +618,6 @@ class Logbook(SigningMixin):
                 f"SELECT id FROM {table} WHERE id IN ({', '.join('?' * len(part))})", part).fetchall())
         return found
 
-    def resolve_patient_id(self, patient: Patient, given_id: str | None) -> None:
-        """A patient imported without an id is the logbook's patient with the same MRN, if there is one."""
-        if not given_id:
-            patient.id = self._patient_id_for_mrn(patient.mrn) or patient.id
-
-    def resolve_procedure_id(self, patient_id: str, procedure: Procedure) -> None:
-        """A procedure imported without an id is the stored one of that patient with exactly the same content."""
-        content = {**procedure.to_document(), "id": None}
-        for stored in self.procedures_of(patient_id):
-            if {**stored.to_document(), "id": None} == content:
-                procedure.id = stored.id
-                return
 
 
 def _documents(parts: list | None) -> list[dict] | None:

@@ -19,7 +19,7 @@ from .conftest import TODAY
 
 
 def test_the_example_imports_and_exports_every_key(logbook, example):
-    summary = interchange.import_document(logbook, example)
+    summary = logbook.import_document(example)
     assert (summary.patients_added, summary.procedures_added) == (1, 1)
     out = interchange.export_document(logbook)
     patient = out["patients"][0]
@@ -34,26 +34,26 @@ def test_the_example_imports_and_exports_every_key(logbook, example):
 
 
 def test_import_is_idempotent_by_id(logbook, example):
-    interchange.import_document(logbook, example)
+    logbook.import_document(example)
     exported = interchange.export_document(logbook)
-    again = interchange.import_document(logbook, copy.deepcopy(exported))
+    again = logbook.import_document(copy.deepcopy(exported))
     assert (again.patients_added, again.patients_updated, again.procedures_added, again.procedures_updated) == \
         (0, 0, 0, 0)
     assert interchange.export_document(logbook) == exported
 
 
 def test_importing_the_same_id_less_file_twice_adds_nothing(logbook, example):
-    interchange.import_document(logbook, copy.deepcopy(example))
-    second = interchange.import_document(logbook, copy.deepcopy(example))
+    logbook.import_document(copy.deepcopy(example))
+    second = logbook.import_document(copy.deepcopy(example))
     assert (second.patients_unchanged, second.procedures_unchanged, second.procedures_added) == (1, 1, 0)
     assert logbook.counts()["procedures"] == 1
 
 
 def test_an_import_with_an_id_updates_that_record(logbook, example):
-    interchange.import_document(logbook, example)
+    logbook.import_document(example)
     exported = interchange.export_document(logbook)
     exported["patients"][0]["procedures"][0]["findings"] = "Revised."
-    summary = interchange.import_document(logbook, exported)
+    summary = logbook.import_document(exported)
     assert summary.procedures_updated == 1
     proc_id = exported["patients"][0]["procedures"][0]["id"]
     assert logbook.get_procedure(proc_id).findings == "Revised."
@@ -69,17 +69,17 @@ def test_one_bad_record_deep_inside_writes_nothing(logbook, example):
         example["patients"].append(p)
     example["patients"][3]["procedures"][2]["agents"][1]["dose"] = -5
     with pytest.raises(InvalidInputError) as raised:
-        interchange.import_document(logbook, example)
+        logbook.import_document(example)
     assert any(str(f) == "patients[3].procedures[2].agents[1].dose: must be > 0" for f in raised.value.findings)
     assert "nothing imported" in str(raised.value)
     assert logbook.counts() == {"patients": 0, "procedures": 0, "agent_doses": 0, "complications": 0}
 
 
 def test_an_mrn_held_by_another_patient_is_refused(logbook, example):
-    interchange.import_document(logbook, copy.deepcopy(example))
+    logbook.import_document(copy.deepcopy(example))
     example["patients"][0]["id"] = str(uuid.uuid4())
     with pytest.raises(InvalidInputError) as raised:
-        interchange.import_document(logbook, example)
+        logbook.import_document(example)
     assert [str(f) for f in raised.value.findings] == [
         "patients[0].mrn: MRN 'HS-2024-0007' already belongs to another patient in the logbook"]
 
@@ -102,7 +102,7 @@ def test_the_schema_accepts_the_example_and_our_exports(logbook, example):
     schema = interchange.json_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(example, schema)
-    interchange.import_document(logbook, example)
+    logbook.import_document(example)
     jsonschema.validate(interchange.export_document(logbook), schema)
 
 
@@ -125,16 +125,16 @@ def optional(strategy):
     return st.one_of(st.none(), strategy)
 
 
-text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
-names = st.one_of(st.sampled_from(["张伟", "欧阳娜娜", "李娜", "Wang Fang", "O'Neil", "林晓明"]),
-                  text.filter(str.strip))
+text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)  # narrative: kept as typed
+line = text.map(str.strip)  # single-line text is stored without stray spaces around it
+names = st.one_of(st.sampled_from(["张伟", "欧阳娜娜", "李娜", "Wang Fang", "O'Neil", "林晓明"]), line.filter(bool))
 past = st.dates(min_value=TODAY.replace(year=2020), max_value=TODAY)
 
 
 @st.composite
 def agents(draw):
     key = draw(st.sampled_from(["epirubicin", "lipiodol", "oxaliplatin", "gelatin_sponge", "pva_particles"]))
-    row = {"agent": key, "lot": draw(optional(text))}
+    row = {"agent": key, "lot": draw(optional(line))}
     if key in ("gelatin_sponge", "pva_particles"):
         low = draw(st.integers(50, 700))
         row.update(dose=draw(st.sampled_from([0.5, 1, 2])), unit=draw(st.sampled_from(["vial", "mL"])),
@@ -156,14 +156,14 @@ def procedures(draw, resection):
         "cycle": draw(optional(st.integers(1, 10))),
         "operator": draw(optional(names)),
         "access_site": draw(optional(st.sampled_from(PROCEDURE["access_site"].choice_keys))),
-        "microcatheter": draw(optional(text)),
+        "microcatheter": draw(optional(line)),
         "tumor_staining": staining,
         "stained_segments": segments,
         "lesion_count": draw(optional(st.integers(0, 50))),
         "largest_lesion_mm": draw(optional(st.floats(0, 200, allow_nan=False))),
         "embolization": draw(st.sampled_from(PROCEDURE["embolization"].choice_keys)),
         "selectivity": draw(optional(st.sampled_from(PROCEDURE["selectivity"].choice_keys))),
-        "target_vessels": draw(optional(text)),
+        "target_vessels": draw(optional(line)),
         "agents": draw(st.lists(agents(), max_size=4)),
         "endpoint": draw(optional(st.sampled_from(PROCEDURE["endpoint"].choice_keys))),
         "technical_success": draw(optional(st.sampled_from(PROCEDURE["technical_success"].choice_keys))),
@@ -174,7 +174,7 @@ def procedures(draw, resection):
         "complications": draw(st.lists(st.fixed_dictionaries({
             "term": names, "ctcae_grade": optional(st.integers(1, 5)),
             "sir_class": optional(st.sampled_from(COMPLICATION["sir_class"].choice_keys)),
-            "management": optional(text)}), max_size=2)),
+            "management": optional(line)}), max_size=2)),
         "findings": draw(optional(text)),
         "impression": draw(optional(text)),
     }
@@ -196,7 +196,7 @@ def documents(draw):
             "weight_kg": draw(optional(st.floats(30, 200, allow_nan=False))),
             "height_cm": draw(optional(st.integers(100, 230))),
             "arm": draw(optional(st.sampled_from(["lenvatinib", "lenvatinib_tace"]))),
-            "study_id": draw(optional(text)),
+            "study_id": draw(optional(line)),
             "resection_date": resection.isoformat(),
             "resection_margin": draw(optional(st.sampled_from(["R0", "R1", "R2"]))),
             "pathology": {
@@ -222,14 +222,14 @@ def test_export_then_import_is_the_identity(tmp_path_factory, validator, doc):
     assert [f for f in validator.document(doc) if f.severity == "error"] == []
     path = tmp_path_factory.mktemp("roundtrip") / "logbook.sqlite"
     with Logbook.open(path, validator=validator) as book:
-        interchange.import_document(book, copy.deepcopy(doc))
+        book.import_document(copy.deepcopy(doc))
         exported = interchange.export_document(book)
     assert exported == doc
     assert json.loads(json.dumps(exported, ensure_ascii=False)) == exported
 
 
 def test_a_document_mixing_new_and_known_records_takes_both_paths(logbook, example):
-    interchange.import_document(logbook, example)
+    logbook.import_document(example)
     exported = interchange.export_document(logbook)
     known = exported["patients"][0]
     known["procedures"][0]["impression"] = "Amended impression."
@@ -237,7 +237,28 @@ def test_a_document_mixing_new_and_known_records_takes_both_paths(logbook, examp
     newcomer.update(id=str(uuid.uuid4()), mrn="HS-NEW", name="欧阳娜娜")
     newcomer["procedures"][0]["id"] = str(uuid.uuid4())
     exported["patients"].append(newcomer)
-    summary = interchange.import_document(logbook, exported)
+    summary = logbook.import_document(exported)
     assert (summary.patients_added, summary.patients_unchanged) == (1, 1)
     assert (summary.procedures_added, summary.procedures_updated) == (1, 1)
     assert interchange.export_document(logbook) == exported
+
+
+def test_an_mrn_with_stray_spaces_is_the_same_patient(logbook, example):
+    logbook.import_document(copy.deepcopy(example))
+    example["patients"][0]["mrn"] = " HS-2024-0007 "
+    summary = logbook.import_document(example)
+    assert (summary.patients_added, summary.patients_unchanged) == (0, 1)
+    assert [p.mrn for p in logbook.search_patients("HS-2024")] == ["HS-2024-0007"]
+
+
+def test_an_id_spelled_in_capitals_or_braces_is_the_same_record(logbook, example):
+    logbook.import_document(example)
+    exported = interchange.export_document(logbook)
+    for spelling in (str.upper, lambda i: "{" + i + "}"):
+        doc = copy.deepcopy(exported)
+        doc["patients"][0]["id"] = spelling(doc["patients"][0]["id"])
+        proc = doc["patients"][0]["procedures"][0]
+        proc["id"] = spelling(proc["id"])
+        summary = logbook.import_document(doc)
+        assert (summary.patients_unchanged, summary.procedures_unchanged) == (1, 1)
+    assert logbook.counts()["procedures"] == 1

@@ -250,12 +250,11 @@ def test_a_missing_logbook_is_not_created_when_asked_not_to(tmp_path):
 def big_book(tmp_path_factory):
     """1,500 generated procedures: more than the worklist's recent window, so both search paths run."""
     from bench.generate import TODAY, document
-    from tace_log import interchange
     from tace_log.validation import Validator
 
     path = tmp_path_factory.mktemp("big") / "big.sqlite"
     with Logbook.open(path, validator=Validator(today=TODAY)) as book:
-        interchange.import_document(book, document(1500, seed=3))
+        book.import_document(document(1500, seed=3))
     with Logbook.open(path) as book:
         yield book
 

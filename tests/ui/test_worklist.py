@@ -16,14 +16,14 @@ NAMES = ["张伟", "张伟明", "欧阳娜娜", "Wang Fang", "李明"]
 
 
 def fill(logbook, procedures_per_patient=1, patients=len(NAMES)):
-    entries = []
+    patients_docs = []
     for i in range(patients):
         patient = Patient(mrn=f"M{i:05}", name=NAMES[i % len(NAMES)] + ("" if i < len(NAMES) else f"{i}"),
                           study_id=f"S-{i:03}", resection_date=dt.date(2025, 1, 1))
-        entries.append((patient, [Procedure(date=dt.date(2025, 2, 1) + dt.timedelta(days=i * 3 + j),
-                                            tumor_staining="absent", embolization="prophylactic_embolization")
-                                  for j in range(procedures_per_patient)]))
-    logbook.import_records(entries)
+        procedures = [Procedure(date=dt.date(2025, 2, 1) + dt.timedelta(days=i * 3 + j), tumor_staining="absent",
+                                embolization="prophylactic_embolization") for j in range(procedures_per_patient)]
+        patients_docs.append({**patient.to_document(), "procedures": [p.to_document() for p in procedures]})
+    logbook.import_document({"format": "tace-log/1", "patients": patients_docs})
 
 
 def test_the_worklist_model_passes_qt_model_tester(qtmodeltester, logbook):
