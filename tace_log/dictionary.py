@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 
 class FieldType(StrEnum):
@@ -55,7 +56,7 @@ class Field:
     def label_with_unit(self, language: str = "en") -> str:
         return f"{self.label(language)} ({self.unit})" if self.unit else self.label(language)
 
-    @property
+    @cached_property  # read for every value validated
     def choice_keys(self) -> tuple[str, ...]:
         return tuple(c.key for c in self.choices)
 
@@ -103,9 +104,13 @@ class Entity:
                 return f
         raise KeyError(f"{self.key} has no field {key!r}")
 
-    @property
+    @cached_property
     def keys(self) -> tuple[str, ...]:
         return tuple(f.key for f in self.fields)
+
+    @cached_property
+    def key_set(self) -> frozenset[str]:
+        return frozenset(self.keys)
 
 
 def _choices(*triples: tuple[str, str, str]) -> tuple[Choice, ...]:

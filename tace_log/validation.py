@@ -18,6 +18,8 @@ from .dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, Enti
 from .formulary import ANTHRACYCLINE, Formulary, default_formulary
 from .protocol import Protocol, default_protocol
 
+_AGENT_FIELD, _ARM_FIELD = AGENT["agent"], PATIENT["arm"]  # choices from the formulary and the protocol
+
 ERROR = "error"
 WARNING = "warning"
 INFO = "info"
@@ -296,7 +298,7 @@ class Validator:
         if not isinstance(doc, dict):
             return [Finding(path, ERROR, "type", f"must be an object ({entity.en.lower()})")]
         out: list[Finding] = []
-        known = set(entity.keys) | set(children) | ({"id"} if entity in (PATIENT, PROCEDURE) else set())
+        known = entity.key_set.union(children, ("id",) if entity in (PATIENT, PROCEDURE) else ())
         for key in doc:
             if key not in known:
                 out.append(Finding(join(path, key), ERROR, "unknown_key", f"unknown key {key!r}"))
@@ -304,21 +306,27 @@ class Validator:
         if "id" in known and record_id is not None and not _is_uuid(record_id):
             out.append(Finding(join(path, "id"), ERROR, "type", "must be a UUID string"))
         for f in entity.fields:
-            out += self.field(f, doc.get(f.key), join(path, f.key))
+            problem = self._check(f, doc.get(f.key))
+            if problem:  # the path is built only for a finding: this loop runs for every field of every record
+                out.append(Finding(join(path, f.key), *problem))
         return out
 
     def field(self, f: Field, value: Any, path: str) -> list[Finding]:
         """One value against its dictionary definition: presence, type, choices, limits."""
-        blank = value is None or (isinstance(value, str) and not value.strip())
-        if blank and f.required:
-            return [Finding(path, ERROR, "required", "is required")]
+        problem = self._check(f, value)
+        return [Finding(path, *problem)] if problem else []
+
+    def _check(self, f: Field, value: Any) -> tuple[str, str, str] | None:
+        """(severity, code, message) for one value, or None when it is fine."""
         if value is None:
-            return []
+            return (ERROR, "required", "is required") if f.required else None
+        if f.required and isinstance(value, str) and not value.strip():
+            return ERROR, "required", "is required"
         problem = self._type_problem(f, value)
         if problem:
-            return [Finding(path, ERROR, *problem)]
+            return ERROR, *problem
         if f.type not in (FieldType.INT, FieldType.NUMBER):
-            return []
+            return None
         unit = f" {f.unit}" if f.unit else ""
         hint = f" ({f.help})" if f.help else ""
         if (f.reject_min is not None and value < f.reject_min) or (f.reject_max is not None and value > f.reject_max):
@@ -328,14 +336,14 @@ class Validator:
                 rule = f"must be at most {_fmt(f.reject_max)}{unit}"
             else:
                 rule = f"must be at least {_fmt(f.reject_min)}{unit}"
-            return [Finding(path, ERROR, "limit", f"{rule}, not {_fmt(value)}{hint}")]
+            return ERROR, "limit", f"{rule}, not {_fmt(value)}{hint}"
         if f.warn_max is not None and value >= f.warn_max:
-            return [Finding(path, WARNING, "high", f"{_fmt(value)}{unit} is unusually high "
-                                                   f"(usual below {_fmt(f.warn_max)}{unit}){hint}")]
+            return WARNING, "high", f"{_fmt(value)}{unit} is unusually high " \
+                                    f"(usual below {_fmt(f.warn_max)}{unit}){hint}"
         if f.warn_min is not None and value < f.warn_min:
-            return [Finding(path, WARNING, "low", f"{_fmt(value)}{unit} is unusually low "
-                                                  f"(usual from {_fmt(f.warn_min)}{unit}){hint}")]
-        return []
+            return WARNING, "low", f"{_fmt(value)}{unit} is unusually low " \
+                                   f"(usual from {_fmt(f.warn_min)}{unit}){hint}"
+        return None
 
     def _type_problem(self, f: Field, value: Any) -> tuple[str, str] | None:
         """(code, message) when the value has the wrong type or is not one of the choices."""
@@ -371,9 +379,9 @@ class Validator:
 
     def choice_keys(self, f: Field) -> tuple[str, ...]:
         """The allowed keys of a choice field: the dictionary's, the formulary's agents or the protocol's arms."""
-        if f is AGENT["agent"]:
+        if f is _AGENT_FIELD:
             return self.formulary.keys
-        if f is PATIENT["arm"]:
+        if f is _ARM_FIELD:
             return ()  # checked against the protocol with its own message
         return f.choice_keys
 
