@@ -77,7 +77,12 @@ class Validator:
                  today: dt.date | None = None):
         self.formulary = formulary or default_formulary()
         self.protocol = protocol or default_protocol()
-        self.today = today or dt.date.today()
+        self._today = today
+
+    @property
+    def today(self) -> dt.date:
+        """The given date (tests), else the date now: the app runs overnight, and today moves."""
+        return self._today or dt.date.today()
 
     # -- whole documents -------------------------------------------------------------------------------------
     def document(self, doc: Any) -> list[Finding]:

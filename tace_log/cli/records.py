@@ -20,7 +20,8 @@ def logbook_path(args) -> Path:
     return Path(args.db).expanduser() if args.db else default_logbook_path()
 
 
-def open_logbook(args, create: bool = True) -> Logbook:
+def open_logbook(args, create: bool = False) -> Logbook:
+    """The logbook; only commands that add records create it (a mistyped path must not look like an empty one)."""
     logbook = Logbook.open(logbook_path(args), create=create)
     for warning in logbook.warnings:
         print(f"tace-log: warning: {warning}", file=sys.stderr)
@@ -56,7 +57,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run_import(args) -> int:
     doc = interchange.read_file(args.file)
-    with open_logbook(args) as logbook:
+    with open_logbook(args, create=True) as logbook:
         summary = logbook.import_document(doc)
     print_findings(summary.findings, sys.stderr)
     print(f"imported {args.file}: {summary}")

@@ -66,7 +66,7 @@ def read_password(prompt: str, env: str | None = PASSWORD_ENV, confirm: bool = F
 
 
 def run_user_add(args) -> int:
-    with open_logbook(args) as logbook:
+    with open_logbook(args, create=True) as logbook:
         password = read_password(f"password for {args.name}: ", env=None, confirm=True)
         user = logbook.add_user(args.name, args.full_name or args.name, args.role, password)
     print(f"added {user.role} {user.username} ({user.full_name})")

@@ -21,6 +21,7 @@ from ..errors import (
     LogbookError,
     NewerSchemaError,
     NotALogbookError,
+    RecordLockedError,
 )
 from .migrations import APPLICATION_ID, MIGRATION_SET, migration_names, migrations, schema_version
 
@@ -112,7 +113,9 @@ def write_error(exc: sqlite3.Error, path: Path) -> LogbookError:
     if code == sqlite3.SQLITE_FULL or "disk is full" in text:
         return DiskFullError(f"the disk holding {path} is full: nothing was saved; free some space and try again",
                              path)
-    if code == sqlite3.SQLITE_BUSY or "locked" in text:
+    if code == sqlite3.SQLITE_CONSTRAINT_TRIGGER:  # the database itself refused: a signed record, an audit row
+        return RecordLockedError(f"refused by the logbook: {exc}; nothing was saved")
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "database is locked" in text:
         return LogbookBusyError(f"{path} is busy: another program kept it locked for {BUSY_TIMEOUT_S:g} s; "
                                 "nothing was saved, try again", path)
     if code == sqlite3.SQLITE_READONLY or "readonly" in text:

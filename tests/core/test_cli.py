@@ -91,9 +91,18 @@ def test_missing_and_unreadable_files(db, tmp_path, capsys):
     assert "not valid JSON" in capsys.readouterr().err
 
 
-def test_show_an_unknown_id_exits_1(db, capsys):
+def test_show_an_unknown_id_exits_1(db, example_file, capsys):
+    assert main(["--db", db, "import", str(example_file)]) == 0
     assert main(["--db", db, "show", "nobody"]) == 1
     assert "no procedure, patient or MRN 'nobody'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [["list"], ["export"], ["show", "x"], ["audit", "verify"], ["user", "list"]])
+def test_reading_commands_never_create_a_logbook_at_a_mistyped_path(tmp_path, command, capsys):
+    typo = tmp_path / "tace-lgo.sqlite"
+    assert main(["--db", str(typo), *command]) == 1
+    assert "no logbook at" in capsys.readouterr().err
+    assert not typo.exists()
 
 
 def run_cli(*args, env=None):
@@ -110,7 +119,7 @@ def test_the_default_logbook_follows_tace_log_db(tmp_path, example_file):
 
 def test_the_default_logbook_is_in_the_user_data_folder(tmp_path):
     env = {"XDG_DATA_HOME": str(tmp_path / "data"), "TACE_LOG_DB": ""}
-    result = run_cli("list", env=env)
+    result = run_cli("import", str(ROOT / "tests" / "data" / "example.json"), env=env)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "data" / "tace-log" / "tace-log.sqlite").exists()
 

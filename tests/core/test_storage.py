@@ -292,3 +292,18 @@ def test_a_closed_logbook_says_so(tmp_path):
     assert book.is_open
     book.close()
     assert not book.is_open
+
+
+def test_a_refusal_by_a_trigger_is_a_locked_record_not_a_busy_logbook(tmp_path):
+    from tace_log.errors import LogbookBusyError, RecordLockedError
+    from tace_log.storage.connection import write_error
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t (x)")
+    conn.execute("CREATE TRIGGER no BEFORE INSERT ON t "
+                 "BEGIN SELECT RAISE(ABORT, 'procedure is signed and locked'); END")
+    with pytest.raises(sqlite3.IntegrityError) as raised:
+        conn.execute("INSERT INTO t VALUES (1)")
+    error = write_error(raised.value, tmp_path / "l.sqlite")
+    assert isinstance(error, RecordLockedError) and not isinstance(error, LogbookBusyError)
+    assert "signed and locked" in str(error)
