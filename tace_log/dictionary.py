@@ -47,7 +47,8 @@ class Field:
     reject_min: float | None = None  # below is an error
     reject_max: float | None = None  # above is an error
     warn_min: float | None = None  # below is a warning
-    warn_max: float | None = None  # at or above is a warning
+    warn_max: float | None = None  # at or above is a warning (above only, when warn_max_inclusive is False)
+    warn_max_inclusive: bool = True
     help: str = ""
 
     def label(self, language: str = "en") -> str:
@@ -203,7 +204,7 @@ PROCEDURE = Entity("procedure", "Procedure", "手术", (
     Field("technical_success", "Technical success", "技术成功", F.CHOICE, choices=_choices(
         ("complete", "complete", "完全"), ("partial", "partial", "部分"), ("failed", "failed", "失败"))),
     Field("contrast_ml", "Contrast", "对比剂用量", F.NUMBER, unit="mL", reject_min=0, reject_max=600,
-          warn_max=250),
+          warn_max=250, warn_max_inclusive=False),
     Field("fluoroscopy_min", "Fluoroscopy time", "透视时间", F.NUMBER, unit="min", reject_min=0,
           reject_max=300, warn_max=60, help="Minutes, not seconds"),
     Field("dap_gycm2", "Dose-area product", "剂量面积乘积", F.NUMBER, unit="Gy·cm²", reject_min=0,

@@ -2,8 +2,9 @@
 
 Canonical content is the compact JSON (keys sorted, UTF-8, no ASCII escaping, separators "," and ":") of
     {"patient": {"id", "mrn", "name", "sex", "birth_date"}, "procedure": <the procedure's tace-log/1 document>}
-The procedure document holds every clinical field, its agents and complications, and its id; the patient's
-identifying fields tie the record to the person (they are locked while the patient has a signed procedure).
+Values not recorded (null, empty lists) are left out, so a field added to the dictionary later leaves old
+signatures intact. The procedure document holds every clinical field, its agents and complications, and its id;
+the patient's identifying fields tie the record to the person (locked while the patient has a signed procedure).
 An addendum's content is the same JSON form of its procedure id, the procedure's signed hash, text, reason,
 author and time.
 """
@@ -22,8 +23,18 @@ ADDENDUM_MEANING = "addendum written and signed by"
 IDENTIFYING = ("id", "mrn", "name", "sex", "birth_date")
 
 
+def _recorded(value):
+    """The value without what was not recorded (null, empty lists), at every depth: a field the dictionary gains
+    later is null in every old record, and must not change the hash of what was signed before it existed."""
+    if isinstance(value, dict):
+        return {k: _recorded(v) for k, v in value.items() if v is not None and v != []}
+    if isinstance(value, list):
+        return [_recorded(v) for v in value]
+    return value
+
+
 def _canonical(doc: dict) -> bytes:
-    return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return json.dumps(_recorded(doc), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
 def canonical_content(patient: Patient, procedure: Procedure) -> bytes:

@@ -211,3 +211,14 @@ def test_addenda_are_signed_appended_and_never_change_the_original(book):
         for sql in ("UPDATE addenda SET text = 'nothing happened'", "DELETE FROM addenda"):
             with pytest.raises(sqlite3.IntegrityError, match="addendum cannot be changed"):
                 client.execute(sql)
+
+
+def test_a_field_not_recorded_does_not_enter_the_signed_hash():
+    """A field the dictionary gains later is null in every old record: old signatures must stay intact."""
+    from tace_log.signing import _canonical
+
+    signed = {"procedure": {"dose": 30, "agents": [{"agent": "lipiodol", "lot": "L1"}]}}
+    later = {"procedure": {"dose": 30, "new_field": None, "new_list": [], "agents": [{"agent": "lipiodol",
+                                                                                        "lot": "L1", "x": None}]}}
+    assert _canonical(signed) == _canonical(later)
+    assert _canonical(signed) != _canonical({"procedure": {"dose": 31, "agents": [{"agent": "lipiodol"}]}})

@@ -213,3 +213,11 @@ def test_every_problem_in_a_document_is_listed(validator, example):
 ])
 def test_malformed_documents_are_reported_not_crashed_on(validator, doc, message):
     assert any(message in f.message for f in errors(validator.document(doc)))
+
+
+def test_contrast_warns_above_250_ml_not_at_it(validator, example):
+    proc = example["patients"][0]["procedures"][0]
+    proc["contrast_ml"] = 250
+    assert not any(f.code == "high" for f in validator.document(example))
+    proc["contrast_ml"] = 250.5
+    assert any(f.code == "high" and "usual up to 250 mL" in f.message for f in validator.document(example))
