@@ -342,12 +342,13 @@ class Validator:
             else:
                 rule = f"must be at least {_fmt(f.reject_min)}{unit}"
             return ERROR, "limit", f"{rule}, not {_fmt(value)}{hint}"
-        if f.warn_max is not None and value >= f.warn_max:
-            return WARNING, "high", f"{_fmt(value)}{unit} is unusually high " \
-                                    f"(usual below {_fmt(f.warn_max)}{unit}){hint}"
+        if f.warn_max is not None and (value >= f.warn_max if f.warn_max_inclusive else value > f.warn_max):
+            usual = "below" if f.warn_max_inclusive else "up to"
+            return WARNING, "high", (f"{_fmt(value)}{unit} is unusually high "
+                                     f"(usual {usual} {_fmt(f.warn_max)}{unit}){hint}")
         if f.warn_min is not None and value < f.warn_min:
-            return WARNING, "low", f"{_fmt(value)}{unit} is unusually low " \
-                                   f"(usual from {_fmt(f.warn_min)}{unit}){hint}"
+            return WARNING, "low", (f"{_fmt(value)}{unit} is unusually low "
+                                    f"(usual from {_fmt(f.warn_min)}{unit}){hint}")
         return None
 
     def _type_problem(self, f: Field, value: Any) -> tuple[str, str] | None:
