@@ -11,10 +11,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from .files import atomic_file
 
 DRAFTS_FOLDER = "drafts"
 _SUFFIX = ".draft.json"
@@ -51,17 +51,8 @@ class DraftStore:
                       patient, procedure)
         target = self._file(draft_id)
         self.folder.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix="~", suffix=".tmp", dir=self.folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(draft.to_json(), handle, ensure_ascii=False)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
+        with atomic_file(target) as handle:
+            json.dump(draft.to_json(), handle, ensure_ascii=False)
         return draft
 
     def discard(self, draft_id: str) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from .. import interchange
 from ..dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE
 from ..errors import LogbookError, RecordNotFoundError
+from ..files import atomic_file
 from ..formulary import default_formulary
 from ..paths import default_logbook_path
 from ..storage import Logbook
@@ -68,11 +69,8 @@ def _write_output(args, write) -> None:
     if not args.output:
         write(sys.stdout)
         return
-    target = Path(args.output)
-    partial = target.with_name(target.name + ".partial")
-    with partial.open("w", encoding="utf-8") as handle:  # a half-written export never takes the real name
+    with atomic_file(args.output) as handle:  # a half-written export never takes the real name
         write(handle)
-    partial.replace(target)
 
 
 def run_export(args) -> int:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 
-from ..errors import TaceLogError
+from ..files import atomic_file
 from ..settings import ReportSettings, load_report_settings
 from .procedure import build_report
 
@@ -33,22 +31,7 @@ def report_file_name(date: str | None, mrn: str | None, procedure_id: str) -> st
 
 
 def write_pdf(path: str | Path, data: bytes) -> Path:
-    """Write a PDF under a temporary name and rename it, so a half-written report never takes the real name."""
-    target = Path(path)
-    try:
-        handle, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
-    except OSError as exc:
-        raise TaceLogError(f"cannot write {target}: {exc.strerror or exc}") from exc
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(partial, target)
-    except OSError as exc:
-        Path(partial).unlink(missing_ok=True)
-        raise TaceLogError(f"cannot write {target}: {exc.strerror or exc}") from exc
-    except BaseException:
-        Path(partial).unlink(missing_ok=True)
-        raise
-    return target
+    """Write a PDF so that a half-written report never takes the real name."""
+    with atomic_file(path, "wb") as out:
+        out.write(data)
+    return Path(path)

@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..files import atomic_file
+
 # The columns a seal covers, in order; also the columns of `tace-log audit export`.
 SEALED = ("at", "username", "reason", "table_name", "record_id", "parent_id", "action", "field", "old_value",
           "new_value")
@@ -112,13 +114,11 @@ def verify(rows: Iterator[AuditEntry]) -> ChainCheck:
 def write_csv(rows: Iterator[AuditEntry], target: Path) -> int:
     """Every audit row as CSV (UTF-8 with a BOM so spreadsheet programs read Chinese); written under a temporary
     name and renamed, so a half-written export never takes the real name."""
-    partial = target.with_name(target.name + ".partial")
     count = 0
-    with partial.open("w", encoding="utf-8-sig", newline="") as handle:
+    with atomic_file(target, encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
         for row in rows:
             writer.writerow(["" if getattr(row, c) is None else getattr(row, c) for c in COLUMNS])
             count += 1
-    partial.replace(target)
     return count

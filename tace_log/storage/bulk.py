@@ -12,7 +12,7 @@ from ..model import Patient, Procedure, new_id
 from . import records
 
 
-def _insert(db, table: str, cols: list[str], rows: list[dict]) -> None:
+def insert_rows(db, table: str, cols: list[str], rows: list[dict]) -> None:
     if rows:
         db.conn.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                             [[r[c] for c in cols] for r in rows])
@@ -32,10 +32,10 @@ def insert_new(db, entries: Iterable[tuple[Patient, list[Procedure]]], stamp: st
             segments += [{"procedure_id": proc.id, "segment": s} for s in proc.stained_segments]
             agents += records.child_rows(records.AGENT, proc.id, proc.agents, new_id)
             complications += records.child_rows(records.COMPLICATION, proc.id, proc.complications, new_id)
-    _insert(db, "patients", records.PATIENT_COLUMNS, patients)
-    _insert(db, "patient_thrombus", ["patient_id", "site"], thrombus)
-    _insert(db, "procedures", records.PROCEDURE_COLUMNS, procedures)
-    _insert(db, "procedure_segments", ["procedure_id", "segment"], segments)
-    _insert(db, "agent_doses", records.AGENT_COLUMNS, agents)
-    _insert(db, "complications", records.COMPLICATION_COLUMNS, complications)
+    insert_rows(db, "patients", records.PATIENT_COLUMNS, patients)
+    insert_rows(db, "patient_thrombus", ["patient_id", "site"], thrombus)
+    insert_rows(db, "procedures", records.PROCEDURE_COLUMNS, procedures)
+    insert_rows(db, "procedure_segments", ["procedure_id", "segment"], segments)
+    insert_rows(db, "agent_doses", records.AGENT_COLUMNS, agents)
+    insert_rows(db, "complications", records.COMPLICATION_COLUMNS, complications)
     return len(patients), len(procedures)

@@ -512,8 +512,7 @@ class Logbook(SigningMixin):
 
     def _replace_children(self, table: str, cols: list[str], rows: list[dict], procedure_id: str) -> None:
         self._db.execute(f"DELETE FROM {table} WHERE procedure_id = ?", [procedure_id])
-        self._db.conn.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                                  [[r[c] for c in cols] for r in rows])
+        bulk.insert_rows(self._db, table, cols, rows)
 
     # -- import ------------------------------------------------------------------------------------------
     def import_conflicts(self, doc: dict) -> list[Finding]:
