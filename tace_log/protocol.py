@@ -53,6 +53,10 @@ class Protocol:
     tace_window: TaceWindow
     lenvatinib: LenvatinibDosing
     eligibility: dict
+    embolization_for_staining: dict[str, str]  # what the protocol does for each DSA finding
+
+    def proposed_embolization(self, staining: str | None) -> str | None:
+        return self.embolization_for_staining.get(staining) if staining else None
 
     @property
     def arm_keys(self) -> tuple[str, ...]:
@@ -77,6 +81,7 @@ class Protocol:
             lenvatinib=LenvatinibDosing(dosing["threshold_kg"], dosing["dose_mg_at_or_above"],
                                         dosing["dose_mg_below"], dosing["frequency"]),
             eligibility=data["eligibility"],
+            embolization_for_staining={k: v for k, v in data["embolization_for_staining"].items() if k != "comment"},
         )
 
 

@@ -228,13 +228,12 @@ class Validator:
         if staining == "absent" and segments:
             out.append(Finding(join(path, "stained_segments"), WARNING, "segments_without_stain",
                                "segments are recorded but tumour staining is absent"))
-        if staining == "present" and embolization == "prophylactic_embolization":
+        proposed = self.protocol.proposed_embolization(staining)
+        if proposed and embolization in self.protocol.embolization_for_staining.values() and embolization != proposed:
+            chosen = PROCEDURE["embolization"].display(embolization)
             out.append(Finding(join(path, "embolization"), WARNING, "staining_mismatch",
-                               "tumour staining is present but the embolization is prophylactic: "
-                               "give the reason in the findings"))
-        if staining == "absent" and embolization == "superselective_chemoembolization":
-            out.append(Finding(join(path, "embolization"), WARNING, "staining_mismatch",
-                               "no tumour staining but superselective chemoembolization: "
+                               f"tumour staining is {staining} but the embolization is {chosen} "
+                               f"(the protocol gives {PROCEDURE['embolization'].display(proposed)}): "
                                "give the reason in the findings"))
         if staining == "present" and doc.get("selectivity") == "whole_liver":
             out.append(Finding(join(path, "selectivity"), WARNING, "selectivity_mismatch",

@@ -115,7 +115,7 @@ WARNINGS = [
     (lambda p: p.update(date="2024-09-15"), "date", "tace_window", "day 21-56"),
     (lambda p: p.update(embolization="prophylactic_embolization"), "embolization", "staining_mismatch", "reason"),
     (lambda p: p.update(tumor_staining="absent", stained_segments=[]), "embolization", "staining_mismatch",
-     "no tumour staining"),
+     "tumour staining is absent but the embolization is superselective chemoembolization"),
     (lambda p: p.update(selectivity="whole_liver"), "selectivity", "selectivity_mismatch", "whole-liver"),
     (lambda p: p["agents"].append({"agent": "pirarubicin", "dose": 20, "unit": "mg"}), "agents",
      "two_anthracyclines", "epirubicin, pirarubicin (THP)"),
@@ -221,3 +221,19 @@ def test_contrast_warns_above_250_ml_not_at_it(validator, example):
     assert not any(f.code == "high" for f in validator.document(example))
     proc["contrast_ml"] = 250.5
     assert any(f.code == "high" and "usual up to 250 mL" in f.message for f in validator.document(example))
+
+
+def test_the_staining_to_embolization_rule_comes_from_the_protocol_file(example):
+    import dataclasses
+
+    from tace_log.protocol import default_protocol
+    from tace_log.validation import Validator
+
+    from .conftest import TODAY
+
+    proc = example["patients"][0]["procedures"][0]
+    proc["embolization"] = "prophylactic_embolization"  # against the default protocol for a stain
+    site = dataclasses.replace(default_protocol(), embolization_for_staining={"present": "prophylactic_embolization"})
+    assert any(f.code == "staining_mismatch" for f in Validator(today=TODAY).document(example))
+    assert not any(f.code == "staining_mismatch" for f in Validator(protocol=site, today=TODAY).document(example))
+    assert site.proposed_embolization("present") == "prophylactic_embolization"
