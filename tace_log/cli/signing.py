@@ -22,6 +22,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     q.add_argument("name", metavar="NAME", help="the user name (one word)")
     q.add_argument("--role", choices=ROLES, required=True, help="only a radiologist signs")
     q.add_argument("--full-name", metavar="TEXT", help="the name printed on signatures (default: NAME)")
+    q.add_argument("--by", metavar="ADMIN", help="once the logbook has users: an administrator (or, while there is "
+                                              "none, a radiologist) who allows it; password: prompt or "
+                                              f"${PASSWORD_ENV}")
     q.set_defaults(run=run_user_add)
     q = sub.add_parser("list", help="list users and their roles")
     q.set_defaults(run=run_user_list)
@@ -67,8 +70,9 @@ def read_password(prompt: str, env: str | None = PASSWORD_ENV, confirm: bool = F
 
 def run_user_add(args) -> int:
     with open_logbook(args, create=True) as logbook:
+        by = (args.by, read_password(f"password for {args.by}: ")) if args.by else None
         password = read_password(f"password for {args.name}: ", env=None, confirm=True)
-        user = logbook.add_user(args.name, args.full_name or args.name, args.role, password)
+        user = logbook.add_user(args.name, args.full_name or args.name, args.role, password, by=by)
     print(f"added {user.role} {user.username} ({user.full_name})")
     return 0
 

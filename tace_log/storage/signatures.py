@@ -53,7 +53,12 @@ class SigningMixin:
             self._audit.reason = before
 
     # -- users -------------------------------------------------------------------------------------------
-    def add_user(self, username: str, full_name: str, role: str, password: str) -> User:
+    def add_user(self, username: str, full_name: str, role: str, password: str,
+                 by: tuple[str, str] | None = None) -> User:
+        """Add a user. The first user of a logbook needs nobody's permission; after that, `by` (user name,
+        password) must be an administrator, or a radiologist while the logbook has no administrator, so nobody at
+        a shared workstation can make themselves a radiologist and sign."""
+        self._authorise_user_change(by)
         username, full_name = username.strip(), (full_name or username).strip()
         problems = []
         if not username or any(c.isspace() for c in username):
@@ -72,6 +77,18 @@ class SigningMixin:
                              "VALUES (?, ?, ?, ?, ?)", [username, full_name, role, hash_password(password),
                                                         self._now()])
         return User(username, full_name, role)
+
+    def _authorise_user_change(self, by: tuple[str, str] | None) -> None:
+        roles = {row[0] for row in self._db.execute("SELECT DISTINCT role FROM users").fetchall()}
+        if not roles:
+            return
+        allowed = "admin" if "admin" in roles else "radiologist"
+        who = "an administrator" if allowed == "admin" else "a radiologist"
+        if by is None:
+            raise NotPermittedError(f"adding a user needs the user name and password of {who}")
+        user = self.authenticate(*by)
+        if user.role != allowed:
+            raise NotPermittedError(f"{user.username} is a {user.role}: adding a user needs {who}")
 
     def _user_row(self, username: str):
         return self._db.execute("SELECT username, full_name, role, password_hash FROM users WHERE username = ?",

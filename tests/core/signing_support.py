@@ -16,7 +16,7 @@ def signable_logbook(path: Path) -> tuple[Logbook, Patient, Procedure]:
     """A logbook with a radiologist 'chen', a nurse 'li', and one complete draft procedure with no warnings."""
     logbook = Logbook.open(path)
     logbook.add_user("chen", "陈伟 Chen Wei", "radiologist", PASSWORD)
-    logbook.add_user("li", "李娜 Li Na", "nurse", NURSE_PASSWORD)
+    logbook.add_user("li", "李娜 Li Na", "nurse", NURSE_PASSWORD, by=("chen", PASSWORD))
     patient = Patient(mrn="M0001", name="张伟", sex="M", birth_date=dt.date(1961, 3, 4),
                       resection_date=dt.date(2025, 1, 6))
     logbook.save_patient(patient)

@@ -32,8 +32,15 @@ def _run(monkeypatch, args, stdin="", password=None):
 def test_user_add_reads_the_password_from_stdin_and_list_shows_roles(db, monkeypatch, capsys):
     path, _, _ = db
     assert _run(monkeypatch, ["--db", path, "user", "add", "wang", "--role", "admin", "--full-name", "王明"],
-                stdin="a long password\n") == 0
-    assert _run(monkeypatch, ["--db", path, "user", "add", "zhao", "--role", "nurse"], stdin="short\n") == 2
+                stdin="a long password\n") == 2
+    assert "needs the user name and password of a radiologist" in capsys.readouterr().err
+    assert _run(monkeypatch, ["--db", path, "user", "add", "wang", "--role", "admin", "--full-name", "王明",
+                              "--by", "chen"], stdin="a long password\n", password=PASSWORD) == 0
+    assert _run(monkeypatch, ["--db", path, "user", "add", "zhao", "--role", "nurse", "--by", "chen"],
+                stdin="a long password\n", password=PASSWORD) == 2
+    assert "adding a user needs an administrator" in capsys.readouterr().err  # there is an admin now
+    assert _run(monkeypatch, ["--db", path, "user", "add", "zhao", "--role", "nurse", "--by", "wang"],
+                stdin="short\n", password="a long password") == 2
     assert "at least 8 characters" in capsys.readouterr().err
     assert _run(monkeypatch, ["--db", path, "user", "list"]) == 0
     out = capsys.readouterr().out.splitlines()

@@ -24,7 +24,7 @@ NURSE_PASSWORD = "nurse pw 123"
 def logbook(tmp_path):
     with Logbook.open(tmp_path / "ui.sqlite") as book:
         book.add_user("zhou", "周杰 Zhou Jie", "radiologist", RADIOLOGIST_PASSWORD)
-        book.add_user("wu", "吴敏 Wu Min", "nurse", NURSE_PASSWORD)
+        book.add_user("wu", "吴敏 Wu Min", "nurse", NURSE_PASSWORD, by=("zhou", RADIOLOGIST_PASSWORD))
         yield book
 
 
