@@ -122,3 +122,12 @@ def write_csv(rows: Iterator[AuditEntry], target: Path) -> int:
             writer.writerow(["" if getattr(row, c) is None else getattr(row, c) for c in COLUMNS])
             count += 1
     return count
+
+
+def record_event(conn, action: str, details: str) -> None:
+    """An audit row for something done to the logbook as a whole (a restore), sealed into the chain like the rows
+    the triggers write; `table_name` is 'logbook' and no record id."""
+    conn.execute("INSERT INTO audit_log (at, username, reason, table_name, record_id, parent_id, action, field, "
+                 "old_value, new_value, prev_hash) VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), "
+                 "tace_audit_user(), tace_audit_reason(), 'logbook', NULL, NULL, ?, NULL, NULL, ?, "
+                 "(SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1))", [action, details])

@@ -18,7 +18,7 @@ from ..errors import InvalidInputError, RecordLockedError, RecordNotFoundError
 from ..model import SIGNED, Patient, Procedure, canonical_id, new_id
 from ..signing import IDENTIFYING
 from ..validation import ERROR, Finding, Validator, errors
-from . import backup, bulk, records
+from . import audit, backup, bulk, records
 from .audit import AuditSession
 from .connection import network_filesystem_warning, open_database, write_error
 from .migrations import schema_version as code_schema_version
@@ -132,6 +132,10 @@ class Logbook(SigningMixin):
     def restore_from(self, backup_file: str | Path) -> backup.RestoreReport:
         """Replace this logbook's content with a verified backup (File > Restore); the old content is kept aside."""
         report = backup.restore(self.path, Path(backup_file), self._db)
+        # The restored trail is the backup's; the restore itself is its next row, so it never happens unseen.
+        with self._transaction():
+            audit.record_event(self._db.conn, "restore", f"restored from {report.source}; the content before "
+                                                         f"is kept in {report.safety_copy}")
         self._announce(Change("restore", ()))
         return report
 

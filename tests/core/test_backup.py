@@ -199,3 +199,13 @@ def test_a_backup_never_replaces_an_existing_file_or_the_logbook(tmp_path):
         with pytest.raises(BackupError, match="already exists"):
             book.back_up(book.path)
     assert other.read_bytes() == b"someone else's file"
+
+
+def test_a_restore_is_itself_in_the_audit_trail_and_the_chain_still_holds(logbook):
+    backup = logbook.back_up().path
+    fill(logbook, seed=4, patients=1, procedures_each=1)
+    report = logbook.restore_from(backup)
+    last = list(logbook.audit_rows())[-1]
+    assert (last.table_name, last.action) == ("logbook", "restore")
+    assert str(report.source) in last.new_value and str(report.safety_copy) in last.new_value
+    assert logbook.verify_audit_trail().ok
