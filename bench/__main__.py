@@ -20,7 +20,7 @@ from pathlib import Path
 from tace_log import __version__
 from tace_log.storage import Logbook
 
-from . import core, report
+from . import core, report, startup
 from .generate import build_logbook
 from .result import Result, table
 
@@ -88,6 +88,8 @@ def figures(sizes: list[int]) -> dict[str, callable]:
         "save": lambda: core.save(logbook(min(10_000, largest)), work),
         "search": search,
         "bytes": lambda: core.bytes_per_procedure(logbook(largest)),
+        "startup": lambda: startup.compare([sys.executable, str(HERE / "app_window.py"), str(logbook(largest))],
+                                           f"the main window with the worklist filled, {largest:,} procedures"),
         "report": lambda: report.typical_report(work),
         "report-all": lambda: report.report_all(logbook(min(1000, largest)), work),
     }
