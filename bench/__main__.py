@@ -20,7 +20,7 @@ from pathlib import Path
 from tace_log import __version__
 from tace_log.storage import Logbook
 
-from . import core, report, startup
+from . import backup, core, report, startup
 from .generate import build_logbook
 from .result import Result, table
 
@@ -90,6 +90,7 @@ def figures(sizes: list[int]) -> dict[str, callable]:
         "bytes": lambda: core.bytes_per_procedure(logbook(largest)),
         "startup": lambda: startup.compare([sys.executable, str(HERE / "app_window.py"), str(logbook(largest))],
                                            f"the main window with the worklist filled, {largest:,} procedures"),
+        "backup": lambda: backup.backup_and_restore(logbook(min(10_000, largest)), work),
         "report": lambda: report.typical_report(work),
         "report-all": lambda: report.report_all(logbook(min(1000, largest)), work),
     }

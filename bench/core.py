@@ -86,6 +86,9 @@ def save(logbook_path: Path, work: Path, rounds: int = 60) -> list[Result]:
             book.save_procedure(proc)
             timings_ours.append(time.perf_counter() - start)
     conn = sqlite3.connect(raw, isolation_level=None)
+    # The floor is the bare insert of the same rows: the scratch copy loses its audit and lock triggers.
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        conn.execute(f'DROP TRIGGER "{name}"')
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
