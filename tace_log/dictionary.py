@@ -24,9 +24,9 @@ class FieldType(StrEnum):
     BOOL = "bool"
 
 
-@dataclass(frozen=True)
-class Choice:
-    key: str
+class Bilingual:
+    """Named in English and Chinese; the UI language picks one."""
+
     en: str
     zh: str
 
@@ -35,7 +35,14 @@ class Choice:
 
 
 @dataclass(frozen=True)
-class Field:
+class Choice(Bilingual):
+    key: str
+    en: str
+    zh: str
+
+
+@dataclass(frozen=True)
+class Field(Bilingual):
     key: str
     en: str
     zh: str
@@ -50,9 +57,6 @@ class Field:
     warn_max: float | None = None  # at or above is a warning (above only, when warn_max_inclusive is False)
     warn_max_inclusive: bool = True
     help: str = ""
-
-    def label(self, language: str = "en") -> str:
-        return self.zh if language == "zh" else self.en
 
     def label_with_unit(self, language: str = "en") -> str:
         return f"{self.label(language)} ({self.unit})" if self.unit else self.label(language)

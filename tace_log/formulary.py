@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .dictionary import Bilingual
 from .resources import resource
 
 PARTICLES = "particles"
@@ -14,7 +15,7 @@ ANTHRACYCLINE = "anthracycline"
 
 
 @dataclass(frozen=True)
-class Agent:
+class Agent(Bilingual):
     key: str
     en: str
     zh: str
@@ -29,9 +30,6 @@ class Agent:
     @property
     def is_particles(self) -> bool:
         return self.kind == PARTICLES
-
-    def label(self, language: str = "en") -> str:
-        return self.zh if language == "zh" else self.en
 
 
 @dataclass(frozen=True)

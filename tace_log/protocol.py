@@ -7,18 +7,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .dictionary import Bilingual
 from .resources import resource
 
 
 @dataclass(frozen=True)
-class Arm:
+class Arm(Bilingual):
     key: str
     en: str
     zh: str
     tace: bool
-
-    def label(self, language: str = "en") -> str:
-        return self.zh if language == "zh" else self.en
 
 
 @dataclass(frozen=True)
