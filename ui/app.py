@@ -13,7 +13,6 @@ from pathlib import Path
 
 from tace_log import __version__
 from tace_log.errors import TaceLogError
-from tace_log.logs import configure_logging
 from tace_log.paths import default_logbook_path
 from tace_log.resources import CJK_FONT_FAMILY, cjk_font_file
 
@@ -60,9 +59,11 @@ def open_main_window(path: Path, settings=None):
     pending) and runs off the UI thread once the window shows, which holds every write until it passes. Raises
     the `TaceLogError` of a logbook that cannot be opened. `launch` uses this; so does the start-up benchmark.
     """
+    from PySide6.QtWidgets import QApplication
+
     from tace_log.storage import Logbook
 
-    from .main_window import MainWindow
+    from .main_window import CHECKING, MainWindow
 
     logbook = Logbook.open(path, quick_check=False)
     try:
@@ -72,7 +73,9 @@ def open_main_window(path: Path, settings=None):
         raise
     for warning in logbook.warnings:
         window.show_notice(warning)
+    window.hold_writes(window.tr(CHECKING))  # from the first moment the window shows
     window.show()
+    QApplication.processEvents()  # painted, rows and all, before the check competes for the disk and the CPU
     window.check_logbook_in_background()
     return window, logbook
 
@@ -85,6 +88,8 @@ def _say(title: str, text: str) -> None:
 
 def launch(db: str | None, smoke: bool = False) -> int:
     """Open the main window on the logbook and run until it closes; with smoke, the self-test instead."""
+    from tace_log.logs import configure_logging
+
     if smoke:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     log_path = configure_logging()

@@ -29,8 +29,7 @@ from PySide6.QtWidgets import (
 
 from tace_log import __version__
 from tace_log.drafts import Draft, DraftStore
-from tace_log.errors import TaceLogError
-from tace_log.errors import LogbookCorruptError
+from tace_log.errors import LogbookCorruptError, TaceLogError
 from tace_log.storage import Change, Logbook
 from tace_log.validation import ERROR, WARNING
 

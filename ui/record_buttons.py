@@ -1,8 +1,8 @@
 """The procedure form's record buttons: Preview, Export PDF, Print, Sign…, Addendum…, History.
 
 They act on the saved record (the report and the signature cover what is stored, not what is typed), so they
-wait for a first save; Sign waits for unsaved changes to be saved. The report modules (reportlab, QtPdf) are
-imported on first use, keeping them out of start-up.
+wait for a first save; Sign waits for unsaved changes to be saved. The report modules (reportlab, QtPdf) and the
+dialogs are imported on first use, keeping them out of start-up.
 """
 
 from __future__ import annotations
@@ -12,10 +12,6 @@ from PySide6.QtWidgets import QDialog, QPushButton, QVBoxLayout
 
 from tace_log.errors import RecordNotFoundError
 from tace_log.validation import WARNING
-
-from .addendum_dialog import AddendumDialog
-from .history_view import HistoryView
-from .sign_dialog import SignDialog
 
 
 class RecordButtons(QObject):
@@ -84,7 +80,9 @@ class RecordButtons(QObject):
         return print_report(self.form.logbook, self.form.procedure_id, self.window, printer)
 
     # -- signing ---------------------------------------------------------------------------------------------
-    def open_sign_dialog(self) -> SignDialog | None:
+    def open_sign_dialog(self):
+        from .sign_dialog import SignDialog
+
         if self.form.dirty:
             self.form.say(self.tr("Save your changes first: a signature covers the saved record."), WARNING)
             return None
@@ -94,7 +92,9 @@ class RecordButtons(QObject):
         self.dialog.open()
         return self.dialog
 
-    def open_addendum_dialog(self) -> AddendumDialog:
+    def open_addendum_dialog(self):
+        from .addendum_dialog import AddendumDialog
+
         self.dialog = AddendumDialog(self.form.logbook, self.form.procedure_id, self.window)
         self.dialog.setObjectName("addendum_dialog")
         self.dialog.accepted.connect(self.window.reopen_form)
@@ -102,6 +102,8 @@ class RecordButtons(QObject):
         return self.dialog
 
     def open_history(self) -> QDialog:
+        from .history_view import HistoryView
+
         dialog = QDialog(self.window)
         dialog.setObjectName("history_dialog")
         dialog.setWindowTitle(self.tr("History - %1").replace("%1", self.form.display_title()))

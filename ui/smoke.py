@@ -1,5 +1,6 @@
 """The self-test `--smoke`: the main window on a temporary logbook (opened as `launch` opens it, background
-damage check included), one procedure typed into the form and saved, then read back through the Logbook. Exit 0 means the (frozen) app can start, render, validate and write."""
+damage check included), one procedure typed into the form and saved, then read back through the Logbook.
+Exit 0 means the (frozen) app can start, render, validate and write."""
 
 from __future__ import annotations
 

@@ -13,7 +13,6 @@ from tace_log.settings import DEFAULT_IDLE_LOCK_MINUTES, load_idle_lock_minutes
 from tace_log.validation import WARNING
 
 from .idle_lock import IdleLock
-from .login_dialog import LoginDialog
 
 ADD_USERS_HINT = "add users with: tace-log user add NAME --role radiologist"
 
@@ -24,7 +23,7 @@ class WhoIsWorking(QObject):
     def __init__(self, window):
         super().__init__(window)
         self.window = window
-        self.dialog: LoginDialog | None = None
+        self.dialog = None  # the LoginDialog while it is open
         self.switch_action = QAction(self.tr("S&witch user…"), window, objectName="switch_user")
         self.switch_action.setShortcut("Ctrl+Shift+U")
         self.switch_action.triggered.connect(lambda: self.sign_in(switching=True))
@@ -73,7 +72,7 @@ class WhoIsWorking(QObject):
             self.switch_action.setToolTip(ADD_USERS_HINT)
 
     # -- asking ------------------------------------------------------------------------------------------
-    def sign_in(self, switching: bool = False) -> LoginDialog | None:
+    def sign_in(self, switching: bool = False):
         """Ask who is working (at start, or File > Switch user): the window is covered until someone signs in."""
         if not self.has_users:
             return None
@@ -81,7 +80,7 @@ class WhoIsWorking(QObject):
         self.window.set_locked(True)
         return self._ask(locked=False)
 
-    def lock(self) -> LoginDialog | None:
+    def lock(self):
         """The idle lock: the content is covered (the open form is kept, its draft on disk) until a sign-in."""
         if not self.has_users or self.window.locked:
             self.idle.unlock()  # nobody could unlock it: no lock without users
@@ -92,7 +91,9 @@ class WhoIsWorking(QObject):
         self.window.set_locked(True)
         return self._ask(locked=True)
 
-    def _ask(self, locked: bool = True) -> LoginDialog:
+    def _ask(self, locked: bool = True):
+        from .login_dialog import LoginDialog
+
         if self.dialog is not None:
             self.dialog.close()
         self.dialog = LoginDialog(self.window.logbook, locked=locked, parent=self.window)
