@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.writes_held: str | None = None  # why writes are held, or None
         self.locked = False
         self.logbook_closed = False
+        self.closed = False
         self.check: LogbookCheck | None = None
         self.setWindowTitle(self.tr("TACE Log — %1").replace("%1", logbook.path.name))
 
@@ -410,6 +411,9 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.closed:  # closed before (the app, then a test's teardown): the logbook may be gone by now
+            event.accept()
+            return
         if self.locked and self.form is not None:
             self.form.save_draft()  # nobody is signed in to answer "save?": the draft is offered back next time
             self.form.dirty = False
@@ -424,4 +428,5 @@ class MainWindow(QMainWindow):
             warning = self.backup_actions.back_up_on_exit()
             if warning:
                 QMessageBox.warning(self, self.tr("Backup"), warning)
+        self.closed = True
         event.accept()

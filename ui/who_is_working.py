@@ -29,12 +29,13 @@ class WhoIsWorking(QObject):
         self.switch_action.triggered.connect(lambda: self.sign_in(switching=True))
         window.add_file_actions([self.switch_action])
         try:
-            minutes = load_idle_lock_minutes(window.logbook.path)
+            self.idle_minutes = load_idle_lock_minutes(window.logbook.path)
         except TaceLogError as exc:
             window.show_notice(f"{exc}; the idle lock uses {DEFAULT_IDLE_LOCK_MINUTES:g} minutes.", WARNING)
-            minutes = DEFAULT_IDLE_LOCK_MINUTES
-        self.idle = IdleLock(minutes, self)
-        self.idle.locked.connect(self.lock)
+            self.idle_minutes = DEFAULT_IDLE_LOCK_MINUTES
+        # Started at the first sign-in: without users nobody could unlock it, and its event filter (Python, on
+        # every event of the app) stays out of start-up.
+        self.idle: IdleLock | None = None
         self._build_cover()
         self.show_user()
 
@@ -83,10 +84,11 @@ class WhoIsWorking(QObject):
     def lock(self):
         """The idle lock: the content is covered (the open form is kept, its draft on disk) until a sign-in."""
         if not self.has_users or self.window.locked:
-            self.idle.unlock()  # nobody could unlock it: no lock without users
+            if self.idle is not None:
+                self.idle.unlock()  # already covered, or nobody could unlock it
             return None
         self.cover_text.setText(self.tr("Locked after %1 minutes without activity (%2 was working).")
-                                .replace("%1", f"{self.idle.minutes:g}")
+                                .replace("%1", f"{self.idle_minutes:g}")
                                 .replace("%2", self.window.logbook.current_user))
         self.window.set_locked(True)
         return self._ask(locked=True)
@@ -104,6 +106,9 @@ class WhoIsWorking(QObject):
 
     def _signed_in(self) -> None:
         self.window.set_locked(False)
+        if self.idle is None:
+            self.idle = IdleLock(self.idle_minutes, self)
+            self.idle.locked.connect(self.lock)
         self.idle.unlock()
         self.show_user()
         if self.window.form is not None:
@@ -111,7 +116,8 @@ class WhoIsWorking(QObject):
 
     def stop(self) -> None:
         """No more locking or signing in (the window closes, or its logbook was found damaged and closed)."""
-        self.idle.stop()
+        if self.idle is not None:
+            self.idle.stop()
         self.unlock_button.setEnabled(False)
         if self.dialog is not None:
             self.dialog.close()
