@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
         self.destroyed.connect(lambda *_: unsubscribe())  # a dead window must not hear of later saves
         self.show_drafts()
         self._restore_settings()
+        self.update_actions()
 
     # -- menus and shortcuts -------------------------------------------------------------------------------
     def _action(self, text: str, shortcut, slot, name: str) -> QAction:
