@@ -42,7 +42,7 @@ from .who_is_working import WhoIsWorking
 from .worklist import WorklistPanel
 
 log = logging.getLogger(__name__)
-CHECKING = "Checking the logbook for damage… Saving is held until the check passes."
+CHECKING = "Checking the logbook for damage... Saving is held until the check passes."
 
 
 class MainWindow(QMainWindow):

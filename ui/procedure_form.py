@@ -119,6 +119,12 @@ class ProcedureForm(QWidget):
         self.title = QLabel(self)
         self.title.setObjectName("form-title")
         self.title.setStyleSheet("font-size: 125%; font-weight: bold;")
+        self.signed_banner = QLabel(self)  # "Signed by … at …" above a signed record, plain to see
+        self.signed_banner.setObjectName("signed_banner")
+        self.signed_banner.setWordWrap(True)
+        self.signed_banner.setStyleSheet("#signed_banner { background: #e3f2fd; border: 1px solid #1565c0; "
+                                         "color: #0d47a1; padding: 6px; font-weight: bold; }")
+        self.signed_banner.hide()
         self.derived = QLabel(self)
         self.derived.setObjectName("derived")
         self.derived.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -176,6 +182,7 @@ class ProcedureForm(QWidget):
         box = QVBoxLayout(self)
         box.setContentsMargins(6, 6, 6, 6)
         box.addWidget(self.title)
+        box.addWidget(self.signed_banner)
         box.addWidget(self.derived)
         box.addWidget(scroll, 1)
         box.addWidget(self.banner)
@@ -535,4 +542,5 @@ class ProcedureForm(QWidget):
             addenda = len(self.logbook.addenda_of(self.procedure_id))
             if addenda:
                 text += " " + self.tr("%n addendum(s).", "", addenda)
-        self.say(text, "info")
+        self.signed_banner.setText(text)
+        self.signed_banner.show()

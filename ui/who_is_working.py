@@ -24,7 +24,7 @@ class WhoIsWorking(QObject):
         super().__init__(window)
         self.window = window
         self.dialog = None  # the LoginDialog while it is open
-        self.switch_action = QAction(self.tr("S&witch user…"), window, objectName="switch_user")
+        self.switch_action = QAction(self.tr("S&witch user..."), window, objectName="switch_user")
         self.switch_action.setShortcut("Ctrl+Shift+U")
         self.switch_action.triggered.connect(lambda: self.sign_in(switching=True))
         window.add_file_actions([self.switch_action])
@@ -48,8 +48,10 @@ class WhoIsWorking(QObject):
         self.cover_text = QLabel(cover, objectName="lock_message")
         self.cover_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.cover_text.setWordWrap(True)
-        self.cover_text.setStyleSheet("font-size: 150%;")
-        self.unlock_button = QPushButton(self.tr("&Sign in…"), cover, objectName="unlock")
+        font = self.cover_text.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        self.cover_text.setFont(font)
+        self.unlock_button = QPushButton(self.tr("&Sign in..."), cover, objectName="unlock")
         self.unlock_button.clicked.connect(self._ask)
         box = QVBoxLayout(cover)
         box.addStretch(1)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QPushButton
 from safety_samples import file_digest, fill, logbook_state
