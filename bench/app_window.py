@@ -1,14 +1,16 @@
-"""The product side of the start-up figure: `python bench/app_window.py LOGBOOK` starts the app the way
-`tace-log gui` does, and prints 'shown' once the main window is visible with the worklist filled."""
+"""The app's start-up, as `launch` does it: the main window shown on a logbook with its worklist filled, then
+quit. Prints 'shown <rows>' when visible. Usage: python bench/app_window.py LOGBOOK"""
 
 import sys
+from pathlib import Path
 
 from ui.app import create_application, open_main_window
 
 app = create_application()
-window, logbook = open_main_window(sys.argv[1])
+window, logbook = open_main_window(Path(sys.argv[1]))
 app.processEvents()
 if not (window.isVisible() and window.worklist.model.rowCount() > 0):
     raise SystemExit("the main window is not shown with a filled worklist")
-print("shown", flush=True)
+print("shown", window.worklist.model.rowCount(), flush=True)
+window.check.wait()  # after 'shown', so not timed; the peak memory includes the check, as the app's does
 sys.exit(0)

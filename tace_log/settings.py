@@ -1,7 +1,8 @@
 """Workstation settings the core needs (the report header), from a JSON file beside the logbook.
 
 `tace-log-settings.json` in the logbook's folder, every key optional:
-    {"report": {"institution": "...", "department": "...", "logo": "logo.png", "language": "en"}}
+    {"report": {"institution": "...", "department": "...", "logo": "logo.png", "language": "en"},
+     "idle_lock_minutes": 10}
 A relative logo path is relative to the settings file. No file means an empty header, English labels. The app's
 own window state lives in QSettings; these settings travel with the logbook so the CLI and the app agree.
 """
@@ -16,6 +17,7 @@ from .errors import TaceLogError
 
 SETTINGS_FILENAME = "tace-log-settings.json"
 LANGUAGES = ("en", "zh")
+DEFAULT_IDLE_LOCK_MINUTES = 10.0  # the shared workstation locks after this long without input
 
 
 class SettingsError(TaceLogError):
@@ -34,15 +36,35 @@ def settings_file(logbook_path: str | Path) -> Path:
     return Path(logbook_path).expanduser().resolve().with_name(SETTINGS_FILENAME)
 
 
-def load_report_settings(logbook_path: str | Path) -> ReportSettings:
-    path = settings_file(logbook_path)
+def _read_settings(path: Path) -> dict | None:
+    """The settings file's content (None when there is no file)."""
     if not path.exists():
-        return ReportSettings()
+        return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SettingsError(f"{path}: cannot be read as JSON ({exc})") from exc
-    report = data.get("report", {}) if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        raise SettingsError(f"{path}: must hold a JSON object")
+    return data
+
+
+def load_idle_lock_minutes(logbook_path: str | Path) -> float:
+    """Minutes without input before the app locks (`idle_lock_minutes`, a positive number; default 10)."""
+    path = settings_file(logbook_path)
+    data = _read_settings(path) or {}
+    minutes = data.get("idle_lock_minutes", DEFAULT_IDLE_LOCK_MINUTES)
+    if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or minutes <= 0:
+        raise SettingsError(f"{path}: idle_lock_minutes must be a positive number of minutes, not {minutes!r}")
+    return float(minutes)
+
+
+def load_report_settings(logbook_path: str | Path) -> ReportSettings:
+    path = settings_file(logbook_path)
+    data = _read_settings(path)
+    if data is None:
+        return ReportSettings()
+    report = data.get("report", {})
     if not isinstance(report, dict):
         raise SettingsError(f"{path}: 'report' must be an object")
     unknown = set(report) - {"institution", "department", "logo", "language"}

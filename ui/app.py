@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from pathlib import Path
@@ -14,6 +15,8 @@ from tace_log import __version__
 from tace_log.errors import TaceLogError
 from tace_log.paths import default_logbook_path
 from tace_log.resources import CJK_FONT_FAMILY, cjk_font_file
+
+log = logging.getLogger(__name__)
 
 
 def create_application(argv: list[str] | None = None):
@@ -49,35 +52,135 @@ def register_cjk_font(app) -> str | None:
     return family
 
 
+def open_main_window(path: Path, settings=None):
+    """Open the logbook and show the main window on it, its worklist filled: `(window, logbook)`.
+
+    The open-time damage check is deferred (`quick_check=False`; the core still checks first if an upgrade is
+    pending) and runs off the UI thread once the window shows, which holds every write until it passes. Raises
+    the `TaceLogError` of a logbook that cannot be opened. `launch` uses this; so does the start-up benchmark.
+    """
+    from PySide6.QtWidgets import QApplication
+
+    from tace_log.storage import Logbook
+
+    from .main_window import CHECKING, MainWindow
+
+    logbook = Logbook.open(path, quick_check=False)
+    try:
+        window = MainWindow(logbook, settings)
+    except BaseException:
+        logbook.close()
+        raise
+    for warning in logbook.warnings:
+        window.show_notice(warning)
+    window.hold_writes(window.tr(CHECKING))  # from the first moment the window shows
+    window.show()
+    QApplication.processEvents()  # painted, rows and all, before the check competes for the disk and the CPU
+    window.check_logbook_in_background()
+    return window, logbook
+
+
+def _say(title: str, text: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.critical(None, title, text)
+
+
 def launch(db: str | None, smoke: bool = False) -> int:
     """Open the main window on the logbook and run until it closes; with smoke, the self-test instead."""
+    from tace_log.logs import configure_logging
+
     if smoke:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    log_path = configure_logging()
     app = create_application()
     if smoke:
         from .smoke import run_smoke
 
         return run_smoke(app)
-    from PySide6.QtWidgets import QMessageBox
+    from .logbook_lock import LogbookInUseError, LogbookLock
+    from .unexpected_error import ExceptionHook
 
-    from tace_log.storage import Logbook
-
-    from .main_window import MainWindow
-
-    path = Path(db).expanduser() if db else default_logbook_path()
+    hook = ExceptionHook(log_path).install()
+    path = (Path(db).expanduser() if db else default_logbook_path()).resolve()
+    lock = LogbookLock(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        logbook = Logbook.open(path)
-    except (TaceLogError, OSError) as exc:
-        QMessageBox.critical(None, "TACE Log", app.translate("App", "Cannot open the logbook %1:\n%2")
-                             .replace("%1", str(path)).replace("%2", str(exc)))
+        lock.acquire()
+    except LogbookInUseError as exc:
+        _say(app.translate("App", "TACE Log: the logbook is already open"), str(exc))
         return 1
-    window = MainWindow(logbook)
-    window.show()
+    except (TaceLogError, OSError) as exc:
+        _say("TACE Log", app.translate("App", "Cannot open the logbook %1:\n%2")
+             .replace("%1", str(path)).replace("%2", str(exc)))
+        return 1
     try:
-        return app.exec()
+        return AppWindows(app, path, hook).run()
     finally:
-        logbook.close()
+        lock.release()
+        hook.uninstall()
+
+
+class AppWindows:
+    """The window on the logbook for the app's lifetime: opened (offering a backup if the logbook is damaged),
+    signed in to, and replaced by a fresh one after a damaged logbook is restored."""
+
+    def __init__(self, app, path: Path, hook):
+        self.app, self.path, self.hook = app, path, hook
+        self.window = None
+        self.logbook = None
+
+    def run(self) -> int:
+        if not self.open():
+            return 1
+        try:
+            return self.app.exec()
+        finally:
+            if self.logbook is not None:
+                self.logbook.close()
+
+    def open(self) -> bool:
+        """The window on the logbook; a damaged logbook first gets the backup offer. False: nothing to show."""
+        from PySide6.QtWidgets import QDialog
+
+        from tace_log.errors import LogbookCorruptError
+
+        from .damaged_logbook import DamagedLogbookDialog
+
+        while True:
+            try:
+                self.window, self.logbook = open_main_window(self.path)
+                break
+            except LogbookCorruptError as exc:
+                log.error("%s", exc)
+                if DamagedLogbookDialog(exc).exec() != QDialog.DialogCode.Accepted:
+                    return False  # not restored: the file stays as it is
+            except (TaceLogError, OSError) as exc:
+                log.error("cannot open %s: %s", self.path, exc)
+                _say("TACE Log", self.app.translate("App", "Cannot open the logbook %1:\n%2")
+                     .replace("%1", str(self.path)).replace("%2", str(exc)))
+                return False
+        self.hook.parent = self.window
+        self.window.logbook_damaged.connect(self.damaged)
+        self.window.who.sign_in()
+        return True
+
+    def damaged(self, error) -> None:
+        """The background check found damage: the window has closed the logbook; offer the newest good backup
+        and, once it is restored, a fresh window on it (the old one goes; its drafts are offered back)."""
+        from .damaged_logbook import DamagedLogbookDialog
+
+        old = self.window
+        self.logbook.close()
+        self.logbook = None
+        dialog = DamagedLogbookDialog(error, old)
+        dialog.restored.connect(lambda _report: self._reopen(old))
+        dialog.open()
+
+    def _reopen(self, old) -> None:
+        if self.open():
+            old.close()
+            old.deleteLater()
 
 
 def main(argv: list[str] | None = None) -> int:

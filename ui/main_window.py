@@ -2,11 +2,17 @@
 
 Places other modules plug into: `file_menu` (before `quit_action`), `help_menu`, the form's `button_row`,
 and `who_label` in the status bar for the person working.
+
+Two states hold the window back: `hold_writes(reason)` (until the background damage check passes, or for good
+once it fails) disables every action that writes; `set_locked(True)` (the idle lock, sign-in at start) covers the
+content and leaves only Quit.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+import logging
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -23,14 +29,25 @@ from PySide6.QtWidgets import (
 
 from tace_log import __version__
 from tace_log.drafts import Draft, DraftStore
-from tace_log.errors import TaceLogError
+from tace_log.errors import LogbookCorruptError, TaceLogError
 from tace_log.storage import Change, Logbook
+from tace_log.validation import ERROR, WARNING
 
+from .backup_actions import BackupActions
+from .field_editors import SEVERITY_COLOUR
+from .logbook_check import LogbookCheck
 from .procedure_form import ProcedureForm
+from .record_buttons import RecordButtons
+from .who_is_working import WhoIsWorking
 from .worklist import WorklistPanel
+
+log = logging.getLogger(__name__)
+CHECKING = "Checking the logbook for damage... Saving is held until the check passes."
 
 
 class MainWindow(QMainWindow):
+    logbook_damaged = Signal(object)  # the LogbookError the background check found; the logbook is closed by then
+
     def __init__(self, logbook: Logbook, settings: QSettings | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("main_window")
@@ -39,6 +56,11 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else QSettings()
         self.form: ProcedureForm | None = None
         self._splitter_restored = False
+        self.writes_held: str | None = None  # why writes are held, or None
+        self.locked = False
+        self.logbook_closed = False
+        self.closed = False
+        self.check: LogbookCheck | None = None
         self.setWindowTitle(self.tr("TACE Log — %1").replace("%1", logbook.path.name))
 
         self.worklist = WorklistPanel(logbook, self)
@@ -63,25 +85,37 @@ class MainWindow(QMainWindow):
         self.drafts_bar.setStyleSheet("#drafts_bar { background: #fff4d6; border: 1px solid #e0c060; }")
         self.drafts_box = QVBoxLayout(self.drafts_bar)
         self.drafts_box.setContentsMargins(6, 4, 6, 4)
+        self.notice = QLabel(self)  # what the user must know about this logbook: network drive, damage, settings
+        self.notice.setObjectName("logbook_notice")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        self.lock_cover = QWidget(self)
+        self.lock_cover.setObjectName("lock_cover")
+        self.lock_cover.hide()
         central = QWidget(self)
         box = QVBoxLayout(central)
         box.setContentsMargins(4, 4, 4, 4)
+        box.addWidget(self.notice)
         box.addWidget(self.drafts_bar)
         box.addWidget(self.splitter, 1)
+        box.addWidget(self.lock_cover, 1)
         self.setCentralWidget(central)
 
+        self._window_actions: list[QAction] = []
         self._build_actions()
-        self.who_label = QLabel(self)  # who is working: filled in by the sign-in module
+        self.who_label = QLabel(self)  # who is working: kept up to date by `who`
         self.who_label.setObjectName("who_is_working")
         self.statusBar().addPermanentWidget(self.who_label)
         path_label = QLabel(str(logbook.path), self)
         path_label.setObjectName("logbook_path")
         self.statusBar().addPermanentWidget(path_label)
+        self.who = WhoIsWorking(self)
 
         unsubscribe = logbook.subscribe(self._logbook_changed)
         self.destroyed.connect(lambda *_: unsubscribe())  # a dead window must not hear of later saves
         self.show_drafts()
         self._restore_settings()
+        self.update_actions()
 
     # -- menus and shortcuts -------------------------------------------------------------------------------
     def _action(self, text: str, shortcut, slot, name: str) -> QAction:
@@ -91,7 +125,13 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(slot)
         self.addAction(action)  # shortcuts work wherever the focus is in the window
+        self._window_actions.append(action)
         return action
+
+    def add_file_actions(self, actions: list[QAction]) -> None:
+        """Put actions in the File menu above Quit (and under the lock: disabled while the window is locked)."""
+        self.file_menu.insertActions(self._before_quit, actions)
+        self._window_actions.extend(actions)
 
     def _build_actions(self) -> None:
         self.new_action = self._action(self.tr("&New procedure"), QKeySequence.StandardKey.New,
@@ -111,7 +151,10 @@ class MainWindow(QMainWindow):
         for action in (self.new_action, self.new_for_patient_action, self.save_action, self.close_form_action):
             self.file_menu.addAction(action)
         self.file_menu.addSeparator()
+        self.backup_actions = BackupActions(lambda: self.logbook, self)
+        self._before_quit = self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
+        self.add_file_actions(self.backup_actions.actions())
         self.edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
         self.edit_menu.addAction(self.search_action)
         self.help_menu = self.menuBar().addMenu(self.tr("&Help"))
@@ -137,8 +180,10 @@ class MainWindow(QMainWindow):
             self.form_host.removeWidget(self.form)
             self.form.deleteLater()
         self.form = form
-        form.saved.connect(lambda _id: self.worklist.model.reload())
+        form.saved.connect(self.worklist.select_procedure)
         form.close_requested.connect(self.close_form)
+        form.record_buttons = RecordButtons(form, self)
+        form.set_writes_held(self.writes_held)
         self.form_host.addWidget(form)
         self.form_host.setCurrentWidget(form)
         form.editors["patient.mrn" if not form.patient_stored else "procedure.date"].input.setFocus()
@@ -185,6 +230,17 @@ class MainWindow(QMainWindow):
     def save_form(self) -> None:
         if self.form is not None:
             self.form.save()
+
+    def reopen_form(self) -> ProcedureForm | None:
+        """Show the open procedure afresh from the logbook (after signing: now read-only, with its signature)."""
+        if self.form is None or self.form.dirty:
+            return self.form
+        procedure_id = self.form.procedure_id
+        self.form.retire()
+        self.form_host.removeWidget(self.form)
+        self.form.deleteLater()
+        self.form = None
+        return self.open_procedure(procedure_id)
 
     def close_form(self) -> bool:
         if self.form is None:
@@ -242,7 +298,89 @@ class MainWindow(QMainWindow):
 
     # -- logbook changes and window state ------------------------------------------------------------------
     def _logbook_changed(self, change: Change) -> None:
-        self.worklist.model.reload()
+        self.worklist.refresh()
+        if change.kind == "restore" and self.form is not None and not self.form.dirty:
+            self.close_form()  # it showed the logbook as it was before the restore
+
+    # -- notices, held writes, the lock --------------------------------------------------------------------
+    def show_notice(self, text: str, severity: str = WARNING) -> None:
+        """A line above the worklist for what holds for the whole logbook (network drive, damage, settings)."""
+        lines = [line for line in (self.notice.text(), text) if line] if self.notice.isVisible() else [text]
+        colour = SEVERITY_COLOUR.get(severity, "#333")
+        self.notice.setStyleSheet(f"#logbook_notice {{ color: {colour}; background: #fff4d6; "
+                                  "border: 1px solid #e0c060; padding: 4px; font-weight: bold; }")
+        self.notice.setText("\n".join(lines))
+        self.notice.show()
+
+    def hold_writes(self, reason: str) -> None:
+        self.writes_held = reason
+        self.statusBar().showMessage(reason)
+        self.update_actions()
+
+    def allow_writes(self) -> None:
+        self.writes_held = None
+        self.statusBar().clearMessage()
+        self.update_actions()
+
+    def set_locked(self, locked: bool) -> None:
+        """Cover the worklist and the form (kept as they are, unsaved typing included) and leave only Quit."""
+        self.locked = locked
+        if locked and self.form is not None:
+            self.form.save_draft()  # what was typed is on disk while nobody is signed in
+        self.splitter.setVisible(not locked)
+        self.lock_cover.setVisible(locked)
+        if locked:
+            self.drafts_bar.hide()
+        else:
+            self.show_drafts()
+        self.update_actions()
+
+    def update_actions(self) -> None:
+        for action in self._window_actions:
+            action.setEnabled(not self.locked and not self.logbook_closed)
+        self.quit_action.setEnabled(True)
+        for action in (self.save_action, self.backup_actions.restore_action):
+            action.setEnabled(not self.locked and not self.writes_held)
+        self.who.update_actions()
+        if self.form is not None:
+            self.form.set_writes_held(self.writes_held)
+
+    def check_logbook_in_background(self) -> LogbookCheck:
+        """Hold writes, run the damage check off the UI thread, and let writes through once it passes."""
+        self.hold_writes(self.tr(CHECKING))
+        self.check = LogbookCheck(self.logbook.path, self)
+        self.check.checked.connect(self._logbook_checked)
+        self.check.start()
+        return self.check
+
+    def _logbook_checked(self, error: Exception | None) -> None:
+        if self.logbook_closed:
+            return
+        if error is None:
+            self.allow_writes()
+            self.statusBar().showMessage(self.tr("Logbook checked: no damage found."), 5000)
+            return
+        log.error("background check of %s failed: %s", self.logbook.path, error)
+        if isinstance(error, LogbookCorruptError):
+            self.close_damaged_logbook(error)
+            return
+        self.hold_writes(self.tr("The logbook could not be checked, so nothing will be saved to it: %1")
+                         .replace("%1", str(error)))
+        self.show_notice(self.writes_held, ERROR)
+
+    def close_damaged_logbook(self, error: LogbookCorruptError) -> None:
+        """Say so plainly, write nothing more, close the logbook; the app then offers the newest good backup.
+        An open form is left on screen read-only in effect (its draft file keeps what was typed)."""
+        self.hold_writes(self.tr("The logbook is damaged: nothing was written to it, and it is closed."))
+        self.show_notice(str(error) + "\n" + self.writes_held, ERROR)
+        if self.form is not None:
+            self.form.save_draft()
+            self.form.retire()
+        self.who.stop()
+        self.logbook.close()
+        self.logbook_closed = True
+        self.update_actions()
+        self.logbook_damaged.emit(error)
 
     def _restore_settings(self) -> None:
         for key, restore in (("geometry", self.restoreGeometry), ("window_state", self.restoreState),
@@ -254,7 +392,8 @@ class MainWindow(QMainWindow):
             screen = self.screen().availableGeometry()
             self.resize(min(1480, screen.width()), min(900, screen.height()))
         header = self.worklist.table.horizontalHeader()
-        self.worklist.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        if (header.sortIndicatorSection(), header.sortIndicatorOrder()) != (0, Qt.SortOrder.DescendingOrder):
+            self.worklist.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())  # else loaded
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -273,8 +412,22 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.close_form():
+        if self.closed:  # closed before (the app, then a test's teardown): the logbook may be gone by now
+            event.accept()
+            return
+        if self.locked and self.form is not None:
+            self.form.save_draft()  # nobody is signed in to answer "save?": the draft is offered back next time
+            self.form.dirty = False
+        if not self.logbook_closed and not self.close_form():
             event.ignore()
             return
         self.save_settings()
+        self.who.stop()
+        if self.check is not None:
+            self.check.wait()  # a QThread must not be destroyed while it runs
+        if not self.logbook_closed:
+            warning = self.backup_actions.back_up_on_exit()
+            if warning:
+                QMessageBox.warning(self, self.tr("Backup"), warning)
+        self.closed = True
         event.accept()

@@ -85,6 +85,8 @@ class ProcedureForm(QWidget):
         self._confirmed_warnings: tuple[str, ...] | None = None
         self._proposed_embolization: str | None = None
         self._save_attempted = False
+        self.writes_held: str | None = None  # why the window holds writes (the logbook is being checked), or None
+        self.record_buttons = None  # Preview, Sign, History…: added by the main window (ui.record_buttons)
 
         if draft is not None:
             patient_doc, procedure_doc = draft.patient, draft.procedure
@@ -117,6 +119,12 @@ class ProcedureForm(QWidget):
         self.title = QLabel(self)
         self.title.setObjectName("form-title")
         self.title.setStyleSheet("font-size: 125%; font-weight: bold;")
+        self.signed_banner = QLabel(self)  # "Signed by … at …" above a signed record, plain to see
+        self.signed_banner.setObjectName("signed_banner")
+        self.signed_banner.setWordWrap(True)
+        self.signed_banner.setStyleSheet("#signed_banner { background: #e3f2fd; border: 1px solid #1565c0; "
+                                         "color: #0d47a1; padding: 6px; font-weight: bold; }")
+        self.signed_banner.hide()
         self.derived = QLabel(self)
         self.derived.setObjectName("derived")
         self.derived.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -174,6 +182,7 @@ class ProcedureForm(QWidget):
         box = QVBoxLayout(self)
         box.setContentsMargins(6, 6, 6, 6)
         box.addWidget(self.title)
+        box.addWidget(self.signed_banner)
         box.addWidget(self.derived)
         box.addWidget(scroll, 1)
         box.addWidget(self.banner)
@@ -434,9 +443,20 @@ class ProcedureForm(QWidget):
         self.banner.show()
 
     # -- saving, drafts, closing ---------------------------------------------------------------------------
+    def set_writes_held(self, reason: str | None) -> None:
+        """While the window holds writes, Save is disabled and says why; typing (and its draft) goes on."""
+        self.writes_held = reason
+        self.save_button.setEnabled(not reason and not self.read_only)
+        self.save_button.setToolTip(reason or self.tr("Save (Ctrl+S)"))
+        if self.record_buttons is not None:
+            self.record_buttons.update()
+
     def save(self) -> bool:
         """Save if there is no error; warnings are shown first and need Save a second time to confirm."""
         if self.read_only:
+            return False
+        if self.writes_held:
+            self.say(self.tr("Not saved yet: ") + self.writes_held, WARNING)
             return False
         self._save_attempted = True
         self.validate()
@@ -511,4 +531,16 @@ class ProcedureForm(QWidget):
         self.agents.set_enabled(False)
         self.complications.set_enabled(False)
         self.save_button.setEnabled(False)
-        self.say(self.tr("This procedure is signed: it is shown read-only."), "info")
+        self.save_button.hide()
+        signature = self.logbook.signature_of(self.procedure_id)
+        text = self.tr("This procedure is signed: it is shown read-only.")
+        if signature is not None:
+            text = (self.tr("Signed by %1 at %2 UTC (%3). Read-only: later changes are addenda.")
+                    .replace("%1", f"{signature.signer} ({signature.username})")
+                    .replace("%2", signature.signed_at.replace("T", " ").rstrip("Z")[:16])
+                    .replace("%3", signature.meaning))
+            addenda = len(self.logbook.addenda_of(self.procedure_id))
+            if addenda:
+                text += " " + self.tr("%n addendum(s).", "", addenda)
+        self.signed_banner.setText(text)
+        self.signed_banner.show()

@@ -1,5 +1,6 @@
-"""The self-test `--smoke`: the main window on a temporary logbook, one procedure typed into the form and saved,
-then read back through the Logbook. Exit 0 means the (frozen) app can start, render, validate and write."""
+"""The self-test `--smoke`: the main window on a temporary logbook (opened as `launch` opens it, background
+damage check included), one procedure typed into the form and saved, then read back through the Logbook.
+Exit 0 means the (frozen) app can start, render, validate and write."""
 
 from __future__ import annotations
 
@@ -13,8 +14,6 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPushButton, Q
 
 from tace_log.storage import Logbook
 
-from .main_window import MainWindow
-
 
 def _type(form: QWidget, name: str, text: str) -> None:
     form.findChild(QLineEdit, name).setText(text)
@@ -26,13 +25,19 @@ def _choose(parent: QWidget, name: str, key: str) -> None:
 
 
 def run_smoke(app: QApplication) -> int:
+    from .app import open_main_window
+
     today = dt.date.today()
     with tempfile.TemporaryDirectory(prefix="tace-log-smoke-") as folder:
         settings = QSettings(str(Path(folder, "settings.ini")), QSettings.Format.IniFormat)
-        with Logbook.open(Path(folder, "smoke.sqlite")) as logbook:
-            window = MainWindow(logbook, settings)
-            window.show()
-            app.processEvents()
+        Logbook.open(Path(folder, "smoke.sqlite")).close()  # an existing logbook, so the start-up check runs
+        window, logbook = open_main_window(Path(folder, "smoke.sqlite"), settings)
+        with logbook:
+            window.check.wait()  # the background damage check holds writes until it passes
+            app.processEvents()  # its result, queued to this thread
+            if window.writes_held:
+                print(f"smoke: FAILED; writes held: {window.writes_held}", file=sys.stderr)
+                return 1
             form = window.new_procedure()
             _type(form, "mrn", "SMOKE-1")
             _type(form, "name", "张伟")

@@ -50,15 +50,20 @@ class WorklistModel(QAbstractTableModel):
             self._total = self.logbook.count_worklist(self._search)
         return self._total
 
-    def _load(self) -> None:
+    def _load(self, rows: int = PAGE) -> None:
         self._total = None
-        self._rows = self.logbook.worklist(self._search, self._sort, self._descending, PAGE, 0)
-        self._more = len(self._rows) == PAGE
+        self._rows = self.logbook.worklist(self._search, self._sort, self._descending, rows, 0)
+        self._more = len(self._rows) == rows
 
-    def reload(self) -> None:
+    def reload(self, keep_loaded: bool = False) -> None:
+        """Read the rows again; with keep_loaded, as many as were loaded (so a scrolled-to row is still there)."""
         self.beginResetModel()
-        self._load()
+        self._load(max(PAGE, len(self._rows)) if keep_loaded else PAGE)
         self.endResetModel()
+
+    def row_of(self, procedure_id: str | None) -> int | None:
+        """The loaded row showing this procedure, if any."""
+        return next((i for i, row in enumerate(self._rows) if row.procedure_id == procedure_id), None)
 
     def set_search(self, text: str) -> None:
         if text != self._search:
@@ -189,6 +194,23 @@ class WorklistPanel(QWidget):
         self.model.set_search(self.search.text())
         if self.model.rowCount():
             self.table.selectRow(0)
+
+    def refresh(self) -> None:
+        """Re-read after a change to the logbook, staying on the selected procedure and where the list was
+        scrolled to (a reset alone jumps back to the top)."""
+        selected = self.current_procedure_id()
+        scrolled = self.table.verticalScrollBar().value()
+        self.model.reload(keep_loaded=True)
+        self.table.verticalScrollBar().setValue(scrolled)
+        if selected:
+            self.select_procedure(selected)
+
+    def select_procedure(self, procedure_id: str) -> None:
+        """Select the procedure's row (if it is among the loaded rows) and bring it into view."""
+        row = self.model.row_of(procedure_id)
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
 
     def _show_count(self, *_args) -> None:
         if self.model.logbook.is_open:

@@ -20,7 +20,7 @@ from ..signing import IDENTIFYING
 from ..validation import ERROR, Finding, Validator, errors
 from . import audit, backup, bulk, records
 from .audit import AuditSession
-from .connection import network_filesystem_warning, open_database, write_error
+from .connection import inspect_file, network_filesystem_warning, open_database, write_error
 from .migrations import schema_version as code_schema_version
 from .signatures import SigningMixin
 
@@ -116,6 +116,13 @@ class Logbook(SigningMixin):
              quick_check: bool = True, user: str | None = None) -> Logbook:
         path = Path(path).expanduser().resolve()
         return cls(open_database(path, create=create, quick_check=quick_check), path, validator, user)
+
+    @staticmethod
+    def check_file(path: str | Path) -> None:
+        """The open-time damage check (`PRAGMA quick_check`) on its own read-only connection, writing nothing:
+        for the app, which opens with `quick_check=False` and runs this off its UI thread before any write.
+        Raises `LogbookCorruptError` (or another `LogbookError`) naming the file."""
+        inspect_file(Path(path).expanduser().resolve(), "quick_check")
 
     _now = staticmethod(now_utc)
 

@@ -1,0 +1,121 @@
+"""The procedure form's record buttons in the main window: report, sign, addendum, history; a signed procedure
+opens read-only with its signature, and signing updates the worklist."""
+
+from __future__ import annotations
+
+import pypdf
+import pytest
+from core.signing_support import NURSE_PASSWORD, PASSWORD, signable_logbook
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QPlainTextEdit, QTextEdit
+
+from ui.history_view import HistoryView
+from ui.main_window import MainWindow
+from ui.report_actions import ReportPreviewDialog
+
+EDITORS = (QLineEdit, QComboBox, QPlainTextEdit, QTextEdit, QAbstractSpinBox)
+
+
+@pytest.fixture
+def signable(tmp_path):
+    logbook, patient, procedure = signable_logbook(tmp_path / "sign.sqlite")
+    yield logbook, procedure
+    logbook.close()
+
+
+@pytest.fixture
+def signing_window(qtbot, signable, settings):
+    window = MainWindow(signable[0], settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def sign_through_the_form(qtbot, window, procedure_id, username="chen", password=PASSWORD):
+    form = window.open_procedure(procedure_id)
+    qtbot.mouseClick(form.record_buttons.sign, Qt.MouseButton.LeftButton)
+    dialog = form.record_buttons.dialog
+    dialog.username.setCurrentIndex(dialog.username.findData(username))
+    dialog.password.setText(password)
+    qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
+    return form, dialog
+
+
+def test_signing_from_the_form_makes_it_read_only_with_the_signature_and_updates_the_worklist(
+        qtbot, signing_window, signable):
+    logbook, procedure = signable
+    form, _dialog = sign_through_the_form(qtbot, signing_window, procedure.id)
+    assert logbook.is_signed(procedure.id)
+    signed_form = signing_window.form
+    assert signed_form is not form and signed_form.read_only
+    assert "Signed by 陈伟 Chen Wei (chen)" in signed_form.signed_banner.text()
+    assert not signed_form.save_button.isVisible()
+    assert not signed_form.record_buttons.sign.isVisible() and signed_form.record_buttons.addendum.isEnabled()
+    status = signing_window.worklist.model.index(0, 6).data()
+    assert status == "signed"
+
+
+def test_a_signed_procedure_opens_with_every_editor_disabled(qtbot, signing_window, signable):
+    logbook, procedure = signable
+    logbook.sign_procedure(procedure.id, "chen", PASSWORD)
+    form = signing_window.open_procedure(procedure.id)
+    editors = [w for kind in EDITORS for w in form.findChildren(kind)]
+    assert editors and not [w.objectName() for w in editors if w.isEnabled()]
+    enabled_buttons = {b.objectName() for b in form.findChildren(QAbstractButton) if b.isEnabled() and b.isVisible()}
+    assert enabled_buttons == {"preview_report", "export_report", "print_report", "add_addendum", "show_history",
+                               "close"}
+    assert form.save() is False
+
+
+def test_a_nurse_is_refused_with_the_cores_message(qtbot, signing_window, signable):
+    logbook, procedure = signable
+    form, dialog = sign_through_the_form(qtbot, signing_window, procedure.id, "li", NURSE_PASSWORD)
+    assert "only a radiologist may sign" in dialog.message.text()
+    assert not logbook.is_signed(procedure.id) and signing_window.form is form
+
+
+def test_unsaved_changes_must_be_saved_before_signing(qtbot, signing_window, signable, type_text):
+    _logbook, procedure = signable
+    form = signing_window.open_procedure(procedure.id)
+    type_text(form.editors["procedure.operator"].input, " Jr")
+    form._changed()
+    assert form.record_buttons.open_sign_dialog() is None
+    assert "Save your changes first" in form.banner.text()
+
+
+def test_a_new_procedure_offers_the_record_buttons_only_once_saved(window):
+    form = window.new_procedure()
+    buttons = form.record_buttons
+    assert not any(b.isEnabled() for b in (buttons.preview, buttons.export, buttons.print, buttons.sign,
+                                           buttons.history))
+    assert "Save the procedure first" in buttons.sign.toolTip()
+
+
+def test_preview_export_and_history_act_on_the_saved_record(qtbot, signing_window, signable, tmp_path):
+    logbook, procedure = signable
+    logbook.sign_procedure(procedure.id, "chen", PASSWORD)
+    form = signing_window.open_procedure(procedure.id)
+    preview = form.record_buttons.show_preview()
+    qtbot.addWidget(preview)
+    assert isinstance(preview, ReportPreviewDialog) and preview.document.pageCount() >= 1
+    written = form.record_buttons.export_pdf(tmp_path / "report.pdf")
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(written).pages)
+    assert "M0001" in text and "陈伟" in text
+    history = form.record_buttons.open_history()
+    rows = history.findChild(HistoryView).row_texts()
+    assert any("Signature" in row[3] for row in rows)
+
+
+def test_an_addendum_through_the_form_is_stored_and_shown(qtbot, signing_window, signable):
+    logbook, procedure = signable
+    logbook.sign_procedure(procedure.id, "chen", PASSWORD)
+    form = signing_window.open_procedure(procedure.id)
+    qtbot.mouseClick(form.record_buttons.addendum, Qt.MouseButton.LeftButton)
+    dialog = form.record_buttons.dialog
+    dialog.reason.setText("late finding")
+    dialog.text.setPlainText("Lipiodol deposit confirmed on CT.")
+    dialog.password.setText(PASSWORD)
+    dialog.accept()
+    assert [a.reason for a in logbook.addenda_of(procedure.id)] == ["late finding"]
+    assert "1 addendum" in signing_window.form.signed_banner.text()

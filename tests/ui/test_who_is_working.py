@@ -1,0 +1,118 @@
+"""Who is working, in the main window: asked at start when the logbook has users, shown in the status bar,
+switched from the File menu, asked again after the idle lock, with the unsaved form kept across it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from core.signing_support import NURSE_PASSWORD, PASSWORD, signable_logbook
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from tace_log.settings import SETTINGS_FILENAME
+from ui.main_window import MainWindow
+
+
+@pytest.fixture
+def users_logbook(tmp_path):
+    logbook, _patient, _procedure = signable_logbook(tmp_path / "users.sqlite")
+    yield logbook
+    logbook.close()
+
+
+@pytest.fixture
+def users_window(qtbot, users_logbook, settings):
+    window = MainWindow(users_logbook, settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def sign_in(qtbot, dialog, username: str, password: str) -> None:
+    dialog.username.setCurrentIndex(dialog.username.findData(username))
+    dialog.password.setText(password)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+
+
+def test_with_users_the_window_is_covered_until_someone_signs_in(qtbot, users_window, users_logbook):
+    dialog = users_window.who.sign_in()
+    assert dialog.isVisible() and users_window.locked
+    assert users_window.lock_cover.isVisible() and not users_window.splitter.isVisible()
+    assert not users_window.new_action.isEnabled() and users_window.quit_action.isEnabled()
+    sign_in(qtbot, dialog, "chen", "wrong")
+    assert users_window.locked and "wrong password" in dialog.message.text()
+    sign_in(qtbot, dialog, "chen", PASSWORD)
+    assert not users_window.locked and users_window.splitter.isVisible() and users_window.new_action.isEnabled()
+    assert users_logbook.current_user == "chen" and "chen" in users_window.who_label.text()
+
+
+def test_file_switch_user_changes_who_the_audit_rows_name(qtbot, users_window, users_logbook):
+    sign_in(qtbot, users_window.who.sign_in(), "chen", PASSWORD)
+    switch = users_window.who.switch_action
+    assert switch in users_window.file_menu.actions() and switch.isEnabled()
+    switch.trigger()
+    sign_in(qtbot, users_window.who.dialog, "li", NURSE_PASSWORD)
+    assert users_logbook.current_user == "li" and "li" in users_window.who_label.text()
+
+
+def test_the_idle_lock_covers_the_window_and_keeps_the_unsaved_form(qtbot, users_window, users_logbook, type_text):
+    sign_in(qtbot, users_window.who.sign_in(), "chen", PASSWORD)
+    form = users_window.new_procedure()
+    type_text(form.editors["patient.name"].input, "欧阳娜娜")
+    users_window.who.idle.set_minutes(0.001)  # 60 ms, so the test need not wait ten minutes
+    qtbot.waitUntil(lambda: users_window.locked, timeout=5000)
+    dialog = users_window.who.dialog
+    assert dialog.isVisible() and "Locked after" in users_window.who.cover_text.text()
+    assert not users_window.splitter.isVisible() and not users_window.save_action.isEnabled()
+    assert [d.title for d in users_window.drafts.drafts()] == ["欧阳娜娜"]  # on disk while nobody is signed in
+    users_window.who.idle.set_minutes(10)
+    sign_in(qtbot, dialog, "chen", PASSWORD)
+    assert not users_window.locked and users_window.form is form
+    assert form.editors["patient.name"].value() == "欧阳娜娜" and form.dirty
+
+
+def test_a_cancelled_sign_in_leaves_the_window_covered_with_a_sign_in_button(qtbot, users_window):
+    dialog = users_window.who.sign_in()
+    dialog.reject()
+    assert users_window.locked and users_window.who.unlock_button.isVisible()
+    qtbot.mouseClick(users_window.who.unlock_button, Qt.MouseButton.LeftButton)
+    assert users_window.who.dialog is not dialog and users_window.who.dialog.isVisible()
+    sign_in(qtbot, users_window.who.dialog, "li", NURSE_PASSWORD)
+    assert not users_window.locked
+
+
+def test_closing_while_locked_keeps_the_typing_as_a_draft_without_asking(qtbot, users_window, type_text):
+    sign_in(qtbot, users_window.who.sign_in(), "chen", PASSWORD)
+    form = users_window.new_procedure()
+    type_text(form.editors["patient.mrn"].input, "LOCK-9")
+    users_window.who.lock()
+    assert users_window.close()
+    assert [d.procedure["id"] for d in users_window.drafts.drafts()] == [form.procedure_id]
+
+
+def test_without_users_the_os_login_works_and_the_status_bar_says_how_to_add_users(window, logbook):
+    assert window.who.sign_in() is None and not window.locked
+    assert logbook.current_user in window.who_label.text()
+    assert "tace-log user add NAME --role radiologist" in window.who_label.text()
+    assert not window.who.switch_action.isEnabled()
+    assert window.who.lock() is None and not window.locked  # nobody could unlock it
+
+
+def test_the_idle_time_comes_from_the_settings_file_beside_the_logbook(qtbot, users_logbook, settings):
+    users_logbook.path.with_name(SETTINGS_FILENAME).write_text(json.dumps({"idle_lock_minutes": 3}))
+    window = MainWindow(users_logbook, settings)
+    qtbot.addWidget(window)
+    sign_in(qtbot, window.who.sign_in(), "chen", PASSWORD)
+    assert window.who.idle.minutes == 3
+
+
+def test_a_bad_idle_time_is_said_in_the_banner_and_the_default_used(qtbot, users_logbook, settings):
+    users_logbook.path.with_name(SETTINGS_FILENAME).write_text(json.dumps({"idle_lock_minutes": -1}))
+    window = MainWindow(users_logbook, settings)
+    qtbot.addWidget(window)
+    window.show()
+    assert "idle_lock_minutes must be a positive number" in window.notice.text()
+    assert window.who.idle_minutes == 10
+    assert window.who.sign_in().result() != QDialog.DialogCode.Accepted

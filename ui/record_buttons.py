@@ -1,0 +1,114 @@
+"""The procedure form's record buttons: Preview, Export PDF, Print, Sign…, Addendum…, History.
+
+They act on the saved record (the report and the signature cover what is stored, not what is typed), so they
+wait for a first save; Sign waits for unsaved changes to be saved. The report modules (reportlab, QtPdf) and the
+dialogs are imported on first use, keeping them out of start-up.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QDialog, QPushButton, QVBoxLayout
+
+from tace_log.errors import RecordNotFoundError
+from tace_log.validation import WARNING
+
+
+class RecordButtons(QObject):
+    """Added to `form.button_row` by the main window; `update()` after a save, a sign-in or held writes."""
+
+    def __init__(self, form, window):
+        super().__init__(form)
+        self.form, self.window = form, window
+        self.dialog: QDialog | None = None  # the last dialog opened, for tests and to keep it alive
+        self.preview = self._button("preview_report", self.tr("Pre&view"), self.show_preview)
+        self.export = self._button("export_report", self.tr("&Export PDF..."), self.export_pdf)
+        self.print = self._button("print_report", self.tr("&Print..."), self.print_pdf)
+        self.sign = self._button("sign_procedure", self.tr("Si&gn..."), self.open_sign_dialog)
+        self.addendum = self._button("add_addendum", self.tr("&Addendum..."), self.open_addendum_dialog)
+        self.history = self._button("show_history", self.tr("&History"), self.open_history)
+        at = form.button_row.indexOf(form.save_button) + 1
+        for offset, button in enumerate((self.preview, self.export, self.print, self.sign, self.addendum,
+                                         self.history)):
+            form.button_row.insertWidget(at + offset, button)
+        form.saved.connect(lambda _id: self.update())
+        form.fix_tab_order()
+        self.update()
+
+    def _button(self, name: str, text: str, slot) -> QPushButton:
+        button = QPushButton(text, self.form)
+        button.setObjectName(name)
+        button.setAccessibleName(text.replace("&", "").removesuffix("..."))
+        button.clicked.connect(slot)
+        return button
+
+    def _stored_and_signed(self) -> tuple[bool, bool]:
+        try:
+            return True, self.form.logbook.is_signed(self.form.procedure_id)
+        except RecordNotFoundError:
+            return False, False
+
+    def update(self) -> None:
+        stored, signed = self._stored_and_signed()
+        held = self.form.writes_held
+        for button in (self.preview, self.export, self.print, self.history):
+            button.setEnabled(stored)
+            button.setToolTip(self.tr("Of the saved record") if stored else self.tr("Save the procedure first"))
+        self.sign.setVisible(not signed)
+        self.sign.setEnabled(stored and not held)
+        self.addendum.setVisible(signed)
+        self.addendum.setEnabled(signed and not held)
+        self.sign.setToolTip(held or (self.tr("Sign as the radiologist: the record is then locked") if stored
+                                      else self.tr("Save the procedure first")))
+
+    # -- the report ------------------------------------------------------------------------------------------
+    def show_preview(self):
+        from .report_actions import show_report_preview
+
+        self.dialog = show_report_preview(self.form.logbook, self.form.procedure_id, self.window,
+                                          self.window.settings)
+        return self.dialog
+
+    def export_pdf(self, path=None):
+        from .report_actions import export_report
+
+        return export_report(self.form.logbook, self.form.procedure_id, self.window, path, self.window.settings)
+
+    def print_pdf(self, printer=None) -> bool:
+        from .report_actions import print_report
+
+        return print_report(self.form.logbook, self.form.procedure_id, self.window, printer)
+
+    # -- signing ---------------------------------------------------------------------------------------------
+    def open_sign_dialog(self):
+        from .sign_dialog import SignDialog
+
+        if self.form.dirty:
+            self.form.say(self.tr("Save your changes first: a signature covers the saved record."), WARNING)
+            return None
+        self.dialog = SignDialog(self.form.logbook, self.form.procedure_id, self.window)
+        self.dialog.setObjectName("sign_dialog")
+        self.dialog.accepted.connect(self.window.reopen_form)  # now read-only, with its signature
+        self.dialog.open()
+        return self.dialog
+
+    def open_addendum_dialog(self):
+        from .addendum_dialog import AddendumDialog
+
+        self.dialog = AddendumDialog(self.form.logbook, self.form.procedure_id, self.window)
+        self.dialog.setObjectName("addendum_dialog")
+        self.dialog.accepted.connect(self.window.reopen_form)
+        self.dialog.open()
+        return self.dialog
+
+    def open_history(self) -> QDialog:
+        from .history_view import HistoryView
+
+        dialog = QDialog(self.window)
+        dialog.setObjectName("history_dialog")
+        dialog.setWindowTitle(self.tr("History - %1").replace("%1", self.form.display_title()))
+        dialog.resize(900, 420)
+        QVBoxLayout(dialog).addWidget(HistoryView(self.form.logbook, self.form.procedure_id, dialog))
+        dialog.open()
+        self.dialog = dialog
+        return dialog

@@ -1,0 +1,125 @@
+"""Who is working at the shared workstation: asked at start, shown in the status bar, switched from the File
+menu, and asked again after the idle lock. With no users in the logbook yet, the operating-system login works
+(the core's default) and the status bar says how to add users."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout
+
+from tace_log.errors import TaceLogError
+from tace_log.settings import DEFAULT_IDLE_LOCK_MINUTES, load_idle_lock_minutes
+from tace_log.validation import WARNING
+
+from .idle_lock import IdleLock
+
+ADD_USERS_HINT = "add users with: tace-log user add NAME --role radiologist"
+
+
+class WhoIsWorking(QObject):
+    """Made by the main window. `sign_in()` asks who is working (at start); `lock()` is the idle lock."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.dialog = None  # the LoginDialog while it is open
+        self.switch_action = QAction(self.tr("S&witch user..."), window, objectName="switch_user")
+        self.switch_action.setShortcut("Ctrl+Shift+U")
+        self.switch_action.triggered.connect(lambda: self.sign_in(switching=True))
+        window.add_file_actions([self.switch_action])
+        try:
+            self.idle_minutes = load_idle_lock_minutes(window.logbook.path)
+        except TaceLogError as exc:
+            window.show_notice(f"{exc}; the idle lock uses {DEFAULT_IDLE_LOCK_MINUTES:g} minutes.", WARNING)
+            self.idle_minutes = DEFAULT_IDLE_LOCK_MINUTES
+        # Started at the first sign-in: without users nobody could unlock it, and its event filter (Python, on
+        # every event of the app) stays out of start-up.
+        self.idle: IdleLock | None = None
+        self._build_cover()
+        self.show_user()
+
+    @property
+    def has_users(self) -> bool:
+        return not self.window.logbook_closed and bool(self.window.logbook.users())
+
+    def _build_cover(self) -> None:
+        cover = self.window.lock_cover
+        self.cover_text = QLabel(cover, objectName="lock_message")
+        self.cover_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.cover_text.setWordWrap(True)
+        font = self.cover_text.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        self.cover_text.setFont(font)
+        self.unlock_button = QPushButton(self.tr("&Sign in..."), cover, objectName="unlock")
+        self.unlock_button.clicked.connect(self._ask)
+        box = QVBoxLayout(cover)
+        box.addStretch(1)
+        box.addWidget(self.cover_text)
+        box.addWidget(self.unlock_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        box.addStretch(1)
+
+    def show_user(self) -> None:
+        logbook = self.window.logbook
+        if self.window.logbook_closed:
+            self.window.who_label.setText("")
+        elif self.has_users:
+            self.window.who_label.setText(self.tr("Working: %1").replace("%1", logbook.current_user))
+        else:
+            self.window.who_label.setText(self.tr("Working as %1 (no users yet: %2)")
+                                          .replace("%1", logbook.current_user).replace("%2", ADD_USERS_HINT))
+
+    def update_actions(self) -> None:
+        self.switch_action.setEnabled(not self.window.locked and not self.window.logbook_closed and self.has_users)
+        if not self.has_users:
+            self.switch_action.setToolTip(ADD_USERS_HINT)
+
+    # -- asking ------------------------------------------------------------------------------------------
+    def sign_in(self, switching: bool = False):
+        """Ask who is working (at start, or File > Switch user): the window is covered until someone signs in."""
+        if not self.has_users:
+            return None
+        self.cover_text.setText(self.tr("Who is working at this workstation? Sign in to continue."))
+        self.window.set_locked(True)
+        return self._ask(locked=False)
+
+    def lock(self):
+        """The idle lock: the content is covered (the open form is kept, its draft on disk) until a sign-in."""
+        if not self.has_users or self.window.locked:
+            if self.idle is not None:
+                self.idle.unlock()  # already covered, or nobody could unlock it
+            return None
+        self.cover_text.setText(self.tr("Locked after %1 minutes without activity (%2 was working).")
+                                .replace("%1", f"{self.idle_minutes:g}")
+                                .replace("%2", self.window.logbook.current_user))
+        self.window.set_locked(True)
+        return self._ask(locked=True)
+
+    def _ask(self, locked: bool = True):
+        from .login_dialog import LoginDialog
+
+        if self.dialog is not None:
+            self.dialog.close()
+        self.dialog = LoginDialog(self.window.logbook, locked=locked, parent=self.window)
+        self.dialog.setObjectName("login_dialog")
+        self.dialog.accepted.connect(self._signed_in)
+        self.dialog.open()  # window-modal, not exec(): the event loop (and the background check) go on
+        return self.dialog
+
+    def _signed_in(self) -> None:
+        self.window.set_locked(False)
+        if self.idle is None:
+            self.idle = IdleLock(self.idle_minutes, self)
+            self.idle.locked.connect(self.lock)
+        self.idle.unlock()
+        self.show_user()
+        if self.window.form is not None:
+            self.window.form.record_buttons.update()
+
+    def stop(self) -> None:
+        """No more locking or signing in (the window closes, or its logbook was found damaged and closed)."""
+        if self.idle is not None:
+            self.idle.stop()
+        self.unlock_button.setEnabled(False)
+        if self.dialog is not None:
+            self.dialog.close()
