@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from sqlite_utils import Database
-
 from ..errors import BackupError, DiskFullError, LogbookCorruptError, LogbookError
 from .connection import inspect_file, open_database, upgrade, write_error
 
@@ -231,7 +229,7 @@ def newest_good_backup(logbook_path: Path) -> Path | None:
     return None
 
 
-def restore(logbook_path: Path, backup_file: Path, db: Database | None = None) -> RestoreReport:
+def restore(logbook_path: Path, backup_file: Path, db: sqlite3.Connection | None = None) -> RestoreReport:
     """Replace the logbook with a verified backup, keeping the current logbook as a safety copy.
 
     A logbook that opens is restored through SQLite's backup API into its own connection (`db`, or one opened
@@ -259,12 +257,12 @@ def restore(logbook_path: Path, backup_file: Path, db: Database | None = None) -
     return _restore_into(db, logbook_path, backup_file, safety, counts)
 
 
-def _restore_into(db: Database, logbook_path: Path, backup_file: Path, safety: Path,
+def _restore_into(db: sqlite3.Connection, logbook_path: Path, backup_file: Path, safety: Path,
                   counts: dict[str, int]) -> RestoreReport:
-    write_backup(db.conn, safety)
+    write_backup(db, safety)
     source = sqlite3.connect(f"file:{quote(str(backup_file))}?mode=ro", uri=True)
     try:
-        source.backup(db.conn)
+        source.backup(db)
     except sqlite3.Error as exc:
         raise write_error(exc, logbook_path) from exc
     finally:

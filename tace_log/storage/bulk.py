@@ -14,7 +14,7 @@ from . import records
 
 def insert_rows(db, table: str, cols: list[str], rows: list[dict]) -> None:
     if rows:
-        db.conn.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+        db.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                             [[r[c] for c in cols] for r in rows])
 
 

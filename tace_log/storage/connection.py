@@ -12,8 +12,6 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import quote
 
-from sqlite_utils import Database
-
 from ..errors import (
     DiskFullError,
     LogbookBusyError,
@@ -23,7 +21,7 @@ from ..errors import (
     NotALogbookError,
     RecordLockedError,
 )
-from .migrations import APPLICATION_ID, MIGRATION_SET, migration_names, migrations, schema_version
+from .schema import APPLICATION_ID, MIGRATION_NAMES, MIGRATION_SET, SCHEMA_VERSION
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 10.0  # the CLI may write beside the app: wait for its lock instead of failing
@@ -46,13 +44,14 @@ def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
     return conn
 
 
-def _configure(conn: sqlite3.Connection) -> Database:
+def _configure(conn: sqlite3.Connection) -> sqlite3.Connection:
     conn.execute("PRAGMA foreign_keys=ON")
     mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
     if mode.lower() != "wal":
         raise LogbookError(f"could not switch the logbook to WAL journaling (got {mode})")
     conn.execute("PRAGMA synchronous=FULL")
-    return Database(conn, execute_plugins=False)
+    conn.execute("PRAGMA recursive_triggers=ON")  # as sqlite-utils sets it: the schema's triggers assume it
+    return conn
 
 
 def inspect_file(path: Path, check: str | None = "quick_check") -> None:
@@ -85,12 +84,12 @@ def inspect_file(path: Path, check: str | None = "quick_check") -> None:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         applied = {row[0] for row in conn.execute(
             "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET])}
-        unknown = applied - set(migration_names())
-        if version > schema_version() or unknown:
+        unknown = applied - set(MIGRATION_NAMES)
+        if version > SCHEMA_VERSION or unknown:
             raise NewerSchemaError(
                 f"{path} was written by a newer TACE Log (schema {version}; this version reads up to "
-                f"{schema_version()}): update TACE Log to open it", path)
-        if version < schema_version():
+                f"{SCHEMA_VERSION}): update TACE Log to open it", path)
+        if version < SCHEMA_VERSION:
             check = check or "quick_check"  # an upgrade writes: never before the file is known to be sound
         if check:
             problems = [row[0] for row in conn.execute(f"PRAGMA {check}").fetchall()]
@@ -174,14 +173,19 @@ def _create(path: Path) -> None:
     os.replace(partial, path)
 
 
-def upgrade(db: Database) -> None:
-    """Apply the migrations this logbook lacks, each in its own transaction (an older logbook is upgraded)."""
-    if migrations.pending(db):
-        migrations.apply(db)
-        db.execute(f"PRAGMA user_version={schema_version()}")
+def upgrade(conn: sqlite3.Connection) -> None:
+    """Apply the migrations this logbook lacks, each in its own transaction (an older or a new logbook)."""
+    if conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+        return  # current (a newer one was refused by inspect_file): sqlite-utils is not even loaded
+    from sqlite_utils import Database
+
+    from .migrations import migrations
+
+    migrations.apply(Database(conn, execute_plugins=False))
+    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
 
-def open_database(path: Path, create: bool = True, quick_check: bool = True) -> Database:
+def open_database(path: Path, create: bool = True, quick_check: bool = True) -> sqlite3.Connection:
     path = Path(path)
     if not path.exists():
         if not create:

@@ -21,7 +21,7 @@ from ..validation import ERROR, Finding, Validator, errors
 from . import audit, backup, bulk, records
 from .audit import AuditSession
 from .connection import inspect_file, network_filesystem_warning, open_database, write_error
-from .migrations import schema_version as code_schema_version
+from .schema import SCHEMA_VERSION
 from .signatures import SigningMixin
 
 # Worklist columns a view may sort by, and the SQL each sorts on (a whitelist: nothing user-typed reaches SQL).
@@ -103,7 +103,7 @@ class Logbook(SigningMixin):
         self._closed = False
         # Said to the user once, on open (CLI: stderr; app: a banner); the logbook still works.
         self.warnings: list[str] = [w for w in [network_filesystem_warning(path)] if w]
-        self._audit = AuditSession(db.conn)  # the audit triggers need its SQL functions on this connection
+        self._audit = AuditSession(db)  # the audit triggers need its SQL functions on this connection
         if user is not None:
             try:
                 self.act_as(user)
@@ -130,7 +130,7 @@ class Logbook(SigningMixin):
     def back_up(self, target: str | Path | None = None,
                 policy: backup.BackupPolicy = backup.BackupPolicy()) -> backup.BackupReport:
         """A verified backup now (File > Back up now): to `target`, or into `backups/` beside the logbook."""
-        return backup.back_up(self._db.conn, self.path, Path(target) if target else None, policy)
+        return backup.back_up(self._db, self.path, Path(target) if target else None, policy)
 
     def back_up_if_due(self, policy: backup.BackupPolicy = backup.BackupPolicy()) -> backup.BackupReport | None:
         """The automatic backup (on exit): made only if none was made today."""
@@ -141,7 +141,7 @@ class Logbook(SigningMixin):
         report = backup.restore(self.path, Path(backup_file), self._db)
         # The restored trail is the backup's; the restore itself is its next row, so it never happens unseen.
         with self._transaction():
-            audit.record_event(self._db.conn, "restore", f"restored from {report.source}; the content before "
+            audit.record_event(self._db, "restore", f"restored from {report.source}; the content before "
                                                          f"is kept in {report.safety_copy}")
         self._announce(Change("restore", ()))
         return report
@@ -165,7 +165,7 @@ class Logbook(SigningMixin):
         """One write transaction. BEGIN IMMEDIATE takes the write lock first, so a second writer (the CLI beside
         the app) waits for it up to the busy timeout instead of failing on a stale read; a failure is a
         one-line LogbookError and nothing is written."""
-        conn = self._db.conn
+        conn = self._db
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -201,7 +201,7 @@ class Logbook(SigningMixin):
 
     @staticmethod
     def supported_schema_version() -> int:
-        return code_schema_version()
+        return SCHEMA_VERSION
 
     # -- change notification -----------------------------------------------------------------------------
     def subscribe(self, listener: Callable[[Change], None]) -> Callable[[], None]:
@@ -518,7 +518,7 @@ class Logbook(SigningMixin):
 
     def _replace_multi(self, table: str, key: str, column: str, owner: str, values: list[str]) -> None:
         self._db.execute(f"DELETE FROM {table} WHERE {key} = ?", [owner])
-        self._db.conn.executemany(f"INSERT INTO {table} ({key}, {column}) VALUES (?, ?)",
+        self._db.executemany(f"INSERT INTO {table} ({key}, {column}) VALUES (?, ?)",
                                   [(owner, v) for v in values])
 
     def _replace_children(self, table: str, cols: list[str], rows: list[dict], procedure_id: str) -> None:

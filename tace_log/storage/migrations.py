@@ -10,10 +10,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from .audit import seal
-
-# PRAGMA application_id marks a file as a TACE Log logbook ("TACE" in ASCII).
-APPLICATION_ID = 0x54414345
-MIGRATION_SET = "tace_log"
+from .schema import MIGRATION_SET
 
 migrations = Migrations(MIGRATION_SET)
 
@@ -110,11 +107,6 @@ _INITIAL = [
         UNIQUE (procedure_id, position)
     )""",
 ]
-
-
-def schema_version() -> int:
-    """The schema version this build writes: one step per migration."""
-    return len(migrations._migrations)
 
 
 def migration_names() -> list[str]:

@@ -9,15 +9,14 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from tace_log.model import Procedure
-from tace_log.storage import Logbook
-from tace_log.storage import migrations as schema
+from tace_log.storage import Logbook, migrations, schema
 
 
 def _schema_1_logbook(path) -> None:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute(f"PRAGMA application_id={schema.APPLICATION_ID}")
     first = Migrations(schema.MIGRATION_SET)
-    first(name="0001_initial")(schema.initial)
+    first(name="0001_initial")(migrations.initial)
     db = Database(conn)
     first.apply(db)
     conn.execute("PRAGMA user_version=1")

@@ -1,0 +1,12 @@
+"""What identifies a logbook and its schema version, without loading the migrations themselves.
+
+Opening a current logbook needs only these facts; sqlite-utils and the migrations load only when a logbook is
+created or upgraded (they cost ~60 ms of the app's start-up). `tests/core/test_storage.py` checks the names
+here are the migrations' own, in order.
+"""
+
+# PRAGMA application_id marks a file as a TACE Log logbook ("TACE" in ASCII).
+APPLICATION_ID = 0x54414345
+MIGRATION_SET = "tace_log"
+MIGRATION_NAMES = ("0001_initial", "0002_signing_audit")
+SCHEMA_VERSION = len(MIGRATION_NAMES)  # PRAGMA user_version of a logbook this build has fully migrated
