@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "tace-log"
 LOGBOOK_FILENAME = "tace-log.sqlite"
 
@@ -15,8 +13,12 @@ def default_logbook_path() -> Path:
     override = os.environ.get("TACE_LOG_DB")
     if override:
         return Path(override).expanduser()
+    import platformdirs  # only when no logbook is named: it costs the app's start-up a few ms
+
     return platformdirs.user_data_path(APP_NAME, appauthor=False) / LOGBOOK_FILENAME
 
 
 def log_dir() -> Path:
+    import platformdirs
+
     return platformdirs.user_log_path(APP_NAME, appauthor=False)

@@ -11,6 +11,7 @@ content and leaves only Quit.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -34,12 +35,12 @@ from tace_log.storage import Change, Logbook
 from tace_log.validation import ERROR, WARNING
 
 from .backup_actions import BackupActions
-from .field_editors import SEVERITY_COLOUR
 from .logbook_check import LogbookCheck
-from .procedure_form import ProcedureForm
-from .record_buttons import RecordButtons
 from .who_is_working import WhoIsWorking
 from .worklist import WorklistPanel
+
+if TYPE_CHECKING:
+    from .procedure_form import ProcedureForm
 
 log = logging.getLogger(__name__)
 CHECKING = "Checking the logbook for damage... Saving is held until the check passes."
@@ -174,6 +175,11 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, self.tr("About TACE Log"), self.about_text())
 
     # -- forms ---------------------------------------------------------------------------------------------
+    def _new_form(self, **record) -> ProcedureForm:
+        from .procedure_form import ProcedureForm  # loaded with the first form, so the window shows sooner
+
+        return ProcedureForm(self.logbook, self.drafts, parent=self.form_host, **record)
+
     def _show_form(self, form: ProcedureForm) -> None:
         if self.form is not None:
             self.form.retire()
@@ -182,6 +188,8 @@ class MainWindow(QMainWindow):
         self.form = form
         form.saved.connect(self.worklist.select_procedure)
         form.close_requested.connect(self.close_form)
+        from .record_buttons import RecordButtons  # the form's modules load with the first form
+
         form.record_buttons = RecordButtons(form, self)
         form.set_writes_held(self.writes_held)
         self.form_host.addWidget(form)
@@ -195,7 +203,7 @@ class MainWindow(QMainWindow):
         if not self._may_replace_form():
             return None
         patient = self.logbook.get_patient(patient_id) if patient_id else None
-        form = ProcedureForm(self.logbook, self.drafts, patient=patient, parent=self.form_host)
+        form = self._new_form(patient=patient)
         self._show_form(form)
         return form
 
@@ -223,7 +231,7 @@ class MainWindow(QMainWindow):
         except TaceLogError as exc:
             QMessageBox.warning(self, self.tr("Cannot open the procedure"), str(exc))
             return None
-        form = ProcedureForm(self.logbook, self.drafts, patient=patient, procedure=procedure, parent=self.form_host)
+        form = self._new_form(patient=patient, procedure=procedure)
         self._show_form(form)
         return form
 
@@ -283,7 +291,7 @@ class MainWindow(QMainWindow):
     def restore_draft(self, draft: Draft) -> ProcedureForm | None:
         if not self._may_replace_form():
             return None
-        form = ProcedureForm(self.logbook, self.drafts, draft=draft, parent=self.form_host)
+        form = self._new_form(draft=draft)
         self._show_form(form)
         self.show_drafts()
         return form
@@ -306,6 +314,8 @@ class MainWindow(QMainWindow):
     def show_notice(self, text: str, severity: str = WARNING) -> None:
         """A line above the worklist for what holds for the whole logbook (network drive, damage, settings)."""
         lines = [line for line in (self.notice.text(), text) if line] if self.notice.isVisible() else [text]
+        from .field_editors import SEVERITY_COLOUR  # with the form's modules, not at start-up
+
         colour = SEVERITY_COLOUR.get(severity, "#333")
         self.notice.setStyleSheet(f"#logbook_notice {{ color: {colour}; background: #fff4d6; "
                                   "border: 1px solid #e0c060; padding: 4px; font-weight: bold; }")
