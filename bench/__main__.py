@@ -120,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "command": "make bench",
         "results": [r.as_dict() for r in results],
+        "fixes": json.loads((HERE / "fixes.json").read_text(encoding="utf-8"))["fixes"],
     }
     args.output.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     text = table(results)

@@ -217,7 +217,8 @@ class MainWindow(QMainWindow):
             self.form_host.setCurrentWidget(self.form)
             return self.form
         draft = next((d for d in self.drafts.drafts() if d.id == procedure_id), None)
-        if draft is not None:  # unsaved work on this procedure: show it, never let autosave overwrite it
+        stale = draft is not None and self._signed_since(draft)
+        if draft is not None and not stale:  # unsaved work on this procedure: show it, never overwrite it
             form = self.restore_draft(draft)
             if form is not None:
                 form.say(self.tr("Your unsaved draft of this procedure is shown. Close and discard it to see the "
@@ -233,7 +234,18 @@ class MainWindow(QMainWindow):
             return None
         form = self._new_form(patient=patient, procedure=procedure)
         self._show_form(form)
+        if stale:
+            form.say(self.tr("This procedure was signed after your unsaved draft of it was written: the signed "
+                             "record is shown. The draft can no longer change it and is kept in the drafts list; "
+                             "use Addendum for anything to add."), "warning")
         return form
+
+    def _signed_since(self, draft: Draft) -> bool:
+        """Whether the procedure a draft edits has been signed (by then the draft can never be saved)."""
+        try:
+            return self.logbook.is_signed(draft.id)
+        except TaceLogError:  # a draft of a procedure that was never saved
+            return False
 
     def save_form(self) -> None:
         if self.form is not None:
@@ -289,6 +301,8 @@ class MainWindow(QMainWindow):
         self.drafts_bar.setVisible(bool(waiting))
 
     def restore_draft(self, draft: Draft) -> ProcedureForm | None:
+        if self._signed_since(draft):
+            return self.open_procedure(draft.id)  # the signed record, with word of the stale draft
         if not self._may_replace_form():
             return None
         form = self._new_form(draft=draft)

@@ -28,9 +28,7 @@ from PySide6.QtWidgets import (
 from tace_log.dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, Entity
 from tace_log.drafts import Draft, DraftStore
 from tace_log.errors import TaceLogError
-from tace_log.formulary import default_formulary
 from tace_log.model import SIGNED, Patient, Procedure, days_after_resection, new_id
-from tace_log.protocol import default_protocol
 from tace_log.storage import Logbook
 from tace_log.validation import ERROR, WARNING, Finding, errors, parse_date, warnings
 
@@ -51,7 +49,6 @@ PROCEDURE_SECTIONS = (
     ("Narrative", ("findings", "impression")),
 )
 STAIN_DEPENDENT = ("stained_segments", "lesion_count", "largest_lesion_mm")
-PROPOSED_EMBOLIZATION = {"present": "superselective_chemoembolization", "absent": "prophylactic_embolization"}
 
 
 def ask_unsaved(parent: QWidget, title: str) -> QMessageBox.StandardButton:
@@ -76,8 +73,8 @@ class ProcedureForm(QWidget):
         self.setObjectName("procedure_form")
         self.logbook = logbook
         self.drafts = drafts
-        self.formulary = default_formulary()
-        self.protocol = default_protocol()
+        self.formulary = logbook.validator.formulary
+        self.protocol = logbook.validator.protocol  # the protocol the logbook validates with
         self.editors: dict[str, FieldEditor] = {}  # by finding path: "patient.mrn", "procedure.date", ...
         self.findings: list[Finding] = []
         self.dirty = False
@@ -320,7 +317,7 @@ class ProcedureForm(QWidget):
         staining = self.editors["procedure.tumor_staining"].value()
         for key in STAIN_DEPENDENT:
             self.editors["procedure." + key].set_enabled(staining in ("present", "equivocal") and not self.read_only)
-        proposal = PROPOSED_EMBOLIZATION.get(staining)
+        proposal = self.protocol.proposed_embolization(staining)
         embolization = self.editors["procedure.embolization"]
         if proposal and embolization.value() in (None, self._proposed_embolization):
             embolization.set_value(proposal)

@@ -251,3 +251,23 @@ def test_opening_a_procedure_with_a_draft_shows_the_draft_not_the_stored_record(
     window.open_procedure(procedure_id)
     assert window.form.findChild(QLineEdit, "fluoroscopy_min").text() == "12"
     assert "unsaved draft" in window.form.banner.text()
+
+
+def test_a_draft_of_a_procedure_signed_since_opens_the_signed_record_read_only(qtbot, window, logbook, type_text):
+    window.new_action.trigger()
+    fill_patient(window.form, type_text, name="周杰", mrn="H6007")
+    choose(window.form, "tumor_staining", "absent")
+    window.form.findChild(QLineEdit, "operator").setText("Qin")
+    window.form.save()
+    window.form.save()  # confirms the warnings
+    procedure_id = window.form.procedure_id
+    window.form.findChild(QLineEdit, "fluoroscopy_min").setText("12")
+    window.form.save_draft()
+    window.form.dirty = False  # the draft is on disk; meanwhile the procedure is signed (at another desk)
+    window.close_form()
+    logbook.add_user("qin", "秦 Qin", "radiologist", "a long password")
+    logbook.sign_procedure(procedure_id, "qin", "a long password", acknowledge_warnings=True)
+    window.open_procedure(procedure_id)
+    assert window.form.read_only
+    assert window.form.findChild(QLineEdit, "fluoroscopy_min").text() != "12"
+    assert "signed after your unsaved draft" in window.form.banner.text()
