@@ -8,11 +8,11 @@ import pytest  # noqa: E402
 from PySide6.QtCore import QEvent, QSettings, Qt  # noqa: E402
 from PySide6.QtGui import QKeyEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
+from ui_support import shown_window  # noqa: E402
 
 from tace_log.storage import Logbook  # noqa: E402
 from ui.app import register_cjk_font  # noqa: E402
 from ui.language import install_translations  # noqa: E402
-from ui.main_window import MainWindow  # noqa: E402
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -44,11 +44,7 @@ def settings(tmp_path):
 
 @pytest.fixture
 def window(qtbot, logbook, settings):
-    w = MainWindow(logbook, settings)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+    return shown_window(qtbot, logbook, settings)
 
 
 @pytest.fixture

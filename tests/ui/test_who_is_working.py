@@ -9,6 +9,7 @@ import pytest
 from core.signing_support import NURSE_PASSWORD, PASSWORD, signable_logbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
+from ui_support import shown_window
 
 from tace_log.settings import SETTINGS_FILENAME
 from ui.main_window import MainWindow
@@ -23,11 +24,7 @@ def users_logbook(tmp_path):
 
 @pytest.fixture
 def users_window(qtbot, users_logbook, settings):
-    window = MainWindow(users_logbook, settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+    return shown_window(qtbot, users_logbook, settings)
 
 
 def sign_in(qtbot, dialog, username: str, password: str) -> None:
