@@ -22,7 +22,9 @@ def run_once(argv: list[str]) -> tuple[float, float]:
                             cwd=HERE.parent)
     line = proc.stdout.readline()
     shown = time.perf_counter() - start
-    rest, errors = proc.communicate()
+    rest = proc.stdout.read()  # through the same buffered stream: readline() may already hold the next line
+    errors = proc.stderr.read()
+    proc.wait()
     if not line.startswith("shown") or proc.returncode != 0:
         raise RuntimeError(f"{argv} did not show a window: {line!r} {errors[-2000:]}")
     # The process's own peak (VmHWM), printed as it exits: a forked child's ru_maxrss starts from the

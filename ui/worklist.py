@@ -187,7 +187,7 @@ class WorklistPanel(QWidget):
         box.setContentsMargins(0, 0, 0, 0)
         box.addLayout(top)
         box.addWidget(self.table, 1)
-        self._show_count()
+        self._count_later.start()  # the first count too: the window shows with its rows first
 
     def apply_search(self) -> None:
         self._debounce.stop()
