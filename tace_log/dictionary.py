@@ -89,7 +89,7 @@ class Field(Bilingual):
 
 
 @dataclass(frozen=True)
-class Entity:
+class Entity(Bilingual):
     """A group of fields stored together: patient, pathology, procedure, agent, complication."""
 
     key: str
@@ -218,6 +218,28 @@ PROCEDURE = Entity("procedure", "Procedure", "手术", (
     Field("findings", "Findings", "所见", F.LONG_TEXT),
     Field("impression", "Impression", "印象", F.LONG_TEXT),
 ), children=("agents", "complications"))
+
+@dataclass(frozen=True)
+class Section(Bilingual):
+    """Fields shown together under one heading, in the form and in the report (REDCap's section header)."""
+
+    key: str
+    en: str
+    zh: str
+    fields: tuple[str, ...]
+
+
+# Every procedure field in exactly one section, in page order (tests/core/test_dictionary.py holds it to that).
+PROCEDURE_SECTIONS = (
+    Section("procedure", "Procedure", "手术", ("date", "cycle", "operator", "access_site", "microcatheter")),
+    Section("dsa", "DSA findings", "DSA所见", ("tumor_staining", "stained_segments", "lesion_count",
+                                               "largest_lesion_mm")),
+    Section("treatment", "Treatment", "治疗", ("embolization", "selectivity", "target_vessels", "endpoint",
+                                               "technical_success")),
+    Section("radiation", "Contrast and radiation", "对比剂与辐射", ("contrast_ml", "fluoroscopy_min", "dap_gycm2",
+                                                                "air_kerma_mgy")),
+    Section("narrative", "Narrative", "叙述", ("findings", "impression")),
+)
 
 # The keys under which child records sit in a document, and the entity each holds.
 CHILDREN: dict[str, Entity] = {

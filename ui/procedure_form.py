@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tace_log.dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, Entity
+from tace_log.dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, PROCEDURE_SECTIONS, Entity
 from tace_log.drafts import Draft, DraftStore
 from tace_log.errors import TaceLogError
 from tace_log.model import SIGNED, Patient, Procedure, days_after_resection, new_id
@@ -39,15 +39,6 @@ from .rows_editor import Row, RowsEditor
 DRAFT_INTERVAL_MS = 3000  # how long typing may go unsaved to disk at most
 VALIDATE_DELAY_MS = 150
 
-# How the procedure's fields are grouped on the page (layout only: the fields themselves come from the
-# dictionary; a field in no group lands in the last one, so a new dictionary field is never left off the form).
-PROCEDURE_SECTIONS = (
-    ("Procedure", ("date", "cycle", "operator", "access_site", "microcatheter")),
-    ("DSA findings", ("tumor_staining", "stained_segments", "lesion_count", "largest_lesion_mm")),
-    ("Embolization", ("embolization", "selectivity", "target_vessels", "endpoint", "technical_success")),
-    ("Radiation and contrast", ("contrast_ml", "fluoroscopy_min", "dap_gycm2", "air_kerma_mgy")),
-    ("Narrative", ("findings", "impression")),
-)
 STAIN_DEPENDENT = ("stained_segments", "lesion_count", "largest_lesion_mm")
 
 
@@ -132,16 +123,13 @@ class ProcedureForm(QWidget):
         grid.setColumnStretch(1, 1)
         grid.addWidget(self._entity_box("patient", PATIENT, "patient."), 0, 0)
         grid.addWidget(self._entity_box("pathology", PATHOLOGY, "patient.pathology."), 0, 1)
-        placed = {key for _title, keys in PROCEDURE_SECTIONS for key in keys}
-        sections = [(title, list(keys)) for title, keys in PROCEDURE_SECTIONS]
-        sections[-1][1].extend(f.key for f in PROCEDURE.fields if f.key not in placed)
-        boxes = [self._fields_box(f"section-{i}", self.tr(title), PROCEDURE, keys, "procedure.")
-                 for i, (title, keys) in enumerate(sections)]
+        boxes = [self._fields_box(f"section-{i}", section.label(language()), PROCEDURE, section.fields, "procedure.")
+                 for i, section in enumerate(PROCEDURE_SECTIONS)]
         grid.addWidget(boxes[0], 1, 0)
         grid.addWidget(boxes[1], 1, 1)
         grid.addWidget(boxes[2], 2, 0)
         grid.addWidget(boxes[3], 2, 1)
-        self._narrative = [f"procedure.{key}" for key in sections[-1][1]]
+        self._narrative = [f"procedure.{key}" for key in PROCEDURE_SECTIONS[-1].fields]
         grid.addWidget(self._agents_box(), 3, 0, 1, 2)
         grid.addWidget(self._complications_box(), 4, 0, 1, 2)
         grid.addWidget(boxes[4], 5, 0, 1, 2)

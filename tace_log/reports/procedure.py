@@ -35,7 +35,7 @@ from reportlab.platypus import (
 )
 
 from .. import __version__
-from ..dictionary import AGENT, COMPLICATION, PATIENT, PROCEDURE, Entity
+from ..dictionary import AGENT, COMPLICATION, PATIENT, PROCEDURE, PROCEDURE_SECTIONS, Entity
 from ..formulary import Formulary, default_formulary
 from ..model import Addendum, Signature, age_on, days_after_resection
 from ..protocol import Protocol, default_protocol
@@ -59,10 +59,7 @@ DRAFT_TEXT = "DRAFT - not signed"
 # The report's own words (its structure, not clinical fields): English and Chinese.
 TEXT = {
     "title": ("TACE procedure report", "TACE手术报告"),
-    "dsa": ("DSA findings", "DSA所见"),
-    "treatment": ("Treatment", "治疗"),
     "agents": ("Agents and doses", "药物与剂量"),
-    "radiation": ("Contrast and radiation", "对比剂与辐射"),
     "complications": ("Complications", "并发症"),
     "none_recorded": ("None recorded.", "无记录。"),
     "signature": ("Signature", "签名"),
@@ -83,14 +80,11 @@ TEXT = {
     "record": ("Record {id}", "记录 {id}"),
 }
 
-# Which fields each section shows, in order: dictionary keys, and the two values the report derives
-# ('age', 'days_after_resection').
+# Which patient fields the report shows, in order: dictionary keys and the age the report derives; the
+# procedure's sections are the dictionary's, with the days after resection after the date.
 PATIENT_KEYS = ("name", "mrn", "sex", "birth_date", "age", "weight_kg", "height_cm", "study_id", "arm",
                 "resection_date", "resection_margin")
-PROCEDURE_KEYS = ("date", "days_after_resection", "cycle", "operator", "access_site", "microcatheter")
-DSA_KEYS = ("tumor_staining", "stained_segments", "lesion_count", "largest_lesion_mm")
-TREATMENT_KEYS = ("embolization", "selectivity", "target_vessels", "endpoint", "technical_success")
-RADIATION_KEYS = ("contrast_ml", "fluoroscopy_min", "dap_gycm2", "air_kerma_mgy")
+SECTIONS = {section.key: section for section in PROCEDURE_SECTIONS}  # the dictionary's grouping, as the form's
 AGENT_COLUMNS = ("agent", "dose", "particle_min_um", "particle_max_um", "lot")
 COMPLICATION_COLUMNS = ("term", "ctcae_grade", "sir_class", "management")
 
@@ -101,9 +95,6 @@ def _text(key: str, language: str) -> str:
     en, zh = TEXT[key]
     return zh if language == "zh" else en
 
-
-def _label(entity: Entity, language: str) -> str:
-    return entity.zh if language == "zh" else entity.en
 
 
 def _utc(stamp: str) -> dt.datetime:
@@ -279,6 +270,10 @@ class _ReportBuilder:
         label = _text(key_or_label, self.lang) if key_or_label in TEXT else key_or_label
         return self.styles.paragraph(label, "section")
 
+    def _procedure_section(self, key: str) -> list:
+        section = SECTIONS[key]
+        return [*self._section(section.label(self.lang)), self._fields(PROCEDURE, self.procedure, section.fields)]
+
     def _section(self, key_or_label: str) -> list:
         """A section heading, on a new page when too little room is left for it and a few lines under it."""
         return [CondPageBreak(SECTION_MIN_ROOM), self._heading(key_or_label)]
@@ -399,12 +394,13 @@ class _ReportBuilder:
     def story(self) -> list:
         """The original report, then the addenda after it (the original part is the same with or without)."""
         proc, pat = self.procedure, self.patient
-        story = [*self._section(_label(PATIENT, self.lang)), self._fields(PATIENT, pat, PATIENT_KEYS),
-                 *self._section(_label(PROCEDURE, self.lang)), self._fields(PROCEDURE, proc, PROCEDURE_KEYS),
-                 *self._section("dsa"), self._fields(PROCEDURE, proc, DSA_KEYS),
-                 *self._section("treatment"), self._fields(PROCEDURE, proc, TREATMENT_KEYS),
+        procedure_keys = list(SECTIONS["procedure"].fields)
+        procedure_keys.insert(procedure_keys.index("date") + 1, "days_after_resection")
+        story = [*self._section(PATIENT.label(self.lang)), self._fields(PATIENT, pat, PATIENT_KEYS),
+                 *self._section(SECTIONS["procedure"].label(self.lang)), self._fields(PROCEDURE, proc, procedure_keys),
+                 *self._procedure_section("dsa"), *self._procedure_section("treatment"),
                  *self._section("agents"), *self._agents(),
-                 *self._section("radiation"), self._fields(PROCEDURE, proc, RADIATION_KEYS),
+                 *self._procedure_section("radiation"),
                  *self._section("complications"), *self._complications(),
                  *self._narrative("findings")]
         # The signature never stands alone on a page: it keeps the impression's last line (and its heading, when
@@ -440,7 +436,7 @@ class _ReportBuilder:
             topMargin=MARGIN + HEADER_HEIGHT, bottomMargin=MARGIN + FOOTER_HEIGHT,
             title=f"{_text('title', self.lang)} {date} MRN {pat.mrn}",
             author=self.signature.signer if self.signature else (proc.operator or ""),
-            subject=f"{_label(PROCEDURE, self.lang)} {proc.id}",
+            subject=f"{PROCEDURE.label(self.lang)} {proc.id}",
             creator=f"TACE Log {__version__}", invariant=1, initialFontName=self.font,
             lang="zh-CN" if self.lang == "zh" else "en")
         frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",

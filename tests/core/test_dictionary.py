@@ -60,3 +60,11 @@ def test_display_uses_labels_and_units():
     assert PATIENT["weight_kg"].display(64.5) == "64.5 kg"
     assert PROCEDURE["stained_segments"].display(["VI", "VII"]) == "VI, VII"
     assert PATHOLOGY["rupture"].display(False) == "no"
+
+
+def test_every_procedure_field_is_in_exactly_one_section():
+    """The form and the report both lay the procedure out by these sections: a field in none would be missing."""
+    from tace_log.dictionary import PROCEDURE_SECTIONS
+
+    placed = [key for section in PROCEDURE_SECTIONS for key in section.fields]
+    assert sorted(placed) == sorted(PROCEDURE.keys)
