@@ -57,6 +57,9 @@ class Field(Bilingual):
     warn_max: float | None = None  # at or above is a warning (above only, when warn_max_inclusive is False)
     warn_max_inclusive: bool = True
     help: str = ""
+    # Recorded only when another field has one of these values, e.g. segments when a stain is seen: the form
+    # enables the field then, and leaves it off otherwise.
+    applies_when: tuple[str, tuple[str, ...]] | None = None
 
     def label_with_unit(self, language: str = "en") -> str:
         return f"{self.label(language)} ({self.unit})" if self.unit else self.label(language)
@@ -178,6 +181,8 @@ COMPLICATION = Entity("complication", "Complication", "并发症", (
     Field("management", "Management", "处理", F.TEXT),
 ))
 
+STAIN_SEEN = ("tumor_staining", ("present", "equivocal"))  # segments and lesions are recorded for a stain
+
 PROCEDURE = Entity("procedure", "Procedure", "手术", (
     Field("date", "Procedure date", "手术日期", F.DATE, required=True),
     Field("cycle", "Cycle", "周期", F.INT, reject_min=1, reject_max=10),
@@ -189,10 +194,12 @@ PROCEDURE = Entity("procedure", "Procedure", "手术", (
     Field("microcatheter", "Microcatheter", "微导管", F.TEXT, help="e.g. Progreat 2.7F"),
     Field("tumor_staining", "Tumour staining", "肿瘤染色", F.CHOICE, required=True, choices=_choices(
         ("present", "present", "有"), ("absent", "absent", "无"), ("equivocal", "equivocal", "可疑"))),
-    Field("stained_segments", "Stained segments", "染色肝段", F.MULTI_CHOICE, choices=COUINAUD_SEGMENTS),
-    Field("lesion_count", "Stained lesions", "染色病灶数", F.INT, reject_min=0, reject_max=50),
+    Field("stained_segments", "Stained segments", "染色肝段", F.MULTI_CHOICE, choices=COUINAUD_SEGMENTS,
+          applies_when=STAIN_SEEN),
+    Field("lesion_count", "Stained lesions", "染色病灶数", F.INT, reject_min=0, reject_max=50,
+          applies_when=STAIN_SEEN),
     Field("largest_lesion_mm", "Largest lesion", "最大病灶", F.NUMBER, unit="mm", reject_min=0,
-          reject_max=200),
+          reject_max=200, applies_when=STAIN_SEEN),
     Field("embolization", "Embolization", "栓塞方式", F.CHOICE, required=True, choices=_choices(
         ("superselective_chemoembolization", "superselective chemoembolization", "超选择性化疗栓塞"),
         ("prophylactic_embolization", "prophylactic embolization", "预防性栓塞"),

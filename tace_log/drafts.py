@@ -9,12 +9,12 @@ is saved or explicitly discarded; whatever is left at the next start is offered 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from .files import atomic_file
+from .times import now_utc
 
 DRAFTS_FOLDER = "drafts"
 _SUFFIX = ".draft.json"
@@ -47,7 +47,7 @@ class DraftStore:
         return self.folder / f"{draft_id}{_SUFFIX}"
 
     def save(self, draft_id: str, title: str, patient: dict, procedure: dict) -> Draft:
-        draft = Draft(draft_id, self.logbook, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), title,
+        draft = Draft(draft_id, self.logbook, now_utc(), title,
                       patient, procedure)
         target = self._file(draft_id)
         self.folder.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,6 @@ signature and addenda always give the same bytes and a report can be re-verified
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 from collections.abc import Callable, Iterable
@@ -40,6 +39,7 @@ from ..formulary import Formulary, default_formulary
 from ..model import Addendum, Signature, age_on, days_after_resection
 from ..protocol import Protocol, default_protocol
 from ..settings import ReportSettings
+from ..times import as_utc, readable
 from .fonts import register_report_font
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -97,25 +97,14 @@ def _text(key: str, language: str) -> str:
 
 
 
-def _utc(stamp: str) -> dt.datetime:
-    """An ISO 8601 timestamp as a UTC datetime (the record's are UTC, written with Z; one without a zone is UTC)."""
-    moment = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    return moment.astimezone(dt.UTC) if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
-
-
 def _pdf_date(stamp: str | None) -> str | None:
     """An ISO 8601 timestamp as a PDF date string (D:YYYYMMDDHHmmSS+00'00')."""
-    return _utc(stamp).strftime("D:%Y%m%d%H%M%S+00'00'") if stamp else None
-
-
-def _readable_time(stamp: str) -> str:
-    """'2026-03-14 11:00:05 UTC': how a signature's time is printed."""
-    return _utc(stamp).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return as_utc(stamp).strftime("D:%Y%m%d%H%M%S+00'00'") if stamp else None
 
 
 def _newest(*stamps: str | None) -> str | None:
     known = [s for s in stamps if s]
-    return max(known, key=_utc) if known else None
+    return max(known, key=as_utc) if known else None
 
 
 class _Styles:
@@ -359,7 +348,7 @@ class _ReportBuilder:
 
     def _signature_rows(self, signature: Signature) -> list[tuple[str, str]]:
         return [(_text("signed_by", self.lang), f"{signature.signer} ({signature.username})"),
-                (_text("signed_at", self.lang), _readable_time(signature.signed_at)),
+                (_text("signed_at", self.lang), readable(signature.signed_at)),
                 (_text("meaning", self.lang), signature.meaning),
                 (_text("content_sha256", self.lang), signature.content_sha256)]
 
@@ -383,7 +372,7 @@ class _ReportBuilder:
         out = [*self._section(label),
                p(_text("addendum_note", self.lang), "label"),
                self._field_grid([(_text("author", self.lang), addendum.author),
-                                 (_text("written_at", self.lang), _readable_time(addendum.created_at)),
+                                 (_text("written_at", self.lang), readable(addendum.created_at)),
                                  (_text("reason", self.lang), addendum.reason)]),
                Spacer(1, 4)]
         out.extend(p(b.strip(), "narrative") for b in re.split(r"\n\s*\n", addendum.text) if b.strip())

@@ -6,7 +6,6 @@ After a write commits, listeners are told what changed so views can refresh (the
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -17,6 +16,7 @@ from pathlib import Path
 from ..errors import InvalidInputError, RecordLockedError, RecordNotFoundError
 from ..model import SIGNED, Patient, Procedure, canonical_id, new_id
 from ..signing import IDENTIFYING
+from ..times import now_utc
 from ..validation import ERROR, Finding, Validator, errors
 from . import audit, backup, bulk, records
 from .audit import AuditSession
@@ -81,9 +81,6 @@ class ImportSummary:
                 f"{self.procedures_updated} updated, {self.procedures_unchanged} unchanged")
 
 
-def now_utc() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
 
 def _like(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -125,6 +122,7 @@ class Logbook(SigningMixin):
         inspect_file(Path(path).expanduser().resolve(), "quick_check")
 
     _now = staticmethod(now_utc)
+    audited_field = staticmethod(records.audited_field)  # an audit row's column as its dictionary field
 
     # -- backups -----------------------------------------------------------------------------------------
     def back_up(self, target: str | Path | None = None,

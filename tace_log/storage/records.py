@@ -99,3 +99,19 @@ def agent_from_row(row: dict) -> AgentDose:
 
 def complication_from_row(row: dict) -> Complication:
     return Complication(**_fields_from(COMPLICATION, row))
+
+
+_AUDITED_ENTITIES = {"patients": PATIENT, "procedures": PROCEDURE, "agent_doses": AGENT, "complications": COMPLICATION}
+
+
+def audited_field(table: str, column: str | None) -> Field | None:
+    """The dictionary field an audit row's table and column hold (None for what is not a clinical field)."""
+    for (entity_key, key), (multi_table, _owner, value_column) in MULTI_TABLES.items():
+        if table == multi_table and column == value_column:
+            return (PATHOLOGY if entity_key == PATHOLOGY.key else PROCEDURE)[key]
+    entity = _AUDITED_ENTITIES.get(table)
+    if entity is None or column is None:
+        return None
+    if entity is PATIENT and column.startswith(PATHOLOGY_PREFIX):
+        entity, column = PATHOLOGY, column.removeprefix(PATHOLOGY_PREFIX)
+    return entity[column] if column in entity.key_set else None

@@ -328,3 +328,15 @@ def test_opening_a_current_logbook_does_not_load_sqlite_utils(tmp_path):
              "print('sqlite_utils' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("table,column,key", [
+    ("procedures", "dap_gycm2", "dap_gycm2"), ("procedure_segments", "segment", "stained_segments"),
+    ("patients", "pathology_mvi", "mvi"), ("patient_thrombus", "site", "thrombus"), ("agent_doses", "dose", "dose"),
+    ("procedures", "status", None), ("signatures", "signer", None),
+])
+def test_an_audit_rows_column_is_read_back_as_its_dictionary_field(table, column, key):
+    from tace_log.storage.records import audited_field
+
+    field = audited_field(table, column)
+    assert (field.key if field else None) == key
