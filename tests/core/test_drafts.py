@@ -11,7 +11,7 @@ def test_a_saved_draft_is_offered_back_and_gone_once_discarded(tmp_path):
     again = DraftStore(tmp_path / "a.sqlite").drafts()
     assert [(d.id, d.title, d.procedure["dose"]) for d in again] == [("p1", "张伟 2026-11-21", "20")]
     assert (tmp_path / "drafts").is_dir()
-    assert not [p for p in (tmp_path / "drafts").iterdir() if p.name.startswith("~")]  # no temporary left
+    assert [p.name for p in (tmp_path / "drafts").iterdir()] == ["p1.draft.json"]  # no temporary file left
 
     store.discard("p1")
     assert store.drafts() == []
