@@ -1,20 +1,16 @@
 """The logbook file: created right, refuses files that are not ours without touching them, stores exactly."""
 
 import datetime as dt
-import hashlib
 import sqlite3
 
 import pytest
+from safety_samples import damage, file_digest
 
 from tace_log.dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, FieldType
 from tace_log.errors import InvalidInputError, LogbookCorruptError, NewerSchemaError, NotALogbookError
 from tace_log.model import AgentDose, Complication, Patient, Procedure
 from tace_log.storage import Logbook
 from tace_log.storage.schema import APPLICATION_ID, MIGRATION_NAMES, SCHEMA_VERSION
-
-
-def digest(path):
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def make_patient(**kw) -> Patient:
@@ -186,10 +182,10 @@ def test_worklist_is_newest_first_sortable_and_paged(worklist_book):
 def test_a_text_file_is_not_a_logbook_and_stays_untouched(tmp_path):
     path = tmp_path / "notes.sqlite"
     path.write_text("patient list\n")
-    before = digest(path)
+    before = file_digest(path)
     with pytest.raises(NotALogbookError, match="not a TACE Log logbook"):
         Logbook.open(path)
-    assert digest(path) == before and sorted(p.name for p in tmp_path.iterdir()) == ["notes.sqlite"]
+    assert file_digest(path) == before and sorted(p.name for p in tmp_path.iterdir()) == ["notes.sqlite"]
 
 
 def test_a_zero_byte_file_is_refused(tmp_path):
@@ -206,10 +202,10 @@ def test_another_apps_sqlite_database_is_refused_untouched(tmp_path):
     conn.execute("CREATE TABLE t (x)")
     conn.commit()
     conn.close()
-    before = digest(path)
+    before = file_digest(path)
     with pytest.raises(NotALogbookError, match="SQLite database but not a TACE Log logbook"):
         Logbook.open(path)
-    assert digest(path) == before and not (tmp_path / "other.db-wal").exists()
+    assert file_digest(path) == before and not (tmp_path / "other.db-wal").exists()
 
 
 def test_a_logbook_from_a_newer_version_is_refused_untouched(tmp_path):
@@ -219,10 +215,10 @@ def test_a_logbook_from_a_newer_version_is_refused_untouched(tmp_path):
     conn.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
     conn.commit()
     conn.close()
-    before = digest(path)
+    before = file_digest(path)
     with pytest.raises(NewerSchemaError, match="newer TACE Log"):
         Logbook.open(path)
-    assert digest(path) == before
+    assert file_digest(path) == before
 
 
 def test_a_damaged_logbook_is_refused_untouched(tmp_path):
@@ -230,14 +226,11 @@ def test_a_damaged_logbook_is_refused_untouched(tmp_path):
     with Logbook.open(path) as book:
         patient = make_patient()
         book.save_patient(patient)
-    data = bytearray(path.read_bytes())
-    page = 4096
-    data[page * 2: page * 2 + 200] = b"\xff" * 200  # scribble over a b-tree page
-    path.write_bytes(bytes(data))
-    before = digest(path)
+    damage(path)
+    before = file_digest(path)
     with pytest.raises(LogbookCorruptError, match="damaged"):
         Logbook.open(path)
-    assert digest(path) == before
+    assert file_digest(path) == before
 
 
 def test_a_missing_logbook_is_not_created_when_asked_not_to(tmp_path):
@@ -281,10 +274,7 @@ def test_a_damaged_logbook_that_needs_an_upgrade_is_checked_even_when_the_check_
     conn.commit()
     root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'agent_doses'").fetchone()[0]
     conn.close()
-    data = bytearray(path.read_bytes())
-    start = (root - 1) * 4096  # a page none of the cheap checks read
-    data[start:start + 4096] = b"\xff" * 4096
-    path.write_bytes(bytes(data))
+    damage(path, offset=(root - 1) * 4096, length=4096)  # a page none of the cheap checks read
     with pytest.raises(LogbookCorruptError):
         inspect_file(path, None)
 
