@@ -16,6 +16,7 @@ from typing import Any
 
 from .dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, Entity, Field, FieldType
 from .formulary import ANTHRACYCLINE, Formulary, default_formulary
+from .model import age_on, days_after_resection
 from .protocol import Protocol, default_protocol
 
 _AGENT_FIELD, _ARM_FIELD = AGENT["agent"], PATIENT["arm"]  # choices from the formulary and the protocol
@@ -146,9 +147,9 @@ class Validator:
                 out.append(Finding(join(path, "resection_date"), ERROR, "date_order",
                                    "must not be before the birth date"))
             else:
-                age = resection.year - birth.year - ((resection.month, resection.day) < (birth.month, birth.day))
-                limits = self.protocol.eligibility.get("age_years", {})
-                if not limits.get("min", 0) <= age <= limits.get("max", 200):
+                age = age_on(birth, resection)
+                limits = self.protocol.eligibility["age_years"]
+                if not limits["min"] <= age <= limits["max"]:
                     out.append(Finding(join(path, "birth_date"), WARNING, "eligibility_age",
                                        f"age {age} at resection is outside the protocol's "
                                        f"{limits['min']}-{limits['max']} years"))
@@ -206,7 +207,7 @@ class Validator:
         cycle = doc.get("cycle") if doc.get("cycle") is not None else 1
         if date is None or resection is None or cycle != window.cycle:
             return
-        days = (date - resection).days
+        days = days_after_resection(date, resection)
         if not window.first_day <= days <= window.last_day:
             out.append(Finding(join(path, "date"), WARNING, "tace_window",
                                f"cycle {cycle} is {days} days after resection; the protocol's TACE window is "

@@ -21,10 +21,9 @@ import time
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
 from ..errors import BackupError, DiskFullError, LogbookCorruptError, LogbookError
-from .connection import inspect_file, open_database, upgrade, write_error
+from .connection import connect, inspect_file, open_database, upgrade, write_error
 
 BACKUP_FOLDER = "backups"
 STAMP_FORMAT = "%Y-%m-%d_%H%M%S"
@@ -110,7 +109,7 @@ def check_file(path: Path) -> dict[str, int]:
     dangling rows. Returns the row count of every table; raises a LogbookError saying what is wrong."""
     path = Path(path)
     inspect_file(path, "integrity_check")
-    conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
+    conn = connect(path, read_only=True)
     try:
         if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
             raise LogbookCorruptError(f"{path} is damaged (rows point at missing records)", path)
@@ -260,7 +259,7 @@ def restore(logbook_path: Path, backup_file: Path, db: sqlite3.Connection | None
 def _restore_into(db: sqlite3.Connection, logbook_path: Path, backup_file: Path, safety: Path,
                   counts: dict[str, int]) -> RestoreReport:
     write_backup(db, safety)
-    source = sqlite3.connect(f"file:{quote(str(backup_file))}?mode=ro", uri=True)
+    source = connect(backup_file, read_only=True)
     try:
         source.backup(db)
     except sqlite3.Error as exc:

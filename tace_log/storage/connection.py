@@ -31,7 +31,7 @@ NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "a
                        "glusterfs", "fuse.sshfs", "fuse.glusterfs", "fuse.rclone", "fuse.s3fs", "davfs", "fuse.davfs2"}
 
 
-def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
+def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
     if read_only:
         # Without a -wal beside it nobody has the file open in WAL mode and there is nothing to replay, so read it
         # as immutable: a plain read-only open of a WAL file would leave new -wal and -shm files beside it.
@@ -74,7 +74,7 @@ def inspect_file(path: Path, check: str | None = "quick_check") -> None:
     if header != SQLITE_HEADER:
         raise NotALogbookError(f"{path} is not a TACE Log logbook (not an SQLite database)", path)
     try:
-        conn = _connect(path, read_only=True)
+        conn = connect(path, read_only=True)
     except sqlite3.Error as exc:
         raise LogbookError(f"{path} cannot be opened: {exc}", path) from exc
     try:
@@ -160,7 +160,7 @@ def _create(path: Path) -> None:
     partial = path.with_name(path.name + ".creating")
     for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
         leftover.unlink(missing_ok=True)
-    conn = _connect(partial)
+    conn = connect(partial)
     try:
         conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
         db = _configure(conn)
@@ -202,7 +202,7 @@ def open_database(path: Path, create: bool = True, quick_check: bool = True) -> 
             raise LogbookError(f"{path} is read-only: TACE Log needs to write to it", path)
         if not os.access(path.parent, os.W_OK):
             raise LogbookError(f"the folder of {path} is read-only: TACE Log needs to write its journal there", path)
-    conn = _connect(path)
+    conn = connect(path)
     try:
         db = _configure(conn)
         upgrade(db)
