@@ -17,9 +17,7 @@ from ..errors import InvalidInputError, LogbookCorruptError, TaceLogError
 from ..logs import configure_logging
 from ..storage.backup import newest_good_backup
 from . import backup, records, reports, signing
-from .output import print_findings
-
-EXIT_OK, EXIT_FAILURE, EXIT_INVALID = 0, 1, 2
+from .output import EXIT_FAILURE, EXIT_INVALID, EXIT_OK, print_findings
 
 COMMAND_MODULES = [records, reports, backup, signing]
 log = logging.getLogger(__name__)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from ..dictionary import Entity
 
+EXIT_OK, EXIT_FAILURE, EXIT_INVALID = 0, 1, 2  # done; any other failure; invalid input, nothing written
+
 
 def print_findings(findings, stream) -> None:
     for f in findings:

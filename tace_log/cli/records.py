@@ -14,7 +14,7 @@ from ..formulary import default_formulary
 from ..paths import default_logbook_path
 from ..storage import Logbook
 from ..validation import errors
-from .output import print_fields, print_findings
+from .output import EXIT_INVALID, EXIT_OK, print_fields, print_findings
 
 
 def logbook_path(args) -> Path:
@@ -94,7 +94,7 @@ def run_validate(args) -> int:
     bad = errors(findings)
     print(f"{args.file}: {len(bad)} errors, {len(findings) - len(bad)} warnings"
           + ("" if bad else " - ready to import"))
-    return 2 if bad else 0
+    return EXIT_INVALID if bad else EXIT_OK
 
 
 def run_list(args) -> int:

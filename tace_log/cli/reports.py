@@ -17,10 +17,10 @@ from ..errors import LogbookError, TaceLogError
 from ..reports import procedure_report, report_file_name, write_pdf
 from ..settings import ReportSettings, load_report_settings
 from ..storage import Logbook
+from .output import EXIT_INVALID
 from .records import logbook_path
 
 PAGE = 500  # worklist rows fetched at a time when listing every procedure
-EXIT_INVALID = 2  # the CLI's code for invalid input (tace_log.cli), as argparse uses for a bad command line
 
 
 def register(commands: argparse._SubParsersAction) -> None:

@@ -20,8 +20,8 @@ from ..errors import (
 )
 from ..model import SIGNED, Addendum, Signature, new_id
 from ..signing import ADDENDUM_MEANING, MEANING, addendum_sha256, content_sha256, signing_findings
-from ..users import MIN_PASSWORD_LENGTH, ROLES, User, check_password, hash_password
-from ..validation import Finding, errors, warnings
+from ..users import ADMIN, MIN_PASSWORD_LENGTH, RADIOLOGIST, ROLES, User, check_password, hash_password
+from ..validation import ERROR, Finding, errors, warnings
 from . import audit
 
 _SIGNATURE_COLUMNS = "signer, username, signed_at, meaning, content_sha256"
@@ -62,14 +62,14 @@ class SigningMixin:
         username, full_name = username.strip(), (full_name or username).strip()
         problems = []
         if not username or any(c.isspace() for c in username):
-            problems.append(Finding("username", "error", "username", "must be one word, not blank"))
+            problems.append(Finding("username", ERROR, "username", "must be one word, not blank"))
         if role not in ROLES:
-            problems.append(Finding("role", "error", "choice", f"must be one of {', '.join(ROLES)}"))
+            problems.append(Finding("role", ERROR, "choice", f"must be one of {', '.join(ROLES)}"))
         if len(password) < MIN_PASSWORD_LENGTH:
-            problems.append(Finding("password", "error", "password",
+            problems.append(Finding("password", ERROR, "password",
                                     f"must be at least {MIN_PASSWORD_LENGTH} characters"))
         if not problems and self._user_row(username):
-            problems.append(Finding("username", "error", "username_taken", f"user {username!r} already exists"))
+            problems.append(Finding("username", ERROR, "username_taken", f"user {username!r} already exists"))
         if problems:
             raise InvalidInputError(problems, "user not added")
         with self._transaction():
@@ -82,8 +82,8 @@ class SigningMixin:
         roles = {row[0] for row in self._db.execute("SELECT DISTINCT role FROM users").fetchall()}
         if not roles:
             return
-        allowed = "admin" if "admin" in roles else "radiologist"
-        who = "an administrator" if allowed == "admin" else "a radiologist"
+        allowed = ADMIN if ADMIN in roles else RADIOLOGIST
+        who = "an administrator" if allowed == ADMIN else "a radiologist"
         if by is None:
             raise NotPermittedError(f"adding a user needs the user name and password of {who}")
         user = self.authenticate(*by)
@@ -192,7 +192,7 @@ class SigningMixin:
         user = self._signer(username, password, "sign an addendum")
         if not self.is_signed(procedure_id):
             raise NotPermittedError(f"procedure {procedure_id} is a draft: edit it instead of adding an addendum")
-        problems = [Finding(key, "error", "required", "is required") for key, value in
+        problems = [Finding(key, ERROR, "required", "is required") for key, value in
                     (("text", text), ("reason", reason)) if not (value or "").strip()]
         if problems:
             raise InvalidInputError(problems, "addendum not added")
