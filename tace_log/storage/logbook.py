@@ -273,8 +273,8 @@ class Logbook(SigningMixin):
         """Patients whose name, MRN or study ID contains the text (2-character Chinese names too)."""
         q = _like(text.strip())
         ids = [row[0] for row in self._db.execute(
-            "SELECT id FROM patients WHERE name LIKE ? ESCAPE '\\' OR mrn LIKE ? ESCAPE '\\' "
-            "OR study_id LIKE ? ESCAPE '\\' ORDER BY name LIMIT ?", [q, q, q, int(limit)]).fetchall()]
+            f"SELECT id FROM patients WHERE {self._PATIENT_MATCH} ORDER BY name LIMIT ?",
+            [q, q, q, int(limit)]).fetchall()]
         return self._patients_where(f"id IN ({', '.join('?' * len(ids))})", ids) if ids else []
 
     def iter_patients(self, batch: int = 500) -> Iterator[tuple[Patient, list[Procedure]]]:
@@ -305,12 +305,12 @@ class Logbook(SigningMixin):
         if not text:
             return "", []
         q = _like(text)
-        return ("WHERE pr.patient_id IN (SELECT id FROM patients WHERE name LIKE ? ESCAPE '\\' "
-                "OR mrn LIKE ? ESCAPE '\\' OR study_id LIKE ? ESCAPE '\\')", [q, q, q])
+        return f"WHERE pr.patient_id IN (SELECT id FROM patients WHERE {self._PATIENT_MATCH})", [q, q, q]
 
     _WORKLIST_COLUMNS = ("pr.id, pr.patient_id, pr.date, pa.name, pa.mrn, pa.study_id, pr.cycle, pr.tumor_staining, "
                          "pr.embolization, pr.status")
-    _PATIENT_MATCH = "(pa.name LIKE ? ESCAPE '\\' OR pa.mrn LIKE ? ESCAPE '\\' OR pa.study_id LIKE ? ESCAPE '\\')"
+    # Whether a patient matches a search (three LIKE parameters). Unqualified: procedures has no such columns.
+    _PATIENT_MATCH = "(name LIKE ? ESCAPE '\\' OR mrn LIKE ? ESCAPE '\\' OR study_id LIKE ? ESCAPE '\\')"
 
     def worklist(self, search: str = "", sort: str = "date", descending: bool = True, limit: int = 200,
                  offset: int = 0) -> list[WorklistRow]:
@@ -368,7 +368,7 @@ class Logbook(SigningMixin):
         if not text:
             return total
         q = _like(text)
-        match = self._PATIENT_MATCH.replace("pa.", "")
+        match = self._PATIENT_MATCH
         hits, patients = self._db.execute(f"SELECT coalesce(sum({match}), 0), count(*) FROM patients",
                                           [q, q, q]).fetchone()
         if hits == 0 or hits == patients:
@@ -530,8 +530,8 @@ class Logbook(SigningMixin):
         for i, p in enumerate(doc.get("patients", [])):
             path = f"patients[{i}]"
             mrn = p["mrn"].strip()
-            patient_id = canonical_id(p.get("id")) or self._patient_id_for_mrn(mrn)
             owner = self._patient_id_for_mrn(mrn)
+            patient_id = canonical_id(p.get("id")) or owner
             if owner and patient_id and owner != patient_id:
                 out.append(Finding(f"{path}.mrn", ERROR, "mrn_taken",
                                    f"MRN {p['mrn']!r} already belongs to another patient in the logbook"))
