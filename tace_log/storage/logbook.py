@@ -470,12 +470,7 @@ class Logbook(SigningMixin):
         patient.updated_at = stamp
         row = records.patient_row(patient)
         before = stored[0].pathology.thrombus if stored else None
-        if stored:
-            assignments = ", ".join(f"{c} = :{c}" for c in row if c != "id")
-            self._db.execute(f"UPDATE patients SET {assignments} WHERE id = :id", row)
-        else:
-            self._db.execute(f"INSERT INTO patients ({', '.join(row)}) VALUES ({', '.join(':' + c for c in row)})",
-                             row)
+        self._upsert("patients", row, bool(stored))
         if before != patient.pathology.thrombus:
             self._replace_multi("patient_thrombus", "patient_id", "site", patient.id, patient.pathology.thrombus)
         return "updated" if stored else "added"
@@ -493,12 +488,7 @@ class Logbook(SigningMixin):
         procedure.created_at = stored[0].created_at if stored else stamp
         procedure.updated_at = stamp
         row = records.procedure_row(procedure)
-        if stored:
-            assignments = ", ".join(f"{c} = :{c}" for c in row if c != "id")
-            self._db.execute(f"UPDATE procedures SET {assignments} WHERE id = :id", row)
-        else:
-            self._db.execute(
-                f"INSERT INTO procedures ({', '.join(row)}) VALUES ({', '.join(':' + c for c in row)})", row)
+        self._upsert("procedures", row, bool(stored))
         # parts are rewritten only when they changed, so the audit trail shows real changes only
         before = stored[0] if stored else Procedure(agents=None, complications=None, stained_segments=None)
         if before.stained_segments != procedure.stained_segments:
@@ -514,10 +504,16 @@ class Logbook(SigningMixin):
                                                       new_id), procedure.id)
         return "updated" if stored else "added"
 
+    def _upsert(self, table: str, row: dict, stored: bool) -> None:
+        if stored:
+            assignments = ", ".join(f"{c} = :{c}" for c in row if c != "id")
+            self._db.execute(f"UPDATE {table} SET {assignments} WHERE id = :id", row)
+        else:
+            bulk.insert_rows(self._db, table, list(row), [row])
+
     def _replace_multi(self, table: str, key: str, column: str, owner: str, values: list[str]) -> None:
         self._db.execute(f"DELETE FROM {table} WHERE {key} = ?", [owner])
-        self._db.executemany(f"INSERT INTO {table} ({key}, {column}) VALUES (?, ?)",
-                                  [(owner, v) for v in values])
+        bulk.insert_rows(self._db, table, [key, column], [{key: owner, column: v} for v in values])
 
     def _replace_children(self, table: str, cols: list[str], rows: list[dict], procedure_id: str) -> None:
         self._db.execute(f"DELETE FROM {table} WHERE procedure_id = ?", [procedure_id])
