@@ -61,8 +61,6 @@ class Field(Bilingual):
     # enables the field then, and leaves it off otherwise.
     applies_when: tuple[str, tuple[str, ...]] | None = None
 
-    def label_with_unit(self, language: str = "en") -> str:
-        return f"{self.label(language)} ({self.unit})" if self.unit else self.label(language)
 
     @cached_property  # read for every value validated
     def choice_keys(self) -> tuple[str, ...]:
@@ -247,13 +245,5 @@ PROCEDURE_SECTIONS = (
                                                                 "air_kerma_mgy")),
     Section("narrative", "Narrative", "叙述", ("findings", "impression")),
 )
-
-# The keys under which child records sit in a document, and the entity each holds.
-CHILDREN: dict[str, Entity] = {
-    "pathology": PATHOLOGY,
-    "procedures": PROCEDURE,
-    "agents": AGENT,
-    "complications": COMPLICATION,
-}
 
 ENTITIES: tuple[Entity, ...] = (PATIENT, PATHOLOGY, PROCEDURE, AGENT, COMPLICATION)

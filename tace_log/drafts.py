@@ -42,7 +42,7 @@ class DraftStore:
         self.folder = Path(self.logbook).parent / DRAFTS_FOLDER
 
     def _file(self, draft_id: str) -> Path:
-        if not draft_id or any(c in draft_id for c in "/\\.") or draft_id.startswith("~"):
+        if not draft_id or any(c in draft_id for c in "/\\."):
             raise ValueError(f"not a draft id: {draft_id!r}")
         return self.folder / f"{draft_id}{_SUFFIX}"
 

@@ -130,7 +130,7 @@ class Validator:
 
     # -- patients --------------------------------------------------------------------------------------------
     def patient(self, doc: Any, path: str = "", with_procedures: bool = True) -> list[Finding]:
-        out = self._fields(PATIENT, doc, path, children=("pathology", "procedures"))
+        out = self._fields(PATIENT, doc, path)
         if not isinstance(doc, dict):
             return out
         arm = doc.get("arm")
@@ -167,7 +167,7 @@ class Validator:
 
     # -- procedures ------------------------------------------------------------------------------------------
     def procedure(self, doc: Any, patient: dict | None = None, path: str = "") -> list[Finding]:
-        out = self._fields(PROCEDURE, doc, path, children=("agents", "complications"))
+        out = self._fields(PROCEDURE, doc, path)
         if not isinstance(doc, dict):
             return out
         patient = patient if isinstance(patient, dict) else {}
@@ -299,11 +299,11 @@ class Validator:
                                "particle_range_incomplete", "give both ends of the particle size range"))
 
     # -- fields from the dictionary ---------------------------------------------------------------------------
-    def _fields(self, entity: Entity, doc: Any, path: str, children: tuple[str, ...] = ()) -> list[Finding]:
+    def _fields(self, entity: Entity, doc: Any, path: str) -> list[Finding]:
         if not isinstance(doc, dict):
             return [Finding(path, ERROR, "type", f"must be an object ({entity.en.lower()})")]
         out: list[Finding] = []
-        known = entity.key_set.union(children, ("id",) if entity in (PATIENT, PROCEDURE) else ())
+        known = entity.key_set.union(entity.children, ("id",) if entity in (PATIENT, PROCEDURE) else ())
         for key in doc:
             if key not in known:
                 out.append(Finding(join(path, key), ERROR, "unknown_key", f"unknown key {key!r}"))

@@ -86,7 +86,6 @@ PATIENT_KEYS = ("name", "mrn", "sex", "birth_date", "age", "weight_kg", "height_
                 "resection_date", "resection_margin")
 SECTIONS = {section.key: section for section in PROCEDURE_SECTIONS}  # the dictionary's grouping, as the form's
 AGENT_COLUMNS = ("agent", "dose", "particle_min_um", "particle_max_um", "lot")
-COMPLICATION_COLUMNS = ("term", "ctcae_grade", "sir_class", "management")
 
 _CJK = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]")
 
@@ -315,8 +314,8 @@ class _ReportBuilder:
     def _complications(self) -> list:
         if not self.procedure.complications:
             return [self.styles.paragraph(_text("none_recorded", self.lang))]
-        header = [COMPLICATION[k].label(self.lang) for k in COMPLICATION_COLUMNS]
-        rows = [[COMPLICATION[k].display(getattr(c, k), self.lang) for k in COMPLICATION_COLUMNS]
+        header = [COMPLICATION[k].label(self.lang) for k in COMPLICATION.keys]
+        rows = [[COMPLICATION[k].display(getattr(c, k), self.lang) for k in COMPLICATION.keys]
                 for c in self.procedure.complications]
         return [self._list_table(header, rows, [0.32, 0.14, 0.16, 0.38])]
 
