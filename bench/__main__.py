@@ -37,7 +37,6 @@ def logbook(procedures: int) -> Path:
         seconds = build_logbook(path, procedures)
         print(f"  generated {procedures:,} procedures in {seconds:.1f} s", file=sys.stderr)
         stamp.write_text(key)
-        return path
     return path
 
 
@@ -116,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {
             "python": platform.python_version(),
             "platform": platform.platform(),
-            "cores": __import__("os").cpu_count(),
+            "cores": os.cpu_count(),
         },
         "command": "make bench",
         "results": [r.as_dict() for r in results],

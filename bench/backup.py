@@ -4,23 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import statistics
-import time
 from pathlib import Path
 
 from tace_log.storage import Logbook
 from tace_log.storage.backup import check_file
 
-from .result import Result
-
-
-def _median_s(action, runs: int = 5) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+from .result import Result, median_seconds
 
 
 def _copy_with_fsync(source: Path, target: Path) -> None:
@@ -34,7 +23,7 @@ def backup_and_restore(logbook_path: Path, work: Path) -> list[Result]:
     path = work / "backup-source.sqlite"
     shutil.copy(logbook_path, path)
     size_mb = path.stat().st_size / 1e6
-    copy = _median_s(lambda: _copy_with_fsync(path, work / "plain-copy.sqlite"))
+    copy = median_seconds(lambda: _copy_with_fsync(path, work / "plain-copy.sqlite"), 5)
     with Logbook.open(path) as book:
         procedures = book.counts()["procedures"]
         made = []
@@ -43,9 +32,9 @@ def backup_and_restore(logbook_path: Path, work: Path) -> list[Result]:
             target = work / f"manual-{len(made)}.sqlite"
             made.append(book.back_up(target))
 
-        backup = _median_s(back_up)
-        check = _median_s(lambda: check_file(made[-1].path))
-        restore = _median_s(lambda: book.restore_from(made[-1].path), runs=3)
+        backup = median_seconds(back_up, 5)
+        check = median_seconds(lambda: check_file(made[-1].path), 5)
+        restore = median_seconds(lambda: book.restore_from(made[-1].path), 3)
     label = f"{procedures:,} procedures, {size_mb:.0f} MB"
     return [
         Result(f"back up now: backup API + verification ({label})", backup * 1000, copy * 1000, "ms",

@@ -14,6 +14,8 @@ import time
 import uuid
 from pathlib import Path
 
+from tace_log.dictionary import PROCEDURE
+from tace_log.formulary import ANTHRACYCLINE, default_formulary
 from tace_log.storage import Logbook
 from tace_log.validation import Validator
 
@@ -21,7 +23,7 @@ SURNAMES = ["张", "王", "李", "刘", "陈", "杨", "黄", "赵", "周", "吴"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "晓明", "秀英"]
 LATIN_FIRST = ["Wei", "Fang", "Min", "Jing", "Lei", "Jun", "Yang", "Tao", "Anna", "David", "Maria", "John"]
 LATIN_LAST = ["Wang", "Li", "Zhang", "Liu", "Chen", "Smith", "Garcia", "Nguyen", "Kim", "Tanaka"]
-SEGMENTS = ["I", "II", "III", "IVa", "IVb", "V", "VI", "VII", "VIII"]
+SEGMENTS = list(PROCEDURE["stained_segments"].choice_keys)
 DRUGS = [
     ("epirubicin", 10, 60),
     ("pirarubicin", 10, 40),
@@ -37,6 +39,7 @@ FINDINGS = [
     "未见明确肿瘤染色。",
 ]
 TODAY = dt.date(2026, 11, 24)
+FORMULARY = default_formulary()
 
 
 def _name(rng: random.Random) -> str:
@@ -76,7 +79,7 @@ def _agents(rng: random.Random, staining: str) -> list[dict]:
     if staining == "present":  # at most one anthracycline, as most sites give
         seen = False
         for key, lo, hi in drugs:
-            if key in ("epirubicin", "pirarubicin"):
+            if FORMULARY[key].kind == ANTHRACYCLINE:
                 if seen:
                     continue
                 seen = True

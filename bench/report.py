@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -19,19 +18,11 @@ from tace_log.reports import build_report
 from tace_log.reports.fonts import register_report_font
 from tace_log.storage import Logbook
 
-from .result import Result
+from .result import Result, median_seconds
 
 ROOT = Path(__file__).resolve().parent.parent
 TYPICAL = ROOT / "tests" / "data" / "typical-procedure.json"
 
-
-def _median_ms(work, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def _text_of(pdf: bytes) -> list[str]:
@@ -57,8 +48,8 @@ def typical_report(work: Path, runs: int = 60) -> list[Result]:
         return out.getvalue()
 
     bare()
-    ours_ms = _median_ms(lambda: build_report(patient, procedure), runs)
-    bare_ms = _median_ms(bare, runs)
+    ours_ms = median_seconds(lambda: build_report(patient, procedure), runs) * 1000
+    bare_ms = median_seconds(bare, runs) * 1000
     return [Result("one typical report (median)", ours_ms, bare_ms, "ms", ratio=ours_ms / bare_ms,
                    target="ratio <= 1.5", ok=ours_ms / bare_ms <= 1.5,
                    note=f"{len(lines)} lines of text, {runs} runs each")]

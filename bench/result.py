@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import statistics
+import time
 from dataclasses import asdict, dataclass
 
 
@@ -19,6 +21,16 @@ class Result:
 
     def as_dict(self) -> dict:
         return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in asdict(self).items()}
+
+
+def median_seconds(work, runs: int) -> float:
+    """The median wall time of `runs` calls of `work`."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
 def percentile(samples: list[float], pct: float) -> float:
