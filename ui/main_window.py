@@ -32,7 +32,8 @@ from tace_log import __version__
 from tace_log.drafts import Draft, DraftStore
 from tace_log.errors import LogbookCorruptError, TaceLogError
 from tace_log.storage import Change, Logbook
-from tace_log.validation import ERROR, WARNING
+from tace_log.times import readable
+from tace_log.validation import ERROR, INFO, WARNING
 
 from .backup_actions import BackupActions
 from .logbook_check import LogbookCheck
@@ -222,7 +223,7 @@ class MainWindow(QMainWindow):
             form = self.restore_draft(draft)
             if form is not None:
                 form.say(self.tr("Your unsaved draft of this procedure is shown. Close and discard it to see the "
-                                 "stored record."), "info")
+                                 "stored record."), INFO)
             return form
         if not self._may_replace_form():
             return None
@@ -237,7 +238,7 @@ class MainWindow(QMainWindow):
         if stale:
             form.say(self.tr("This procedure was signed after your unsaved draft of it was written: the signed "
                              "record is shown. The draft can no longer change it and is kept in the drafts list; "
-                             "use Addendum for anything to add."), "warning")
+                             "use Addendum for anything to add."), WARNING)
         return form
 
     def _signed_since(self, draft: Draft) -> bool:
@@ -287,8 +288,8 @@ class MainWindow(QMainWindow):
             line = QWidget(self.drafts_bar)
             row = QHBoxLayout(line)
             row.setContentsMargins(0, 0, 0, 0)
-            row.addWidget(QLabel(self.tr("Unsaved draft: %1 (kept %2 UTC)").replace("%1", draft.title)
-                                 .replace("%2", draft.saved_at[:16].replace("T", " ")), line), 1)
+            row.addWidget(QLabel(self.tr("Unsaved draft: %1 (kept %2)").replace("%1", draft.title)
+                                 .replace("%2", readable(draft.saved_at)), line), 1)
             restore = QPushButton(self.tr("Restore"), line)
             restore.setObjectName("restore_draft")
             restore.clicked.connect(lambda _=False, d=draft: self.restore_draft(d))
