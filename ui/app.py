@@ -80,10 +80,11 @@ def open_main_window(path: Path, settings=None):
     return window, logbook
 
 
-def _say(title: str, text: str) -> None:
-    from PySide6.QtWidgets import QMessageBox
+def _cannot_open(app, path: Path, exc: Exception) -> None:
+    from .messages import show_error
 
-    QMessageBox.critical(None, title, text)
+    show_error(None, "TACE Log", app.translate("App", "Cannot open the logbook %1:\n%2")
+               .replace("%1", str(path)).replace("%2", str(exc)))
 
 
 def launch(db: str | None, smoke: bool = False) -> int:
@@ -108,11 +109,12 @@ def launch(db: str | None, smoke: bool = False) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         lock.acquire()
     except LogbookInUseError as exc:
-        _say(app.translate("App", "TACE Log: the logbook is already open"), str(exc))
+        from .messages import show_error
+
+        show_error(None, app.translate("App", "TACE Log: the logbook is already open"), str(exc))
         return 1
     except (TaceLogError, OSError) as exc:
-        _say("TACE Log", app.translate("App", "Cannot open the logbook %1:\n%2")
-             .replace("%1", str(path)).replace("%2", str(exc)))
+        _cannot_open(app, path, exc)
         return 1
     try:
         return AppWindows(app, path, hook).run()
@@ -157,8 +159,7 @@ class AppWindows:
                     return False  # not restored: the file stays as it is
             except (TaceLogError, OSError) as exc:
                 log.error("cannot open %s: %s", self.path, exc)
-                _say("TACE Log", self.app.translate("App", "Cannot open the logbook %1:\n%2")
-                     .replace("%1", str(self.path)).replace("%2", str(exc)))
+                _cannot_open(self.app, self.path, exc)
                 return False
         self.hook.parent = self.window
         self.window.logbook_damaged.connect(self.damaged)

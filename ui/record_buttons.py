@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QDialog, QPushButton, QVBoxLayout
 from tace_log.errors import RecordNotFoundError
 from tace_log.validation import WARNING
 
+from .signing_widgets import command_button
+
 
 class RecordButtons(QObject):
     """Added to `form.button_row` by the main window; `update()` after a save, a sign-in or held writes."""
@@ -36,11 +38,7 @@ class RecordButtons(QObject):
         self.update()
 
     def _button(self, name: str, text: str, slot) -> QPushButton:
-        button = QPushButton(text, self.form)
-        button.setObjectName(name)
-        button.setAccessibleName(text.replace("&", "").removesuffix("..."))
-        button.clicked.connect(slot)
-        return button
+        return command_button(QPushButton(text, self.form), name, slot)
 
     def _stored_and_signed(self) -> tuple[bool, bool]:
         try:
