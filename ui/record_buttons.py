@@ -16,6 +16,14 @@ from tace_log.validation import WARNING
 from .signing_widgets import command_button
 
 
+def stored_and_signed(logbook, procedure_id: str) -> tuple[bool, bool]:
+    """Whether the procedure is stored, and whether it is signed (a new form's, or a draft's, is not stored yet)."""
+    try:
+        return True, logbook.is_signed(procedure_id)
+    except RecordNotFoundError:
+        return False, False
+
+
 class RecordButtons(QObject):
     """Added to `form.button_row` by the main window; `update()` after a save, a sign-in or held writes."""
 
@@ -40,14 +48,8 @@ class RecordButtons(QObject):
     def _button(self, name: str, text: str, slot) -> QPushButton:
         return command_button(QPushButton(text, self.form), name, slot)
 
-    def _stored_and_signed(self) -> tuple[bool, bool]:
-        try:
-            return True, self.form.logbook.is_signed(self.form.procedure_id)
-        except RecordNotFoundError:
-            return False, False
-
     def update(self) -> None:
-        stored, signed = self._stored_and_signed()
+        stored, signed = stored_and_signed(self.form.logbook, self.form.procedure_id)
         held = self.form.writes_held
         for button in (self.preview, self.export, self.print, self.history):
             button.setEnabled(stored)
