@@ -56,14 +56,12 @@ def open_main_window(path: Path, settings=None):
     """Open the logbook and show the main window on it, its worklist filled: `(window, logbook)`.
 
     The open-time damage check is deferred (`quick_check=False`; the core still checks first if an upgrade is
-    pending) and runs off the UI thread once the window shows, which holds every write until it passes. Raises
-    the `TaceLogError` of a logbook that cannot be opened. `launch` uses this; so does the start-up benchmark.
+    pending) and runs off the UI thread once the window shows (`show_main_window`). Raises the `TaceLogError`
+    of a logbook that cannot be opened. `launch` uses this; so does the start-up benchmark.
     """
-    from PySide6.QtWidgets import QApplication
-
     from tace_log.storage import Logbook
 
-    from .main_window import CHECKING, MainWindow
+    from .main_window import MainWindow
 
     logbook = Logbook.open(path, quick_check=False)
     try:
@@ -71,13 +69,23 @@ def open_main_window(path: Path, settings=None):
     except BaseException:
         logbook.close()
         raise
-    for warning in logbook.warnings:
+    show_main_window(window)
+    return window, logbook
+
+
+def show_main_window(window) -> None:
+    """Show a new main window: what its logbook warned of on opening (a network drive) in the notice line,
+    every write held from the first moment it shows, and the damage check started once it is painted."""
+    from PySide6.QtWidgets import QApplication
+
+    from .main_window import CHECKING
+
+    for warning in window.logbook.warnings:
         window.show_notice(warning)
-    window.hold_writes(window.tr(CHECKING))  # from the first moment the window shows
+    window.hold_writes(window.tr(CHECKING))
     window.show()
     QApplication.processEvents()  # painted, rows and all, before the check competes for the disk and the CPU
     window.check_logbook_in_background()
-    return window, logbook
 
 
 def _cannot_open(app, path: Path, exc: Exception) -> None:
