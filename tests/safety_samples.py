@@ -166,3 +166,16 @@ def damage(path, offset: int = 4096 * 2, length: int = 4096 * 3) -> None:
     with open(path, "r+b") as handle:
         handle.seek(offset)
         handle.write(bytes((i * 37 + 11) % 256 for i in range(length)))
+
+
+def damage_agent_doses_root_page(path, page_size: int = 4096) -> None:
+    """Garbage over the agent doses' root page: opening (without the check) and the worklist never read it,
+    the quick check does."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'agent_doses'").fetchone()[0]
+    conn.close()
+    with open(path, "r+b") as handle:
+        handle.seek((root - 1) * page_size)
+        handle.write(b"\xff" * page_size)

@@ -56,14 +56,12 @@ def open_main_window(path: Path, settings=None):
     """Open the logbook and show the main window on it, its worklist filled: `(window, logbook)`.
 
     The open-time damage check is deferred (`quick_check=False`; the core still checks first if an upgrade is
-    pending) and runs off the UI thread once the window shows, which holds every write until it passes. Raises
-    the `TaceLogError` of a logbook that cannot be opened. `launch` uses this; so does the start-up benchmark.
+    pending) and runs off the UI thread once the window shows (`show_main_window`). Raises the `TaceLogError`
+    of a logbook that cannot be opened. `launch` uses this; so does the start-up benchmark.
     """
-    from PySide6.QtWidgets import QApplication
-
     from tace_log.storage import Logbook
 
-    from .main_window import CHECKING, MainWindow
+    from .main_window import MainWindow
 
     logbook = Logbook.open(path, quick_check=False)
     try:
@@ -71,19 +69,30 @@ def open_main_window(path: Path, settings=None):
     except BaseException:
         logbook.close()
         raise
-    for warning in logbook.warnings:
-        window.show_notice(warning)
-    window.hold_writes(window.tr(CHECKING))  # from the first moment the window shows
-    window.show()
-    QApplication.processEvents()  # painted, rows and all, before the check competes for the disk and the CPU
-    window.check_logbook_in_background()
+    show_main_window(window)
     return window, logbook
 
 
-def _say(title: str, text: str) -> None:
-    from PySide6.QtWidgets import QMessageBox
+def show_main_window(window) -> None:
+    """Show a new main window: what its logbook warned of on opening (a network drive) in the notice line,
+    every write held from the first moment it shows, and the damage check started once it is painted."""
+    from PySide6.QtWidgets import QApplication
 
-    QMessageBox.critical(None, title, text)
+    from .main_window import CHECKING
+
+    for warning in window.logbook.warnings:
+        window.show_notice(warning)
+    window.hold_writes(window.tr(CHECKING))
+    window.show()
+    QApplication.processEvents()  # painted, rows and all, before the check competes for the disk and the CPU
+    window.check_logbook_in_background()
+
+
+def _cannot_open(app, path: Path, exc: Exception) -> None:
+    from .messages import show_error
+
+    show_error(None, "TACE Log", app.translate("App", "Cannot open the logbook %1:\n%2")
+               .replace("%1", str(path)).replace("%2", str(exc)))
 
 
 def launch(db: str | None, smoke: bool = False) -> int:
@@ -108,11 +117,12 @@ def launch(db: str | None, smoke: bool = False) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         lock.acquire()
     except LogbookInUseError as exc:
-        _say(app.translate("App", "TACE Log: the logbook is already open"), str(exc))
+        from .messages import show_error
+
+        show_error(None, app.translate("App", "TACE Log: the logbook is already open"), str(exc))
         return 1
     except (TaceLogError, OSError) as exc:
-        _say("TACE Log", app.translate("App", "Cannot open the logbook %1:\n%2")
-             .replace("%1", str(path)).replace("%2", str(exc)))
+        _cannot_open(app, path, exc)
         return 1
     try:
         return AppWindows(app, path, hook).run()
@@ -157,8 +167,7 @@ class AppWindows:
                     return False  # not restored: the file stays as it is
             except (TaceLogError, OSError) as exc:
                 log.error("cannot open %s: %s", self.path, exc)
-                _say("TACE Log", self.app.translate("App", "Cannot open the logbook %1:\n%2")
-                     .replace("%1", str(self.path)).replace("%2", str(exc)))
+                _cannot_open(self.app, self.path, exc)
                 return False
         self.hook.parent = self.window
         self.window.logbook_damaged.connect(self.damaged)

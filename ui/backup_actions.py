@@ -29,7 +29,6 @@ class BackupActions(QObject):
         self._logbook = logbook
         self._window = parent
         self.messages: list[QMessageBox] = []
-        self.file_dialog: QFileDialog | None = None
         self.back_up_action = QAction("&Back up now", parent, objectName="back_up_now")
         self.back_up_action.setShortcut(QKeySequence("Ctrl+Shift+B"))
         self.back_up_action.setStatusTip("Make a verified copy of the logbook in the backups folder beside it")
@@ -68,7 +67,6 @@ class BackupActions(QObject):
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
         dialog.fileSelected.connect(lambda name: self.confirm_restore(Path(name)))
-        self.file_dialog = dialog
         dialog.open()
         return dialog
 

@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from tace_log.dictionary import Field, FieldType
-from tace_log.validation import ERROR, Finding
+from tace_log.validation import ERROR, INFO, WARNING, Finding
 
 from .language import language
 
 # Colours of a finding beside its field (error red, warning amber), readable on a light theme.
-SEVERITY_COLOUR = {ERROR: "#c62828", "warning": "#b26a00", "info": "#1565c0"}
+SEVERITY_COLOUR = {ERROR: "#c62828", WARNING: "#b26a00", INFO: "#1565c0"}
 _COMPACT_DATE = re.compile(r"^(\d{4})[./]?(\d{1,2})[./]?(\d{1,2})$")
 
 
@@ -111,8 +111,7 @@ class FieldEditor:
             widget = QComboBox(self.row)
             widget.addItem("", None)
             if t is FieldType.BOOL:
-                choices = [(True, tr("yes") if language() == "en" else "是"),
-                           (False, tr("no") if language() == "en" else "否")]
+                choices = [(v, self.field.display(v, language())) for v in (True, False)]
             for key, label in choices:
                 widget.addItem(label, key)
             widget.currentIndexChanged.connect(self._changed)

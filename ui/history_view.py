@@ -4,25 +4,24 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-from tace_log.dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE
+from tace_log.storage import Logbook
+from tace_log.times import readable
 
-COLUMNS = ["When (UTC)", "Who", "Action", "What", "Before", "After", "Reason"]
-_ENTITIES = {"procedures": PROCEDURE, "procedure_segments": PROCEDURE, "agent_doses": AGENT,
-             "complications": COMPLICATION, "patients": PATIENT, "patient_thrombus": PATHOLOGY}
+from .language import language
+
+COLUMNS = ["When", "Who", "Action", "What", "Before", "After", "Reason"]
 _PARTS = {"agent_doses": "Agent", "complications": "Complication", "signatures": "Signature",
           "addenda": "Addendum"}
 
 
-def field_label(table: str, field: str) -> str:
+def field_label(table: str, column: str) -> str:
     """The dictionary's label for an audited column, else the column name."""
-    entity = _ENTITIES.get(table)
-    key = {"segment": "stained_segments", "site": "thrombus"}.get(field, field)
-    if entity is PATIENT and key.startswith("pathology_"):
-        entity, key = PATHOLOGY, key.removeprefix("pathology_")
-    try:
-        label = entity[key].en if entity is not None else key
-    except KeyError:  # not a clinical field (status, signature columns): the column name, readable
-        label = key.replace("_", " ").capitalize()
+    field = Logbook.audited_field(table, column)
+    if field is not None:
+        label = field.label(language())
+    else:  # not a clinical field (status, signature columns): the column name, readable ("Addendum: text")
+        label = column.replace("_", " ")
+        label = label if table in _PARTS else label.capitalize()
     return f"{_PARTS[table]}: {label}" if table in _PARTS else label
 
 
@@ -45,7 +44,7 @@ class HistoryView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        rows = [(e.at.replace("T", " ").rstrip("Z"), e.username or "", e.action, field_label(e.table_name, field),
+        rows = [(readable(e.at), e.username or "", e.action, field_label(e.table_name, field),
                  _text(old), _text(new), e.reason or "")
                 for e in self.logbook.history(self.record_id) for field, old, new in e.changes()
                 if field not in ("id", "procedure_id", "patient_id", "position")]

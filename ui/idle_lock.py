@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
-DEFAULT_MINUTES = 10.0
 _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
              QEvent.Type.TouchBegin}
 
@@ -17,7 +16,7 @@ class IdleLock(QObject):
 
     locked = Signal()
 
-    def __init__(self, minutes: float = DEFAULT_MINUTES, parent: QObject | None = None):
+    def __init__(self, minutes: float, parent: QObject | None = None):
         super().__init__(parent)
         self.is_locked = False
         self._timer = QTimer(self)

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QVBoxLayout
 from tace_log.errors import TaceLogError
 from tace_log.users import User
 
-from .signing_widgets import add_credentials
+from .signing_widgets import ADD_USERS_HINT, add_credentials
 
 
 class LoginDialog(QDialog):
@@ -28,7 +28,7 @@ class LoginDialog(QDialog):
         form = QFormLayout()
         add_credentials(self, layout, form, logbook, "&User", "Sign in")
         if not logbook.users():
-            self.message.setText("No users yet: add one with `tace-log user add NAME --role radiologist`.")
+            self.message.setText(f"No users yet: {ADD_USERS_HINT}.")
         self.password.setFocus()
 
     def accept(self) -> None:

@@ -32,7 +32,8 @@ from tace_log import __version__
 from tace_log.drafts import Draft, DraftStore
 from tace_log.errors import LogbookCorruptError, TaceLogError
 from tace_log.storage import Change, Logbook
-from tace_log.validation import ERROR, WARNING
+from tace_log.times import readable
+from tace_log.validation import ERROR, INFO, WARNING
 
 from .backup_actions import BackupActions
 from .logbook_check import LogbookCheck
@@ -59,7 +60,6 @@ class MainWindow(QMainWindow):
         self._splitter_restored = False
         self.writes_held: str | None = None  # why writes are held, or None
         self.locked = False
-        self.logbook_closed = False
         self.closed = False
         self.check: LogbookCheck | None = None
         self.setWindowTitle(self.tr("TACE Log — %1").replace("%1", logbook.path.name))
@@ -117,6 +117,10 @@ class MainWindow(QMainWindow):
         self.show_drafts()
         self._restore_settings()
         self.update_actions()
+
+    @property
+    def logbook_closed(self) -> bool:
+        return not self.logbook.is_open
 
     # -- menus and shortcuts -------------------------------------------------------------------------------
     def _action(self, text: str, shortcut, slot, name: str) -> QAction:
@@ -180,11 +184,16 @@ class MainWindow(QMainWindow):
 
         return ProcedureForm(self.logbook, self.drafts, parent=self.form_host, **record)
 
+    def _drop_form(self) -> None:
+        """The open form goes: its timers stopped first, so none fires on a form (or a logbook) that is gone."""
+        self.form.retire()
+        self.form_host.removeWidget(self.form)
+        self.form.deleteLater()
+        self.form = None
+
     def _show_form(self, form: ProcedureForm) -> None:
         if self.form is not None:
-            self.form.retire()
-            self.form_host.removeWidget(self.form)
-            self.form.deleteLater()
+            self._drop_form()
         self.form = form
         form.saved.connect(self.worklist.select_procedure)
         form.close_requested.connect(self.close_form)
@@ -222,7 +231,7 @@ class MainWindow(QMainWindow):
             form = self.restore_draft(draft)
             if form is not None:
                 form.say(self.tr("Your unsaved draft of this procedure is shown. Close and discard it to see the "
-                                 "stored record."), "info")
+                                 "stored record."), INFO)
             return form
         if not self._may_replace_form():
             return None
@@ -237,15 +246,14 @@ class MainWindow(QMainWindow):
         if stale:
             form.say(self.tr("This procedure was signed after your unsaved draft of it was written: the signed "
                              "record is shown. The draft can no longer change it and is kept in the drafts list; "
-                             "use Addendum for anything to add."), "warning")
+                             "use Addendum for anything to add."), WARNING)
         return form
 
     def _signed_since(self, draft: Draft) -> bool:
         """Whether the procedure a draft edits has been signed (by then the draft can never be saved)."""
-        try:
-            return self.logbook.is_signed(draft.id)
-        except TaceLogError:  # a draft of a procedure that was never saved
-            return False
+        from .record_buttons import stored_and_signed
+
+        return stored_and_signed(self.logbook, draft.id)[1]
 
     def save_form(self) -> None:
         if self.form is not None:
@@ -256,10 +264,7 @@ class MainWindow(QMainWindow):
         if self.form is None or self.form.dirty:
             return self.form
         procedure_id = self.form.procedure_id
-        self.form.retire()
-        self.form_host.removeWidget(self.form)
-        self.form.deleteLater()
-        self.form = None
+        self._drop_form()
         return self.open_procedure(procedure_id)
 
     def close_form(self) -> bool:
@@ -267,10 +272,7 @@ class MainWindow(QMainWindow):
             return True
         if not self.form.may_close():
             return False
-        self.form.retire()
-        self.form_host.removeWidget(self.form)
-        self.form.deleteLater()
-        self.form = None
+        self._drop_form()
         self.form_host.setCurrentWidget(self.placeholder)
         self.worklist.table.setFocus()
         return True
@@ -287,8 +289,8 @@ class MainWindow(QMainWindow):
             line = QWidget(self.drafts_bar)
             row = QHBoxLayout(line)
             row.setContentsMargins(0, 0, 0, 0)
-            row.addWidget(QLabel(self.tr("Unsaved draft: %1 (kept %2 UTC)").replace("%1", draft.title)
-                                 .replace("%2", draft.saved_at[:16].replace("T", " ")), line), 1)
+            row.addWidget(QLabel(self.tr("Unsaved draft: %1 (kept %2)").replace("%1", draft.title)
+                                 .replace("%2", readable(draft.saved_at)), line), 1)
             restore = QPushButton(self.tr("Restore"), line)
             restore.setObjectName("restore_draft")
             restore.clicked.connect(lambda _=False, d=draft: self.restore_draft(d))
@@ -370,8 +372,8 @@ class MainWindow(QMainWindow):
             self.form.set_writes_held(self.writes_held)
 
     def check_logbook_in_background(self) -> LogbookCheck:
-        """Hold writes, run the damage check off the UI thread, and let writes through once it passes."""
-        self.hold_writes(self.tr(CHECKING))
+        """Run the damage check off the UI thread and let writes through once it passes. Writes are held for it
+        by the caller (`open_main_window`), from before the window shows."""
         self.check = LogbookCheck(self.logbook.path, self)
         self.check.checked.connect(self._logbook_checked)
         self.check.start()
@@ -402,7 +404,6 @@ class MainWindow(QMainWindow):
             self.form.retire()
         self.who.stop()
         self.logbook.close()
-        self.logbook_closed = True
         self.update_actions()
         self.logbook_damaged.emit(error)
 

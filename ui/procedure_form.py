@@ -30,7 +30,8 @@ from tace_log.drafts import Draft, DraftStore
 from tace_log.errors import TaceLogError
 from tace_log.model import SIGNED, Patient, Procedure, days_after_resection, new_id
 from tace_log.storage import Logbook
-from tace_log.validation import ERROR, WARNING, Finding, errors, parse_date, warnings
+from tace_log.times import readable
+from tace_log.validation import ERROR, INFO, WARNING, Finding, errors, parse_date, warnings
 
 from .field_editors import SEVERITY_COLOUR, FieldEditor
 from .language import language
@@ -39,7 +40,8 @@ from .rows_editor import Row, RowsEditor
 DRAFT_INTERVAL_MS = 3000  # how long typing may go unsaved to disk at most
 VALIDATE_DELAY_MS = 150
 
-STAIN_DEPENDENT = ("stained_segments", "lesion_count", "largest_lesion_mm")
+# The fields recorded only for some value of another (segments and lesions for a stain), from the dictionary.
+CONDITIONAL = {f.key: f.applies_when for f in PROCEDURE.fields if f.applies_when is not None}
 
 
 def ask_unsaved(parent: QWidget, title: str) -> QMessageBox.StandardButton:
@@ -48,10 +50,6 @@ def ask_unsaved(parent: QWidget, title: str) -> QMessageBox.StandardButton:
         parent, parent.tr("Unsaved changes"), parent.tr("%1 has unsaved changes. Save them?").replace("%1", title),
         QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
         QMessageBox.StandardButton.Save)
-
-
-def entity_label(entity: Entity) -> str:
-    return entity.zh if language() == "zh" else entity.en
 
 
 class ProcedureForm(QWidget):
@@ -216,7 +214,7 @@ class ProcedureForm(QWidget):
         return box
 
     def _entity_box(self, name: str, entity: Entity, prefix: str) -> QGroupBox:
-        return self._fields_box(name, entity_label(entity), entity, entity.keys, prefix)
+        return self._fields_box(name, entity.label(language()), entity, entity.keys, prefix)
 
     def _agents_box(self) -> QGroupBox:
         box = QGroupBox(self.tr("Agents and doses"), self)
@@ -241,7 +239,7 @@ class ProcedureForm(QWidget):
         editors["dose"].input.setPlaceholderText(agent.typical if agent else "")
 
     def _complications_box(self) -> QGroupBox:
-        box = QGroupBox(COMPLICATION.zh if language() == "zh" else self.tr("Complications"), self)
+        box = QGroupBox(COMPLICATION.label(language()), self)
         self.complications = RowsEditor("complications", COMPLICATION, self._complication_editors,
                                         self.tr("Add complication"), box)
         self.complications.changed.connect(self._changed)
@@ -303,8 +301,9 @@ class ProcedureForm(QWidget):
         """Present (or equivocal) staining opens the segment and lesion fields; present or absent proposes the
         embolization the protocol gives for it, unless the radiologist already chose another."""
         staining = self.editors["procedure.tumor_staining"].value()
-        for key in STAIN_DEPENDENT:
-            self.editors["procedure." + key].set_enabled(staining in ("present", "equivocal") and not self.read_only)
+        for key, (controlling, values) in CONDITIONAL.items():
+            shown = self.editors["procedure." + controlling].value() in values
+            self.editors["procedure." + key].set_enabled(shown and not self.read_only)
         proposal = self.protocol.proposed_embolization(staining)
         embolization = self.editors["procedure.embolization"]
         if proposal and embolization.value() in (None, self._proposed_embolization):
@@ -323,7 +322,7 @@ class ProcedureForm(QWidget):
         self.patient_stored = True
         self._fill_patient(stored.to_document())
         self.say(self.tr("Patient %1 (MRN %2) is in the logbook: their stored details are shown.")
-                  .replace("%1", stored.name).replace("%2", stored.mrn), "info")
+                  .replace("%1", stored.name).replace("%2", stored.mrn), INFO)
 
     # -- validation ----------------------------------------------------------------------------------------
     def check(self) -> list[Finding]:
@@ -408,8 +407,8 @@ class ProcedureForm(QWidget):
                          .replace("%3", str(window.last_day)))
         weight = patient_doc.get("weight_kg")
         if isinstance(weight, (int, float)) and weight > 0:
-            parts.append(self.tr("Lenvatinib %1 for %2 kg").replace("%1", self.protocol.lenvatinib.describe(weight))
-                         .replace("%2", f"{weight:g}"))
+            parts.append(self.tr("Lenvatinib %1 for %2").replace("%1", self.protocol.lenvatinib.describe(weight))
+                         .replace("%2", PATIENT["weight_kg"].display(weight)))
         self.derived.setText("   ·   ".join(parts))
         self.derived.setVisible(bool(parts))
 
@@ -520,9 +519,9 @@ class ProcedureForm(QWidget):
         signature = self.logbook.signature_of(self.procedure_id)
         text = self.tr("This procedure is signed: it is shown read-only.")
         if signature is not None:
-            text = (self.tr("Signed by %1 at %2 UTC (%3). Read-only: later changes are addenda.")
+            text = (self.tr("Signed by %1 at %2 (%3). Read-only: later changes are addenda.")
                     .replace("%1", f"{signature.signer} ({signature.username})")
-                    .replace("%2", signature.signed_at.replace("T", " ").rstrip("Z")[:16])
+                    .replace("%2", readable(signature.signed_at))
                     .replace("%3", signature.meaning))
             addenda = len(self.logbook.addenda_of(self.procedure_id))
             if addenda:

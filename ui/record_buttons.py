@@ -13,6 +13,16 @@ from PySide6.QtWidgets import QDialog, QPushButton, QVBoxLayout
 from tace_log.errors import RecordNotFoundError
 from tace_log.validation import WARNING
 
+from .signing_widgets import command_button
+
+
+def stored_and_signed(logbook, procedure_id: str) -> tuple[bool, bool]:
+    """Whether the procedure is stored, and whether it is signed (a new form's, or a draft's, is not stored yet)."""
+    try:
+        return True, logbook.is_signed(procedure_id)
+    except RecordNotFoundError:
+        return False, False
+
 
 class RecordButtons(QObject):
     """Added to `form.button_row` by the main window; `update()` after a save, a sign-in or held writes."""
@@ -36,20 +46,10 @@ class RecordButtons(QObject):
         self.update()
 
     def _button(self, name: str, text: str, slot) -> QPushButton:
-        button = QPushButton(text, self.form)
-        button.setObjectName(name)
-        button.setAccessibleName(text.replace("&", "").removesuffix("..."))
-        button.clicked.connect(slot)
-        return button
-
-    def _stored_and_signed(self) -> tuple[bool, bool]:
-        try:
-            return True, self.form.logbook.is_signed(self.form.procedure_id)
-        except RecordNotFoundError:
-            return False, False
+        return command_button(QPushButton(text, self.form), name, slot)
 
     def update(self) -> None:
-        stored, signed = self._stored_and_signed()
+        stored, signed = stored_and_signed(self.form.logbook, self.form.procedure_id)
         held = self.form.writes_held
         for button in (self.preview, self.export, self.print, self.history):
             button.setEnabled(stored)

@@ -22,14 +22,15 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QLabel,
-    QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from tace_log.errors import TaceLogError
 from tace_log.reports import procedure_report, report_file_name, write_pdf
+
+from .messages import show_error
+from .signing_widgets import command_button
 
 CHART_FOLDER_KEY = "reports/chart_folder"  # the last folder a report was exported to, per workstation
 STRIP_ROWS = 512  # a page is rasterised in strips this tall, so 600 dpi printing never holds a whole page
@@ -44,10 +45,6 @@ class _ReportFile:
         self.data = procedure_report(logbook, procedure_id)
         self.file_name = report_file_name(procedure.date.isoformat() if procedure.date else None, patient.mrn,
                                           procedure.id)
-
-
-def _show_error(parent: QWidget | None, what: str, exc: TaceLogError) -> None:
-    QMessageBox.critical(parent, what, str(exc))
 
 
 def load_pdf(data: bytes, parent=None) -> QPdfDocument:
@@ -112,7 +109,7 @@ def export_pdf(data: bytes, file_name: str, parent: QWidget | None = None, path:
     try:
         written = write_pdf(path, data)
     except TaceLogError as exc:
-        _show_error(parent, "Export report", exc)
+        show_error(parent, "Export report", str(exc))
         return None
     settings.setValue(CHART_FOLDER_KEY, str(written.parent))
     return written
@@ -131,7 +128,7 @@ def print_pdf(data: bytes, parent: QWidget | None = None, printer: QPrinter | No
     try:
         print_document(document, printer)
     except TaceLogError as exc:
-        _show_error(parent, "Print report", exc)
+        show_error(parent, "Print report", str(exc))
         return False
     return True
 
@@ -155,20 +152,15 @@ class ReportPreviewDialog(QDialog):
         self.page_count = QLabel(self.tr("%n page(s)", "", self.document.pageCount()), self)
         self.page_count.setObjectName("report_page_count")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.export_button = self._button(buttons, "export_pdf", self.tr("&Export PDF..."), self.export)
-        self.print_button = self._button(buttons, "print_report", self.tr("&Print..."), self.print_)
+        command_button(buttons.addButton(self.tr("&Export PDF..."), QDialogButtonBox.ButtonRole.ActionRole),
+                       "export_pdf", self.export)
+        command_button(buttons.addButton(self.tr("&Print..."), QDialogButtonBox.ButtonRole.ActionRole),
+                       "print_report", self.print_)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.page_count)
         layout.addWidget(buttons)
-
-    def _button(self, box: QDialogButtonBox, name: str, text: str, slot) -> QPushButton:
-        button = box.addButton(text, QDialogButtonBox.ButtonRole.ActionRole)
-        button.setObjectName(name)
-        button.setAccessibleName(text.replace("&", "").rstrip("."))
-        button.clicked.connect(slot)
-        return button
 
     def export(self) -> Path | None:
         return export_pdf(self.data, self.file_name, self, settings=self._settings)
@@ -181,7 +173,7 @@ def _report_file(logbook, procedure_id: str, parent: QWidget | None) -> _ReportF
     try:
         return _ReportFile(logbook, procedure_id)
     except TaceLogError as exc:
-        _show_error(parent, "Report", exc)
+        show_error(parent, "Report", str(exc))
         return None
 
 

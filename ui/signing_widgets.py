@@ -1,10 +1,13 @@
-"""Shared pieces of the sign-in, sign and addendum dialogs: a user picker with a password, a message line."""
+"""Shared pieces of the sign-in, sign and addendum dialogs (a user picker with a password, a message line) and
+of every button row (a command button, named and with an accessible name)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit, QPushButton
 
 from tace_log.users import User
+
+ADD_USERS_HINT = "add users with `tace-log user add NAME --role radiologist`"
 
 
 def named(widget, key: str, accessible: str):
@@ -12,6 +15,13 @@ def named(widget, key: str, accessible: str):
     widget.setObjectName(key)
     widget.setAccessibleName(accessible)
     return widget
+
+
+def command_button(button: QPushButton, key: str, slot) -> QPushButton:
+    """A button named by its command key, its accessible name its text without the & and the '...'."""
+    named(button, key, button.text().replace("&", "").removesuffix("..."))
+    button.clicked.connect(slot)
+    return button
 
 
 def user_picker(users: list[User], current: str | None) -> QComboBox:

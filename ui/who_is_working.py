@@ -13,8 +13,7 @@ from tace_log.settings import DEFAULT_IDLE_LOCK_MINUTES, load_idle_lock_minutes
 from tace_log.validation import WARNING
 
 from .idle_lock import IdleLock
-
-ADD_USERS_HINT = "add users with: tace-log user add NAME --role radiologist"
+from .signing_widgets import ADD_USERS_HINT
 
 
 class WhoIsWorking(QObject):

@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from tace_log.dictionary import PATIENT, PROCEDURE
+from tace_log.model import SIGNED
 from tace_log.storage import Logbook, WorklistRow
 
 from .language import language
@@ -17,17 +18,17 @@ from .language import language
 PAGE = 200
 SEARCH_DELAY_MS = 200  # search as you type, once the typing pauses
 
-# (WorklistRow attribute, Logbook.WORKLIST_SORT key, dictionary field giving the label and the value's display)
+# (WorklistRow attribute, which is also its Logbook.WORKLIST_SORT key; dictionary field giving the label and the
+# value's display)
 COLUMNS = (
-    ("date", "date", PROCEDURE["date"]),
-    ("name", "name", PATIENT["name"]),
-    ("mrn", "mrn", PATIENT["mrn"]),
-    ("study_id", "study_id", PATIENT["study_id"]),
-    ("tumor_staining", "tumor_staining", PROCEDURE["tumor_staining"]),
-    ("embolization", "embolization", PROCEDURE["embolization"]),
-    ("status", "status", None),
+    ("date", PROCEDURE["date"]),
+    ("name", PATIENT["name"]),
+    ("mrn", PATIENT["mrn"]),
+    ("study_id", PATIENT["study_id"]),
+    ("tumor_staining", PROCEDURE["tumor_staining"]),
+    ("embolization", PROCEDURE["embolization"]),
+    ("status", None),
 )
-PROCEDURE_ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 class WorklistModel(QAbstractTableModel):
@@ -74,7 +75,7 @@ class WorklistModel(QAbstractTableModel):
         if not 0 <= column < len(COLUMNS):
             return
         # A reset, not a layout change: the new order starts again from its first page, so the row count changes.
-        self._sort = COLUMNS[column][1]
+        self._sort = COLUMNS[column][0]
         self._descending = order == Qt.SortOrder.DescendingOrder
         self.reload()
 
@@ -107,13 +108,11 @@ class WorklistModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
-        if role == PROCEDURE_ID_ROLE:
-            return row.procedure_id
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            attribute, _sort, field = COLUMNS[index.column()]
+            attribute, field = COLUMNS[index.column()]
             value = getattr(row, attribute)
             if attribute == "status":
-                return self.tr("signed") if value == "signed" else self.tr("draft")
+                return self.tr("signed") if value == SIGNED else self.tr("draft")
             if field is not None and field.choices and value:
                 return field.display(value, language())
             return value if value is not None else ""
@@ -126,7 +125,7 @@ class WorklistModel(QAbstractTableModel):
             return section + 1
         if not 0 <= section < len(COLUMNS):
             return None
-        field = COLUMNS[section][2]
+        field = COLUMNS[section][1]
         return field.label(language()) if field is not None else self.tr("Status")
 
 

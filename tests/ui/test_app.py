@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from ui.main_window import MainWindow
+from ui_support import shown_window
 
 
 def test_tace_log_gui_smoke_saves_a_procedure_and_exits_0():
@@ -17,8 +17,6 @@ def test_splitter_and_columns_are_remembered(qtbot, window, logbook, settings):
     window.splitter.setSizes([300, 900])
     window.worklist.table.setColumnWidth(1, 155)
     window.close()
-    again = MainWindow(logbook, settings)
-    qtbot.addWidget(again)
-    again.show()
+    again = shown_window(qtbot, logbook, settings)
     assert again.splitter.sizes()[0] == window.splitter.sizes()[0]
     assert again.worklist.table.columnWidth(1) == 155

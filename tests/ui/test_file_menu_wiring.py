@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from safety_samples import fill
+from ui_support import shown_window
 
 from tace_log.storage import Logbook
-from ui.main_window import MainWindow
 
 
 def test_back_up_and_restore_are_in_the_file_menu_before_quit(window):
@@ -17,9 +17,7 @@ def test_back_up_and_restore_are_in_the_file_menu_before_quit(window):
 
 def test_closing_the_window_makes_the_daily_backup(qtbot, logbook, settings):
     fill(logbook, seed=3, patients=2, procedures_each=1)
-    window = MainWindow(logbook, settings)
-    qtbot.addWidget(window)
-    window.show()
+    window = shown_window(qtbot, logbook, settings)
     assert Logbook.backups(logbook.path) == []
     assert window.close()
     assert len(Logbook.backups(logbook.path)) == 1
@@ -27,9 +25,7 @@ def test_closing_the_window_makes_the_daily_backup(qtbot, logbook, settings):
 
 def test_a_failed_backup_on_exit_is_shown_and_the_window_still_closes(qtbot, logbook, settings):
     logbook.path.with_name("backups").write_text("not a folder")  # the backups folder cannot be made
-    window = MainWindow(logbook, settings)
-    qtbot.addWidget(window)
-    window.show()
+    window = shown_window(qtbot, logbook, settings)
     seen = []
 
     def answer():
@@ -47,9 +43,7 @@ def test_a_failed_backup_on_exit_is_shown_and_the_window_still_closes(qtbot, log
 
 def test_the_worklist_stays_on_the_saved_row_instead_of_jumping_to_the_top(qtbot, logbook, settings):
     fill(logbook, seed=4, patients=150, procedures_each=2)  # more rows than a screen, and than a page
-    window = MainWindow(logbook, settings)
-    qtbot.addWidget(window)
-    window.show()
+    window = shown_window(qtbot, logbook, settings)
     table = window.worklist.table
     table.verticalScrollBar().setValue(table.verticalScrollBar().maximum())
     qtbot.waitUntil(lambda: window.worklist.model.rowCount() > 200)  # scrolled to the end: a second page

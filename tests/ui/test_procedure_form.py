@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QToolButton,
     QWidget,
 )
+from ui_support import shown_window
 
 import ui.procedure_form
 from tace_log.drafts import DraftStore
@@ -150,9 +151,7 @@ def test_a_draft_survives_the_window_destroyed_unsaved(qtbot, logbook, settings,
     first.deleteLater()  # a crash: no close, no question, no save
     qtbot.waitUntil(lambda: not shiboken6.isValid(first))
 
-    second = MainWindow(logbook, settings)
-    qtbot.addWidget(second)
-    second.show()
+    second = shown_window(qtbot, logbook, settings)
     assert second.drafts_bar.isVisible()
     qtbot.mouseClick(second.drafts_bar.findChild(QPushButton, "restore_draft"), Qt.MouseButton.LeftButton)
     form = second.form

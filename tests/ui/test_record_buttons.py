@@ -8,9 +8,9 @@ import pytest
 from core.signing_support import NURSE_PASSWORD, PASSWORD, signable_logbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QPlainTextEdit, QTextEdit
+from ui_support import shown_window
 
 from ui.history_view import HistoryView
-from ui.main_window import MainWindow
 from ui.report_actions import ReportPreviewDialog
 
 EDITORS = (QLineEdit, QComboBox, QPlainTextEdit, QTextEdit, QAbstractSpinBox)
@@ -25,11 +25,7 @@ def signable(tmp_path):
 
 @pytest.fixture
 def signing_window(qtbot, signable, settings):
-    window = MainWindow(signable[0], settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+    return shown_window(qtbot, signable[0], settings)
 
 
 def sign_through_the_form(qtbot, window, procedure_id, username="chen", password=PASSWORD):

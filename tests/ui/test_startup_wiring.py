@@ -4,29 +4,17 @@ same logbook is told who holds it."""
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QPushButton
-from safety_samples import file_digest, fill, logbook_state
+from safety_samples import damage_agent_doses_root_page, file_digest, fill, logbook_state
 
 from tace_log.storage import Logbook
-from ui.app import AppWindows, launch, open_main_window
+from ui.app import AppWindows, launch, open_main_window, show_main_window
 from ui.damaged_logbook import DamagedLogbookDialog
 from ui.logbook_lock import LogbookLock
+from ui.main_window import MainWindow
 from ui.unexpected_error import ExceptionHook
-
-
-def damage_a_page_the_open_does_not_read(path) -> None:
-    """Garbage over the agent doses' root page: opening (without the check) and the worklist never read it,
-    the quick check does."""
-    conn = sqlite3.connect(path)
-    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'agent_doses'").fetchone()[0]
-    conn.close()
-    with open(path, "r+b") as handle:
-        handle.seek((root - 1) * 4096)
-        handle.write(b"\xff" * 4096)
 
 
 def filled_logbook(path, backup: bool = False):
@@ -86,7 +74,7 @@ def test_damage_found_after_the_window_shows_closes_the_logbook_writes_nothing_a
         qtbot, tmp_path, start):
     path = tmp_path / "logbook.sqlite"
     expected = filled_logbook(path, backup=True)
-    damage_a_page_the_open_does_not_read(path)
+    damage_agent_doses_root_page(path)
     digest = file_digest(path)
     window, logbook = start(path)
     assert window.worklist.model.rowCount() == 8  # the damage is where the open does not look
@@ -107,7 +95,7 @@ def test_damage_found_after_the_window_shows_closes_the_logbook_writes_nothing_a
 def test_the_app_offers_the_backup_and_opens_a_fresh_window_once_it_is_restored(qtbot, tmp_path):
     path = tmp_path / "logbook.sqlite"
     expected = filled_logbook(path, backup=True)
-    damage_a_page_the_open_does_not_read(path)
+    damage_agent_doses_root_page(path)
     windows = AppWindows(QApplication.instance(), path, ExceptionHook(None))
     assert windows.open()
     first = windows.window  # not given to qtbot: the app deletes it once the fresh window is open
@@ -160,10 +148,15 @@ def test_a_file_that_is_not_a_logbook_gets_a_clear_dialog(qtbot, tmp_path):
     assert not LogbookLock(path).is_locked()
 
 
-def test_a_network_filesystem_warning_is_shown_in_a_banner(window):
-    # The warning itself comes from the core (/proc/mounts); the window's part is to show what it says.
-    window.show_notice("the logbook is on a network filesystem (nfs): SQLite locking is unreliable there")
+def test_a_network_filesystem_warning_is_shown_in_a_banner(qtbot, logbook, settings):
+    # The warning itself comes from the core (Logbook.open reads /proc/mounts); the app's part is to show it.
+    logbook.warnings.append("the logbook is on a network filesystem (nfs): SQLite locking is unreliable there")
+    window = MainWindow(logbook, settings)
+    qtbot.addWidget(window)
+    show_main_window(window)  # as open_main_window does at start-up
     assert window.notice.isVisible() and "network filesystem" in window.notice.text()
+    qtbot.waitUntil(lambda: not window.writes_held)  # the check passes: the warning holds nothing back
+    assert "network filesystem" in window.notice.text()
 
 
 def test_the_unlock_button_is_there_for_the_lock_cover(window):

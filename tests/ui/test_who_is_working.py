@@ -8,11 +8,9 @@ import json
 import pytest
 from core.signing_support import NURSE_PASSWORD, PASSWORD, signable_logbook
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
 from ui_support import shown_window
 
-from tace_log.settings import SETTINGS_FILENAME
-from ui.main_window import MainWindow
+from tace_log.settings import DEFAULT_IDLE_LOCK_MINUTES, SETTINGS_FILENAME
 
 
 @pytest.fixture
@@ -99,17 +97,18 @@ def test_without_users_the_os_login_works_and_the_status_bar_says_how_to_add_use
 
 def test_the_idle_time_comes_from_the_settings_file_beside_the_logbook(qtbot, users_logbook, settings):
     users_logbook.path.with_name(SETTINGS_FILENAME).write_text(json.dumps({"idle_lock_minutes": 3}))
-    window = MainWindow(users_logbook, settings)
-    qtbot.addWidget(window)
+    window = shown_window(qtbot, users_logbook, settings)
     sign_in(qtbot, window.who.sign_in(), "chen", PASSWORD)
     assert window.who.idle.minutes == 3
 
 
 def test_a_bad_idle_time_is_said_in_the_banner_and_the_default_used(qtbot, users_logbook, settings):
     users_logbook.path.with_name(SETTINGS_FILENAME).write_text(json.dumps({"idle_lock_minutes": -1}))
-    window = MainWindow(users_logbook, settings)
-    qtbot.addWidget(window)
-    window.show()
+    window = shown_window(qtbot, users_logbook, settings)
     assert "idle_lock_minutes must be a positive number" in window.notice.text()
     assert window.who.idle_minutes == 10
-    assert window.who.sign_in().result() != QDialog.DialogCode.Accepted
+    assert window.who.idle is None  # no idle lock runs before someone signs in
+    dialog = window.who.sign_in()
+    assert dialog.isVisible() and window.locked
+    sign_in(qtbot, dialog, "chen", PASSWORD)
+    assert window.who.idle.minutes == DEFAULT_IDLE_LOCK_MINUTES  # the lock itself runs on the default
