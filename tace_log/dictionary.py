@@ -225,12 +225,9 @@ PROCEDURE = Entity("procedure", "Procedure", "手术", (
 ), children=("agents", "complications"))
 
 @dataclass(frozen=True)
-class Section(Bilingual):
+class Section(Choice):
     """Fields shown together under one heading, in the form and in the report (REDCap's section header)."""
 
-    key: str
-    en: str
-    zh: str
     fields: tuple[str, ...]
 
 
