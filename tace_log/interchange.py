@@ -15,9 +15,10 @@ from typing import Any
 
 from .dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, Entity, Field, FieldType
 from .errors import InvalidInputError, TaceLogError
+from .findings import ERROR, Finding, errors
 from .model import Patient, Procedure
 from .storage import Logbook
-from .validation import ERROR, FORMAT, Finding, Validator, errors
+from .validation import FORMAT, Validator
 
 
 def read_file(path: str | Path) -> Any:

@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import TYPE_CHECKING
 
 from .dictionary import PROCEDURE
+from .findings import ERROR, Finding, join
 from .model import Patient, Procedure
-from .validation import ERROR, Finding, Validator, join
+
+if TYPE_CHECKING:
+    from .validation import Validator
 
 MEANING = "performed and reviewed by"
 ADDENDUM_MEANING = "addendum written and signed by"

@@ -1,8 +1,8 @@
 """Validation in one place: documents in, findings out. Import, the CLI, the Logbook and the app all call this.
 
-A finding names the field path (`patients[0].procedures[1].agents[0].dose`), a severity, a stable code and a
-message a radiologist understands. Errors block a save or an import; warnings need acknowledging; info is
-advice. Validation works on documents (the interchange shapes) so a wrong type is reported, not crashed on.
+The rules come from the dictionary, the formulary and the protocol; what they say is a list of `Finding`s
+(`tace_log.findings`). Validation works on documents (the interchange shapes) so a wrong type is reported, not
+crashed on.
 """
 
 from __future__ import annotations
@@ -11,47 +11,18 @@ import datetime as dt
 import math
 import re
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from .dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, Entity, Field, FieldType
+from .findings import ERROR, WARNING, Finding, join
 from .formulary import ANTHRACYCLINE, Formulary, default_formulary
 from .model import age_on, days_after_resection
 from .protocol import Protocol, default_protocol
 
 _AGENT_FIELD, _ARM_FIELD = AGENT["agent"], PATIENT["arm"]  # choices from the formulary and the protocol
 
-ERROR = "error"
-WARNING = "warning"
-INFO = "info"
-
 FORMAT = "tace-log/1"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-@dataclass(frozen=True)
-class Finding:
-    path: str
-    severity: str
-    code: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
-
-
-def join(path: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    return f"{path}.{key}" if path else key
-
-
-def errors(findings: list[Finding]) -> list[Finding]:
-    return [f for f in findings if f.severity == ERROR]
-
-
-def warnings(findings: list[Finding]) -> list[Finding]:
-    return [f for f in findings if f.severity == WARNING]
 
 
 def parse_date(value: Any) -> dt.date | None:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from tace_log.dictionary import Field, FieldType
-from tace_log.validation import ERROR, INFO, WARNING, Finding
+from tace_log.findings import ERROR, INFO, WARNING, Finding
 
 from .language import language
 

@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 from tace_log import __version__
 from tace_log.drafts import Draft, DraftStore
 from tace_log.errors import LogbookCorruptError, TaceLogError
+from tace_log.findings import ERROR, INFO, WARNING
 from tace_log.storage import Change, Logbook
 from tace_log.times import readable
-from tace_log.validation import ERROR, INFO, WARNING
 
 from .backup_actions import BackupActions
 from .logbook_check import LogbookCheck

@@ -28,10 +28,11 @@ from PySide6.QtWidgets import (
 from tace_log.dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, PROCEDURE_SECTIONS, Entity
 from tace_log.drafts import Draft, DraftStore
 from tace_log.errors import TaceLogError
+from tace_log.findings import ERROR, INFO, WARNING, Finding, errors, warnings
 from tace_log.model import SIGNED, Patient, Procedure, days_after_resection, new_id
 from tace_log.storage import Logbook
 from tace_log.times import readable
-from tace_log.validation import ERROR, INFO, WARNING, Finding, errors, parse_date, warnings
+from tace_log.validation import parse_date
 
 from .field_editors import SEVERITY_COLOUR, FieldEditor
 from .language import language

@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QPushButton, QVBoxLayout
 
 from tace_log.errors import RecordNotFoundError
-from tace_log.validation import WARNING
+from tace_log.findings import WARNING
 
 from .signing_widgets import command_button
 

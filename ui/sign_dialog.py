@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QDialog, QFormLayout, QLabel, QListWidget, QVBoxLayout
 
 from tace_log.errors import TaceLogError
+from tace_log.findings import ERROR, errors, warnings
 from tace_log.model import Signature
 from tace_log.signing import MEANING
-from tace_log.validation import ERROR, errors, warnings
 
 from .signing_widgets import add_credentials, named
 

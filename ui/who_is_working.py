@@ -9,8 +9,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout
 
 from tace_log.errors import TaceLogError
+from tace_log.findings import WARNING
 from tace_log.settings import DEFAULT_IDLE_LOCK_MINUTES, load_idle_lock_minutes
-from tace_log.validation import WARNING
 
 from .idle_lock import IdleLock
 from .signing_widgets import ADD_USERS_HINT

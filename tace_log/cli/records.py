@@ -10,10 +10,10 @@ from .. import interchange
 from ..dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE
 from ..errors import LogbookError, RecordNotFoundError
 from ..files import atomic_file
+from ..findings import errors
 from ..formulary import default_formulary
 from ..paths import default_logbook_path
 from ..storage import Logbook
-from ..validation import errors
 from .output import EXIT_INVALID, EXIT_OK, print_fields, print_findings
 
 

@@ -12,17 +12,21 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import InvalidInputError, RecordLockedError, RecordNotFoundError
+from ..findings import ERROR, Finding, errors
 from ..model import SIGNED, Patient, Procedure, canonical_id, new_id
 from ..signing import IDENTIFYING
 from ..times import now_utc
-from ..validation import ERROR, Finding, Validator, errors
 from . import audit, backup, bulk, records
 from .audit import AuditSession
 from .connection import inspect_file, network_filesystem_warning, open_database, write_error
 from .schema import SCHEMA_VERSION
 from .signatures import SigningMixin
+
+if TYPE_CHECKING:
+    from ..validation import Validator
 
 # Worklist columns a view may sort by, and the SQL each sorts on (a whitelist: nothing user-typed reaches SQL).
 WORKLIST_SORT = {
@@ -95,7 +99,7 @@ class Logbook(SigningMixin):
     def __init__(self, db, path: Path, validator: Validator | None = None, user: str | None = None):
         self._db = db
         self.path = path
-        self.validator = validator or Validator()
+        self._validator = validator
         self._listeners: list[Callable[[Change], None]] = []
         self._closed = False
         # Said to the user once, on open (CLI: stderr; app: a banner); the logbook still works.
@@ -107,6 +111,16 @@ class Logbook(SigningMixin):
             except BaseException:
                 db.close()
                 raise
+
+    @property
+    def validator(self) -> Validator:
+        """The rules every write is checked against. Loaded on first use: showing the worklist needs neither
+        the formulary nor the protocol, and start-up is the one moment a user waits on nothing else."""
+        if self._validator is None:
+            from ..validation import Validator
+
+            self._validator = Validator()
+        return self._validator
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True, validator: Validator | None = None,

@@ -18,10 +18,10 @@ from ..errors import (
     RecordNotFoundError,
     WarningsNotAcknowledgedError,
 )
+from ..findings import ERROR, Finding, errors, warnings
 from ..model import SIGNED, Addendum, Signature, new_id
 from ..signing import ADDENDUM_MEANING, MEANING, addendum_sha256, content_sha256, signing_findings
 from ..users import ADMIN, MIN_PASSWORD_LENGTH, RADIOLOGIST, ROLES, User, check_password, hash_password
-from ..validation import ERROR, Finding, errors, warnings
 from . import audit
 
 _SIGNATURE_COLUMNS = "signer, username, signed_at, meaning, content_sha256"

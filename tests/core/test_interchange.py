@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from tace_log import interchange
 from tace_log.dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE
 from tace_log.errors import InvalidInputError
+from tace_log.findings import errors
 from tace_log.resources import resource
 from tace_log.storage import Logbook
-from tace_log.validation import errors
 
 from .conftest import TODAY
 

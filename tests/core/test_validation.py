@@ -3,7 +3,7 @@ and the legitimate edges accepted."""
 
 import pytest
 
-from tace_log.validation import WARNING, errors, warnings
+from tace_log.findings import WARNING, errors, warnings
 
 
 def findings_at(findings, path, severity=None):
