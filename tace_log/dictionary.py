@@ -36,6 +36,8 @@ class Bilingual:
 
 @dataclass(frozen=True)
 class Choice(Bilingual):
+    """One allowed value of a choice field: its stored key and its English and Chinese labels."""
+
     key: str
     en: str
     zh: str
@@ -43,6 +45,8 @@ class Choice(Bilingual):
 
 @dataclass(frozen=True)
 class Field(Bilingual):
+    """One clinical field: its key, labels, type, unit, choices and plausibility limits."""
+
     key: str
     en: str
     zh: str

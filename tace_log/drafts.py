@@ -22,6 +22,8 @@ _SUFFIX = ".draft.json"
 
 @dataclass(frozen=True)
 class Draft:
+    """An unsaved form as it was last typed, to be offered back after a crash."""
+
     id: str  # the procedure id the form edits: one draft per procedure
     logbook: str  # the logbook file it belongs to (a folder may hold several logbooks)
     saved_at: str  # ISO 8601 UTC

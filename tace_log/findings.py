@@ -16,6 +16,8 @@ INFO = "info"
 
 @dataclass(frozen=True)
 class Finding:
+    """One thing said about a record: the field's path, a severity, a stable code and a message."""
+
     path: str
     severity: str
     code: str

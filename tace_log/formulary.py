@@ -16,6 +16,8 @@ ANTHRACYCLINE = "anthracycline"
 
 @dataclass(frozen=True)
 class Agent(Bilingual):
+    """A chemotherapy or embolic agent: its units and plausible dose and particle limits."""
+
     key: str
     en: str
     zh: str
@@ -34,6 +36,8 @@ class Agent(Bilingual):
 
 @dataclass(frozen=True)
 class Formulary:
+    """The agents of `resources/formulary.json`, by key."""
+
     agents: tuple[Agent, ...]
 
     def __contains__(self, key: str) -> bool:

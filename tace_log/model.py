@@ -103,7 +103,8 @@ class _Record:
 
 
 def _record_class(name: str, entity: Entity, before: list[tuple] = (), after: list[tuple] = ()) -> type:
-    cls = make_dataclass(name, [*before, *_entity_fields(entity), *after], bases=(_Record,), kw_only=True)
+    cls = make_dataclass(name, [*before, *_entity_fields(entity), *after], bases=(_Record,), kw_only=True,
+                         namespace={"__doc__": f"{entity.en} record: its fields come from the data dictionary."})
     cls.ENTITY = entity
     cls.__module__ = __name__
     return cls

@@ -13,6 +13,8 @@ from .resources import resource
 
 @dataclass(frozen=True)
 class Arm(Bilingual):
+    """A treatment arm of the study; `tace` says whether its patients have TACE."""
+
     key: str
     en: str
     zh: str
@@ -21,6 +23,8 @@ class Arm(Bilingual):
 
 @dataclass(frozen=True)
 class TaceWindow:
+    """The days after resection within which a TACE cycle is expected."""
+
     cycle: int
     first_day: int
     last_day: int
@@ -28,6 +32,8 @@ class TaceWindow:
 
 @dataclass(frozen=True)
 class LenvatinibDosing:
+    """Lenvatinib's dose by body weight, as the protocol gives it."""
+
     threshold_kg: float
     dose_mg_at_or_above: float
     dose_mg_below: float
@@ -45,6 +51,8 @@ class LenvatinibDosing:
 
 @dataclass(frozen=True)
 class Protocol:
+    """The study protocol (`resources/protocol.json`): arms, TACE window, eligibility, dosing."""
+
     key: str
     title: str
     arms: tuple[Arm, ...]

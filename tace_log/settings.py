@@ -26,6 +26,8 @@ class SettingsError(TaceLogError):
 
 @dataclass(frozen=True)
 class ReportSettings:
+    """The report header and label language, shared by the CLI and the app."""
+
     institution: str = ""
     department: str = ""
     logo: Path | None = None  # a PNG or JPEG drawn at the top right of every page

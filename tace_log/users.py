@@ -22,6 +22,8 @@ MIN_PASSWORD_LENGTH = 8
 
 @dataclass(frozen=True)
 class User:
+    """A person who may sign in: only a radiologist may sign (`may_sign`)."""
+
     username: str
     full_name: str  # the printed name on signatures
     role: str

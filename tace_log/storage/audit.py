@@ -55,6 +55,8 @@ class AuditSession:
 
 @dataclass(frozen=True)
 class AuditEntry:
+    """One row of the audit trail: one change to one record (or field), sealed in the chain."""
+
     seq: int
     at: str
     username: str | None
@@ -81,6 +83,8 @@ class AuditEntry:
 
 @dataclass(frozen=True)
 class ChainCheck:
+    """The result of verifying the audit trail's hash chain."""
+
     rows: int
     broken_seq: int | None = None
     problem: str = ""

@@ -40,6 +40,8 @@ class BackupPolicy:
 
 @dataclass(frozen=True)
 class BackupReport:
+    """A backup that was made and verified, and the old ones rotation removed."""
+
     path: Path
     size: int
     counts: dict[str, int]
@@ -53,6 +55,8 @@ class BackupReport:
 
 @dataclass(frozen=True)
 class RestoreReport:
+    """A restore: the file restored, its source, and where the old content was kept."""
+
     path: Path
     source: Path
     safety_copy: Path | None

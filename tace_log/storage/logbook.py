@@ -42,6 +42,8 @@ WORKLIST_SORT = {
 
 @dataclass(frozen=True)
 class WorklistRow:
+    """One line of the worklist: a procedure with its patient's name and ids."""
+
     procedure_id: str
     patient_id: str
     date: str
@@ -64,6 +66,8 @@ class Change:
 
 @dataclass
 class SaveResult:
+    """A saved record, what validation said of it, and whether anything changed."""
+
     record: object
     findings: list[Finding]
     changed: bool
@@ -71,6 +75,8 @@ class SaveResult:
 
 @dataclass
 class ImportSummary:
+    """What an import added, updated and left unchanged, and its findings."""
+
     patients_added: int = 0
     patients_updated: int = 0
     patients_unchanged: int = 0
