@@ -8,7 +8,6 @@ interchange format (dates are 'YYYY-MM-DD'). No I/O here.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass, field, fields, make_dataclass
 from typing import Any
 
@@ -18,12 +17,18 @@ DRAFT = "draft"
 SIGNED = "signed"
 
 
+# uuid is imported where an id is made or read: showing the worklist does neither, and uuid loads `platform`
+# (tests/ui/test_startup_imports.py).
 def new_id() -> str:
+    import uuid
+
     return str(uuid.uuid4())
 
 
 def canonical_id(value: str | None) -> str | None:
     """A UUID in its one spelling (lowercase, hyphenated), so 'ABC…' and '{abc…}' are the same record."""
+    import uuid
+
     return str(uuid.UUID(value)) if value else None
 
 

@@ -11,7 +11,6 @@ author and time.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import TYPE_CHECKING
 
@@ -46,15 +45,21 @@ def canonical_content(patient: Patient, procedure: Procedure) -> bytes:
     return _canonical({"patient": {k: person[k] for k in IDENTIFYING}, "procedure": procedure.to_document()})
 
 
+def _sha256(data: bytes) -> str:
+    import hashlib  # here, not at the top: the app's start-up never hashes (tests/ui/test_startup_imports.py)
+
+    return hashlib.sha256(data).hexdigest()
+
+
 def content_sha256(patient: Patient, procedure: Procedure) -> str:
-    return hashlib.sha256(canonical_content(patient, procedure)).hexdigest()
+    return _sha256(canonical_content(patient, procedure))
 
 
 def addendum_sha256(procedure_id: str, procedure_sha256: str, text: str, reason: str, username: str,
                     created_at: str) -> str:
-    return hashlib.sha256(_canonical({
+    return _sha256(_canonical({
         "procedure_id": procedure_id, "procedure_sha256": procedure_sha256, "text": text, "reason": reason,
-        "username": username, "created_at": created_at})).hexdigest()
+        "username": username, "created_at": created_at}))
 
 
 def signing_findings(validator: Validator, patient: Patient, procedure: Procedure) -> list[Finding]:

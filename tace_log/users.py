@@ -6,9 +6,6 @@ parameters written beside it, so they can be raised later without breaking store
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass
 
 RADIOLOGIST, NURSE, ADMIN = "radiologist", "nurse", "admin"
@@ -33,7 +30,12 @@ class User:
         return self.role in SIGNING_ROLES
 
 
+# hashlib, hmac and secrets are imported where a password is hashed: the app's start-up never hashes
+# (tests/ui/test_startup_imports.py).
 def hash_password(password: str) -> str:
+    import hashlib
+    import secrets
+
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P)
     return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
@@ -46,6 +48,9 @@ def check_password(password: str, stored: str) -> bool:
         return False
     if scheme != "scrypt":
         return False
+    import hashlib
+    import hmac
+
     expected = bytes.fromhex(digest)
     actual = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
                             maxmem=256 * 1024 * 1024, dklen=len(expected))

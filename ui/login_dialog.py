@@ -7,7 +7,8 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QVBoxLayout
 from tace_log.errors import TaceLogError
 from tace_log.users import User
 
-from .signing_widgets import ADD_USERS_HINT, add_credentials
+from .messages import ADD_USERS_HINT
+from .signing_widgets import add_credentials
 
 
 class LoginDialog(QDialog):

@@ -7,8 +7,6 @@ from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit, QP
 
 from tace_log.users import User
 
-ADD_USERS_HINT = "add users with `tace-log user add NAME --role radiologist`"
-
 
 def named(widget, key: str, accessible: str):
     """Every input's objectName is its field key and it has an accessible name (house rule)."""

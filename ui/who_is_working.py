@@ -13,7 +13,7 @@ from tace_log.findings import WARNING
 from tace_log.settings import DEFAULT_IDLE_LOCK_MINUTES, load_idle_lock_minutes
 
 from .idle_lock import IdleLock
-from .signing_widgets import ADD_USERS_HINT
+from .messages import ADD_USERS_HINT
 
 
 class WhoIsWorking(QObject):

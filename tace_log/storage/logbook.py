@@ -19,7 +19,7 @@ from ..findings import ERROR, Finding, errors
 from ..model import SIGNED, Patient, Procedure, canonical_id, new_id
 from ..signing import IDENTIFYING
 from ..times import now_utc
-from . import audit, backup, bulk, records
+from . import audit, bulk, records
 from .audit import AuditSession
 from .connection import inspect_file, network_filesystem_warning, open_database, write_error
 from .schema import SCHEMA_VERSION
@@ -27,6 +27,7 @@ from .signatures import SigningMixin
 
 if TYPE_CHECKING:
     from ..validation import Validator
+    from .backup import BackupPolicy, BackupReport, RestoreReport
 
 # Worklist columns a view may sort by, and the SQL each sorts on (a whitelist: nothing user-typed reaches SQL).
 WORKLIST_SORT = {
@@ -92,6 +93,13 @@ class ImportSummary:
 
 
 
+def _backup():
+    """The backup module, loaded when a backup or restore is first asked for."""
+    from . import backup
+
+    return backup
+
+
 def _like(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -144,19 +152,20 @@ class Logbook(SigningMixin):
     _now = staticmethod(now_utc)
     audited_field = staticmethod(records.audited_field)  # an audit row's column as its dictionary field
 
-    # -- backups -----------------------------------------------------------------------------------------
-    def back_up(self, target: str | Path | None = None,
-                policy: backup.BackupPolicy = backup.BackupPolicy()) -> backup.BackupReport:
-        """A verified backup now (File > Back up now): to `target`, or into `backups/` beside the logbook."""
-        return backup.back_up(self._db, self.path, Path(target) if target else None, policy)
+    # -- backups (the module loads on first use: start-up takes none; tests/ui/test_startup_imports.py) --------
+    def back_up(self, target: str | Path | None = None, policy: BackupPolicy | None = None) -> BackupReport:
+        """A verified backup now (File > Back up now): to `target`, or into `backups/` beside the logbook; rotation
+        keeps what `policy` says (the default: 7 daily and 4 weekly)."""
+        backup = _backup()
+        return backup.back_up(self._db, self.path, Path(target) if target else None, policy or backup.BackupPolicy())
 
-    def back_up_if_due(self, policy: backup.BackupPolicy = backup.BackupPolicy()) -> backup.BackupReport | None:
+    def back_up_if_due(self, policy: BackupPolicy | None = None) -> BackupReport | None:
         """The automatic backup (on exit): made only if none was made today."""
-        return self.back_up(policy=policy) if backup.backup_due(self.path) else None
+        return self.back_up(policy=policy) if _backup().backup_due(self.path) else None
 
-    def restore_from(self, backup_file: str | Path) -> backup.RestoreReport:
+    def restore_from(self, backup_file: str | Path) -> RestoreReport:
         """Replace this logbook's content with a verified backup (File > Restore); the old content is kept aside."""
-        report = backup.restore(self.path, Path(backup_file), self._db)
+        report = _backup().restore(self.path, Path(backup_file), self._db)
         # The restored trail is the backup's; the restore itself is its next row, so it never happens unseen.
         with self._transaction():
             audit.record_event(self._db, "restore", f"restored from {report.source}; the content before "
@@ -165,18 +174,18 @@ class Logbook(SigningMixin):
         return report
 
     @staticmethod
-    def restore_file(path: str | Path, backup_file: str | Path) -> backup.RestoreReport:
+    def restore_file(path: str | Path, backup_file: str | Path) -> RestoreReport:
         """Restore a logbook that cannot be opened (damaged): the damaged file is kept aside byte for byte."""
-        return backup.restore(Path(path).expanduser().resolve(), Path(backup_file))
+        return _backup().restore(Path(path).expanduser().resolve(), Path(backup_file))
 
     @staticmethod
     def newest_good_backup(path: str | Path) -> Path | None:
-        return backup.newest_good_backup(Path(path).expanduser().resolve())
+        return _backup().newest_good_backup(Path(path).expanduser().resolve())
 
     @staticmethod
     def backups(path: str | Path) -> list[Path]:
         """The logbook's backups in `backups/`, newest first."""
-        return [p for _, p in backup.list_backups(Path(path).expanduser().resolve())]
+        return [p for _, p in _backup().list_backups(Path(path).expanduser().resolve())]
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:

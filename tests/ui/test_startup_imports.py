@@ -1,0 +1,47 @@
+"""Start-up loads what the first screen shows and nothing more: the rules, hashing, ids, backups, reports and
+the procedure form load on first use. Each of these cost start-up time on the 100k benchmark (`make bench`); this
+keeps a new top-level import from quietly bringing one back."""
+
+import os
+import subprocess
+import sys
+
+# What the main window on a logbook must not have loaded when it shows, and why it is not needed yet.
+LOADED_ON_FIRST_USE = {
+    "tace_log.validation": "the rules: the first check or save",
+    "tace_log.formulary": "the agents' limits: the first check or the form",
+    "tace_log.protocol": "the protocol: the first check or the form",
+    "tace_log.interchange": "import and export",
+    "tace_log.reports": "the PDF report",
+    "reportlab": "the PDF report",
+    "tace_log.storage.backup": "File > Back up, restore, the backup on exit",
+    "sqlite_utils": "creating or upgrading a logbook",
+    "hashlib": "signing, passwords, the audit seal of a write",
+    "uuid": "making or reading a record id",
+    "ui.procedure_form": "opening a procedure",
+    "ui.signing_widgets": "the sign-in, sign and addendum dialogs",
+}
+
+SHOW_MAIN_WINDOW = """
+import sys
+from pathlib import Path
+
+from ui.app import create_application, open_main_window
+
+app = create_application()
+window, logbook = open_main_window(Path(sys.argv[1]))
+assert window.isVisible() and window.worklist.model.rowCount() == 1
+print(" ".join(sorted(sys.modules)))
+window.check.wait()
+"""
+
+
+def test_the_main_window_shows_without_what_it_loads_on_first_use(report_logbook):
+    shown = subprocess.run([sys.executable, "-c", SHOW_MAIN_WINDOW, str(report_logbook.path)], capture_output=True,
+                           text=True, timeout=60, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert shown.returncode == 0, shown.stderr
+    modules = set(shown.stdout.split())
+    assert {"tace_log.storage.logbook", "ui.worklist", "PySide6.QtWidgets"} <= modules  # the listing is real
+    loaded = {name: why for name, why in LOADED_ON_FIRST_USE.items()
+              if name in modules or any(m.startswith(name + ".") for m in modules)}
+    assert loaded == {}, f"loaded at start-up, though only needed for: {loaded}"
