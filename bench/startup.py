@@ -41,7 +41,8 @@ def compile_bytecode() -> None:
     """Compile the app's modules as an install does (pip and PyInstaller both do), so that a checkout run with
     PYTHONDONTWRITEBYTECODE set is not timed compiling its sources on every start; PySide6's are compiled too."""
     for package in ("tace_log", "ui"):
-        compileall.compile_dir(HERE.parent / package, quiet=1)
+        if not compileall.compile_dir(HERE.parent / package, quiet=1):
+            raise RuntimeError(f"could not compile {HERE.parent / package}")
 
 
 def compare(app_argv: list[str], label: str, rounds: int = 9) -> list[Result]:
@@ -57,7 +58,7 @@ def compare(app_argv: list[str], label: str, rounds: int = 9) -> list[Result]:
     bare_mb = statistics.median(r[1] for r in bare_runs)
     return [
         Result(f"start-up to {label} (median of {rounds})", app_s, bare_s, "ms", ratio=app_s / bare_s,
-               target="ratio <= 2.0", ok=app_s / bare_s <= 2.0),
+               target="ratio <= 2.0", ok=app_s / bare_s <= 2.0, note="the app's bytecode compiled, as installed"),
         Result(f"peak memory of that process (median of {rounds})", app_mb, bare_mb, "MB", ratio=app_mb / bare_mb,
                target="ratio <= 2.0", ok=app_mb / bare_mb <= 2.0),
     ]

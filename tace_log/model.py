@@ -17,17 +17,15 @@ DRAFT = "draft"
 SIGNED = "signed"
 
 
-# uuid is imported where an id is made or read: showing the worklist does neither, and uuid loads `platform`
-# (tests/ui/test_startup_imports.py).
 def new_id() -> str:
-    import uuid
+    import uuid  # loaded on first use, not at start-up (tests/ui/test_startup_imports.py)
 
     return str(uuid.uuid4())
 
 
 def canonical_id(value: str | None) -> str | None:
     """A UUID in its one spelling (lowercase, hyphenated), so 'ABC…' and '{abc…}' are the same record."""
-    import uuid
+    import uuid  # loaded on first use, not at start-up (tests/ui/test_startup_imports.py)
 
     return str(uuid.UUID(value)) if value else None
 

@@ -46,7 +46,7 @@ def canonical_content(patient: Patient, procedure: Procedure) -> bytes:
 
 
 def _sha256(data: bytes) -> str:
-    import hashlib  # here, not at the top: the app's start-up never hashes (tests/ui/test_startup_imports.py)
+    import hashlib  # loaded on first use, not at start-up (tests/ui/test_startup_imports.py)
 
     return hashlib.sha256(data).hexdigest()
 

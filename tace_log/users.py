@@ -30,10 +30,8 @@ class User:
         return self.role in SIGNING_ROLES
 
 
-# hashlib, hmac and secrets are imported where a password is hashed: the app's start-up never hashes
-# (tests/ui/test_startup_imports.py).
 def hash_password(password: str) -> str:
-    import hashlib
+    import hashlib  # loaded on first use, not at start-up (tests/ui/test_startup_imports.py)
     import secrets
 
     salt = secrets.token_bytes(16)
@@ -48,7 +46,7 @@ def check_password(password: str, stored: str) -> bool:
         return False
     if scheme != "scrypt":
         return False
-    import hashlib
+    import hashlib  # loaded on first use, not at start-up (tests/ui/test_startup_imports.py)
     import hmac
 
     expected = bytes.fromhex(digest)

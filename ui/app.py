@@ -16,8 +16,8 @@ from tace_log.errors import TaceLogError
 from tace_log.paths import default_logbook_path
 from tace_log.resources import CJK_FONT_FAMILY, cjk_font_file
 
-# The core loads before Qt does: once PySide6 is imported, its __feature__ import hook reads the source of every
-# module imported after it (about 7 ms of the 100k start-up benchmark for the core).
+# The Logbook and the core it needs load before Qt: once PySide6 is imported, its __feature__ import hook reads
+# the source of every module imported after it (about 7 ms of the 100k start-up benchmark for the core).
 from tace_log.storage import Logbook
 
 log = logging.getLogger(__name__)

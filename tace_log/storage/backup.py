@@ -200,8 +200,9 @@ def rotate(logbook_path: Path, policy: BackupPolicy = BackupPolicy()) -> list[Pa
 
 
 def back_up(conn: sqlite3.Connection, logbook_path: Path, target: Path | None = None,
-            policy: BackupPolicy = BackupPolicy(), now: dt.datetime | None = None) -> BackupReport:
-    """A verified backup: to `target` if given, else into the backups folder, which is then rotated."""
+            policy: BackupPolicy | None = None, now: dt.datetime | None = None) -> BackupReport:
+    """A verified backup: to `target` if given, else into the backups folder, which is then rotated as `policy`
+    says (by default `BackupPolicy()`)."""
     if target is not None:
         target = Path(target)
         if target.exists() or target.resolve() == Path(logbook_path).resolve():
@@ -211,7 +212,7 @@ def back_up(conn: sqlite3.Connection, logbook_path: Path, target: Path | None = 
     now = now or dt.datetime.now()
     report = write_backup(conn, _free_name(backup_folder(logbook_path), Path(logbook_path).stem,
                                            now.strftime(STAMP_FORMAT)))
-    removed = tuple(rotate(logbook_path, policy))
+    removed = tuple(rotate(logbook_path, policy or BackupPolicy()))
     return BackupReport(report.path, report.size, report.counts, report.seconds, removed)
 
 

@@ -94,7 +94,7 @@ class ImportSummary:
 
 
 def _backup():
-    """The backup module, loaded when a backup or restore is first asked for."""
+    """The backup module, loaded on first use, not at start-up (tests/ui/test_startup_imports.py)."""
     from . import backup
 
     return backup
@@ -128,8 +128,8 @@ class Logbook(SigningMixin):
 
     @property
     def validator(self) -> Validator:
-        """The rules every write is checked against. Loaded on first use: showing the worklist needs neither
-        the formulary nor the protocol, and start-up is the one moment a user waits on nothing else."""
+        """The rules every write is checked against, with the formulary and protocol files they read: built on
+        first use, not at start-up, when the user waits for nothing but the window."""
         if self._validator is None:
             from ..validation import Validator
 
@@ -152,12 +152,11 @@ class Logbook(SigningMixin):
     _now = staticmethod(now_utc)
     audited_field = staticmethod(records.audited_field)  # an audit row's column as its dictionary field
 
-    # -- backups (the module loads on first use: start-up takes none; tests/ui/test_startup_imports.py) --------
+    # -- backups ------------------------------------------------------------------------------------------
     def back_up(self, target: str | Path | None = None, policy: BackupPolicy | None = None) -> BackupReport:
-        """A verified backup now (File > Back up now): to `target`, or into `backups/` beside the logbook; rotation
-        keeps what `policy` says (the default: 7 daily and 4 weekly)."""
-        backup = _backup()
-        return backup.back_up(self._db, self.path, Path(target) if target else None, policy or backup.BackupPolicy())
+        """A verified backup now (File > Back up now): to `target`, or into `backups/` beside the logbook, which
+        is then rotated as `policy` says (by default `BackupPolicy()`)."""
+        return _backup().back_up(self._db, self.path, Path(target) if target else None, policy)
 
     def back_up_if_due(self, policy: BackupPolicy | None = None) -> BackupReport | None:
         """The automatic backup (on exit): made only if none was made today."""
