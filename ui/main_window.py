@@ -79,7 +79,6 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.form_host)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 5)
-        self.splitter.setSizes([500, 980])
 
         self.drafts_bar = QFrame(self)
         self.drafts_bar.setObjectName("drafts_bar")
@@ -427,6 +426,9 @@ class MainWindow(QMainWindow):
         state = self.settings.value("main_window/splitter")
         if isinstance(state, QByteArray) and not self._splitter_restored:
             self.splitter.restoreState(state)
+        elif not self._splitter_restored:  # first use: the worklist as wide as its columns, the form two thirds
+            worklist = min(self.worklist.width_needed, self.splitter.width() // 3)
+            self.splitter.setSizes([worklist, self.splitter.width() - worklist - self.splitter.handleWidth()])
         self._splitter_restored = True
 
     def save_settings(self) -> None:

@@ -17,17 +17,19 @@ from .language import language
 
 PAGE = 200
 SEARCH_DELAY_MS = 200  # search as you type, once the typing pauses
+FIT_ROWS = 50  # the rows the columns are fitted to: more than a screenful, without measuring a whole page
+CELL_PADDING, HEADER_PADDING = 14, 28  # the style's text margins; the header's also hold the sort arrow
 
 # (WorklistRow attribute, which is also its Logbook.WORKLIST_SORT key; dictionary field giving the label and the
-# value's display)
+# value's display). Status comes before the findings: whether a record is signed is what a list is scanned for.
 COLUMNS = (
     ("date", PROCEDURE["date"]),
     ("name", PATIENT["name"]),
     ("mrn", PATIENT["mrn"]),
     ("study_id", PATIENT["study_id"]),
+    ("status", None),
     ("tumor_staining", PROCEDURE["tumor_staining"]),
     ("embolization", PROCEDURE["embolization"]),
-    ("status", None),
 )
 
 
@@ -104,19 +106,22 @@ class WorklistModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
+    def text(self, row: int, column: int) -> str:
+        """What a cell shows (and its tooltip, for a cell too narrow for it)."""
+        attribute, field = COLUMNS[column]
+        value = getattr(self._rows[row], attribute)
+        if attribute == "status":
+            return self.tr("signed") if value == SIGNED else self.tr("draft")
+        if field is not None and field.choices and value:
+            return field.display(value, language())
+        return value if value is not None else ""
+
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None  # asked first: the view asks for several roles a cell, and these two are all it has
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        row = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            attribute, field = COLUMNS[index.column()]
-            value = getattr(row, attribute)
-            if attribute == "status":
-                return self.tr("signed") if value == SIGNED else self.tr("draft")
-            if field is not None and field.choices and value:
-                return field.display(value, language())
-            return value if value is not None else ""
-        return None
+        return self.text(index.row(), index.column())
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if role != Qt.ItemDataRole.DisplayRole:
@@ -163,8 +168,7 @@ class WorklistPanel(QWidget):
         header.setSectionsClickable(True)
         header.setStretchLastSection(True)
         header.sortIndicatorChanged.connect(self.model.sort)
-        for column, width in enumerate((86, 80, 72, 60, 72, 170)):
-            self.table.setColumnWidth(column, width)
+        self.width_needed = self.fit_columns()
         self.table.doubleClicked.connect(self._open_index)
         self.table.installEventFilter(self)
         self.search.installEventFilter(self)
@@ -189,6 +193,21 @@ class WorklistPanel(QWidget):
         box.addLayout(top)
         box.addWidget(self.table, 1)
         self._count_later.start()  # the first count too: the window shows with its rows first
+
+    def fit_columns(self) -> int:
+        """Each column as wide as its header and the text of the first loaded rows, so that dates, MRNs and study
+        IDs show whole (the last column stretches); returns the width that shows every column. Fitted once, when
+        the worklist is built: columns that moved as the user typed would be hard to read."""
+        cells, headings = self.table.fontMetrics(), self.table.horizontalHeader().fontMetrics()
+        rows = range(min(FIT_ROWS, self.model.rowCount()))
+        needed = self.table.verticalScrollBar().sizeHint().width() + 2 * self.table.frameWidth()
+        for column in range(self.model.columnCount()):
+            heading = self.model.headerData(column, Qt.Orientation.Horizontal)
+            width = max([headings.horizontalAdvance(heading) + HEADER_PADDING,
+                         *(cells.horizontalAdvance(self.model.text(row, column)) + CELL_PADDING for row in rows)])
+            self.table.setColumnWidth(column, width)
+            needed += width
+        return needed
 
     def apply_search(self) -> None:
         self._debounce.stop()

@@ -12,6 +12,7 @@ from ui_support import shown_window
 
 from ui.history_view import HistoryView
 from ui.report_actions import ReportPreviewDialog
+from ui.worklist import COLUMNS
 
 EDITORS = (QLineEdit, QComboBox, QPlainTextEdit, QTextEdit, QAbstractSpinBox)
 
@@ -48,8 +49,8 @@ def test_signing_from_the_form_makes_it_read_only_with_the_signature_and_updates
     assert "Signed by 陈伟 Chen Wei (chen)" in signed_form.signed_banner.text()
     assert not signed_form.save_button.isVisible()
     assert not signed_form.record_buttons.sign.isVisible() and signed_form.record_buttons.addendum.isEnabled()
-    status = signing_window.worklist.model.index(0, 6).data()
-    assert status == "signed"
+    status_column = [key for key, _ in COLUMNS].index("status")
+    assert signing_window.worklist.model.index(0, status_column).data() == "signed"
 
 
 def test_a_signed_procedure_opens_with_every_editor_disabled(qtbot, signing_window, signable):

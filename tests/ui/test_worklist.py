@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLabel, QLineEdit
+from ui_support import shown_window
 
 from tace_log.model import Patient, Procedure
 from tace_log.resources import CJK_FONT_FAMILY
@@ -93,3 +94,19 @@ def test_the_bundled_cjk_font_is_registered_and_about_names_the_logbook(window, 
     assert CJK_FONT_FAMILY in window.font().families()
     about = window.about_text()
     assert str(logbook.path) in about and f"Schema version: {logbook.schema_version}" in about
+
+
+def test_dates_mrns_and_study_ids_show_whole_and_the_form_keeps_two_thirds(qtbot, logbook, settings):
+    logbook.import_document({"format": "tace-log/1", "patients": [{
+        **Patient(mrn="HS20261124007", name="欧阳娜娜", study_id="LT-ADJ-2026-0042",
+                  resection_date=dt.date(2026, 10, 20)).to_document(),
+        "procedures": [Procedure(date=dt.date(2026, 11, 20), tumor_staining="absent",
+                                 embolization="prophylactic_embolization").to_document()]}]})
+    window = shown_window(qtbot, logbook, settings)  # first use: no column widths or divider saved
+    table, model = window.worklist.table, window.worklist.model
+    cells, headings = table.fontMetrics(), table.horizontalHeader().fontMetrics()
+    for column in range(model.columnCount()):
+        assert cells.horizontalAdvance(model.text(0, column)) < table.columnWidth(column), model.text(0, column)
+        heading = model.headerData(column, Qt.Orientation.Horizontal)
+        assert headings.horizontalAdvance(heading) < table.columnWidth(column), heading
+    assert window.splitter.sizes()[0] == min(window.worklist.width_needed, window.splitter.width() // 3)
