@@ -165,17 +165,25 @@ class Logbook(SigningMixin):
     def restore_from(self, backup_file: str | Path) -> RestoreReport:
         """Replace this logbook's content with a verified backup (File > Restore); the old content is kept aside."""
         report = _backup().restore(self.path, Path(backup_file), self._db)
-        # The restored trail is the backup's; the restore itself is its next row, so it never happens unseen.
-        with self._transaction():
-            audit.record_event(self._db, "restore", f"restored from {report.source}; the content before "
-                                                         f"is kept in {report.safety_copy}")
+        self._record_restore(report)
         self._announce(Change("restore", ()))
         return report
 
-    @staticmethod
-    def restore_file(path: str | Path, backup_file: str | Path) -> RestoreReport:
-        """Restore a logbook that cannot be opened (damaged): the damaged file is kept aside byte for byte."""
-        return _backup().restore(Path(path).expanduser().resolve(), Path(backup_file))
+    @classmethod
+    def restore_file(cls, path: str | Path, backup_file: str | Path) -> RestoreReport:
+        """Restore a logbook by its path (`tace-log restore`), also one that cannot be opened (damaged): the file
+        before is kept aside, a damaged one byte for byte. The restored logbook is then opened, which checks it."""
+        path = Path(path).expanduser().resolve()
+        report = _backup().restore(path, Path(backup_file))
+        with cls.open(path, create=False) as restored:
+            restored._record_restore(report)
+        return report
+
+    def _record_restore(self, report: RestoreReport) -> None:
+        # The restored trail is the backup's; the restore itself is its next row, so it never happens unseen.
+        kept = f"; the content before is kept in {report.safety_copy}" if report.safety_copy else ""
+        with self._transaction():
+            audit.record_event(self._db, "restore", f"restored from {report.source}{kept}")
 
     @staticmethod
     def newest_good_backup(path: str | Path) -> Path | None:

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from safety_samples import apply, damage, empty_state, file_digest, fill, logbook_state, writes
@@ -168,6 +169,7 @@ def test_a_damaged_logbook_names_its_newest_good_backup_and_is_restored_from_it(
     assert file_digest(report.safety_copy) == damaged_digest  # the damaged file is kept, byte for byte
     with Logbook.open(logbook.path) as restored:
         assert logbook_state(restored) == expected
+        assert_restore_is_the_last_audit_row(restored, report)
 
 
 def test_a_backup_that_cannot_be_written_leaves_no_file_and_says_why(logbook, tmp_path):
@@ -201,11 +203,24 @@ def test_a_backup_never_replaces_an_existing_file_or_the_logbook(tmp_path):
     assert other.read_bytes() == b"someone else's file"
 
 
-def test_a_restore_is_itself_in_the_audit_trail_and_the_chain_still_holds(logbook):
-    backup = logbook.back_up().path
-    fill(logbook, seed=4, patients=1, procedures_each=1)
-    report = logbook.restore_from(backup)
+def assert_restore_is_the_last_audit_row(logbook, report):
     last = list(logbook.audit_rows())[-1]
     assert (last.table_name, last.action) == ("logbook", "restore")
     assert str(report.source) in last.new_value and str(report.safety_copy) in last.new_value
     assert logbook.verify_audit_trail().ok
+
+
+def test_a_restore_is_itself_in_the_audit_trail_and_the_chain_still_holds(logbook):
+    backup = logbook.back_up().path
+    fill(logbook, seed=4, patients=1, procedures_each=1)
+    assert_restore_is_the_last_audit_row(logbook, logbook.restore_from(backup))
+
+
+def test_a_restore_from_the_command_line_is_in_the_audit_trail_too(logbook, capsys):
+    backup = logbook.back_up().path
+    fill(logbook, seed=5, patients=1, procedures_each=1)
+    logbook.close()
+    assert main(["--db", str(logbook.path), "restore", str(backup)]) == 0
+    kept = capsys.readouterr().out.strip().rsplit(" kept as ", 1)[1]
+    with Logbook.open(logbook.path) as restored:
+        assert_restore_is_the_last_audit_row(restored, SimpleNamespace(source=backup, safety_copy=kept))
