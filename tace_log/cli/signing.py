@@ -16,7 +16,7 @@ PASSWORD_ENV = "TACE_LOG_PASSWORD"
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    p = commands.add_parser("user", help="add or list the users of this logbook")
+    p = commands.add_parser("user", help="add or list the users of this logbook, or change a password")
     sub = p.add_subparsers(dest="user_command", metavar="ACTION", required=True)
     q = sub.add_parser("add", help="add a user (the password is asked for, or read from standard input)")
     q.add_argument("name", metavar="NAME", help="the user name (one word)")
@@ -28,6 +28,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     q.set_defaults(run=run_user_add)
     q = sub.add_parser("list", help="list users and their roles")
     q.set_defaults(run=run_user_list)
+    q = sub.add_parser("passwd", help="change a user's password: with the current one, or --by whoever may add "
+                                      "users (a forgotten password); passwords are asked for, or read from standard "
+                                      "input one a line")
+    q.add_argument("name", metavar="NAME", help="the user whose password changes")
+    q.add_argument("--by", metavar="ADMIN", help="an administrator (or, while there is none, a radiologist) who sets "
+                                              f"it; password: prompt or ${PASSWORD_ENV}")
+    q.set_defaults(run=run_user_passwd)
 
     p = commands.add_parser("sign", help="sign a draft procedure (password from a prompt or $TACE_LOG_PASSWORD)")
     p.add_argument("procedure_id", metavar="PROCEDURE_ID")
@@ -56,24 +63,37 @@ def register(commands: argparse._SubParsersAction) -> None:
     q.set_defaults(run=run_audit_export)
 
 
-def read_password(prompt: str, env: str | None = PASSWORD_ENV, confirm: bool = False) -> str:
-    """From the environment variable, a prompt on a terminal, or one line of standard input."""
+def read_password(prompt: str, env: str | None = PASSWORD_ENV, confirm: str | None = None) -> str:
+    """From the environment variable, a prompt on a terminal, or one line of standard input. A new password is
+    typed twice at a terminal; `confirm` says what is not done when the two differ."""
     if env and os.environ.get(env):
         return os.environ[env]
     if not sys.stdin.isatty():
         return sys.stdin.readline().rstrip("\r\n")
     password = getpass.getpass(prompt)
     if confirm and getpass.getpass("again: ") != password:
-        raise AuthenticationError("the two passwords differ: user not added")
+        raise AuthenticationError(f"the two passwords differ: {confirm}")
     return password
 
 
 def run_user_add(args) -> int:
     with open_logbook(args, create=True) as logbook:
         by = (args.by, read_password(f"password for {args.by}: ")) if args.by else None
-        password = read_password(f"password for {args.name}: ", env=None, confirm=True)
+        password = read_password(f"password for {args.name}: ", env=None, confirm="user not added")
         user = logbook.add_user(args.name, args.full_name or args.name, args.role, password, by=by)
     print(f"added {user.role} {user.username} ({user.full_name})")
+    return 0
+
+
+def run_user_passwd(args) -> int:
+    with open_logbook(args) as logbook:
+        if args.by:
+            by, current = (args.by, read_password(f"password for {args.by}: ")), None
+        else:
+            by, current = None, read_password(f"current password for {args.name}: ")
+        new = read_password(f"new password for {args.name}: ", env=None, confirm="password not changed")
+        logbook.change_password(args.name, new, old_password=current, by=by)
+    print(f"password of {args.name} changed")
     return 0
 
 

@@ -130,10 +130,10 @@ def write_csv(rows: Iterator[AuditEntry], target: Path) -> int:
     return count
 
 
-def record_event(conn, action: str, details: str) -> None:
-    """An audit row for something done to the logbook as a whole (a restore), sealed into the chain like the rows
-    the triggers write; `table_name` is 'logbook' and no record id."""
+def record_event(conn, action: str, details: str, table: str = "logbook", record_id: str | None = None) -> None:
+    """An audit row for what no trigger sees: something done to the logbook as a whole (a restore: `table` is
+    'logbook'), or a user's password changed. Sealed into the chain like the rows the triggers write."""
     conn.execute("INSERT INTO audit_log (at, username, reason, table_name, record_id, parent_id, action, field, "
                  "old_value, new_value, prev_hash) VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), "
-                 "tace_audit_user(), tace_audit_reason(), 'logbook', NULL, NULL, ?, NULL, NULL, ?, "
-                 "(SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1))", [action, details])
+                 "tace_audit_user(), tace_audit_reason(), ?, ?, NULL, ?, NULL, NULL, ?, "
+                 "(SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1))", [table, record_id, action, details])

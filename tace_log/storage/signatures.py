@@ -58,16 +58,13 @@ class SigningMixin:
         """Add a user. The first user of a logbook needs nobody's permission; after that, `by` (user name,
         password) must be an administrator, or a radiologist while the logbook has no administrator, so nobody at
         a shared workstation can make themselves a radiologist and sign."""
-        self._authorise_user_change(by)
+        self._authorise_user_change(by, "adding a user")
         username, full_name = username.strip(), (full_name or username).strip()
-        problems = []
+        problems = _password_findings(password)
         if not username or any(c.isspace() for c in username):
             problems.append(Finding("username", ERROR, "username", "must be one word, not blank"))
         if role not in ROLES:
             problems.append(Finding("role", ERROR, "choice", f"must be one of {', '.join(ROLES)}"))
-        if len(password) < MIN_PASSWORD_LENGTH:
-            problems.append(Finding("password", ERROR, "password",
-                                    f"must be at least {MIN_PASSWORD_LENGTH} characters"))
         if not problems and self._user_row(username):
             problems.append(Finding("username", ERROR, "username_taken", f"user {username!r} already exists"))
         if problems:
@@ -78,17 +75,43 @@ class SigningMixin:
                                                         self._now()])
         return User(username, full_name, role)
 
-    def _authorise_user_change(self, by: tuple[str, str] | None) -> None:
+    def change_password(self, username: str, new_password: str, *, old_password: str | None = None,
+                        by: tuple[str, str] | None = None) -> None:
+        """A user's new password: given with their current one (`old_password`), or set for them by whoever may
+        add users (`by`: user name, password), for a forgotten one. The audit trail records that it changed and
+        who allowed it, never the password or its hash."""
+        if (old_password is None) == (by is None):
+            raise InvalidInputError([Finding("password", ERROR, "password", "give the current password, or who "
+                                             "allows the change")], "password not changed")
+        if by is None:
+            self.authenticate(username, old_password)
+            allowed_by = f"{username}, with the current password"
+        else:
+            self.get_user(username)  # so the logbook has users, and someone must allow it
+            allowed_by = self._authorise_user_change(by, "setting another user's password").username
+        problems = _password_findings(new_password)
+        if problems:
+            raise InvalidInputError(problems, "password not changed")
+        with self._transaction():
+            self._db.execute("UPDATE users SET password_hash = ? WHERE username = ?",
+                             [hash_password(new_password), username])
+            audit.record_event(self._db, "password", f"password of {username} changed, allowed by {allowed_by}",
+                               table="users", record_id=username)
+
+    def _authorise_user_change(self, by: tuple[str, str] | None, what: str) -> User | None:
+        """Who allows `what` (adding a user, setting another's password): nobody while the logbook has no users;
+        then an administrator, or a radiologist while there is no administrator."""
         roles = {row[0] for row in self._db.execute("SELECT DISTINCT role FROM users").fetchall()}
         if not roles:
-            return
+            return None
         allowed = ADMIN if ADMIN in roles else RADIOLOGIST
         who = "an administrator" if allowed == ADMIN else "a radiologist"
         if by is None:
-            raise NotPermittedError(f"adding a user needs the user name and password of {who}")
+            raise NotPermittedError(f"{what} needs the user name and password of {who}")
         user = self.authenticate(*by)
         if user.role != allowed:
-            raise NotPermittedError(f"{user.username} is a {user.role}: adding a user needs {who}")
+            raise NotPermittedError(f"{user.username} is a {user.role}: {what} needs {who}")
+        return user
 
     def _user_row(self, username: str):
         return self._db.execute("SELECT username, full_name, role, password_hash FROM users WHERE username = ?",
@@ -249,6 +272,12 @@ class SigningMixin:
 
     def export_audit(self, target: str | Path) -> int:
         return audit.write_csv(self.audit_rows(), Path(target))
+
+
+def _password_findings(password: str) -> list[Finding]:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return [Finding("password", ERROR, "password", f"must be at least {MIN_PASSWORD_LENGTH} characters")]
+    return []
 
 
 def _signature_values(s: Signature) -> list:

@@ -111,3 +111,15 @@ def test_sign_lists_unacknowledged_warnings_and_says_how_to_acknowledge(db, monk
     assert "warning agents[1].dose: 90 mg of epirubicin" in err and "--acknowledge-warnings" in err
     assert _run(monkeypatch, ["--db", path, "sign", procedure.id, "--user", "chen", "--acknowledge-warnings"],
                 password=PASSWORD) == 0
+
+
+def test_user_passwd_with_the_current_password_or_by_whoever_may_add_users(db, monkeypatch, capsys):
+    path, _, _ = db
+    assert _run(monkeypatch, ["--db", path, "user", "passwd", "chen"], stdin="wrong password\nnew long password\n") == 2
+    assert "wrong password for 'chen'" in capsys.readouterr().err
+    assert _run(monkeypatch, ["--db", path, "user", "passwd", "chen"], stdin=f"{PASSWORD}\nnew long password\n") == 0
+    assert capsys.readouterr().out == "password of chen changed\n"
+    assert _run(monkeypatch, ["--db", path, "user", "passwd", "li", "--by", "chen"], stdin="li's new password\n",
+                password="new long password") == 0
+    with Logbook.open(path) as logbook:
+        assert logbook.authenticate("chen", "new long password") and logbook.authenticate("li", "li's new password")

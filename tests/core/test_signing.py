@@ -222,3 +222,50 @@ def test_a_field_not_recorded_does_not_enter_the_signed_hash():
                                                                                         "lot": "L1", "x": None}]}}
     assert _canonical(signed) == _canonical(later)
     assert _canonical(signed) != _canonical({"procedure": {"dose": 31, "agents": [{"agent": "lipiodol"}]}})
+
+
+def test_a_user_changes_their_password_with_the_current_one(book):
+    logbook, _, _ = book
+    before = list(logbook.audit_rows())
+    logbook.change_password("chen", "a new long password", old_password=PASSWORD)
+    logbook.authenticate("chen", "a new long password")
+    with pytest.raises(AuthenticationError, match="wrong password"):
+        logbook.authenticate("chen", PASSWORD)
+    (row,) = list(logbook.audit_rows())[len(before):]  # one row: that it changed and who allowed it
+    assert (row.table_name, row.record_id, row.action) == ("users", "chen", "password")
+    assert row.new_value == "password of chen changed, allowed by chen, with the current password"
+    stored = logbook._user_row("chen")[3]
+    assert stored not in repr(row) and "a new long password" not in repr(row)  # never the password or its hash
+    assert logbook.verify_audit_trail().ok
+
+
+@pytest.mark.parametrize("how, error, message", [
+    ({"old_password": "not the password"}, AuthenticationError, "wrong password for 'chen'"),
+    ({"old_password": PASSWORD, "new": "short"}, InvalidInputError, "at least 8 characters"),
+    ({}, InvalidInputError, "give the current password, or who allows the change"),
+    ({"by": ("li", NURSE_PASSWORD)}, NotPermittedError,
+     "li is a nurse: setting another user's password needs a radiologist"),
+    ({"by": ("chen", "not the password")}, AuthenticationError, "wrong password for 'chen'"),
+])
+def test_a_password_change_that_is_not_allowed_changes_nothing(book, how, error, message):
+    logbook, _, _ = book
+    stored, rows = logbook._user_row("chen")[3], len(list(logbook.audit_rows()))
+    new = how.get("new", "a new long password")
+    with pytest.raises(error, match=message):
+        logbook.change_password("chen", new, **{k: v for k, v in how.items() if k != "new"})
+    assert logbook._user_row("chen")[3] == stored and len(list(logbook.audit_rows())) == rows
+
+
+def test_whoever_may_add_users_sets_a_forgotten_password(book):
+    logbook, _, _ = book
+    logbook.change_password("li", "set by the radiologist", by=("chen", PASSWORD))  # no administrator yet
+    assert logbook.authenticate("li", "set by the radiologist").username == "li"
+    logbook.add_user("wang", "王明", "admin", "administrator password", by=("chen", PASSWORD))
+    with pytest.raises(NotPermittedError, match="chen is a radiologist: setting another user's password needs an "
+                                                "administrator"):
+        logbook.change_password("li", "another new password", by=("chen", PASSWORD))
+    logbook.change_password("li", "another new password", by=("wang", "administrator password"))
+    last = list(logbook.audit_rows())[-1]
+    assert last.new_value == "password of li changed, allowed by wang"
+    with pytest.raises(Exception, match="no user 'ghost'"):
+        logbook.change_password("ghost", "another new password", by=("wang", "administrator password"))
