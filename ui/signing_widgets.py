@@ -45,13 +45,13 @@ def message_line() -> QLabel:
     return label
 
 
-def add_credentials(dialog, layout, form, logbook, user_label: str, ok_text: str):
+def add_credentials(dialog, layout, form, logbook, user_label: str, ok_text: str, password_label: str = "&Password"):
     """The user picker and password rows, the message line and OK/Cancel: the end of every signing dialog.
     Sets `dialog.username`, `dialog.password`, `dialog.message`; returns the OK button."""
     dialog.username = user_picker(logbook.users(), logbook.current_user)
     dialog.password = password_field()
     form.addRow(user_label, dialog.username)
-    form.addRow("&Password", dialog.password)
+    form.addRow(password_label, dialog.password)
     layout.addLayout(form)
     dialog.message = message_line()
     layout.addWidget(dialog.message)

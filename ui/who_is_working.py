@@ -26,7 +26,9 @@ class WhoIsWorking(QObject):
         self.switch_action = QAction(self.tr("S&witch user..."), window, objectName="switch_user")
         self.switch_action.setShortcut("Ctrl+Shift+U")
         self.switch_action.triggered.connect(lambda: self.sign_in(switching=True))
-        window.add_file_actions([self.switch_action])
+        self.password_action = QAction(self.tr("Change &password..."), window, objectName="change_password")
+        self.password_action.triggered.connect(self.change_password)
+        window.add_file_actions([self.switch_action, self.password_action])
         try:
             self.idle_minutes = load_idle_lock_minutes(window.logbook.path)
         except TaceLogError as exc:
@@ -69,9 +71,12 @@ class WhoIsWorking(QObject):
                                           .replace("%1", logbook.current_user).replace("%2", ADD_USERS_HINT))
 
     def update_actions(self) -> None:
-        self.switch_action.setEnabled(not self.window.locked and not self.window.logbook_closed and self.has_users)
-        if not self.has_users:
-            self.switch_action.setToolTip(ADD_USERS_HINT)
+        for action in (self.switch_action, self.password_action):
+            action.setEnabled(not self.window.locked and not self.window.logbook_closed and self.has_users)
+            if not self.has_users:
+                action.setToolTip(ADD_USERS_HINT)
+        if self.window.writes_held:  # a new password is a write, held like the others until the check passes
+            self.password_action.setEnabled(False)
 
     # -- asking ------------------------------------------------------------------------------------------
     def sign_in(self, switching: bool = False):
@@ -93,6 +98,17 @@ class WhoIsWorking(QObject):
                                 .replace("%2", self.window.logbook.current_user))
         self.window.set_locked(True)
         return self._ask(locked=True)
+
+    def change_password(self):
+        """File > Change password: the person working changes their own (window-modal, like the sign-in)."""
+        from .password_dialog import PasswordDialog
+
+        dialog = PasswordDialog(self.window.logbook, parent=self.window)
+        dialog.setObjectName("password_dialog")
+        dialog.accepted.connect(lambda: self.window.statusBar().showMessage(
+            self.tr("Password of %1 changed.").replace("%1", dialog.changed), 5000))
+        dialog.open()
+        return dialog
 
     def _ask(self, locked: bool = True):
         from .login_dialog import LoginDialog

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QLineEdit
 
 from tace_log.model import AgentDose, Patient, Procedure
 from tace_log.storage import Logbook
@@ -14,6 +14,7 @@ from ui.addendum_dialog import AddendumDialog
 from ui.history_view import HistoryView
 from ui.idle_lock import IdleLock
 from ui.login_dialog import LoginDialog
+from ui.password_dialog import PasswordDialog
 from ui.sign_dialog import SignDialog
 
 RADIOLOGIST_PASSWORD = "radiologist pw"
@@ -139,3 +140,30 @@ def test_addendum_dialog_adds_a_signed_addendum_and_history_shows_everything(qtb
     view.show()
     qtbot.waitExposed(view)
     view.grab().save(str(logbook.path.with_name("history.png")))
+
+
+def test_a_user_changes_their_password_and_a_refusal_keeps_the_old_one(qtbot, logbook):
+    logbook.sign_in("wu", NURSE_PASSWORD)
+    dialog = PasswordDialog(logbook)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.username.currentData() == "wu"  # the person working
+    for name, text in (("password", NURSE_PASSWORD), ("new_password", "wu's new password"),
+                       ("new_password_again", "wu's new passwort")):
+        qtbot.keyClicks(dialog.findChild(QLineEdit, name), text)
+    qtbot.keyClick(dialog.new_password_again, Qt.Key.Key_Return)
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.message.text() == "The two new passwords differ: password not changed."
+    dialog.new_password_again.clear()
+    qtbot.keyClicks(dialog.new_password_again, "wu's new password")
+    dialog.password.clear()
+    qtbot.keyClicks(dialog.password, "not wu's password")
+    qtbot.keyClick(dialog.new_password_again, Qt.Key.Key_Return)
+    assert "wrong password for 'wu'" in dialog.message.text()
+    assert logbook.authenticate("wu", NURSE_PASSWORD)  # unchanged so far
+    dialog.password.clear()
+    qtbot.keyClicks(dialog.password, NURSE_PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Accepted and dialog.changed == "wu"
+    assert logbook.authenticate("wu", "wu's new password")
+    assert not dialog.password.text() and not dialog.new_password.text()  # no password left in the widgets

@@ -22,6 +22,7 @@ LOADED_ON_FIRST_USE = {
     "csv": "the audit export",
     "ui.procedure_form": "opening a procedure",
     "ui.signing_widgets": "the sign-in, sign and addendum dialogs",
+    "ui.password_dialog": "File > Change password",
 }
 
 SHOW_MAIN_WINDOW = """

@@ -8,6 +8,8 @@ import json
 import pytest
 from core.signing_support import NURSE_PASSWORD, PASSWORD, signable_logbook
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialog
 from ui_support import shown_window
 
 from tace_log.settings import DEFAULT_IDLE_LOCK_MINUTES, SETTINGS_FILENAME
@@ -50,6 +52,26 @@ def test_file_switch_user_changes_who_the_audit_rows_name(qtbot, users_window, u
     switch.trigger()
     sign_in(qtbot, users_window.who.dialog, "li", NURSE_PASSWORD)
     assert users_logbook.current_user == "li" and "li" in users_window.who_label.text()
+
+
+def test_file_change_password_is_held_with_the_writes_then_changes_the_working_users(qtbot, users_window,
+                                                                                      users_logbook):
+    sign_in(qtbot, users_window.who.sign_in(), "li", NURSE_PASSWORD)
+    change = users_window.findChild(QAction, "change_password")
+    assert change in users_window.file_menu.actions()
+    users_window.hold_writes("checking")
+    assert not change.isEnabled()  # a new password is a write
+    users_window.allow_writes()
+    assert change.isEnabled()
+    change.trigger()
+    dialog = users_window.findChild(QDialog, "password_dialog")
+    assert dialog.isVisible() and dialog.username.currentData() == "li"
+    dialog.password.setText(NURSE_PASSWORD)
+    dialog.new_password.setText("li's new password")
+    dialog.new_password_again.setText("li's new password")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert users_logbook.authenticate("li", "li's new password")
+    assert users_window.statusBar().currentMessage() == "Password of li changed."
 
 
 def test_the_idle_lock_covers_the_window_and_keeps_the_unsaved_form(qtbot, users_window, users_logbook, type_text):

@@ -1,0 +1,50 @@
+"""File > Change password: a user changes their own password with the current one. A forgotten password is set
+by an administrator with `tace-log user passwd NAME --by ADMIN`."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QVBoxLayout
+
+from tace_log.errors import TaceLogError
+
+from .signing_widgets import add_credentials, named, password_field
+
+
+class PasswordDialog(QDialog):
+    """`PasswordDialog(logbook)`: the user (the one working, preselected), their current password and the new one
+    twice. A refusal (wrong password, too short, the two differ) keeps the dialog open with a message."""
+
+    def __init__(self, logbook, parent=None):
+        super().__init__(parent)
+        self.logbook = logbook
+        self.changed: str | None = None  # whose password changed, once accepted
+        self.setWindowTitle("TACE Log - change password")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Enter the current password, then the new one twice."))
+        form = QFormLayout()
+        add_credentials(self, layout, form, logbook, "&User", "Change password", password_label="&Current password")
+        self.new_password = named(password_field(), "new_password", "New password")
+        self.new_password_again = named(password_field(), "new_password_again", "New password again")
+        form.addRow("&New password", self.new_password)
+        form.addRow("New password &again", self.new_password_again)
+        self.password.setFocus()
+
+    def accept(self) -> None:
+        username = self.username.currentData() or ""
+        if self.new_password.text() != self.new_password_again.text():
+            self._refused("The two new passwords differ: password not changed.", self.new_password_again)
+            return
+        try:
+            self.logbook.change_password(username, self.new_password.text(), old_password=self.password.text())
+        except TaceLogError as exc:
+            self._refused(str(exc), self.password)
+            return
+        self.changed = username
+        for field in (self.password, self.new_password, self.new_password_again):
+            field.clear()
+        super().accept()
+
+    def _refused(self, text: str, field) -> None:
+        self.message.setText(text)
+        field.selectAll()
+        field.setFocus()
