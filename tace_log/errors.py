@@ -39,6 +39,16 @@ class NewerSchemaError(LogbookError):
     pass
 
 
+class RestoredWithoutAuditRowError(TaceLogError):
+    """The restore is done (`report` says from where, and where the content before is kept), but its audit row
+    could not be written (the disk filled, another program held the lock): say both, never "not restored"."""
+
+    def __init__(self, report, cause: Exception):
+        super().__init__(f"restored from {report.source}, but the restore's audit row could not be written: "
+                         f"{cause}")
+        self.report = report
+
+
 class RecordNotFoundError(TaceLogError):
     pass
 

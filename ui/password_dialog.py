@@ -3,16 +3,17 @@ by an administrator with `tace-log user passwd NAME --by ADMIN`."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from tace_log.errors import TaceLogError
+from tace_log.errors import AuthenticationError, InvalidInputError, TaceLogError
 
 from .signing_widgets import add_credentials, named, password_field
 
 
 class PasswordDialog(QDialog):
     """`PasswordDialog(logbook)`: the user (the one working, preselected), their current password and the new one
-    twice. A refusal (wrong password, too short, the two differ) keeps the dialog open with a message."""
+    twice. A refusal (wrong password, too short, the two differ) keeps the dialog open with a message; however it
+    closes, no password stays in its fields."""
 
     def __init__(self, logbook, parent=None):
         super().__init__(parent)
@@ -22,11 +23,16 @@ class PasswordDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Enter the current password, then the new one twice."))
         form = QFormLayout()
-        add_credentials(self, layout, form, logbook, "&User", "Change password", password_label="&Current password")
+        ok = add_credentials(self, layout, form, logbook, "&User", "Change password",
+                             password_label="&Current password")
+        self.password.setAccessibleName("Current password")
         self.new_password = named(password_field(), "new_password", "New password")
         self.new_password_again = named(password_field(), "new_password_again", "New password again")
         form.addRow("&New password", self.new_password)
         form.addRow("New password &again", self.new_password_again)
+        QWidget.setTabOrder(self.password, self.new_password)  # added after the buttons, typed before them
+        QWidget.setTabOrder(self.new_password, self.new_password_again)
+        QWidget.setTabOrder(self.new_password_again, ok)
         self.password.setFocus()
 
     def accept(self) -> None:
@@ -36,13 +42,22 @@ class PasswordDialog(QDialog):
             return
         try:
             self.logbook.change_password(username, self.new_password.text(), old_password=self.password.text())
+        except AuthenticationError as exc:  # the current password
+            self._refused(str(exc), self.password)
+            return
+        except InvalidInputError as exc:  # the new one breaks a rule (its length)
+            self._refused("; ".join(f"The new password {f.message}." for f in exc.findings), self.new_password)
+            return
         except TaceLogError as exc:
             self._refused(str(exc), self.password)
             return
         self.changed = username
+        super().accept()
+
+    def done(self, result: int) -> None:
         for field in (self.password, self.new_password, self.new_password_again):
             field.clear()
-        super().accept()
+        super().done(result)
 
     def _refused(self, text: str, field) -> None:
         self.message.setText(text)

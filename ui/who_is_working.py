@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout
 
 from tace_log.errors import TaceLogError
 from tace_log.findings import WARNING
@@ -93,6 +93,7 @@ class WhoIsWorking(QObject):
             if self.idle is not None:
                 self.idle.unlock()  # already covered, or nobody could unlock it
             return None
+        self._close_password_dialog()  # the cover hides the window's content, and this is content
         self.cover_text.setText(self.tr("Locked after %1 minutes without activity (%2 was working).")
                                 .replace("%1", f"{self.idle_minutes:g}")
                                 .replace("%2", self.window.logbook.current_user))
@@ -105,6 +106,7 @@ class WhoIsWorking(QObject):
 
         dialog = PasswordDialog(self.window.logbook, parent=self.window)
         dialog.setObjectName("password_dialog")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # no typed password lingers in a hidden dialog
         dialog.accepted.connect(lambda: self.window.statusBar().showMessage(
             self.tr("Password of %1 changed.").replace("%1", dialog.changed), 5000))
         dialog.open()
@@ -138,3 +140,9 @@ class WhoIsWorking(QObject):
         self.unlock_button.setEnabled(False)
         if self.dialog is not None:
             self.dialog.close()
+        self._close_password_dialog()
+
+    def _close_password_dialog(self) -> None:
+        dialog = self.window.findChild(QDialog, "password_dialog")
+        if dialog is not None:
+            dialog.reject()

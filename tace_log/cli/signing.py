@@ -90,7 +90,7 @@ def run_user_passwd(args) -> int:
         if args.by:
             by, current = (args.by, read_password(f"password for {args.by}: ")), None
         else:
-            by, current = None, read_password(f"current password for {args.name}: ")
+            by, current = None, read_password(f"current password for {args.name}: ", env=None)
         new = read_password(f"new password for {args.name}: ", env=None, confirm="password not changed")
         logbook.change_password(args.name, new, old_password=current, by=by)
     print(f"password of {args.name} changed")

@@ -64,8 +64,8 @@ class AuditEntry:
     table_name: str
     record_id: str | None
     parent_id: str | None
-    action: str  # insert, update or delete
-    field: str | None  # None: the whole record (an insert or delete), its values as JSON
+    action: str  # insert, update or delete; or an event no trigger writes (restore, password), its text in new_value
+    field: str | None  # None: the whole record (an insert or delete), its values as JSON; or an event
     old_value: object
     new_value: object
     prev_hash: str | None
@@ -75,6 +75,8 @@ class AuditEntry:
         """(field, old, new) for each value this row records; a whole-record row is spread into its fields."""
         if self.field is not None:
             return [(self.field, self.old_value, self.new_value)]
+        if self.action not in ("insert", "delete"):  # an event: what happened, in words
+            return [(self.action, None, self.new_value)]
         values = json.loads(self.new_value if self.action == "insert" else self.old_value)
         if self.action == "insert":
             return [(k, None, v) for k, v in values.items() if v is not None]

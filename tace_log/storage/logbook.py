@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import InvalidInputError, RecordLockedError, RecordNotFoundError
+from ..errors import (
+    InvalidInputError,
+    RecordLockedError,
+    RecordNotFoundError,
+    RestoredWithoutAuditRowError,
+    TaceLogError,
+)
 from ..findings import ERROR, Finding, errors
 from ..model import SIGNED, Patient, Procedure, canonical_id, new_id
 from ..signing import IDENTIFYING
@@ -165,8 +171,8 @@ class Logbook(SigningMixin):
     def restore_from(self, backup_file: str | Path) -> RestoreReport:
         """Replace this logbook's content with a verified backup (File > Restore); the old content is kept aside."""
         report = _backup().restore(self.path, Path(backup_file), self._db)
+        self._announce(Change("restore", ()))  # views show the new content, whatever befalls its audit row
         self._record_restore(report)
-        self._announce(Change("restore", ()))
         return report
 
     @classmethod
@@ -175,15 +181,23 @@ class Logbook(SigningMixin):
         before is kept aside, a damaged one byte for byte. The restored logbook is then opened, which checks it."""
         path = Path(path).expanduser().resolve()
         report = _backup().restore(path, Path(backup_file))
-        with cls.open(path, create=False) as restored:
+        try:  # the backup was fully checked before it was restored: no second check here
+            restored = cls.open(path, create=False, quick_check=False)
+        except TaceLogError as exc:
+            raise RestoredWithoutAuditRowError(report, exc) from exc
+        with restored:
             restored._record_restore(report)
         return report
 
     def _record_restore(self, report: RestoreReport) -> None:
-        # The restored trail is the backup's; the restore itself is its next row, so it never happens unseen.
+        """The restored trail is the backup's; the restore itself is its next row, so it never happens unseen.
+        Raises `RestoredWithoutAuditRowError` if that row cannot be written: the restore itself is done."""
         kept = f"; the content before is kept in {report.safety_copy}" if report.safety_copy else ""
-        with self._transaction():
-            audit.record_event(self._db, "restore", f"restored from {report.source}{kept}")
+        try:
+            with self._transaction():
+                audit.record_event(self._db, "restore", f"restored from {report.source}{kept}")
+        except TaceLogError as exc:
+            raise RestoredWithoutAuditRowError(report, exc) from exc
 
     @staticmethod
     def newest_good_backup(path: str | Path) -> Path | None:

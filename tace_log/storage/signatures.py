@@ -69,10 +69,10 @@ class SigningMixin:
             problems.append(Finding("username", ERROR, "username_taken", f"user {username!r} already exists"))
         if problems:
             raise InvalidInputError(problems, "user not added")
+        password_hash = hash_password(password)  # slow on purpose: not while holding the write lock
         with self._transaction():
             self._db.execute("INSERT INTO users (username, full_name, role, password_hash, created_at) "
-                             "VALUES (?, ?, ?, ?, ?)", [username, full_name, role, hash_password(password),
-                                                        self._now()])
+                             "VALUES (?, ?, ?, ?, ?)", [username, full_name, role, password_hash, self._now()])
         return User(username, full_name, role)
 
     def change_password(self, username: str, new_password: str, *, old_password: str | None = None,
@@ -87,14 +87,15 @@ class SigningMixin:
             self.authenticate(username, old_password)
             allowed_by = f"{username}, with the current password"
         else:
-            self.get_user(username)  # so the logbook has users, and someone must allow it
-            allowed_by = self._authorise_user_change(by, "setting another user's password").username
+            authoriser = self._authorise_user_change(by, "setting another user's password")
+            self.get_user(username)  # after the authority: nobody learns who exists without it
+            allowed_by = authoriser.username  # there are users (the one above), so someone allowed it
         problems = _password_findings(new_password)
         if problems:
             raise InvalidInputError(problems, "password not changed")
+        password_hash = hash_password(new_password)  # slow on purpose: not while holding the write lock
         with self._transaction():
-            self._db.execute("UPDATE users SET password_hash = ? WHERE username = ?",
-                             [hash_password(new_password), username])
+            self._db.execute("UPDATE users SET password_hash = ? WHERE username = ?", [password_hash, username])
             audit.record_event(self._db, "password", f"password of {username} changed, allowed by {allowed_by}",
                                table="users", record_id=username)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 from safety_samples import apply, damage, empty_state, file_digest, fill, logbook_state, writes
 
 from tace_log.cli import main
-from tace_log.errors import BackupError, LogbookCorruptError
+from tace_log.errors import BackupError, LogbookCorruptError, RestoredWithoutAuditRowError
 from tace_log.storage import Logbook
 from tace_log.storage.backup import BackupPolicy, backup_due, check_file, list_backups, rotate
 
@@ -224,3 +225,17 @@ def test_a_restore_from_the_command_line_is_in_the_audit_trail_too(logbook, caps
     kept = capsys.readouterr().out.strip().rsplit(" kept as ", 1)[1]
     with Logbook.open(logbook.path) as restored:
         assert_restore_is_the_last_audit_row(restored, SimpleNamespace(source=backup, safety_copy=kept))
+
+
+def test_a_restore_whose_audit_row_cannot_be_written_says_it_is_restored(logbook):
+    backup = logbook.back_up().path
+    fill(logbook, seed=6, patients=1, procedures_each=1)
+    other = sqlite3.connect(logbook.path, isolation_level=None)  # another program takes the write lock ...
+    logbook.subscribe(lambda change: other.execute("BEGIN IMMEDIATE"))  # ... right after the restore
+    logbook._db.execute("PRAGMA busy_timeout = 50")  # and this test does not wait the usual 10 s for it
+    with pytest.raises(RestoredWithoutAuditRowError, match=f"restored from {backup}, but the restore's audit row"):
+        logbook.restore_from(backup)
+    other.rollback()
+    other.close()
+    assert logbook.counts()["procedures"] == 40  # restored all the same
+    assert list(logbook.audit_rows())[-1].action != "restore" and logbook.verify_audit_trail().ok

@@ -13,6 +13,7 @@ from tace_log.errors import (
     InvalidInputError,
     NotPermittedError,
     RecordLockedError,
+    RecordNotFoundError,
     WarningsNotAcknowledgedError,
 )
 from tace_log.model import Addendum, Signature
@@ -267,5 +268,5 @@ def test_whoever_may_add_users_sets_a_forgotten_password(book):
     logbook.change_password("li", "another new password", by=("wang", "administrator password"))
     last = list(logbook.audit_rows())[-1]
     assert last.new_value == "password of li changed, allowed by wang"
-    with pytest.raises(Exception, match="no user 'ghost'"):
+    with pytest.raises(RecordNotFoundError, match="no user 'ghost'"):
         logbook.change_password("ghost", "another new password", by=("wang", "administrator password"))

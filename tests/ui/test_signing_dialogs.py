@@ -167,3 +167,21 @@ def test_a_user_changes_their_password_and_a_refusal_keeps_the_old_one(qtbot, lo
     assert dialog.result() == QDialog.DialogCode.Accepted and dialog.changed == "wu"
     assert logbook.authenticate("wu", "wu's new password")
     assert not dialog.password.text() and not dialog.new_password.text()  # no password left in the widgets
+
+
+def test_the_password_dialog_tabs_in_typing_order_says_what_is_wrong_and_keeps_no_password(qtbot, logbook):
+    dialog = PasswordDialog(logbook)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.password.nextInFocusChain() is dialog.new_password  # Tab: current, new, again, then OK
+    assert dialog.new_password.nextInFocusChain() is dialog.new_password_again
+    assert dialog.password.accessibleName() == "Current password"
+    _select(dialog.username, "zhou")
+    dialog.password.setText(RADIOLOGIST_PASSWORD)
+    dialog.new_password.setText("short")
+    dialog.new_password_again.setText("short")
+    dialog.accept()
+    assert dialog.message.text() == "The new password must be at least 8 characters."
+    assert logbook.authenticate("zhou", RADIOLOGIST_PASSWORD)
+    dialog.reject()  # Cancel
+    assert not any(f.text() for f in (dialog.password, dialog.new_password, dialog.new_password_again))

@@ -134,3 +134,11 @@ def test_a_bad_idle_time_is_said_in_the_banner_and_the_default_used(qtbot, users
     assert dialog.isVisible() and window.locked
     sign_in(qtbot, dialog, "chen", PASSWORD)
     assert window.who.idle.minutes == DEFAULT_IDLE_LOCK_MINUTES  # the lock itself runs on the default
+
+
+def test_the_idle_lock_closes_an_open_password_dialog(qtbot, users_window, users_logbook):
+    sign_in(qtbot, users_window.who.sign_in(), "chen", PASSWORD)
+    dialog = users_window.who.change_password()
+    dialog.password.setText(PASSWORD)
+    users_window.who.lock()
+    assert users_window.locked and not dialog.isVisible() and not dialog.password.text()
