@@ -45,6 +45,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 CHECKING = "Checking the logbook for damage... Saving is held until the check passes."
+# The worklist's column widths and sort, as the user left them. Renamed when Status moved before the findings: a
+# header saved before would put widths and the sort on the wrong columns.
+WORKLIST_HEADER = "worklist_header"
 
 
 class MainWindow(QMainWindow):
@@ -408,7 +411,7 @@ class MainWindow(QMainWindow):
 
     def _restore_settings(self) -> None:
         for key, restore in (("geometry", self.restoreGeometry), ("window_state", self.restoreState),
-                             ("worklist_columns", self.worklist.table.horizontalHeader().restoreState)):
+                             (WORKLIST_HEADER, self._restore_worklist_header)):
             value = self.settings.value(f"main_window/{key}")
             if isinstance(value, QByteArray):
                 restore(value)
@@ -418,6 +421,10 @@ class MainWindow(QMainWindow):
         header = self.worklist.table.horizontalHeader()
         if (header.sortIndicatorSection(), header.sortIndicatorOrder()) != (0, Qt.SortOrder.DescendingOrder):
             self.worklist.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())  # else loaded
+
+    def _restore_worklist_header(self, state: QByteArray) -> None:
+        if self.worklist.table.horizontalHeader().restoreState(state):
+            self.worklist.keep_column_widths()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -435,7 +442,8 @@ class MainWindow(QMainWindow):
         self.settings.setValue("main_window/geometry", self.saveGeometry())
         self.settings.setValue("main_window/window_state", self.saveState())
         self.settings.setValue("main_window/splitter", self.splitter.saveState())
-        self.settings.setValue("main_window/worklist_columns", self.worklist.table.horizontalHeader().saveState())
+        if self.worklist.columns_fitted_to_rows:  # widths fitted to headings alone are not worth keeping
+            self.settings.setValue(f"main_window/{WORKLIST_HEADER}", self.worklist.table.horizontalHeader().saveState())
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

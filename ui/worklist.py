@@ -169,6 +169,11 @@ class WorklistPanel(QWidget):
         header.setStretchLastSection(True)
         header.sortIndicatorChanged.connect(self.model.sort)
         self.width_needed = self.fit_columns()
+        # An empty logbook fits the headings only: the columns are fitted again when its first rows arrive, unless
+        # widths the user left were restored (keep_column_widths).
+        self.columns_fitted_to_rows = self.model.rowCount() > 0
+        self.model.modelReset.connect(self._fit_to_first_rows)
+        self.model.rowsInserted.connect(self._fit_to_first_rows)
         self.table.doubleClicked.connect(self._open_index)
         self.table.installEventFilter(self)
         self.search.installEventFilter(self)
@@ -208,6 +213,15 @@ class WorklistPanel(QWidget):
             self.table.setColumnWidth(column, width)
             needed += width
         return needed
+
+    def keep_column_widths(self) -> None:
+        """The widths came from the settings: the user's, not to be fitted again."""
+        self.columns_fitted_to_rows = True
+
+    def _fit_to_first_rows(self, *_) -> None:
+        if not self.columns_fitted_to_rows and self.model.rowCount():
+            self.columns_fitted_to_rows = True
+            self.width_needed = self.fit_columns()
 
     def apply_search(self) -> None:
         self._debounce.stop()

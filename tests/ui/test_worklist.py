@@ -96,17 +96,44 @@ def test_the_bundled_cjk_font_is_registered_and_about_names_the_logbook(window, 
     assert str(logbook.path) in about and f"Schema version: {logbook.schema_version}" in about
 
 
-def test_dates_mrns_and_study_ids_show_whole_and_the_form_keeps_two_thirds(qtbot, logbook, settings):
+def add_realistic_procedure(logbook):
     logbook.import_document({"format": "tace-log/1", "patients": [{
         **Patient(mrn="HS20261124007", name="欧阳娜娜", study_id="LT-ADJ-2026-0042",
                   resection_date=dt.date(2026, 10, 20)).to_document(),
         "procedures": [Procedure(date=dt.date(2026, 11, 20), tumor_staining="absent",
                                  embolization="prophylactic_embolization").to_document()]}]})
+
+
+def assert_every_cell_and_heading_shows_whole(table):
+    header = table.horizontalHeader()
+    for column in range(table.model().columnCount()):  # Qt's own measure of text, margins and sort arrow
+        assert table.sizeHintForColumn(column) <= table.columnWidth(column), table.model().text(0, column)
+        assert header.sectionSizeHint(column) <= table.columnWidth(column), column
+
+
+def test_dates_mrns_and_study_ids_show_whole_and_the_form_keeps_two_thirds(qtbot, logbook, settings):
+    add_realistic_procedure(logbook)
     window = shown_window(qtbot, logbook, settings)  # first use: no column widths or divider saved
-    table, model = window.worklist.table, window.worklist.model
-    cells, headings = table.fontMetrics(), table.horizontalHeader().fontMetrics()
-    for column in range(model.columnCount()):
-        assert cells.horizontalAdvance(model.text(0, column)) < table.columnWidth(column), model.text(0, column)
-        heading = model.headerData(column, Qt.Orientation.Horizontal)
-        assert headings.horizontalAdvance(heading) < table.columnWidth(column), heading
-    assert window.splitter.sizes()[0] == min(window.worklist.width_needed, window.splitter.width() // 3)
+    assert_every_cell_and_heading_shows_whole(window.worklist.table)
+    worklist = window.splitter.sizes()[0]
+    third = window.splitter.width() // 3
+    assert worklist <= third and worklist >= min(window.worklist.width_needed, third)
+
+
+def test_an_empty_logbook_fits_its_columns_when_the_first_rows_arrive_and_keeps_them(qtbot, logbook, settings):
+    window = shown_window(qtbot, logbook, settings)  # a new install: nothing to fit to but the headings
+    add_realistic_procedure(logbook)
+    window.worklist.refresh()
+    assert_every_cell_and_heading_shows_whole(window.worklist.table)
+    window.save_settings()
+    assert settings.value("main_window/worklist_header") is not None
+
+
+def test_widths_saved_before_the_status_column_moved_are_not_applied(qtbot, logbook, settings):
+    add_realistic_procedure(logbook)
+    old = shown_window(qtbot, logbook, settings)
+    header = old.worklist.table.horizontalHeader()
+    header.resizeSection(2, 20)  # a width the old layout saved under the old key
+    settings.setValue("main_window/worklist_columns", header.saveState())
+    window = shown_window(qtbot, logbook, settings)
+    assert_every_cell_and_heading_shows_whole(window.worklist.table)
