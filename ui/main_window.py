@@ -442,7 +442,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("main_window/geometry", self.saveGeometry())
         self.settings.setValue("main_window/window_state", self.saveState())
         self.settings.setValue("main_window/splitter", self.splitter.saveState())
-        if self.worklist.columns_fitted_to_rows:  # widths fitted to headings alone are not worth keeping
+        if self.worklist.column_widths_settled:  # widths fitted to headings alone are not worth keeping
             self.settings.setValue(f"main_window/{WORKLIST_HEADER}", self.worklist.table.horizontalHeader().saveState())
         self.settings.sync()
 

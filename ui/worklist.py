@@ -168,12 +168,14 @@ class WorklistPanel(QWidget):
         header.setSectionsClickable(True)
         header.setStretchLastSection(True)
         header.sortIndicatorChanged.connect(self.model.sort)
+        self._fitting = False
         self.width_needed = self.fit_columns()
-        # An empty logbook fits the headings only: the columns are fitted again when its first rows arrive, unless
-        # widths the user left were restored (keep_column_widths).
-        self.columns_fitted_to_rows = self.model.rowCount() > 0
+        # Settled: fitted to rows, restored from the settings (keep_column_widths) or set by the user. An empty
+        # logbook fits the headings only, so its columns are fitted again when its first rows arrive.
+        self.column_widths_settled = self.model.rowCount() > 0
         self.model.modelReset.connect(self._fit_to_first_rows)
         self.model.rowsInserted.connect(self._fit_to_first_rows)
+        header.sectionResized.connect(self._resized)
         self.table.doubleClicked.connect(self._open_index)
         self.table.installEventFilter(self)
         self.search.installEventFilter(self)
@@ -206,22 +208,28 @@ class WorklistPanel(QWidget):
         cells, headings = self.table.fontMetrics(), self.table.horizontalHeader().fontMetrics()
         rows = range(min(FIT_ROWS, self.model.rowCount()))
         needed = self.table.verticalScrollBar().sizeHint().width() + 2 * self.table.frameWidth()
+        self._fitting = True
         for column in range(self.model.columnCount()):
             heading = self.model.headerData(column, Qt.Orientation.Horizontal)
             width = max([headings.horizontalAdvance(heading) + HEADER_PADDING,
                          *(cells.horizontalAdvance(self.model.text(row, column)) + CELL_PADDING for row in rows)])
             self.table.setColumnWidth(column, width)
             needed += width
+        self._fitting = False
         return needed
 
     def keep_column_widths(self) -> None:
         """The widths came from the settings: the user's, not to be fitted again."""
-        self.columns_fitted_to_rows = True
+        self.column_widths_settled = True
 
     def _fit_to_first_rows(self, *_) -> None:
-        if not self.columns_fitted_to_rows and self.model.rowCount():
-            self.columns_fitted_to_rows = True
+        if not self.column_widths_settled and self.model.rowCount():
+            self.column_widths_settled = True
             self.width_needed = self.fit_columns()
+
+    def _resized(self, column: int, _old: int, _new: int) -> None:
+        if not self._fitting and column < self.model.columnCount() - 1:  # the last one stretches with the window
+            self.column_widths_settled = True
 
     def apply_search(self) -> None:
         self._debounce.stop()
