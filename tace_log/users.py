@@ -19,11 +19,14 @@ MIN_PASSWORD_LENGTH = 8
 
 @dataclass(frozen=True)
 class User:
-    """A person who may sign in: only a radiologist may sign (`may_sign`)."""
+    """A person who may sign in: only a radiologist may sign (`may_sign`). A deactivated user (one who left) signs
+    in no more; a user whose password someone else set must choose their own before signing."""
 
     username: str
     full_name: str  # the printed name on signatures
     role: str
+    active: bool = True
+    must_change_password: bool = False
 
     @property
     def may_sign(self) -> bool:

@@ -16,7 +16,8 @@ PASSWORD_ENV = "TACE_LOG_PASSWORD"
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    p = commands.add_parser("user", help="add or list the users of this logbook, or change a password")
+    p = commands.add_parser("user", help="add, list, deactivate or activate the users of this logbook, or change "
+                                         "a password")
     sub = p.add_subparsers(dest="user_command", metavar="ACTION", required=True)
     q = sub.add_parser("add", help="add a user (the password is asked for, or read from standard input)")
     q.add_argument("name", metavar="NAME", help="the user name (one word)")
@@ -26,8 +27,15 @@ def register(commands: argparse._SubParsersAction) -> None:
                                               "none, a radiologist) who allows it; password: prompt or "
                                               f"${PASSWORD_ENV}")
     q.set_defaults(run=run_user_add)
-    q = sub.add_parser("list", help="list users and their roles")
+    q = sub.add_parser("list", help="list users and their roles (and who is deactivated or must choose a password)")
     q.set_defaults(run=run_user_list)
+    for action, text in (("deactivate", "a user who left: they sign in and sign no more (their signatures stay)"),
+                         ("activate", "a deactivated user again")):
+        q = sub.add_parser(action, help=text)
+        q.add_argument("name", metavar="NAME")
+        q.add_argument("--by", metavar="ADMIN", required=True, help="an administrator (or, while there is none, a "
+                                                                   f"radiologist); password: prompt or ${PASSWORD_ENV}")
+        q.set_defaults(run=run_user_active, active=action == "activate")
     q = sub.add_parser("passwd", help="change a user's password: with the current one, or --by whoever may add "
                                       "users (a forgotten password); passwords are asked for, or read from standard "
                                       "input one a line")
@@ -99,10 +107,19 @@ def run_user_passwd(args) -> int:
 
 def run_user_list(args) -> int:
     with open_logbook(args) as logbook:
-        users = logbook.users()
+        users = logbook.users(include_deactivated=True)
     for user in users:
-        print(f"{user.username}\t{user.role}\t{user.full_name}")
+        states = [s for s, on in (("deactivated", not user.active),
+                                  ("must choose a new password", user.must_change_password)) if on]
+        print("\t".join([user.username, user.role, user.full_name, *states]))
     print(f"{len(users)} users", file=sys.stderr)
+    return 0
+
+
+def run_user_active(args) -> int:
+    with open_logbook(args) as logbook:
+        logbook.set_user_active(args.name, args.active, by=(args.by, read_password(f"password for {args.by}: ")))
+    print(f"{args.name} {'activated' if args.active else 'deactivated'}")
     return 0
 
 

@@ -162,8 +162,9 @@ def _json_row(columns: list[str], row: str) -> str:
     return "json_object(" + ", ".join(f"'{c}', {row}.{c}" for c in columns) + ")"
 
 
-def _audit_triggers(table: str) -> list[str]:
-    record, owner, columns = _AUDITED[table]
+def _audit_triggers(table: str, audited: tuple | None = None) -> list[str]:
+    """The insert, delete and update audit triggers of a table, for its audited columns as of one migration."""
+    record, owner, columns = audited or _AUDITED[table]
     out = []
     for action, row in (("insert", "NEW"), ("delete", "OLD")):
         rec, par = record.format(row=row), owner.format(row=row)
@@ -277,3 +278,26 @@ def signing_audit(db: Database) -> None:
     db.conn.create_function("tace_audit_seal", 11, seal, deterministic=True)
     for statement in [*_SIGNING, *_lock_triggers(), *(t for table in _AUDITED for t in _audit_triggers(table))]:
         db.execute(statement)
+
+
+# -- 0003: a user can be deactivated (leaves, never signs again), and a password someone else set must be changed
+# before its owner signs -----------------------------------------------------------------------------------------
+_USERS_0003 = ("{row}.username", "NULL", ["username", "full_name", "role", "active", "must_change_password"])
+
+
+@migrations(name="0003_user_accounts")
+def user_accounts(db: Database) -> None:
+    db.conn.create_function("tace_audit_seal", 11, seal, deterministic=True)  # the schema is re-read on ALTER
+    for statement in [
+        "ALTER TABLE users ADD COLUMN active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))",
+        "ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0 "
+        "CHECK (must_change_password IN (0, 1))",
+        *(f"DROP TRIGGER audit_users_{action}" for action in ("insert", "delete", "update")),
+        *_audit_triggers("users", _USERS_0003),
+    ]:
+        db.execute(statement)
+
+
+# What the audit triggers cover now: each table's columns as of the last migration that set them.
+AUDITED = {**_AUDITED, "users": _USERS_0003}
+

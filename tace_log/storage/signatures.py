@@ -95,17 +95,17 @@ class SigningMixin:
             raise InvalidInputError(problems, "password not changed")
         password_hash = hash_password(new_password)  # slow on purpose: not while holding the write lock
         with self._transaction():
-            self._db.execute("UPDATE users SET password_hash = ? WHERE username = ?", [password_hash, username])
+            self._db.execute("UPDATE users SET password_hash = ?, must_change_password = ? WHERE username = ?",
+                             [password_hash, int(by is not None), username])
             audit.record_event(self._db, "password", f"password of {username} changed, allowed by {allowed_by}",
                                table="users", record_id=username)
 
     def _authorise_user_change(self, by: tuple[str, str] | None, what: str) -> User | None:
         """Who allows `what` (adding a user, setting another's password): nobody while the logbook has no users;
         then an administrator, or a radiologist while there is no administrator."""
-        roles = {row[0] for row in self._db.execute("SELECT DISTINCT role FROM users").fetchall()}
-        if not roles:
+        if self._db.execute("SELECT NOT EXISTS (SELECT 1 FROM users)").fetchone()[0]:
             return None
-        allowed = ADMIN if ADMIN in roles else RADIOLOGIST
+        allowed = self._authorising_role()
         who = "an administrator" if allowed == ADMIN else "a radiologist"
         if by is None:
             raise NotPermittedError(f"{what} needs the user name and password of {who}")
@@ -114,28 +114,61 @@ class SigningMixin:
             raise NotPermittedError(f"{user.username} is a {user.role}: {what} needs {who}")
         return user
 
+    def _authorising_role(self, leaving: str | None = None) -> str | None:
+        """The role that allows user changes: administrator while an active one exists, else radiologist; None
+        if no active user (but `leaving`) has either role."""
+        roles = {row[0] for row in self._db.execute("SELECT DISTINCT role FROM users WHERE active AND username "
+                                                    "IS NOT ?", [leaving]).fetchall()}
+        return ADMIN if ADMIN in roles else RADIOLOGIST if RADIOLOGIST in roles else None
+
+    _USER_COLUMNS = "username, full_name, role, active, must_change_password"
+
     def _user_row(self, username: str):
-        return self._db.execute("SELECT username, full_name, role, password_hash FROM users WHERE username = ?",
+        return self._db.execute(f"SELECT {self._USER_COLUMNS}, password_hash FROM users WHERE username = ?",
                                 [username]).fetchone()
 
-    def users(self) -> list[User]:
-        return [User(*row) for row in self._db.execute(
-            "SELECT username, full_name, role FROM users ORDER BY username").fetchall()]
+    @staticmethod
+    def _user(row) -> User:
+        username, full_name, role, active, must_change_password = row[:5]
+        return User(username, full_name, role, bool(active), bool(must_change_password))
+
+    def users(self, include_deactivated: bool = False) -> list[User]:
+        """The users who may sign in (the pickers), or with `include_deactivated` everyone there ever was."""
+        where = "" if include_deactivated else "WHERE active "
+        return [self._user(row) for row in self._db.execute(
+            f"SELECT {self._USER_COLUMNS} FROM users {where}ORDER BY username").fetchall()]
 
     def get_user(self, username: str) -> User:
         row = self._user_row(username)
         if row is None:
             raise RecordNotFoundError(f"no user {username!r} in this logbook (add one: tace-log user add)")
-        return User(*row[:3])
+        return self._user(row)
 
     def authenticate(self, username: str, password: str) -> User:
-        """The user, if the password is theirs (both components of an electronic signature)."""
+        """The user, if the password is theirs (both components of an electronic signature) and the user is
+        not deactivated."""
         row = self._user_row(username)
         if row is None:
             raise AuthenticationError(f"no user {username!r} in this logbook")
-        if not check_password(password, row[3]):
+        user = self._user(row)
+        if not user.active:
+            raise AuthenticationError(f"{username} is deactivated: an administrator can activate the user again")
+        if not check_password(password, row[5]):
             raise AuthenticationError(f"wrong password for {username!r}")
-        return User(*row[:3])
+        return user
+
+    def set_user_active(self, username: str, active: bool, by: tuple[str, str] | None) -> User:
+        """Deactivate a user who left (they sign in and sign no more; their signatures stay as they are), or
+        activate one again. Allowed as adding a user is; the last user who could allow user changes stays."""
+        what = "activating a user" if active else "deactivating a user"
+        authoriser = self._authorise_user_change(by, what)
+        user = self.get_user(username)
+        if not active and self._authorising_role(leaving=username) is None:
+            raise NotPermittedError(f"{username} is the last active administrator or radiologist: nobody could "
+                                    "add or activate users after; add another first")
+        with self._transaction(), self.reason(f"{what}, allowed by {authoriser.username}"):
+            self._db.execute("UPDATE users SET active = ? WHERE username = ?", [int(active), username])
+        return self.get_user(user.username)
 
     def sign_in(self, username: str, password: str) -> User:
         user = self.authenticate(username, password)
@@ -163,6 +196,9 @@ class SigningMixin:
         user = self.authenticate(username, password)
         if not user.may_sign:
             raise NotPermittedError(f"{username} is a {user.role}: only a radiologist may {action}")
+        if user.must_change_password:
+            raise NotPermittedError(f"{username}'s password was set by someone else: choose your own before you "
+                                    f"{action} (File > Change password, or tace-log user passwd {username})")
         return user
 
     def sign_procedure(self, procedure_id: str, username: str, password: str, *,

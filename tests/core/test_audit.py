@@ -15,14 +15,14 @@ from tace_log.cli import main
 from tace_log.model import AgentDose, Complication, Procedure
 from tace_log.storage import Logbook
 from tace_log.storage.audit import seal
-from tace_log.storage.migrations import _AUDITED
+from tace_log.storage.migrations import AUDITED
 from tests.core.signing_support import PASSWORD, signable_logbook
 
 UNAUDITED = {"created_at", "updated_at", "password_hash"}  # timestamps are the audit row's own; hashes are secret
 
 
 def _table_rows(logbook: Logbook, table: str) -> dict:
-    record, _, columns = _AUDITED[table]
+    record, _, columns = AUDITED[table]
     rows = logbook._rows(f"SELECT {', '.join(columns)} FROM {table}")
     if len(columns) == 2:  # a multi-choice table: one row per (owner, choice)
         return {(r[columns[0]], r[columns[1]]): None for r in rows}
@@ -31,10 +31,10 @@ def _table_rows(logbook: Logbook, table: str) -> dict:
 
 def _replay(logbook: Logbook) -> dict[str, dict]:
     """Rebuild every audited table from the audit rows alone."""
-    state = {table: {} for table in _AUDITED}
+    state = {table: {} for table in AUDITED}
     for e in logbook.audit_rows():
         rows = state[e.table_name]
-        if len(_AUDITED[e.table_name][2]) == 2:
+        if len(AUDITED[e.table_name][2]) == 2:
             key = (e.record_id, e.new_value if e.action == "insert" else e.old_value)
             rows.pop(key) if e.action == "delete" else rows.setdefault(key, None)
         elif e.action == "insert":
@@ -48,7 +48,7 @@ def _replay(logbook: Logbook) -> dict[str, dict]:
 
 def test_every_column_of_an_audited_table_is_audited(tmp_path):
     with Logbook.open(tmp_path / "l.sqlite") as logbook:
-        for table, (_, _, columns) in _AUDITED.items():
+        for table, (_, _, columns) in AUDITED.items():
             stored = {r["name"] for r in logbook._rows(f"PRAGMA table_info({table})")}
             assert set(columns) <= stored and stored - set(columns) <= UNAUDITED, table
 
@@ -110,7 +110,7 @@ def test_the_audit_trail_matches_the_changes_made(tmp_path_factory, steps):
             assert {(e.username, e.reason) for e in new} <= {(logbook.current_user, reason)}
             assert not [e for e in new if e.action == "update" and e.old_value == e.new_value]
         replayed = _replay(logbook)
-        for table in _AUDITED:
+        for table in AUDITED:
             assert replayed[table] == _table_rows(logbook, table), table
         assert logbook.verify_audit_trail().ok
 

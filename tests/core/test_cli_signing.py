@@ -123,3 +123,19 @@ def test_user_passwd_with_the_current_password_or_by_whoever_may_add_users(db, m
                 password="new long password") == 0
     with Logbook.open(path) as logbook:
         assert logbook.authenticate("chen", "new long password") and logbook.authenticate("li", "li's new password")
+
+
+def test_user_deactivate_and_activate_and_list_shows_who_must_choose_a_password(db, monkeypatch, capsys):
+    path, _, procedure = db
+    assert _run(monkeypatch, ["--db", path, "user", "deactivate", "li", "--by", "li"], password=NURSE_PASSWORD) == 2
+    assert "li is a nurse: deactivating a user needs a radiologist" in capsys.readouterr().err
+    assert _run(monkeypatch, ["--db", path, "user", "deactivate", "li", "--by", "chen"], password=PASSWORD) == 0
+    assert capsys.readouterr().out == "li deactivated\n"
+    assert _run(monkeypatch, ["--db", path, "user", "passwd", "chen", "--by", "chen"], stdin="set for chen\n",
+                password=PASSWORD) == 0
+    assert _run(monkeypatch, ["--db", path, "user", "list"]) == 0
+    assert capsys.readouterr().out.splitlines()[-2:] == [
+        "chen\tradiologist\t陈伟 Chen Wei\tmust choose a new password", "li\tnurse\t李娜 Li Na\tdeactivated"]
+    assert _run(monkeypatch, ["--db", path, "sign", procedure.id, "--user", "chen"], password="set for chen") == 2
+    assert "choose your own before you sign" in capsys.readouterr().err
+    assert _run(monkeypatch, ["--db", path, "user", "activate", "li", "--by", "chen"], password="set for chen") == 0

@@ -225,6 +225,10 @@ def test_a_field_not_recorded_does_not_enter_the_signed_hash():
     assert _canonical(signed) != _canonical({"procedure": {"dose": 31, "agents": [{"agent": "lipiodol"}]}})
 
 
+def stored_hash(logbook, username: str) -> str:
+    return logbook._rows("SELECT password_hash FROM users WHERE username = ?", [username])[0]["password_hash"]
+
+
 def test_a_user_changes_their_password_with_the_current_one(book):
     logbook, _, _ = book
     before = list(logbook.audit_rows())
@@ -235,7 +239,7 @@ def test_a_user_changes_their_password_with_the_current_one(book):
     (row,) = list(logbook.audit_rows())[len(before):]  # one row: that it changed and who allowed it
     assert (row.table_name, row.record_id, row.action) == ("users", "chen", "password")
     assert row.new_value == "password of chen changed, allowed by chen, with the current password"
-    stored = logbook._user_row("chen")[3]
+    stored = stored_hash(logbook, "chen")
     assert stored not in repr(row) and "a new long password" not in repr(row)  # never the password or its hash
     assert logbook.verify_audit_trail().ok
 
@@ -250,11 +254,11 @@ def test_a_user_changes_their_password_with_the_current_one(book):
 ])
 def test_a_password_change_that_is_not_allowed_changes_nothing(book, how, error, message):
     logbook, _, _ = book
-    stored, rows = logbook._user_row("chen")[3], len(list(logbook.audit_rows()))
+    stored, rows = stored_hash(logbook, "chen"), len(list(logbook.audit_rows()))
     new = how.get("new", "a new long password")
     with pytest.raises(error, match=message):
         logbook.change_password("chen", new, **{k: v for k, v in how.items() if k != "new"})
-    assert logbook._user_row("chen")[3] == stored and len(list(logbook.audit_rows())) == rows
+    assert stored_hash(logbook, "chen") == stored and len(list(logbook.audit_rows())) == rows
 
 
 def test_whoever_may_add_users_sets_a_forgotten_password(book):
@@ -270,3 +274,53 @@ def test_whoever_may_add_users_sets_a_forgotten_password(book):
     assert last.new_value == "password of li changed, allowed by wang"
     with pytest.raises(RecordNotFoundError, match="no user 'ghost'"):
         logbook.change_password("ghost", "another new password", by=("wang", "administrator password"))
+
+
+def test_a_password_someone_else_set_must_be_changed_before_its_owner_signs(book):
+    logbook, _, procedure = book
+    logbook.add_user("wang", "王明", "admin", "administrator password", by=("chen", PASSWORD))
+    logbook.change_password("chen", "set by the admin", by=("wang", "administrator password"))
+    assert logbook.sign_in("chen", "set by the admin").must_change_password  # signing in is fine
+    with pytest.raises(NotPermittedError, match="chen's password was set by someone else: choose your own before "
+                                                "you sign"):
+        logbook.sign_procedure(procedure.id, "chen", "set by the admin")
+    assert not logbook.is_signed(procedure.id)
+    logbook.change_password("chen", "chen's own password", old_password="set by the admin")
+    assert not logbook.get_user("chen").must_change_password
+    logbook.sign_procedure(procedure.id, "chen", "chen's own password")
+    assert logbook.is_signed(procedure.id)
+
+
+def test_a_user_who_left_is_deactivated_and_signs_in_and_signs_no_more(book):
+    logbook, _, procedure = book
+    logbook.add_user("zhao", "赵强", "radiologist", "zhao's password", by=("chen", PASSWORD))
+    with pytest.raises(NotPermittedError, match="deactivating a user needs the user name and password"):
+        logbook.set_user_active("zhao", False, by=None)
+    with pytest.raises(NotPermittedError, match="li is a nurse: deactivating a user needs a radiologist"):
+        logbook.set_user_active("zhao", False, by=("li", NURSE_PASSWORD))
+    assert not logbook.set_user_active("zhao", False, by=("chen", PASSWORD)).active
+    last = list(logbook.audit_rows())[-1]
+    assert (last.table_name, last.record_id, last.field, last.old_value, last.new_value, last.reason) == (
+        "users", "zhao", "active", 1, 0, "deactivating a user, allowed by chen")
+    with pytest.raises(AuthenticationError, match="zhao is deactivated"):
+        logbook.sign_in("zhao", "zhao's password")
+    with pytest.raises(AuthenticationError, match="zhao is deactivated"):
+        logbook.sign_procedure(procedure.id, "zhao", "zhao's password")
+    with pytest.raises(AuthenticationError, match="zhao is deactivated"):
+        logbook.add_user("sun", "孙", "nurse", "a long password", by=("zhao", "zhao's password"))
+    assert [u.username for u in logbook.users()] == ["chen", "li"]  # the pickers
+    assert [u.username for u in logbook.users(include_deactivated=True)] == ["chen", "li", "zhao"]
+    logbook.set_user_active("zhao", True, by=("chen", PASSWORD))
+    logbook.sign_procedure(procedure.id, "zhao", "zhao's password")
+    assert logbook.verify_audit_trail().ok
+
+
+def test_the_last_user_who_can_allow_user_changes_cannot_be_deactivated(book):
+    logbook, _, _ = book  # chen, the only radiologist, and li, a nurse
+    with pytest.raises(NotPermittedError, match="chen is the last active administrator or radiologist"):
+        logbook.set_user_active("chen", False, by=("chen", PASSWORD))
+    assert logbook.get_user("chen").active
+    logbook.add_user("wang", "王明", "admin", "administrator password", by=("chen", PASSWORD))
+    logbook.set_user_active("chen", False, by=("wang", "administrator password"))  # an administrator remains
+    with pytest.raises(NotPermittedError, match="wang is the last active administrator or radiologist"):
+        logbook.set_user_active("wang", False, by=("wang", "administrator password"))

@@ -142,3 +142,11 @@ def test_the_idle_lock_closes_an_open_password_dialog(qtbot, users_window, users
     dialog.password.setText(PASSWORD)
     users_window.who.lock()
     assert users_window.locked and not dialog.isVisible() and not dialog.password.text()
+
+
+def test_signing_in_with_a_password_someone_else_set_asks_for_a_new_one(qtbot, users_window, users_logbook):
+    users_logbook.change_password("li", "set by chen", by=("chen", PASSWORD))
+    sign_in(qtbot, users_window.who.sign_in(), "li", "set by chen")
+    dialog = users_window.findChild(QDialog, "password_dialog")
+    assert dialog.isVisible() and dialog.username.currentData() == "li"
+    assert dialog.message.text() == "Your password was set by someone else: choose your own before you sign."
