@@ -133,8 +133,8 @@ class WhoIsWorking(QObject):
         if self.window.form is not None:
             self.window.form.record_buttons.update()
         if self.dialog is not None and self.dialog.user is not None and self.dialog.user.must_change_password:
-            asked = self.change_password()  # signing needs a password of their own
-            asked.message.setText("Your password was set by someone else: choose your own before you sign.")
+            asked = self.change_password()  # signing and allowing user changes need a password of their own
+            asked.message.setText(self.tr("Your password was set by someone else: choose your own."))
 
     def stop(self) -> None:
         """No more locking or signing in (the window closes, or its logbook was found damaged and closed)."""

@@ -117,7 +117,11 @@ def run_user_list(args) -> int:
 
 
 def run_user_active(args) -> int:
+    state = "active" if args.active else "deactivated"
     with open_logbook(args) as logbook:
+        if logbook.get_user(args.name).active == args.active:
+            print(f"{args.name} is already {state}")
+            return 0
         logbook.set_user_active(args.name, args.active, by=(args.by, read_password(f"password for {args.by}: ")))
     print(f"{args.name} {'activated' if args.active else 'deactivated'}")
     return 0

@@ -293,6 +293,11 @@ def user_accounts(db: Database) -> None:
         "ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0 "
         "CHECK (must_change_password IN (0, 1))",
         *(f"DROP TRIGGER audit_users_{action}" for action in ("insert", "delete", "update")),
+        # A password set by someone else before this migration (its last change not made with the current one).
+        # Between the triggers: the migration, not a user, sets this, and its connection has no audit functions.
+        "UPDATE users SET must_change_password = 1 WHERE (SELECT new_value FROM audit_log WHERE table_name = 'users' "
+        "AND record_id = users.username AND action = 'password' ORDER BY seq DESC LIMIT 1) "
+        "NOT LIKE '%, with the current password'",
         *_audit_triggers("users", _USERS_0003),
     ]:
         db.execute(statement)
@@ -300,4 +305,3 @@ def user_accounts(db: Database) -> None:
 
 # What the audit triggers cover now: each table's columns as of the last migration that set them.
 AUDITED = {**_AUDITED, "users": _USERS_0003}
-

@@ -41,7 +41,10 @@ class SigningMixin:
         if user is None:
             self._audit.user = audit.os_user()
             return
-        self._audit.user = self.get_user(user if isinstance(user, str) else user.username).username
+        user = self.get_user(user if isinstance(user, str) else user.username)
+        if not user.active:
+            raise NotPermittedError(_deactivated(user.username))
+        self._audit.user = user.username
 
     @contextlib.contextmanager
     def reason(self, text: str | None) -> Iterator[None]:
@@ -58,19 +61,22 @@ class SigningMixin:
         """Add a user. The first user of a logbook needs nobody's permission; after that, `by` (user name,
         password) must be an administrator, or a radiologist while the logbook has no administrator, so nobody at
         a shared workstation can make themselves a radiologist and sign."""
-        self._authorise_user_change(by, "adding a user")
+        authoriser = self._authorise_user_change(by, "adding a user")
         username, full_name = username.strip(), (full_name or username).strip()
         problems = _password_findings(password)
         if not username or any(c.isspace() for c in username):
             problems.append(Finding("username", ERROR, "username", "must be one word, not blank"))
         if role not in ROLES:
             problems.append(Finding("role", ERROR, "choice", f"must be one of {', '.join(ROLES)}"))
-        if not problems and self._user_row(username):
-            problems.append(Finding("username", ERROR, "username_taken", f"user {username!r} already exists"))
+        existing = self._user_row(username) if not problems else None
+        if existing:
+            again = "" if existing[3] else f" (deactivated: tace-log user activate {username})"
+            problems.append(Finding("username", ERROR, "username_taken", f"user {username!r} already exists{again}"))
         if problems:
             raise InvalidInputError(problems, "user not added")
         password_hash = hash_password(password)  # slow on purpose: not while holding the write lock
         with self._transaction():
+            self._still_allowed(authoriser, "adding a user")
             self._db.execute("INSERT INTO users (username, full_name, role, password_hash, created_at) "
                              "VALUES (?, ?, ?, ?, ?)", [username, full_name, role, password_hash, self._now()])
         return User(username, full_name, role)
@@ -83,36 +89,52 @@ class SigningMixin:
         if (old_password is None) == (by is None):
             raise InvalidInputError([Finding("password", ERROR, "password", "give the current password, or who "
                                              "allows the change")], "password not changed")
+        what = "setting another user's password"
         if by is None:
             self.authenticate(username, old_password)
-            allowed_by = f"{username}, with the current password"
+            authoriser, allowed_by = None, f"{username}, with the current password"
         else:
-            authoriser = self._authorise_user_change(by, "setting another user's password")
+            authoriser = self._authorise_user_change(by, what)
             self.get_user(username)  # after the authority: nobody learns who exists without it
             allowed_by = authoriser.username  # there are users (the one above), so someone allowed it
         problems = _password_findings(new_password)
+        if by is None and new_password == old_password:  # else a password someone set would stay, unchanged
+            problems.append(Finding("password", ERROR, "password_unchanged", "must differ from the current one"))
         if problems:
             raise InvalidInputError(problems, "password not changed")
         password_hash = hash_password(new_password)  # slow on purpose: not while holding the write lock
-        with self._transaction():
+        with self._transaction(), self.reason(f"password changed, allowed by {allowed_by}"):
+            self._still_allowed(authoriser, what)
             self._db.execute("UPDATE users SET password_hash = ?, must_change_password = ? WHERE username = ?",
                              [password_hash, int(by is not None), username])
             audit.record_event(self._db, "password", f"password of {username} changed, allowed by {allowed_by}",
                                table="users", record_id=username)
 
     def _authorise_user_change(self, by: tuple[str, str] | None, what: str) -> User | None:
-        """Who allows `what` (adding a user, setting another's password): nobody while the logbook has no users;
-        then an administrator, or a radiologist while there is no administrator."""
+        """Who allows `what` (adding, deactivating or activating a user, setting another's password): nobody while
+        the logbook has no users; then an active administrator, or an active radiologist while there is no active
+        administrator, with a password of their own. The caller checks again inside its write transaction
+        (`_still_allowed`): another program may change the users in between."""
         if self._db.execute("SELECT NOT EXISTS (SELECT 1 FROM users)").fetchone()[0]:
             return None
-        allowed = self._authorising_role()
-        who = "an administrator" if allowed == ADMIN else "a radiologist"
         if by is None:
+            who = _who_allows(self._authorising_role())
             raise NotPermittedError(f"{what} needs the user name and password of {who}")
         user = self.authenticate(*by)
-        if user.role != allowed:
-            raise NotPermittedError(f"{user.username} is a {user.role}: {what} needs {who}")
+        self._still_allowed(user, what)
         return user
+
+    def _still_allowed(self, authoriser: User | None, what: str) -> None:
+        if authoriser is None:
+            return
+        user, allowed = self.get_user(authoriser.username), self._authorising_role()
+        if not user.active:
+            raise NotPermittedError(_deactivated(user.username))
+        if user.role != allowed:
+            raise NotPermittedError(f"{user.username} is a {user.role}: {what} needs {_who_allows(allowed)}")
+        if user.must_change_password:
+            raise NotPermittedError(f"{user.username}'s password was set by someone else: choose your own first "
+                                    f"(tace-log user passwd {user.username})")
 
     def _authorising_role(self, leaving: str | None = None) -> str | None:
         """The role that allows user changes: administrator while an active one exists, else radiologist; None
@@ -152,7 +174,7 @@ class SigningMixin:
             raise AuthenticationError(f"no user {username!r} in this logbook")
         user = self._user(row)
         if not user.active:
-            raise AuthenticationError(f"{username} is deactivated: an administrator can activate the user again")
+            raise AuthenticationError(_deactivated(username))
         if not check_password(password, row[5]):
             raise AuthenticationError(f"wrong password for {username!r}")
         return user
@@ -162,11 +184,12 @@ class SigningMixin:
         activate one again. Allowed as adding a user is; the last user who could allow user changes stays."""
         what = "activating a user" if active else "deactivating a user"
         authoriser = self._authorise_user_change(by, what)
-        user = self.get_user(username)
-        if not active and self._authorising_role(leaving=username) is None:
-            raise NotPermittedError(f"{username} is the last active administrator or radiologist: nobody could "
-                                    "add or activate users after; add another first")
+        user = self.get_user(username)  # so there are users, and `authoriser` is one of them
         with self._transaction(), self.reason(f"{what}, allowed by {authoriser.username}"):
+            self._still_allowed(authoriser, what)
+            if not active and self._authorising_role(leaving=username) is None:
+                raise NotPermittedError(f"{username} is the last active administrator or radiologist: nobody "
+                                        "could add or activate users after; add another first")
             self._db.execute("UPDATE users SET active = ? WHERE username = ?", [int(active), username])
         return self.get_user(user.username)
 
@@ -309,6 +332,16 @@ class SigningMixin:
 
     def export_audit(self, target: str | Path) -> int:
         return audit.write_csv(self.audit_rows(), Path(target))
+
+
+def _deactivated(username: str) -> str:
+    return (f"{username} is deactivated: whoever may add users can activate them again "
+            f"(tace-log user activate {username} --by NAME)")
+
+
+def _who_allows(role: str | None) -> str:
+    return {ADMIN: "an administrator", RADIOLOGIST: "a radiologist"}.get(role, "an active administrator or "
+                                                                              "radiologist, and there is none")
 
 
 def _password_findings(password: str) -> list[Finding]:

@@ -138,4 +138,9 @@ def test_user_deactivate_and_activate_and_list_shows_who_must_choose_a_password(
         "chen\tradiologist\t陈伟 Chen Wei\tmust choose a new password", "li\tnurse\t李娜 Li Na\tdeactivated"]
     assert _run(monkeypatch, ["--db", path, "sign", procedure.id, "--user", "chen"], password="set for chen") == 2
     assert "choose your own before you sign" in capsys.readouterr().err
-    assert _run(monkeypatch, ["--db", path, "user", "activate", "li", "--by", "chen"], password="set for chen") == 0
+    assert _run(monkeypatch, ["--db", path, "user", "activate", "li", "--by", "chen"], password="set for chen") == 2
+    assert "chen's password was set by someone else: choose your own first" in capsys.readouterr().err
+    assert _run(monkeypatch, ["--db", path, "user", "passwd", "chen"], stdin="set for chen\nchen's own one\n") == 0
+    assert _run(monkeypatch, ["--db", path, "user", "activate", "li", "--by", "chen"], password="chen's own one") == 0
+    assert _run(monkeypatch, ["--db", path, "user", "activate", "li", "--by", "chen"], password="chen's own one") == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "li is already active"

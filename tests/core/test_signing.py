@@ -18,8 +18,10 @@ from tace_log.errors import (
 )
 from tace_log.model import Addendum, Signature
 from tace_log.signing import MEANING, content_sha256
+from tace_log.storage import Logbook
 from tace_log.storage.audit import seal
 from tests.core.signing_support import NURSE_PASSWORD, PASSWORD, signable_logbook
+from tests.core.test_audit import replay, table_rows
 
 
 @pytest.fixture
@@ -324,3 +326,39 @@ def test_the_last_user_who_can_allow_user_changes_cannot_be_deactivated(book):
     logbook.set_user_active("chen", False, by=("wang", "administrator password"))  # an administrator remains
     with pytest.raises(NotPermittedError, match="wang is the last active administrator or radiologist"):
         logbook.set_user_active("wang", False, by=("wang", "administrator password"))
+
+
+def test_neither_a_deactivated_user_nor_one_with_a_password_set_for_them_adds_an_addendum(book):
+    logbook, _, procedure = book
+    logbook.add_user("wang", "王明", "admin", "administrator password", by=("chen", PASSWORD))
+    logbook.add_user("zhao", "赵强", "radiologist", "zhao's password", by=("wang", "administrator password"))
+    logbook.sign_procedure(procedure.id, "chen", PASSWORD)
+    logbook.change_password("chen", "set by wang", by=("wang", "administrator password"))
+    with pytest.raises(NotPermittedError, match="choose your own before you sign an addendum"):
+        logbook.add_addendum(procedure.id, "chen", "set by wang", "late finding", "text")
+    logbook.set_user_active("zhao", False, by=("wang", "administrator password"))
+    with pytest.raises(AuthenticationError, match="zhao is deactivated"):
+        logbook.add_addendum(procedure.id, "zhao", "zhao's password", "late finding", "text")
+    assert logbook.addenda_of(procedure.id) == []
+
+
+def test_a_deactivated_user_is_not_worked_as_and_a_password_is_changed_to_another(book, tmp_path):
+    logbook, _, _ = book
+    logbook.add_user("zhao", "赵强", "radiologist", "zhao's password", by=("chen", PASSWORD))
+    logbook.set_user_active("zhao", False, by=("chen", PASSWORD))
+    with pytest.raises(NotPermittedError, match="zhao is deactivated"):
+        logbook.act_as("zhao")
+    with pytest.raises(NotPermittedError, match="zhao is deactivated"):
+        Logbook.open(logbook.path, user="zhao")
+    with pytest.raises(InvalidInputError, match="must differ from the current one"):
+        logbook.change_password("chen", PASSWORD, old_password=PASSWORD)
+
+
+def test_user_changes_replay_from_the_audit_trail(book):
+    logbook, _, _ = book
+    logbook.add_user("wang", "王明", "admin", "administrator password", by=("chen", PASSWORD))
+    logbook.change_password("li", "set by wang", by=("wang", "administrator password"))
+    logbook.set_user_active("chen", False, by=("wang", "administrator password"))
+    logbook.change_password("li", "li's own password", old_password="set by wang")
+    logbook.set_user_active("chen", True, by=("wang", "administrator password"))
+    assert replay(logbook)["users"] == table_rows(logbook, "users")

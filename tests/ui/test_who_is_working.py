@@ -149,4 +149,4 @@ def test_signing_in_with_a_password_someone_else_set_asks_for_a_new_one(qtbot, u
     sign_in(qtbot, users_window.who.sign_in(), "li", "set by chen")
     dialog = users_window.findChild(QDialog, "password_dialog")
     assert dialog.isVisible() and dialog.username.currentData() == "li"
-    assert dialog.message.text() == "Your password was set by someone else: choose your own before you sign."
+    assert dialog.message.text() == "Your password was set by someone else: choose your own."
