@@ -203,8 +203,9 @@ class WorklistPanel(QWidget):
 
     def fit_columns(self) -> int:
         """Each column as wide as its header and the text of the first loaded rows, so that dates, MRNs and study
-        IDs show whole (the last column stretches); returns the width that shows every column. Fitted once, when
-        the worklist is built: columns that moved as the user typed would be hard to read."""
+        IDs show whole (the last column stretches); returns the width that shows every column. Fitted when the
+        worklist is built (and when an empty logbook gets its first rows), never as the user types: columns that
+        moved while typing would be hard to read."""
         cells, headings = self.table.fontMetrics(), self.table.horizontalHeader().fontMetrics()
         rows = range(min(FIT_ROWS, self.model.rowCount()))
         needed = self.table.verticalScrollBar().sizeHint().width() + 2 * self.table.frameWidth()

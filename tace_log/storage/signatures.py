@@ -70,7 +70,7 @@ class SigningMixin:
             problems.append(Finding("role", ERROR, "choice", f"must be one of {', '.join(ROLES)}"))
         existing = self._user_row(username) if not problems else None
         if existing:
-            again = "" if existing[3] else f" (deactivated: tace-log user activate {username})"
+            again = "" if self._user(existing).active else f" (deactivated: tace-log user activate {username})"
             problems.append(Finding("username", ERROR, "username_taken", f"user {username!r} already exists{again}"))
         if problems:
             raise InvalidInputError(problems, "user not added")
@@ -184,14 +184,14 @@ class SigningMixin:
         activate one again. Allowed as adding a user is; the last user who could allow user changes stays."""
         what = "activating a user" if active else "deactivating a user"
         authoriser = self._authorise_user_change(by, what)
-        user = self.get_user(username)  # so there are users, and `authoriser` is one of them
+        self.get_user(username)  # so there are users, and `authoriser` is one of them
         with self._transaction(), self.reason(f"{what}, allowed by {authoriser.username}"):
             self._still_allowed(authoriser, what)
             if not active and self._authorising_role(leaving=username) is None:
                 raise NotPermittedError(f"{username} is the last active administrator or radiologist: nobody "
                                         "could add or activate users after; add another first")
             self._db.execute("UPDATE users SET active = ? WHERE username = ?", [int(active), username])
-        return self.get_user(user.username)
+        return self.get_user(username)
 
     def sign_in(self, username: str, password: str) -> User:
         user = self.authenticate(username, password)
