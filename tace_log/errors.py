@@ -39,14 +39,9 @@ class NewerSchemaError(LogbookError):
     pass
 
 
-class RestoredWithoutAuditRowError(TaceLogError):
-    """The restore is done (`report` says from where, and where the content before is kept), but its audit row
-    could not be written (the disk filled, another program held the lock): say both, never "not restored"."""
-
-    def __init__(self, report, cause: Exception):
-        super().__init__(f"restored from {report.source}, but the restore's audit row could not be written: "
-                         f"{cause}")
-        self.report = report
+class LogbookInUseError(LogbookError):
+    """Another program (the app's window, a CLI) has the logbook open, and what was asked would replace the file
+    under it (a restore): refused, naming who holds it; nothing was changed."""
 
 
 class RecordNotFoundError(TaceLogError):

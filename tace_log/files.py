@@ -34,3 +34,40 @@ def atomic_file(path: str | Path, mode: str = "w", encoding: str = "utf-8", newl
         if isinstance(exc, OSError):
             raise TaceLogError(f"cannot write {target}: {exc.strerror or exc}") from exc
         raise
+
+
+def temporary_name(target: Path, mark: str) -> Path:
+    """`target` with `.<mark>-<pid>` added: a file this process builds before it takes the target's name (a
+    backup, a new logbook). The pid tells a killed process's leftover from one another process is still writing."""
+    return target.with_name(f"{target.name}.{mark}-{os.getpid()}")
+
+
+def remove_leftovers(folder: Path, mark: str) -> list[Path]:
+    """Remove what processes that are gone left of their `temporary_name`s in `folder` (a backup or a create
+    killed half-way), with SQLite's -journal/-wal/-shm beside them; returns what was removed."""
+    import re  # the pattern is built per mark: re is loaded by then anyway
+
+    pattern = re.compile(rf"\.{re.escape(mark)}-(\d+)(?:-journal|-wal|-shm)?$")
+    removed = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return []
+    for entry in entries:
+        found = pattern.search(entry.name)
+        if found and not process_alive(int(found.group(1))):
+            with suppress(OSError):
+                entry.unlink()
+                removed.append(entry)
+    return removed
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process of this computer with that pid is running."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True

@@ -1,4 +1,5 @@
-"""Where TACE Log keeps things on a workstation: the default logbook, logs. `TACE_LOG_DB` overrides the logbook."""
+"""Where TACE Log keeps things on a workstation: the default logbook, its backups, logs. `TACE_LOG_DB` overrides
+the logbook."""
 
 from __future__ import annotations
 
@@ -7,6 +8,13 @@ from pathlib import Path
 
 APP_NAME = "tace-log"
 LOGBOOK_FILENAME = "tace-log.sqlite"
+BACKUP_FOLDER = "backups"
+PARTIAL_BACKUP = "partial"  # the mark of a backup being written and verified (files.temporary_name)
+
+
+def backup_folder(logbook_path: Path) -> Path:
+    """Where a logbook's backups and safety copies live: `backups/` beside it."""
+    return Path(logbook_path).parent / BACKUP_FOLDER
 
 
 def default_logbook_path() -> Path:

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from tace_log.errors import RestoredWithoutAuditRowError, TaceLogError
+from tace_log.errors import TaceLogError
 from tace_log.storage import Logbook
 
 log = logging.getLogger(__name__)
@@ -81,20 +81,16 @@ class BackupActions(QObject):
         return box
 
     def restore(self, backup_file: Path) -> None:
-        unrecorded = ""
         try:
             report = self._logbook().restore_from(backup_file)
-        except RestoredWithoutAuditRowError as exc:
-            log.warning("restored from %s without its audit row: %s", backup_file, exc)
-            report, unrecorded = exc.report, f"\n\nBut the audit trail does not record it: {exc}"
         except TaceLogError as exc:
             log.warning("restore from %s refused: %s", backup_file, exc)
             self._say(QMessageBox.Icon.Critical, f"The logbook was not changed.\n\n{exc}")
             return
         log.info("restored %s from %s; safety copy %s", report.path, report.source, report.safety_copy)
-        self._say(QMessageBox.Icon.Warning if unrecorded else QMessageBox.Icon.Information,
+        self._say(QMessageBox.Icon.Information,
                   f"Restored from {report.source.name} ({report.counts.get('procedures', 0)} procedures).\n\n"
-                  f"The logbook as it was before is kept as:\n{report.safety_copy}{unrecorded}")
+                  f"The logbook as it was before is kept as:\n{report.safety_copy}")
 
     def back_up_on_exit(self) -> str | None:
         """The daily automatic backup, for the window's closeEvent; returns a warning to show if it failed."""

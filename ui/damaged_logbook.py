@@ -7,9 +7,9 @@ import datetime as dt
 import logging
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from tace_log.errors import LogbookError, RestoredWithoutAuditRowError, TaceLogError
+from tace_log.errors import LogbookError, TaceLogError
 from tace_log.storage import Logbook
 
 log = logging.getLogger(__name__)
@@ -63,11 +63,6 @@ class DamagedLogbookDialog(QDialog):
     def restore(self) -> None:
         try:
             self.report = Logbook.restore_file(self.error.path, self.backup)
-        except RestoredWithoutAuditRowError as exc:
-            log.warning("restored %s from %s without its audit row: %s", self.error.path, self.backup, exc)
-            self.report = exc.report
-            QMessageBox.warning(self, "TACE Log", f"Restored. The damaged file is kept as {self.report.safety_copy}."
-                                                  f"\n\nBut the audit trail does not record it: {exc}")
         except TaceLogError as exc:
             log.warning("restoring %s from %s failed: %s", self.error.path, self.backup, exc)
             self.outcome.setText(f"The backup was not restored: {exc}")

@@ -15,14 +15,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QLockFile
 
+from tace_log import errors
 from tace_log.errors import TaceLogError
+from tace_log.storage.holders import app_lock_path
 
 
-class LogbookInUseError(TaceLogError):
+class LogbookInUseError(errors.LogbookInUseError):
     """The logbook is open in another TACE Log window; `holder` says where."""
 
-    def __init__(self, message: str, holder: LockHolder | None):
-        super().__init__(message)
+    def __init__(self, message: str, holder: LockHolder | None, path: Path | None = None):
+        super().__init__(message, path)
         self.holder = holder
 
 
@@ -38,16 +40,12 @@ class LockHolder:
         return f"process {self.pid}{user} on {self.host}"
 
 
-def lock_path(logbook_path: Path) -> Path:
-    return Path(logbook_path).with_name(Path(logbook_path).name + ".lock")
-
-
 class LogbookLock:
     """`acquire()` before opening the logbook in a window, `release()` when the window closes."""
 
     def __init__(self, logbook_path: Path):
         self.logbook_path = Path(logbook_path)
-        self.path = lock_path(self.logbook_path)
+        self.path = app_lock_path(self.logbook_path)
         self._lock = QLockFile(str(self.path))
         self._lock.setStaleLockTime(0)  # stale only when its process is gone, never by age
 
@@ -60,7 +58,7 @@ class LogbookLock:
         holder = self.holder()
         who = f" ({holder})" if holder else ""
         raise LogbookInUseError(f"{self.logbook_path} is already open in TACE Log{who}. Close it there first; "
-                                "only one window may edit a logbook at a time.", holder)
+                                "only one window may edit a logbook at a time.", holder, self.logbook_path)
 
     def release(self) -> None:
         self._lock.unlock()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import glob
 import os
 import re
 import shutil
@@ -22,10 +23,17 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import BackupError, DiskFullError, LogbookCorruptError, LogbookError
-from .connection import connect, inspect_file, open_database, upgrade, write_error
+from ..errors import BackupError, DiskFullError, LogbookCorruptError, LogbookError, LogbookInUseError
+from ..files import remove_leftovers, temporary_name
+from ..paths import PARTIAL_BACKUP as PARTIAL
+from ..paths import backup_folder
+from . import audit
+from .audit import AuditSession
+from .connection import _configure, connect, inspect_file, raw_access, upgrade, write_error
+from .holders import holders
 
-BACKUP_FOLDER = "backups"
+RESTORING = "restoring"  # the mark of the restored logbook being prepared beside the logbook
+HOLD_WAIT_S = 2.0  # how long a restore waits for a reader beside it (a CLI listing) before calling it in use
 STAMP_FORMAT = "%Y-%m-%d_%H%M%S"
 SAFETY_MARK = "before-restore"
 
@@ -63,10 +71,6 @@ class RestoreReport:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def backup_folder(logbook_path: Path) -> Path:
-    return Path(logbook_path).parent / BACKUP_FOLDER
-
-
 def _name_pattern(logbook_path: Path) -> re.Pattern:
     return re.compile(rf"^{re.escape(Path(logbook_path).stem)}\.(\d{{4}}-\d\d-\d\d_\d{{6}})(?:-\d+)?\.sqlite$")
 
@@ -88,7 +92,7 @@ def list_backups(logbook_path: Path) -> list[tuple[dt.datetime, Path]]:
 def _free_name(folder: Path, stem: str, label: str) -> Path:
     target = folder / f"{stem}.{label}.sqlite"
     n = 2
-    while target.exists() or target.with_name(target.name + ".partial").exists():
+    while target.exists() or any(folder.glob(f"{glob.escape(target.name)}.{PARTIAL}-*")):
         target = folder / f"{stem}.{label}-{n}.sqlite"
         n += 1
     return target
@@ -138,11 +142,11 @@ def verify_backup(path: Path, expected: dict[str, int] | None = None) -> dict[st
 def write_backup(conn: sqlite3.Connection, target: Path) -> BackupReport:
     """Copy the logbook behind `conn` to `target`, verified; the file appears under its name only when good."""
     target = Path(target)
-    partial = target.with_name(target.name + ".partial")
+    partial = temporary_name(target, PARTIAL)
     started = time.perf_counter()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        partial.unlink(missing_ok=True)
+        remove_leftovers(target.parent, PARTIAL)  # of backups killed half-way
         conn.execute("BEGIN")  # one read snapshot: the counts and the copy see the same logbook
         try:
             counts = table_counts(conn)
@@ -233,67 +237,115 @@ def newest_good_backup(logbook_path: Path) -> Path | None:
     return None
 
 
-def restore(logbook_path: Path, backup_file: Path, db: sqlite3.Connection | None = None) -> RestoreReport:
-    """Replace the logbook with a verified backup, keeping the current logbook as a safety copy.
+def restore(logbook_path: Path, backup_file: Path, user: str | None = None) -> RestoreReport:
+    """Replace the logbook with a verified backup, keeping the current logbook as a safety copy; refused while
+    anyone else has the logbook open (the app's window, a CLI, any program), whom the error names.
 
-    A logbook that opens is restored through SQLite's backup API into its own connection (`db`, or one opened
-    here): one write transaction, so other programs that have it open see the old or the new logbook, never a mix,
-    and a crash leaves the old one. A logbook that does not open (damaged, not ours) is copied aside byte for byte
-    with its -wal, and the backup is renamed into its place.
-    """
+    The restored logbook is prepared beside it first: the backup, upgraded to this version's migrations, with the
+    restore's own audit row (by `user`, else the operating-system login) sealed onto its trail. Then it goes in
+    in one step, so a crash leaves the old logbook or the restored one with its audit row, never one without. A
+    logbook that opens takes it through SQLite's backup API in one transaction, under an exclusive lock held from
+    the safety copy on; one that does not open (damaged) is copied aside byte for byte with its -wal, and the
+    prepared file is renamed into its place."""
     logbook_path, backup_file = Path(logbook_path), Path(backup_file)
     if backup_file.resolve() == logbook_path.resolve():
         raise BackupError(f"{backup_file} is the logbook itself, not a backup of it", backup_file)
     counts = verify_backup(backup_file)
+    _refuse_if_held(logbook_path)
     label = f"{SAFETY_MARK}.{dt.datetime.now().strftime(STAMP_FORMAT)}"
-    safety = _free_name(backup_folder(logbook_path), logbook_path.stem, label)
-    if db is None and logbook_path.exists():
-        try:
-            db = open_database(logbook_path, create=False)
-        except LogbookError:
-            return _replace_file(logbook_path, backup_file, safety, counts)
-        try:
-            return _restore_into(db, logbook_path, backup_file, safety, counts)
-        finally:
-            db.close()
-    if db is None:
-        return _replace_file(logbook_path, backup_file, None, counts)
-    return _restore_into(db, logbook_path, backup_file, safety, counts)
-
-
-def _restore_into(db: sqlite3.Connection, logbook_path: Path, backup_file: Path, safety: Path,
-                  counts: dict[str, int]) -> RestoreReport:
-    write_backup(db, safety)
-    source = connect(backup_file, read_only=True)
+    safety = _free_name(backup_folder(logbook_path), logbook_path.stem, label) if logbook_path.exists() else None
+    kept = f"; the content before is kept in {safety}" if safety else ""
+    remove_leftovers(logbook_path.parent, RESTORING)
+    prepared = temporary_name(logbook_path, RESTORING)
     try:
-        source.backup(db)
-    except sqlite3.Error as exc:
-        raise write_error(exc, logbook_path) from exc
+        _prepare(backup_file, prepared, f"restored from {backup_file}{kept}", user)
+        if _opens(logbook_path):
+            _restore_into(logbook_path, prepared, safety)
+        else:
+            _replace_file(logbook_path, prepared, safety)
     finally:
-        source.close()
-    upgrade(db)  # a backup from before a migration gets it now
+        for name in (prepared, f"{prepared}-wal", f"{prepared}-shm", f"{prepared}-journal"):
+            with suppress(OSError):
+                os.unlink(name)
     return RestoreReport(logbook_path, backup_file, safety, counts)
 
 
-def _replace_file(logbook_path: Path, backup_file: Path, safety: Path | None,
-                  counts: dict[str, int]) -> RestoreReport:
-    incoming = logbook_path.with_name(logbook_path.name + ".restoring")
+def _opens(logbook_path: Path) -> bool:
+    try:
+        inspect_file(logbook_path, "quick_check")
+    except LogbookError:
+        return False  # missing, damaged, newer, not ours: replaced as a file
+    return True
+
+
+def _refuse_if_held(logbook_path: Path) -> None:
+    others = holders(logbook_path)
+    if others:
+        raise LogbookInUseError(f"{logbook_path} is open in {', '.join(others)}: close it there first; nothing "
+                                "was restored", logbook_path)
+
+
+def _prepare(backup_file: Path, prepared: Path, event: str, user: str | None) -> None:
+    """The logbook as it will be restored: the backup's content, this version's migrations, the restore's row."""
+    source = connect(backup_file, read_only=True)
+    dest = connect(prepared)
+    try:
+        source.backup(dest)
+        _configure(dest)
+        upgrade(dest)  # a backup from before a migration gets it now
+        AuditSession(dest, user)
+        dest.execute("BEGIN IMMEDIATE")
+        audit.record_event(dest, "restore", event)
+        dest.execute("COMMIT")
+    except sqlite3.Error as exc:
+        raise _backup_error(exc, prepared) from exc
+    finally:
+        source.close()
+        dest.close()  # checkpoints: the prepared file is whole without a -wal
+    _fsync(prepared)
+
+
+def _restore_into(logbook_path: Path, prepared: Path, safety: Path) -> None:
+    """Take an exclusive lock on the logbook (refused, naming them, if anyone holds it), keep its content as the
+    safety copy, and copy the prepared logbook in, in one transaction."""
+    db = connect(logbook_path)
+    try:
+        db.execute(f"PRAGMA busy_timeout={int(HOLD_WAIT_S * 1000)}")
+        db.execute("PRAGMA locking_mode=EXCLUSIVE")  # taken at the first read, held until the connection closes
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            who = ", ".join(holders(logbook_path)) or "another program"
+            raise LogbookInUseError(f"{logbook_path} is open in {who}: close it there first; nothing was "
+                                    "restored", logbook_path) from exc
+        _configure(db)
+        write_backup(db, safety)
+        source = connect(prepared, read_only=True)
+        try:
+            source.backup(db)
+        except sqlite3.Error as exc:
+            raise write_error(exc, logbook_path) from exc
+        finally:
+            source.close()
+    finally:
+        db.close()
+
+
+def _replace_file(logbook_path: Path, prepared: Path, safety: Path | None) -> None:
+    """Put the prepared logbook in place of one that does not open, keeping the old file and its -wal aside."""
     wal, shm = Path(f"{logbook_path}-wal"), Path(f"{logbook_path}-shm")
     try:
         if safety is not None:
             safety.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(logbook_path, safety)
+            shutil.copyfile(raw_access(logbook_path), safety)
             if wal.exists():
-                shutil.copyfile(wal, f"{safety}-wal")
-        shutil.copyfile(backup_file, incoming)
-        _fsync(incoming)
+                shutil.copyfile(raw_access(wal), f"{safety}-wal")
         # The old -wal must go before the rename: SQLite would replay it onto the restored file.
         wal.unlink(missing_ok=True)
         shm.unlink(missing_ok=True)
-        os.replace(incoming, logbook_path)
+        os.replace(prepared, logbook_path)
         _fsync(logbook_path.parent)
     except OSError as exc:
-        incoming.unlink(missing_ok=True)
         raise _backup_error(exc, logbook_path) from exc
-    open_database(logbook_path, create=False).close()  # WAL on, migrations applied, checked once more
-    return RestoreReport(logbook_path, backup_file, safety, counts)

@@ -7,8 +7,13 @@ journal mode), so the file stays byte-for-byte as it was.
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
+import stat
+import weakref
+from collections import Counter
+from contextlib import suppress
 from pathlib import Path
 from urllib.parse import quote
 
@@ -21,27 +26,94 @@ from ..errors import (
     NotALogbookError,
     RecordLockedError,
 )
+from ..files import remove_leftovers, temporary_name
 from .schema import APPLICATION_ID, MIGRATION_NAMES, MIGRATION_SET, SCHEMA_VERSION
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+HEADER_SIZE = 100  # the database header (sqlite.org/fileformat.html, section 1.3)
+APPLICATION_ID_OFFSET = 68  # PRAGMA application_id, big-endian; set when a logbook is made, before it is named
 BUSY_TIMEOUT_S = 10.0  # the CLI may write beside the app: wait for its lock instead of failing
 MOUNTS_FILE = Path("/proc/mounts")
 # Filesystems where SQLite's locking cannot be trusted (https://sqlite.org/howtocorrupt.html, section 2.1).
+CREATING = "creating"  # the mark of a logbook being made (files.temporary_name)
 NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "afs", "ncpfs", "9p", "ceph",
                        "glusterfs", "fuse.sshfs", "fuse.glusterfs", "fuse.rclone", "fuse.s3fs", "davfs", "fuse.davfs2"}
 
 
+# Files this process has an SQLite connection to, by real path. Closing any other descriptor of such a file drops
+# every POSIX lock the process holds on it (sqlite.org/howtocorrupt.html, section 2.2): another process then takes
+# itself for the file's last user, checkpoints and deletes the -wal under the open connection, and the writes that
+# follow are lost. So nothing but SQLite opens a file while it is in `_live` (see `raw_access`).
+_live: Counter[str] = Counter()
+
+
+class _Connection(sqlite3.Connection):
+    """An SQLite connection that keeps its file in `_live` until it is closed (or collected)."""
+
+    _release: weakref.finalize | None = None
+
+    def close(self) -> None:
+        super().close()
+        if self._release is not None:
+            self._release()
+
+
+def _untrack(key: str) -> None:
+    _live[key] -= 1
+    if _live[key] <= 0:
+        del _live[key]
+
+
 def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
+    """A connection with no implicit transactions (every write is an explicit one: Logbook._transaction).
+
+    Read-only is never `immutable`: another process may be writing the file, and an immutable reader would see its
+    pages change underneath and call a healthy logbook damaged. So a read-only open of a WAL logbook may leave
+    empty -wal/-shm files beside it, which the next writer's close removes."""
     if read_only:
-        # Without a -wal beside it nobody has the file open in WAL mode and there is nothing to replay, so read it
-        # as immutable: a plain read-only open of a WAL file would leave new -wal and -shm files beside it.
-        immutable = "&immutable=1" if not Path(f"{path}-wal").exists() else ""
-        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro{immutable}", uri=True, timeout=BUSY_TIMEOUT_S,
-                               isolation_level=None)
+        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S,
+                               isolation_level=None, factory=_Connection)
     else:
-        # isolation_level=None: no implicit transactions; every write is an explicit transaction (Logbook._transaction).
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None, factory=_Connection)
+    key = os.path.realpath(path)
+    _live[key] += 1
+    conn._release = weakref.finalize(conn, _untrack, key)
     return conn
+
+
+def raw_access(path: Path) -> Path:
+    """`path`, to be read or copied with something other than SQLite: refused while this process has an SQLite
+    connection to it, since closing the other descriptor would drop that connection's locks (see `_live`)."""
+    for name in (path, f"{path}-wal", f"{path}-shm"):
+        if _live.get(os.path.realpath(name)):
+            raise LogbookError(f"{path} is open in this program: it cannot be copied or read as a plain file now",
+                               path)
+    return Path(path)
+
+
+def logbook_location(path: str | Path) -> Path:
+    """The absolute path of a logbook file, refusing what can never be one with a one-line error and creating
+    nothing: a symbolic link that loops or points nowhere, a folder, a FIFO, a device."""
+    given = Path(path).expanduser()
+    try:
+        resolved = given.resolve()
+    except (RuntimeError, OSError) as exc:  # 3.11 raises RuntimeError for a loop, later versions OSError
+        raise LogbookError(f"{given} cannot be a logbook: it is a symbolic link that loops ({exc})", given) from exc
+    if given.is_symlink() and not resolved.exists():
+        raise LogbookError(f"{given} cannot be a logbook: it is a symbolic link to {resolved}, which does not "
+                           "exist", given)
+    try:
+        mode = resolved.stat().st_mode
+    except FileNotFoundError:
+        return resolved
+    except OSError as exc:
+        raise LogbookError(f"{given} cannot be read: {exc.strerror or exc}", given) from exc
+    if stat.S_ISDIR(mode):
+        raise NotALogbookError(f"{given} is a folder, not a logbook file", given)
+    if not stat.S_ISREG(mode):
+        raise NotALogbookError(f"{given} is not a logbook: it is not a regular file (a pipe, socket or device)",
+                               given)
+    return resolved
 
 
 def _configure(conn: sqlite3.Connection) -> sqlite3.Connection:
@@ -61,18 +133,9 @@ def inspect_file(path: Path, check: str | None = "quick_check") -> None:
     skip (the app runs the check off its UI thread and holds writes until it passes). A logbook that needs an
     upgrade is always checked first, since the upgrade writes.
     """
-    if path.is_dir():
-        raise NotALogbookError(f"{path} is a folder, not a logbook file", path)
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise LogbookError(f"{path} cannot be read: {exc.strerror or exc}", path) from exc
-    if size == 0:
-        raise NotALogbookError(f"{path} is empty (0 bytes): not a TACE Log logbook", path)
-    if header != SQLITE_HEADER:
-        raise NotALogbookError(f"{path} is not a TACE Log logbook (not an SQLite database)", path)
+    path = logbook_location(path)
+    if not any(_live.get(os.path.realpath(name)) for name in (path, f"{path}-wal", f"{path}-shm")):
+        _check_header(path)  # else this process already opened it as a logbook, and must not read it raw
     try:
         conn = connect(path, read_only=True)
     except sqlite3.Error as exc:
@@ -97,12 +160,28 @@ def inspect_file(path: Path, check: str | None = "quick_check") -> None:
                 more = f" and {len(problems) - 1} more problems" if len(problems) > 1 else ""
                 raise LogbookCorruptError(f"{path} is damaged ({problems[0]}{more})", path)
     except sqlite3.DatabaseError as exc:
-        if getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN):
+        if getattr(exc, "sqlite_errorcode", 0) & 0xFF in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN):
             raise LogbookError(f"{path} cannot be read: its folder is read-only and its journal needs "
                                f"recovering ({exc})", path) from exc
         raise LogbookCorruptError(f"{path} is damaged: {exc}", path) from exc
     finally:
         conn.close()
+
+
+def _check_header(path: Path) -> None:
+    """Refuse a file that is not one of our logbooks from its header alone, before SQLite opens it: so nothing
+    (no -wal or -shm) is ever created beside another application's database."""
+    try:
+        with raw_access(path).open("rb") as handle:
+            header = handle.read(HEADER_SIZE)
+    except OSError as exc:
+        raise LogbookError(f"{path} cannot be read: {exc.strerror or exc}", path) from exc
+    if not header:
+        raise NotALogbookError(f"{path} is empty (0 bytes): not a TACE Log logbook", path)
+    if len(header) < HEADER_SIZE or not header.startswith(SQLITE_HEADER):
+        raise NotALogbookError(f"{path} is not a TACE Log logbook (not an SQLite database)", path)
+    if int.from_bytes(header[APPLICATION_ID_OFFSET:APPLICATION_ID_OFFSET + 4], "big") != APPLICATION_ID:
+        raise NotALogbookError(f"{path} is an SQLite database but not a TACE Log logbook", path)
 
 
 def write_error(exc: sqlite3.Error, path: Path) -> LogbookError:
@@ -155,22 +234,31 @@ def network_filesystem_warning(path: Path, mounts: str | None = None) -> str | N
 
 
 def _create(path: Path) -> None:
-    """Make a new, empty logbook. Built under a temporary name and renamed, so no half-made logbook remains."""
+    """Make a new, empty logbook. Built under a temporary name and linked into place, so no half-made logbook
+    ever takes the name, and one another process made meanwhile is never replaced."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".creating")
-    for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
-        leftover.unlink(missing_ok=True)
+    remove_leftovers(path.parent, CREATING)
+    partial = temporary_name(path, CREATING)
     conn = connect(partial)
     try:
         conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
         db = _configure(conn)
         upgrade(db)
-    except BaseException:
+        conn.close()  # checkpoints the WAL into the file before it takes the name
+        try:
+            os.link(partial, path)
+        except FileExistsError:
+            pass  # another process made it first: theirs is the logbook
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EMLINK):
+                raise
+            if not path.exists():  # a filesystem without hard links (a FAT stick): the rename is nearly as safe
+                os.replace(partial, path)
+    finally:
         conn.close()
-        partial.unlink(missing_ok=True)
-        raise
-    conn.close()  # checkpoints the WAL into the file before the rename
-    os.replace(partial, path)
+        for name in (partial, f"{partial}-wal", f"{partial}-shm", f"{partial}-journal"):
+            with suppress(OSError):
+                os.unlink(name)
 
 
 def upgrade(conn: sqlite3.Connection) -> None:
@@ -186,7 +274,7 @@ def upgrade(conn: sqlite3.Connection) -> None:
 
 
 def open_database(path: Path, create: bool = True, quick_check: bool = True) -> sqlite3.Connection:
-    path = Path(path)
+    path = logbook_location(path)
     if not path.exists():
         if not create:
             raise LogbookError(f"no logbook at {path}", path)
@@ -197,11 +285,12 @@ def open_database(path: Path, create: bool = True, quick_check: bool = True) -> 
         except sqlite3.Error as exc:
             raise write_error(exc, path) from exc
     else:
-        inspect_file(path, "quick_check" if quick_check else None)
+        # Before the checks: their read-only connection would leave a -wal and -shm beside a read-only file.
         if not os.access(path, os.W_OK):
             raise LogbookError(f"{path} is read-only: TACE Log needs to write to it", path)
         if not os.access(path.parent, os.W_OK):
             raise LogbookError(f"the folder of {path} is read-only: TACE Log needs to write its journal there", path)
+        inspect_file(path, "quick_check" if quick_check else None)
     conn = connect(path)
     try:
         db = _configure(conn)

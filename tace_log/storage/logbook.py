@@ -18,16 +18,16 @@ from ..errors import (
     InvalidInputError,
     RecordLockedError,
     RecordNotFoundError,
-    RestoredWithoutAuditRowError,
-    TaceLogError,
 )
+from ..files import remove_leftovers
 from ..findings import ERROR, Finding, errors
 from ..model import SIGNED, Patient, Procedure, canonical_id, new_id
+from ..paths import PARTIAL_BACKUP, backup_folder
 from ..signing import IDENTIFYING
 from ..times import now_utc
-from . import audit, bulk, records
+from . import bulk, records
 from .audit import AuditSession
-from .connection import inspect_file, network_filesystem_warning, open_database, write_error
+from .connection import inspect_file, logbook_location, network_filesystem_warning, open_database, write_error
 from .schema import SCHEMA_VERSION
 from .signatures import SigningMixin
 
@@ -145,15 +145,17 @@ class Logbook(SigningMixin):
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True, validator: Validator | None = None,
              quick_check: bool = True, user: str | None = None) -> Logbook:
-        path = Path(path).expanduser().resolve()
-        return cls(open_database(path, create=create, quick_check=quick_check), path, validator, user)
+        path = logbook_location(path)
+        logbook = cls(open_database(path, create=create, quick_check=quick_check), path, validator, user)
+        remove_leftovers(backup_folder(path), PARTIAL_BACKUP)  # of backups killed half-way
+        return logbook
 
     @staticmethod
     def check_file(path: str | Path) -> None:
         """The open-time damage check (`PRAGMA quick_check`) on its own read-only connection, writing nothing:
         for the app, which opens with `quick_check=False` and runs this off its UI thread before any write.
         Raises `LogbookCorruptError` (or another `LogbookError`) naming the file."""
-        inspect_file(Path(path).expanduser().resolve(), "quick_check")
+        inspect_file(logbook_location(path), "quick_check")
 
     _now = staticmethod(now_utc)
     audited_field = staticmethod(records.audited_field)  # an audit row's column as its dictionary field
@@ -169,44 +171,35 @@ class Logbook(SigningMixin):
         return self.back_up(policy=policy) if _backup().backup_due(self.path) else None
 
     def restore_from(self, backup_file: str | Path) -> RestoreReport:
-        """Replace this logbook's content with a verified backup (File > Restore); the old content is kept aside."""
-        report = _backup().restore(self.path, Path(backup_file), self._db)
-        self._announce(Change("restore", ()))  # views show the new content, whatever befalls its audit row
-        self._record_restore(report)
-        return report
-
-    @classmethod
-    def restore_file(cls, path: str | Path, backup_file: str | Path) -> RestoreReport:
-        """Restore a logbook by its path (`tace-log restore`), also one that cannot be opened (damaged): the file
-        before is kept aside, a damaged one byte for byte. The restored logbook is then opened, which checks it."""
-        path = Path(path).expanduser().resolve()
-        report = _backup().restore(path, Path(backup_file))
-        try:  # the backup was fully checked before it was restored: no second check here
-            restored = cls.open(path, create=False, quick_check=False)
-        except TaceLogError as exc:
-            raise RestoredWithoutAuditRowError(report, exc) from exc
-        with restored:
-            restored._record_restore(report)
-        return report
-
-    def _record_restore(self, report: RestoreReport) -> None:
-        """The restored trail is the backup's; the restore itself is its next row, so it never happens unseen.
-        Raises `RestoredWithoutAuditRowError` if that row cannot be written: the restore itself is done."""
-        kept = f"; the content before is kept in {report.safety_copy}" if report.safety_copy else ""
+        """Replace this logbook's content with a verified backup (File > Restore); the old content is kept aside
+        and the restore is in the audit trail under the current user. The restore needs the file to itself, so
+        this connection is closed for it and opened again on what is then there; anyone else holding the file
+        makes it refuse (`LogbookInUseError`) with nothing changed."""
+        user, reason = self._audit.user, self._audit.reason
+        self._db.close()
         try:
-            with self._transaction():
-                audit.record_event(self._db, "restore", f"restored from {report.source}{kept}")
-        except TaceLogError as exc:
-            raise RestoredWithoutAuditRowError(report, exc) from exc
+            report = _backup().restore(self.path, Path(backup_file), user)
+        finally:
+            self._db = open_database(self.path, create=False, quick_check=False)
+            self._audit = AuditSession(self._db, user)
+            self._audit.reason = reason
+        self._announce(Change("restore", ()))
+        return report
+
+    @staticmethod
+    def restore_file(path: str | Path, backup_file: str | Path) -> RestoreReport:
+        """Restore a logbook by its path (`tace-log restore`), also one that cannot be opened (damaged): the file
+        before is kept aside, a damaged one byte for byte. Refused while anyone has the logbook open."""
+        return _backup().restore(logbook_location(path), Path(backup_file))
 
     @staticmethod
     def newest_good_backup(path: str | Path) -> Path | None:
-        return _backup().newest_good_backup(Path(path).expanduser().resolve())
+        return _backup().newest_good_backup(logbook_location(path))
 
     @staticmethod
     def backups(path: str | Path) -> list[Path]:
         """The logbook's backups in `backups/`, newest first."""
-        return [p for _, p in _backup().list_backups(Path(path).expanduser().resolve())]
+        return [p for _, p in _backup().list_backups(logbook_location(path))]
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:

@@ -10,7 +10,8 @@ import sys
 
 import pytest
 
-from ui.logbook_lock import LogbookInUseError, LogbookLock, lock_path
+from tace_log.storage.holders import app_lock_path as lock_path
+from ui.logbook_lock import LogbookInUseError, LogbookLock
 
 HOLDER = """
 import sys
