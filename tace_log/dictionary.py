@@ -60,6 +60,9 @@ class Field(Bilingual):
     warn_min: float | None = None  # below is a warning
     warn_max: float | None = None  # at or above is a warning (above only, when warn_max_inclusive is False)
     warn_max_inclusive: bool = True
+    # Names a record (MRN, study ID, lot): stored in Unicode NFC and refused with an invisible or control
+    # character in it, so two look-alike spellings are never two patients.
+    identifier: bool = False
     help: str = ""
     # Recorded only when another field has one of these values, e.g. segments when a stain is seen: the form
     # enables the field then, and leaves it off otherwise.
@@ -152,14 +155,14 @@ PATHOLOGY = Entity("pathology", "Pathology", "病理", (
 ))
 
 PATIENT = Entity("patient", "Patient", "患者", (
-    Field("mrn", "MRN", "住院号", F.TEXT, required=True, help="Hospital medical record number"),
+    Field("mrn", "MRN", "住院号", F.TEXT, required=True, identifier=True, help="Hospital medical record number"),
     Field("name", "Name", "姓名", F.TEXT, required=True),
     Field("sex", "Sex", "性别", F.CHOICE, choices=_choices(("M", "male", "男"), ("F", "female", "女"))),
     Field("birth_date", "Birth date", "出生日期", F.DATE),
     Field("weight_kg", "Weight", "体重", F.NUMBER, unit="kg", reject_min=30, reject_max=200),
     Field("height_cm", "Height", "身高", F.NUMBER, unit="cm", reject_min=100, reject_max=230),
     Field("arm", "Study arm", "研究分组", F.CHOICE, help="An arm of the active protocol"),
-    Field("study_id", "Study ID", "研究编号", F.TEXT),
+    Field("study_id", "Study ID", "研究编号", F.TEXT, identifier=True),
     Field("resection_date", "Resection date", "手术日期", F.DATE),
     Field("resection_margin", "Resection margin", "切缘", F.CHOICE,
           choices=_choices(("R0", "R0", "R0"), ("R1", "R1", "R1"), ("R2", "R2", "R2"))),
@@ -171,7 +174,7 @@ AGENT = Entity("agent", "Agent", "药物/栓塞剂", (
     Field("unit", "Unit", "单位", F.TEXT, required=True),
     Field("particle_min_um", "Particle size from", "颗粒最小直径", F.NUMBER, unit="µm"),
     Field("particle_max_um", "Particle size to", "颗粒最大直径", F.NUMBER, unit="µm"),
-    Field("lot", "Lot", "批号", F.TEXT),
+    Field("lot", "Lot", "批号", F.TEXT, identifier=True),
 ))
 
 COMPLICATION = Entity("complication", "Complication", "并发症", (

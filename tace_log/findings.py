@@ -28,9 +28,12 @@ class Finding:
 
 
 def join(path: str, key: str | int) -> str:
-    """The path of `key` inside `path`: `a.b`, `a[2]`, or `key` at the top."""
+    """The path of `key` inside `path`: `a.b`, `a[2]`, `key` at the top, or `a['b c']` for a key that is not a
+    name (an unknown key, as written, with its invisible characters escaped)."""
     if isinstance(key, int):
         return f"{path}[{key}]"
+    if not (key.isidentifier() and key.isprintable()):  # an unknown key as written: quoted, its invisibles escaped
+        return f"{path}[{key!r}]"
     return f"{path}.{key}" if path else key
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,14 +24,37 @@ class Agent(Bilingual):
     kind: str
     units: tuple[str, ...]
     typical: str = ""
-    warn_above: float | None = None
-    reject_above: float | None = None
+    # Per session, by unit: 2 vials and 2 mL of particles are not the same amount.
+    warn_above: dict[str, float] = field(default_factory=dict, hash=False)
+    reject_above: dict[str, float] = field(default_factory=dict, hash=False)
     particle_min_um: float | None = None  # the smallest plausible particle
     particle_max_um: float | None = None  # the largest plausible particle
 
     @property
     def is_particles(self) -> bool:
         return self.kind == PARTICLES
+
+    @classmethod
+    def from_row(cls, row: dict) -> Agent:
+        """One agent of the file; a dose limit is one number for an agent with one unit, else one per unit."""
+        units = tuple(row["units"])
+        values = {**row, "units": units}
+        for name in ("warn_above", "reject_above"):
+            limit = row.get(name)
+            if limit is None:
+                values[name] = {}
+            elif isinstance(limit, dict) and set(limit) <= set(units) and all(map(_is_number, limit.values())):
+                values[name] = dict(limit)
+            elif _is_number(limit) and len(units) == 1:
+                values[name] = {units[0]: limit}
+            else:
+                raise ValueError(f"formulary: {row['key']}.{name} must be one number for an agent with one unit, "
+                                 f"else an object by unit ({', '.join(units)})")
+        return cls(**values)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 @dataclass(frozen=True)
@@ -56,8 +79,7 @@ class Formulary:
     @classmethod
     def from_file(cls, path: Path) -> Formulary:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(tuple(Agent(**{k: tuple(v) if k == "units" else v for k, v in row.items()})
-                         for row in data["agents"]))
+        return cls(tuple(Agent.from_row(row) for row in data["agents"]))
 
 
 @lru_cache(maxsize=1)

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field, fields, make_dataclass
 from typing import Any
 
-from .dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, Entity, FieldType
+from .dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, Entity, Field, FieldType
 
 DRAFT = "draft"
 SIGNED = "signed"
@@ -30,6 +30,17 @@ def canonical_id(value: str | None) -> str | None:
     return str(uuid.UUID(value)) if value else None
 
 
+def stored_text(f: Field, value: str) -> str:
+    """Single-line text as it is stored: without spaces around it ("HS-7 " is the MRN HS-7) and, for an
+    identifier, in Unicode NFC, so a composed and a decomposed "é" are one MRN, not two look-alike patients."""
+    value = value.strip()
+    if f.identifier and not value.isascii():
+        import unicodedata  # loaded on first use, not at start-up (as uuid)
+
+        return unicodedata.normalize("NFC", value)
+    return value
+
+
 def _value_to_document(ftype: FieldType, value: Any) -> Any:
     if value is None:
         return None
@@ -40,11 +51,12 @@ def _value_to_document(ftype: FieldType, value: Any) -> Any:
     return value
 
 
-def _value_from_document(ftype: FieldType, value: Any) -> Any:
+def _value_from_document(f: Field, value: Any) -> Any:
+    ftype = f.type
     if value is None:
         return [] if ftype is FieldType.MULTI_CHOICE else None
     if ftype is FieldType.TEXT:
-        return value.strip()  # "HS-7 " is the MRN HS-7: stray spaces must not make a second patient
+        return stored_text(f, value)
     if ftype is FieldType.DATE:
         return dt.date.fromisoformat(value)
     if ftype is FieldType.MULTI_CHOICE:
@@ -76,7 +88,7 @@ class _Record:
 
     @classmethod
     def field_values(cls, doc: dict) -> dict:
-        return {f.key: _value_from_document(f.type, doc.get(f.key)) for f in cls.ENTITY.fields}
+        return {f.key: _value_from_document(f, doc.get(f.key)) for f in cls.ENTITY.fields}
 
     def to_document(self) -> dict:
         out = {"id": self.id} if "id" in self._names() else {}

@@ -8,21 +8,27 @@ crashed on.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
-import uuid
+import unicodedata
 from typing import Any
 
 from .dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, Entity, Field, FieldType
 from .findings import ERROR, WARNING, Finding, join
 from .formulary import ANTHRACYCLINE, Formulary, default_formulary
-from .model import age_on, days_after_resection
+from .model import age_on, canonical_id, days_after_resection, stored_text
 from .protocol import Protocol, default_protocol
 
 _AGENT_FIELD, _ARM_FIELD = AGENT["agent"], PATIENT["arm"]  # choices from the formulary and the protocol
 
 FORMAT = "tace-log/1"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# The spellings of a UUID taken (canonical_id makes them one): ASCII hex, hyphens, braces, a urn:uuid: prefix.
+_HEX = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+_UUID = re.compile(rf"(?:urn:uuid:)?(?:{_HEX}|\{{{_HEX}\}})")
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# SQLite stores whole numbers in 64 bits, and a whole-number float is stored as one (model._value_from_document).
+_STORABLE = 2**63
 
 
 def parse_date(value: Any) -> dt.date | None:
@@ -35,11 +41,19 @@ def parse_date(value: Any) -> dt.date | None:
 
 
 def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    """A number that can be stored: within SQLite's 64-bit integers, so neither NaN nor infinite. Compared, never
+    made a float, which a whole number of 400 digits would overflow."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and -_STORABLE < value < _STORABLE
 
 
 def _fmt(x: float) -> str:
     return f"{x:g}"
+
+
+def _shown(value: Any, width: int = 40) -> str:
+    """A value as written in a message, cut short: a wrong value may be a whole document."""
+    text = repr(value)
+    return text if len(text) <= width else text[:width - 3] + "..."
 
 
 class Validator:
@@ -63,16 +77,17 @@ class Validator:
             return [Finding("", ERROR, "type", "the document must be a JSON object")]
         for key in doc:
             if key not in ("format", "patients"):
-                out.append(Finding(key, ERROR, "unknown_key", f"unknown key {key!r}"))
+                out.append(Finding(join("", key), ERROR, "unknown_key", f"unknown key {_shown(key)}"))
         if doc.get("format") != FORMAT:
             out.append(Finding("format", ERROR, "format",
-                               f"must be {FORMAT!r} (found {doc.get('format')!r})"))
+                               f"must be {FORMAT!r} (found {_shown(doc.get('format'))})"))
         patients = doc.get("patients")
         if not isinstance(patients, list):
             out.append(Finding("patients", ERROR, "type", "must be a list of patients"))
             return out
         seen_mrn: dict[str, int] = {}
-        seen_ids: dict[str, str] = {}
+        seen_ids: dict[str, int | tuple[int, int]] = {}  # where each id was first: patient i or procedure (i, j)
+        mrn_field = PATIENT["mrn"]
         for i, patient in enumerate(patients):
             path = join("patients", i)
             out += self.patient(patient, path)
@@ -80,24 +95,28 @@ class Validator:
                 continue
             mrn = patient.get("mrn")
             if isinstance(mrn, str) and mrn.strip():
-                if mrn.strip() in seen_mrn:
+                mrn = stored_text(mrn_field, mrn)  # the MRN as the logbook would hold it
+                if mrn in seen_mrn:
                     out.append(Finding(join(path, "mrn"), ERROR, "duplicate_mrn",
-                                       f"MRN {mrn!r} is also patients[{seen_mrn[mrn.strip()]}]"))
-                seen_mrn.setdefault(mrn.strip(), i)
-            for id_path, record_id in self._ids(patient, path):
+                                       f"MRN {mrn!r} is also patients[{seen_mrn[mrn]}]"))
+                seen_mrn.setdefault(mrn, i)
+            for where, record_id in self._ids(patient, i):
                 if record_id in seen_ids:
-                    out.append(Finding(id_path, ERROR, "duplicate_id", f"id is also used at {seen_ids[record_id]}"))
-                seen_ids.setdefault(record_id, id_path)
+                    out.append(Finding(_id_path(where), ERROR, "duplicate_id",
+                                       f"is also the id at {_id_path(seen_ids[record_id])}: two records cannot share "
+                                       "one id (a UUID is one id in capitals, in braces or without hyphens)"))
+                seen_ids.setdefault(record_id, where)
         return out
 
     @staticmethod
-    def _ids(patient: dict, path: str):
-        if isinstance(patient.get("id"), str):
-            yield join(path, "id"), patient["id"]
+    def _ids(patient: dict, i: int):
+        """Each UUID of patient i and its procedures, in its one spelling, with where it is (see _id_path)."""
+        if _is_uuid(patient.get("id")):
+            yield i, _canonical(patient["id"])
         procedures = patient.get("procedures")
         for j, proc in enumerate(procedures if isinstance(procedures, list) else []):
-            if isinstance(proc, dict) and isinstance(proc.get("id"), str):
-                yield join(join(join(path, "procedures"), j), "id"), proc["id"]
+            if isinstance(proc, dict) and _is_uuid(proc.get("id")):
+                yield (i, j), _canonical(proc["id"])
 
     # -- patients --------------------------------------------------------------------------------------------
     def patient(self, doc: Any, path: str = "", with_procedures: bool = True) -> list[Finding]:
@@ -167,8 +186,8 @@ class Validator:
                             and comp.get("ctcae_grade") not in (None, 5):
                         out.append(Finding(join(cpath, "ctcae_grade"), WARNING, "grade_mismatch",
                                            "SIR class 'death' is CTCAE grade 5"))
-        success = doc.get("technical_success")
-        if success in ("partial", "failed") and not (doc.get("findings") or "").strip():
+        success, findings = doc.get("technical_success"), doc.get("findings")
+        if success in ("partial", "failed") and not (isinstance(findings, str) and findings.strip()):
             out.append(Finding(join(path, "findings"), WARNING, "reason_missing",
                                f"technical success is {success}: say why in the findings"))
         return out
@@ -192,6 +211,8 @@ class Validator:
 
     def _staining(self, doc, path, out):
         staining = doc.get("tumor_staining")
+        if not isinstance(staining, str):  # reported by _fields; a list is no key of the protocol's table
+            staining = None
         embolization = doc.get("embolization")
         segments = doc.get("stained_segments") or []
         if staining == "present" and not segments:
@@ -230,20 +251,24 @@ class Validator:
             if agent.kind == ANTHRACYCLINE:
                 anthracyclines.add(agent.en)
             unit, dose = row.get("unit"), row.get("dose")
-            if isinstance(unit, str) and unit not in agent.units:
+            if not isinstance(unit, str):  # reported by _fields
+                unit = None
+            elif unit not in agent.units:
                 out.append(Finding(join(apath, "unit"), ERROR, "unit",
-                                   f"{agent.en} is given in {' or '.join(agent.units)}, not {unit!r}"))
+                                   f"{agent.en} is given in {' or '.join(agent.units)}, not {_shown(unit)}"))
+                unit = None  # the limits are by unit
             if _number(dose):
+                reject, warn = agent.reject_above.get(unit), agent.warn_above.get(unit)
                 if dose <= 0:
                     out.append(Finding(join(apath, "dose"), ERROR, "dose_not_positive", "must be > 0"))
-                elif agent.reject_above is not None and dose > agent.reject_above:
+                elif reject is not None and dose > reject:
                     out.append(Finding(join(apath, "dose"), ERROR, "dose_limit",
                                        f"{_fmt(dose)} {unit} of {agent.en} is above the limit of "
-                                       f"{_fmt(agent.reject_above)} {agent.units[0]} per session"))
-                elif agent.warn_above is not None and dose > agent.warn_above:
+                                       f"{_fmt(reject)} {unit} per session"))
+                elif warn is not None and dose > warn:
                     out.append(Finding(join(apath, "dose"), WARNING, "dose_high",
                                        f"{_fmt(dose)} {unit} of {agent.en} is above the usual "
-                                       f"{_fmt(agent.warn_above)} {agent.units[0]}; confirm the dose"))
+                                       f"{_fmt(warn)} {unit}; confirm the dose"))
             self._particles(agent, row, apath, out)
         if len(anthracyclines) > 1:
             out.append(Finding(path, WARNING, "two_anthracyclines",
@@ -277,7 +302,7 @@ class Validator:
         known = entity.key_set.union(entity.children, ("id",) if entity in (PATIENT, PROCEDURE) else ())
         for key in doc:
             if key not in known:
-                out.append(Finding(join(path, key), ERROR, "unknown_key", f"unknown key {key!r}"))
+                out.append(Finding(join(path, key), ERROR, "unknown_key", f"unknown key {_shown(key)}"))
         record_id = doc.get("id")
         if "id" in known and record_id is not None and not _is_uuid(record_id):
             out.append(Finding(join(path, "id"), ERROR, "type", "must be a UUID string"))
@@ -325,17 +350,19 @@ class Validator:
     def _type_problem(self, f: Field, value: Any) -> tuple[str, str] | None:
         """(code, message) when the value has the wrong type or is not one of the choices."""
         t = f.type
-        if t in (FieldType.TEXT, FieldType.LONG_TEXT):
-            return None if isinstance(value, str) else ("type", "must be text")
+        if t is FieldType.TEXT or t is FieldType.LONG_TEXT:
+            if not isinstance(value, str):
+                return "type", "must be text"
+            return None if value.isascii() and not f.identifier else _text_problem(f, value)
         if t is FieldType.DATE:
             if not isinstance(value, str) or not _DATE.match(value):
                 return "type", "must be a date written YYYY-MM-DD"
             return None if parse_date(value) else ("type", f"{value!r} is not a real date")
-        if t is FieldType.INT:
-            ok = isinstance(value, int) and not isinstance(value, bool)
-            return None if ok else ("type", "must be a whole number")
-        if t is FieldType.NUMBER:
-            return None if _number(value) else ("type", "must be a number")
+        if t is FieldType.INT or t is FieldType.NUMBER:
+            if not isinstance(value, int if t is FieldType.INT else (int, float)) or isinstance(value, bool) \
+                    or value != value:  # NaN
+                return "type", "must be a whole number" if t is FieldType.INT else "must be a number"
+            return None if -_STORABLE < value < _STORABLE else ("too_large", "is too large a number to store")
         if t is FieldType.BOOL:
             return None if isinstance(value, bool) else ("type", "must be true or false")
         choices = self.choice_keys(f)
@@ -343,13 +370,13 @@ class Validator:
             if not isinstance(value, str):
                 return "type", "must be text"
             if choices and value not in choices:
-                return "choice", f"{value!r} is not one of {', '.join(choices)}"
+                return "choice", f"{_shown(value)} is not one of {', '.join(choices)}"
             return None
         if not isinstance(value, list):  # MULTI_CHOICE
             return "type", "must be a list"
         bad = [v for v in value if v not in choices]
         if bad:
-            return "choice", f"{bad[0]!r} is not one of {', '.join(choices)}"
+            return "choice", f"{_shown(bad[0])} is not one of {', '.join(choices)}"
         if len(set(value)) != len(value):
             return "duplicate", "lists a value twice"
         return None
@@ -370,10 +397,32 @@ class Validator:
 
 
 def _is_uuid(value: Any) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
+    return isinstance(value, str) and _UUID.fullmatch(value) is not None
+
+
+def _canonical(value: str) -> str:
+    """canonical_id of a UUID, without parsing one already in that spelling (an export's, nearly always)."""
+    return value if _CANONICAL_UUID.fullmatch(value) else canonical_id(value)
+
+
+def _id_path(where: int | tuple[int, int]) -> str:
+    """The path of the id of patient i, or of its procedure j for (i, j): built only for a finding."""
+    if isinstance(where, int):
+        return f"patients[{where}].id"
+    return f"patients[{where[0]}].procedures[{where[1]}].id"
+
+
+def _text_problem(f: Field, value: str) -> tuple[str, str] | None:
+    """(code, message) for text that cannot be stored, or an identifier with a character nobody can see."""
+    if not value.isascii():
+        surrogate = _SURROGATE.search(value)
+        if surrogate:  # an escaped half of a UTF-16 pair ("\ud800"): not a character, and not UTF-8
+            return "not_text", f"contains {ascii(surrogate.group())[1:-1]}, half of a character: it cannot be stored"
+    if f.identifier:
+        text = value.strip()  # spaces around it are dropped (model.stored_text)
+        if not text.isprintable():  # Unicode's "other" (Cc, Cf, Co, Cn) and separators (Zl, Zp, Zs) but " "
+            char = next(c for c in text if not c.isprintable())
+            name = " ".join((f"U+{ord(char):04X}", unicodedata.name(char, ""))).strip()
+            return "invisible_character", (f"contains an invisible or control character ({name}): "
+                                           "type it again without it")
+    return None

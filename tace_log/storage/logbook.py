@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..dictionary import PATIENT
 from ..errors import (
     InvalidInputError,
     RecordLockedError,
@@ -21,7 +22,7 @@ from ..errors import (
 )
 from ..files import remove_leftovers
 from ..findings import ERROR, Finding, errors
-from ..model import SIGNED, Patient, Procedure, canonical_id, new_id
+from ..model import SIGNED, Patient, Procedure, canonical_id, new_id, stored_text
 from ..paths import PARTIAL_BACKUP, backup_folder
 from ..signing import IDENTIFYING
 from ..times import now_utc
@@ -566,16 +567,22 @@ class Logbook(SigningMixin):
     def import_conflicts(self, doc: dict) -> list[Finding]:
         """Problems between a (valid) document and this logbook: an MRN or id already used elsewhere."""
         out = []
+        patient_paths: dict[str, str] = {}  # each stored patient the document names, by id: where it first does
         for i, p in enumerate(doc.get("patients", [])):
             path = f"patients[{i}]"
-            mrn = p["mrn"].strip()
-            owner = self._patient_id_for_mrn(mrn)
+            owner = self._patient_id_for_mrn(stored_text(PATIENT["mrn"], p["mrn"]))
             patient_id = canonical_id(p.get("id")) or owner
             if owner and patient_id and owner != patient_id:
                 out.append(Finding(f"{path}.mrn", ERROR, "mrn_taken",
                                    f"MRN {p['mrn']!r} already belongs to another patient in the logbook"))
             elif patient_id and self._db.execute("SELECT 1 FROM patients WHERE id = ?", [patient_id]).fetchone():
                 out += self._identity_locked(Patient.from_document({**p, "id": patient_id}), path)
+            if patient_id in patient_paths:  # one named by its id, one by the MRN the logbook holds for that id
+                out.append(Finding(path, ERROR, "duplicate_patient",
+                                   f"names the same logbook patient as {patient_paths[patient_id]}, one by its id "
+                                   "and one by its MRN: give each patient once"))
+            elif patient_id:
+                patient_paths[patient_id] = path
             for j, proc in enumerate(p.get("procedures") or []):
                 if not proc.get("id"):
                     continue

@@ -2,6 +2,7 @@
 
 import copy
 import json
+import unicodedata
 import uuid
 
 import jsonschema
@@ -128,6 +129,8 @@ def optional(strategy):
 
 text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)  # narrative: kept as typed
 line = text.map(str.strip)  # single-line text is stored without stray spaces around it
+# an identifier (MRN, study ID, lot) is stored in NFC and has no invisible or control character in it
+identifier = line.map(lambda s: unicodedata.normalize("NFC", s)).filter(str.isprintable)
 names = st.one_of(st.sampled_from(["张伟", "欧阳娜娜", "李娜", "Wang Fang", "O'Neil", "林晓明"]), line.filter(bool))
 past = st.dates(min_value=TODAY.replace(year=2020), max_value=TODAY)
 
@@ -135,7 +138,7 @@ past = st.dates(min_value=TODAY.replace(year=2020), max_value=TODAY)
 @st.composite
 def agents(draw):
     key = draw(st.sampled_from(["epirubicin", "lipiodol", "oxaliplatin", "gelatin_sponge", "pva_particles"]))
-    row = {"agent": key, "lot": draw(optional(line))}
+    row = {"agent": key, "lot": draw(optional(identifier))}
     if key in ("gelatin_sponge", "pva_particles"):
         low = draw(st.integers(50, 700))
         row.update(dose=draw(st.sampled_from([0.5, 1, 2])), unit=draw(st.sampled_from(["vial", "mL"])),
@@ -197,7 +200,7 @@ def documents(draw):
             "weight_kg": draw(optional(st.floats(30, 200, allow_nan=False))),
             "height_cm": draw(optional(st.integers(100, 230))),
             "arm": draw(optional(st.sampled_from(["lenvatinib", "lenvatinib_tace"]))),
-            "study_id": draw(optional(line)),
+            "study_id": draw(optional(identifier)),
             "resection_date": resection.isoformat(),
             "resection_margin": draw(optional(st.sampled_from(["R0", "R1", "R2"]))),
             "pathology": {

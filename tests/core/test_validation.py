@@ -1,9 +1,12 @@
 """Each rule of clinical-reference §2 and the interchange contract: refused with a message naming the field,
 and the legitimate edges accepted."""
 
+import json
+
 import pytest
 
 from tace_log.findings import WARNING, errors, warnings
+from tace_log.formulary import Formulary
 
 
 def findings_at(findings, path, severity=None):
@@ -80,6 +83,10 @@ ERRORS = [
      "dose_limit", "above the limit of 150 mg"),
     (lambda d: d["patients"][0]["procedures"][0]["agents"][1].update(dose=61), f"{PR}.agents[1].dose",
      "dose_limit", "60 mL"),
+    (lambda d: d["patients"][0]["procedures"][0]["agents"][2].update(dose=10.5), f"{PR}.agents[2].dose",
+     "dose_limit", "10.5 vial of gelatin sponge particles is above the limit of 10 vial per session"),
+    (lambda d: d["patients"][0]["procedures"][0]["agents"][2].update(dose=31, unit="mL"), f"{PR}.agents[2].dose",
+     "dose_limit", "above the limit of 30 mL per session"),
     (lambda d: d["patients"][0]["procedures"][0]["agents"][0].update(agent="aspirin"), f"{PR}.agents[0].agent",
      "choice", "'aspirin'"),
     (lambda d: d["patients"][0]["procedures"][0]["agents"][0].pop("unit"), f"{PR}.agents[0].unit", "required",
@@ -125,6 +132,8 @@ WARNINGS = [
     (lambda p: p.update(fluoroscopy_min=60), "fluoroscopy_min", "high", "Minutes, not seconds"),
     (lambda p: p.update(air_kerma_mgy=5000), "air_kerma_mgy", "high", "5000 mGy"),
     (lambda p: p["agents"][0].update(dose=81), "agents[0].dose", "dose_high", "usual 80 mg"),
+    (lambda p: p["agents"][2].update(dose=5), "agents[2].dose", "dose_high", "usual 4 vial"),
+    (lambda p: p["agents"][2].update(dose=12, unit="mL"), "agents[2].dose", "dose_high", "usual 10 mL"),
     (lambda p: p["agents"][2].pop("particle_max_um"), "agents[2].particle_max_um", "particle_range_incomplete",
      "both ends"),
 ]
@@ -137,6 +146,23 @@ def test_soft_limits_warn_and_do_not_block(validator, example, change, key, code
     assert errors(findings) == []
     found = findings_at(findings, f"{PR}.{key}", WARNING)
     assert any(f.code == code and phrase in f.message for f in found), [str(f) for f in findings]
+
+
+def test_particle_limits_are_by_unit(validator, example):
+    agent = example["patients"][0]["procedures"][0]["agents"][2]
+    agent.update(dose=8, unit="mL")  # 8 mL of particles is usual; 8 vials is not
+    assert findings_at(check(validator, example), f"{PR}.agents[2].dose") == []
+    agent.update(unit="vial")
+    assert [f.code for f in findings_at(check(validator, example), f"{PR}.agents[2].dose")] == ["dose_high"]
+
+
+@pytest.mark.parametrize("limit", [20, {"vial": 4, "syringe": 2}])
+def test_a_formulary_limit_must_say_its_unit_when_the_agent_has_two(tmp_path, limit):
+    row = {"key": "beads", "en": "beads", "zh": "微球", "kind": "particles", "units": ["vial", "mL"],
+           "reject_above": limit}
+    (tmp_path / "formulary.json").write_text(json.dumps({"agents": [row]}), encoding="utf-8")
+    with pytest.raises(ValueError, match="beads.reject_above"):
+        Formulary.from_file(tmp_path / "formulary.json")
 
 
 def test_a_patient_in_the_lenvatinib_only_arm_with_a_tace_is_flagged(validator, example):
