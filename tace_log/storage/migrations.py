@@ -315,8 +315,7 @@ _PASSWORD_AUDIT = (
 
 @migrations(name="0004_password_audit")
 def password_audit(db: Database) -> None:
-    db.conn.create_function("tace_audit_seal", 11, seal, deterministic=True)  # the schema is re-read on a change
-    db.execute(_PASSWORD_AUDIT)
+    db.execute(_PASSWORD_AUDIT)  # a new trigger only: the audit functions are needed when it fires, not now
 
 
 # What the audit triggers cover now: each table's columns as of the last migration that set them.

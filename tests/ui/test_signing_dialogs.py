@@ -185,3 +185,20 @@ def test_the_password_dialog_tabs_in_typing_order_says_what_is_wrong_and_keeps_n
     assert logbook.authenticate("zhou", RADIOLOGIST_PASSWORD)
     dialog.reject()  # Cancel
     assert not any(f.text() for f in (dialog.password, dialog.new_password, dialog.new_password_again))
+
+
+@pytest.mark.parametrize("typed, message", [
+    (" " * 10, "The new password must not be only spaces."),
+    ("x" * 1025, "The new password must be at most 1024 characters."),
+])
+def test_the_password_dialog_says_the_cores_rule_for_a_blank_or_overlong_password(qtbot, logbook, typed, message):
+    dialog = PasswordDialog(logbook)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _select(dialog.username, "wu")
+    qtbot.keyClicks(dialog.password, NURSE_PASSWORD)
+    for field in (dialog.new_password, dialog.new_password_again):
+        field.setText(typed)  # as pasted
+    qtbot.keyClick(dialog.new_password_again, Qt.Key.Key_Return)
+    assert dialog.result() != QDialog.DialogCode.Accepted and dialog.message.text() == message
+    assert logbook.authenticate("wu", NURSE_PASSWORD)
