@@ -18,6 +18,7 @@ from tace_log.cli import main
 from tace_log.errors import AuthenticationError, InvalidInputError
 from tace_log.storage import Logbook
 from tests.core.signing_support import NURSE_PASSWORD, PASSWORD, signable_logbook
+from tests.core.test_signing import stored_hash
 
 TESTS = Path(__file__).resolve().parent.parent
 RACER = TESTS / "user_add_racer.py"
@@ -28,14 +29,6 @@ def book(tmp_path):
     logbook, patient, procedure = signable_logbook(tmp_path / "logbook.sqlite")
     yield logbook, patient, procedure
     logbook.close()
-
-
-def stored_hash(path_or_logbook, username: str) -> str:
-    if isinstance(path_or_logbook, Logbook):
-        return path_or_logbook._rows("SELECT password_hash FROM users WHERE username = ?", [username])[0][
-            "password_hash"]
-    with Logbook.open(path_or_logbook) as logbook:
-        return stored_hash(logbook, username)
 
 
 def _user_add(path: Path, name: str, role: str, password: str):
@@ -50,11 +43,11 @@ def test_a_real_process_stores_passwords_with_at_least_owasps_minimum_scrypt_par
     path = tmp_path / "logbook.sqlite"
     result = _user_add(path, "chen", "radiologist", PASSWORD)
     assert result.returncode == 0, result.stderr
-    scheme, n, r, p, salt, digest = stored_hash(path, "chen").split("$")
+    with Logbook.open(path) as logbook:
+        scheme, n, r, p, salt, digest = stored_hash(logbook, "chen").split("$")
+        assert logbook.authenticate("chen", PASSWORD).username == "chen"
     assert scheme == "scrypt" and int(n) >= 2**17 and int(r) >= 8 and int(p) >= 1
     assert (len(bytes.fromhex(salt)), len(bytes.fromhex(digest))) == (16, 64)
-    with Logbook.open(path) as logbook:
-        assert logbook.authenticate("chen", PASSWORD).username == "chen"
 
 
 def test_an_old_hash_is_upgraded_after_a_sign_in_by_the_next_write_and_audited(tmp_path, production_scrypt,

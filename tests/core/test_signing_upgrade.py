@@ -1,5 +1,5 @@
-"""Older logbooks (schema 1, before signing; schema 2, before user accounts) upgrade in place and keep their
-records; the migrations that shipped make the schema they always made."""
+"""Older logbooks (schema 1, before signing; 2, before user accounts; 3, before a trigger audited password changes)
+upgrade in place and keep their records; the migrations that shipped make the schema they always made."""
 
 from __future__ import annotations
 
@@ -23,13 +23,18 @@ SCHEMA_DIGESTS = {2: "7745a82efcdfa2f4088224d0d8db3a0fec43499b21178d263199e6e85a
                   4: "498c17f24179a1171d29fc8f840fab42fd0adb97313d66d99becb1eb94bef1c6"}
 
 
+def _apply_first_migrations(conn, count: int) -> None:
+    """The schema of a logbook made by the build that had only the first `count` migrations."""
+    first = Migrations(schema.MIGRATION_SET)
+    for migration in migrations.migrations._migrations[:count]:
+        first(name=migration.name)(migration.fn)
+    first.apply(Database(conn))
+
+
 def _schema_1_logbook(path) -> None:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute(f"PRAGMA application_id={schema.APPLICATION_ID}")
-    first = Migrations(schema.MIGRATION_SET)
-    first(name="0001_initial")(migrations.initial)
-    db = Database(conn)
-    first.apply(db)
+    _apply_first_migrations(conn, 1)
     conn.execute("PRAGMA user_version=1")
     conn.execute("INSERT INTO patients (id, mrn, name, created_at, updated_at) "
                  "VALUES ('p1', 'OLD-1', '旧病人', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z')")
@@ -55,10 +60,7 @@ def test_users_of_a_schema_2_logbook_are_active_after_the_upgrade_and_their_chan
     path = tmp_path / "two.sqlite"
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute(f"PRAGMA application_id={schema.APPLICATION_ID}")
-    first_two = Migrations(schema.MIGRATION_SET)
-    first_two(name="0001_initial")(migrations.initial)
-    first_two(name="0002_signing_audit")(migrations.signing_audit)
-    first_two.apply(Database(conn))
+    _apply_first_migrations(conn, 2)
     conn.execute("PRAGMA user_version=2")
     AuditSession(conn)  # the functions its audit triggers call
     for username in ("rad", "old"):
@@ -81,10 +83,7 @@ def test_password_changes_in_a_schema_3_logbook_are_audited_by_the_trigger_after
     path = tmp_path / "three.sqlite"
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute(f"PRAGMA application_id={schema.APPLICATION_ID}")
-    first_three = Migrations(schema.MIGRATION_SET)
-    for migration in migrations.migrations._migrations[:3]:
-        first_three(name=migration.name)(migration.fn)
-    first_three.apply(Database(conn))
+    _apply_first_migrations(conn, 3)
     conn.execute("PRAGMA user_version=3")
     AuditSession(conn)
     conn.execute("INSERT INTO users (username, full_name, role, password_hash, created_at) VALUES "
@@ -104,10 +103,7 @@ def test_shipped_migrations_make_the_schema_they_always_made(tmp_path, count):
     """A shipped migration is frozen: later changes to the helpers it shares (`_audit_row`, `_audit_triggers`)
     must not change what it creates."""
     conn = sqlite3.connect(tmp_path / "old.sqlite", isolation_level=None)
-    first = Migrations(schema.MIGRATION_SET)
-    for migration in migrations.migrations._migrations[:count]:
-        first(name=migration.name)(migration.fn)
-    first.apply(Database(conn))
+    _apply_first_migrations(conn, count)
     made = conn.execute("SELECT type, name, sql FROM sqlite_master WHERE tbl_name NOT LIKE '%sqlite_migrations%' "
                         "ORDER BY type, name").fetchall()
     assert hashlib.sha256(repr(made).encode()).hexdigest() == SCHEMA_DIGESTS[count]
