@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from tace_log import users
 from tace_log.settings import SETTINGS_FILENAME
 from tace_log.storage import Logbook
 
 DATA = Path(__file__).parent / "data"
+PRODUCTION_SCRYPT = (users.SCRYPT_N, users.SCRYPT_R, users.SCRYPT_P)  # read before the fixture below lowers them
 
 
 @pytest.fixture
@@ -54,3 +56,21 @@ def pdf_pages_text():
 def _private_user_folders(tmp_path_factory, monkeypatch):
     # The CLI and the app write their log under XDG_STATE_HOME (platformdirs); keep it out of the real home.
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.getbasetemp() / "state"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashes():
+    """Production scrypt costs ~0.4 s and 128 MiB a hash, and the tests add and check passwords hundreds of times:
+    in this test process only, N is lowered (nothing in tace_log/ can lower it). Processes the tests start use
+    the real cost; `tests/core/test_accounts.py` checks a hash such a process stored, and uses
+    `production_scrypt` where a test needs the real parameters in this process."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(users, "SCRYPT_N", 2**10)
+        yield
+
+
+@pytest.fixture
+def production_scrypt(monkeypatch):
+    """The real scrypt parameters for one test (see `_cheap_password_hashes`)."""
+    for name, value in zip(("SCRYPT_N", "SCRYPT_R", "SCRYPT_P"), PRODUCTION_SCRYPT, strict=True):
+        monkeypatch.setattr(users, name, value)

@@ -12,8 +12,8 @@ from .signing_widgets import add_credentials, named, password_field
 
 class PasswordDialog(QDialog):
     """`PasswordDialog(logbook)`: the user (the one working, preselected), their current password and the new one
-    twice. A refusal (wrong password, too short, the two differ) keeps the dialog open with a message; however it
-    closes, no password stays in its fields."""
+    twice. A refusal (wrong password, a rule of the core the new one breaks, the two differ) keeps the dialog open
+    with a message; however it closes, no password stays in its fields."""
 
     def __init__(self, logbook, parent=None):
         super().__init__(parent)
@@ -45,7 +45,7 @@ class PasswordDialog(QDialog):
         except AuthenticationError as exc:  # the current password
             self._refused(str(exc), self.password)
             return
-        except InvalidInputError as exc:  # the new one breaks a rule (its length)
+        except InvalidInputError as exc:  # the new one breaks a rule of the core (users.password_problems)
             self._refused("; ".join(f"The new password {f.message}." for f in exc.findings), self.new_password)
             return
         except TaceLogError as exc:

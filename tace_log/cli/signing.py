@@ -8,7 +8,7 @@ import os
 import sys
 
 from ..errors import AuthenticationError, TaceLogError, WarningsNotAcknowledgedError
-from ..users import ROLES
+from ..users import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, ROLES
 from .output import print_findings
 from .records import open_logbook
 
@@ -19,9 +19,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser("user", help="add, list, deactivate or activate the users of this logbook, or change "
                                          "a password")
     sub = p.add_subparsers(dest="user_command", metavar="ACTION", required=True)
-    q = sub.add_parser("add", help="add a user (the password is asked for, or read from standard input)")
+    q = sub.add_parser("add", help=f"add a user (the password, {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} "
+                                   "characters, not only spaces, is asked for or read from standard input)")
     q.add_argument("name", metavar="NAME", help="the user name (one word)")
-    q.add_argument("--role", choices=ROLES, required=True, help="only a radiologist signs")
+    q.add_argument("--role", choices=ROLES, required=True, help="only a radiologist signs; the first user is an "
+                                                                "administrator or a radiologist")
     q.add_argument("--full-name", metavar="TEXT", help="the name printed on signatures (default: NAME)")
     q.add_argument("--by", metavar="ADMIN", help="once the logbook has users: an administrator (or, while there is "
                                               "none, a radiologist) who allows it; password: prompt or "

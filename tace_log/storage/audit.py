@@ -64,7 +64,7 @@ class AuditEntry:
     table_name: str
     record_id: str | None
     parent_id: str | None
-    action: str  # insert, update or delete; or an event no trigger writes (restore, password), its text in new_value
+    action: str  # insert, update or delete; or an event (a restore, a password changed), its text in new_value
     field: str | None  # None: the whole record (an insert or delete), its values as JSON; or an event
     old_value: object
     new_value: object
@@ -134,7 +134,7 @@ def write_csv(rows: Iterator[AuditEntry], target: Path) -> int:
 
 def record_event(conn, action: str, details: str, table: str = "logbook", record_id: str | None = None) -> None:
     """An audit row for what no trigger sees: something done to the logbook as a whole (a restore: `table` is
-    'logbook'), or a user's password changed. Sealed into the chain like the rows the triggers write."""
+    'logbook'). Sealed into the chain like the rows the triggers write (a password change is written by one: 0004)."""
     conn.execute("INSERT INTO audit_log (at, username, reason, table_name, record_id, parent_id, action, field, "
                  "old_value, new_value, prev_hash) VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), "
                  "tace_audit_user(), tace_audit_reason(), ?, ?, NULL, ?, NULL, NULL, ?, "

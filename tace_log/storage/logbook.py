@@ -126,6 +126,7 @@ class Logbook(SigningMixin):
         # Said to the user once, on open (CLI: stderr; app: a banner); the logbook still works.
         self.warnings: list[str] = [w for w in [network_filesystem_warning(path)] if w]
         self._audit = AuditSession(db)  # the audit triggers need its SQL functions on this connection
+        self._password_upgrades: dict[str, tuple[str, str]] = {}  # user: (stored hash, new one); see authenticate
         if user is not None:
             try:
                 self.act_as(user)
@@ -206,11 +207,12 @@ class Logbook(SigningMixin):
     def _transaction(self) -> Iterator[None]:
         """One write transaction. BEGIN IMMEDIATE takes the write lock first, so a second writer (the CLI beside
         the app) waits for it up to the busy timeout instead of failing on a stale read; a failure is a
-        one-line LogbookError and nothing is written."""
+        one-line LogbookError and nothing is written. Old password hashes made again at a sign-in go first."""
         conn = self._db
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:
+                self._write_password_upgrades()
                 yield
             except BaseException:
                 if conn.in_transaction:  # SQLite has already rolled back after some errors (a full disk)

@@ -303,5 +303,20 @@ def user_accounts(db: Database) -> None:
         db.execute(statement)
 
 
+# -- 0004: a change of a password's hash is audited, whoever makes it: who made it and that it changed (an event
+# row, as the Logbook wrote itself before), never the hash. The Logbook's reason says who allowed it, or that it was
+# an upgrade to stronger scrypt parameters. ------------------------------------------------------------------------
+_PASSWORD_AUDIT = (
+    "CREATE TRIGGER audit_users_password AFTER UPDATE OF password_hash ON users "
+    "WHEN OLD.password_hash IS NOT NEW.password_hash BEGIN "
+    + _audit_row("users", "password", "NEW.username", "NULL", "NULL", "NULL", "'password of ' || NEW.username || "
+                 "' changed'") + " END")
+
+
+@migrations(name="0004_password_audit")
+def password_audit(db: Database) -> None:
+    db.execute(_PASSWORD_AUDIT)  # a new trigger only: the audit functions are needed when it fires, not now
+
+
 # What the audit triggers cover now: each table's columns as of the last migration that set them.
 AUDITED = {**_AUDITED, "users": _USERS_0003}

@@ -21,10 +21,23 @@ from ..errors import (
 from ..findings import ERROR, Finding, errors, warnings
 from ..model import SIGNED, Addendum, Signature, new_id
 from ..signing import ADDENDUM_MEANING, MEANING, addendum_sha256, content_sha256, signing_findings
-from ..users import ADMIN, MIN_PASSWORD_LENGTH, RADIOLOGIST, ROLES, User, check_password, hash_password
+from ..users import (
+    ADMIN,
+    AUTHORISING_ROLES,
+    RADIOLOGIST,
+    ROLES,
+    User,
+    check_password,
+    hash_password,
+    needs_rehash,
+    password_problems,
+    unknown_user_hash,
+)
 from . import audit
 
 _SIGNATURE_COLUMNS = "signer, username, signed_at, meaning, content_sha256"
+# For an unknown user name and a wrong password alike: neither tells whether the name exists.
+WRONG_CREDENTIALS = "wrong user name or password"
 
 
 class SigningMixin:
@@ -58,9 +71,10 @@ class SigningMixin:
     # -- users -------------------------------------------------------------------------------------------
     def add_user(self, username: str, full_name: str, role: str, password: str,
                  by: tuple[str, str] | None = None) -> User:
-        """Add a user. The first user of a logbook needs nobody's permission; after that, `by` (user name,
-        password) must be an administrator, or a radiologist while the logbook has no administrator, so nobody at
-        a shared workstation can make themselves a radiologist and sign."""
+        """Add a user. The first user of a logbook needs nobody's permission, and must be an administrator or a
+        radiologist (who then allows adding the others); after that, `by` (user name, password) must be an
+        administrator, or a radiologist while the logbook has no administrator, so nobody at a shared workstation
+        can make themselves a radiologist and sign."""
         authoriser = self._authorise_user_change(by, "adding a user")
         username, full_name = username.strip(), (full_name or username).strip()
         problems = _password_findings(password)
@@ -68,6 +82,9 @@ class SigningMixin:
             problems.append(Finding("username", ERROR, "username", "must be one word, not blank"))
         if role not in ROLES:
             problems.append(Finding("role", ERROR, "choice", f"must be one of {', '.join(ROLES)}"))
+        elif authoriser is None and role not in AUTHORISING_ROLES:
+            problems.append(Finding("role", ERROR, "first_user_role", "the first user must be an administrator or "
+                                    f"a radiologist, who then adds the others (not a {role})"))
         existing = self._user_row(username) if not problems else None
         if existing:
             again = "" if self._user(existing).active else f" (deactivated: tace-log user activate {username})"
@@ -76,6 +93,8 @@ class SigningMixin:
             raise InvalidInputError(problems, "user not added")
         password_hash = hash_password(password)  # slow on purpose: not while holding the write lock
         with self._transaction():
+            if authoriser is None:  # checked again under the write lock: two first users cannot both pass
+                self._still_no_users("adding a user")
             self._still_allowed(authoriser, "adding a user")
             self._db.execute("INSERT INTO users (username, full_name, role, password_hash, created_at) "
                              "VALUES (?, ?, ?, ?, ?)", [username, full_name, role, password_hash, self._now()])
@@ -85,13 +104,13 @@ class SigningMixin:
                         by: tuple[str, str] | None = None) -> None:
         """A user's new password: given with their current one (`old_password`), or set for them by whoever may
         add users (`by`: user name, password), for a forgotten one. The audit trail records that it changed and
-        who allowed it, never the password or its hash."""
+        who allowed it (migration 0004's trigger), never the password or its hash."""
         if (old_password is None) == (by is None):
             raise InvalidInputError([Finding("password", ERROR, "password", "give the current password, or who "
                                              "allows the change")], "password not changed")
         what = "setting another user's password"
         if by is None:
-            self.authenticate(username, old_password)
+            self._check_password(username, old_password)  # no upgrade of the old hash: it is replaced below
             authoriser, allowed_by = None, f"{username}, with the current password"
         else:
             authoriser = self._authorise_user_change(by, what)
@@ -103,12 +122,11 @@ class SigningMixin:
         if problems:
             raise InvalidInputError(problems, "password not changed")
         password_hash = hash_password(new_password)  # slow on purpose: not while holding the write lock
+        self._password_upgrades.pop(username, None)  # an upgrade of the hash replaced here would be written first
         with self._transaction(), self.reason(f"password changed, allowed by {allowed_by}"):
             self._still_allowed(authoriser, what)
             self._db.execute("UPDATE users SET password_hash = ?, must_change_password = ? WHERE username = ?",
                              [password_hash, int(by is not None), username])
-            audit.record_event(self._db, "password", f"password of {username} changed, allowed by {allowed_by}",
-                               table="users", record_id=username)
 
     def _authorise_user_change(self, by: tuple[str, str] | None, what: str) -> User | None:
         """Who allows `what` (adding, deactivating or activating a user, setting another's password): nobody while
@@ -118,11 +136,19 @@ class SigningMixin:
         if self._db.execute("SELECT NOT EXISTS (SELECT 1 FROM users)").fetchone()[0]:
             return None
         if by is None:
-            who = _who_allows(self._authorising_role())
-            raise NotPermittedError(f"{what} needs the user name and password of {who}")
+            raise self._permission_needed(what)
         user = self.authenticate(*by)
         self._still_allowed(user, what)
         return user
+
+    def _permission_needed(self, what: str) -> NotPermittedError:
+        return NotPermittedError(f"{what} needs the user name and password of {_who_allows(self._authorising_role())}")
+
+    def _still_no_users(self, what: str) -> None:
+        """Inside the write transaction of a change `_authorise_user_change` let through because the logbook had
+        no users: another program may have added one since (two first users added at once)."""
+        if self._db.execute("SELECT EXISTS (SELECT 1 FROM users)").fetchone()[0]:
+            raise self._permission_needed(what)
 
     def _still_allowed(self, authoriser: User | None, what: str) -> None:
         if authoriser is None:
@@ -168,16 +194,43 @@ class SigningMixin:
 
     def authenticate(self, username: str, password: str) -> User:
         """The user, if the password is theirs (both components of an electronic signature) and the user is
-        not deactivated."""
+        not deactivated. A password stored with lower scrypt parameters than today's is hashed again now and
+        written with the next write transaction (`_write_password_upgrades`): never by a check alone, which the
+        app makes at start, before its damage check lets writes through."""
+        user, stored = self._check_password(username, password)
+        if needs_rehash(stored) and username not in self._password_upgrades:
+            self._password_upgrades[username] = (stored, hash_password(password))
+        return user
+
+    def _check_password(self, username: str, password: str) -> tuple[User, str]:
+        """The user and their stored hash, if the password is theirs. An unknown name gets the message of a wrong
+        password after the same work (a check against `unknown_user_hash`); that a user is deactivated is said
+        only to whoever knows their password."""
         row = self._user_row(username)
-        if row is None:
-            raise AuthenticationError(f"no user {username!r} in this logbook")
+        matches = check_password(password, row[5] if row is not None else unknown_user_hash())
+        if row is None or not matches:
+            raise AuthenticationError(WRONG_CREDENTIALS)
         user = self._user(row)
         if not user.active:
             raise AuthenticationError(_deactivated(username))
-        if not check_password(password, row[5]):
-            raise AuthenticationError(f"wrong password for {username!r}")
-        return user
+        return user, row[5]
+
+    def _write_password_upgrades(self) -> None:
+        """Called by `_transaction` first thing: the hashes `authenticate` made again, each written only if the
+        stored one is still the one that checked (it may have changed since), under its own user, and audited by
+        migration 0004's trigger as an upgrade. Taken out of the queue either way: if this transaction is rolled
+        back, the next check queues it again."""
+        acting = self._audit.user
+        try:
+            while self._password_upgrades:
+                username, (old, new) = self._password_upgrades.popitem()
+                n, r, p = new.split("$")[1:4]
+                self._audit.user = username  # who proved the password
+                with self.reason(f"password hash upgraded to scrypt N={n}, r={r}, p={p} at a check of the password"):
+                    self._db.execute("UPDATE users SET password_hash = ? WHERE username = ? AND password_hash = ?",
+                                     [new, username, old])
+        finally:
+            self._audit.user = acting
 
     def set_user_active(self, username: str, active: bool, by: tuple[str, str] | None) -> User:
         """Deactivate a user who left (they sign in and sign no more; their signatures stay as they are), or
@@ -345,9 +398,7 @@ def _who_allows(role: str | None) -> str:
 
 
 def _password_findings(password: str) -> list[Finding]:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return [Finding("password", ERROR, "password", f"must be at least {MIN_PASSWORD_LENGTH} characters")]
-    return []
+    return [Finding("password", ERROR, "password", problem) for problem in password_problems(password)]
 
 
 def _signature_values(s: Signature) -> list:

@@ -18,7 +18,8 @@ from tace_log.storage.audit import seal
 from tace_log.storage.migrations import AUDITED
 from tests.core.signing_support import PASSWORD, signable_logbook
 
-UNAUDITED = {"created_at", "updated_at", "password_hash"}  # timestamps are the audit row's own; hashes are secret
+UNAUDITED = {"created_at", "updated_at", "password_hash"}  # timestamps: the audit row has its own; a hash is secret
+# (a change of password_hash is an event row saying so, without the hash: migration 0004)
 
 
 def table_rows(logbook: Logbook, table: str) -> dict:

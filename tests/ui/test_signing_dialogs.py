@@ -53,7 +53,7 @@ def test_login_refuses_a_wrong_password_then_switches_user(qtbot, logbook):
     qtbot.keyClicks(dialog.password, "wrong")
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     assert dialog.result() != QDialog.DialogCode.Accepted
-    assert "wrong password for 'wu'" in dialog.message.text()
+    assert "wrong user name or password" in dialog.message.text()
     dialog.password.clear()
     qtbot.keyClicks(dialog.password, NURSE_PASSWORD)
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
@@ -94,7 +94,7 @@ def test_sign_dialog_needs_the_warning_acknowledged_and_the_right_password(qtbot
     assert dialog.sign_button.isEnabled()
     qtbot.keyClicks(dialog.password, "not it")
     qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
-    assert "wrong password" in dialog.message.text() and not logbook.is_signed(draft.id)
+    assert "wrong user name or password" in dialog.message.text() and not logbook.is_signed(draft.id)
     _select(dialog.username, "wu")
     dialog.password.setText(NURSE_PASSWORD)
     qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
@@ -159,7 +159,7 @@ def test_a_user_changes_their_password_and_a_refusal_keeps_the_old_one(qtbot, lo
     dialog.password.clear()
     qtbot.keyClicks(dialog.password, "not wu's password")
     qtbot.keyClick(dialog.new_password_again, Qt.Key.Key_Return)
-    assert "wrong password for 'wu'" in dialog.message.text()
+    assert "wrong user name or password" in dialog.message.text()
     assert logbook.authenticate("wu", NURSE_PASSWORD)  # unchanged so far
     dialog.password.clear()
     qtbot.keyClicks(dialog.password, NURSE_PASSWORD)
@@ -185,3 +185,20 @@ def test_the_password_dialog_tabs_in_typing_order_says_what_is_wrong_and_keeps_n
     assert logbook.authenticate("zhou", RADIOLOGIST_PASSWORD)
     dialog.reject()  # Cancel
     assert not any(f.text() for f in (dialog.password, dialog.new_password, dialog.new_password_again))
+
+
+@pytest.mark.parametrize("typed, message", [
+    (" " * 10, "The new password must not be only spaces."),
+    ("x" * 1025, "The new password must be at most 1024 characters."),
+])
+def test_the_password_dialog_says_the_cores_rule_for_a_blank_or_overlong_password(qtbot, logbook, typed, message):
+    dialog = PasswordDialog(logbook)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _select(dialog.username, "wu")
+    qtbot.keyClicks(dialog.password, NURSE_PASSWORD)
+    for field in (dialog.new_password, dialog.new_password_again):
+        field.setText(typed)  # as pasted
+    qtbot.keyClick(dialog.new_password_again, Qt.Key.Key_Return)
+    assert dialog.result() != QDialog.DialogCode.Accepted and dialog.message.text() == message
+    assert logbook.authenticate("wu", NURSE_PASSWORD)

@@ -39,7 +39,7 @@ def test_with_users_the_window_is_covered_until_someone_signs_in(qtbot, users_wi
     assert users_window.lock_cover.isVisible() and not users_window.splitter.isVisible()
     assert not users_window.new_action.isEnabled() and users_window.quit_action.isEnabled()
     sign_in(qtbot, dialog, "chen", "wrong")
-    assert users_window.locked and "wrong password" in dialog.message.text()
+    assert users_window.locked and "wrong user name or password" in dialog.message.text()
     sign_in(qtbot, dialog, "chen", PASSWORD)
     assert not users_window.locked and users_window.splitter.isVisible() and users_window.new_action.isEnabled()
     assert users_logbook.current_user == "chen" and "chen" in users_window.who_label.text()
