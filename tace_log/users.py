@@ -1,4 +1,5 @@
-"""Users of a shared workstation and their passwords: who may sign (a radiologist), who only records.
+"""Users of a shared workstation and their passwords: who may sign (a radiologist), who may restore a backup
+(an administrator or a radiologist), who only records.
 
 A password is stored as `scrypt$N$r$p$salt$hash` (hex): a random 16-byte salt and `hashlib.scrypt` with the
 parameters written beside it, so they can be raised later without breaking stored passwords.
@@ -11,6 +12,8 @@ from dataclasses import dataclass
 RADIOLOGIST, NURSE, ADMIN = "radiologist", "nurse", "admin"
 ROLES = (RADIOLOGIST, NURSE, ADMIN)
 SIGNING_ROLES = (RADIOLOGIST,)
+# Restoring a backup throws away everything recorded since it: for those who answer for the whole logbook.
+RESTORING_ROLES = (ADMIN, RADIOLOGIST)
 
 # 16 MiB of memory per check (128 * r * N bytes), a few tens of milliseconds: slow for guessing, fine for signing.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
@@ -31,6 +34,11 @@ class User:
     @property
     def may_sign(self) -> bool:
         return self.role in SIGNING_ROLES
+
+
+def may_restore(role: str | None) -> bool:
+    """Whether a user of this role may replace the logbook with a backup (an administrator or a radiologist)."""
+    return role in RESTORING_ROLES
 
 
 def hash_password(password: str) -> str:

@@ -170,6 +170,7 @@ class Logbook(SigningMixin):
 
     def restore_from(self, backup_file: str | Path) -> RestoreReport:
         """Replace this logbook's content with a verified backup (File > Restore); the old content is kept aside."""
+        self.refuse_restore_unless_allowed()
         report = _backup().restore(self.path, Path(backup_file), self._db)
         self._announce(Change("restore", ()))  # views show the new content, whatever befalls its audit row
         self._record_restore(report)
