@@ -8,10 +8,10 @@ import pytest
 from core.signing_support import NURSE_PASSWORD, PASSWORD, signable_logbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QPlainTextEdit, QTextEdit
-from ui_support import shown_window
+from ui_support import answer_modal, print_to_file, save_as, shown_window
 
 from ui.history_view import HistoryView
-from ui.report_actions import ReportPreviewDialog
+from ui.report_actions import CHART_FOLDER_KEY, ReportPreviewDialog
 from ui.worklist import COLUMNS
 
 EDITORS = (QLineEdit, QComboBox, QPlainTextEdit, QTextEdit, QAbstractSpinBox)
@@ -89,18 +89,31 @@ def test_a_new_procedure_offers_the_record_buttons_only_once_saved(window):
     assert "Save the procedure first" in buttons.sign.toolTip()
 
 
-def test_preview_export_and_history_act_on_the_saved_record(qtbot, signing_window, signable, tmp_path):
+def test_preview_export_print_and_history_act_on_the_saved_record(qtbot, signing_window, signable, tmp_path):
     logbook, procedure = signable
     logbook.sign_procedure(procedure.id, "chen", PASSWORD)
     form = signing_window.open_procedure(procedure.id)
-    preview = form.record_buttons.show_preview()
+    buttons = form.record_buttons
+    qtbot.mouseClick(buttons.preview, Qt.MouseButton.LeftButton)
+    preview = buttons.dialog
     qtbot.addWidget(preview)
     assert isinstance(preview, ReportPreviewDialog) and preview.document.pageCount() >= 1
-    written = form.record_buttons.export_pdf(tmp_path / "report.pdf")
-    text = "".join(page.extract_text() for page in pypdf.PdfReader(written).pages)
+
+    answered = answer_modal(save_as(tmp_path / "report.pdf"))  # the button asks where, in Qt's file dialog
+    qtbot.mouseClick(buttons.export, Qt.MouseButton.LeftButton)
+    assert answered
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(tmp_path / "report.pdf").pages)
     assert "M0001" in text and "陈伟" in text
-    history = form.record_buttons.open_history()
-    rows = history.findChild(HistoryView).row_texts()
+    assert signing_window.settings.value(CHART_FOLDER_KEY) == str(tmp_path)
+
+    answered = answer_modal(print_to_file(tmp_path / "printed.pdf"))
+    qtbot.mouseClick(buttons.print, Qt.MouseButton.LeftButton)
+    assert answered
+    printed = pypdf.PdfReader(tmp_path / "printed.pdf")
+    assert len(printed.pages) == preview.document.pageCount() and printed.pages[0].images  # the report, painted
+
+    qtbot.mouseClick(buttons.history, Qt.MouseButton.LeftButton)
+    rows = buttons.dialog.findChild(HistoryView).row_texts()
     assert any("Signature" in row[3] for row in rows)
 
 
