@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QMainWindow, QMessageBox
+from core.signing_support import NURSE_PASSWORD, PASSWORD, signable_logbook
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QPushButton
 from safety_samples import fill, logbook_state
+from ui_support import shown_window
 
 from tace_log.storage import Logbook
 from ui.backup_actions import BackupActions
@@ -74,3 +78,44 @@ def test_the_backup_on_exit_is_made_once_a_day(window):
     actions = window.actions_for_backup
     assert actions.back_up_on_exit() is None and len(Logbook.backups(window.book.path)) == 1
     assert actions.back_up_on_exit() is None and len(Logbook.backups(window.book.path)) == 1
+
+
+@pytest.fixture
+def users_window(qtbot, tmp_path, settings):
+    """The app's window on a logbook with the radiologist chen and the nurse li, and a backup of it."""
+    book, _patient, _procedure = signable_logbook(tmp_path / "users.sqlite")
+    book.back_up()
+    fill(book, seed=14, patients=1, procedures_each=1)
+    window = shown_window(qtbot, book, settings)
+    window.allow_writes()  # as once the background check has passed
+    yield window
+    window.close()
+    book.close()
+
+
+def sign_in_as(qtbot, window, username: str, password: str) -> None:
+    dialog = window.who.sign_in()
+    dialog.username.setCurrentIndex(dialog.username.findData(username))
+    qtbot.keyClicks(dialog.password, password)
+    qtbot.mouseClick(dialog.findChild(QPushButton, "sign_in"), Qt.MouseButton.LeftButton)
+
+
+def test_a_nurse_is_told_restoring_needs_an_administrator_or_a_radiologist_and_nothing_is_restored(
+        qtbot, users_window):
+    sign_in_as(qtbot, users_window, "li", NURSE_PASSWORD)
+    before = logbook_state(users_window.logbook)
+    restore = users_window.findChild(QAction, "restore_backup")
+    assert restore in users_window.file_menu.actions() and restore.isEnabled()
+    restore.trigger()
+    message = users_window.backup_actions.messages[-1]
+    assert message.isVisible() and message.icon() == QMessageBox.Icon.Warning
+    assert message.text().startswith("Nothing was restored: li is a nurse: only an administrator or a radiologist "
+                                     "may restore a backup.")
+    assert users_window.findChild(QFileDialog, "restore_file_dialog") is None  # no file is even offered
+    assert logbook_state(users_window.logbook) == before
+
+
+def test_a_radiologist_chooses_the_backup_to_restore(qtbot, users_window):
+    sign_in_as(qtbot, users_window, "chen", PASSWORD)
+    users_window.findChild(QAction, "restore_backup").trigger()
+    assert users_window.findChild(QFileDialog, "restore_file_dialog").isVisible()

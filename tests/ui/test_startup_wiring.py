@@ -5,6 +5,7 @@ same logbook is told who holds it."""
 from __future__ import annotations
 
 import pytest
+from core.signing_support import NURSE_PASSWORD, signable_logbook
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QPushButton
 from safety_samples import damage_agent_doses_root_page, file_digest, fill, logbook_state
@@ -161,3 +162,24 @@ def test_a_network_filesystem_warning_is_shown_in_a_banner(qtbot, logbook, setti
 
 def test_the_unlock_button_is_there_for_the_lock_cover(window):
     assert window.lock_cover.findChild(QPushButton, "unlock") is not None
+
+
+def test_a_nurse_signed_in_when_the_damage_is_found_is_told_to_ask_for_the_restore(qtbot, tmp_path):
+    path = tmp_path / "logbook.sqlite"
+    logbook, _patient, _procedure = signable_logbook(path)
+    logbook.back_up()
+    logbook.close()
+    windows = AppWindows(QApplication.instance(), path, ExceptionHook(None))
+    assert windows.open()
+    window = windows.window
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.writes_held is None, timeout=10_000)  # sound, so far
+    sign_in = window.who.dialog
+    sign_in.username.setCurrentIndex(sign_in.username.findData("li"))
+    qtbot.keyClicks(sign_in.password, NURSE_PASSWORD)
+    qtbot.mouseClick(sign_in.findChild(QPushButton, "sign_in"), Qt.MouseButton.LeftButton)
+    damage_agent_doses_root_page(path)
+    window.check_logbook_in_background()  # the check, as at the next start, finds the damage
+    qtbot.waitUntil(lambda: window.findChild(DamagedLogbookDialog) is not None, timeout=10_000)
+    dialog = window.findChild(DamagedLogbookDialog)
+    assert "李娜 Li Na is a nurse" in dialog.offer.text() and not dialog.restore_button.isEnabled()
