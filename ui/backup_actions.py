@@ -63,8 +63,8 @@ class BackupActions(QObject):
         refusal = self._logbook().restore_refusal()
         if refusal:
             return self._say(QMessageBox.Icon.Warning,
-                             self.tr("Nothing was restored: %1.\n\nAsk an administrator or a radiologist to sign "
-                                     "in (File > Switch user) and restore the backup.").replace("%1", refusal))
+                             self.tr("Nothing was restored: %1.\n\nOne of them can sign in (File > Switch user) "
+                                     "and restore the backup.").replace("%1", refusal))
         folder = self._logbook().path.parent / "backups"
         dialog = QFileDialog(self._window, "Restore the logbook from a backup",
                              str(folder if folder.is_dir() else self._logbook().path.parent),

@@ -318,9 +318,11 @@ class MainWindow(QMainWindow):
             row = QHBoxLayout(line)
             row.setContentsMargins(0, 0, 0, 0)
             owner = self._other_owner(draft)
-            text = (self.tr("Unsaved draft of %3: %1 (kept %2)") if owner else self.tr("Unsaved draft: %1 (kept %2)"))
+            text = (self.tr("Unsaved draft of %3 (%4): %1 (kept %2) - only %4 can restore it") if owner
+                    else self.tr("Unsaved draft: %1 (kept %2)"))
             row.addWidget(QLabel(text.replace("%1", draft.title).replace("%2", readable(draft.saved_at))
-                                 .replace("%3", f"{owner.full_name} ({owner.username})" if owner else ""), line), 1)
+                                 .replace("%3", owner.full_name if owner else "")
+                                 .replace("%4", owner.username if owner else ""), line), 1)
             restore = QPushButton(self.tr("Restore"), line)
             restore.setObjectName("restore_draft")
             restore.clicked.connect(lambda _=False, d=draft: self.restore_draft(d))

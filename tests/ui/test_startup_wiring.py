@@ -51,7 +51,8 @@ def test_the_window_shows_with_its_worklist_filled_and_holds_writes_until_the_ch
     assert window.isVisible() and window.worklist.model.rowCount() == 8  # shown means shown with rows
     window.check.blockSignals(True)  # hold the result back: this is the moment before the check reports
     window.check.wait()
-    form = window.new_procedure()
+    window.new_action.trigger()
+    form = window.form
     type_text(form.editors["patient.mrn"].input, "HELD-1")
     assert window.writes_held and "Checking the logbook" in window.statusBar().currentMessage()
     assert not window.save_action.isEnabled() and not form.save_button.isEnabled()
@@ -88,7 +89,8 @@ def test_damage_found_after_the_window_shows_closes_the_logbook_writes_nothing_a
     assert file_digest(path) == digest  # not even the backup on exit touched it
     dialog = DamagedLogbookDialog(damaged.args[0])
     qtbot.addWidget(dialog)
-    dialog.restore()
+    dialog.show()
+    qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
     with Logbook.open(path) as book:
         assert logbook_state(book) == expected
 

@@ -76,7 +76,8 @@ def test_file_change_password_is_held_with_the_writes_then_changes_the_working_u
 
 def test_the_idle_lock_covers_the_window_and_keeps_the_unsaved_form(qtbot, users_window, users_logbook, type_text):
     sign_in(qtbot, users_window.who.sign_in(), "chen", PASSWORD)
-    form = users_window.new_procedure()
+    users_window.new_action.trigger()
+    form = users_window.form
     type_text(form.editors["patient.name"].input, "欧阳娜娜")
     users_window.who.idle.set_minutes(0.001)  # 60 ms, so the test need not wait ten minutes
     qtbot.waitUntil(lambda: users_window.locked, timeout=5000)
@@ -180,7 +181,7 @@ def test_a_form_whose_draft_cannot_be_written_stays_when_another_user_unlocks(qt
 
 def test_a_cancelled_sign_in_leaves_the_window_covered_with_a_sign_in_button(qtbot, users_window):
     dialog = users_window.who.sign_in()
-    dialog.reject()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert users_window.locked and users_window.who.unlock_button.isVisible()
     qtbot.mouseClick(users_window.who.unlock_button, Qt.MouseButton.LeftButton)
     assert users_window.who.dialog is not dialog and users_window.who.dialog.isVisible()
@@ -191,14 +192,15 @@ def test_a_cancelled_sign_in_leaves_the_window_covered_with_a_sign_in_button(qtb
 def test_the_sign_in_button_on_the_idle_lock_asks_as_the_lock_does(qtbot, users_window):
     sign_in(qtbot, users_window.who.sign_in(), "chen", PASSWORD)
     users_window.who.lock()
-    users_window.who.dialog.reject()
+    qtbot.keyClick(users_window.who.dialog, Qt.Key.Key_Escape)
     qtbot.mouseClick(users_window.who.unlock_button, Qt.MouseButton.LeftButton)
     assert users_window.who.dialog.windowTitle() == "TACE Log - locked"  # not the start's "who is working?"
 
 
 def test_closing_while_locked_keeps_the_typing_as_a_draft_without_asking(qtbot, users_window, type_text):
     sign_in(qtbot, users_window.who.sign_in(), "chen", PASSWORD)
-    form = users_window.new_procedure()
+    users_window.new_action.trigger()
+    form = users_window.form
     type_text(form.editors["patient.mrn"].input, "LOCK-9")
     users_window.who.lock()
     assert users_window.close()
@@ -234,7 +236,8 @@ def test_a_bad_idle_time_is_said_in_the_banner_and_the_default_used(qtbot, users
 
 def test_the_idle_lock_closes_an_open_password_dialog(qtbot, users_window, users_logbook):
     sign_in(qtbot, users_window.who.sign_in(), "chen", PASSWORD)
-    dialog = users_window.who.change_password()
+    users_window.who.password_action.trigger()
+    dialog = users_window.findChild(QDialog, "password_dialog")
     dialog.password.setText(PASSWORD)
     users_window.who.lock()
     assert users_window.locked and not dialog.isVisible() and not dialog.password.text()
