@@ -1,8 +1,8 @@
 """Helpers shared by the pytest-qt tests (on the test path, as safety_samples is)."""
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtPrintSupport import QPrintDialog
-from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QPushButton
 
 from ui.main_window import MainWindow
 
@@ -35,20 +35,29 @@ def answer_modal(handle, attempts: int = 500) -> list:
     return answered
 
 
-def save_as(path):
-    """An answer for `answer_modal`: type `path` into Qt's file dialog, as its file name, and accept."""
-    def answer(dialog: QFileDialog) -> None:
-        assert isinstance(dialog, QFileDialog), dialog
-        dialog.findChild(QLineEdit, "fileNameEdit").setText(str(path))
-        dialog.accept()
-    return answer
+def choose_file(path):
+    """An answer for `answer_modal`: type `path` into Qt's file dialog as the file's name, and accept (to save a new
+    file or to open one)."""
+    return _typed_and_accepted(QFileDialog, "fileNameEdit", path)
 
 
 def print_to_file(path):
     """An answer for `answer_modal`: Qt's print dialog (here, without printers, "Print to File (PDF)") told to
     write `path`, and accepted."""
-    def answer(dialog: QPrintDialog) -> None:
-        assert isinstance(dialog, QPrintDialog), dialog
-        dialog.findChild(QLineEdit, "filename").setText(str(path))
+    return _typed_and_accepted(QPrintDialog, "filename", path)
+
+
+def _typed_and_accepted(kind, field: str, path):
+    def answer(dialog) -> None:
+        assert isinstance(dialog, kind), dialog
+        dialog.findChild(QLineEdit, field).setText(str(path))
         dialog.accept()
     return answer
+
+
+def sign_in_by_clicking(qtbot, dialog, username: str, password: str) -> None:
+    """In the sign-in (or idle lock) dialog: pick the user, type the password, click Sign in."""
+    dialog.username.setCurrentIndex(dialog.username.findData(username))
+    dialog.password.clear()
+    qtbot.keyClicks(dialog.password, password)
+    qtbot.mouseClick(dialog.findChild(QPushButton, "sign_in"), Qt.MouseButton.LeftButton)

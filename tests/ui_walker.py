@@ -19,8 +19,9 @@ import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtPrintSupport import QPrintDialog
-from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QFileDialog, QLineEdit, QMainWindow, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QFileDialog, QMainWindow, QWidget
 from pytestqt.exceptions import format_captured_exceptions
+from ui_support import choose_file, print_to_file
 
 BUTTON_CLASSES = {"QPushButton", "QToolButton"}  # Qt's private subclasses (a line edit's clear button) are Qt's
 QT_DIALOGS = (QFileDialog, QPrintDialog)
@@ -115,14 +116,12 @@ class Walker:
         open the newest file in the folder the dialog opened in (for a restore, the newest backup)."""
         self.answered += 1
         if isinstance(dialog, QPrintDialog):
-            dialog.findChild(QLineEdit, "filename").setText(str(self.folder / f"printed-{self.answered}.pdf"))
+            print_to_file(self.folder / f"printed-{self.answered}.pdf")(dialog)
         elif dialog.acceptMode() == QFileDialog.AcceptMode.AcceptSave:
-            dialog.findChild(QLineEdit, "fileNameEdit").setText(str(self.folder / f"exported-{self.answered}.pdf"))
+            choose_file(self.folder / f"exported-{self.answered}.pdf")(dialog)
         else:
-            files = sorted((p for p in Path(dialog.directory().absolutePath()).iterdir() if p.is_file()),
-                           key=lambda p: p.stat().st_mtime)
-            dialog.findChild(QLineEdit, "fileNameEdit").setText(str(files[-1]))
-        dialog.accept()
+            files = [p for p in Path(dialog.directory().absolutePath()).iterdir() if p.is_file()]
+            choose_file(max(files, key=lambda p: p.stat().st_mtime))(dialog)
 
     def _run(self, setup: Setup, plan: tuple[str, ...]) -> dict[str, bool]:
         """Press the plan's keys from a fresh window; what the dialog the last press opened (for no keys, the

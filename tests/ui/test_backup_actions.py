@@ -6,9 +6,9 @@ import pytest
 from core.signing_support import NURSE_PASSWORD, PASSWORD, signable_logbook
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QLineEdit, QMainWindow, QMessageBox, QPushButton
+from PySide6.QtWidgets import QFileDialog, QLineEdit, QMainWindow, QMessageBox
 from safety_samples import fill, logbook_state
-from ui_support import shown_window
+from ui_support import shown_window, sign_in_by_clicking
 
 from tace_log.storage import Logbook
 from ui.backup_actions import BackupActions
@@ -107,16 +107,9 @@ def users_window(qtbot, tmp_path, settings):
     book.close()
 
 
-def sign_in_as(qtbot, window, username: str, password: str) -> None:
-    dialog = window.who.sign_in()
-    dialog.username.setCurrentIndex(dialog.username.findData(username))
-    qtbot.keyClicks(dialog.password, password)
-    qtbot.mouseClick(dialog.findChild(QPushButton, "sign_in"), Qt.MouseButton.LeftButton)
-
-
 def test_a_nurse_is_told_restoring_needs_an_administrator_or_a_radiologist_and_nothing_is_restored(
         qtbot, users_window):
-    sign_in_as(qtbot, users_window, "li", NURSE_PASSWORD)
+    sign_in_by_clicking(qtbot, users_window.who.sign_in(), "li", NURSE_PASSWORD)
     before = logbook_state(users_window.logbook)
     restore = users_window.findChild(QAction, "restore_backup")
     assert restore in users_window.file_menu.actions() and restore.isEnabled()
@@ -130,6 +123,6 @@ def test_a_nurse_is_told_restoring_needs_an_administrator_or_a_radiologist_and_n
 
 
 def test_a_radiologist_chooses_the_backup_to_restore(qtbot, users_window):
-    sign_in_as(qtbot, users_window, "chen", PASSWORD)
+    sign_in_by_clicking(qtbot, users_window.who.sign_in(), "chen", PASSWORD)
     users_window.findChild(QAction, "restore_backup").trigger()
     assert users_window.findChild(QFileDialog, "restore_file_dialog").isVisible()

@@ -12,9 +12,10 @@ import shutil
 
 import pytest
 from core.signing_support import NURSE_PASSWORD, PASSWORD, signable_logbook
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog, QPushButton, QVBoxLayout
 from safety_samples import damage, fill
+from ui_support import sign_in_by_clicking
 from ui_walker import Walker
 
 import ui.procedure_form
@@ -77,10 +78,7 @@ class MainWindows:
             window.show()
             self.qtbot.waitExposed(window)
             if user is not None:
-                sign_in = window.who.sign_in()
-                sign_in.username.setCurrentIndex(sign_in.username.findData(user))
-                self.qtbot.keyClicks(sign_in.password, password)
-                self.qtbot.mouseClick(sign_in.findChild(QPushButton, "sign_in"), Qt.MouseButton.LeftButton)
+                sign_in_by_clicking(self.qtbot, window.who.sign_in(), user, password)
             if procedure is not None:
                 window.open_procedure(self.procedures[procedure])
             window.worklist.table.selectRow(0)  # so New procedure for the selected patient is there to choose

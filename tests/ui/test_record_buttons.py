@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTextEdit,
 )
-from ui_support import answer_modal, print_to_file, save_as, shown_window
+from ui_support import answer_modal, choose_file, print_to_file, shown_window
 
 from ui.history_view import HistoryView
 from ui.report_actions import CHART_FOLDER_KEY, ReportPreviewDialog
@@ -110,7 +110,7 @@ def test_preview_export_print_and_history_act_on_the_saved_record(qtbot, signing
     qtbot.addWidget(preview)
     assert isinstance(preview, ReportPreviewDialog) and preview.document.pageCount() >= 1
 
-    answered = answer_modal(save_as(tmp_path / "report.pdf"))  # the button asks where, in Qt's file dialog
+    answered = answer_modal(choose_file(tmp_path / "report.pdf"))  # the button asks where, in Qt's file dialog
     qtbot.mouseClick(buttons.export, Qt.MouseButton.LeftButton)
     assert answered
     text = "".join(page.extract_text() for page in pypdf.PdfReader(tmp_path / "report.pdf").pages)

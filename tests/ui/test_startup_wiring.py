@@ -9,6 +9,7 @@ from core.signing_support import NURSE_PASSWORD, signable_logbook
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QPushButton
 from safety_samples import damage_agent_doses_root_page, file_digest, fill, logbook_state
+from ui_support import sign_in_by_clicking
 
 from tace_log.storage import Logbook
 from ui.app import AppWindows, launch, open_main_window, show_main_window
@@ -176,10 +177,7 @@ def test_a_nurse_signed_in_when_the_damage_is_found_is_told_to_ask_for_the_resto
     window = windows.window
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.writes_held is None, timeout=10_000)  # sound, so far
-    sign_in = window.who.dialog
-    sign_in.username.setCurrentIndex(sign_in.username.findData("li"))
-    qtbot.keyClicks(sign_in.password, NURSE_PASSWORD)
-    qtbot.mouseClick(sign_in.findChild(QPushButton, "sign_in"), Qt.MouseButton.LeftButton)
+    sign_in_by_clicking(qtbot, window.who.dialog, "li", NURSE_PASSWORD)  # the sign-in the app asks at start
     damage_agent_doses_root_page(path)
     window.check_logbook_in_background()  # the check, as at the next start, finds the damage
     qtbot.waitUntil(lambda: window.findChild(DamagedLogbookDialog) is not None, timeout=10_000)

@@ -10,7 +10,7 @@ from core.signing_support import NURSE_PASSWORD, PASSWORD, signable_logbook
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QLabel, QPushButton
-from ui_support import shown_window
+from ui_support import shown_window, sign_in_by_clicking
 
 from tace_log.settings import DEFAULT_IDLE_LOCK_MINUTES, SETTINGS_FILENAME
 
@@ -101,14 +101,6 @@ def bar_text(bar) -> str:
     return " ".join(label.text() for label in bar.findChildren(QLabel) if label.isVisible())
 
 
-def unlock_by_clicking(qtbot, dialog, username: str, password: str) -> None:
-    """At the lock: pick the user, type the password, click Sign in."""
-    dialog.username.setCurrentIndex(dialog.username.findData(username))
-    dialog.password.clear()
-    qtbot.keyClicks(dialog.password, password)
-    qtbot.mouseClick(dialog.findChild(QPushButton, "sign_in"), Qt.MouseButton.LeftButton)
-
-
 def lock_after_typing(qtbot, window, type_text, name: str):
     """chen signs in, starts a procedure from File > New, types a name, and the idle lock comes down."""
     sign_in(qtbot, window.who.sign_in(), "chen", PASSWORD)
@@ -124,7 +116,7 @@ def test_unlocking_as_another_user_keeps_the_unsaved_form_as_the_previous_users_
                                                                                       users_logbook, type_text):
     patients_before = users_logbook.counts()["patients"]
     lock_after_typing(qtbot, users_window, type_text, "欧阳娜娜")
-    unlock_by_clicking(qtbot, users_window.who.dialog, "li", NURSE_PASSWORD)
+    sign_in_by_clicking(qtbot, users_window.who.dialog, "li", NURSE_PASSWORD)
     assert not users_window.locked and users_logbook.current_user == "li"
     assert users_window.form is None  # li starts clean: nothing of chen's to save under her name
     users_window.save_action.trigger()
@@ -137,7 +129,7 @@ def test_unlocking_as_another_user_keeps_the_unsaved_form_as_the_previous_users_
     assert not restore.isEnabled() and "Only chen can restore it" in restore.toolTip()
 
     users_window.who.switch_action.trigger()  # chen is back: the draft is his again, to restore and save
-    unlock_by_clicking(qtbot, users_window.who.dialog, "chen", PASSWORD)
+    sign_in_by_clicking(qtbot, users_window.who.dialog, "chen", PASSWORD)
     assert "Unsaved draft: 欧阳娜娜" in bar_text(bar)
     qtbot.mouseClick(shown(bar, QPushButton, "restore_draft"), Qt.MouseButton.LeftButton)
     assert users_window.form.editors["patient.name"].value() == "欧阳娜娜" and users_window.form.dirty
@@ -147,7 +139,7 @@ def test_unlocking_as_the_same_user_goes_on_with_the_unsaved_form(qtbot, users_w
     form = lock_after_typing(qtbot, users_window, type_text, "欧阳娜娜")
     dialog = users_window.who.dialog
     assert dialog.windowTitle() == "TACE Log - locked"
-    unlock_by_clicking(qtbot, dialog, "chen", PASSWORD)
+    sign_in_by_clicking(qtbot, dialog, "chen", PASSWORD)
     assert users_window.form is form and form.dirty and form.editors["patient.name"].value() == "欧阳娜娜"
     assert not users_window.drafts_bar.isVisible()
 
@@ -162,7 +154,7 @@ def test_another_users_draft_of_a_stored_procedure_is_not_shown_as_yours(qtbot, 
     stored_operator = form.editors["procedure.operator"].value()
     type_text(form.editors["procedure.operator"].input, " (changed by chen)")
     users_window.who.lock()  # as the idle timer does
-    unlock_by_clicking(qtbot, users_window.who.dialog, "li", NURSE_PASSWORD)
+    sign_in_by_clicking(qtbot, users_window.who.dialog, "li", NURSE_PASSWORD)
     table.selectRow(0)
     qtbot.keyClick(table, Qt.Key.Key_Return)
     assert users_window.form.editors["procedure.operator"].value() == stored_operator and not users_window.form.dirty
@@ -174,7 +166,7 @@ def test_a_form_whose_draft_cannot_be_written_stays_when_another_user_unlocks(qt
                                                                              type_text):
     users_logbook.path.with_name("drafts").write_text("not a folder")  # no draft can be written
     form = lock_after_typing(qtbot, users_window, type_text, "欧阳娜娜")
-    unlock_by_clicking(qtbot, users_window.who.dialog, "li", NURSE_PASSWORD)
+    sign_in_by_clicking(qtbot, users_window.who.dialog, "li", NURSE_PASSWORD)
     assert users_window.form is form and form.editors["patient.name"].value() == "欧阳娜娜"  # never dropped
     assert "The draft could not be kept on disk" in form.banner.text()
 
