@@ -30,10 +30,13 @@ class Draft:
     title: str  # what the user recognises it by, e.g. "张伟 2026-11-20"
     patient: dict
     procedure: dict
+    # Who typed it (the logbook's `current_user`): their work, offered back to them. None in a draft file written
+    # before drafts recorded it.
+    owner: str | None = None
 
     def to_json(self) -> dict:
         return {"id": self.id, "logbook": self.logbook, "saved_at": self.saved_at, "title": self.title,
-                "patient": self.patient, "procedure": self.procedure}
+                "patient": self.patient, "procedure": self.procedure, "owner": self.owner}
 
 
 class DraftStore:
@@ -48,9 +51,8 @@ class DraftStore:
             raise ValueError(f"not a draft id: {draft_id!r}")
         return self.folder / f"{draft_id}{_SUFFIX}"
 
-    def save(self, draft_id: str, title: str, patient: dict, procedure: dict) -> Draft:
-        draft = Draft(draft_id, self.logbook, now_utc(), title,
-                      patient, procedure)
+    def save(self, draft_id: str, title: str, patient: dict, procedure: dict, owner: str | None = None) -> Draft:
+        draft = Draft(draft_id, self.logbook, now_utc(), title, patient, procedure, owner)
         target = self._file(draft_id)
         self.folder.mkdir(parents=True, exist_ok=True)
         with atomic_file(target) as handle:
@@ -58,7 +60,7 @@ class DraftStore:
         return draft
 
     def discard(self, draft_id: str) -> None:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):  # no such draft, or no drafts folder
             self._file(draft_id).unlink()
 
     def drafts(self) -> list[Draft]:
@@ -67,7 +69,8 @@ class DraftStore:
         for path in sorted(self.folder.glob(f"*{_SUFFIX}")) if self.folder.is_dir() else []:
             try:
                 data = json.loads(path.read_text(encoding="utf-8"))
-                draft = Draft(**{k: data[k] for k in ("id", "logbook", "saved_at", "title", "patient", "procedure")})
+                draft = Draft(**{k: data[k] for k in ("id", "logbook", "saved_at", "title", "patient", "procedure")},
+                              owner=data.get("owner"))
             except (OSError, ValueError, KeyError, TypeError):
                 continue
             if draft.logbook == self.logbook:

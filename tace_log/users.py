@@ -1,4 +1,5 @@
-"""Users of a shared workstation and their passwords: who may sign (a radiologist), who only records.
+"""Users of a shared workstation and their passwords: who may sign (a radiologist), who may restore a backup
+(an administrator or a radiologist), who only records.
 
 A password is stored as `scrypt$N$r$p$salt$hash` (hex): a random 16-byte salt and `hashlib.scrypt` with the
 parameters written beside it, so they can be raised later without breaking stored passwords: a password stored
@@ -14,6 +15,9 @@ ROLES = (RADIOLOGIST, NURSE, ADMIN)
 SIGNING_ROLES = (RADIOLOGIST,)
 # Who may allow user changes (storage/signatures.py), so the first user must have one of these roles.
 AUTHORISING_ROLES = (ADMIN, RADIOLOGIST)
+
+# Restoring a backup throws away everything recorded since it: for those who answer for the whole logbook.
+RESTORING_ROLES = (ADMIN, RADIOLOGIST)
 
 # OWASP's minimum for scrypt (Password Storage Cheat Sheet): 128 MiB of memory per check (128 * r * N bytes),
 # about half a second: slow for guessing, bearable at a sign-in or a signature.
@@ -50,6 +54,11 @@ def password_problems(password: str) -> list[str]:
     if len(password) > MAX_PASSWORD_LENGTH:
         return [f"must be at most {MAX_PASSWORD_LENGTH} characters"]
     return []
+
+
+def may_restore(role: str | None) -> bool:
+    """Whether a user of this role may replace the logbook with a backup (an administrator or a radiologist)."""
+    return role in RESTORING_ROLES
 
 
 def _stored(n: int, r: int, p: int, salt: bytes, digest: bytes) -> str:

@@ -184,7 +184,7 @@ class AppWindows:
         old = self.window
         self.logbook.close()
         self.logbook = None
-        dialog = DamagedLogbookDialog(error, old)
+        dialog = DamagedLogbookDialog(error, old, old.who.signed_in)
         dialog.restored.connect(lambda _report: self._reopen(old))
         dialog.open()
 

@@ -57,8 +57,14 @@ class BackupActions(QObject):
         log.info("backup made: %s in %.2f s", report, report.seconds)
         self._say(QMessageBox.Icon.Information, f"Backed up:\n{report}")
 
-    def choose_backup(self) -> QFileDialog:
-        """A file dialog in the backups folder; choosing a file asks before restoring it."""
+    def choose_backup(self) -> QFileDialog | QMessageBox:
+        """A file dialog in the backups folder; choosing a file asks before restoring it. Someone who may not
+        restore (a nurse) is told so instead, before choosing anything (the Logbook would refuse it too)."""
+        refusal = self._logbook().restore_refusal()
+        if refusal:
+            return self._say(QMessageBox.Icon.Warning,
+                             self.tr("Nothing was restored: %1.\n\nOne of them can sign in (File > Switch user) "
+                                     "and restore the backup.").replace("%1", refusal))
         folder = self._logbook().path.parent / "backups"
         dialog = QFileDialog(self._window, "Restore the logbook from a backup",
                              str(folder if folder.is_dir() else self._logbook().path.parent),

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QV
 
 from tace_log.errors import LogbookError, TaceLogError
 from tace_log.storage import Logbook
+from tace_log.users import User, may_restore
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +21,9 @@ class DamagedLogbookDialog(QDialog):
 
     restored = Signal(object)
 
-    def __init__(self, error: LogbookError, parent: QWidget | None = None):
+    def __init__(self, error: LogbookError, parent: QWidget | None = None, user: User | None = None):
+        """`user`: who was signed in at the window that found the damage (None at start-up, before anyone could
+        sign in to the logbook that does not open): restoring is theirs only if `may_restore` says so."""
         super().__init__(parent)
         self.setObjectName("damaged_logbook_dialog")
         self.setWindowTitle("TACE Log: the logbook cannot be opened")
@@ -38,6 +41,12 @@ class DamagedLogbookDialog(QDialog):
         else:
             offer = ("No good backup of this logbook was found in its backups folder. Keep the file as it is and "
                      "ask for help: the log has the details.")
+        refusal = None
+        if self.backup and user is not None and not may_restore(user.role):
+            refusal = (self.tr("Restoring a backup needs an administrator or a radiologist, and %1 is a %2: ask one "
+                               "of them to restore it. Until then the file stays as it is.")
+                       .replace("%1", user.full_name).replace("%2", user.role))
+            offer += "\n\n" + refusal
         self.offer = QLabel(offer, objectName="backup_offer")
         self.offer.setWordWrap(True)
         self.outcome = QLabel("", objectName="restore_outcome")
@@ -48,12 +57,13 @@ class DamagedLogbookDialog(QDialog):
         self.restore_button.setAccessibleName("Restore the newest good backup")
         self.restore_button.clicked.connect(self.restore)
         buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.restore_button.setEnabled(self.backup is not None)
+        self.restore_button.setEnabled(self.backup is not None and refusal is None)
+        self.restore_button.setToolTip(refusal or "")
         self.restore_button.setVisible(self.backup is not None)
         self.close_button = buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.close_button.setObjectName("close_damaged_dialog")
         self.close_button.clicked.connect(self.reject)
-        if self.backup is None:
+        if not self.restore_button.isEnabled():
             self.close_button.setDefault(True)
 
         layout = QVBoxLayout(self)

@@ -27,7 +27,7 @@ class LoginDialog(QDialog):
                  "continue, or sign in as someone else." if locked else "Who is working at this workstation?")
         layout.addWidget(QLabel(intro))
         form = QFormLayout()
-        add_credentials(self, layout, form, logbook, "&User", "Sign in")
+        add_credentials(self, layout, form, logbook, "&User", "Sign in").setObjectName("sign_in")
         if not logbook.users():
             self.message.setText(f"No users yet: {ADD_USERS_HINT}.")
         self.password.setFocus()

@@ -34,6 +34,7 @@ from tace_log.errors import LogbookCorruptError, TaceLogError
 from tace_log.findings import ERROR, INFO, WARNING
 from tace_log.storage import Change, Logbook
 from tace_log.times import readable
+from tace_log.users import User
 
 from .backup_actions import BackupActions
 from .logbook_check import LogbookCheck
@@ -229,7 +230,8 @@ class MainWindow(QMainWindow):
             return self.form
         draft = next((d for d in self.drafts.drafts() if d.id == procedure_id), None)
         stale = draft is not None and self._signed_since(draft)
-        if draft is not None and not stale:  # unsaved work on this procedure: show it, never overwrite it
+        owner = self._other_owner(draft) if draft is not None else None
+        if draft is not None and not stale and owner is None:  # your unsaved work on it: shown, never overwritten
             form = self.restore_draft(draft)
             if form is not None:
                 form.say(self.tr("Your unsaved draft of this procedure is shown. Close and discard it to see the "
@@ -249,6 +251,9 @@ class MainWindow(QMainWindow):
             form.say(self.tr("This procedure was signed after your unsaved draft of it was written: the signed "
                              "record is shown. The draft can no longer change it and is kept in the drafts list; "
                              "use Addendum for anything to add."), WARNING)
+        elif owner is not None:
+            form.say(self.tr("%1 has an unsaved draft of this procedure, kept for them in the drafts list: the "
+                             "stored record is shown.").replace("%1", owner.full_name), INFO)
         return form
 
     def _signed_since(self, draft: Draft) -> bool:
@@ -256,6 +261,26 @@ class MainWindow(QMainWindow):
         from .record_buttons import stored_and_signed
 
         return stored_and_signed(self.logbook, draft.id)[1]
+
+    def _other_owner(self, draft: Draft) -> User | None:
+        """The user whose work a draft is, when that is not the person working: theirs to restore, so it is never
+        saved under another name. A draft without an owner, or typed under the operating-system login before the
+        logbook had users, is anyone's."""
+        if draft.owner in (None, self.logbook.current_user) or self.logbook_closed:
+            return None
+        return next((u for u in self.logbook.users(include_deactivated=True) if u.username == draft.owner), None)
+
+    def hand_over(self, previous: str) -> None:
+        """Someone other than `previous` signed in at the covered window. The open form's unsaved changes are
+        `previous`'s work: kept as their draft and the form closed, so the new user starts clean and never saves
+        them under their own name. Should the draft fail to write, the form stays (saying so): typing is never
+        dropped."""
+        if self.form is None or not self.form.dirty:
+            return
+        if not self.form.save_draft(owner=previous):
+            return
+        self._drop_form()
+        self.form_host.setCurrentWidget(self.placeholder)
 
     def save_form(self) -> None:
         if self.form is not None:
@@ -284,6 +309,7 @@ class MainWindow(QMainWindow):
         while self.drafts_box.count():
             item = self.drafts_box.takeAt(0)
             if item.widget():
+                item.widget().hide()  # gone from sight now, deleted once its click (Restore) has returned
                 item.widget().deleteLater()
         open_id = self.form.procedure_id if self.form is not None else None
         waiting = [d for d in self.drafts.drafts() if d.id != open_id]
@@ -291,11 +317,19 @@ class MainWindow(QMainWindow):
             line = QWidget(self.drafts_bar)
             row = QHBoxLayout(line)
             row.setContentsMargins(0, 0, 0, 0)
-            row.addWidget(QLabel(self.tr("Unsaved draft: %1 (kept %2)").replace("%1", draft.title)
-                                 .replace("%2", readable(draft.saved_at)), line), 1)
+            owner = self._other_owner(draft)
+            text = (self.tr("Unsaved draft of %3 (%4): %1 (kept %2) - only %4 can restore it") if owner
+                    else self.tr("Unsaved draft: %1 (kept %2)"))
+            row.addWidget(QLabel(text.replace("%1", draft.title).replace("%2", readable(draft.saved_at))
+                                 .replace("%3", owner.full_name if owner else "")
+                                 .replace("%4", owner.username if owner else ""), line), 1)
             restore = QPushButton(self.tr("Restore"), line)
             restore.setObjectName("restore_draft")
             restore.clicked.connect(lambda _=False, d=draft: self.restore_draft(d))
+            if owner is not None:  # their work: restored and saved by them, under their name
+                restore.setEnabled(False)
+                restore.setToolTip(self.tr("Only %1 can restore it: sign in as %1 (File > Switch user).")
+                                   .replace("%1", owner.username))
             discard = QPushButton(self.tr("Discard"), line)
             discard.setObjectName("discard_draft")
             discard.clicked.connect(lambda _=False, d=draft: self.discard_draft(d))
@@ -315,9 +349,11 @@ class MainWindow(QMainWindow):
         return form
 
     def discard_draft(self, draft: Draft) -> None:
-        answer = QMessageBox.question(self, self.tr("Discard draft"),
-                                      self.tr("Discard the unsaved draft %1? It cannot be brought back.")
-                                      .replace("%1", draft.title))
+        owner = self._other_owner(draft)
+        question = (self.tr("Discard %2's unsaved draft %1? It is their work, and cannot be brought back.") if owner
+                    else self.tr("Discard the unsaved draft %1? It cannot be brought back."))
+        answer = QMessageBox.question(self, self.tr("Discard draft"), question.replace("%1", draft.title)
+                                      .replace("%2", owner.full_name if owner else ""))
         if answer == QMessageBox.StandardButton.Yes:
             self.drafts.discard(draft.id)
             self.show_drafts()

@@ -25,6 +25,7 @@ class PasswordDialog(QDialog):
         form = QFormLayout()
         ok = add_credentials(self, layout, form, logbook, "&User", "Change password",
                              password_label="&Current password")
+        ok.setObjectName("change_password")
         self.password.setAccessibleName("Current password")
         self.new_password = named(password_field(), "new_password", "New password")
         self.new_password_again = named(password_field(), "new_password_again", "New password again")

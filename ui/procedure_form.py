@@ -478,14 +478,19 @@ class ProcedureForm(QWidget):
         self.saved.emit(self.procedure_id)
         return True
 
-    def save_draft(self) -> None:
+    def save_draft(self, owner: str | None = None) -> bool:
+        """Keep the unsaved changes on disk as the draft of `owner` (by default the person working). False if
+        they could not be kept (the form says so)."""
         if not self.dirty or self.read_only:
-            return
+            return True
         patient_doc, procedure_doc = self.documents()
         try:
-            self.drafts.save(self.procedure_id, self.display_title(), patient_doc, procedure_doc)
+            self.drafts.save(self.procedure_id, self.display_title(), patient_doc, procedure_doc,
+                             owner or self.logbook.current_user)
         except OSError as exc:
             self.say(self.tr("The draft could not be kept on disk: ") + str(exc), WARNING)
+            return False
+        return True
 
     def discard(self) -> None:
         """Forget the unsaved changes (the user said so)."""

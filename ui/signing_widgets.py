@@ -18,7 +18,9 @@ def named(widget, key: str, accessible: str):
 def command_button(button: QPushButton, key: str, slot) -> QPushButton:
     """A button named by its command key, its accessible name its text without the & and the '...'."""
     named(button, key, button.text().replace("&", "").removesuffix("..."))
-    button.clicked.connect(slot)
+    # `clicked` carries the checked flag, and PySide passes it to a slot that takes an argument: a slot's
+    # optional first parameter (Export's path, Print's printer) would receive False. A command takes none.
+    button.clicked.connect(lambda: slot())
     return button
 
 

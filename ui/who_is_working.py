@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout
 from tace_log.errors import TaceLogError
 from tace_log.findings import WARNING
 from tace_log.settings import DEFAULT_IDLE_LOCK_MINUTES, load_idle_lock_minutes
+from tace_log.users import User
 
 from .idle_lock import IdleLock
 from .messages import ADD_USERS_HINT
@@ -23,6 +24,11 @@ class WhoIsWorking(QObject):
         super().__init__(window)
         self.window = window
         self.dialog = None  # the LoginDialog while it is open
+        self.signed_in: User | None = None  # who signed in last (None: nobody yet, or no users)
+        # While the window is covered: who was working when it was (whose the unsaved form is), and whether the
+        # idle lock covered it (the Sign in button then asks as the lock does).
+        self.working_before: str | None = None
+        self.idle_locked = False
         self.switch_action = QAction(self.tr("S&witch user..."), window, objectName="switch_user")
         self.switch_action.setShortcut("Ctrl+Shift+U")
         self.switch_action.triggered.connect(lambda: self.sign_in(switching=True))
@@ -53,7 +59,7 @@ class WhoIsWorking(QObject):
         font.setPointSizeF(font.pointSizeF() * 1.5)
         self.cover_text.setFont(font)
         self.unlock_button = QPushButton(self.tr("&Sign in..."), cover, objectName="unlock")
-        self.unlock_button.clicked.connect(self._ask)
+        self.unlock_button.clicked.connect(lambda: self._ask(locked=self.idle_locked))
         box = QVBoxLayout(cover)
         box.addStretch(1)
         box.addWidget(self.cover_text)
@@ -83,8 +89,7 @@ class WhoIsWorking(QObject):
         """Ask who is working (at start, or File > Switch user): the window is covered until someone signs in."""
         if not self.has_users:
             return None
-        self.cover_text.setText(self.tr("Who is working at this workstation? Sign in to continue."))
-        self.window.set_locked(True)
+        self._cover(self.tr("Who is working at this workstation? Sign in to continue."), idle=False)
         return self._ask(locked=False)
 
     def lock(self):
@@ -94,11 +99,15 @@ class WhoIsWorking(QObject):
                 self.idle.unlock()  # already covered, or nobody could unlock it
             return None
         self._close_password_dialog()  # the cover hides the window's content, and this is content
-        self.cover_text.setText(self.tr("Locked after %1 minutes without activity (%2 was working).")
-                                .replace("%1", f"{self.idle_minutes:g}")
-                                .replace("%2", self.window.logbook.current_user))
-        self.window.set_locked(True)
+        self._cover(self.tr("Locked after %1 minutes without activity (%2 was working).")
+                    .replace("%1", f"{self.idle_minutes:g}").replace("%2", self.window.logbook.current_user),
+                    idle=True)
         return self._ask(locked=True)
+
+    def _cover(self, text: str, idle: bool) -> None:
+        self.cover_text.setText(text)
+        self.working_before, self.idle_locked = self.window.logbook.current_user, idle
+        self.window.set_locked(True)  # the open form's draft is written, as the work of whoever was working
 
     def change_password(self):
         """File > Change password: the person working changes their own (window-modal, like the sign-in)."""
@@ -124,6 +133,9 @@ class WhoIsWorking(QObject):
         return self.dialog
 
     def _signed_in(self) -> None:
+        self.signed_in = self.dialog.user
+        if self.signed_in.username != self.working_before:
+            self.window.hand_over(self.working_before)  # their unsaved form stays theirs, as their draft
         self.window.set_locked(False)
         if self.idle is None:
             self.idle = IdleLock(self.idle_minutes, self)
@@ -132,7 +144,7 @@ class WhoIsWorking(QObject):
         self.show_user()
         if self.window.form is not None:
             self.window.form.record_buttons.update()
-        if self.dialog is not None and self.dialog.user is not None and self.dialog.user.must_change_password:
+        if self.signed_in.must_change_password:
             asked = self.change_password()  # signing and allowing user changes need a password of their own
             asked.message.setText(self.tr("Your password was set by someone else: choose your own."))
 

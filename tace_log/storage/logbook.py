@@ -177,6 +177,7 @@ class Logbook(SigningMixin):
         and the restore is in the audit trail under the current user. The restore needs the file to itself, so
         this connection is closed for it and opened again on what is then there; anyone else holding the file
         makes it refuse (`LogbookInUseError`) with nothing changed."""
+        self.refuse_restore_unless_allowed()
         user, reason = self._audit.user, self._audit.reason
         self._db.close()
         try:

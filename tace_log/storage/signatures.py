@@ -29,6 +29,7 @@ from ..users import (
     User,
     check_password,
     hash_password,
+    may_restore,
     needs_rehash,
     password_problems,
     unknown_user_hash,
@@ -58,6 +59,29 @@ class SigningMixin:
         if not user.active:
             raise NotPermittedError(_deactivated(user.username))
         self._audit.user = user.username
+
+    def restore_refusal(self) -> str | None:
+        """Why the person working may not replace the logbook with a backup, or None. Once the logbook has users
+        only a signed-in administrator or radiologist may (`users.may_restore`); before, the operating-system
+        login may, as it may make every other write."""
+        if not self.users():
+            return None
+        row = self._user_row(self.current_user)
+        if row is None:
+            return (f"{self.current_user} is not a user of this logbook: restoring a backup needs an administrator "
+                    "or a radiologist signed in")
+        user = self._user(row)
+        if not user.active:
+            return _deactivated(user.username)
+        if not may_restore(user.role):
+            return f"{user.username} is a {user.role}: only an administrator or a radiologist may restore a backup"
+        return None
+
+    def refuse_restore_unless_allowed(self) -> None:
+        """`NotPermittedError` (and nothing restored) unless the person working may restore a backup."""
+        refusal = self.restore_refusal()
+        if refusal:
+            raise NotPermittedError(refusal)
 
     @contextlib.contextmanager
     def reason(self, text: str | None) -> Iterator[None]:

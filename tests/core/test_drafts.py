@@ -1,5 +1,7 @@
 """Drafts keep what a form held until it is saved or discarded, one logbook at a time."""
 
+import json
+
 from tace_log.drafts import DraftStore
 
 
@@ -29,3 +31,13 @@ def test_an_unreadable_draft_file_is_skipped_and_kept(tmp_path):
     broken.write_text("{half a", encoding="utf-8")
     assert [d.id for d in store.drafts()] == ["p1"]
     assert broken.exists()
+
+
+def test_a_draft_records_whose_work_it_is_and_one_written_before_owners_still_reads(tmp_path):
+    store = DraftStore(tmp_path / "a.sqlite")
+    store.save("p1", "a", {}, {"id": "p1"}, owner="chen")
+    assert [d.owner for d in store.drafts()] == ["chen"]
+    older = json.loads((tmp_path / "drafts" / "p1.draft.json").read_text(encoding="utf-8"))
+    del older["owner"]  # as the app wrote drafts before they had an owner
+    (tmp_path / "drafts" / "p1.draft.json").write_text(json.dumps(older), encoding="utf-8")
+    assert [(d.id, d.owner) for d in store.drafts()] == [("p1", None)]

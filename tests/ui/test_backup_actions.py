@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QMainWindow, QMessageBox
+from core.signing_support import NURSE_PASSWORD, PASSWORD, signable_logbook
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QLineEdit, QMainWindow, QMessageBox
 from safety_samples import fill, logbook_state
+from ui_support import shown_window, sign_in_by_clicking
 
 from tace_log.storage import Logbook
 from ui.backup_actions import BackupActions
@@ -32,45 +36,93 @@ def test_back_up_now_makes_a_verified_backup_and_says_where(window):
     assert len(Logbook.backups(window.book.path)) == 1
 
 
+def back_up(window):
+    """File > Back up now: the backup it made."""
+    window.findChild(QAction, "back_up_now").trigger()
+    return Logbook.backups(window.book.path)[0]
+
+
+def choose_in_the_restore_dialog(window, path) -> QFileDialog:
+    """File > Restore from backup..., the file's name typed into the dialog and accepted."""
+    window.findChild(QAction, "restore_backup").trigger()
+    [dialog] = [d for d in window.findChildren(QFileDialog, "restore_file_dialog") if d.isVisible()]
+    dialog.findChild(QLineEdit, "fileNameEdit").setText(str(path))
+    dialog.accept()
+    return dialog
+
+
 def test_restore_asks_first_then_brings_the_backup_back(window, qtbot):
     actions = window.actions_for_backup
-    actions.back_up_now()
-    backup = Logbook.backups(window.book.path)[0]
+    backup = back_up(window)
     before = logbook_state(window.book)
     fill(window.book, seed=12, patients=1, procedures_each=1)
-    dialog = actions.choose_backup()
+    dialog = choose_in_the_restore_dialog(window, backup)
     assert dialog.directory().absolutePath() == str(backup.parent)
-    dialog.fileSelected.emit(str(backup))
     question = actions.messages[-1]
     assert "Replace the logbook" in question.text() and logbook_state(window.book) != before
-    question.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.mouseClick(question.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
     assert logbook_state(window.book) == before
     done = actions.messages[-1]
     assert "Restored from" in done.text() and "kept as" in done.text()
 
 
-def test_cancelling_the_question_changes_nothing(window):
+def test_cancelling_the_question_changes_nothing(window, qtbot):
     actions = window.actions_for_backup
-    actions.back_up_now()
+    backup = back_up(window)
     fill(window.book, seed=13, patients=1, procedures_each=1)
     after = logbook_state(window.book)
-    question = actions.confirm_restore(Logbook.backups(window.book.path)[0])
-    question.button(QMessageBox.StandardButton.Cancel).click()
+    choose_in_the_restore_dialog(window, backup)
+    qtbot.mouseClick(actions.messages[-1].button(QMessageBox.StandardButton.Cancel), Qt.MouseButton.LeftButton)
     assert logbook_state(window.book) == after
 
 
-def test_a_bad_file_chosen_for_restore_is_refused_and_the_logbook_is_unchanged(window, tmp_path):
+def test_a_bad_file_chosen_for_restore_is_refused_and_the_logbook_is_unchanged(window, qtbot, tmp_path):
     actions = window.actions_for_backup
     junk = tmp_path / "junk.sqlite"
     junk.write_bytes(b"not a logbook at all" * 50)
     before = logbook_state(window.book)
-    actions.restore(junk)
+    choose_in_the_restore_dialog(window, junk)
+    qtbot.mouseClick(actions.messages[-1].button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
     message = actions.messages[-1]
     assert message.icon() == QMessageBox.Icon.Critical and "The logbook was not changed" in message.text()
     assert "not a good backup" in message.text() and logbook_state(window.book) == before
 
 
-def test_the_backup_on_exit_is_made_once_a_day(window):
+def test_the_backup_on_exit_is_made_once_a_day(window):  # what closing the window calls (test_file_menu_wiring)
     actions = window.actions_for_backup
     assert actions.back_up_on_exit() is None and len(Logbook.backups(window.book.path)) == 1
     assert actions.back_up_on_exit() is None and len(Logbook.backups(window.book.path)) == 1
+
+
+@pytest.fixture
+def users_window(qtbot, tmp_path, settings):
+    """The app's window on a logbook with the radiologist chen and the nurse li, and a backup of it."""
+    book, _patient, _procedure = signable_logbook(tmp_path / "users.sqlite")
+    book.back_up()
+    fill(book, seed=14, patients=1, procedures_each=1)
+    window = shown_window(qtbot, book, settings)
+    window.allow_writes()  # as once the background check has passed
+    yield window
+    window.close()
+    book.close()
+
+
+def test_a_nurse_is_told_restoring_needs_an_administrator_or_a_radiologist_and_nothing_is_restored(
+        qtbot, users_window):
+    sign_in_by_clicking(qtbot, users_window.who.sign_in(), "li", NURSE_PASSWORD)
+    before = logbook_state(users_window.logbook)
+    restore = users_window.findChild(QAction, "restore_backup")
+    assert restore in users_window.file_menu.actions() and restore.isEnabled()
+    restore.trigger()
+    message = users_window.backup_actions.messages[-1]
+    assert message.isVisible() and message.icon() == QMessageBox.Icon.Warning
+    assert message.text().startswith("Nothing was restored: li is a nurse: only an administrator or a radiologist "
+                                     "may restore a backup.")
+    assert users_window.findChild(QFileDialog, "restore_file_dialog") is None  # no file is even offered
+    assert logbook_state(users_window.logbook) == before
+
+
+def test_a_radiologist_chooses_the_backup_to_restore(qtbot, users_window):
+    sign_in_by_clicking(qtbot, users_window.who.sign_in(), "chen", PASSWORD)
+    users_window.findChild(QAction, "restore_backup").trigger()
+    assert users_window.findChild(QFileDialog, "restore_file_dialog").isVisible()

@@ -8,10 +8,11 @@ from safety_samples import damage, file_digest, fill, logbook_state
 
 from tace_log.errors import LogbookCorruptError
 from tace_log.storage import Logbook
+from tace_log.users import NURSE, RADIOLOGIST, User
 from ui.damaged_logbook import DamagedLogbookDialog
 
 
-def damaged_logbook(qtbot, path, with_backup: bool):
+def damaged_logbook(qtbot, path, with_backup: bool, user: User | None = None):
     """A logbook damaged after (optionally) a backup, the dialog shown for its open error, and what it held."""
     with Logbook.open(path) as book:
         fill(book, seed=9, patients=5, procedures_each=2)
@@ -21,7 +22,7 @@ def damaged_logbook(qtbot, path, with_backup: bool):
     with pytest.raises(LogbookCorruptError) as caught:
         Logbook.open(path)
     digest = file_digest(path)
-    dialog = DamagedLogbookDialog(caught.value)
+    dialog = DamagedLogbookDialog(caught.value, user=user)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -49,3 +50,22 @@ def test_without_a_good_backup_the_dialog_says_so_and_only_closes(qtbot, tmp_pat
     qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == DamagedLogbookDialog.DialogCode.Rejected
     assert file_digest(error.path) == digest
+
+
+def test_a_nurse_signed_in_when_the_damage_was_found_is_told_to_ask_and_cannot_restore(qtbot, tmp_path):
+    nurse = User("li", "李娜 Li Na", NURSE)
+    dialog, digest, _, _ = damaged_logbook(qtbot, tmp_path / "logbook.sqlite", with_backup=True, user=nurse)
+    assert "needs an administrator or a radiologist, and 李娜 Li Na is a nurse" in dialog.offer.text()
+    assert dialog.restore_button.isVisible() and not dialog.restore_button.isEnabled()
+    assert "ask one of them" in dialog.restore_button.toolTip()
+    qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    assert dialog.report is None and file_digest(dialog.error.path) == digest
+
+
+def test_a_radiologist_signed_in_restores(qtbot, tmp_path):
+    radiologist = User("chen", "陈伟 Chen Wei", RADIOLOGIST)
+    dialog, _, _, expected = damaged_logbook(qtbot, tmp_path / "logbook.sqlite", with_backup=True, user=radiologist)
+    with qtbot.waitSignal(dialog.restored):
+        qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    with Logbook.open(dialog.error.path) as book:
+        assert logbook_state(book) == expected

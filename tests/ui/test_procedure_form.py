@@ -39,6 +39,12 @@ def fill_patient(form, type_text, name="欧阳娜娜", mrn="H2001"):
     type_text(form.findChild(QLineEdit, "date"), TODAY.isoformat())
 
 
+def open_from_the_worklist(qtbot, window, procedure_id):
+    """Its row chosen in the worklist, and Enter."""
+    window.worklist.select_procedure(procedure_id)
+    qtbot.keyClick(window.worklist.table, Qt.Key.Key_Return)
+
+
 def add_agent(qtbot, form, agent, dose):
     qtbot.mouseClick(form.findChild(QPushButton, "agents-add"), Qt.MouseButton.LeftButton)
     row = form.findChild(QWidget, f"agents[{len(form.agents.rows) - 1}]")
@@ -165,14 +171,14 @@ def test_a_draft_survives_the_window_destroyed_unsaved(qtbot, logbook, settings,
 
 @pytest.mark.parametrize("answer, closes", [(QMessageBox.StandardButton.Cancel, False),
                                             (QMessageBox.StandardButton.Discard, True)])
-def test_closing_a_changed_form_asks_first(window, monkeypatch, type_text, answer, closes):
+def test_closing_a_changed_form_asks_first(qtbot, window, monkeypatch, type_text, answer, closes):
     asked = []
     monkeypatch.setattr(ui.procedure_form, "ask_unsaved", lambda parent, title: asked.append(title) or answer)
     window.new_action.trigger()
     form = window.form
     type_text(form.findChild(QLineEdit, "name"), "李明")
-    form.save_draft()
-    window.close_form()
+    form.save_draft()  # as its timer does
+    qtbot.mouseClick(form.findChild(QPushButton, "close"), Qt.MouseButton.LeftButton)
     assert asked == ["李明"]
     assert (window.form is None) == closes
     assert bool(DraftStore(window.logbook.path).drafts()) != closes  # discarded means gone from disk too
@@ -189,11 +195,11 @@ def test_a_stored_mrn_loads_that_patient(qtbot, window, logbook, type_text):
     window.new_action.trigger()
     fill_patient(window.form, type_text, name="陈静", mrn="H4004")
     choose(window.form, "tumor_staining", "absent")
-    window.form.save()
+    window.save_action.trigger()
     window.new_action.trigger()
     mrn = window.form.findChild(QLineEdit, "mrn")
     type_text(mrn, "H4004")
-    mrn.editingFinished.emit()
+    qtbot.keyClick(mrn, Qt.Key.Key_Return)  # the MRN entered
     assert window.form.findChild(QLineEdit, "name").text() == "陈静"
     assert window.form.patient_stored
 
@@ -241,13 +247,13 @@ def test_opening_a_procedure_with_a_draft_shows_the_draft_not_the_stored_record(
     window.new_action.trigger()
     fill_patient(window.form, type_text, name="周杰", mrn="H6006")
     choose(window.form, "tumor_staining", "absent")
-    window.form.save()
+    window.save_action.trigger()
     procedure_id = window.form.procedure_id
     window.form.findChild(QLineEdit, "fluoroscopy_min").setText("12")
     window.form.save_draft()
     window.form.dirty = False  # as after a crash: the draft is on disk, the window is gone
     window.close_form()
-    window.open_procedure(procedure_id)
+    open_from_the_worklist(qtbot, window, procedure_id)
     assert window.form.findChild(QLineEdit, "fluoroscopy_min").text() == "12"
     assert "unsaved draft" in window.form.banner.text()
 
@@ -257,8 +263,8 @@ def test_a_draft_of_a_procedure_signed_since_opens_the_signed_record_read_only(q
     fill_patient(window.form, type_text, name="周杰", mrn="H6007")
     choose(window.form, "tumor_staining", "absent")
     window.form.findChild(QLineEdit, "operator").setText("Qin")
-    window.form.save()
-    window.form.save()  # confirms the warnings
+    window.save_action.trigger()
+    window.save_action.trigger()  # confirms the warnings
     procedure_id = window.form.procedure_id
     window.form.findChild(QLineEdit, "fluoroscopy_min").setText("12")
     window.form.save_draft()
@@ -266,7 +272,7 @@ def test_a_draft_of_a_procedure_signed_since_opens_the_signed_record_read_only(q
     window.close_form()
     logbook.add_user("qin", "秦 Qin", "radiologist", "a long password")
     logbook.sign_procedure(procedure_id, "qin", "a long password", acknowledge_warnings=True)
-    window.open_procedure(procedure_id)
+    open_from_the_worklist(qtbot, window, procedure_id)
     assert window.form.read_only
     assert window.form.findChild(QLineEdit, "fluoroscopy_min").text() != "12"
     assert "signed after your unsaved draft" in window.form.banner.text()

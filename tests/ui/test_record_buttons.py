@@ -7,11 +7,19 @@ import pypdf
 import pytest
 from core.signing_support import NURSE_PASSWORD, PASSWORD, signable_logbook
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QPlainTextEdit, QTextEdit
-from ui_support import shown_window
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTextEdit,
+)
+from ui_support import answer_modal, choose_file, print_to_file, shown_window
 
 from ui.history_view import HistoryView
-from ui.report_actions import ReportPreviewDialog
+from ui.report_actions import CHART_FOLDER_KEY, ReportPreviewDialog
 from ui.worklist import COLUMNS
 
 EDITORS = (QLineEdit, QComboBox, QPlainTextEdit, QTextEdit, QAbstractSpinBox)
@@ -62,7 +70,9 @@ def test_a_signed_procedure_opens_with_every_editor_disabled(qtbot, signing_wind
     enabled_buttons = {b.objectName() for b in form.findChildren(QAbstractButton) if b.isEnabled() and b.isVisible()}
     assert enabled_buttons == {"preview_report", "export_report", "print_report", "add_addendum", "show_history",
                                "close"}
-    assert form.save() is False
+    audit_rows = len(list(logbook.audit_rows()))
+    signing_window.save_action.trigger()  # Ctrl+S: nothing to save in a signed record
+    assert len(list(logbook.audit_rows())) == audit_rows and logbook.is_signed(procedure.id)
 
 
 def test_a_nurse_is_refused_with_the_cores_message(qtbot, signing_window, signable):
@@ -76,31 +86,45 @@ def test_unsaved_changes_must_be_saved_before_signing(qtbot, signing_window, sig
     _logbook, procedure = signable
     form = signing_window.open_procedure(procedure.id)
     type_text(form.editors["procedure.operator"].input, " Jr")
-    form._changed()
-    assert form.record_buttons.open_sign_dialog() is None
+    qtbot.mouseClick(form.record_buttons.sign, Qt.MouseButton.LeftButton)
+    assert form.record_buttons.dialog is None  # no sign dialog
     assert "Save your changes first" in form.banner.text()
 
 
 def test_a_new_procedure_offers_the_record_buttons_only_once_saved(window):
-    form = window.new_procedure()
+    window.new_action.trigger()
+    form = window.form
     buttons = form.record_buttons
     assert not any(b.isEnabled() for b in (buttons.preview, buttons.export, buttons.print, buttons.sign,
                                            buttons.history))
     assert "Save the procedure first" in buttons.sign.toolTip()
 
 
-def test_preview_export_and_history_act_on_the_saved_record(qtbot, signing_window, signable, tmp_path):
+def test_preview_export_print_and_history_act_on_the_saved_record(qtbot, signing_window, signable, tmp_path):
     logbook, procedure = signable
     logbook.sign_procedure(procedure.id, "chen", PASSWORD)
     form = signing_window.open_procedure(procedure.id)
-    preview = form.record_buttons.show_preview()
+    buttons = form.record_buttons
+    qtbot.mouseClick(buttons.preview, Qt.MouseButton.LeftButton)
+    preview = buttons.dialog
     qtbot.addWidget(preview)
     assert isinstance(preview, ReportPreviewDialog) and preview.document.pageCount() >= 1
-    written = form.record_buttons.export_pdf(tmp_path / "report.pdf")
-    text = "".join(page.extract_text() for page in pypdf.PdfReader(written).pages)
+
+    answered = answer_modal(choose_file(tmp_path / "report.pdf"))  # the button asks where, in Qt's file dialog
+    qtbot.mouseClick(buttons.export, Qt.MouseButton.LeftButton)
+    assert answered
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(tmp_path / "report.pdf").pages)
     assert "M0001" in text and "陈伟" in text
-    history = form.record_buttons.open_history()
-    rows = history.findChild(HistoryView).row_texts()
+    assert signing_window.settings.value(CHART_FOLDER_KEY) == str(tmp_path)
+
+    answered = answer_modal(print_to_file(tmp_path / "printed.pdf"))
+    qtbot.mouseClick(buttons.print, Qt.MouseButton.LeftButton)
+    assert answered
+    printed = pypdf.PdfReader(tmp_path / "printed.pdf")
+    assert len(printed.pages) == preview.document.pageCount() and printed.pages[0].images  # the report, painted
+
+    qtbot.mouseClick(buttons.history, Qt.MouseButton.LeftButton)
+    rows = buttons.dialog.findChild(HistoryView).row_texts()
     assert any("Signature" in row[3] for row in rows)
 
 
@@ -113,6 +137,6 @@ def test_an_addendum_through_the_form_is_stored_and_shown(qtbot, signing_window,
     dialog.reason.setText("late finding")
     dialog.text.setPlainText("Lipiodol deposit confirmed on CT.")
     dialog.password.setText(PASSWORD)
-    dialog.accept()
+    qtbot.mouseClick(dialog.findChild(QPushButton, "sign_and_add"), Qt.MouseButton.LeftButton)
     assert [a.reason for a in logbook.addenda_of(procedure.id)] == ["late finding"]
     assert "1 addendum" in signing_window.form.signed_banner.text()

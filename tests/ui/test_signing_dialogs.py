@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QLineEdit
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QPushButton
 
 from tace_log.model import AgentDose, Patient, Procedure
 from tace_log.storage import Logbook
@@ -39,6 +39,10 @@ def draft(logbook):
                           agents=[AgentDose(agent="epirubicin", dose=90, unit="mg")])
     logbook.save_procedure(procedure)
     return procedure
+
+
+def cancel_button(dialog) -> QPushButton:
+    return dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel)
 
 
 def _select(combo, username):
@@ -126,7 +130,7 @@ def test_addendum_dialog_adds_a_signed_addendum_and_history_shows_everything(qtb
     dialog.text.setPlainText("Day 2: pain, grade 2. 术后疼痛")
     _select(dialog.username, "zhou")
     dialog.password.setText(RADIOLOGIST_PASSWORD)
-    dialog.accept()
+    qtbot.mouseClick(dialog.findChild(QPushButton, "sign_and_add"), Qt.MouseButton.LeftButton)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert logbook.addenda_of(draft.id) == [dialog.addendum]
     view = HistoryView(logbook, draft.id)
@@ -180,10 +184,11 @@ def test_the_password_dialog_tabs_in_typing_order_says_what_is_wrong_and_keeps_n
     dialog.password.setText(RADIOLOGIST_PASSWORD)
     dialog.new_password.setText("short")
     dialog.new_password_again.setText("short")
-    dialog.accept()
+    qtbot.mouseClick(dialog.findChild(QPushButton, "change_password"), Qt.MouseButton.LeftButton)
     assert dialog.message.text() == "The new password must be at least 8 characters."
     assert logbook.authenticate("zhou", RADIOLOGIST_PASSWORD)
-    dialog.reject()  # Cancel
+    qtbot.mouseClick(cancel_button(dialog), Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Rejected
     assert not any(f.text() for f in (dialog.password, dialog.new_password, dialog.new_password_again))
 
 

@@ -5,9 +5,11 @@ same logbook is told who holds it."""
 from __future__ import annotations
 
 import pytest
+from core.signing_support import NURSE_PASSWORD, signable_logbook
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QPushButton
 from safety_samples import damage_agent_doses_root_page, file_digest, fill, logbook_state
+from ui_support import sign_in_by_clicking
 
 from tace_log.storage import Logbook
 from ui.app import AppWindows, launch, open_main_window, show_main_window
@@ -50,7 +52,8 @@ def test_the_window_shows_with_its_worklist_filled_and_holds_writes_until_the_ch
     assert window.isVisible() and window.worklist.model.rowCount() == 8  # shown means shown with rows
     window.check.blockSignals(True)  # hold the result back: this is the moment before the check reports
     window.check.wait()
-    form = window.new_procedure()
+    window.new_action.trigger()
+    form = window.form
     type_text(form.editors["patient.mrn"].input, "HELD-1")
     assert window.writes_held and "Checking the logbook" in window.statusBar().currentMessage()
     assert not window.save_action.isEnabled() and not form.save_button.isEnabled()
@@ -87,7 +90,8 @@ def test_damage_found_after_the_window_shows_closes_the_logbook_writes_nothing_a
     assert file_digest(path) == digest  # not even the backup on exit touched it
     dialog = DamagedLogbookDialog(damaged.args[0])
     qtbot.addWidget(dialog)
-    dialog.restore()
+    dialog.show()
+    qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
     with Logbook.open(path) as book:
         assert logbook_state(book) == expected
 
@@ -161,3 +165,21 @@ def test_a_network_filesystem_warning_is_shown_in_a_banner(qtbot, logbook, setti
 
 def test_the_unlock_button_is_there_for_the_lock_cover(window):
     assert window.lock_cover.findChild(QPushButton, "unlock") is not None
+
+
+def test_a_nurse_signed_in_when_the_damage_is_found_is_told_to_ask_for_the_restore(qtbot, tmp_path):
+    path = tmp_path / "logbook.sqlite"
+    logbook, _patient, _procedure = signable_logbook(path)
+    logbook.back_up()
+    logbook.close()
+    windows = AppWindows(QApplication.instance(), path, ExceptionHook(None))
+    assert windows.open()
+    window = windows.window
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.writes_held is None, timeout=10_000)  # sound, so far
+    sign_in_by_clicking(qtbot, window.who.dialog, "li", NURSE_PASSWORD)  # the sign-in the app asks at start
+    damage_agent_doses_root_page(path)
+    window.check_logbook_in_background()  # the check, as at the next start, finds the damage
+    qtbot.waitUntil(lambda: window.findChild(DamagedLogbookDialog) is not None, timeout=10_000)
+    dialog = window.findChild(DamagedLogbookDialog)
+    assert "李娜 Li Na is a nurse" in dialog.offer.text() and not dialog.restore_button.isEnabled()
