@@ -1,10 +1,11 @@
-"""The `tace-log/1` JSON interchange format (../shared/interchange-v1.md): read, check, import, export, schema.
+"""The JSON interchange format (../shared/interchange-v1.md, -v2.md): read, check, import, export, schema.
 
-Import is all or nothing: every problem in the document is listed with its path and, if any is an error,
-nothing is written. Import is idempotent by `id`; a patient without an `id` is the logbook's patient with the
-same MRN when there is one, and a procedure without an `id` that is an exact copy of one of that patient's
-procedures is that procedure (importing the same id-less file twice must not double the records).
-Export writes every key the product knows, `null` for what was not recorded.
+Import reads `tace-log/1` and `tace-log/2` (whose patient course is not read yet: refused with its path); export
+writes `tace-log/2`, each procedure with its `signature` and `addenda`. Import is all or nothing: every problem in
+the document is listed with its path and, if any is an error, nothing is written. Import is idempotent by `id`; a
+patient without an `id` is the logbook's patient with the same MRN when there is one, and a procedure without an
+`id` that is an exact copy of one of that patient's procedures is that procedure (importing the same id-less file
+twice must not double the records). Export writes every key the product knows, `null` for what was not recorded.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from typing import Any
 from .dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, Entity, Field, FieldType
 from .errors import InvalidInputError, TaceLogError
 from .findings import ERROR, Finding, errors, join
-from .model import Patient, Procedure
+from .model import SIGNED, Addendum, Patient, Procedure, Signature
+from .signing import ADDENDUM_KEYS, SIGNATURE_KEYS, addendum_document, signature_document
 from .storage import Logbook
-from .validation import FORMAT, Validator
+from .validation import FORMAT, FORMAT_1, FORMATS, Validator
 
 
 def read_file(path: str | Path) -> Any:
@@ -162,14 +164,35 @@ def check(logbook: Logbook | None, doc: Any, validator: Validator | None = None)
     return findings
 
 
-def export_patient(patient: Patient, procedures: list[Procedure]) -> dict:
+def export_patient(patient: Patient, procedures: list[Procedure],
+                   signed: dict[str, tuple[Signature, list[Addendum]]]) -> dict:
+    """A patient as tace-log/2 writes it: each procedure with its signature (null for a draft) and addenda."""
     doc = patient.to_document()
-    doc["procedures"] = [p.to_document() for p in procedures]
+    doc["procedures"] = []
+    for procedure in procedures:
+        signature, addenda = signed.get(procedure.id, (None, []))
+        doc["procedures"].append({
+            **procedure.to_document(),
+            "signature": signature_document(signature, patient, procedure) if signature else None,
+            "addenda": [addendum_document(a) for a in addenda]})
     return doc
 
 
-def export_document(logbook: Logbook) -> dict:
-    return {"format": FORMAT, "patients": [export_patient(p, procs) for p, procs in logbook.iter_patients()]}
+def export_document(logbook: Logbook, batch: int = 500) -> dict:
+    patients: list[dict] = []
+    pending: list[tuple[Patient, list[Procedure]]] = []
+
+    def flush():
+        signed = logbook.signed_parts([pr.id for _, procs in pending for pr in procs if pr.status == SIGNED])
+        patients.extend(export_patient(p, procs, signed) for p, procs in pending)
+        pending.clear()
+
+    for patient, procedures in logbook.iter_patients(batch):
+        pending.append((patient, procedures))
+        if len(pending) == batch:
+            flush()
+    flush()
+    return {"format": FORMAT, "patients": patients}
 
 
 def write_json(doc: dict, handle) -> None:
@@ -215,27 +238,61 @@ def _object_schema(entity: Entity, validator: Validator, extra: dict | None = No
             "required": [f.key for f in entity.fields if f.required]}
 
 
-def json_schema(validator: Validator | None = None) -> dict:
+_TEXT = {"type": "string", "minLength": 1}
+_SIGNED_KEYS = {
+    "signer": {"description": "The signer's user name", **_TEXT},
+    "signer_name": {"description": "The signer's name as printed", **_TEXT},
+    "signer_role": {"description": "The signer's role", "anyOf": [{"type": "string"}, {"type": "null"}]},
+    "signed_at": {"description": "When it was signed: ISO 8601 with the zone, as stored (the string the hash "
+                                 "covers)", "type": "string", "format": "date-time"},
+    "meaning": {"description": "What the signature means", **_TEXT},
+    "sha256": {"description": "SHA-256 of the signed content (an addendum: of its own content)", "type": "string",
+               "pattern": "^[0-9a-f]{64}$"},
+    "content": {"description": "The signed content itself: canonical JSON, as a string (docs/interchange.md)",
+                "type": "string"},
+    "text": {"description": "The addendum", **_TEXT},
+    "reason": {"description": "Why the addendum was written", **_TEXT},
+}
+
+
+def _signed_schema(title: str, keys: tuple[str, ...]) -> dict:
+    return {"type": "object", "title": title, "additionalProperties": False,
+            "properties": {k: _SIGNED_KEYS[k] for k in keys}, "required": [k for k in keys if k != "signer_role"]}
+
+
+def json_schema(validator: Validator | None = None, version: str = FORMAT) -> dict:
+    """The JSON Schema of `version` (tace-log/2, which export writes, or tace-log/1)."""
+    if version not in FORMATS:
+        raise ValueError(f"no format {version!r}: {', '.join(FORMATS)}")
     v = validator or Validator()
     nullable_list = lambda ref: {"anyOf": [{"type": "array", "items": {"$ref": ref}}, {"type": "null"}]}  # noqa: E731
+    number = version.rsplit("/", 1)[1]
+    signed = {} if version == FORMAT_1 else {
+        "signature": {"description": "The signature and what it signed (read-only; null for a draft)",
+                      "anyOf": [{"$ref": "#/$defs/signature"}, {"type": "null"}]},
+        "addenda": {"description": "Signed addenda, oldest first (read-only)", **nullable_list("#/$defs/addendum")}}
+    definitions = {
+        "patient": _object_schema(PATIENT, v, {
+            "pathology": {"anyOf": [{"$ref": "#/$defs/pathology"}, {"type": "null"}]},
+            "procedures": nullable_list("#/$defs/procedure")}, with_id=True),
+        "pathology": _object_schema(PATHOLOGY, v),
+        "procedure": _object_schema(PROCEDURE, v, {
+            "agents": nullable_list("#/$defs/agent"),
+            "complications": nullable_list("#/$defs/complication"), **signed}, with_id=True),
+        "agent": _object_schema(AGENT, v),
+        "complication": _object_schema(COMPLICATION, v),
+    }
+    if signed:
+        definitions.update(signature=_signed_schema("Signature", SIGNATURE_KEYS),
+                           addendum=_signed_schema("Addendum", ADDENDUM_KEYS))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://tace-log.invalid/schema/tace-log-1.json",
-        "title": "TACE Log interchange format, version 1",
+        "$id": f"https://tace-log.invalid/schema/tace-log-{number}.json",
+        "title": f"TACE Log interchange format, version {number}",
         "type": "object",
         "additionalProperties": False,
         "required": ["format", "patients"],
-        "properties": {"format": {"const": FORMAT},
+        "properties": {"format": {"const": version},
                        "patients": {"type": "array", "items": {"$ref": "#/$defs/patient"}}},
-        "$defs": {
-            "patient": _object_schema(PATIENT, v, {
-                "pathology": {"anyOf": [{"$ref": "#/$defs/pathology"}, {"type": "null"}]},
-                "procedures": nullable_list("#/$defs/procedure")}, with_id=True),
-            "pathology": _object_schema(PATHOLOGY, v),
-            "procedure": _object_schema(PROCEDURE, v, {
-                "agents": nullable_list("#/$defs/agent"),
-                "complications": nullable_list("#/$defs/complication")}, with_id=True),
-            "agent": _object_schema(AGENT, v),
-            "complication": _object_schema(COMPLICATION, v),
-        },
+        "$defs": definitions,
     }

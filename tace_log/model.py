@@ -145,13 +145,18 @@ Procedure.CHILD_CLASSES = {"agents": (AgentDose, True), "complications": (Compli
 
 @dataclass(frozen=True)
 class Signature:
-    """A radiologist's signature on a procedure: who, when, what it means, and the hash of what was signed."""
+    """A radiologist's signature on a procedure: who, when, what it means, the hash of what was signed and
+    (from content version 2, `signing.py`) the signed content itself."""
 
     signer: str  # the printed name
     username: str
     signed_at: str  # ISO 8601 UTC
     meaning: str  # e.g. "performed and reviewed by"
     content_sha256: str
+    role: str | None = None  # the signer's role (a signature from before content version 2: the user's role now)
+    content_version: int = 1  # which definition of the signed content the hash covers (signing.py)
+    content: str | None = None  # the signed content, canonical JSON; None for version 1 (rebuilt from the record)
+    signed_elsewhere: bool = False  # made in another logbook and imported: its signer is no user of this one
 
 
 @dataclass(frozen=True)

@@ -1,22 +1,32 @@
-"""What a signature covers, defined once: the canonical content of a signed procedure and its SHA-256.
+"""What a signature covers, defined once: the signed content of a procedure, its SHA-256, what recomputing it
+against the stored record finds, and the form a signature and its addenda travel in (`tace-log/2`).
 
-Canonical content is the compact JSON (keys sorted, UTF-8, no ASCII escaping, separators "," and ":") of
-    {"patient": {"id", "mrn", "name", "sex", "birth_date"}, "procedure": <the procedure's tace-log/1 document>}
-Values not recorded (null, empty lists) are left out, so a field added to the dictionary later leaves old
-signatures intact. The procedure document holds every clinical field, its agents and complications, and its id;
-the patient's identifying fields tie the record to the person (locked while the patient has a signed procedure).
-An addendum's content is the same JSON form of its procedure id, the procedure's signed hash, text, reason,
-author and time.
+Signed content is compact JSON (keys sorted, UTF-8, no ASCII escaping, separators "," and ":"). Values not
+recorded (null, empty lists) are left out at every depth, so a field added to the dictionary later leaves old
+signatures intact. Its definition has versions; each signature stores the one it used (`content_version`):
+- 2 (every signature made now): {"content_version": 2, "patient": <the patient's document: id, every field and
+  the pathology>, "procedure": <the procedure's document: every field, agents, complications, id>, "signature":
+  {"signer", "signer_name", "signer_role", "signed_at", "meaning"}}. That is every value the report prints (the
+  rest it derives from these: age, days after resection) and who signed, when, meaning what. The content is
+  stored with the signature and the signed report is printed from it; a later change to the patient is shown
+  beside it as changed since signing, never printed as signed.
+- 1 (signatures made before schema 5): {"patient": {"id", "mrn", "name", "sex", "birth_date"}, "procedure": ...}.
+  It was not stored: it is rebuilt from the record, whose covered parts are locked. Such a signature covers fewer
+  fields (`V1_COVERS`) and says so wherever it is shown.
+An addendum's hash covers the same JSON form of its procedure id, the procedure's signed hash, text, reason,
+author's user name and time.
 """
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
-from .dictionary import PROCEDURE
+from .dictionary import PATHOLOGY, PATIENT, PROCEDURE, Field
 from .findings import ERROR, Finding, join
-from .model import Patient, Procedure
+from .model import Addendum, Patient, Procedure, Signature
 
 if TYPE_CHECKING:
     from .validation import Validator
@@ -24,6 +34,12 @@ if TYPE_CHECKING:
 MEANING = "performed and reviewed by"
 ADDENDUM_MEANING = "addendum written and signed by"
 IDENTIFYING = ("id", "mrn", "name", "sex", "birth_date")
+CONTENT_VERSION = 2  # what a signature made now covers
+V1_COVERS = "the procedure and the patient's id, MRN, name, sex and birth date"
+# The keys a signature and an addendum travel with in a procedure of a tace-log/2 document (read-only there).
+SIGNATURE_KEYS = ("signer", "signer_name", "signer_role", "signed_at", "meaning", "sha256", "content")
+ADDENDUM_KEYS = ("text", "reason", "signer", "signer_name", "signed_at", "sha256")
+TRAVELLING_KEYS = ("signature", "addenda")
 
 
 def _recorded(value):
@@ -40,19 +56,37 @@ def _canonical(doc: dict) -> bytes:
     return json.dumps(_recorded(doc), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-def canonical_content(patient: Patient, procedure: Procedure) -> bytes:
-    person = patient.to_document()
-    return _canonical({"patient": {k: person[k] for k in IDENTIFYING}, "procedure": procedure.to_document()})
-
-
 def _sha256(data: bytes) -> str:
     import hashlib  # loaded on first use, not at start-up (tests/ui/test_startup_imports.py)
 
     return hashlib.sha256(data).hexdigest()
 
 
-def content_sha256(patient: Patient, procedure: Procedure) -> str:
-    return _sha256(canonical_content(patient, procedure))
+def _manifestation(signature: Signature) -> dict:
+    """Who signed, when, meaning what: part of what version 2 signs."""
+    return {"signer": signature.username, "signer_name": signature.signer, "signer_role": signature.role,
+            "signed_at": signature.signed_at, "meaning": signature.meaning}
+
+
+def signed_content(patient: Patient, procedure: Procedure, signature: Signature) -> bytes:
+    """The content a signature of the current version covers (the hash fields of `signature` are not read)."""
+    return _canonical({"content_version": CONTENT_VERSION, "patient": patient.to_document(),
+                       "procedure": procedure.to_document(), "signature": _manifestation(signature)})
+
+
+def content_v1(patient: Patient, procedure: Procedure) -> bytes:
+    """The content a version-1 signature covers."""
+    person = patient.to_document()
+    return _canonical({"patient": {k: person[k] for k in IDENTIFYING}, "procedure": procedure.to_document()})
+
+
+def sign(patient: Patient, procedure: Procedure, *, username: str, name: str, role: str | None, signed_at: str,
+         meaning: str = MEANING) -> Signature:
+    """A signature of the current version on this patient's procedure, its content and hash made here."""
+    unsigned = Signature(signer=name, username=username, signed_at=signed_at, meaning=meaning, content_sha256="",
+                         role=role, content_version=CONTENT_VERSION)
+    content = signed_content(patient, procedure, unsigned)
+    return replace(unsigned, content=content.decode("utf-8"), content_sha256=_sha256(content))
 
 
 def addendum_sha256(procedure_id: str, procedure_sha256: str, text: str, reason: str, username: str,
@@ -60,6 +94,220 @@ def addendum_sha256(procedure_id: str, procedure_sha256: str, text: str, reason:
     return _sha256(_canonical({
         "procedure_id": procedure_id, "procedure_sha256": procedure_sha256, "text": text, "reason": reason,
         "username": username, "created_at": created_at}))
+
+
+def read_content(text: str) -> dict:
+    """The parts of a signed content, or ValueError saying why `text` is not signed content this version reads:
+    not JSON, an unknown version, other keys, or not written in its one canonical form."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise ValueError("is not JSON: not a signed content") from None
+    if not isinstance(data, dict):
+        raise ValueError("is not a JSON object: not a signed content")
+    version = data.get("content_version", 1)
+    if version not in (1, CONTENT_VERSION):
+        raise ValueError(f"has content_version {version!r}: made by a later TACE Log, which this one cannot check")
+    expected = {"patient", "procedure"} | ({"content_version", "signature"} if version != 1 else set())
+    if set(data) != expected or not all(isinstance(data[k], dict) for k in expected - {"content_version"}):
+        raise ValueError(f"is not the signed content of a procedure (keys {', '.join(sorted(map(str, data)))})")
+    if _canonical(data) != text.encode("utf-8", "surrogatepass"):
+        raise ValueError("is not written in the one form signed content has (sorted keys, compact, nothing "
+                         "unrecorded)")
+    return data
+
+
+@dataclass(frozen=True)
+class Change:
+    """A patient value that differs from what was signed (a later visit's weight, a corrected arm)."""
+
+    field: Field
+    signed: Any
+    now: Any
+
+    def describe(self, language: str = "en", display: Callable[[Field, Any], str] | None = None) -> str:
+        """'Weight 54 → 95 kg': the label, the signed value, the value now (the unit once, at the end)."""
+        show = display or (lambda f, v: f.display(v, language))
+        before, after = show(self.field, self.signed) or "—", show(self.field, self.now) or "—"
+        unit = f" {self.field.unit}" if self.field.unit else ""
+        if unit and before.endswith(unit) and after.endswith(unit):
+            before = before[:-len(unit)]
+        return f"{self.field.label(language)} {before} → {after}"
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """What recomputing a signature and its addenda's hashes against the stored record found.
+
+    `problems` are (the signature key concerned, what is wrong); empty when the signature holds. `signed_patient`
+    and `signed_procedure` are the record as signed (content version 2 on, when its content holds): what the
+    signed report prints; `changes` the patient values that differ now. `addendum_problems` maps an addendum's
+    position among those checked to what is wrong with it."""
+
+    signature: Signature
+    problems: tuple[tuple[str, str], ...] = ()
+    signed_patient: Patient | None = None
+    signed_procedure: Procedure | None = None
+    changes: tuple[Change, ...] = ()
+    addendum_problems: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.addendum_problems
+
+    @property
+    def covers_fewer_fields(self) -> bool:
+        """Made under an older definition, which leaves out some of what the report prints."""
+        return self.signature.content_version < CONTENT_VERSION
+
+    def describe(self) -> str:
+        """Every problem, in one line ('' when it holds)."""
+        return "; ".join([*(message for _, message in self.problems),
+                          *(f"addendum {i + 1} {message}" for i, message in sorted(self.addendum_problems.items()))])
+
+
+def _differing(signed: dict, now: dict) -> list[str]:
+    return sorted(k for k in set(signed) | set(now) if signed.get(k) != now.get(k))
+
+
+def _field_changes(fields: Iterable[Field], signed, now) -> list[Change]:
+    out = []
+    for f in fields:
+        before, after = getattr(signed, f.key), getattr(now, f.key)
+        if before != after and not (before in (None, []) and after in (None, [])):
+            out.append(Change(f, before, after))
+    return out
+
+
+def changes_since_signing(signed: Patient, now: Patient) -> list[Change]:
+    """The patient's values (and pathology's) that differ from the signed ones; the identifying ones cannot."""
+    return (_field_changes((f for f in PATIENT.fields if f.key not in IDENTIFYING), signed, now)
+            + _field_changes(PATHOLOGY.fields, signed.pathology, now.pathology))
+
+
+def check_signature(signature: Signature, patient: Patient, procedure: Procedure,
+                    addenda: Iterable[Addendum] = ()) -> SignatureCheck:
+    """Recompute a signature against the stored (or imported) patient and procedure, and each addendum's hash."""
+    addendum_problems = {
+        i: "does not match its SHA-256: its text, reason, author or time was changed"
+        for i, a in enumerate(addenda)
+        if a.signature is None or addendum_sha256(procedure.id, signature.content_sha256, a.text, a.reason,
+                                                  a.signature.username, a.created_at) != a.signature.content_sha256}
+    if signature.content is None:  # version 1: the content is rebuilt from the record
+        problems = () if _sha256(content_v1(patient, procedure)) == signature.content_sha256 else (
+            ("sha256", f"no longer matches the record: {V1_COVERS} differ from what was signed"),)
+        return SignatureCheck(signature, problems, addendum_problems=addendum_problems)
+    problems = _content_problems(signature, patient, procedure)
+    if problems:
+        return SignatureCheck(signature, problems, addendum_problems=addendum_problems)
+    data = json.loads(signature.content)
+    try:
+        signed_patient = _as_stored(Patient, data["patient"])
+        signed_procedure = _as_stored(Procedure, data["procedure"])
+        signed_procedure.patient_id = procedure.patient_id
+    except (ValueError, TypeError, KeyError, AttributeError):  # a content resealed with values no record holds
+        return SignatureCheck(signature, (("content", "holds values no record can: it was changed and its hash "
+                                                      "made again"),), addendum_problems=addendum_problems)
+    return SignatureCheck(signature, (), signed_patient, signed_procedure,
+                          tuple(changes_since_signing(signed_patient, patient)), addendum_problems)
+
+
+def _as_stored(cls, doc: dict):
+    """A record from its signed document, its id as stored (an old logbook's ids need not be UUIDs)."""
+    record = cls.from_document({**doc, "id": None})
+    record.id = doc["id"]
+    return record
+
+
+def _content_problems(signature: Signature, patient: Patient, procedure: Procedure) -> tuple[tuple[str, str], ...]:
+    """Why a stored content does not hold for this record: its hash, its form, or a signed part that differs."""
+    if _sha256(signature.content.encode("utf-8", "surrogatepass")) != signature.content_sha256:
+        return (("sha256", "does not match the signed content: the content or its hash was changed"),)
+    try:
+        data = read_content(signature.content)
+    except ValueError as why:
+        return (("content", str(why)),)
+    version = data.get("content_version", 1)
+    if version != signature.content_version:
+        return (("content", f"is of content version {version}, stored as version {signature.content_version}"),)
+    problems = []
+    signed_procedure, stored_procedure = data["procedure"], _recorded(procedure.to_document())
+    if signed_procedure != stored_procedure:
+        keys = ", ".join(_differing(signed_procedure, stored_procedure))
+        problems.append(("content", f"the procedure differs from what was signed ({keys})"))
+    person = _recorded(patient.to_document())
+    for key in IDENTIFYING:
+        if data["patient"].get(key) != person.get(key):
+            name = "MRN" if key == "mrn" else key.replace("_", " ")
+            problems.append(("content", f"the patient's {name} differs from what was signed "
+                                        f"({data['patient'].get(key)!r} signed, {person.get(key)!r} in the record)"))
+    manifestation = _recorded(_manifestation(signature))
+    for key in _differing(data["signature"], manifestation):
+        problems.append((key, f"{key} differs from what was signed ({data['signature'].get(key)!r} signed, "
+                              f"{manifestation.get(key)!r} stored)"))
+    return tuple(problems)
+
+
+# -- the form a signature travels in (tace-log/2) -------------------------------------------------------------
+def signature_document(signature: Signature, patient: Patient, procedure: Procedure) -> dict:
+    """A signature as a tace-log/2 document writes it; a version-1 content is rebuilt from the record."""
+    content = signature.content or content_v1(patient, procedure).decode("utf-8")
+    return {"signer": signature.username, "signer_name": signature.signer, "signer_role": signature.role,
+            "signed_at": signature.signed_at, "meaning": signature.meaning, "sha256": signature.content_sha256,
+            "content": content}
+
+
+def addendum_document(addendum: Addendum) -> dict:
+    return {"text": addendum.text, "reason": addendum.reason, "signer": addendum.signature.username,
+            "signer_name": addendum.author, "signed_at": addendum.created_at,
+            "sha256": addendum.signature.content_sha256}
+
+
+def signature_from_document(doc: dict) -> Signature:
+    """A signature read from a document (checked by `Validator.document` first), as made in another logbook."""
+    version = read_content(doc["content"]).get("content_version", 1)
+    return Signature(signer=doc["signer_name"], username=doc["signer"], signed_at=doc["signed_at"],
+                     meaning=doc["meaning"], content_sha256=doc["sha256"], role=doc["signer_role"],
+                     content_version=version, content=doc["content"] if version != 1 else None,
+                     signed_elsewhere=True)
+
+
+def addendum_from_document(doc: dict, procedure_id: str, addendum_id: str = "") -> Addendum:
+    return Addendum(id=addendum_id, procedure_id=procedure_id, text=doc["text"], reason=doc["reason"],
+                    author=doc["signer_name"], created_at=doc["signed_at"],
+                    signature=Signature(doc["signer_name"], doc["signer"], doc["signed_at"], ADDENDUM_MEANING,
+                                        doc["sha256"], signed_elsewhere=True))
+
+
+def document_findings(patient_doc: dict, procedure_doc: dict, path: str) -> list[Finding]:
+    """Whether the signature and addenda a (valid) procedure of a document carries hold for that procedure and
+    its patient: every hash against its content, the content against the record. Paths name the key."""
+    signature_doc = procedure_doc["signature"]
+    sig_path = join(path, "signature")
+    for record, where in ((patient_doc, path.rsplit(".procedures", 1)[0]), (procedure_doc, path)):
+        if not record.get("id"):
+            return [Finding(join(where, "id"), ERROR, "signed_id", "is required with a signed procedure: the "
+                                                                   "signature covers it")]
+    content = signature_doc["content"]
+    if _sha256(content.encode("utf-8", "surrogatepass")) != signature_doc["sha256"]:
+        return [Finding(join(sig_path, "sha256"), ERROR, "signature_hash",
+                        "does not match the signed content: the content or its hash was changed")]
+    try:
+        signature = signature_from_document(signature_doc)
+    except ValueError as why:
+        return [Finding(join(sig_path, "content"), ERROR, "signature_content", str(why))]
+    patient, procedure = Patient.from_document(patient_doc), Procedure.from_document(procedure_doc)
+    if signature.content is None and content.encode("utf-8") != content_v1(patient, procedure):
+        return [Finding(join(sig_path, "content"), ERROR, "signature_content",
+                        f"is not what this procedure signs: {V1_COVERS} differ from what was signed")]
+    addenda = [addendum_from_document(a, procedure.id) for a in procedure_doc.get("addenda") or []]
+    check = check_signature(signature, patient, procedure, addenda)
+    locked = (f"procedure {procedure.id} of {patient.name} (MRN {patient.mrn}) is signed, and a signed record "
+              "changes only by an addendum")
+    return ([Finding(join(sig_path, key), ERROR, "signature", f"{message}: {locked}" if key == "content" else message)
+             for key, message in check.problems]
+            + [Finding(join(join(join(path, "addenda"), i), "sha256"), ERROR, "addendum_hash", message)
+               for i, message in sorted(check.addendum_problems.items())])
 
 
 def signing_findings(validator: Validator, patient: Patient, procedure: Procedure) -> list[Finding]:

@@ -7,6 +7,7 @@ import argparse
 from ..storage import Logbook
 from ..storage.backup import BackupPolicy, check_file
 from .records import logbook_path, open_logbook
+from .signing import report_checks
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -27,7 +28,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser("backups", help="list the logbook's backups, newest first, and the newest good one")
     p.set_defaults(run=run_backups)
 
-    p = commands.add_parser("check", help="run a full integrity check of the logbook or of a backup; writes nothing")
+    p = commands.add_parser("check", help="run a full integrity check of the logbook or of a backup and recompute "
+                                          "every signature; writes nothing")
     p.add_argument("file", nargs="?", help="the file to check (default: the logbook)")
     p.set_defaults(run=run_check)
 
@@ -62,4 +64,6 @@ def run_check(args) -> int:
     target = args.file or logbook_path(args)
     counts = check_file(target)
     print(f"{target}: ok ({counts.get('procedures', 0)} procedures, {counts.get('patients', 0)} patients)")
+    with Logbook.read_only(target) as logbook:
+        report_checks([logbook.verify_signatures()])
     return 0

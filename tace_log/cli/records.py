@@ -8,12 +8,14 @@ from pathlib import Path
 
 from .. import interchange
 from ..dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE
-from ..errors import LogbookError, RecordNotFoundError
+from ..errors import LogbookError, RecordNotFoundError, TaceLogError
 from ..files import atomic_file
 from ..findings import errors
 from ..formulary import default_formulary
 from ..paths import default_logbook_path
+from ..signing import V1_COVERS, SignatureCheck
 from ..storage import Logbook
+from ..validation import FORMAT, FORMATS
 from .output import EXIT_INVALID, EXIT_OK, print_fields, print_findings
 
 
@@ -30,15 +32,16 @@ def open_logbook(args, create: bool = False) -> Logbook:
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    p = commands.add_parser("import", help="import a tace-log/1 JSON file (all or nothing)")
+    p = commands.add_parser("import", help="import a tace-log/1 or tace-log/2 JSON file (all or nothing; signatures "
+                                            "and addenda only if their hashes verify)")
     p.add_argument("file", help="the JSON file")
     p.set_defaults(run=run_import)
 
-    p = commands.add_parser("export", help="export the whole logbook as tace-log/1 JSON")
+    p = commands.add_parser("export", help="export the whole logbook as tace-log/2 JSON, with signatures and addenda")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
     p.set_defaults(run=run_export)
 
-    p = commands.add_parser("validate", help="check a tace-log/1 JSON file; writes nothing")
+    p = commands.add_parser("validate", help="check a tace-log/1 or /2 JSON file; writes nothing")
     p.add_argument("file", help="the JSON file")
     p.set_defaults(run=run_validate)
 
@@ -47,12 +50,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--limit", type=int, default=100, help="at most this many rows (default 100)")
     p.set_defaults(run=run_list)
 
-    p = commands.add_parser("show", help="show a procedure or a patient, by id (or a patient by MRN)")
+    p = commands.add_parser("show", help="show a procedure or a patient, by id (or a patient by MRN), each signature "
+                                          "recomputed; exit 1 if one does not verify")
     p.add_argument("id", help="a procedure id, a patient id or an MRN")
     p.set_defaults(run=run_show)
 
-    p = commands.add_parser("schema", help="print the JSON Schema of the tace-log/1 format")
+    p = commands.add_parser("schema", help="print the JSON Schema of the tace-log/2 format (or of tace-log/1)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
+    p.add_argument("--format", choices=FORMATS, default=FORMAT, help=f"the format's version (default {FORMAT})")
     p.set_defaults(run=run_schema)
 
 
@@ -125,12 +130,13 @@ def run_show(args) -> int:
             if patient is None:
                 raise LogbookError(f"no procedure, patient or MRN {args.id!r} in {logbook.path}")
             procedures = logbook.procedures_of(patient.id)
-        signed = {p.id: (logbook.signature_of(p.id), logbook.addenda_of(p.id)) for p in procedures}
+        checks = {p.id: (logbook.signature_check(p.id), logbook.addenda_of(p.id)) for p in procedures}
     out = sys.stdout
     print(f"Patient {patient.name} (MRN {patient.mrn}), id {patient.id}", file=out)
     print_fields(PATIENT, patient, out)
     print_fields(PATHOLOGY, patient.pathology, out, indent="  pathology: ")
     formulary = default_formulary()
+    broken = []
     for proc in procedures:
         print(f"\nProcedure {proc.date.isoformat()}, {proc.status}, id {proc.id}", file=out)
         print_fields(PROCEDURE, proc, out)
@@ -143,18 +149,39 @@ def run_show(args) -> int:
         for c in proc.complications:
             print(f"  {COMPLICATION.en}: " + "; ".join(
                 f"{f.en} {f.display(getattr(c, f.key))}" for f in COMPLICATION.fields if getattr(c, f.key)), file=out)
-        signature, addenda = signed[proc.id]
-        if signature:
-            print(f"  Signed: {signature.meaning} {signature.signer} ({signature.username}) at {signature.signed_at}; "
-                  f"SHA-256 {signature.content_sha256}", file=out)
+        check, addenda = checks[proc.id]
+        if check:
+            _print_signature(check, out)
+            if not check.ok:
+                broken.append(proc.id)
         for a in addenda:
-            print(f"  ADDENDUM {a.created_at} by {a.author} (reason: {a.reason}):", file=out)
+            where = " (signed elsewhere)" if a.signature.signed_elsewhere else ""
+            print(f"  ADDENDUM {a.created_at} by {a.author}{where} (reason: {a.reason}):", file=out)
             for line in a.text.splitlines() or [""]:
                 print(f"    {line}", file=out)
+    if broken:
+        raise TaceLogError(f"the signature of {len(broken)} procedure(s) does not verify: {', '.join(broken)}")
     return 0
 
 
+def _print_signature(check: SignatureCheck, out) -> None:
+    """Who signed and whether it holds: recomputed now, what it covers, what changed since."""
+    s = check.signature
+    who = f"{s.username}, {s.role}" if s.role else s.username
+    where = "signed elsewhere (not a user of this logbook): " if s.signed_elsewhere else ""
+    print(f"  Signed: {where}{s.meaning} {s.signer} ({who}) at {s.signed_at}; SHA-256 {s.content_sha256}", file=out)
+    if not check.ok:
+        print(f"  SIGNATURE DOES NOT VERIFY: {check.describe()}", file=out)
+    elif check.covers_fewer_fields:
+        print(f"  Signature verified; made before TACE Log stored the signed content, it covers only {V1_COVERS} "
+              "(the rest is shown as recorded now)", file=out)
+    else:
+        print("  Signature verified: it covers every value of the record and of its report", file=out)
+    if check.changes:
+        print("  Changed since signing: " + "; ".join(c.describe() for c in check.changes), file=out)
+
+
 def run_schema(args) -> int:
-    schema = interchange.json_schema()
+    schema = interchange.json_schema(version=args.format)
     _write_output(args, lambda handle: interchange.write_json(schema, handle))
     return 0

@@ -66,7 +66,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     p = commands.add_parser("audit", help="check or export the audit trail")
     sub = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    q = sub.add_parser("verify", help="check the hash chain; exit 1 naming the first broken row")
+    q = sub.add_parser("verify", help="check the hash chain and recompute every signature and addendum; exit 1 "
+                                      "naming the first broken row and every signed record that does not verify")
     q.set_defaults(run=run_audit_verify)
     q = sub.add_parser("export", help="write every audit row to a CSV file")
     q.add_argument("-o", "--output", required=True, metavar="FILE.csv")
@@ -168,11 +169,24 @@ def run_history(args) -> int:
 
 def run_audit_verify(args) -> int:
     with open_logbook(args) as logbook:
-        check = logbook.verify_audit_trail()
-    if not check.ok:
-        raise TaceLogError(str(check))
-    print(check)
+        checks = [logbook.verify_audit_trail(), logbook.verify_signatures()]
+    report_checks(checks)
     return 0
+
+
+def report_checks(checks) -> None:
+    """Print what holds; name on stderr each signed record that does not, and fail in one line (exit 1)."""
+    failed = []
+    for check in checks:
+        first, *details = str(check).splitlines()
+        if check.ok:
+            print(first)
+            continue
+        failed.append(first)
+        for line in details:
+            print(f"tace-log: {line}", file=sys.stderr)
+    if failed:
+        raise TaceLogError("; ".join(failed))
 
 
 def run_audit_export(args) -> int:

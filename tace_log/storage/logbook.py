@@ -24,11 +24,11 @@ from ..files import remove_leftovers
 from ..findings import ERROR, Finding, errors
 from ..model import SIGNED, Patient, Procedure, canonical_id, new_id, stored_text
 from ..paths import PARTIAL_BACKUP, backup_folder
-from ..signing import IDENTIFYING
+from ..signing import IDENTIFYING, addendum_from_document, signature_from_document
 from ..times import now_utc
 from . import bulk, records
 from .audit import AuditSession
-from .connection import inspect_file, logbook_location, network_filesystem_warning, open_database, write_error
+from .connection import connect, inspect_file, logbook_location, network_filesystem_warning, open_database, write_error
 from .schema import SCHEMA_VERSION
 from .signatures import SigningMixin
 
@@ -151,6 +151,14 @@ class Logbook(SigningMixin):
         logbook = cls(open_database(path, create=create, quick_check=quick_check), path, validator, user)
         remove_leftovers(backup_folder(path), PARTIAL_BACKUP)  # of backups killed half-way
         return logbook
+
+    @classmethod
+    def read_only(cls, path: str | Path) -> Logbook:
+        """A logbook opened to be read and never written (`tace-log check` of it or of a backup): not upgraded,
+        so its schema may be older than this version's (the signature reads allow for it)."""
+        path = logbook_location(path)
+        inspect_file(path, None)
+        return cls(connect(path, read_only=True), path)
 
     @staticmethod
     def check_file(path: str | Path) -> None:
@@ -600,6 +608,9 @@ class Logbook(SigningMixin):
                     out.append(Finding(f"{path}.procedures[{j}]", ERROR, "locked",
                                        f"procedure {proc['id']} of {p.get('name')} (MRN {p.get('mrn')}) is signed "
                                        "and cannot be changed by import: add an addendum instead"))
+                elif row:
+                    out += self._signature_conflicts(proc.get("signature"), canonical_id(proc["id"]),
+                                                     f"{path}.procedures[{j}]")
         return out
 
     def _patient_id_for_mrn(self, mrn: str) -> str | None:
@@ -607,12 +618,14 @@ class Logbook(SigningMixin):
         return row[0] if row else None
 
     def import_document(self, doc) -> ImportSummary:
-        """Import a tace-log/1 document, all or nothing: every problem is listed and, if any is an error,
+        """Import a tace-log/1 or /2 document, all or nothing: every problem is listed and, if any is an error,
         nothing is written. The checks run inside the write transaction, so they see what is written over.
 
         New records go through the bulk path; known ones are compared and updated one by one, so unchanged
         records keep their timestamps. A patient without an id is the one with the same MRN; a procedure without
         an id that is an exact copy of one of that patient's is that procedure (a file imported twice adds nothing).
+        A signature and addenda a procedure carries (verified against its content by the validator) are stored
+        as signed elsewhere, and the procedure is then locked.
         """
         stamp = now_utc()
         with self._transaction():
@@ -626,17 +639,23 @@ class Logbook(SigningMixin):
             self._announce(Change("import", tuple(touched)))
         return summary
 
-    def _import_entries(self, doc: dict) -> list[tuple[Patient, list[Procedure]]]:
+    def _import_entries(self, doc: dict) -> list[tuple[Patient, list[Procedure], dict]]:
+        """(patient, procedures, what was signed: procedure id -> (signature, addenda)) of each patient."""
         entries = []
         for p in doc["patients"]:
             patient = Patient.from_document(p)
             if not p.get("id"):
                 patient.id = self._patient_id_for_mrn(patient.mrn) or patient.id
             procedures = [Procedure.from_document(proc) for proc in p.get("procedures") or []]
+            signed = {}
             for procedure, proc in zip(procedures, p.get("procedures") or [], strict=True):
                 if not proc.get("id"):
                     self._match_stored_copy(patient.id, procedure)
-            entries.append((patient, procedures))
+                if proc.get("signature") or proc.get("addenda"):
+                    signed[procedure.id] = (
+                        signature_from_document(proc["signature"]) if proc.get("signature") else None,
+                        [addendum_from_document(a, procedure.id) for a in proc.get("addenda") or []])
+            entries.append((patient, procedures, signed))
         return entries
 
     def _match_stored_copy(self, patient_id: str, procedure: Procedure) -> None:
@@ -648,23 +667,28 @@ class Logbook(SigningMixin):
 
     def _write_import(self, entries, findings, stamp) -> tuple[ImportSummary, list[str]]:
         summary = ImportSummary(findings=list(findings))
-        known_patients = self._existing_ids("patients", [p.id for p, _ in entries])
-        known_procedures = self._existing_ids("procedures", [pr.id for _, procs in entries for pr in procs])
-        fresh = [(p, procs) for p, procs in entries
+        known_patients = self._existing_ids("patients", [p.id for p, _, _ in entries])
+        known_procedures = self._existing_ids("procedures", [pr.id for _, procs, _ in entries for pr in procs])
+        fresh = [(p, procs) for p, procs, _ in entries
                  if p.id not in known_patients and not any(pr.id in known_procedures for pr in procs)]
         fresh_ids = {p.id for p, _ in fresh}
         touched = [pr.id for _, procs in fresh for pr in procs]
         summary.patients_added, summary.procedures_added = bulk.insert_new(self._db, fresh, stamp)
-        for patient, procedures in entries:
+        outcomes = {}
+        for patient, procedures, _ in entries:
             if patient.id in fresh_ids:
                 continue
             _count(summary, "patients", self._write_patient(patient, stamp))
             for procedure in procedures:
                 procedure.patient_id = patient.id
-                outcome = self._write_procedure(procedure, stamp)
-                _count(summary, "procedures", outcome)
-                if outcome:
-                    touched.append(procedure.id)
+                outcomes[procedure.id] = self._write_procedure(procedure, stamp)
+        # signed after every record is written: a signature is stored on the record as the document gives it
+        gained = self._import_signed({pid: parts for _, _, signed in entries for pid, parts in signed.items()})
+        for procedure_id, outcome in outcomes.items():
+            outcome = outcome or ("updated" if procedure_id in gained else None)
+            _count(summary, "procedures", outcome)
+            if outcome:
+                touched.append(procedure_id)
         return summary, touched
 
     def _existing_ids(self, table: str, ids: list[str], chunk: int = 500) -> set[str]:

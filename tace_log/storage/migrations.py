@@ -191,9 +191,7 @@ def _lock_triggers() -> list[str]:
             BEGIN SELECT RAISE(ABORT, 'procedure {_LOCKED}'); END""",
         f"""CREATE TRIGGER lock_procedures_delete BEFORE DELETE ON procedures WHEN OLD.status = 'signed'
             BEGIN SELECT RAISE(ABORT, 'procedure {_LOCKED}'); END""",
-        """CREATE TRIGGER lock_procedures_sign BEFORE UPDATE OF status ON procedures WHEN NEW.status = 'signed'
-            AND NOT EXISTS (SELECT 1 FROM signatures WHERE procedure_id = NEW.id)
-            BEGIN SELECT RAISE(ABORT, 'a procedure is signed only with a signature'); END""",
+        _SIGNED_ONLY_WITH_A_SIGNATURE,
         """CREATE TRIGGER lock_procedures_insert BEFORE INSERT ON procedures WHEN NEW.status != 'draft'
             BEGIN SELECT RAISE(ABORT, 'a new procedure is a draft'); END""",
         # a patient's identifying fields are part of what was signed
@@ -212,14 +210,24 @@ def _lock_triggers() -> list[str]:
             out.append(f"""CREATE TRIGGER lock_{table}_{action} BEFORE {action.upper()} ON {table}
                 WHEN {_signed(row + '.procedure_id')}
                 BEGIN SELECT RAISE(ABORT, 'procedure {_LOCKED}'); END""")
-    out.append("""CREATE TRIGGER lock_addenda_draft BEFORE INSERT ON addenda
-        WHEN NOT EXISTS (SELECT 1 FROM procedures WHERE id = NEW.procedure_id AND status = 'signed')
-        BEGIN SELECT RAISE(ABORT, 'only a signed procedure gets addenda'); END""")
-    for table, message in _APPEND_ONLY.items():
-        for action in ("update", "delete"):
-            out.append(f"CREATE TRIGGER append_only_{table}_{action} BEFORE {action.upper()} ON {table} "
-                       f"BEGIN SELECT RAISE(ABORT, '{message}'); END")
+    out.append(_ADDENDA_ONLY_WHEN_SIGNED)
+    for table in _APPEND_ONLY:
+        out += _append_only(table)
     return out
+
+
+def _append_only(table: str) -> list[str]:
+    return [f"CREATE TRIGGER append_only_{table}_{action} BEFORE {action.upper()} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY[table]}'); END" for action in ("update", "delete")]
+
+
+_SIGNED_ONLY_WITH_A_SIGNATURE = (
+    "CREATE TRIGGER lock_procedures_sign BEFORE UPDATE OF status ON procedures WHEN NEW.status = 'signed'\n"
+    "            AND NOT EXISTS (SELECT 1 FROM signatures WHERE procedure_id = NEW.id)\n"
+    "            BEGIN SELECT RAISE(ABORT, 'a procedure is signed only with a signature'); END")
+_ADDENDA_ONLY_WHEN_SIGNED = """CREATE TRIGGER lock_addenda_draft BEFORE INSERT ON addenda
+        WHEN NOT EXISTS (SELECT 1 FROM procedures WHERE id = NEW.procedure_id AND status = 'signed')
+        BEGIN SELECT RAISE(ABORT, 'only a signed procedure gets addenda'); END"""
 
 
 _SIGNING = [
@@ -318,5 +326,80 @@ def password_audit(db: Database) -> None:
     db.execute(_PASSWORD_AUDIT)  # a new trigger only: the audit functions are needed when it fires, not now
 
 
+# -- 0005: a signature keeps what it signed (the content of signing.py's version 2, every value the report prints,
+# and which version a signature used: the ones made before cover fewer fields and keep verifying), the signer's role,
+# and whether it was signed in another logbook and imported (`signed_elsewhere`): such a signer is no user of this
+# logbook, so the signatures and addenda tables lose their reference to users, and a trigger keeps it for what is
+# signed here. SQLite cannot drop a reference in place: each table is made again, its rows copied as they are, its
+# triggers with it. Nothing is audited: no value changes (the new columns of the old rows are their defaults). ---
+_SIGNATURES_0005 = ("{row}.procedure_id", "{row}.procedure_id", [
+    "procedure_id", "username", "signer", "meaning", "signed_at", "content_sha256", "content_version", "content",
+    "signer_role", "signed_elsewhere"])
+_ADDENDA_0005 = ("{row}.id", "{row}.procedure_id", [
+    "id", "procedure_id", "text", "reason", "username", "author", "meaning", "created_at", "content_sha256",
+    "signed_elsewhere"])
+
+
+def _signed_here_by_a_user(table: str, what: str) -> str:
+    return (f"CREATE TRIGGER local_signer_{table} BEFORE INSERT ON {table} WHEN NOT NEW.signed_elsewhere "
+            "AND NOT EXISTS (SELECT 1 FROM users WHERE username = NEW.username) "
+            f"BEGIN SELECT RAISE(ABORT, '{what} made in this logbook is by one of its users'); END")
+
+
+_SIGNED_CONTENT = [
+    "DROP TRIGGER lock_procedures_sign",  # it names the signatures table, made again below
+    "ALTER TABLE signatures RENAME TO signatures_0002",
+    """CREATE TABLE signatures (
+        procedure_id TEXT PRIMARY KEY REFERENCES procedures(id),
+        username TEXT NOT NULL,
+        signer TEXT NOT NULL,
+        meaning TEXT NOT NULL,
+        signed_at TEXT NOT NULL,
+        content_sha256 TEXT NOT NULL,
+        content_version INTEGER NOT NULL CHECK (content_version >= 1),
+        content TEXT CHECK ((content IS NULL) = (content_version = 1)),
+        signer_role TEXT,
+        signed_elsewhere INTEGER NOT NULL DEFAULT 0 CHECK (signed_elsewhere IN (0, 1))
+    )""",
+    "INSERT INTO signatures (procedure_id, username, signer, meaning, signed_at, content_sha256, content_version) "
+    "SELECT procedure_id, username, signer, meaning, signed_at, content_sha256, 1 FROM signatures_0002",
+    "DROP TABLE signatures_0002",  # and its triggers (a dropped table's rows fire no trigger)
+    "ALTER TABLE addenda RENAME TO addenda_0002",
+    """CREATE TABLE addenda (
+        id TEXT PRIMARY KEY,
+        procedure_id TEXT NOT NULL REFERENCES procedures(id),
+        text TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        username TEXT NOT NULL,
+        author TEXT NOT NULL,
+        meaning TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        content_sha256 TEXT NOT NULL,
+        signed_elsewhere INTEGER NOT NULL DEFAULT 0 CHECK (signed_elsewhere IN (0, 1))
+    )""",
+    # the rowid too: addenda are read in the order they were written
+    "INSERT INTO addenda (rowid, id, procedure_id, text, reason, username, author, meaning, created_at, "
+    "content_sha256) SELECT rowid, id, procedure_id, text, reason, username, author, meaning, created_at, "
+    "content_sha256 FROM addenda_0002",
+    "DROP TABLE addenda_0002",
+    "CREATE INDEX addenda_procedure ON addenda(procedure_id)",
+    _SIGNED_ONLY_WITH_A_SIGNATURE,
+    _ADDENDA_ONLY_WHEN_SIGNED,
+    _signed_here_by_a_user("signatures", "a signature"),
+    _signed_here_by_a_user("addenda", "an addendum"),
+    *_append_only("signatures"),
+    *_append_only("addenda"),
+    *_audit_triggers("signatures", _SIGNATURES_0005),
+    *_audit_triggers("addenda", _ADDENDA_0005),
+]
+
+
+@migrations(name="0005_signed_content")
+def keep_signed_content(db: Database) -> None:
+    db.conn.create_function("tace_audit_seal", 11, seal, deterministic=True)  # the schema is re-read on ALTER
+    for statement in _SIGNED_CONTENT:
+        db.execute(statement)
+
+
 # What the audit triggers cover now: each table's columns as of the last migration that set them.
-AUDITED = {**_AUDITED, "users": _USERS_0003}
+AUDITED = {**_AUDITED, "users": _USERS_0003, "signatures": _SIGNATURES_0005, "addenda": _ADDENDA_0005}

@@ -8,5 +8,6 @@ here are the migrations' own, in order.
 # PRAGMA application_id marks a file as a TACE Log logbook ("TACE" in ASCII).
 APPLICATION_ID = 0x54414345
 MIGRATION_SET = "tace_log"
-MIGRATION_NAMES = ("0001_initial", "0002_signing_audit", "0003_user_accounts", "0004_password_audit")
+MIGRATION_NAMES = ("0001_initial", "0002_signing_audit", "0003_user_accounts", "0004_password_audit",
+                   "0005_signed_content")
 SCHEMA_VERSION = len(MIGRATION_NAMES)  # PRAGMA user_version of a logbook this build has fully migrated

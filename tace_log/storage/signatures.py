@@ -1,13 +1,16 @@
 """Users, signatures, addenda and the audit trail, as part of the Logbook facade (a mixin of `Logbook`).
 
 A procedure goes draft -> signed once; then it, its agents, complications and segments never change (the
-triggers of migration 0002 refuse it too), and it can only gain addenda, each signed by a radiologist.
+triggers of migration 0002 refuse it too), and it can only gain addenda, each signed by a radiologist. A signature
+and addenda imported with their record (`tace-log/2`) are kept as signed elsewhere: their signers are no users of
+this logbook.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import (
@@ -20,7 +23,14 @@ from ..errors import (
 )
 from ..findings import ERROR, Finding, errors, warnings
 from ..model import SIGNED, Addendum, Signature, new_id
-from ..signing import ADDENDUM_MEANING, MEANING, addendum_sha256, content_sha256, signing_findings
+from ..signing import (
+    ADDENDUM_MEANING,
+    SignatureCheck,
+    addendum_sha256,
+    check_signature,
+    sign,
+    signing_findings,
+)
 from ..users import (
     ADMIN,
     AUTHORISING_ROLES,
@@ -35,8 +45,15 @@ from ..users import (
     unknown_user_hash,
 )
 from . import audit
+from .schema import MIGRATION_NAMES
 
-_SIGNATURE_COLUMNS = "signer, username, signed_at, meaning, content_sha256"
+_SIGNATURE_COLUMNS = ("signer", "username", "signed_at", "meaning", "content_sha256", "signer_role", "content_version",
+                      "content", "signed_elsewhere")
+_ADDENDUM_COLUMNS = ("id", "procedure_id", "text", "reason", "username", "author", "meaning", "created_at",
+                     "content_sha256", "signed_elsewhere")
+# A logbook before these migrations (a backup `tace-log check` reads, never upgrades) has no such table or columns.
+_SIGNING_SCHEMA = MIGRATION_NAMES.index("0002_signing_audit") + 1
+_SIGNED_CONTENT_SCHEMA = MIGRATION_NAMES.index("0005_signed_content") + 1
 # For an unknown user name and a wrong password alike: neither tells whether the name exists.
 WRONG_CREDENTIALS = "wrong user name or password"
 
@@ -321,30 +338,133 @@ class SigningMixin:
                     raise WarningsNotAcknowledgedError(
                         f"procedure {procedure_id} not signed: {len(warnings(findings))} warning(s) must be "
                         "acknowledged", findings)
-                signature = Signature(signer=user.full_name, username=user.username, signed_at=self._now(),
-                                      meaning=MEANING, content_sha256=content_sha256(patient, procedure))
+                signature = sign(patient, procedure, username=user.username, name=user.full_name, role=user.role,
+                                 signed_at=self._now())
                 acknowledged = "; ".join(str(f) for f in warnings(findings))
                 with self.reason(f"warnings acknowledged: {acknowledged}" if acknowledged else None):
-                    self._db.execute(f"INSERT INTO signatures (procedure_id, {_SIGNATURE_COLUMNS}) "
-                                     "VALUES (?, ?, ?, ?, ?, ?)", [procedure_id, *_signature_values(signature)])
-                    self._db.execute("UPDATE procedures SET status = ? WHERE id = ?", [SIGNED, procedure_id])
+                    self._insert_signatures([(procedure_id, signature)])
         finally:
             self._audit.user = acting
         self._announce_change("procedure", (procedure_id,))
         return signature
 
-    def signature_of(self, procedure_id: str) -> Signature | None:
-        row = self._db.execute(f"SELECT {_SIGNATURE_COLUMNS} FROM signatures WHERE procedure_id = ?",
-                               [procedure_id]).fetchone()
-        return Signature(*row) if row else None
+    def _insert_signatures(self, signed: list[tuple[str, Signature]]) -> None:
+        """Store signatures and mark their procedures signed (the lock triggers apply from then on)."""
+        self._db.executemany(
+            f"INSERT INTO signatures (procedure_id, {', '.join(_SIGNATURE_COLUMNS)}) VALUES "
+            f"({', '.join('?' * (len(_SIGNATURE_COLUMNS) + 1))})",
+            [[procedure_id, s.signer, s.username, s.signed_at, s.meaning, s.content_sha256, s.role,
+              s.content_version, s.content, int(s.signed_elsewhere)] for procedure_id, s in signed])
+        self._db.executemany("UPDATE procedures SET status = ? WHERE id = ?",
+                             [[SIGNED, procedure_id] for procedure_id, _ in signed])
 
-    def signature_intact(self, procedure_id: str) -> bool:
-        """Whether the stored record still hashes to what was signed."""
+    def _signatures_where(self, where: str, params: Iterable = ()) -> dict[str, Signature]:
+        """Signatures by procedure id. A local signature from before content version 2 did not store the signer's
+        role: it is the user's role now."""
+        version = self.schema_version
+        if version < _SIGNING_SCHEMA:
+            return {}
+        if version < _SIGNED_CONTENT_SCHEMA:
+            columns = "s.signer, s.username, s.signed_at, s.meaning, s.content_sha256, NULL, 1, NULL, 0"
+        else:
+            columns = ", ".join(f"s.{c}" for c in _SIGNATURE_COLUMNS)
+        rows = self._db.execute(
+            f"SELECT s.procedure_id, {columns}, (SELECT role FROM users u WHERE u.username = s.username) "
+            f"FROM signatures s WHERE {where} ORDER BY s.rowid", list(params)).fetchall()
+        return {row[0]: Signature(*row[1:6], role=row[6] or (None if row[9] else row[10]), content_version=row[7],
+                                  content=row[8], signed_elsewhere=bool(row[9])) for row in rows}
+
+    def signature_of(self, procedure_id: str) -> Signature | None:
+        return self._signatures_where("s.procedure_id = ?", [procedure_id]).get(procedure_id)
+
+    def signature_check(self, procedure_id: str) -> SignatureCheck | None:
+        """The procedure's signature recomputed against the stored record, with its addenda; None for a draft."""
         signature = self.signature_of(procedure_id)
         if signature is None:
-            return False
+            return None
         procedure = self.get_procedure(procedure_id)
-        return content_sha256(self.get_patient(procedure.patient_id), procedure) == signature.content_sha256
+        return check_signature(signature, self.get_patient(procedure.patient_id), procedure,
+                               self.addenda_of(procedure_id))
+
+    def signature_intact(self, procedure_id: str) -> bool:
+        """Whether the stored record still hashes to what was signed (and so do its addenda)."""
+        check = self.signature_check(procedure_id)
+        return check is not None and check.ok
+
+    def verify_signatures(self, batch: int = 500) -> SignaturesCheck:
+        """Recompute every signature and addendum hash against the stored records, and check that exactly the
+        signed procedures have a signature: what `audit verify`, `check` and restore rely on."""
+        result = SignaturesCheck()
+        if self.schema_version < _SIGNING_SCHEMA:
+            return result
+        for procedure_id, date, problem in self._db.execute(
+                "SELECT p.id, p.date, 'is marked signed but has no signature' FROM procedures p WHERE p.status = ? "
+                "AND NOT EXISTS (SELECT 1 FROM signatures s WHERE s.procedure_id = p.id) "
+                "UNION ALL SELECT s.procedure_id, p.date, 'has a signature but is not marked signed' FROM signatures "
+                "s LEFT JOIN procedures p ON p.id = s.procedure_id WHERE p.status IS NOT ? "
+                "UNION ALL SELECT a.procedure_id, p.date, 'has an addendum but no signature' FROM addenda a "
+                "LEFT JOIN procedures p ON p.id = a.procedure_id "
+                "WHERE NOT EXISTS (SELECT 1 FROM signatures s WHERE s.procedure_id = a.procedure_id)",
+                [SIGNED, SIGNED]).fetchall():
+            result.failures.append(f"procedure {procedure_id} ({date or 'no such procedure'}) {problem}")
+        last = 0
+        while True:
+            ids = self._db.execute("SELECT rowid, procedure_id FROM signatures WHERE rowid > ? ORDER BY rowid "
+                                   "LIMIT ?", [last, batch]).fetchall()
+            if not ids:
+                return result
+            last = ids[-1][0]
+            keys = [i for _, i in ids]
+            marks = ", ".join("?" * len(keys))
+            signatures = self._signatures_where(f"s.procedure_id IN ({marks})", keys)
+            procedures = {p.id: p for p in self._procedures_where(f"id IN ({marks}) AND status = 'signed'", keys)}
+            patients = {p.id: p for p in self._patients_where(
+                f"id IN (SELECT patient_id FROM procedures WHERE id IN ({marks}))", keys)}
+            addenda = self._addenda_where(f"procedure_id IN ({marks})", keys)
+            for procedure_id, signature in signatures.items():
+                procedure = procedures.get(procedure_id)
+                if procedure is None:
+                    continue  # named above
+                check = check_signature(signature, patients[procedure.patient_id], procedure,
+                                        addenda.get(procedure_id, []))
+                result.signatures += 1
+                result.addenda += len(addenda.get(procedure_id, []))
+                result.older += check.covers_fewer_fields
+                if not check.ok:
+                    patient = patients[procedure.patient_id]
+                    result.failures.append(f"procedure {procedure_id} ({procedure.date.isoformat()}, MRN "
+                                           f"{patient.mrn}) does not verify: {check.describe()}")
+
+    def _import_signed(self, signed: dict[str, tuple[Signature | None, list[Addendum]]]) -> set[str]:
+        """Inside an import's transaction, after its records are written: the signatures and addenda a document
+        carried (verified by `Validator.document`, checked against this logbook by `_signature_conflicts`). A
+        signature already here stays; an addendum already here (the same hash) is not added again. Returns the
+        procedures that gained one."""
+        ids = list(signed)
+        have_signature, have_addenda = set(), set()
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            marks = ", ".join("?" * len(part))
+            have_signature.update(r[0] for r in self._db.execute(
+                f"SELECT procedure_id FROM signatures WHERE procedure_id IN ({marks})", part).fetchall())
+            have_addenda.update(self._db.execute(
+                f"SELECT procedure_id, content_sha256 FROM addenda WHERE procedure_id IN ({marks})", part).fetchall())
+        signatures = [(pid, s) for pid, (s, _) in signed.items() if s is not None and pid not in have_signature]
+        addenda = [a for pid, (_, rows) in signed.items() for a in rows
+                   if (pid, a.signature.content_sha256) not in have_addenda]
+        with self.reason("imported with its record: signed in another logbook"):
+            self._insert_signatures(signatures)
+            self._insert_addenda([replace(a, id=new_id()) for a in addenda])
+        return {pid for pid, _ in signatures} | {a.procedure_id for a in addenda}
+
+    def _signature_conflicts(self, signature_doc: dict | None, procedure_id: str, path: str) -> list[Finding]:
+        """A signature a document carries for a procedure this logbook has signed with another one."""
+        stored = self.signature_of(procedure_id) if signature_doc else None
+        if stored is None or stored.content_sha256 == signature_doc["sha256"]:
+            return []
+        return [Finding(f"{path}.signature", ERROR, "signed_differently",
+                        f"procedure {procedure_id} is signed here by {stored.signer} ({stored.username}) at "
+                        f"{stored.signed_at} with another signature: a signed record keeps its one signature")]
 
     # -- addenda -----------------------------------------------------------------------------------------
     def add_addendum(self, procedure_id: str, username: str, password: str, reason: str, text: str) -> Addendum:
@@ -358,32 +478,55 @@ class SigningMixin:
             raise InvalidInputError(problems, "addendum not added")
         signed = self.signature_of(procedure_id)
         stamp = self._now()
-        addendum_id = new_id()
         digest = addendum_sha256(procedure_id, signed.content_sha256, text, reason, user.username, stamp)
+        addendum = Addendum(id=new_id(), procedure_id=procedure_id, text=text, reason=reason, author=user.full_name,
+                            created_at=stamp, signature=Signature(user.full_name, user.username, stamp,
+                                                                  ADDENDUM_MEANING, digest))
         acting = self._audit.user
         self._audit.user = user.username
         try:
             with self.reason(reason), self._transaction():
-                self._db.execute(
-                    "INSERT INTO addenda (id, procedure_id, text, reason, username, author, meaning, created_at, "
-                    "content_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [addendum_id, procedure_id, text, reason, user.username, user.full_name, ADDENDUM_MEANING,
-                     stamp, digest])
+                self._insert_addenda([addendum])
         finally:
             self._audit.user = acting
         self._announce_change("procedure", (procedure_id,))
-        return self._addendum(addendum_id, procedure_id, text, reason, user.username, user.full_name,
-                              ADDENDUM_MEANING, stamp, digest)
+        return addendum
 
-    @staticmethod
-    def _addendum(addendum_id, procedure_id, text, reason, username, author, meaning, created_at, digest):
-        return Addendum(id=addendum_id, procedure_id=procedure_id, text=text, reason=reason, author=author,
-                        created_at=created_at, signature=Signature(author, username, created_at, meaning, digest))
+    def _insert_addenda(self, addenda: list[Addendum]) -> None:
+        self._db.executemany(
+            f"INSERT INTO addenda ({', '.join(_ADDENDUM_COLUMNS)}) VALUES ({', '.join('?' * len(_ADDENDUM_COLUMNS))})",
+            [[a.id, a.procedure_id, a.text, a.reason, a.signature.username, a.author, a.signature.meaning,
+              a.created_at, a.signature.content_sha256, int(a.signature.signed_elsewhere)] for a in addenda])
+
+    def _addenda_where(self, where: str, params: Iterable = ()) -> dict[str, list[Addendum]]:
+        """Addenda by procedure id, in the order they were written."""
+        if self.schema_version < _SIGNING_SCHEMA:
+            return {}
+        columns = ", ".join(_ADDENDUM_COLUMNS[:-1]) + (
+            ", signed_elsewhere" if self.schema_version >= _SIGNED_CONTENT_SCHEMA else ", 0")
+        out: dict[str, list[Addendum]] = {}
+        for (addendum_id, procedure_id, text, reason, username, author, meaning, created_at, digest,
+             elsewhere) in self._db.execute(f"SELECT {columns} FROM addenda WHERE {where} "
+                                            "ORDER BY created_at, rowid", list(params)).fetchall():
+            out.setdefault(procedure_id, []).append(Addendum(
+                id=addendum_id, procedure_id=procedure_id, text=text, reason=reason, author=author,
+                created_at=created_at, signature=Signature(author, username, created_at, meaning, digest,
+                                                           signed_elsewhere=bool(elsewhere))))
+        return out
 
     def addenda_of(self, procedure_id: str) -> list[Addendum]:
-        return [self._addendum(*row) for row in self._db.execute(
-            "SELECT id, procedure_id, text, reason, username, author, meaning, created_at, content_sha256 "
-            "FROM addenda WHERE procedure_id = ? ORDER BY created_at, rowid", [procedure_id]).fetchall()]
+        return self._addenda_where("procedure_id = ?", [procedure_id]).get(procedure_id, [])
+
+    def signed_parts(self, procedure_ids: list[str]) -> dict[str, tuple[Signature, list[Addendum]]]:
+        """The signature and addenda of each signed procedure among these (an export's batch)."""
+        out = {}
+        for start in range(0, len(procedure_ids), 500):
+            part = procedure_ids[start:start + 500]
+            marks = ", ".join("?" * len(part))
+            addenda = self._addenda_where(f"procedure_id IN ({marks})", part)
+            for procedure_id, signature in self._signatures_where(f"s.procedure_id IN ({marks})", part).items():
+                out[procedure_id] = (signature, addenda.get(procedure_id, []))
+        return out
 
     # -- audit trail -------------------------------------------------------------------------------------
     def audit_rows(self, batch: int = 5000) -> Iterator[audit.AuditEntry]:
@@ -425,5 +568,23 @@ def _password_findings(password: str) -> list[Finding]:
     return [Finding("password", ERROR, "password", problem) for problem in password_problems(password)]
 
 
-def _signature_values(s: Signature) -> list:
-    return [s.signer, s.username, s.signed_at, s.meaning, s.content_sha256]
+@dataclass
+class SignaturesCheck:
+    """The result of recomputing every signature and addendum of a logbook (`Logbook.verify_signatures`)."""
+
+    signatures: int = 0
+    addenda: int = 0
+    older: int = 0  # made before the signed content held every value the report prints
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def __str__(self) -> str:
+        older = (f" ({self.older} made before TACE Log stored the signed content cover fewer fields: the procedure "
+                 "and the patient's identity)") if self.older else ""
+        if self.ok:
+            return (f"signatures intact: {self.signatures} signatures and {self.addenda} addenda verified against "
+                    f"their records{older}")
+        return "\n".join([f"{len(self.failures)} signed records do not verify:", *self.failures])

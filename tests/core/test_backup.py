@@ -191,7 +191,8 @@ def test_cli_backup_and_backups_and_check(logbook, capsys):
     assert main(["--db", db, "backups"]) == 0
     assert "1 backups; newest good backup: " in capsys.readouterr().out
     assert main(["--db", db, "check"]) == 0
-    assert capsys.readouterr().out.endswith(": ok (40 procedures, 20 patients)\n")
+    assert capsys.readouterr().out.endswith(": ok (40 procedures, 20 patients)\nsignatures intact: 0 signatures and "
+                                            "0 addenda verified against their records\n")
 
 
 def test_a_backup_never_replaces_an_existing_file_or_the_logbook(tmp_path):

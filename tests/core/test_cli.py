@@ -133,8 +133,9 @@ def test_a_traceback_only_with_debug(tmp_path):
     assert loud.returncode == 1 and "Traceback" in loud.stderr and "NotALogbookError" in loud.stderr
 
 
-def test_schema_command_writes_the_shipped_schema(tmp_path):
+@pytest.mark.parametrize("args, version", [([], "2"), (["--format", "tace-log/1"], "1")])
+def test_schema_command_writes_the_shipped_schema(tmp_path, args, version):
     out = tmp_path / "schema.json"
-    assert main(["schema", "-o", str(out)]) == 0
-    shipped = (ROOT / "resources" / "schema" / "tace-log-1.schema.json").read_text(encoding="utf-8")
+    assert main(["schema", "-o", str(out), *args]) == 0
+    shipped = (ROOT / "resources" / "schema" / f"tace-log-{version}.schema.json").read_text(encoding="utf-8")
     assert json.loads(out.read_text(encoding="utf-8")) == json.loads(shipped)

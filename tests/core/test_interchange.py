@@ -1,6 +1,9 @@
-"""The tace-log/1 format: all-or-nothing import, idempotent by id, every key exported, the schema shipped."""
+"""The tace-log/1 and /2 formats: all-or-nothing import, idempotent by id (signatures and addenda too), every key
+exported, the schemas shipped."""
 
 import copy
+import datetime as dt
+import hashlib
 import json
 import unicodedata
 import uuid
@@ -14,7 +17,9 @@ from tace_log import interchange
 from tace_log.dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE
 from tace_log.errors import InvalidInputError
 from tace_log.findings import errors
+from tace_log.model import Patient, Procedure
 from tace_log.resources import resource
+from tace_log.signing import MEANING, addendum_sha256, content_v1, sign, signature_document
 from tace_log.storage import Logbook
 
 from .conftest import TODAY
@@ -28,7 +33,8 @@ def test_the_example_imports_and_exports_every_key(logbook, example):
     assert set(patient) == {"id", *PATIENT.keys, "pathology", "procedures"}
     assert set(patient["pathology"]) == set(PATHOLOGY.keys)
     proc = patient["procedures"][0]
-    assert set(proc) == {"id", *PROCEDURE.keys, "agents", "complications"}
+    assert set(proc) == {"id", *PROCEDURE.keys, "agents", "complications", "signature", "addenda"}
+    assert (proc["signature"], proc["addenda"], out["format"]) == (None, [], "tace-log/2")  # a draft
     assert set(proc["agents"][0]) == set(AGENT.keys)
     assert proc["agents"][0]["lot"] is None  # not recorded is written as null
     uuid.UUID(patient["id"]), uuid.UUID(proc["id"])
@@ -95,17 +101,21 @@ def test_invalid_json_is_reported_with_line_and_column(tmp_path):
 
 
 # -- the JSON Schema ---------------------------------------------------------------------------------------
-def test_the_shipped_schema_is_the_one_the_dictionary_generates():
-    shipped = json.loads(resource("schema", "tace-log-1.schema.json").read_text(encoding="utf-8"))
-    assert shipped == interchange.json_schema()
+@pytest.mark.parametrize("version", ["tace-log/1", "tace-log/2"])
+def test_the_shipped_schema_is_the_one_the_dictionary_generates(version):
+    name = f"tace-log-{version[-1]}.schema.json"
+    shipped = json.loads(resource("schema", name).read_text(encoding="utf-8"))
+    assert shipped == interchange.json_schema(version=version)
 
 
-def test_the_schema_accepts_the_example_and_our_exports(logbook, example):
-    schema = interchange.json_schema()
-    jsonschema.Draft202012Validator.check_schema(schema)
-    jsonschema.validate(example, schema)
+def test_the_schemas_accept_the_example_and_our_exports(logbook, example):
+    old, new = interchange.json_schema(version="tace-log/1"), interchange.json_schema()
+    for schema in (old, new):
+        jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(example, old)
+    jsonschema.validate({**example, "format": "tace-log/2"}, new)
     logbook.import_document(example)
-    jsonschema.validate(interchange.export_document(logbook), schema)
+    jsonschema.validate(interchange.export_document(logbook), new)
 
 
 @pytest.mark.parametrize("change", [
@@ -119,7 +129,7 @@ def test_the_schema_refuses_what_the_validator_refuses(validator, example, chang
     change(example)
     assert errors(validator.document(example))
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(example, interchange.json_schema())
+        jsonschema.validate(example, interchange.json_schema(version="tace-log/1"))
 
 
 # -- property: export then import is the identity ------------------------------------------------------------
@@ -216,18 +226,62 @@ def documents(draw):
             },
             "procedures": draw(st.lists(procedures(resection), max_size=3)),
         })
-    return {"format": "tace-log/1", "patients": patients}
+        for procedure in patients[-1]["procedures"]:
+            procedure.update(signature=None, addenda=[])
+            if draw(st.booleans()):
+                draw(signed(patients[-1], procedure))
+    return {"format": "tace-log/2", "patients": patients}
+
+
+moments = st.datetimes(min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2026, 11, 1)).map(
+    lambda t: t.replace(microsecond=0).isoformat() + "Z")
+
+
+@st.composite
+def signed(draw, patient_doc, procedure_doc):
+    """A signature, as another logbook made it, and its addenda on a procedure of the document: of the current
+    content version (over the patient as signed, whose weight may have changed since) or of version 1."""
+    patient, procedure = Patient.from_document(patient_doc), Procedure.from_document(procedure_doc)
+    username, name = draw(st.sampled_from([("chen", "陈伟 Chen Wei"), ("o.neil", "Pat O'Neil")]))
+    signed_at = draw(moments)
+    if draw(st.booleans()):
+        if draw(st.booleans()):  # the patient was weighed again after signing
+            patient.weight_kg = draw(st.integers(30, 200))
+        signature = sign(patient, procedure, username=username, name=name, signed_at=signed_at,
+                         role=draw(st.sampled_from(["radiologist", None])))
+        document = signature_document(signature, patient, procedure)
+    else:  # made before the signed content was stored: the role is the user's, if the logbook knew it
+        content = content_v1(patient, procedure)
+        document = {"signer": username, "signer_name": name, "signer_role": draw(st.sampled_from(["radiologist",
+                                                                                                   None])),
+                    "signed_at": signed_at, "meaning": MEANING, "sha256": hashlib.sha256(content).hexdigest(),
+                    "content": content.decode()}
+    procedure_doc["signature"] = document
+    for at in sorted(draw(st.lists(moments.filter(lambda t: t > signed_at), max_size=2, unique=True))):
+        words, reason = draw(text.filter(str.strip)), draw(line.filter(bool))
+        procedure_doc["addenda"].append({
+            "text": words, "reason": reason, "signer": username, "signer_name": name, "signed_at": at,
+            "sha256": addendum_sha256(procedure.id, document["sha256"], words, reason, username, at)})
+    return procedure_doc
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 @given(doc=documents())
 def test_export_then_import_is_the_identity(tmp_path_factory, validator, doc):
+    """Import into an empty logbook, then export, gives the document back, signatures and addenda too; and
+    importing it again changes nothing."""
     assert [f for f in validator.document(doc) if f.severity == "error"] == []
     path = tmp_path_factory.mktemp("roundtrip") / "logbook.sqlite"
     with Logbook.open(path, validator=validator) as book:
         book.import_document(copy.deepcopy(doc))
         exported = interchange.export_document(book)
+        again = book.import_document(copy.deepcopy(exported))
+        assert (again.procedures_added, again.procedures_updated, again.patients_updated) == (0, 0, 0)
+        assert interchange.export_document(book) == exported
+        signed_here = [p["id"] for patient in doc["patients"] for p in patient["procedures"] if p["signature"]]
+        assert all(book.is_signed(i) and book.signature_of(i).signed_elsewhere for i in signed_here)
+        assert book.verify_signatures().ok
     assert exported == doc
     assert json.loads(json.dumps(exported, ensure_ascii=False)) == exported
 

@@ -3,6 +3,7 @@ and the database itself)."""
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 
 import pytest
@@ -17,7 +18,7 @@ from tace_log.errors import (
     WarningsNotAcknowledgedError,
 )
 from tace_log.model import Addendum, Signature
-from tace_log.signing import MEANING, content_sha256
+from tace_log.signing import CONTENT_VERSION, MEANING, signed_content
 from tace_log.storage import Logbook
 from tace_log.storage.audit import seal
 from tests.core.signing_support import NURSE_PASSWORD, PASSWORD, signable_logbook
@@ -37,7 +38,10 @@ def test_a_radiologist_signs_with_the_meaning_and_the_content_hash(book):
     assert signature == logbook.signature_of(procedure.id)
     assert isinstance(signature, Signature)
     assert (signature.signer, signature.username, signature.meaning) == ("陈伟 Chen Wei", "chen", MEANING)
-    assert signature.content_sha256 == content_sha256(patient, logbook.get_procedure(procedure.id))
+    assert (signature.role, signature.content_version, signature.signed_elsewhere) == (
+        "radiologist", CONTENT_VERSION, False)
+    assert signature.content.encode() == signed_content(patient, logbook.get_procedure(procedure.id), signature)
+    assert signature.content_sha256 == hashlib.sha256(signature.content.encode()).hexdigest()
     assert logbook.get_procedure(procedure.id).status == "signed"
     assert logbook.signature_intact(procedure.id)
     assert logbook.worklist()[0].status == "signed"

@@ -25,7 +25,7 @@ def test_the_contract_example_is_valid(validator, example):
 P = "patients[0]"
 PR = "patients[0].procedures[0]"
 ERRORS = [
-    (lambda d: d.update(format="tace-log/2"), "format", "format", "tace-log/1"),
+    (lambda d: d.update(format="tace-log/3"), "format", "format", "tace-log/2"),
     (lambda d: d.update(extra=1), "extra", "unknown_key", "unknown key"),
     (lambda d: d["patients"][0].pop("mrn"), f"{P}.mrn", "required", "is required"),
     (lambda d: d["patients"][0].update(name="   "), f"{P}.name", "required", "is required"),
