@@ -159,8 +159,7 @@ class Logbook(SigningMixin):
         logbook = cls(open_database(path, create=create, quick_check=quick_check), path, validator, user)
         # what processes killed half-way left: a backup, a new logbook, a restore being prepared
         remove_leftovers(backup_folder(path), PARTIAL_BACKUP)
-        remove_leftovers(path.parent, CREATING)
-        remove_leftovers(path.parent, RESTORING)
+        remove_leftovers(path.parent, CREATING, RESTORING)
         return logbook
 
     @classmethod
