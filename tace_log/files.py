@@ -42,12 +42,12 @@ def temporary_name(target: Path, mark: str) -> Path:
     return target.with_name(f"{target.name}.{mark}-{os.getpid()}")
 
 
-def remove_leftovers(folder: Path, mark: str) -> list[Path]:
-    """Remove what processes that are gone left of their `temporary_name`s in `folder` (a backup or a create
-    killed half-way), with SQLite's -journal/-wal/-shm beside them; returns what was removed."""
-    import re  # the pattern is built per mark: re is loaded by then anyway
+def remove_leftovers(folder: Path, *marks: str) -> list[Path]:
+    """Remove what processes that are gone left of their `temporary_name`s with these marks in `folder` (a backup
+    or a create killed half-way), with SQLite's -journal/-wal/-shm beside them; returns what was removed."""
+    import re  # the pattern is built per call: re is loaded by then anyway
 
-    pattern = re.compile(rf"\.{re.escape(mark)}-(\d+)(?:-journal|-wal|-shm)?$")
+    pattern = re.compile(rf"\.(?:{'|'.join(map(re.escape, marks))})-(\d+)(?:-journal|-wal|-shm)?$")
     removed = []
     try:
         entries = list(folder.iterdir())

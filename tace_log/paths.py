@@ -9,7 +9,9 @@ from pathlib import Path
 APP_NAME = "tace-log"
 LOGBOOK_FILENAME = "tace-log.sqlite"
 BACKUP_FOLDER = "backups"
-PARTIAL_BACKUP = "partial"  # the mark of a backup being written and verified (files.temporary_name)
+# Marks of the temporary files (files.temporary_name) a process builds before they take their name: a backup being
+# written and verified (in backups/), a new logbook being made, a restored logbook being prepared (beside it).
+PARTIAL_BACKUP, CREATING, RESTORING = "partial", "creating", "restoring"
 
 
 def backup_folder(logbook_path: Path) -> Path:

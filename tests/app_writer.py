@@ -8,7 +8,6 @@ own thread), prints `open` once the check has passed, then for each line:
 The test kills it with SIGKILL whenever it likes, as a power cut or a crash would.
 """
 
-import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -16,35 +15,18 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton, QWidget  # noqa: E402
+from PySide6.QtGui import QAction  # noqa: E402
+from PySide6.QtWidgets import QPushButton  # noqa: E402
 
 from ui.app import create_application, open_main_window  # noqa: E402
 from ui.logbook_lock import LogbookLock  # noqa: E402
-
-
-def _type(parent: QWidget, name: str, text: str) -> None:
-    parent.findChild(QLineEdit, name).setText(text)
-
-
-def _choose(parent: QWidget, name: str, key: str) -> None:
-    combo = parent.findChild(QComboBox, name)
-    combo.setCurrentIndex(combo.findData(key))
+from ui.smoke import type_procedure  # noqa: E402
 
 
 def save(app, window, mrn: str) -> str:
-    today = dt.date.today()
-    window.findChild(type(window.new_action), "new_procedure").trigger()
+    window.findChild(QAction, "new_procedure").trigger()
     form = window.form
-    _type(form, "mrn", mrn)
-    _type(form, "name", "林晓明")
-    _type(form, "weight_kg", "64")
-    _type(form, "resection_date", (today - dt.timedelta(days=30)).isoformat())
-    _type(form, "date", today.isoformat())
-    _choose(form, "tumor_staining", "absent")
-    form.findChild(QPushButton, "agents-add").click()
-    row = form.findChild(QWidget, "agents[0]")
-    _choose(row, "agent", "lipiodol")
-    _type(row, "dose", "5")
+    type_procedure(form, mrn, "林晓明")
     form.findChild(QPushButton, "save").click()
     app.processEvents()
     said = form.banner.text()
@@ -67,7 +49,7 @@ def main() -> None:
         if command == "save":
             print(save(app, window, words[0]), flush=True)
         elif command == "quit":
-            window.findChild(type(window.new_action), "quit").trigger()
+            window.findChild(QAction, "quit").trigger()
             app.processEvents()
             logbook.close()
             lock.release()

@@ -6,10 +6,12 @@ so the test knows exactly what the logbook must hold after any number of acknowl
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import random
 import uuid
+from pathlib import Path
 
 from tace_log.model import Patient, Procedure
 
@@ -179,3 +181,13 @@ def damage_agent_doses_root_page(path, page_size: int = 4096) -> None:
     with open(path, "r+b") as handle:
         handle.seek((root - 1) * page_size)
         handle.write(b"\xff" * page_size)
+
+
+def fill_disk(folder: Path) -> Path:
+    """Fill the (small) filesystem holding `folder`; returns the file to remove to free it again."""
+    filler = folder / "filler"
+    with filler.open("wb", buffering=0) as handle:
+        with contextlib.suppress(OSError):
+            while True:
+                handle.write(b"\0" * 4096)
+    return filler

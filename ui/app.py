@@ -113,10 +113,11 @@ def launch(db: str | None, smoke: bool = False) -> int:
     from .unexpected_error import ExceptionHook
 
     hook = ExceptionHook(log_path).install()
-    path = (Path(db).expanduser() if db else default_logbook_path()).resolve()
-    lock = LogbookLock(path)
+    path = Path(db).expanduser() if db else default_logbook_path()
     try:
+        path = Logbook.location(path)  # a FIFO or a looping link: one message, nothing made
         path.parent.mkdir(parents=True, exist_ok=True)
+        lock = LogbookLock(path)
         lock.acquire()
     except LogbookInUseError as exc:
         from .messages import show_error

@@ -24,10 +24,25 @@ def _choose(parent: QWidget, name: str, key: str) -> None:
     combo.setCurrentIndex(combo.findData(key))
 
 
+def type_procedure(form: QWidget, mrn: str, name: str) -> None:
+    """Type a new patient's TACE of today into an empty procedure form, as a radiologist would: a month after the
+    resection, no stain, lipiodol 5 mL (a prophylactic embolization)."""
+    today = dt.date.today()
+    _type(form, "mrn", mrn)
+    _type(form, "name", name)
+    _type(form, "weight_kg", "64")
+    _type(form, "resection_date", (today - dt.timedelta(days=30)).isoformat())
+    _type(form, "date", today.isoformat())
+    _choose(form, "tumor_staining", "absent")
+    form.findChild(QPushButton, "agents-add").click()
+    row = form.findChild(QWidget, "agents[0]")
+    _choose(row, "agent", "lipiodol")
+    _type(row, "dose", "5")
+
+
 def run_smoke(app: QApplication) -> int:
     from .app import open_main_window
 
-    today = dt.date.today()
     with tempfile.TemporaryDirectory(prefix="tace-log-smoke-") as folder:
         settings = QSettings(str(Path(folder, "settings.ini")), QSettings.Format.IniFormat)
         Logbook.open(Path(folder, "smoke.sqlite")).close()  # an existing logbook, so the start-up check runs
@@ -39,16 +54,7 @@ def run_smoke(app: QApplication) -> int:
                 print(f"smoke: FAILED; writes held: {window.writes_held}", file=sys.stderr)
                 return 1
             form = window.new_procedure()
-            _type(form, "mrn", "SMOKE-1")
-            _type(form, "name", "张伟")
-            _type(form, "weight_kg", "64")
-            _type(form, "resection_date", (today - dt.timedelta(days=30)).isoformat())
-            _type(form, "date", today.isoformat())
-            _choose(form, "tumor_staining", "absent")
-            form.findChild(QPushButton, "agents-add").click()
-            row = form.findChild(QWidget, "agents[0]")
-            _choose(row, "agent", "lipiodol")
-            _type(row, "dose", "5")
+            type_procedure(form, "SMOKE-1", "张伟")
             form.findChild(QPushButton, "save").click()
             app.processEvents()
             rows = logbook.worklist()

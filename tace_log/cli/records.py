@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from .. import interchange
@@ -23,11 +24,14 @@ def logbook_path(args) -> Path:
     return Path(args.db).expanduser() if args.db else default_logbook_path()
 
 
-def open_logbook(args, create: bool = False) -> Logbook:
-    """The logbook; only commands that add records create it (a mistyped path must not look like an empty one)."""
-    logbook = Logbook.open(logbook_path(args), create=create)
-    for warning in logbook.warnings:
-        print(f"tace-log: warning: {warning}", file=sys.stderr)
+def open_logbook(args, create: bool = False) -> AbstractContextManager[Logbook]:
+    """The logbook, to use in a `with`. Only commands that add records create it (a mistyped path must not look
+    like an empty one), and a new one appears only if the command succeeds: a refused import leaves nothing."""
+    path = logbook_path(args)
+    logbook = Logbook.created(path) if create and not path.exists() else Logbook.open(path, create=False)
+    if isinstance(logbook, Logbook):
+        for warning in logbook.warnings:
+            print(f"tace-log: warning: {warning}", file=sys.stderr)
     return logbook
 
 

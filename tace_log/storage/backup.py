@@ -26,13 +26,12 @@ from pathlib import Path
 from ..errors import BackupError, DiskFullError, LogbookCorruptError, LogbookError, LogbookInUseError
 from ..files import remove_leftovers, temporary_name
 from ..paths import PARTIAL_BACKUP as PARTIAL
-from ..paths import backup_folder
+from ..paths import RESTORING, backup_folder
 from . import audit
 from .audit import AuditSession
 from .connection import _configure, connect, inspect_file, raw_access, upgrade, write_error
 from .holders import holders
 
-RESTORING = "restoring"  # the mark of the restored logbook being prepared beside the logbook
 HOLD_WAIT_S = 2.0  # how long a restore waits for a reader beside it (a CLI listing) before calling it in use
 STAMP_FORMAT = "%Y-%m-%d_%H%M%S"
 SAFETY_MARK = "before-restore"
@@ -105,7 +104,7 @@ def table_counts(conn: sqlite3.Connection) -> dict[str, int]:
 
 
 def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
+    fd = os.open(raw_access(path), os.O_RDONLY)  # never a live logbook: its close would drop our locks
     try:
         os.fsync(fd)
     finally:

@@ -13,7 +13,8 @@ import sqlite3
 import stat
 import weakref
 from collections import Counter
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from urllib.parse import quote
 
@@ -27,6 +28,7 @@ from ..errors import (
     RecordLockedError,
 )
 from ..files import remove_leftovers, temporary_name
+from ..paths import CREATING
 from .schema import APPLICATION_ID, MIGRATION_NAMES, MIGRATION_SET, SCHEMA_VERSION
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -35,7 +37,6 @@ APPLICATION_ID_OFFSET = 68  # PRAGMA application_id, big-endian; set when a logb
 BUSY_TIMEOUT_S = 10.0  # the CLI may write beside the app: wait for its lock instead of failing
 MOUNTS_FILE = Path("/proc/mounts")
 # Filesystems where SQLite's locking cannot be trusted (https://sqlite.org/howtocorrupt.html, section 2.1).
-CREATING = "creating"  # the mark of a logbook being made (files.temporary_name)
 NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "afs", "ncpfs", "9p", "ceph",
                        "glusterfs", "fuse.sshfs", "fuse.glusterfs", "fuse.rclone", "fuse.s3fs", "davfs", "fuse.davfs2"}
 
@@ -84,10 +85,9 @@ def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
 def raw_access(path: Path) -> Path:
     """`path`, to be read or copied with something other than SQLite: refused while this process has an SQLite
     connection to it, since closing the other descriptor would drop that connection's locks (see `_live`)."""
-    for name in (path, f"{path}-wal", f"{path}-shm"):
-        if _live.get(os.path.realpath(name)):
-            raise LogbookError(f"{path} is open in this program: it cannot be copied or read as a plain file now",
-                               path)
+    database = str(path).removesuffix("-wal").removesuffix("-shm")  # a -wal or -shm belongs to its database
+    if _live.get(os.path.realpath(database)):
+        raise LogbookError(f"{path} is open in this program: it cannot be copied or read as a plain file now", path)
     return Path(path)
 
 
@@ -134,7 +134,7 @@ def inspect_file(path: Path, check: str | None = "quick_check") -> None:
     upgrade is always checked first, since the upgrade writes.
     """
     path = logbook_location(path)
-    if not any(_live.get(os.path.realpath(name)) for name in (path, f"{path}-wal", f"{path}-shm")):
+    if not _live.get(os.path.realpath(path)):
         _check_header(path)  # else this process already opened it as a logbook, and must not read it raw
     try:
         conn = connect(path, read_only=True)
@@ -233,32 +233,48 @@ def network_filesystem_warning(path: Path, mounts: str | None = None) -> str | N
     return None
 
 
-def _create(path: Path) -> None:
-    """Make a new, empty logbook. Built under a temporary name and linked into place, so no half-made logbook
-    ever takes the name, and one another process made meanwhile is never replaced."""
+@contextmanager
+def new_database(path: Path) -> Iterator[sqlite3.Connection]:
+    """A new, empty logbook for `path`, built under a temporary name, that takes the name only when the block ends
+    without error: a refused first write (an import, the first user) leaves nothing behind, and a crash no
+    half-made logbook. It is linked into place, so a logbook another process made meanwhile is never replaced."""
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(path.parent, CREATING)
     partial = temporary_name(path, CREATING)
     conn = connect(partial)
     try:
         conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
-        db = _configure(conn)
-        upgrade(db)
+        upgrade(_configure(conn))
+        yield conn
         conn.close()  # checkpoints the WAL into the file before it takes the name
-        try:
-            os.link(partial, path)
-        except FileExistsError:
-            pass  # another process made it first: theirs is the logbook
-        except OSError as exc:
-            if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EMLINK):
-                raise
-            if not path.exists():  # a filesystem without hard links (a FAT stick): the rename is nearly as safe
-                os.replace(partial, path)
+        _take_name(partial, path)
     finally:
         conn.close()
         for name in (partial, f"{partial}-wal", f"{partial}-shm", f"{partial}-journal"):
             with suppress(OSError):
                 os.unlink(name)
+
+
+def _take_name(partial: Path, path: Path) -> None:
+    try:
+        os.link(partial, path)
+    except FileExistsError:
+        raise LogbookError(f"another program made a logbook at {path} meanwhile: nothing was written to it; "
+                           "try again", path) from None
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EMLINK) or path.exists():
+            raise
+        os.replace(partial, path)  # a filesystem without hard links (a FAT stick): the rename is nearly as safe
+
+
+def _create(path: Path) -> None:
+    """Make a new, empty logbook at `path`; if another process made one first, theirs is the logbook."""
+    try:
+        with new_database(path):
+            pass
+    except LogbookError:
+        if not path.exists():
+            raise
 
 
 def upgrade(conn: sqlite3.Connection) -> None:

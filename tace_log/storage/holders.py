@@ -26,7 +26,7 @@ def _command(pid: int) -> str:
         words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
         return ""
-    return " ".join(w.decode(errors="replace") for w in words if w)[:80]
+    return " ".join(" ".join(w.decode(errors="replace") for w in words).split())[:80]  # one line for a message
 
 
 def app_holder(logbook_path: Path) -> tuple[int, str] | None:

@@ -17,18 +17,27 @@ from typing import TYPE_CHECKING
 from ..dictionary import PATIENT
 from ..errors import (
     InvalidInputError,
+    LogbookError,
     RecordLockedError,
     RecordNotFoundError,
 )
 from ..files import remove_leftovers
 from ..findings import ERROR, Finding, errors
 from ..model import SIGNED, Patient, Procedure, canonical_id, new_id, stored_text
-from ..paths import PARTIAL_BACKUP, backup_folder
+from ..paths import CREATING, PARTIAL_BACKUP, RESTORING, backup_folder
 from ..signing import IDENTIFYING, addendum_from_document, signature_from_document
 from ..times import now_utc
 from . import bulk, records
 from .audit import AuditSession
-from .connection import connect, inspect_file, logbook_location, network_filesystem_warning, open_database, write_error
+from .connection import (
+    connect,
+    inspect_file,
+    logbook_location,
+    network_filesystem_warning,
+    new_database,
+    open_database,
+    write_error,
+)
 from .schema import SCHEMA_VERSION
 from .signatures import SigningMixin
 
@@ -149,8 +158,25 @@ class Logbook(SigningMixin):
              quick_check: bool = True, user: str | None = None) -> Logbook:
         path = logbook_location(path)
         logbook = cls(open_database(path, create=create, quick_check=quick_check), path, validator, user)
-        remove_leftovers(backup_folder(path), PARTIAL_BACKUP)  # of backups killed half-way
+        # what processes killed half-way left: a backup, a new logbook, a restore being prepared
+        remove_leftovers(backup_folder(path), PARTIAL_BACKUP)
+        remove_leftovers(path.parent, CREATING, RESTORING)
         return logbook
+
+    @classmethod
+    @contextmanager
+    def created(cls, path: str | Path, *, user: str | None = None) -> Iterator[Logbook]:
+        """A new logbook at `path` (where none exists) that appears there only if the block ends without error:
+        a refused first import or first user leaves no logbook behind (`tace-log import` into a new path)."""
+        path = logbook_location(path)
+        try:
+            with new_database(path) as db:
+                logbook = cls(db, path, user=user)
+                yield logbook
+        except OSError as exc:
+            raise LogbookError(f"cannot create a logbook at {path}: {exc.strerror or exc}", path) from exc
+        except sqlite3.Error as exc:
+            raise write_error(exc, path) from exc
 
     @classmethod
     def read_only(cls, path: str | Path) -> Logbook:
@@ -168,6 +194,7 @@ class Logbook(SigningMixin):
         inspect_file(logbook_location(path), "quick_check")
 
     _now = staticmethod(now_utc)
+    location = staticmethod(logbook_location)  # a logbook's absolute path, or one line on why it can never be one
     audited_field = staticmethod(records.audited_field)  # an audit row's column as its dictionary field
 
     # -- backups ------------------------------------------------------------------------------------------

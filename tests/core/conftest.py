@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,15 @@ def patient_doc(example) -> dict:
 @pytest.fixture
 def procedure_doc(patient_doc) -> dict:
     return patient_doc["procedures"][0]
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real 2 MB filesystem (tmpfs) to fill up; needs the right to mount (root), as on CI."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small filesystem here: {done.stderr.decode().strip()}")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=True)

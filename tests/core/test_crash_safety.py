@@ -6,6 +6,9 @@ acknowledgements plus a random pause (so the kill lands anywhere: mid-transactio
 open), then checks the file with PRAGMA integrity_check (and every backup the writer made on the way) and compares
 the whole logbook with what the acknowledged writes must have produced. One write past the last acknowledgement
 may have committed (killed between commit and the print); it must then be there whole.
+Every other round the writer opens the logbook as the app does (the damage check beside its open connection) and
+`tace-log` commands run beside it while it writes, as a coordinator's terminal does beside the app: they must not
+take the -wal from under it (tests/ui/test_app_beside_cli.py has the same with the app itself).
 Rounds: TACE_LOG_CRASH_ROUNDS (default 6); every run makes 100+ acknowledged writes.
 """
 
@@ -31,11 +34,20 @@ WRITES_PER_ROUND = 60
 MIN_ACKNOWLEDGED = 100
 
 
-def _run_round(path: Path, seed: int, rng: random.Random) -> tuple[int, bool]:
-    """Start the writer, kill it at a random moment; returns (acknowledged writes, whether it was killed)."""
+def _cli_beside(path: Path, command: str) -> None:
+    done = subprocess.run([sys.executable, "-m", "tace_log", "--db", str(path), command], capture_output=True,
+                          text=True, cwd=WRITER.parent.parent, timeout=120)
+    assert done.returncode == 0, f"tace-log {command} beside the writer: {done.stderr}"
+
+
+def _run_round(path: Path, seed: int, rng: random.Random, as_app: bool) -> tuple[int, bool]:
+    """Start the writer, kill it at a random moment; returns (acknowledged writes, whether it was killed). As the
+    app, CLI commands run beside it after its first and third writes."""
     kill_after = rng.randint(0, WRITES_PER_ROUND - 1)
-    writer = subprocess.Popen([sys.executable, str(WRITER), str(path), str(seed), str(WRITES_PER_ROUND)],
-                              stdout=subprocess.PIPE, text=True, cwd=WRITER.parent)
+    writer = subprocess.Popen([sys.executable, str(WRITER), str(path), str(seed), str(WRITES_PER_ROUND),
+                               *(["--as-app"] if as_app else [])], stdout=subprocess.PIPE, text=True,
+                              cwd=WRITER.parent)
+    beside = {1: "list", 3: "check"} if as_app else {}
     acknowledged = 0
     killed = False
     try:
@@ -46,6 +58,8 @@ def _run_round(path: Path, seed: int, rng: random.Random) -> tuple[int, bool]:
         for line in writer.stdout if not killed else ():
             if line.startswith("ack "):
                 acknowledged = int(line.split()[1])
+                if acknowledged in beside and acknowledged < kill_after:
+                    _cli_beside(path, beside.pop(acknowledged))
             if acknowledged >= kill_after:
                 time.sleep(rng.uniform(0, 0.004))
                 writer.send_signal(signal.SIGKILL)
@@ -69,7 +83,7 @@ def test_a_killed_writer_loses_nothing_acknowledged_and_leaves_nothing_half_writ
     while rounds < ROUNDS or total_acknowledged < MIN_ACKNOWLEDGED:
         seed = 1000 + rounds
         planned = writes(seed, WRITES_PER_ROUND)
-        acknowledged, killed = _run_round(path, seed, rng)
+        acknowledged, killed = _run_round(path, seed, rng, as_app=rounds % 2 == 1)
         rounds += 1
         kills += killed
         if not path.exists():  # killed while the first logbook was being made: no half-made one takes the name

@@ -7,11 +7,10 @@ import io
 import os
 import random
 import sqlite3
-import subprocess
 from pathlib import Path
 
 import pytest
-from safety_samples import damage, file_digest, fill, logbook_state, procedure_document
+from safety_samples import damage, file_digest, fill, fill_disk, logbook_state, procedure_document
 
 from tace_log.cli import main
 from tace_log.errors import BackupError, DiskFullError, LogbookCorruptError, NewerSchemaError, NotALogbookError
@@ -152,27 +151,6 @@ def test_a_read_only_logbook_or_folder_is_refused_in_one_line_and_left_byte_for_
     assert len(err.strip().splitlines()) == 1 and "read-only" in err
     assert file_digest(path) == digest
     assert not Path(f"{path}-wal").exists()
-
-
-@pytest.fixture
-def small_disk(tmp_path):
-    """A real 2 MB filesystem (tmpfs) to fill up; needs the right to mount (root), as on CI."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a small filesystem here: {done.stderr.decode().strip()}")
-    yield mount
-    subprocess.run(["umount", "-l", str(mount)], check=True)
-
-
-def fill_disk(folder: Path) -> Path:
-    filler = folder / "filler"
-    with filler.open("wb", buffering=0) as handle:
-        with contextlib.suppress(OSError):
-            while True:
-                handle.write(b"\0" * 4096)
-    return filler
 
 
 def test_a_full_disk_refuses_the_save_in_one_line_and_the_logbook_keeps_what_it_had(small_disk):

@@ -124,3 +124,20 @@ def test_an_audit_row_the_cli_wrote_is_still_there_after_the_app_quits(logbook_p
     assert "intact" in cli(logbook_path, "audit", "verify")
     with Logbook.open(logbook_path) as book:
         assert book.find_patient_by_mrn("AFTER-1") is not None
+
+
+def test_a_restore_while_the_app_has_the_logbook_open_is_refused_naming_the_window(logbook_path):
+    with Logbook.open(logbook_path) as book:
+        backup = book.back_up().path
+    app = App(logbook_path)
+    try:
+        assert app.tell("save KEPT-1", "ack") == "ack KEPT-1"
+        refused = subprocess.run([sys.executable, "-m", "tace_log", "--db", str(logbook_path), "restore", str(backup)],
+                                 capture_output=True, text=True, env=ENV, timeout=120)
+        assert refused.returncode == 1
+        assert f"is open in the TACE Log window (process {app.process.pid})" in refused.stderr
+        assert app.tell("save KEPT-2", "ack") == "ack KEPT-2"  # the app goes on, on the same file
+    finally:
+        app.kill()
+    with Logbook.open(logbook_path) as book:
+        assert book.find_patient_by_mrn("KEPT-1") and book.find_patient_by_mrn("KEPT-2")
