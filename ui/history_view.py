@@ -45,9 +45,9 @@ class HistoryView(QWidget):
 
     def refresh(self) -> None:
         rows = [(readable(e.at), e.username or "", e.action, field_label(e.table_name, field),
-                 _text(old), _text(new), e.reason or "")
+                 _text(field, old), _text(field, new), e.reason or "")
                 for e in self.logbook.history(self.record_id) for field, old, new in e.changes()
-                if field not in ("id", "procedure_id", "patient_id", "position")]
+                if field not in ("id", "procedure_id", "patient_id", "position", "content")]  # content: its SHA-256
         self.table.setRowCount(len(rows))
         for r, values in enumerate(rows):
             for c, value in enumerate(values):
@@ -59,9 +59,11 @@ class HistoryView(QWidget):
                 for r in range(self.table.rowCount())]
 
 
-def _text(value) -> str:
+def _text(field: str, value) -> str:
     if value is None:
         return ""
+    if field == "signed_elsewhere":  # a signature or addendum imported with its record
+        return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

@@ -38,6 +38,11 @@ from .field_editors import SEVERITY_COLOUR, FieldEditor
 from .language import language
 from .rows_editor import Row, RowsEditor
 
+_BANNER = ("#signed_banner { background: #e3f2fd; border: 1px solid #1565c0; color: #0d47a1; padding: 6px; "
+           "font-weight: bold; }")
+_BANNER_BROKEN = ("#signed_banner { background: #fdecea; border: 2px solid #b00020; color: #b00020; padding: 6px; "
+                  "font-weight: bold; }")  # a signature that does not verify
+
 DRAFT_INTERVAL_MS = 3000  # how long typing may go unsaved to disk at most
 VALIDATE_DELAY_MS = 150
 
@@ -109,8 +114,7 @@ class ProcedureForm(QWidget):
         self.signed_banner = QLabel(self)  # "Signed by … at …" above a signed record, plain to see
         self.signed_banner.setObjectName("signed_banner")
         self.signed_banner.setWordWrap(True)
-        self.signed_banner.setStyleSheet("#signed_banner { background: #e3f2fd; border: 1px solid #1565c0; "
-                                         "color: #0d47a1; padding: 6px; font-weight: bold; }")
+        self.signed_banner.setStyleSheet(_BANNER)
         self.signed_banner.hide()
         self.derived = QLabel(self)
         self.derived.setObjectName("derived")
@@ -522,15 +526,27 @@ class ProcedureForm(QWidget):
         self.complications.set_enabled(False)
         self.save_button.setEnabled(False)
         self.save_button.hide()
-        signature = self.logbook.signature_of(self.procedure_id)
+        check = self.logbook.signature_check(self.procedure_id)  # recomputed: never shown as valid if it is not
         text = self.tr("This procedure is signed: it is shown read-only.")
-        if signature is not None:
-            text = (self.tr("Signed by %1 at %2 (%3). Read-only: later changes are addenda.")
-                    .replace("%1", f"{signature.signer} ({signature.username})")
-                    .replace("%2", readable(signature.signed_at))
+        if check is not None:
+            signature = check.signature
+            signer = f"{signature.signer} ({signature.username})" + (f", {signature.role}," if signature.role else "")
+            text = (self.tr("Signed elsewhere by %1 at %2 (%3): not a user of this logbook. Read-only: later "
+                            "changes are addenda.") if signature.signed_elsewhere else
+                    self.tr("Signed by %1 at %2 (%3). Read-only: later changes are addenda."))
+            text = (text.replace("%1", signer).replace("%2", readable(signature.signed_at))
                     .replace("%3", signature.meaning))
             addenda = len(self.logbook.addenda_of(self.procedure_id))
             if addenda:
                 text += " " + self.tr("%n addendum(s).", "", addenda)
+            if not check.ok:
+                text += " " + self.tr("THIS SIGNATURE DOES NOT VERIFY: %1.").replace("%1", check.describe())
+            elif check.covers_fewer_fields:
+                text += " " + self.tr("Signed before TACE Log kept what was signed: the signature covers only the "
+                                      "procedure and the patient's id, MRN, name, sex and birth date.")
+            if check.changes:
+                text += " " + self.tr("Changed since signing: %1.").replace(
+                    "%1", "; ".join(c.describe(language()) for c in check.changes))
+        self.signed_banner.setStyleSheet(_BANNER if check is None or check.ok else _BANNER_BROKEN)
         self.signed_banner.setText(text)
         self.signed_banner.show()

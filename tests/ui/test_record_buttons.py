@@ -140,3 +140,58 @@ def test_an_addendum_through_the_form_is_stored_and_shown(qtbot, signing_window,
     qtbot.mouseClick(dialog.findChild(QPushButton, "sign_and_add"), Qt.MouseButton.LeftButton)
     assert [a.reason for a in logbook.addenda_of(procedure.id)] == ["late finding"]
     assert "1 addendum" in signing_window.form.signed_banner.text()
+
+
+@pytest.fixture
+def moved(tmp_path, signable):
+    """The signed procedure exported and imported into another logbook, whose users do not include its signer;
+    there the patient was weighed again (64 -> 71 kg) after signing."""
+    from tace_log import interchange
+    from tace_log.storage import Logbook
+
+    logbook, procedure = signable
+    patient = logbook.get_patient(procedure.patient_id)
+    patient.weight_kg = 64
+    logbook.save_patient(patient)
+    logbook.sign_procedure(procedure.id, "chen", PASSWORD)
+    doc = interchange.export_document(logbook)
+    doc["patients"][0]["weight_kg"] = 71
+    other = Logbook.open(tmp_path / "there.sqlite")
+    other.add_user("wang", "王明 Wang Ming", "radiologist", "wang's password")
+    other.import_document(doc)
+    yield other, procedure
+    other.close()
+
+
+def test_a_record_signed_elsewhere_opens_as_such_with_what_changed_since(qtbot, settings, moved):
+    other, procedure = moved
+    window = shown_window(qtbot, other, settings)
+    form = window.open_procedure(procedure.id)
+    banner = form.signed_banner.text()
+    assert form.read_only and banner.startswith("Signed elsewhere by 陈伟 Chen Wei (chen), radiologist, at ")
+    assert "not a user of this logbook" in banner and "Changed since signing: Weight 64 → 71 kg." in banner
+    assert "DOES NOT VERIFY" not in banner
+    buttons = form.record_buttons
+    assert not buttons.sign.isVisible() and buttons.addendum.isVisible()  # a user here may still add an addendum
+    qtbot.mouseClick(buttons.history, Qt.MouseButton.LeftButton)
+    rows = buttons.dialog.findChild(HistoryView).row_texts()
+    elsewhere = [row for row in rows if row[3] == "Signature: signed elsewhere"]
+    assert elsewhere and elsewhere[0][5] == "yes" and elsewhere[0][6] == "imported with its record: signed in " \
+                                                                          "another logbook"
+    assert not [row for row in rows if row[3] == "Signature: content"]  # its SHA-256 stands for it
+
+
+def test_a_signature_that_does_not_verify_is_never_shown_as_valid(qtbot, settings, moved):
+    import sqlite3
+
+    from tace_log.storage.audit import AuditSession
+
+    other, procedure = moved
+    with sqlite3.connect(other.path, isolation_level=None) as conn:  # an editor of the file
+        AuditSession(conn, "forger")
+        conn.execute("DROP TRIGGER lock_procedures_update")
+        conn.execute("UPDATE procedures SET operator = 'Someone Else'")
+    conn.close()
+    window = shown_window(qtbot, other, settings)
+    banner = window.open_procedure(procedure.id).signed_banner.text()
+    assert "THIS SIGNATURE DOES NOT VERIFY: the procedure differs from what was signed (operator)" in banner
