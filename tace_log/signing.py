@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from .dictionary import PATHOLOGY, PATIENT, PROCEDURE, Field
 from .findings import ERROR, Finding, join
-from .model import Addendum, Patient, Procedure, Signature
+from .model import SIGNED, Addendum, Patient, Procedure, Signature
 
 if TYPE_CHECKING:
     from .validation import Validator
@@ -96,9 +96,10 @@ def addendum_sha256(procedure_id: str, procedure_sha256: str, text: str, reason:
         "username": username, "created_at": created_at}))
 
 
-def read_content(text: str) -> dict:
+def read_content(text: str, canonical: bool = True) -> dict:
     """The parts of a signed content, or ValueError saying why `text` is not signed content this version reads:
-    not JSON, an unknown version, other keys, or not written in its one canonical form."""
+    not JSON, an unknown version, other keys, or (`canonical`: a content to be stored) not written in its one
+    canonical form. A stored content was canonical when stored, and its hash says whether it still is."""
     try:
         data = json.loads(text)
     except ValueError:
@@ -111,7 +112,7 @@ def read_content(text: str) -> dict:
     expected = {"patient", "procedure"} | ({"content_version", "signature"} if version != 1 else set())
     if set(data) != expected or not all(isinstance(data[k], dict) for k in expected - {"content_version"}):
         raise ValueError(f"is not the signed content of a procedure (keys {', '.join(sorted(map(str, data)))})")
-    if _canonical(data) != text.encode("utf-8", "surrogatepass"):
+    if canonical and _canonical(data) != text.encode("utf-8", "surrogatepass"):
         raise ValueError("is not written in the one form signed content has (sorted keys, compact, nothing "
                          "unrecorded)")
     return data
@@ -197,17 +198,17 @@ def check_signature(signature: Signature, patient: Patient, procedure: Procedure
         problems = () if _sha256(content_v1(patient, procedure)) == signature.content_sha256 else (
             ("sha256", f"no longer matches the record: {V1_COVERS} differ from what was signed"),)
         return SignatureCheck(signature, problems, addendum_problems=addendum_problems)
-    problems = _content_problems(signature, patient, procedure)
+    problems, data = _content_problems(signature, patient, procedure)
     if problems:
         return SignatureCheck(signature, problems, addendum_problems=addendum_problems)
-    data = json.loads(signature.content)
     try:
         signed_patient = _as_stored(Patient, data["patient"])
-        signed_procedure = _as_stored(Procedure, data["procedure"])
-        signed_procedure.patient_id = procedure.patient_id
     except (ValueError, TypeError, KeyError, AttributeError):  # a content resealed with values no record holds
         return SignatureCheck(signature, (("content", "holds values no record can: it was changed and its hash "
                                                       "made again"),), addendum_problems=addendum_problems)
+    # the signed procedure is the stored one (compared above), without the times of this logbook's copy: the
+    # signed report is the same wherever the record is
+    signed_procedure = replace(procedure, created_at=None, updated_at=None, status=SIGNED)
     return SignatureCheck(signature, (), signed_patient, signed_procedure,
                           tuple(changes_since_signing(signed_patient, patient)), addendum_problems)
 
@@ -219,17 +220,20 @@ def _as_stored(cls, doc: dict):
     return record
 
 
-def _content_problems(signature: Signature, patient: Patient, procedure: Procedure) -> tuple[tuple[str, str], ...]:
-    """Why a stored content does not hold for this record: its hash, its form, or a signed part that differs."""
+def _content_problems(signature: Signature, patient: Patient,
+                      procedure: Procedure) -> tuple[tuple[tuple[str, str], ...], dict | None]:
+    """Why a stored content does not hold for this record (its hash, its form, or a signed part that differs),
+    and the content read."""
     if _sha256(signature.content.encode("utf-8", "surrogatepass")) != signature.content_sha256:
-        return (("sha256", "does not match the signed content: the content or its hash was changed"),)
+        return (("sha256", "does not match the signed content: the content or its hash was changed"),), None
     try:
-        data = read_content(signature.content)
+        data = read_content(signature.content, canonical=False)
     except ValueError as why:
-        return (("content", str(why)),)
+        return (("content", str(why)),), None
     version = data.get("content_version", 1)
     if version != signature.content_version:
-        return (("content", f"is of content version {version}, stored as version {signature.content_version}"),)
+        return (("content", f"is of content version {version}, stored as version {signature.content_version}"),
+                ), None
     problems = []
     signed_procedure, stored_procedure = data["procedure"], _recorded(procedure.to_document())
     if signed_procedure != stored_procedure:
@@ -245,7 +249,7 @@ def _content_problems(signature: Signature, patient: Patient, procedure: Procedu
     for key in _differing(data["signature"], manifestation):
         problems.append((key, f"{key} differs from what was signed ({data['signature'].get(key)!r} signed, "
                               f"{manifestation.get(key)!r} stored)"))
-    return tuple(problems)
+    return tuple(problems), data
 
 
 # -- the form a signature travels in (tace-log/2) -------------------------------------------------------------
@@ -263,9 +267,10 @@ def addendum_document(addendum: Addendum) -> dict:
             "sha256": addendum.signature.content_sha256}
 
 
-def signature_from_document(doc: dict) -> Signature:
-    """A signature read from a document (checked by `Validator.document` first), as made in another logbook."""
-    version = read_content(doc["content"]).get("content_version", 1)
+def signature_from_document(doc: dict, content: dict | None = None) -> Signature:
+    """A signature read from a document (checked by `Validator.document` first, `content` its content read), as
+    made in another logbook."""
+    version = (content if content is not None else json.loads(doc["content"])).get("content_version", 1)
     return Signature(signer=doc["signer_name"], username=doc["signer"], signed_at=doc["signed_at"],
                      meaning=doc["meaning"], content_sha256=doc["sha256"], role=doc["signer_role"],
                      content_version=version, content=doc["content"] if version != 1 else None,
@@ -293,7 +298,7 @@ def document_findings(patient_doc: dict, procedure_doc: dict, path: str) -> list
         return [Finding(join(sig_path, "sha256"), ERROR, "signature_hash",
                         "does not match the signed content: the content or its hash was changed")]
     try:
-        signature = signature_from_document(signature_doc)
+        signature = signature_from_document(signature_doc, read_content(content))
     except ValueError as why:
         return [Finding(join(sig_path, "content"), ERROR, "signature_content", str(why))]
     patient, procedure = Patient.from_document(patient_doc), Procedure.from_document(procedure_doc)

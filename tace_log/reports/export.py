@@ -11,12 +11,16 @@ from .procedure import build_report
 
 
 def procedure_report(logbook, procedure_id: str, settings: ReportSettings | None = None) -> bytes:
-    """The report of a stored procedure, with its signature and addenda as stored; settings default to the
-    file beside the logbook."""
+    """The report of a stored procedure with its addenda; settings default to the file beside the logbook. A
+    signed one is printed from what was signed (its signed content, when its signature holds), its signature
+    recomputed: whether it holds, what it covers, and each patient value changed since signing."""
     procedure = logbook.get_procedure(procedure_id)
     patient = logbook.get_patient(procedure.patient_id)
-    return build_report(patient, procedure, logbook.signature_of(procedure_id), logbook.addenda_of(procedure_id),
-                        settings if settings is not None else load_report_settings(logbook.path))
+    check = logbook.signature_check(procedure_id)
+    if check is not None and check.signed_procedure is not None:
+        patient, procedure = check.signed_patient, check.signed_procedure
+    return build_report(patient, procedure, check.signature if check else None, logbook.addenda_of(procedure_id),
+                        settings if settings is not None else load_report_settings(logbook.path), check=check)
 
 
 def safe_file_part(text: str, fallback: str) -> str:

@@ -39,6 +39,7 @@ from ..formulary import Formulary, default_formulary
 from ..model import Addendum, Signature, age_on, days_after_resection
 from ..protocol import Protocol, default_protocol
 from ..settings import ReportSettings
+from ..signing import SignatureCheck
 from ..times import as_utc, readable
 from .fonts import register_report_font
 
@@ -68,6 +69,14 @@ TEXT = {
     "meaning": ("Meaning", "签名含义"),
     "content_sha256": ("Content SHA-256", "内容SHA-256"),
     "draft_note": ("This report has not been signed.", "本报告尚未签名。"),
+    "not_verified": ("THIS SIGNATURE DOES NOT VERIFY", "此签名验证失败"),
+    "signed_elsewhere": ("Signed elsewhere: in another logbook, by a signer who is not a user of this one.",
+                         "在其他日志中签名：签名人不是本日志的用户。"),
+    "covers_fewer": ("This signature was made before TACE Log kept what was signed: it covers the procedure and "
+                     "the patient's id, MRN, name, sex and birth date; the patient's other values are as recorded "
+                     "now.", "此签名早于TACE Log保存签名内容：仅涵盖手术及患者的ID、住院号、姓名、性别和出生日期；"
+                     "患者的其他信息为当前记录。"),
+    "changed_since": ("Changed since signing: {changes}", "签名后已更改：{changes}"),
     "addendum": ("Addendum", "补充说明"),
     "addendum_note": ("Added after the report above; the original content is unchanged.",
                       "在上述报告之后添加；原报告内容未改变。"),
@@ -217,9 +226,10 @@ class _NumberedCanvas(Canvas):
 
 class _ReportBuilder:
     def __init__(self, patient, procedure, signature: Signature | None, addenda: tuple[Addendum, ...],
-                 settings: ReportSettings, formulary: Formulary, protocol: Protocol):
+                 settings: ReportSettings, formulary: Formulary, protocol: Protocol,
+                 check: SignatureCheck | None = None):
         self.patient, self.procedure = patient, procedure
-        self.signature, self.addenda = signature, addenda
+        self.signature, self.addenda, self.check = signature, addenda, check
         self.settings, self.formulary, self.protocol = settings, formulary, protocol
         self.lang = settings.language
         self.font = register_report_font()
@@ -243,12 +253,13 @@ class _ReportBuilder:
         if derived is not None:
             return _text(key, self.lang), derived
         field = entity[key]
-        value = getattr(record, key)
-        if entity is PATIENT and key == "arm" and value:
-            text = self.protocol.arm(value).label(self.lang) if value in self.protocol.arm_keys else value
-        else:
-            text = field.display(value, self.lang)
-        return field.label(self.lang), text
+        return field.label(self.lang), self._display(field, getattr(record, key))
+
+    def _display(self, field, value) -> str:
+        """A value as printed: an arm by the protocol's name for it, the rest by the dictionary."""
+        if field is PATIENT["arm"] and value:
+            return self.protocol.arm(value).label(self.lang) if value in self.protocol.arm_keys else value
+        return field.display(value, self.lang)
 
     def _agent_name(self, key: str) -> str:
         return self.formulary[key].label(self.lang) if key in self.formulary else key
@@ -360,10 +371,22 @@ class _ReportBuilder:
             ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)])
 
     def _signature(self) -> list:
+        p = self.styles.paragraph
         if self.signature is None:
-            return [self._heading("signature"),
-                    self.styles.paragraph(f"{DRAFT_TEXT}. {_text('draft_note', self.lang)}", "draft")]
-        return [self._heading("signature"), self._signature_grid(self.signature)]
+            return [self._heading("signature"), p(f"{DRAFT_TEXT}. {_text('draft_note', self.lang)}", "draft")]
+        out = [self._heading("signature")]
+        if self.check is not None and not self.check.ok:  # never printed as if it held
+            out.append(p(f"{_text('not_verified', self.lang)}: {self.check.describe()}", "draft"))
+        out.append(self._signature_grid(self.signature))
+        if self.signature.signed_elsewhere:
+            out.append(p(_text("signed_elsewhere", self.lang), "label"))
+        if self.check is not None and self.check.covers_fewer_fields:
+            out.append(p(_text("covers_fewer", self.lang), "label"))
+        if self.check is not None and self.check.changes:
+            changes = ("；" if self.lang == "zh" else "; ").join(c.describe(self.lang, self._display)
+                                                               for c in self.check.changes)
+            out.append(p(_text("changed_since", self.lang).format(changes=changes), "body"))
+        return out
 
     def _addendum(self, number: int, addendum: Addendum) -> list:
         p = self.styles.paragraph
@@ -440,7 +463,8 @@ class _ReportBuilder:
 
 def build_report(patient, procedure, signature: Signature | None = None, addenda: Iterable[Addendum] = (),
                  settings: ReportSettings | None = None, formulary: Formulary | None = None,
-                 protocol: Protocol | None = None) -> bytes:
-    """The PDF report of one procedure, as bytes. Without a signature every page says 'DRAFT - not signed'."""
+                 protocol: Protocol | None = None, check: SignatureCheck | None = None) -> bytes:
+    """The PDF report of one procedure, as bytes. Without a signature every page says 'DRAFT - not signed'.
+    `check` (the signature recomputed) adds whether it holds, what it covers and what changed since signing."""
     return _ReportBuilder(patient, procedure, signature, tuple(addenda), settings or ReportSettings(),
-                          formulary or default_formulary(), protocol or default_protocol()).build()
+                          formulary or default_formulary(), protocol or default_protocol(), check).build()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 
 import pytest
@@ -13,6 +14,8 @@ import pytest
 from tace_log import interchange
 from tace_log.cli import main
 from tace_log.errors import AuthenticationError, InvalidInputError
+from tace_log.reports import DRAFT_TEXT
+from tace_log.settings import SETTINGS_FILENAME
 from tace_log.storage import Logbook
 from tace_log.storage.audit import seal
 from tests.core.signing_support import PASSWORD, signable_logbook
@@ -43,10 +46,24 @@ def write(doc: dict, target) -> str:
     return str(target)
 
 
+def report_text(db, procedure_id: str, target, pdf_pages_text) -> str:
+    """`tace-log report` of a procedure, read back with pdftotext, without whitespace (cells wrap)."""
+    assert cli("--db", str(db), "report", procedure_id, "-o", str(target)) == 0
+    return re.sub(r"\s+", "", "".join(pdf_pages_text(target.read_bytes())))
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
 # -- item 1: what was signed is what shows, and a later change says so ---------------------------------------------
-def test_a_patient_reimported_after_signing_is_shown_as_changed_since_signing(signed, tmp_path, capsys):
-    """The re-import of the issue: weight 54 -> 95 kg, the arm and the margin changed after signing."""
+def test_a_patient_reimported_after_signing_is_shown_as_changed_since_signing(signed, tmp_path, capsys,
+                                                                            pdf_pages_text):
+    """The re-import of the issue: weight 54 -> 95 kg, the arm and the margin changed after signing. The reprinted
+    report prints what was signed, and what changed since beside it; `show` says the same."""
     logbook, patient, procedure, signature = signed
+    before = report_text(logbook.path, procedure.id, tmp_path / "before.pdf", pdf_pages_text)
+    assert "Weight54kg" in before and "Changedsincesigning" not in before
     doc = export(logbook, tmp_path / "out.json")
     doc["patients"][0].update(weight_kg=95, arm="lenvatinib", resection_margin="R1")
     assert cli("--db", str(logbook.path), "import", write(doc, tmp_path / "changed.json")) == 0
@@ -62,6 +79,16 @@ def test_a_patient_reimported_after_signing_is_shown_as_changed_since_signing(si
     assert "Changed since signing: Weight 54 → 95 kg; Study arm lenvatinib_tace → lenvatinib; Resection margin " \
            "R0 → R1" in out
     assert cli("--db", str(logbook.path), "audit", "verify") == 0
+    after = report_text(logbook.path, procedure.id, tmp_path / "after.pdf", pdf_pages_text)
+    assert "Weight54kg" in after and "95kg" not in after.split("Changedsincesigning")[0]
+    assert "Studyarmlenvatinib+TACE" in after and "ResectionmarginR0" in after  # as signed
+    assert squeeze(signature.content_sha256) in after and DRAFT_TEXT.replace(" ", "") not in after
+    assert squeeze("Changed since signing: Weight 54 → 95 kg; Study arm lenvatinib + TACE → lenvatinib; "
+                   "Resection margin R0 → R1") in after
+    assert after.index(signature.content_sha256) < after.index("Changedsincesigning")  # below the signature
+    (tmp_path / SETTINGS_FILENAME).write_text(json.dumps({"report": {"language": "zh"}}), encoding="utf-8")
+    chinese = report_text(logbook.path, procedure.id, tmp_path / "zh.pdf", pdf_pages_text)
+    assert squeeze("签名后已更改：体重 54 → 95 kg；研究分组 仑伐替尼 + TACE → 仑伐替尼") in chinese
 
 
 def test_the_signed_content_holds_every_value_of_the_patient_and_the_procedure(signed):
@@ -107,7 +134,8 @@ TAMPERING = {
 
 
 @pytest.mark.parametrize("case", TAMPERING)
-def test_a_signed_record_changed_in_the_file_is_named_by_audit_verify_check_and_show(signed, case, capsys):
+def test_a_signed_record_changed_in_the_file_is_named_by_audit_verify_check_show_and_the_report(signed, case, capsys,
+                                                                                               pdf_pages_text):
     logbook, _, procedure, _ = signed
     logbook.add_addendum(procedure.id, "chen", PASSWORD, "late finding", "Day 2: fever.")
     path = logbook.path
@@ -127,10 +155,13 @@ def test_a_signed_record_changed_in_the_file_is_named_by_audit_verify_check_and_
         captured = capsys.readouterr()
         assert "SIGNATURE DOES NOT VERIFY" in captured.out and problem in captured.out
         assert f"does not verify: {procedure.id}" in captured.err
+        text = report_text(path, procedure.id, path.parent / "report.pdf", pdf_pages_text)
+        assert "THISSIGNATUREDOESNOTVERIFY" in text and squeeze(problem) in text
 
 
 # -- item 8: signatures travel with the record ----------------------------------------------------------------------
-def test_a_signed_record_moved_to_another_logbook_arrives_signed_elsewhere(signed, tmp_path, capsys):
+def test_a_signed_record_moved_to_another_logbook_arrives_signed_elsewhere(signed, tmp_path, capsys,
+                                                                          pdf_pages_text):
     logbook, patient, procedure, signature = signed
     addendum = logbook.add_addendum(procedure.id, "chen", PASSWORD, "late complication", "Day 3: fever. 发热")
     doc = export(logbook, tmp_path / "moved.json")
@@ -165,6 +196,12 @@ def test_a_signed_record_moved_to_another_logbook_arrives_signed_elsewhere(signe
     out = capsys.readouterr().out
     assert "Signed: signed elsewhere (not a user of this logbook): performed and reviewed by 陈伟 Chen Wei (chen, " \
            "radiologist)" in out and "ADDENDUM" in out and "(signed elsewhere)" in out
+    here = report_text(logbook.path, procedure.id, tmp_path / "here.pdf", pdf_pages_text)
+    there_text = report_text(there, procedure.id, tmp_path / "there.pdf", pdf_pages_text)
+    assert DRAFT_TEXT.replace(" ", "") not in there_text and signature.content_sha256 in there_text
+    assert "Signedelsewhere:inanotherlogbook" in there_text and "Signedelsewhere" not in here
+    assert there_text.replace(squeeze("Signed elsewhere: in another logbook, by a signer who is not a user of "
+                                      "this one."), "") == here  # the same report, said to be signed elsewhere
     # idempotent: the same file again, and the other logbook's export, change nothing
     assert cli("--db", str(there), "import", str(tmp_path / "moved.json")) == 0
     assert "procedures: 0 added, 0 updated, 1 unchanged" in capsys.readouterr().out

@@ -16,6 +16,7 @@ from sqlite_utils.migrations import Migrations
 from tace_log import interchange
 from tace_log.cli import main
 from tace_log.model import Procedure
+from tace_log.reports import procedure_report
 from tace_log.storage import Logbook, migrations, schema
 from tace_log.storage.audit import AuditSession, record_event
 from tace_log.users import hash_password
@@ -157,7 +158,8 @@ def _schema_4_logbook_with_a_signature(path) -> None:
     conn.close()
 
 
-def test_signatures_made_before_schema_5_keep_verifying_and_say_they_cover_fewer_fields(tmp_path, capsys):
+def test_signatures_made_before_schema_5_keep_verifying_and_say_they_cover_fewer_fields(tmp_path, capsys,
+                                                                                       pdf_pages_text):
     path = tmp_path / "four.sqlite"
     _schema_4_logbook_with_a_signature(path)
     assert main(["--db", str(path), "check"]) == 0  # read as it is: a backup is never upgraded by a check
@@ -180,6 +182,10 @@ def test_signatures_made_before_schema_5_keep_verifying_and_say_they_cover_fewer
         patient.weight_kg = 95  # not covered by a version-1 signature: nothing to show as changed
         logbook.save_patient(patient)
         assert logbook.signature_check(OLD_PROCEDURE).changes == ()
+        report = "".join(pdf_pages_text(procedure_report(logbook, OLD_PROCEDURE))).split()
+        assert "This signature was made before TACE Log kept what was signed: it covers the procedure and the " \
+               "patient's id, MRN, name, sex and birth date; the patient's other values are as recorded now." \
+               in " ".join(report) and "95 kg" in " ".join(report) and "DOES NOT VERIFY" not in " ".join(report)
         logbook.add_addendum(OLD_PROCEDURE, "rad", "rad's password", "second look", "Still fine.")
         assert logbook.verify_signatures().ok and logbook.history(OLD_PROCEDURE)[-1].table_name == "addenda"
         exported = interchange.export_document(logbook)
