@@ -326,7 +326,11 @@ class Validator:
         """(code, message) when the value has the wrong type or is not one of the choices."""
         t = f.type
         if t in (FieldType.TEXT, FieldType.LONG_TEXT):
-            return None if isinstance(value, str) else ("type", "must be text")
+            if not isinstance(value, str):
+                return "type", "must be text"
+            if len(value) > f.max_length:
+                return "too_long", f"{f.en} must be at most {f.max_length:,} characters long, not {len(value):,}"
+            return None
         if t is FieldType.DATE:
             if not isinstance(value, str) or not _DATE.match(value):
                 return "type", "must be a date written YYYY-MM-DD"
