@@ -266,3 +266,24 @@ PROCEDURE_SECTIONS = (
 )
 
 ENTITIES: tuple[Entity, ...] = (PATIENT, PATHOLOGY, PROCEDURE, AGENT, COMPLICATION)
+_PATH_ENTITIES = {"patient": PATIENT, "patients": PATIENT, "pathology": PATHOLOGY, "procedure": PROCEDURE,
+                  "procedures": PROCEDURE, "agents": AGENT, "complications": COMPLICATION}
+
+
+def path_label(path: str, language: str = "en", entity: Entity = PROCEDURE) -> str:
+    """A finding's path as a person reads it, in the dictionary's labels: `agents[0].dose` is 'Agent 1 · Dose',
+    `procedure.tumor_staining` 'Tumour staining'. A path without a prefix is in `entity`; a path the dictionary
+    does not know stays as it is."""
+    words = []
+    for part in path.split("."):
+        key, _, index = part.partition("[")
+        index = index.removesuffix("]")
+        if key in _PATH_ENTITIES:
+            entity = _PATH_ENTITIES[key]
+            if index.isdigit():  # a row of a list: counted from 1
+                words.append(f"{entity.label(language)} {int(index) + 1}")
+        elif key in entity.key_set and not index:
+            words.append(entity[key].label(language))
+        else:
+            return path
+    return " · ".join(words) or path
