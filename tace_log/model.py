@@ -150,8 +150,9 @@ class Signature:
     signer: str  # the printed name
     username: str
     signed_at: str  # ISO 8601 UTC
-    meaning: str  # e.g. "performed and reviewed by"
+    meaning: str  # e.g. "reviewed and signed by"
     content_sha256: str
+    role: str | None = None  # the signer's role, when the report knows it (not stored with the signature)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..dictionary import ADDENDUM
 from ..errors import (
     AuthenticationError,
     InvalidInputError,
@@ -352,8 +353,8 @@ class SigningMixin:
         user = self._signer(username, password, "sign an addendum")
         if not self.is_signed(procedure_id):
             raise NotPermittedError(f"procedure {procedure_id} is a draft: edit it instead of adding an addendum")
-        problems = [Finding(key, ERROR, "required", "is required") for key, value in
-                    (("text", text), ("reason", reason)) if not (value or "").strip()]
+        problems = [finding for key, value in (("text", text), ("reason", reason))
+                    for finding in self.validator.field(ADDENDUM[key], value, key)]
         if problems:
             raise InvalidInputError(problems, "addendum not added")
         signed = self.signature_of(procedure_id)
