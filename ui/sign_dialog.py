@@ -49,21 +49,12 @@ class SignDialog(QDialog):
                                            "sign anyway"), "acknowledge_warnings", "Acknowledge warnings")
         self.acknowledge.setVisible(bool(warnings(self.findings)))
         layout.addWidget(self.acknowledge)
-        self.sign_button = add_credentials(self, layout, QFormLayout(), logbook, "&Radiologist", "Sign")
+        self.sign_button = add_credentials(self, layout, QFormLayout(), logbook, "&Radiologist", "Sign",
+                                           signers_only=True)
         self.sign_button.setObjectName("sign")
-        self._offer_only_signers()
         self.acknowledge.toggled.connect(self._update)
         self._update()
         self.password.setFocus()
-
-    def _offer_only_signers(self) -> None:
-        """The picker lists every active user; a nurse or an administrator is no choice here."""
-        signers = {user.username for user in self.logbook.users() if user.may_sign}
-        for index in reversed(range(self.username.count())):
-            if self.username.itemData(index) not in signers:
-                self.username.removeItem(index)
-        current = self.username.findData(self.logbook.current_user)
-        self.username.setCurrentIndex(max(current, 0))
 
     def _update(self) -> None:
         blocked = bool(errors(self.findings)) or (bool(warnings(self.findings)) and not self.acknowledge.isChecked())

@@ -157,6 +157,8 @@ def test_addendum_dialog_adds_a_signed_addendum_and_history_shows_everything(qtb
     logbook.sign_procedure(draft.id, "zhou", RADIOLOGIST_PASSWORD, acknowledge_warnings=True)
     dialog = AddendumDialog(logbook, draft.id)
     qtbot.addWidget(dialog)
+    offered = {dialog.username.itemData(i) for i in range(dialog.username.count())}
+    assert offered == {u.username for u in logbook.users() if u.may_sign} and "wu" not in offered  # no nurse
     dialog.reason.setText("迟发并发症 late complication")
     dialog.text.setPlainText("Day 2: pain, grade 2. 术后疼痛")
     _select(dialog.username, "zhou")
