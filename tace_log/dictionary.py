@@ -14,7 +14,7 @@ from functools import cached_property
 
 
 class FieldType(StrEnum):
-    TEXT = "text"
+    TEXT = "text"  # one line: a name, a vessel, a catheter
     LONG_TEXT = "long_text"  # narrative: findings, impression
     DATE = "date"
     INT = "int"
@@ -22,6 +22,11 @@ class FieldType(StrEnum):
     CHOICE = "choice"
     MULTI_CHOICE = "multi_choice"  # a set of choices, stored one row per choice
     BOOL = "bool"
+
+
+# The longest a text value may be, in characters: one line is a name or a vessel, not a paragraph (and still one
+# row of the report); a narrative about ten pages. Sane bounds that no real entry meets, against pasted text.
+MAX_LENGTH = {FieldType.TEXT: 200, FieldType.LONG_TEXT: 30_000}
 
 
 class Bilingual:
@@ -64,10 +69,16 @@ class Field(Bilingual):
     # character in it, so two look-alike spellings are never two patients.
     identifier: bool = False
     help: str = ""
+    # The most characters a value may have: by default, MAX_LENGTH of its type (text fields only). Above it is an
+    # error for new input; a stored longer value still exports and prints.
+    max_length: int | None = None
     # Recorded only when another field has one of these values, e.g. segments when a stain is seen: the form
     # enables the field then, and leaves it off otherwise.
     applies_when: tuple[str, tuple[str, ...]] | None = None
 
+    def __post_init__(self):
+        if self.max_length is None and self.type in MAX_LENGTH:
+            object.__setattr__(self, "max_length", MAX_LENGTH[self.type])
 
     @cached_property  # read for every value validated
     def choice_keys(self) -> tuple[str, ...]:
@@ -231,6 +242,13 @@ PROCEDURE = Entity("procedure", "Procedure", "手术", (
     Field("impression", "Impression", "印象", F.LONG_TEXT),
 ), children=("agents", "complications"))
 
+# What an addendum records besides who wrote it and when (storage.signatures); not part of a procedure record.
+ADDENDUM = Entity("addendum", "Addendum", "补充说明", (
+    Field("reason", "Reason", "原因", F.TEXT, required=True),
+    Field("text", "Text", "内容", F.LONG_TEXT, required=True),
+))
+
+
 @dataclass(frozen=True)
 class Section(Choice):
     """Fields shown together under one heading, in the form and in the report (REDCap's section header)."""
@@ -251,3 +269,24 @@ PROCEDURE_SECTIONS = (
 )
 
 ENTITIES: tuple[Entity, ...] = (PATIENT, PATHOLOGY, PROCEDURE, AGENT, COMPLICATION)
+_PATH_ENTITIES = {"patient": PATIENT, "patients": PATIENT, "pathology": PATHOLOGY, "procedure": PROCEDURE,
+                  "procedures": PROCEDURE, "agents": AGENT, "complications": COMPLICATION}
+
+
+def path_label(path: str, language: str = "en", entity: Entity = PROCEDURE) -> str:
+    """A finding's path as a person reads it, in the dictionary's labels: `agents[0].dose` is 'Agent 1 · Dose',
+    `procedure.tumor_staining` 'Tumour staining'. A path without a prefix is in `entity`; a path the dictionary
+    does not know stays as it is."""
+    words = []
+    for part in path.split("."):
+        key, _, index = part.partition("[")
+        index = index.removesuffix("]")
+        if key in _PATH_ENTITIES:
+            entity = _PATH_ENTITIES[key]
+            if index.isdigit():  # a row of a list: counted from 1
+                words.append(f"{entity.label(language)} {int(index) + 1}")
+        elif key in entity.key_set and not index:
+            words.append(entity[key].label(language))
+        else:
+            return path
+    return " · ".join(words) or path

@@ -204,7 +204,7 @@ def write_json(doc: dict, handle) -> None:
 def _field_schema(f: Field, validator: Validator) -> dict:
     t = f.type
     if t in (FieldType.TEXT, FieldType.LONG_TEXT):
-        base = {"type": "string"}
+        base = {"type": "string", "maxLength": f.max_length}
     elif t is FieldType.DATE:
         base = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"}
     elif t is FieldType.INT:

@@ -151,7 +151,7 @@ class Signature:
     signer: str  # the printed name
     username: str
     signed_at: str  # ISO 8601 UTC
-    meaning: str  # e.g. "performed and reviewed by"
+    meaning: str  # e.g. "reviewed and signed by"
     content_sha256: str
     role: str | None = None  # the signer's role (a signature from before content version 2: the user's role now)
     content_version: int = 1  # which definition of the signed content the hash covers (signing.py)

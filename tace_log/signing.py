@@ -31,7 +31,9 @@ from .model import SIGNED, Addendum, Patient, Procedure, Signature
 if TYPE_CHECKING:
     from .validation import Validator
 
-MEANING = "performed and reviewed by"
+# The signer reviews and signs; who performed the procedure is its operator. Signatures made before the report
+# printed the operator apart say "performed and reviewed by", and keep saying it.
+MEANING = "reviewed and signed by"
 ADDENDUM_MEANING = "addendum written and signed by"
 IDENTIFYING = ("id", "mrn", "name", "sex", "birth_date")
 CONTENT_VERSION = 2  # what a signature made now covers

@@ -436,6 +436,8 @@ class Validator:
         if t is FieldType.TEXT or t is FieldType.LONG_TEXT:
             if not isinstance(value, str):
                 return "type", "must be text"
+            if len(value) > f.max_length:
+                return "too_long", f"{f.en} must be at most {f.max_length:,} characters long, not {len(value):,}"
             return None if value.isascii() and not f.identifier else _text_problem(f, value)
         if t is FieldType.DATE:
             if not isinstance(value, str) or not _DATE.match(value):

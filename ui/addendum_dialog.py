@@ -27,7 +27,8 @@ class AddendumDialog(QDialog):
         self.text = named(QPlainTextEdit(), "text", "Addendum text")
         form.addRow("Rea&son", self.reason)
         form.addRow("&Addendum", self.text)
-        add_credentials(self, layout, form, logbook, "&Radiologist", "Sign and add").setObjectName("sign_and_add")
+        add_credentials(self, layout, form, logbook, "&Radiologist", "Sign and add",
+                        signers_only=True).setObjectName("sign_and_add")
         self.reason.setFocus()
 
     def accept(self) -> None:

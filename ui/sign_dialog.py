@@ -1,20 +1,30 @@
-"""Sign a draft procedure: the validation findings, each warning acknowledged, user and password again."""
+"""Sign a draft procedure: the validation findings, each warning acknowledged, a radiologist's password again."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QDialog, QFormLayout, QLabel, QListWidget, QVBoxLayout
 
+from tace_log.dictionary import path_label
 from tace_log.errors import TaceLogError
-from tace_log.findings import ERROR, errors, warnings
+from tace_log.findings import ERROR, Finding, errors, warnings
 from tace_log.model import Signature
 from tace_log.signing import MEANING
 
+from .language import language
+from .messages import ADD_USERS_HINT
 from .signing_widgets import add_credentials, named
+
+
+def finding_text(finding: Finding) -> str:
+    """A finding as the dialog lists it: the field's label, never its key ('Agent 1 · Dose: ...')."""
+    where = f"{path_label(finding.path, language())}: " if finding.path else ""
+    return f"{'ERROR' if finding.severity == ERROR else 'Warning'}: {where}{finding.message}"
 
 
 class SignDialog(QDialog):
     """`SignDialog(logbook, procedure_id)`: on accept the procedure is signed and `dialog.signature` holds the
-    `model.Signature`. Errors disable signing; warnings must be acknowledged with the checkbox."""
+    `model.Signature`. Errors disable signing; warnings must be acknowledged with the checkbox. Only the users
+    who may sign (active radiologists) are offered."""
 
     def __init__(self, logbook, procedure_id: str, parent=None):
         super().__init__(parent)
@@ -25,21 +35,22 @@ class SignDialog(QDialog):
         self.findings = logbook.findings_to_sign(procedure_id)
         self.setWindowTitle("Sign procedure")
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"{patient.name} (MRN {patient.mrn}), procedure of {procedure.date.isoformat()}.\n"
-                                f"Signing means: {MEANING} you. The record is then locked; later changes are "
-                                "addenda."))
+        performed = f", performed by {procedure.operator}" if procedure.operator else ""
+        layout.addWidget(QLabel(f"{patient.name} (MRN {patient.mrn}), procedure of {procedure.date.isoformat()}"
+                                f"{performed}.\nSigning means: {MEANING} you. The record is then locked; later "
+                                "changes are addenda."))
         self.finding_list = QListWidget()
         self.finding_list.setObjectName("findings")
         self.finding_list.setAccessibleName("Validation findings")
-        for f in self.findings:
-            self.finding_list.addItem(f"{'ERROR' if f.severity == ERROR else 'Warning'}: {f}")
+        self.finding_list.addItems([finding_text(f) for f in self.findings])
         self.finding_list.setVisible(bool(self.findings))
         layout.addWidget(self.finding_list)
         self.acknowledge = named(QCheckBox(f"I have read the {len(warnings(self.findings))} warning(s) above and "
                                            "sign anyway"), "acknowledge_warnings", "Acknowledge warnings")
         self.acknowledge.setVisible(bool(warnings(self.findings)))
         layout.addWidget(self.acknowledge)
-        self.sign_button = add_credentials(self, layout, QFormLayout(), logbook, "&Radiologist", "Sign")
+        self.sign_button = add_credentials(self, layout, QFormLayout(), logbook, "&Radiologist", "Sign",
+                                           signers_only=True)
         self.sign_button.setObjectName("sign")
         self.acknowledge.toggled.connect(self._update)
         self._update()
@@ -47,9 +58,11 @@ class SignDialog(QDialog):
 
     def _update(self) -> None:
         blocked = bool(errors(self.findings)) or (bool(warnings(self.findings)) and not self.acknowledge.isChecked())
-        self.sign_button.setEnabled(not blocked)
+        self.sign_button.setEnabled(not blocked and self.username.count() > 0)
         if errors(self.findings):
             self.message.setText("Correct the errors before signing.")
+        elif self.username.count() == 0:
+            self.message.setText(f"No active radiologist in this logbook: {ADD_USERS_HINT}.")
 
     def accept(self) -> None:
         try:

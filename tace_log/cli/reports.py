@@ -1,12 +1,14 @@
 """`tace-log report`: the PDF report of one procedure, or of every procedure into a folder.
 
 `--all` renders on every core: a process pool whose workers each open their own connection to the logbook
-(SQLite connections never cross a process or thread). Progress goes to stderr only when it is a terminal.
+(SQLite connections never cross a process or thread). Progress goes to stderr only when it is a terminal. A
+procedure that cannot be printed is named with the reason, the others are still written, and the exit code is 1.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -21,6 +23,7 @@ from .output import EXIT_INVALID
 from .records import logbook_path
 
 PAGE = 500  # worklist rows fetched at a time when listing every procedure
+log = logging.getLogger(__name__)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -92,6 +95,15 @@ def _render_one(procedure_id: str, target: str) -> str:
     return target
 
 
+def _failure(procedure_id: str, exc: Exception) -> str:
+    """Why a report was not written, in one line; an unexpected error's traceback goes to the log."""
+    if isinstance(exc, TaceLogError):
+        return str(exc)
+    log.error("report of procedure %s not written", procedure_id, exc_info=exc)
+    first_line = next(iter(str(exc).splitlines()), "")
+    return f"unexpected error: {type(exc).__name__}: {first_line} (details in the log)"
+
+
 def _report_all(path: Path, folder: Path, jobs_wanted: int) -> int:
     with _open_existing(path) as logbook:
         jobs = _every_procedure(logbook)
@@ -110,8 +122,8 @@ def _report_all(path: Path, folder: Path, jobs_wanted: int) -> int:
         for done, future in enumerate(as_completed(pending), start=1):
             try:
                 future.result()
-            except TaceLogError as exc:
-                failures.append(f"{pending[future]}: {exc}")
+            except Exception as exc:  # one procedure that cannot be printed: say which, and go on with the others
+                failures.append(f"{pending[future]}: {_failure(pending[future], exc)}")
             if progress:
                 print(f"\rreports: {done}/{len(jobs)}", end="", file=sys.stderr, flush=True)
     if progress and jobs:

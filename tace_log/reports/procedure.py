@@ -9,6 +9,7 @@ signature and addenda always give the same bytes and a report can be re-verified
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -34,42 +36,49 @@ from reportlab.platypus import (
 )
 
 from .. import __version__
-from ..dictionary import AGENT, COMPLICATION, PATIENT, PROCEDURE, PROCEDURE_SECTIONS, Entity
+from ..dictionary import ADDENDUM, AGENT, COMPLICATION, PATIENT, PROCEDURE, PROCEDURE_SECTIONS, Entity
 from ..formulary import Formulary, default_formulary
 from ..model import Addendum, Signature, age_on, days_after_resection
 from ..protocol import Protocol, default_protocol
 from ..settings import ReportSettings
-from ..signing import SignatureCheck
+from ..signing import ADDENDUM_MEANING, MEANING, SignatureCheck
 from ..times import as_utc, readable
+from ..users import ADMIN, NURSE, RADIOLOGIST
 from .fonts import register_report_font
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 14 * mm
-HEADER_HEIGHT = 24 * mm  # institution, department, title, and the patient line
+HEADER_HEIGHT = 24 * mm  # institution, department, title and status, and the patient line
 FOOTER_HEIGHT = 10 * mm
-LOGO_MAX = (40 * mm, 16 * mm)
+LOGO_MAX = (40 * mm, 15 * mm)  # at the top right, above the patient line
+LOGO_GAP = 4 * mm  # between the logo and the header text beside it
+HEADER_MIN_SIZE = 6.5  # header text shrinks to this font size before it is shortened with "…"
 SECTION_MIN_ROOM = 22 * mm  # a heading never ends a page: it starts a new one unless this much room is left
+MAX_ROW_LINES = 6  # a table row taller than this is laid out a line per row, so a page can break inside it
+WIDE_LINES = 3  # a value longer than this many lines in its half of a field grid gets the grid's full width
 ACCENT = colors.HexColor("#1f3a5f")
 BAND = colors.HexColor("#e8edf3")
+STRIPE = colors.HexColor("#f4f6f9")
 MUTED = colors.HexColor("#5a6470")
 RULE = colors.HexColor("#d5dbe3")
-DRAFT_RED = colors.HexColor("#b00020")
+DRAFT_RED = colors.HexColor("#b00020")  # dark grey (luminance 22%) on a grayscale copy
 NOT_RECORDED = "—"
-DRAFT_TEXT = "DRAFT - not signed"
 
 # The report's own words (its structure, not clinical fields): English and Chinese.
 TEXT = {
     "title": ("TACE procedure report", "TACE手术报告"),
+    "draft": ("DRAFT – not signed", "草稿 – 未签名"),
+    "signed_status": ("Signed by {signer}, {at}", "已签名：{signer}，{at}"),
     "agents": ("Agents and doses", "药物与剂量"),
     "complications": ("Complications", "并发症"),
     "none_recorded": ("None recorded.", "无记录。"),
     "signature": ("Signature", "签名"),
-    "signed_by": ("Signed by", "签名人"),
+    "performed_by": ("Performed by", "执行"),
     "signed_at": ("Signed at", "签名时间"),
-    "meaning": ("Meaning", "签名含义"),
     "content_sha256": ("Content SHA-256", "内容SHA-256"),
     "draft_note": ("This report has not been signed.", "本报告尚未签名。"),
     "not_verified": ("THIS SIGNATURE DOES NOT VERIFY", "此签名验证失败"),
+    "not_verified_status": ("SIGNATURE DOES NOT VERIFY: {signer}, {at}", "签名验证失败：{signer}，{at}"),
     "signed_elsewhere": ("Signed elsewhere: in another logbook, by a signer who is not a user of this one.",
                          "在其他日志中签名：签名人不是本日志的用户。"),
     "covers_fewer": ("This signature was made before TACE Log kept what was signed: it covers the procedure and "
@@ -82,12 +91,16 @@ TEXT = {
                       "在上述报告之后添加；原报告内容未改变。"),
     "author": ("Author", "作者"),
     "written_at": ("Written at", "时间"),
-    "reason": ("Reason", "原因"),
     "age": ("Age (years)", "年龄（岁）"),
     "days_after_resection": ("Days after resection", "术后天数"),
     "page": ("Page {page} of {pages}", "第{page}页，共{pages}页"),
     "record": ("Record {id}", "记录 {id}"),
 }
+ROLE_NAMES = {RADIOLOGIST: ("radiologist", "放射科医师"), NURSE: ("nurse", "护士"), ADMIN: ("administrator", "管理员")}
+DRAFT_TEXT = TEXT["draft"][0]
+# What a signature means, as the label of its signer's line: the stored meaning, capitalised, or in Chinese.
+MEANINGS_ZH = {MEANING: "审核并签名", ADDENDUM_MEANING: "补充说明撰写并签名",
+               "performed and reviewed by": "执行并审核"}  # the meaning of signatures made before (signing.MEANING)
 
 # Which patient fields the report shows, in order: dictionary keys and the age the report derives; the
 # procedure's sections are the dictionary's, with the days after resection after the date.
@@ -104,7 +117,6 @@ def _text(key: str, language: str) -> str:
     return zh if language == "zh" else en
 
 
-
 def _pdf_date(stamp: str | None) -> str | None:
     """An ISO 8601 timestamp as a PDF date string (D:YYYYMMDDHHmmSS+00'00')."""
     return as_utc(stamp).strftime("D:%Y%m%d%H%M%S+00'00'") if stamp else None
@@ -115,6 +127,28 @@ def _newest(*stamps: str | None) -> str | None:
     return max(known, key=as_utc) if known else None
 
 
+def _cut(text: str, length: int) -> str:
+    return text if len(text) <= length else text[:max(length - 1, 0)] + "…"
+
+
+def _fit(parts: list[str], separator: str, font: str, size: float, width: float) -> tuple[str, float]:
+    """One header line of `parts` that fits `width`: (text, font size). The font shrinks down to
+    HEADER_MIN_SIZE, then the longest parts are cut short alike, so a long name never pushes the MRN off."""
+    line = separator.join(parts)
+    natural = stringWidth(line, font, size)
+    if natural <= width:
+        return line, size
+    size = max(HEADER_MIN_SIZE, size * width / natural)  # a string's width is proportional to the font size
+    low, high = 0, max(len(p) for p in parts)
+    while low < high:  # the longest length every part may keep
+        middle = (low + high + 1) // 2
+        if stringWidth(separator.join(_cut(p, middle) for p in parts), font, size) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return separator.join(_cut(p, low) for p in parts), size
+
+
 class _Styles:
     def __init__(self, font: str):
         base = ParagraphStyle("base", fontName=font, fontSize=9.5, leading=12.5)
@@ -123,6 +157,7 @@ class _Styles:
         self.label = ParagraphStyle("label", parent=base, textColor=MUTED, fontSize=8.5, leading=11)
         self.label_cjk = ParagraphStyle("label_cjk", parent=self.label, wordWrap="CJK")
         self.head = ParagraphStyle("head", parent=base, fontSize=8.5, leading=11, textColor=colors.white)
+        self.head_cjk = ParagraphStyle("head_cjk", parent=self.head, wordWrap="CJK")
         self.section = ParagraphStyle("section", parent=base, fontSize=11, leading=14, textColor=ACCENT,
                                       backColor=BAND, borderPadding=(3, 4, 3, 4), spaceBefore=6, spaceAfter=4)
         self.draft = ParagraphStyle("draft", parent=base, fontSize=11, leading=15, textColor=DRAFT_RED)
@@ -130,20 +165,60 @@ class _Styles:
         self.narrative_cjk = ParagraphStyle("narrative_cjk", parent=self.narrative, wordWrap="CJK")
         self.narrative_line = ParagraphStyle("narrative_line", parent=self.narrative_cjk, spaceAfter=0)
 
+    def style(self, text: str, kind: str) -> ParagraphStyle:
+        """The style of a kind of text; its CJK variant (wrapped between characters) for text with CJK in it."""
+        return getattr(self, f"{kind}_cjk" if _CJK.search(text) and hasattr(self, f"{kind}_cjk") else kind)
+
     def paragraph(self, text: str, kind: str = "body") -> Paragraph:
         """Plain text as a Paragraph: markup escaped, line breaks kept, CJK text wrapped between characters."""
-        style = getattr(self, f"{kind}_cjk" if _CJK.search(text) and hasattr(self, f"{kind}_cjk") else kind)
-        return Paragraph(escape(text).replace("\n", "<br/>"), style)
+        return Paragraph(escape(text).replace("\n", "<br/>"), self.style(text, kind))
+
+
+_SPANNED = None  # a table cell that the cell before it spans
+
+
+def _spans(row: list) -> list[tuple[int, int]]:
+    """(first, last) column of each cell of a row that spans the _SPANNED cells after it."""
+    out = []
+    for c, cell in enumerate(row):
+        if cell is _SPANNED and c > 0:
+            if out and out[-1][1] == c - 1:
+                out[-1] = (out[-1][0], c)
+            else:
+                out.append((c - 1, c))
+    return out
+
+
+def _lines_at(paragraph: Paragraph, width: float) -> list[str]:
+    """The text of each line of a paragraph wrapped at `width`: each line fits the width on its own."""
+    paragraph.wrap(width, PAGE_HEIGHT)
+    # A plain paragraph is laid out as (space, [words]) pairs (a CJK one: [the line's text]), one with line
+    # breaks as lines of fragments.
+    glue = "" if paragraph.style.wordWrap == "CJK" else " "
+    return [glue.join(line[1]) if isinstance(line, tuple) else "".join(w.text for w in line.words)
+            for line in paragraph.blPara.lines]
+
+
+def _taller(paragraph: Paragraph, width: float, text: str) -> bool:
+    """Whether a cell wraps to more than MAX_ROW_LINES lines. Laid out only when it might: greedy wrapping
+    fills any two lines in a row wider than `width`, so short text is known to fit without wrapping it."""
+    style = paragraph.style
+    if 2 * stringWidth(text, style.fontName, style.fontSize) / width + 2 * (text.count("\n") + 1) <= MAX_ROW_LINES:
+        return False
+    return paragraph.wrap(width, PAGE_HEIGHT)[1] > MAX_ROW_LINES * style.leading
 
 
 @dataclass(frozen=True)
 class _Page:
-    """What every page shows: the header lines, the footer, and whether the draft mark is on it."""
+    """What every page shows: the header (institution, department, logo, title, status, patient), the footer,
+    and the draft mark across a draft. Every header line is fitted to the width it has (`_fit`): the lines
+    beside the logo end before it, so the logo never covers the status."""
 
     institution: str
     department: str
     title: str
-    patient_line: str
+    status: str  # "DRAFT – not signed", or who signed and when: on every page
+    patient_parts: list[str]  # name, MRN, date, each with its label
     record_line: str
     version_line: str
     page_text: str
@@ -151,30 +226,42 @@ class _Page:
     draft: bool
     font: str
 
+    @property
+    def logo_size(self) -> tuple[float, float]:
+        if self.logo is None:
+            return 0, 0
+        w, h = self.logo.getSize()
+        scale = min(LOGO_MAX[0] / w, LOGO_MAX[1] / h)
+        return w * scale, h * scale
+
+    def _line(self, canvas: Canvas, x: float, y: float, parts: list[str], size: float, width: float,
+              separator: str = "", right: bool = False) -> float:
+        """Draw one fitted header line, its line breaks as spaces; returns its width."""
+        text, size = _fit([" ".join(part.split()) for part in parts], separator, self.font, size, width)
+        canvas.setFont(self.font, size)
+        (canvas.drawRightString if right else canvas.drawString)(x, y, text)
+        return stringWidth(text, self.font, size)
+
     def draw(self, canvas: Canvas, doc) -> None:
         canvas.saveState()
         top = PAGE_HEIGHT - MARGIN
         left, right = MARGIN, PAGE_WIDTH - MARGIN
+        width = right - left
+        logo_w, logo_h = self.logo_size
+        beside_logo = width - (logo_w + LOGO_GAP if self.logo is not None else 0)
         canvas.setFillColor(ACCENT)
-        canvas.setFont(self.font, 12)
-        canvas.drawString(left, top - 10, self.institution)
-        canvas.setFont(self.font, 9)
+        self._line(canvas, left, top - 10, [self.institution], 12, beside_logo)
         canvas.setFillColor(MUTED)
-        canvas.drawString(left, top - 22, self.department)
+        self._line(canvas, left, top - 22, [self.department], 9, beside_logo)
         if self.logo is not None:
-            w, h = self.logo.getSize()
-            scale = min(LOGO_MAX[0] / w, LOGO_MAX[1] / h)
-            canvas.drawImage(self.logo, right - w * scale, top - h * scale, w * scale, h * scale, mask="auto")
+            canvas.drawImage(self.logo, right - logo_w, top - logo_h, logo_w, logo_h, mask="auto")
         canvas.setFillColor(colors.black)
-        canvas.setFont(self.font, 13)
-        canvas.drawString(left, top - 40, self.title)
-        if self.draft:
-            canvas.setFillColor(DRAFT_RED)
-            canvas.setFont(self.font, 11)
-            canvas.drawRightString(right, top - 40, DRAFT_TEXT)
+        title_w = self._line(canvas, left, top - 40, [self.title], 13, width / 2)
+        canvas.setFillColor(DRAFT_RED if self.draft else ACCENT)
+        self._line(canvas, left + beside_logo, top - 40, [self.status], 11 if self.draft else 9,
+                   beside_logo - title_w - 6 * mm, right=True)
         canvas.setFillColor(MUTED)
-        canvas.setFont(self.font, 8.5)
-        canvas.drawString(left, top - 53, self.patient_line)
+        self._line(canvas, left, top - 53, self.patient_parts, 8.5, width, separator="   ")  # below the logo
         canvas.setStrokeColor(ACCENT)
         canvas.setLineWidth(0.8)
         canvas.line(left, top - HEADER_HEIGHT + 8, right, top - HEADER_HEIGHT + 8)
@@ -184,14 +271,25 @@ class _Page:
         canvas.drawString(left, MARGIN + 2, self.record_line)
         canvas.drawCentredString(PAGE_WIDTH / 2, MARGIN + 2, self.version_line)
         if self.draft:
-            # A faint diagonal mark across the body, so a printed draft cannot pass for a signed report.
-            canvas.setFillColor(DRAFT_RED)
-            canvas.setFillAlpha(0.08)
-            canvas.setFont(self.font, 64)
-            canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
-            canvas.rotate(45)
-            canvas.drawCentredString(0, -20, DRAFT_TEXT)
+            self._draft_mark(canvas)
         canvas.restoreState()
+
+    def _draft_mark(self, canvas: Canvas) -> None:
+        """The draft mark across the body, drawn before it: outlined in full-strength red, so a grayscale copy
+        shows it dark grey, with a faint fill on screen; a printed draft cannot pass for a signed report."""
+        diagonal = math.hypot(PAGE_WIDTH, PAGE_HEIGHT)
+        size = min(72.0, 0.6 * diagonal / stringWidth(self.status, self.font, 1))
+        canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+        canvas.rotate(math.degrees(math.atan2(PAGE_HEIGHT, PAGE_WIDTH)))
+        canvas.setStrokeColor(DRAFT_RED)
+        canvas.setFillColor(DRAFT_RED)
+        canvas.setFillAlpha(0.06)
+        canvas.setLineWidth(1)
+        mark = canvas.beginText(-stringWidth(self.status, self.font, size) / 2, -size * 0.35)
+        mark.setFont(self.font, size)
+        mark.setTextRenderMode(2)  # fill, then stroke the outline
+        mark.textOut(self.status)
+        canvas.drawText(mark)
 
     def draw_page_number(self, canvas: Canvas, page: int, pages: int) -> None:
         canvas.saveState()
@@ -264,6 +362,20 @@ class _ReportBuilder:
     def _agent_name(self, key: str) -> str:
         return self.formulary[key].label(self.lang) if key in self.formulary else key
 
+    def _signer(self, signature: Signature) -> str:
+        """'王建国 Wang Jianguo, radiologist (wangjg)': the full name, the role when known, the user name."""
+        name = signature.signer
+        if signature.role:
+            en, zh = ROLE_NAMES.get(signature.role, (signature.role, signature.role))
+            name += f"，{zh}" if self.lang == "zh" else f", {en}"
+        return f"{name}（{signature.username}）" if self.lang == "zh" else f"{name} ({signature.username})"
+
+    def _meaning(self, meaning: str) -> str:
+        """A signature's stored meaning as the label of its signer: what they signed, whatever it was then."""
+        if self.lang == "zh":
+            return MEANINGS_ZH.get(meaning, meaning)
+        return meaning[:1].upper() + meaning[1:]
+
     # -- flowables ---------------------------------------------------------------------------------------
     def _heading(self, key_or_label: str) -> Paragraph:
         label = _text(key_or_label, self.lang) if key_or_label in TEXT else key_or_label
@@ -278,38 +390,78 @@ class _ReportBuilder:
         return [CondPageBreak(SECTION_MIN_ROOM), self._heading(key_or_label)]
 
     def _field_grid(self, pairs: list[tuple[str, str]]) -> Table:
-        """Label/value pairs two to a row; a value not recorded shows as a dash."""
-        p = self.styles.paragraph
-        cells = [[p(label, "label"), p(value or NOT_RECORDED)] for label, value in pairs]
-        rows = [cells[i] + (cells[i + 1] if i + 1 < len(cells) else ["", ""]) for i in range(0, len(cells), 2)]
+        """Label/value pairs two to a row; a long value on a row of its own, across the grid; a value not
+        recorded shows as a dash."""
         label_w = 0.18 * self.width
-        return self._table(rows, [label_w, 0.5 * self.width - label_w] * 2, [
-            ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-            ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
-        ])
+        value_w = 0.5 * self.width - label_w
+        rows: list[list] = []
+        half: list = []
+        for label, value in pairs:
+            cells = [(label, "label"), (value or NOT_RECORDED, "body")]
+            if stringWidth(value, self.font, self.styles.body.fontSize) > WIDE_LINES * value_w \
+                    or value.count("\n") >= WIDE_LINES:
+                rows += [half + ["", ""]] if half else []
+                rows.append([*cells, _SPANNED, _SPANNED])
+                half = []
+            else:
+                half += cells
+                if len(half) == 4:
+                    rows.append(half)
+                    half = []
+        rows += [half + ["", ""]] if half else []
+        return self._table(rows, [label_w, value_w] * 2, [], padding=(3, 1, 1.5), rules=True)
 
-    def _table(self, rows: list, widths: list[float], style: list, repeat_rows: int = 0) -> Table:
+    def _table(self, rows: list[list], widths: list[float], style: list, padding: tuple[float, float, float],
+               header: list[str] | None = None, banded: bool = False, rules: bool = False) -> Table:
+        """A table of text cells: (text, kind), "" (empty) or _SPANNED (the cell before spans it). The header
+        row repeats on every page the table flows onto. A row taller than MAX_ROW_LINES lines becomes a table
+        row per line (`_split_row`); its lines share one rule and one background."""
+        side, top, bottom = padding
+        data = [[self.styles.paragraph(h, "head") for h in header]] if header else []
         # The cell font is set even where every cell is a Paragraph: an empty cell would otherwise make the
         # table select Helvetica, which would then be listed (unembedded) in the PDF.
-        table = Table(rows, colWidths=widths, repeatRows=repeat_rows)
-        table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), self.font), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                   *style]))
-        return table
+        commands = [("FONTNAME", (0, 0), (-1, -1), self.font), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), side), ("RIGHTPADDING", (0, 0), (-1, -1), side),
+                    ("TOPPADDING", (0, 0), (-1, -1), top), ("BOTTOMPADDING", (0, 0), (-1, -1), bottom), *style]
+        for number, row in enumerate(rows):
+            first = len(data)
+            data += self._split_row(row, widths, 2 * side)
+            last = len(data) - 1
+            if last > first:
+                commands += [("BOTTOMPADDING", (0, first), (-1, last - 1), 0),
+                             ("TOPPADDING", (0, first + 1), (-1, last), 0)]
+            commands += [("SPAN", (start, r), (end, r)) for start, end in _spans(row) for r in range(first, last + 1)]
+            if banded and number % 2:
+                commands.append(("BACKGROUND", (0, first), (-1, last), STRIPE))
+            if rules:
+                commands.append(("LINEBELOW", (0, last), (-1, last), 0.25, RULE))
+        return Table(data, colWidths=widths, repeatRows=1 if header else 0, style=TableStyle(commands))
+
+    def _split_row(self, row: list, widths: list[float], padding: float) -> list[list]:
+        """A row of cells as table rows: itself, or, when a cell wraps to more than MAX_ROW_LINES lines, one
+        table row per line. reportlab cannot draw a row taller than its frame (a long value was a LayoutError),
+        and its own split of a CJK cell drops spaces as a paragraph's does: lines broken once never are."""
+        cells = []  # (paragraph, the width it is laid out in, its text), or None for an empty or spanned cell
+        for c, cell in enumerate(row):
+            if isinstance(cell, tuple):
+                end = next((e for e in range(c + 1, len(row)) if row[e] is not _SPANNED), len(row))
+                cells.append((self.styles.paragraph(*cell), sum(widths[c:end]) - padding, cell[0]))
+            else:
+                cells.append(None)
+        if not any(cell and _taller(*cell) for cell in cells):
+            return [[cell[0] if cell else "" for cell in cells]]
+        lines = [_lines_at(cell[0], cell[1]) if cell else [] for cell in cells]
+        return [[Paragraph(escape(text[i]), cell[0].style) if i < len(text) else "" for cell, text in
+                 zip(cells, lines, strict=True)] for i in range(max(map(len, lines)))]
 
     def _fields(self, entity: Entity, record, keys: Iterable[str]) -> Table:
         return self._field_grid([self._value(entity, record, k) for k in keys])
 
     def _list_table(self, header: list[str], rows: list[list[str]], widths: list[float]) -> Table:
-        """A table whose header row repeats on every page it flows onto."""
-        p = self.styles.paragraph
-        data = [[p(h, "head") for h in header]] + [[p(cell or NOT_RECORDED) for cell in row] for row in rows]
-        return self._table(data, [w * self.width for w in widths], [
-            ("BACKGROUND", (0, 0), (-1, 0), ACCENT),
-            ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f4f6f9")]),
-            ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
-            ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-        ], repeat_rows=1)
+        """A table with a header row (repeated on every page it flows onto) and banded rows."""
+        return self._table([[(cell or NOT_RECORDED, "body") for cell in row] for row in rows],
+                           [w * self.width for w in widths], [("BACKGROUND", (0, 0), (-1, 0), ACCENT)],
+                           padding=(6, 2, 2), header=header, banded=True, rules=True)
 
     def _agents(self) -> list:
         if not self.procedure.agents:
@@ -331,53 +483,55 @@ class _ReportBuilder:
         return [self._list_table(header, rows, [0.32, 0.14, 0.16, 0.38])]
 
     def _narrative(self, key: str) -> list:
-        text = (getattr(self.procedure, key) or "").strip()
-        out: list = [*self._section(PROCEDURE[key].label(self.lang))]
-        blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()] or [NOT_RECORDED]
-        for block in blocks:
-            out.extend(self._narrative_block(block))
-        return out
+        text = getattr(self.procedure, key) or ""
+        return [*self._section(PROCEDURE[key].label(self.lang)), *(self._paragraphs(text) or
+                                                                    [self.styles.paragraph(NOT_RECORDED)])]
 
-    def _narrative_block(self, text: str) -> list[Paragraph]:
-        """A narrative paragraph; CJK text is laid out a line per flowable.
+    def _paragraphs(self, text: str) -> list[Paragraph]:
+        """Narrative text (the findings, the impression, an addendum): a paragraph per blank-line-separated
+        block; CJK text is laid out a line per flowable.
 
         reportlab's CJK wrapping drops a space where it splits a paragraph across pages ("selectedand"), so the
         lines are broken once at the full width and each becomes its own flowable: pages then break between
         lines and no paragraph is ever split.
         """
-        whole = self.styles.paragraph(text, "narrative")
-        if whole.style.wordWrap != "CJK":
-            return [whole]
-        whole.wrap(self.width, PAGE_HEIGHT)
-        # A plain paragraph is laid out as (space, [text]) pairs, one with line breaks as lines of fragments.
-        lines = ["".join(line[1]) if isinstance(line, tuple) else "".join(w.text for w in line.words)
-                 for line in whole.blPara.lines]
-        last = len(lines) - 1
-        return [Paragraph(escape(line), self.styles.narrative_line if i < last else self.styles.narrative_cjk)
-                for i, line in enumerate(lines)]
+        out: list[Paragraph] = []
+        for block in (b.strip() for b in re.split(r"\n\s*\n", text.strip())):
+            if not block:
+                continue
+            whole = self.styles.paragraph(block, "narrative")
+            if whole.style.wordWrap != "CJK":
+                out.append(whole)
+                continue
+            lines = _lines_at(whole, self.width)
+            last = len(lines) - 1
+            out += [Paragraph(escape(line), self.styles.narrative_line if i < last else self.styles.narrative_cjk)
+                    for i, line in enumerate(lines)]
+        return out
 
-    def _signature_rows(self, signature: Signature) -> list[tuple[str, str]]:
-        return [(_text("signed_by", self.lang), f"{signature.signer} ({signature.username})"),
-                (_text("signed_at", self.lang), readable(signature.signed_at)),
-                (_text("meaning", self.lang), signature.meaning),
-                (_text("content_sha256", self.lang), signature.content_sha256)]
+    def _signature_grid(self, signature: Signature, operator: bool) -> Table:
+        """Who performed the procedure (`operator`: the procedure's signature), who signed it and what the
+        signature means, when, and the hash: one row per line, full width, so the hash is never wrapped."""
+        rows = [(_text("performed_by", self.lang), self.procedure.operator)] if operator else []
+        rows += [(self._meaning(signature.meaning), self._signer(signature)),
+                 (_text("signed_at", self.lang), readable(signature.signed_at)),
+                 (_text("content_sha256", self.lang), signature.content_sha256)]
+        return self._table([[(label, "label"), (value or NOT_RECORDED, "body")] for label, value in rows],
+                           [0.22 * self.width, 0.78 * self.width], [("BOX", (0, 0), (-1, -1), 0.6, ACCENT)],
+                           padding=(6, 2, 2))
 
-    def _signature_grid(self, signature: Signature) -> Table:
-        """One row per line, full width, so the 64-character hash is never wrapped."""
-        p = self.styles.paragraph
-        rows = [[p(label, "label"), p(value)] for label, value in self._signature_rows(signature)]
-        return self._table(rows, [0.22 * self.width, 0.78 * self.width], [
-            ("BOX", (0, 0), (-1, -1), 0.6, ACCENT),
-            ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)])
+    def _draft_paragraph(self, note: str = "") -> Paragraph:
+        stop = "。" if self.lang == "zh" else ". "
+        return self.styles.paragraph(f"{_text('draft', self.lang)}{stop}{note}".strip(), "draft")
 
     def _signature(self) -> list:
         p = self.styles.paragraph
         if self.signature is None:
-            return [self._heading("signature"), p(f"{DRAFT_TEXT}. {_text('draft_note', self.lang)}", "draft")]
+            return [self._heading("signature"), self._draft_paragraph(_text("draft_note", self.lang))]
         out = [self._heading("signature")]
         if self.check is not None and not self.check.ok:  # never printed as if it held
             out.append(p(f"{_text('not_verified', self.lang)}: {self.check.describe()}", "draft"))
-        out.append(self._signature_grid(self.signature))
+        out.append(self._signature_grid(self.signature, operator=True))
         if self.signature.signed_elsewhere:
             out.append(p(_text("signed_elsewhere", self.lang), "label"))
         if self.check is not None and self.check.covers_fewer_fields:
@@ -389,17 +543,15 @@ class _ReportBuilder:
         return out
 
     def _addendum(self, number: int, addendum: Addendum) -> list:
-        p = self.styles.paragraph
         label = f"{_text('addendum', self.lang)} {number}"
         out = [*self._section(label),
-               p(_text("addendum_note", self.lang), "label"),
+               self.styles.paragraph(_text("addendum_note", self.lang), "label"),
                self._field_grid([(_text("author", self.lang), addendum.author),
                                  (_text("written_at", self.lang), readable(addendum.created_at)),
-                                 (_text("reason", self.lang), addendum.reason)]),
-               Spacer(1, 4)]
-        out.extend(p(b.strip(), "narrative") for b in re.split(r"\n\s*\n", addendum.text) if b.strip())
-        out.append(self._signature_grid(addendum.signature) if addendum.signature else
-                   p(f"{DRAFT_TEXT}.", "draft"))
+                                 (ADDENDUM["reason"].label(self.lang), addendum.reason)]),
+               Spacer(1, 4), *self._paragraphs(addendum.text)]
+        out.append(self._signature_grid(addendum.signature, operator=False) if addendum.signature else
+                   self._draft_paragraph())
         return out
 
     def story(self) -> list:
@@ -425,17 +577,21 @@ class _ReportBuilder:
 
     # -- the document ------------------------------------------------------------------------------------
     def page(self) -> _Page:
-        pat, proc = self.patient, self.procedure
+        pat, proc, signature = self.patient, self.procedure, self.signature
         date = proc.date.isoformat() if proc.date else ""
         colon = "：" if self.lang == "zh" else ": "
-        patient_line = "   ".join(f"{label}{colon}{value}" for label, value in (
+        patient_parts = [f"{label}{colon}{value}" for label, value in (
             self._value(PATIENT, pat, "name"), self._value(PATIENT, pat, "mrn"),
-            self._value(PROCEDURE, proc, "date")) if value)
+            self._value(PROCEDURE, proc, "date")) if value]
+        broken = self.check is not None and not self.check.ok  # every page says so: never shown as holding
+        status = _text("draft", self.lang) if signature is None else _text(
+            "not_verified_status" if broken else "signed_status", self.lang).format(
+            signer=signature.signer, at=readable(signature.signed_at))
         logo = ImageReader(str(self.settings.logo)) if self.settings.logo else None
         return _Page(self.settings.institution, self.settings.department,
-                     f"{_text('title', self.lang)}  {date}".strip(), patient_line,
+                     f"{_text('title', self.lang)}  {date}".strip(), status, patient_parts,
                      _text("record", self.lang).format(id=proc.id), f"TACE Log {__version__}",
-                     _text("page", self.lang), logo, self.signature is None, self.font)
+                     _text("page", self.lang), logo, signature is None, self.font)
 
     def build(self) -> bytes:
         page = self.page()
@@ -464,7 +620,8 @@ class _ReportBuilder:
 def build_report(patient, procedure, signature: Signature | None = None, addenda: Iterable[Addendum] = (),
                  settings: ReportSettings | None = None, formulary: Formulary | None = None,
                  protocol: Protocol | None = None, check: SignatureCheck | None = None) -> bytes:
-    """The PDF report of one procedure, as bytes. Without a signature every page says 'DRAFT - not signed'.
-    `check` (the signature recomputed) adds whether it holds, what it covers and what changed since signing."""
+    """The PDF report of one procedure, as bytes. Without a signature every page says it is a draft, in the
+    report's language; with one, every page says who signed it and when. `check` (the signature recomputed)
+    adds whether it holds (every page says so when it does not), what it covers and what changed since signing."""
     return _ReportBuilder(patient, procedure, signature, tuple(addenda), settings or ReportSettings(),
                           formulary or default_formulary(), protocol or default_protocol(), check).build()

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..dictionary import ADDENDUM
 from ..errors import (
     AuthenticationError,
     InvalidInputError,
@@ -420,7 +421,7 @@ class SigningMixin:
             procedures = {p.id: p for p in self._procedures_where(f"id IN ({marks}) AND status = 'signed'", keys)}
             patients = {p.id: p for p in self._patients_where(
                 f"id IN (SELECT patient_id FROM procedures WHERE id IN ({marks}))", keys)}
-            addenda = self._addenda_where(f"procedure_id IN ({marks})", keys)
+            addenda = self._addenda_where(f"a.procedure_id IN ({marks})", keys)
             for procedure_id, signature in signatures.items():
                 procedure = procedures.get(procedure_id)
                 if procedure is None:
@@ -472,8 +473,8 @@ class SigningMixin:
         user = self._signer(username, password, "sign an addendum")
         if not self.is_signed(procedure_id):
             raise NotPermittedError(f"procedure {procedure_id} is a draft: edit it instead of adding an addendum")
-        problems = [Finding(key, ERROR, "required", "is required") for key, value in
-                    (("text", text), ("reason", reason)) if not (value or "").strip()]
+        problems = [finding for key, value in (("text", text), ("reason", reason))
+                    for finding in self.validator.field(ADDENDUM[key], value, key)]
         if problems:
             raise InvalidInputError(problems, "addendum not added")
         signed = self.signature_of(procedure_id)
@@ -481,7 +482,7 @@ class SigningMixin:
         digest = addendum_sha256(procedure_id, signed.content_sha256, text, reason, user.username, stamp)
         addendum = Addendum(id=new_id(), procedure_id=procedure_id, text=text, reason=reason, author=user.full_name,
                             created_at=stamp, signature=Signature(user.full_name, user.username, stamp,
-                                                                  ADDENDUM_MEANING, digest))
+                                                                  ADDENDUM_MEANING, digest, role=user.role))
         acting = self._audit.user
         self._audit.user = user.username
         try:
@@ -502,20 +503,23 @@ class SigningMixin:
         """Addenda by procedure id, in the order they were written."""
         if self.schema_version < _SIGNING_SCHEMA:
             return {}
-        columns = ", ".join(_ADDENDUM_COLUMNS[:-1]) + (
-            ", signed_elsewhere" if self.schema_version >= _SIGNED_CONTENT_SCHEMA else ", 0")
+        columns = ", ".join(f"a.{c}" for c in _ADDENDUM_COLUMNS[:-1]) + (
+            ", a.signed_elsewhere" if self.schema_version >= _SIGNED_CONTENT_SCHEMA else ", 0")
         out: dict[str, list[Addendum]] = {}
-        for (addendum_id, procedure_id, text, reason, username, author, meaning, created_at, digest,
-             elsewhere) in self._db.execute(f"SELECT {columns} FROM addenda WHERE {where} "
-                                            "ORDER BY created_at, rowid", list(params)).fetchall():
+        # the author's role is their role here; one who wrote it elsewhere has none we know
+        for (addendum_id, procedure_id, text, reason, username, author, meaning, created_at, digest, elsewhere,
+             role) in self._db.execute(f"SELECT {columns}, (SELECT role FROM users u WHERE u.username = a.username) "
+                                       f"FROM addenda a WHERE {where} ORDER BY a.created_at, a.rowid",
+                                       list(params)).fetchall():
             out.setdefault(procedure_id, []).append(Addendum(
                 id=addendum_id, procedure_id=procedure_id, text=text, reason=reason, author=author,
                 created_at=created_at, signature=Signature(author, username, created_at, meaning, digest,
+                                                           role=None if elsewhere else role,
                                                            signed_elsewhere=bool(elsewhere))))
         return out
 
     def addenda_of(self, procedure_id: str) -> list[Addendum]:
-        return self._addenda_where("procedure_id = ?", [procedure_id]).get(procedure_id, [])
+        return self._addenda_where("a.procedure_id = ?", [procedure_id]).get(procedure_id, [])
 
     def signed_parts(self, procedure_ids: list[str]) -> dict[str, tuple[Signature, list[Addendum]]]:
         """The signature and addenda of each signed procedure among these (an export's batch)."""
@@ -523,7 +527,7 @@ class SigningMixin:
         for start in range(0, len(procedure_ids), 500):
             part = procedure_ids[start:start + 500]
             marks = ", ".join("?" * len(part))
-            addenda = self._addenda_where(f"procedure_id IN ({marks})", part)
+            addenda = self._addenda_where(f"a.procedure_id IN ({marks})", part)
             for procedure_id, signature in self._signatures_where(f"s.procedure_id IN ({marks})", part).items():
                 out[procedure_id] = (signature, addenda.get(procedure_id, []))
         return out

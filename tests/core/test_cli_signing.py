@@ -86,7 +86,7 @@ def test_addendum_then_show_prints_signature_and_addendum_after_the_record(db, m
     capsys.readouterr()
     assert _run(monkeypatch, ["--db", path, "show", procedure.id]) == 0
     out = capsys.readouterr().out
-    assert "Signed: performed and reviewed by 陈伟 Chen Wei (chen, radiologist)" in out
+    assert "Signed: reviewed and signed by 陈伟 Chen Wei (chen, radiologist)" in out  # the operator performed it
     assert out.index("Signed:") < out.index("ADDENDUM") and "reason: late complication" in out
     assert out.rstrip().endswith("Day 3: fever. 术后发热")
     assert _run(monkeypatch, ["--db", path, "history", procedure.id]) == 0

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import io
 import json
 import re
 import subprocess
 import sys
+from html import unescape as html_unescape
 
 import pypdf
 import pytest
@@ -20,9 +22,11 @@ from tace_log.formulary import default_formulary
 from tace_log.model import Addendum, AgentDose, Signature
 from tace_log.reports import DRAFT_TEXT, build_report, procedure_report, report_file_name, write_pdf
 from tace_log.settings import SETTINGS_FILENAME, ReportSettings, SettingsError, load_report_settings
+from tace_log.signing import MEANING
+from tests.core.signing_support import PASSWORD, signable_logbook
 
-SIGNATURE = Signature(signer="王建国 Wang Jianguo", username="wangjg", signed_at="2026-03-14T11:00:05Z",
-                      meaning="performed and reviewed by", content_sha256=hashlib.sha256(b"signed").hexdigest())
+SIGNATURE = Signature(signer="李明 Li Ming", username="liming", signed_at="2026-03-14T11:00:05Z",
+                      meaning=MEANING, content_sha256=hashlib.sha256(b"signed").hexdigest())
 
 
 def squeeze(text: str) -> str:
@@ -80,11 +84,35 @@ def test_a_signed_report_shows_the_signature_and_no_draft_mark(report_logbook, p
     patient, procedure = records(report_logbook)
     pages = pdf_pages_text(build_report(patient, procedure, SIGNATURE))
     text = "".join(pages)
-    assert DRAFT_TEXT not in text
+    assert DRAFT_TEXT not in text and "DRAFT" not in text
     flat = squeeze(text)
-    for value in (SIGNATURE.signer, SIGNATURE.username, "2026-03-14 11:00:05 UTC", SIGNATURE.meaning,
-                  SIGNATURE.content_sha256):
+    for value in (SIGNATURE.signer, SIGNATURE.username, "2026-03-14 11:00:05 UTC", SIGNATURE.content_sha256):
         assert squeeze(value) in flat
+
+
+def test_the_signature_says_who_performed_and_who_reviewed_and_signed(tmp_path, pdf_pages_text):
+    logbook, _patient, procedure = signable_logbook(tmp_path / "signed.sqlite")
+    with logbook:
+        procedure.operator = "王强 Wang Qiang"  # not the radiologist who signs
+        logbook.save_procedure(procedure)
+        logbook.sign_procedure(procedure.id, "chen", PASSWORD)
+        english = squeeze("".join(pdf_pages_text(procedure_report(logbook, procedure.id))))
+        chinese = squeeze("".join(pdf_pages_text(procedure_report(logbook, procedure.id,
+                                                                  ReportSettings(language="zh")))))
+    assert "Performedby王强WangQiang" in english
+    assert "Reviewedandsignedby陈伟ChenWei,radiologist(chen)" in english  # full name, role, user name
+    assert "performedandreviewed" not in english.lower()
+    assert "执行王强WangQiang" in chinese and "审核并签名陈伟ChenWei，放射科医师（chen）" in chinese
+
+
+def test_a_signature_made_before_keeps_the_meaning_it_was_signed_with(report_logbook, pdf_pages_text):
+    patient, procedure = records(report_logbook)
+    earlier = dataclasses.replace(SIGNATURE, meaning="performed and reviewed by")
+    text = squeeze("".join(pdf_pages_text(build_report(patient, procedure, earlier))))
+    assert "Performedby王建国" in text and "Performedandreviewedby李明LiMing(liming)" in text
+    chinese = squeeze("".join(pdf_pages_text(build_report(patient, procedure, earlier,
+                                                          settings=ReportSettings(language="zh")))))
+    assert "执行并审核李明LiMing（liming）" in chinese
 
 
 def test_addenda_follow_the_signed_report_clearly_marked(report_logbook, pdf_pages_text):
@@ -243,3 +271,121 @@ def test_a_minimal_draft_shows_what_is_not_recorded(pdf_pages_text):
     assert text.count("None recorded.") == 2  # no agents, no complications
     assert "Tumour staining" in text and "absent" in text and "none (aborted)" in text
     assert "—" in text and DRAFT_TEXT in text
+
+
+# -- what every page says, on screen and on a grayscale copy ----------------------------------------------------
+A4_WIDTH, A4_HEIGHT = 595.28, 841.89
+MARGIN, HEADER_BOTTOM = 14 * 72 / 25.4, (14 + 24) * 72 / 25.4  # points from the top of the page
+
+
+def page_words(data: bytes) -> list[list[tuple[float, float, float, float, str]]]:
+    """Each page's words as pdftotext places them: (x min, y min, x max, y max, word), in points from the top left.
+    pdftotext leaves out what is drawn off the page and cuts a word at its edge."""
+    html = subprocess.run(["pdftotext", "-bbox", "-enc", "UTF-8", "-", "-"], input=data, check=True,
+                          capture_output=True).stdout.decode("utf-8")
+    word = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
+    return [[(*map(float, m.groups()[:4]), html_unescape(m.group(5))) for m in word.finditer(page)]
+            for page in html.split("<page ")[1:]]
+
+
+def header_text(words) -> str:
+    return " ".join(w[4] for w in words if w[3] <= HEADER_BOTTOM)
+
+
+def page_image(data: bytes, number: int, gray: bool = False):
+    """Page `number` as an image, one pixel a point; `gray`: as a grayscale copy (a photocopy) shows it."""
+    from PIL import Image
+
+    png = subprocess.run(["pdftoppm", *(["-gray"] if gray else []), "-png", "-r", "72", "-f", str(number),
+                          "-l", str(number), "-"], input=data, check=True, capture_output=True).stdout
+    image = Image.open(io.BytesIO(png))
+    return image.convert("L" if gray else "RGB")
+
+
+def test_a_draft_is_marked_on_every_page_in_the_reports_language(report_logbook, pdf_pages_text):
+    patient, procedure = records(report_logbook)
+    for language, mark in (("zh", "草稿 – 未签名"), ("en", "DRAFT – not signed")):
+        pages = pdf_pages_text(build_report(patient, long_procedure(procedure),
+                                            settings=ReportSettings(language=language)))
+        assert len(pages) >= 5
+        assert all(mark in page for page in pages), language
+        if language == "zh":
+            assert not any("DRAFT" in page for page in pages)
+
+
+def test_a_signed_report_says_who_signed_it_on_every_page(report_logbook, pdf_pages_text):
+    patient, procedure = records(report_logbook)
+    for language, status in (("en", "Signed by 李明 Li Ming, 2026-03-14 11:00:05 UTC"),
+                             ("zh", "已签名：李明 Li Ming，2026-03-14 11:00:05 UTC")):
+        data = build_report(patient, long_procedure(procedure), SIGNATURE, settings=ReportSettings(language=language))
+        headers = [header_text(words) for words in page_words(data)]
+        assert len(headers) >= 5
+        assert all(squeeze(status) in squeeze(header) for header in headers), language
+
+
+def test_the_logo_never_hides_the_draft_mark(report_logbook, tmp_path):
+    from PIL import Image
+
+    Image.new("RGB", (400, 160), (0, 255, 0)).save(tmp_path / "logo.png")  # as big as a logo is drawn; green
+    patient, procedure = records(report_logbook)
+    data = build_report(patient, procedure, settings=ReportSettings(logo=tmp_path / "logo.png"))
+    mark = [w for w in page_words(data)[0] if w[3] <= HEADER_BOTTOM and w[4] in ("DRAFT", "not", "signed")]
+    assert len(mark) == 3
+    box = (int(min(w[0] for w in mark)) - 1, int(min(w[1] for w in mark)) - 1,
+           int(max(w[2] for w in mark)) + 2, int(max(w[3] for w in mark)) + 2)
+    page = page_image(data, 1)
+
+    def logo_pixels(image):
+        return sum(1 for r, g, b in zip(*(iter(image.tobytes()),) * 3, strict=True) if g > 200 and r < 80 and b < 80)
+
+    assert logo_pixels(page) > 3000  # the logo is drawn
+    assert logo_pixels(page.crop(box)) == 0  # but not where the mark is
+    assert min(page_image(data, 1, gray=True).crop(box).tobytes()) < 100  # and the mark is there, dark
+
+
+def test_the_draft_mark_survives_a_grayscale_copy(report_logbook):
+    patient, procedure = records(report_logbook)
+    long = long_procedure(procedure)
+    draft = page_image(build_report(patient, long), 2, gray=True)
+    signed = page_image(build_report(patient, long, SIGNATURE), 2, gray=True)
+    body = (int(MARGIN), int(HEADER_BOTTOM), int(A4_WIDTH - MARGIN), int(A4_HEIGHT - MARGIN - 30))
+    # Where the signed page is blank, the draft's page has its mark: mid-grey or darker.
+    marked = sum(1 for d, s in zip(draft.crop(body).tobytes(), signed.crop(body).tobytes(), strict=True)
+                 if s > 250 and d <= 128)
+    assert marked > 1000, marked
+
+
+def test_the_header_fits_the_page_whatever_the_lengths(report_logbook, tmp_path):
+    from PIL import Image
+
+    Image.new("RGB", (400, 160), (31, 58, 95)).save(tmp_path / "logo.png")
+    patient, procedure = records(report_logbook)
+    patient = copy.deepcopy(patient)
+    patient.name = "欧阳娜娜 Ouyang Nana " * 11  # 198 characters
+    patient.mrn = "H/2026-" + "0123456789" * 19
+    settings = ReportSettings(institution="复旦大学附属华山医院 Huashan Hospital, Fudan University " * 6,
+                              department="介入放射科 Department of Interventional Radiology " * 6,
+                              logo=tmp_path / "logo.png")
+    pages = page_words(build_report(patient, long_procedure(procedure), SIGNATURE, settings=settings))
+    assert len(pages) >= 5
+    for words in pages:
+        header = [w for w in words if w[3] <= HEADER_BOTTOM]
+        assert all(MARGIN - 0.5 <= w[0] and w[2] <= A4_WIDTH - MARGIN + 0.5 for w in header), header
+        text = header_text(words)
+        for shown in ("复旦大学附属华山医院", "介入放射科", "TACE procedure report", "Signed by 李明",
+                      "Name: 欧阳娜娜", "MRN: H/2026-0123", "Procedure date: 2026-03-14"):
+            assert shown in text, (shown, text)
+
+
+def test_an_addendum_over_two_pages_keeps_every_space(report_logbook, pdf_pages_text):
+    patient, procedure = records(report_logbook)
+    sentence = "The catheter was withdrawn without any non-target embolization on the final run. 术后生命体征平稳。"
+    addendum = Addendum("a1", procedure.id, " ".join([sentence] * 80), "late finding", "李明 Li Ming",
+                        "2026-03-16T08:00:00Z", SIGNATURE)
+    pages = pdf_pages_text(build_report(patient, procedure, SIGNATURE, [addendum]))
+    assert len([page for page in pages if "non-target" in page]) >= 2  # the addendum flows onto another page
+    words = sentence.split()[:-2]
+    flowing = " ".join(pages)
+    glued = [a + b for a, b in zip(words, words[1:], strict=False) if a + b in flowing]
+    assert not glued
+    assert squeeze(flowing).count(squeeze(sentence)) >= 70  # every sentence whole (a page break may cut one)

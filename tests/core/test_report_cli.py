@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 
 from tace_log.cli import main
-from tace_log.model import new_id
-from tace_log.reports import procedure_report
+from tace_log.model import Patient, Procedure, new_id
+from tace_log.reports import procedure_report, report_file_name
+from tace_log.storage import Logbook
+from tests.core.test_text_lengths import DROPPED_CHOICE, LONG_VALUES, EarlierRules
 
 
 def test_report_writes_the_procedure_report(report_logbook, typical_procedure_id, tmp_path, capsys):
@@ -56,3 +59,27 @@ def test_report_never_creates_a_logbook(tmp_path, capsys):
     assert main(["--db", str(tmp_path / "none.sqlite"), "report", "x", "-o", str(tmp_path / "r.pdf")]) == 1
     assert "no logbook at" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_report_all_names_each_procedure_it_cannot_print_and_writes_every_other(tmp_path, capsys):
+    path, folder = tmp_path / "earlier.sqlite", tmp_path / "reports"
+    with Logbook.open(path, validator=EarlierRules()) as logbook:
+        patient = Patient(mrn="M0001", name="张伟")
+        logbook.save_patient(patient)
+        ids = {}
+        for name, changes in (("plain", {}), ("long", {"target_vessels": LONG_VALUES["target_vessels"]}),
+                              ("blocked", {}), ("dropped", {"access_site": DROPPED_CHOICE})):
+            procedure = Procedure(patient_id=patient.id, date=dt.date(2025, 2, 3), tumor_staining="absent",
+                                  embolization="none", **changes)
+            logbook.save_procedure(procedure)
+            ids[name] = procedure.id
+    folder.mkdir()
+    (folder / report_file_name("2025-02-03", "M0001", ids["blocked"])).mkdir()  # its file cannot be written
+    assert main(["--db", str(path), "report", "--all", "-d", str(folder), "--jobs", "2"]) == 1
+    err = capsys.readouterr().err
+    assert f"tace-log: report not written: {ids['blocked']}: cannot write" in err
+    assert f"tace-log: report not written: {ids['dropped']}: unexpected error: KeyError: " in err
+    assert "(details in the log)" in err and "Traceback" not in err
+    assert "wrote 2 of 4 reports" in err
+    for name in ("plain", "long"):  # the long value (stored before the limits) prints too
+        assert (folder / report_file_name("2025-02-03", "M0001", ids[name])).read_bytes().startswith(b"%PDF")

@@ -157,6 +157,9 @@ def test_a_signed_record_changed_in_the_file_is_named_by_audit_verify_check_show
         assert f"does not verify: {procedure.id}" in captured.err
         text = report_text(path, procedure.id, path.parent / "report.pdf", pdf_pages_text)
         assert "THISSIGNATUREDOESNOTVERIFY" in text and squeeze(problem) in text
+        pages = pdf_pages_text((path.parent / "report.pdf").read_bytes())
+        assert all("SIGNATURE DOES NOT VERIFY: " in page for page in pages)  # never "Signed by"
+        assert not any("Signed by" in page for page in pages)
 
 
 # -- item 8: signatures travel with the record ----------------------------------------------------------------------
@@ -194,14 +197,14 @@ def test_a_signed_record_moved_to_another_logbook_arrives_signed_elsewhere(signe
     capsys.readouterr()
     assert cli("--db", str(there), "show", procedure.id) == 0
     out = capsys.readouterr().out
-    assert "Signed: signed elsewhere (not a user of this logbook): performed and reviewed by 陈伟 Chen Wei (chen, " \
+    assert "Signed: signed elsewhere (not a user of this logbook): reviewed and signed by 陈伟 Chen Wei (chen, " \
            "radiologist)" in out and "ADDENDUM" in out and "(signed elsewhere)" in out
     here = report_text(logbook.path, procedure.id, tmp_path / "here.pdf", pdf_pages_text)
     there_text = report_text(there, procedure.id, tmp_path / "there.pdf", pdf_pages_text)
     assert DRAFT_TEXT.replace(" ", "") not in there_text and signature.content_sha256 in there_text
     assert "Signedelsewhere:inanotherlogbook" in there_text and "Signedelsewhere" not in here
-    assert there_text.replace(squeeze("Signed elsewhere: in another logbook, by a signer who is not a user of "
-                                      "this one."), "") == here  # the same report, said to be signed elsewhere
+    for text in (here, there_text):  # the same signature, with its signer's name and role, on both
+        assert squeeze("Reviewed and signed by 陈伟 Chen Wei, radiologist (chen)") in text and "Weight54kg" in text
     # idempotent: the same file again, and the other logbook's export, change nothing
     assert cli("--db", str(there), "import", str(tmp_path / "moved.json")) == 0
     assert "procedures: 0 added, 0 updated, 1 unchanged" in capsys.readouterr().out

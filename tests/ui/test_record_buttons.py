@@ -75,10 +75,13 @@ def test_a_signed_procedure_opens_with_every_editor_disabled(qtbot, signing_wind
     assert len(list(logbook.audit_rows())) == audit_rows and logbook.is_signed(procedure.id)
 
 
-def test_a_nurse_is_refused_with_the_cores_message(qtbot, signing_window, signable):
+def test_a_nurse_is_not_offered_to_sign(qtbot, signing_window, signable):
     logbook, procedure = signable
-    form, dialog = sign_through_the_form(qtbot, signing_window, procedure.id, "li", NURSE_PASSWORD)
-    assert "only a radiologist may sign" in dialog.message.text()
+    logbook.sign_in("li", NURSE_PASSWORD)  # the nurse is working; only the radiologist can sign
+    form = signing_window.open_procedure(procedure.id)
+    qtbot.mouseClick(form.record_buttons.sign, Qt.MouseButton.LeftButton)
+    dialog = form.record_buttons.dialog
+    assert dialog.username.findData("li") == -1 and dialog.username.currentData() == "chen"
     assert not logbook.is_signed(procedure.id) and signing_window.form is form
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from PySide6.QtCore import Qt
@@ -87,24 +88,24 @@ def test_the_idle_lock_fires_without_input_and_unlocks(qtbot, logbook):
         lock.stop()
 
 
+def _items(dialog) -> list[str]:
+    return [dialog.finding_list.item(i).text() for i in range(dialog.finding_list.count())]
+
+
 def test_sign_dialog_needs_the_warning_acknowledged_and_the_right_password(qtbot, logbook, draft):
     logbook.act_as("zhou")
     dialog = SignDialog(logbook, draft.id)
     qtbot.addWidget(dialog)
     dialog.show()
-    assert dialog.finding_list.count() == 1 and "Warning" in dialog.finding_list.item(0).text()
+    assert _items(dialog) == ["Warning: Agent 1 · Dose: 90 mg of epirubicin is above the usual 80 mg; confirm the dose"]
     assert not dialog.sign_button.isEnabled()
-    dialog.acknowledge.setChecked(True)
+    qtbot.mouseClick(dialog.acknowledge, Qt.MouseButton.LeftButton)
     assert dialog.sign_button.isEnabled()
     qtbot.keyClicks(dialog.password, "not it")
     qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
     assert "wrong user name or password" in dialog.message.text() and not logbook.is_signed(draft.id)
-    _select(dialog.username, "wu")
-    dialog.password.setText(NURSE_PASSWORD)
-    qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
-    assert "only a radiologist may sign" in dialog.message.text() and not logbook.is_signed(draft.id)
-    _select(dialog.username, "zhou")
-    dialog.password.setText(RADIOLOGIST_PASSWORD)
+    dialog.password.clear()
+    qtbot.keyClicks(dialog.password, RADIOLOGIST_PASSWORD)
     qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.signature == logbook.signature_of(draft.id) and logbook.is_signed(draft.id)
@@ -118,14 +119,46 @@ def test_sign_dialog_blocks_a_record_with_errors(qtbot, logbook, draft):
     assert not dialog.sign_button.isEnabled()
     dialog.acknowledge.setChecked(True)
     assert not dialog.sign_button.isEnabled()
-    items = [dialog.finding_list.item(i).text() for i in range(dialog.finding_list.count())]
-    assert "ERROR: operator: is required before signing" in items
+    assert "ERROR: Operator: is required before signing" in _items(dialog)
+
+
+def test_sign_dialog_offers_only_radiologists_and_names_fields_by_their_labels(qtbot, logbook, draft):
+    logbook.add_user("qian", "钱红 Qian Hong", "radiologist", "qian's password", by=("zhou", RADIOLOGIST_PASSWORD))
+    logbook.sign_in("wu", NURSE_PASSWORD)  # the nurse at the workstation opens the dialog for a radiologist
+    draft.fluoroscopy_min = 75  # a warning on a field whose key has "_" in it
+    logbook.save_procedure(draft)
+    dialog = SignDialog(logbook, draft.id)
+    qtbot.addWidget(dialog)
+    offered = [dialog.username.itemText(i) for i in range(dialog.username.count())]
+    assert offered == ["钱红 Qian Hong (qian, radiologist)", "周杰 Zhou Jie (zhou, radiologist)"]
+    items = _items(dialog)
+    assert "Warning: Fluoroscopy time: 75 min is unusually high (usual below 60 min) (Minutes, not seconds)" in items
+    assert "Warning: Agent 1 · Dose: 90 mg of epirubicin is above the usual 80 mg; confirm the dose" in items
+    assert not [item for item in items if re.search(r"\w_\w|\[\d+\]|procedure\.", item)]  # no key shown
+
+
+def test_sign_dialog_without_an_active_radiologist_says_so(qtbot, tmp_path):
+    with Logbook.open(tmp_path / "no-radiologist.sqlite") as logbook:
+        logbook.add_user("admin", "Admin", "admin", "admin password")
+        logbook.add_user("zhou", "周杰 Zhou Jie", "radiologist", RADIOLOGIST_PASSWORD, by=("admin", "admin password"))
+        logbook.set_user_active("zhou", False, by=("admin", "admin password"))
+        patient = Patient(mrn="U-2", name="刘洋")
+        logbook.save_patient(patient)
+        procedure = Procedure(patient_id=patient.id, date=dt.date(2025, 5, 2), operator="Zhou",
+                              tumor_staining="absent", embolization="prophylactic_embolization")
+        logbook.save_procedure(procedure)
+        dialog = SignDialog(logbook, procedure.id)
+        qtbot.addWidget(dialog)
+        assert dialog.username.count() == 0 and not dialog.sign_button.isEnabled()
+        assert dialog.message.text().startswith("No active radiologist in this logbook: add users with")
 
 
 def test_addendum_dialog_adds_a_signed_addendum_and_history_shows_everything(qtbot, logbook, draft):
     logbook.sign_procedure(draft.id, "zhou", RADIOLOGIST_PASSWORD, acknowledge_warnings=True)
     dialog = AddendumDialog(logbook, draft.id)
     qtbot.addWidget(dialog)
+    offered = {dialog.username.itemData(i) for i in range(dialog.username.count())}
+    assert offered == {u.username for u in logbook.users() if u.may_sign} and "wu" not in offered  # no nurse
     dialog.reason.setText("迟发并发症 late complication")
     dialog.text.setPlainText("Day 2: pain, grade 2. 术后疼痛")
     _select(dialog.username, "zhou")
