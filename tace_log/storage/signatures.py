@@ -591,4 +591,5 @@ class SignaturesCheck:
         if self.ok:
             return (f"signatures intact: {self.signatures} signatures and {self.addenda} addenda verified against "
                     f"their records{older}")
-        return "\n".join([f"{len(self.failures)} signed records do not verify:", *self.failures])
+        count = len(self.failures)
+        return "\n".join([f"{count} signed record{' does' if count == 1 else 's do'} not verify", *self.failures])

@@ -147,7 +147,7 @@ def test_a_signed_record_changed_in_the_file_is_named_by_audit_verify_check_show
     _forge(path, *statements)
     assert cli(*db, "audit", "verify") == 1
     err = capsys.readouterr().err
-    assert f"procedure {procedure.id}" in err and problem in err and "1 signed records do not verify" in err
+    assert f"procedure {procedure.id}" in err and problem in err and "1 signed record does not verify" in err
     assert cli(*db, "check") == 1
     assert problem in capsys.readouterr().err
     if case != "unsigned":  # a draft shows no signature to recompute; verify and check name it
