@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 
+from ..errors import TaceLogError
 from ..storage import Logbook
 from ..storage.backup import BackupPolicy, check_file
+from ..storage.tampering import file_problems
 from .records import logbook_path, open_logbook
 
 
@@ -22,12 +24,15 @@ def register(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser("restore", help="replace the logbook with a backup (verified first; "
                                             "the current logbook is kept as a safety copy)")
     p.add_argument("file", help="the backup file")
+    p.add_argument("--despite", metavar="REASON", help="restore it although its audit trail, schema or signatures "
+                                                       "do not verify; the reason goes into the restore's audit row")
     p.set_defaults(run=run_restore)
 
     p = commands.add_parser("backups", help="list the logbook's backups, newest first, and the newest good one")
     p.set_defaults(run=run_backups)
 
-    p = commands.add_parser("check", help="run a full integrity check of the logbook or of a backup; writes nothing")
+    p = commands.add_parser("check", help="run a full integrity check of the logbook or of a backup (damage, schema, "
+                                          "audit trail and the heads recorded outside it); writes nothing")
     p.add_argument("file", nargs="?", help="the file to check (default: the logbook)")
     p.set_defaults(run=run_check)
 
@@ -42,7 +47,7 @@ def run_backup(args) -> int:
 
 
 def run_restore(args) -> int:
-    report = Logbook.restore_file(logbook_path(args), args.file)
+    report = Logbook.restore_file(logbook_path(args), args.file, despite=args.despite)
     kept = f"; the previous logbook is kept as {report.safety_copy}" if report.safety_copy else ""
     print(f"restored {report.path} from {report.source} ({report.counts.get('procedures', 0)} procedures){kept}")
     return 0
@@ -61,5 +66,9 @@ def run_backups(args) -> int:
 def run_check(args) -> int:
     target = args.file or logbook_path(args)
     counts = check_file(target)
-    print(f"{target}: ok ({counts.get('procedures', 0)} procedures, {counts.get('patients', 0)} patients)")
+    schema, trail = file_problems(target)
+    if schema or not trail.ok:
+        raise TaceLogError(f"{target}: " + "; ".join(schema + trail.problems))
+    print(f"{target}: ok ({counts.get('procedures', 0)} procedures, {counts.get('patients', 0)} patients; "
+          f"schema as the migrations made it; {trail})")
     return 0

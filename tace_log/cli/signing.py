@@ -66,7 +66,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     p = commands.add_parser("audit", help="check or export the audit trail")
     sub = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    q = sub.add_parser("verify", help="check the hash chain; exit 1 naming the first broken row")
+    q = sub.add_parser("verify", help="check the hash chain, the heads recorded outside it and the schema; exit 1 "
+                                      "naming the first broken row, the rows removed, each changed trigger")
     q.set_defaults(run=run_audit_verify)
     q = sub.add_parser("export", help="write every audit row to a CSV file")
     q.add_argument("-o", "--output", required=True, metavar="FILE.csv")
@@ -169,9 +170,10 @@ def run_history(args) -> int:
 def run_audit_verify(args) -> int:
     with open_logbook(args) as logbook:
         check = logbook.verify_audit_trail()
-    if not check.ok:
-        raise TaceLogError(str(check))
-    print(check)
+        schema = logbook.schema_problems()
+    if schema or not check.ok:
+        raise TaceLogError("; ".join(check.problems + schema))
+    print(f"{check}; schema as the migrations made it")
     return 0
 
 

@@ -35,7 +35,7 @@ from ..users import (
     password_problems,
     unknown_user_hash,
 )
-from . import audit
+from . import audit, heads
 
 _SIGNATURE_COLUMNS = "signer, username, signed_at, meaning, content_sha256"
 # For an unknown user name and a wrong password alike: neither tells whether the name exists.
@@ -389,14 +389,7 @@ class SigningMixin:
     # -- audit trail -------------------------------------------------------------------------------------
     def audit_rows(self, batch: int = 5000) -> Iterator[audit.AuditEntry]:
         """Every audit row in chain order, a batch at a time."""
-        last = 0
-        while True:
-            rows = self._db.execute(f"SELECT {', '.join(audit.COLUMNS)} FROM audit_log WHERE seq > ? "
-                                    "ORDER BY seq LIMIT ?", [last, batch]).fetchall()
-            if not rows:
-                return
-            last = rows[-1][0]
-            yield from (audit.AuditEntry(*row) for row in rows)
+        return audit.read_rows(self._db, batch)
 
     def history(self, record_id: str) -> list[audit.AuditEntry]:
         """Who changed what and when for a patient or procedure: its own rows and its parts' (a procedure's
@@ -406,7 +399,17 @@ class SigningMixin:
             [record_id]).fetchall()]
 
     def verify_audit_trail(self) -> audit.ChainCheck:
-        return audit.verify(self.audit_rows())
+        """The hash chain, and the trail compared with every head recorded outside it: the head file beside the
+        logbook and its backups' (storage/heads.py)."""
+        recorded = heads.recorded_for(self.path)  # before the rows: a head is written after its rows commit
+        return audit.verify(self.audit_rows(), recorded)
+
+    def schema_problems(self) -> list[str]:
+        """Each table, index or trigger that is not as the migrations made it (a dropped lock or audit trigger
+        lets a plain SQLite client change a signed record or the trail); empty when none."""
+        from .tampering import schema_problems
+
+        return schema_problems(self._db)
 
     def export_audit(self, target: str | Path) -> int:
         return audit.write_csv(self.audit_rows(), Path(target))
