@@ -421,8 +421,18 @@ class MainWindow(QMainWindow):
         if self.logbook_closed:
             return
         if error is None:
-            self.allow_writes()
-            self.statusBar().showMessage(self.tr("Logbook checked: no damage found."), 5000)
+            # The schema is compared here, not on the check's thread: it loads hashlib, which start-up must not
+            # have loaded when the window shows (tests/ui/test_startup_imports.py).
+            tampered = self.logbook.schema_problems()
+            if not tampered:
+                self.allow_writes()
+                self.statusBar().showMessage(self.tr("Logbook checked: no damage found."), 5000)
+                return
+            log.error("the schema of %s was changed outside TACE Log: %s", self.logbook.path, "; ".join(tampered))
+            self.hold_writes(self.tr("The logbook's schema was changed outside TACE Log (%1), so nothing will be "
+                                     "saved to it. Ask your administrator: tace-log check names every change.")
+                             .replace("%1", "; ".join(tampered)))
+            self.show_notice(self.writes_held, ERROR)
             return
         log.error("background check of %s failed: %s", self.logbook.path, error)
         if isinstance(error, LogbookCorruptError):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 
+from ..errors import TaceLogError
 from ..storage import Logbook
 from ..storage.backup import BackupPolicy, check_file
+from ..storage.tampering import file_problems
 from .records import logbook_path, open_logbook
-from .signing import report_checks
+from .signing import signature_failures
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -23,13 +25,16 @@ def register(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser("restore", help="replace the logbook with a backup (verified first; "
                                             "the current logbook is kept as a safety copy)")
     p.add_argument("file", help="the backup file")
+    p.add_argument("--despite", metavar="REASON", help="restore it although its audit trail, schema or signatures "
+                                                       "do not verify; the reason goes into the restore's audit row")
     p.set_defaults(run=run_restore)
 
     p = commands.add_parser("backups", help="list the logbook's backups, newest first, and the newest good one")
     p.set_defaults(run=run_backups)
 
-    p = commands.add_parser("check", help="run a full integrity check of the logbook or of a backup and recompute "
-                                          "every signature; writes nothing")
+    p = commands.add_parser("check", help="run a full integrity check of the logbook or of a backup (damage, schema, "
+                                          "audit trail and the heads recorded outside it, every signature "
+                                          "recomputed); writes nothing")
     p.add_argument("file", nargs="?", help="the file to check (default: the logbook)")
     p.set_defaults(run=run_check)
 
@@ -44,7 +49,7 @@ def run_backup(args) -> int:
 
 
 def run_restore(args) -> int:
-    report = Logbook.restore_file(logbook_path(args), args.file)
+    report = Logbook.restore_file(logbook_path(args), args.file, despite=args.despite)
     kept = f"; the previous logbook is kept as {report.safety_copy}" if report.safety_copy else ""
     print(f"restored {report.path} from {report.source} ({report.counts.get('procedures', 0)} procedures){kept}")
     return 0
@@ -63,7 +68,12 @@ def run_backups(args) -> int:
 def run_check(args) -> int:
     target = args.file or logbook_path(args)
     counts = check_file(target)
-    print(f"{target}: ok ({counts.get('procedures', 0)} procedures, {counts.get('patients', 0)} patients)")
-    with Logbook.read_only(target) as logbook:
-        report_checks([logbook.verify_signatures()])
+    schema, trail = file_problems(target)
+    with Logbook.read_only(target) as logbook:  # read as it is: a backup of an older schema is not upgraded
+        signatures = logbook.verify_signatures()
+    problems = schema + trail.problems + signature_failures(signatures)
+    if problems:
+        raise TaceLogError(f"{target}: " + "; ".join(problems))
+    print(f"{target}: ok ({counts.get('procedures', 0)} procedures, {counts.get('patients', 0)} patients; "
+          f"schema as the migrations made it; {trail}; {signatures})")
     return 0

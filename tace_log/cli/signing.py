@@ -66,8 +66,10 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     p = commands.add_parser("audit", help="check or export the audit trail")
     sub = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    q = sub.add_parser("verify", help="check the hash chain and recompute every signature and addendum; exit 1 "
-                                      "naming the first broken row and every signed record that does not verify")
+    q = sub.add_parser("verify", help="check the hash chain, the heads recorded outside it and the schema, and "
+                                      "recompute every signature and addendum; exit 1 naming the first broken row, "
+                                      "the rows removed, each changed trigger, each signed record that does not "
+                                      "verify")
     q.set_defaults(run=run_audit_verify)
     q = sub.add_parser("export", help="write every audit row to a CSV file")
     q.add_argument("-o", "--output", required=True, metavar="FILE.csv")
@@ -169,24 +171,21 @@ def run_history(args) -> int:
 
 def run_audit_verify(args) -> int:
     with open_logbook(args) as logbook:
-        checks = [logbook.verify_audit_trail(), logbook.verify_signatures()]
-    report_checks(checks)
+        check = logbook.verify_audit_trail()
+        schema = logbook.schema_problems()
+        signatures = logbook.verify_signatures()
+    problems = check.problems + schema + signature_failures(signatures)
+    if problems:
+        raise TaceLogError("; ".join(problems))
+    print(f"{check}; schema as the migrations made it; {signatures}")
     return 0
 
 
-def report_checks(checks) -> None:
-    """Print what holds; name on stderr each signed record that does not, and fail in one line (exit 1)."""
-    failed = []
-    for check in checks:
-        first, *details = str(check).splitlines()
-        if check.ok:
-            print(first)
-            continue
-        failed.append(first)
-        for line in details:
-            print(f"tace-log: {line}", file=sys.stderr)
-    if failed:
-        raise TaceLogError("; ".join(failed))
+def signature_failures(check) -> list[str]:
+    """Name on stderr each signed record that does not verify; its one-line summary, or nothing when all hold."""
+    for line in check.failures:
+        print(f"tace-log: {line}", file=sys.stderr)
+    return [] if check.ok else [check.summary]
 
 
 def run_audit_export(args) -> int:

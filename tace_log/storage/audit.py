@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import getpass
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..files import atomic_file
+from ..times import readable
+from .heads import Recorded
 
 # The columns a seal covers, in order; also the columns of `tace-log audit export`.
 SEALED = ("at", "username", "reason", "table_name", "record_id", "parent_id", "action", "field", "old_value",
@@ -85,36 +87,113 @@ class AuditEntry:
 
 @dataclass(frozen=True)
 class ChainCheck:
-    """The result of verifying the audit trail's hash chain."""
+    """The result of verifying the audit trail's hash chain, and comparing it with the heads recorded outside it."""
 
     rows: int
     broken_seq: int | None = None
     problem: str = ""
+    heads: int = 0  # heads recorded outside the trail that it was compared with
+    head_problems: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return self.broken_seq is None
+        return self.broken_seq is None and not self.head_problems
+
+    @property
+    def problems(self) -> list[str]:
+        broken = [] if self.broken_seq is None else [f"audit trail broken at row {self.broken_seq}: {self.problem}"]
+        return broken + list(self.head_problems)
 
     def __str__(self) -> str:
-        if self.ok:
-            return f"audit trail intact: {self.rows} rows, hash chain verified"
-        return f"audit trail broken at row {self.broken_seq}: {self.problem}"
+        if not self.ok:
+            return "; ".join(self.problems)
+        outside = (f"{self.heads} heads recorded outside it agree" if self.heads
+                   else "no head recorded outside it to compare")
+        return f"audit trail intact: {self.rows} rows, hash chain verified; {outside}"
 
 
-def verify(rows: Iterator[AuditEntry]) -> ChainCheck:
+def is_restore(row: AuditEntry) -> bool:
+    """A restore's own row (`record_event`): it starts the trail's epoch (storage/heads.py)."""
+    return row.table_name == "logbook" and row.action == "restore"
+
+
+def verify(rows: Iterator[AuditEntry], recorded: Iterable[Recorded] = ()) -> ChainCheck:
     """Walk the chain in order and name the first row that does not hold: its content no longer matches its own
     hash (it was edited), or it records a different hash for the row before it (that row was edited and resealed,
-    or rows were inserted or removed between them)."""
-    prev_hash, prev_seq, count = None, None, 0
+    or rows were inserted or removed between them). Then compare the trail with the heads `recorded` outside it
+    (storage/heads.py): a head of its epoch that it no longer contains means its newest rows were removed, or
+    rows were rewritten and the chain sealed again after them."""
+    recorded = list(recorded)
+    wanted = {head.seq for r in recorded for head in r.heads}
+    found: dict[int, tuple[int, str]] = {}  # seq: (its position in the trail, its hash), for the heads' rows
+    prev_hash, prev_seq, count, epoch = None, None, 0, None
+    broken: ChainCheck | None = None
     for row in rows:
-        if seal(row.prev_hash, *(getattr(row, c) for c in SEALED)) != row.hash:
-            return ChainCheck(count, row.seq, "its content does not match its hash (the row was edited)")
-        if row.prev_hash != prev_hash:
-            before = f"row {prev_seq}" if prev_seq is not None else "the start of the trail"
-            return ChainCheck(count, row.seq, f"it records a different hash for the row before it ({before}): "
-                                              f"{before} was edited, or rows were inserted or removed before it")
-        prev_hash, prev_seq, count = row.hash, row.seq, count + 1
-    return ChainCheck(count)
+        if broken is None:
+            if seal(row.prev_hash, *(getattr(row, c) for c in SEALED)) != row.hash:
+                broken = ChainCheck(count, row.seq, "its content does not match its hash (the row was edited)")
+            elif row.prev_hash != prev_hash:
+                before = f"row {prev_seq}" if prev_seq is not None else "the start of the trail"
+                broken = ChainCheck(count, row.seq, f"it records a different hash for the row before it "
+                                                    f"({before}): {before} was edited, or rows were inserted or "
+                                                    "removed before it")
+        count += 1
+        if row.seq in wanted:
+            found[row.seq] = (count, row.hash)
+        if is_restore(row):
+            epoch = row.hash
+        prev_hash, prev_seq = row.hash, row.seq
+    problems = [p for r in recorded for p in _head_problems(r, found, count, prev_seq or 0, epoch)]
+    compared = sum(1 for r in recorded for head in r.heads if head.epoch == epoch)
+    if broken is not None:
+        return ChainCheck(broken.rows, broken.broken_seq, broken.problem, compared, tuple(problems))
+    return ChainCheck(count, None, "", compared, tuple(problems))
+
+
+def _head_problems(recorded: Recorded, found: dict[int, tuple[int, str]], rows: int, last: int,
+                   epoch: str | None) -> list[str]:
+    """What one head file says the trail has lost: the first head of the trail's epoch it no longer contains
+    (the later ones follow from it), and, in the logbook's own head file, writes recorded after the trail's
+    epoch ended (the logbook was replaced by another trail, or its restore rows removed or forged)."""
+    where = recorded.source.name
+    failed = []
+    for head in recorded.heads:
+        if head.epoch != epoch:
+            continue
+        at = readable(head.at)
+        if head.seq in found:
+            position, digest = found[head.seq]
+            if digest != head.hash:
+                other = ", or is not a copy of the logbook that recorded it" if recorded.newer else ""
+                failed.append(f"row {head.seq} is not the row {where} recorded at {at}: the trail was rewritten "
+                              f"and sealed again from there or before{other}")
+            elif position != head.rows:
+                failed.append(f"{where} recorded {head.rows} rows up to row {head.seq} at {at}, the trail has "
+                              f"{position}: rows before it were removed or added")
+        elif not (recorded.newer and head.seq > last):
+            failed.append(f"the trail has {rows} rows but {where} recorded {head.rows} at {at} (up to row "
+                          f"{head.seq}): its newest rows were removed")
+    problems = [failed[0] + (f" (and {len(failed) - 1} later heads)" if len(failed) > 1 else "")] if failed else []
+    if recorded.own:
+        last_own = max((i for i, h in enumerate(recorded.heads) if h.epoch == epoch), default=-1)
+        later = [h for h in recorded.heads[last_own + 1:] if not h.starts_epoch]
+        if later:
+            problems.append(f"{where} recorded a write at {readable(later[0].at)} (up to row {later[0].seq}) to a "
+                            "trail this is not: the logbook was replaced by an older or another file outside "
+                            "TACE Log's restore, or its newest rows were removed and a restore row forged")
+    return problems
+
+
+def read_rows(conn, batch: int = 5000) -> Iterator[AuditEntry]:
+    """Every audit row of the logbook behind `conn`, in chain order, a batch at a time."""
+    last = 0
+    while True:
+        found = conn.execute(f"SELECT {', '.join(COLUMNS)} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?",
+                             [last, batch]).fetchall()
+        if not found:
+            return
+        last = found[-1][0]
+        yield from (AuditEntry(*row) for row in found)
 
 
 def write_csv(rows: Iterator[AuditEntry], target: Path) -> int:

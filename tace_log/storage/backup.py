@@ -5,7 +5,9 @@ so it is a consistent snapshot even while the app and the CLI write. It is writt
 verified (integrity check, opens as a logbook this version reads, the row count of every table equal to the
 source's in the same snapshot), and only then renamed into place. Backups live in `backups/` beside the logbook,
 named `<logbook stem>.<local date_time>.sqlite`, and are rotated (the newest of each of the last 7 days and of each
-of the last 4 weeks, by default). A restore verifies the file first, keeps the current logbook as a safety copy
+of the last 4 weeks, by default). Each carries the audit trail's head of its snapshot in `<backup>.audit-head`
+beside it (storage/heads.py), removed with it. A restore verifies the file first (damage, then tampering: schema,
+audit trail, signatures; an unverifiable one only when told why), keeps the current logbook as a safety copy
 (never rotated away), and replaces the logbook atomically.
 """
 
@@ -20,14 +22,14 @@ import shutil
 import sqlite3
 import time
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import BackupError, DiskFullError, LogbookCorruptError, LogbookError, LogbookInUseError
 from ..files import remove_leftovers, temporary_name
 from ..paths import PARTIAL_BACKUP as PARTIAL
 from ..paths import RESTORING, backup_folder
-from . import audit
+from . import audit, heads
 from .audit import AuditSession
 from .connection import _configure, connect, inspect_file, raw_access, upgrade, write_error
 from .holders import holders
@@ -146,9 +148,10 @@ def write_backup(conn: sqlite3.Connection, target: Path) -> BackupReport:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_leftovers(target.parent, PARTIAL)  # of backups killed half-way
-        conn.execute("BEGIN")  # one read snapshot: the counts and the copy see the same logbook
+        conn.execute("BEGIN")  # one read snapshot: the counts, the head and the copy see the same logbook
         try:
             counts = table_counts(conn)
+            head = heads.chain_head(conn)
             dest = sqlite3.connect(partial, isolation_level=None)
             try:
                 conn.backup(dest)
@@ -160,10 +163,14 @@ def write_backup(conn: sqlite3.Connection, target: Path) -> BackupReport:
         _fsync(partial)
         verify_backup(partial, counts)
         size = partial.stat().st_size  # before the rename: another process's rotation may remove it right after
+        if head is not None:
+            heads.write_sidecar(target, head)  # before the backup takes its name: no backup is without its head
         os.replace(partial, target)
         _fsync(target.parent)
     except BaseException as exc:
-        for leftover in (partial, Path(f"{partial}-journal"), Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+        # the head written for a backup that did not take its name goes with it
+        for leftover in (partial, Path(f"{partial}-journal"), Path(f"{partial}-wal"), Path(f"{partial}-shm"),
+                         *([] if target.exists() else [heads.head_file(target)])):
             with suppress(OSError):
                 leftover.unlink(missing_ok=True)
         if isinstance(exc, BackupError):
@@ -199,6 +206,7 @@ def rotate(logbook_path: Path, policy: BackupPolicy = BackupPolicy()) -> list[Pa
     removed = [path for _, path in list_backups(logbook_path) if path not in keep]
     for path in removed:
         path.unlink(missing_ok=True)
+        heads.head_file(path).unlink(missing_ok=True)
     return removed
 
 
@@ -236,16 +244,19 @@ def newest_good_backup(logbook_path: Path) -> Path | None:
     return None
 
 
-def restore(logbook_path: Path, backup_file: Path, user: str | None = None) -> RestoreReport:
+def restore(logbook_path: Path, backup_file: Path, user: str | None = None, despite: str | None = None
+            ) -> RestoreReport:
     """Replace the logbook with a verified backup, keeping the current logbook as a safety copy; refused while
     anyone else has the logbook open (the app's window, a CLI, any program), whom the error names.
 
-    The restored logbook is prepared beside it first: the backup, upgraded to this version's migrations, with the
-    restore's own audit row (by `user`, else the operating-system login) sealed onto its trail. Then it goes in
-    in one step, so a crash leaves the old logbook or the restored one with its audit row, never one without. A
-    logbook that opens takes it through SQLite's backup API in one transaction, under an exclusive lock held from
-    the safety copy on; one that does not open (damaged) is copied aside byte for byte with its -wal, and the
-    prepared file is renamed into its place."""
+    The restored logbook is prepared beside it first: the backup, upgraded to this version's migrations, checked
+    for tampering (schema, audit trail against the heads recorded for it, signatures: refused unless `despite`
+    says why, which goes into the audit row), with the restore's own audit row (by `user`, else the
+    operating-system login) sealed onto its trail. Its head starts a new epoch in the logbook's head file, then
+    it goes in in one step, so a crash leaves the old logbook or the restored one with its audit row, never one
+    without. A logbook that opens takes it through SQLite's backup API in one transaction, under an exclusive lock
+    held from the safety copy on; one that does not open (damaged) is copied aside byte for byte with its -wal, and
+    the prepared file is renamed into its place."""
     logbook_path, backup_file = Path(logbook_path), Path(backup_file)
     if backup_file.resolve() == logbook_path.resolve():
         raise BackupError(f"{backup_file} is the logbook itself, not a backup of it", backup_file)
@@ -257,7 +268,13 @@ def restore(logbook_path: Path, backup_file: Path, user: str | None = None) -> R
     remove_leftovers(logbook_path.parent, RESTORING)
     prepared = temporary_name(logbook_path, RESTORING)
     try:
-        _prepare(backup_file, prepared, f"restored from {backup_file}{kept}", user)
+        head = _prepare(backup_file, prepared, logbook_path, f"restored from {backup_file}{kept}", user, despite)
+        # Before the swap: a restore that happened is always in the head file (one that then fails is harmless).
+        try:
+            heads.append(logbook_path, replace(head, restore=str(backup_file)), sync=True)
+        except OSError as exc:
+            raise BackupError(f"nothing was restored: the restore could not be recorded in "
+                              f"{heads.head_file(logbook_path)} ({exc.strerror or exc})", logbook_path) from exc
         if _opens(logbook_path):
             _restore_into(logbook_path, prepared, safety)
         else:
@@ -284,17 +301,27 @@ def _refuse_if_held(logbook_path: Path) -> None:
                                 "was restored", logbook_path)
 
 
-def _prepare(backup_file: Path, prepared: Path, event: str, user: str | None) -> None:
-    """The logbook as it will be restored: the backup's content, this version's migrations, the restore's row."""
+def _prepare(backup_file: Path, prepared: Path, logbook_path: Path, event: str, user: str | None,
+             despite: str | None) -> heads.Head:
+    """The logbook as it will be restored: the backup's content, this version's migrations, refused if it does not
+    verify (unless `despite`), the restore's row. Returns the prepared trail's head (the restore's row)."""
     source = connect(backup_file, read_only=True)
     dest = connect(prepared)
     try:
         source.backup(dest)
         _configure(dest)
         upgrade(dest)  # a backup from before a migration gets it now
-        AuditSession(dest, user)
+        problems = _unverified(dest, prepared, backup_file, logbook_path)
+        if problems and not despite:
+            raise BackupError(f"{backup_file} was not restored: {'; '.join(problems)}. To restore it all the same, "
+                              "say why: tace-log restore FILE --despite REASON", backup_file)
+        if problems:
+            event += f"; restored although it did not verify: {'; '.join(problems)}"
+        session = AuditSession(dest, user)
+        session.reason = despite  # why it was restored all the same, or what the user said anyway
         dest.execute("BEGIN IMMEDIATE")
         audit.record_event(dest, "restore", event)
+        head = heads.chain_head(dest)
         dest.execute("COMMIT")
     except sqlite3.Error as exc:
         raise _backup_error(exc, prepared) from exc
@@ -302,6 +329,27 @@ def _prepare(backup_file: Path, prepared: Path, event: str, user: str | None) ->
         source.close()
         dest.close()  # checkpoints: the prepared file is whole without a -wal
     _fsync(prepared)
+    return head
+
+
+def _unverified(conn: sqlite3.Connection, prepared: Path, backup_file: Path, logbook_path: Path) -> list[str]:
+    """Why a backup (prepared for restoring) cannot be trusted: its schema is not the migrations', its audit
+    trail is broken or differs from a head recorded for it (its own, or the logbook's where they overlap), or a
+    signature no longer matches its record. Empty when it verifies."""
+    from .logbook import Logbook
+    from .tampering import schema_problems
+
+    own = heads.head_file(backup_file)
+    recorded = heads.recorded_for(backup_file) + [
+        r for r in heads.recorded_for(logbook_path, newer=True) if r.source != own]
+    trail = audit.verify(audit.read_rows(conn), recorded)
+    records = Logbook(conn, prepared)  # the Logbook's own signature check, on the prepared copy
+    signed = [row[0] for row in conn.execute(
+        "SELECT procedure_id FROM signatures UNION SELECT id FROM procedures WHERE status = 'signed'")]
+    broken = [pid for pid in signed if not records.signature_intact(pid)]
+    signatures = ([f"the records of {len(broken)} signed procedures no longer match their signatures "
+                   f"({', '.join(broken[:3])}{', ...' if len(broken) > 3 else ''})"] if broken else [])
+    return schema_problems(conn) + trail.problems + signatures
 
 
 def _restore_into(logbook_path: Path, prepared: Path, safety: Path) -> None:

@@ -27,7 +27,7 @@ from ..model import SIGNED, Patient, Procedure, canonical_id, new_id, stored_tex
 from ..paths import CREATING, PARTIAL_BACKUP, RESTORING, backup_folder
 from ..signing import IDENTIFYING, addendum_from_document, signature_from_document
 from ..times import now_utc
-from . import bulk, records
+from . import bulk, heads, records
 from .audit import AuditSession
 from .connection import (
     connect,
@@ -157,7 +157,10 @@ class Logbook(SigningMixin):
     def open(cls, path: str | Path, *, create: bool = True, validator: Validator | None = None,
              quick_check: bool = True, user: str | None = None) -> Logbook:
         path = logbook_location(path)
+        new = not path.exists()
         logbook = cls(open_database(path, create=create, quick_check=quick_check), path, validator, user)
+        if new:
+            heads.retire(path)
         # what processes killed half-way left: a backup, a new logbook, a restore being prepared
         remove_leftovers(backup_folder(path), PARTIAL_BACKUP)
         remove_leftovers(path.parent, CREATING, RESTORING)
@@ -169,6 +172,7 @@ class Logbook(SigningMixin):
         """A new logbook at `path` (where none exists) that appears there only if the block ends without error:
         a refused first import or first user leaves no logbook behind (`tace-log import` into a new path)."""
         path = logbook_location(path)
+        heads.retire(path)  # its writes' heads go beside `path` from the first one
         try:
             with new_database(path) as db:
                 logbook = cls(db, path, user=user)
@@ -207,16 +211,17 @@ class Logbook(SigningMixin):
         """The automatic backup (on exit): made only if none was made today."""
         return self.back_up(policy=policy) if _backup().backup_due(self.path) else None
 
-    def restore_from(self, backup_file: str | Path) -> RestoreReport:
+    def restore_from(self, backup_file: str | Path, despite: str | None = None) -> RestoreReport:
         """Replace this logbook's content with a verified backup (File > Restore); the old content is kept aside
         and the restore is in the audit trail under the current user. The restore needs the file to itself, so
         this connection is closed for it and opened again on what is then there; anyone else holding the file
-        makes it refuse (`LogbookInUseError`) with nothing changed."""
+        makes it refuse (`LogbookInUseError`) with nothing changed. A backup whose schema, audit trail or
+        signatures do not verify is refused (`BackupError`) unless `despite` says why."""
         self.refuse_restore_unless_allowed()
         user, reason = self._audit.user, self._audit.reason
         self._db.close()
         try:
-            report = _backup().restore(self.path, Path(backup_file), user)
+            report = _backup().restore(self.path, Path(backup_file), user, despite)
         finally:
             self._db = open_database(self.path, create=False, quick_check=False)
             self._audit = AuditSession(self._db, user)
@@ -225,10 +230,11 @@ class Logbook(SigningMixin):
         return report
 
     @staticmethod
-    def restore_file(path: str | Path, backup_file: str | Path) -> RestoreReport:
+    def restore_file(path: str | Path, backup_file: str | Path, despite: str | None = None) -> RestoreReport:
         """Restore a logbook by its path (`tace-log restore`), also one that cannot be opened (damaged): the file
-        before is kept aside, a damaged one byte for byte. Refused while anyone has the logbook open."""
-        return _backup().restore(logbook_location(path), Path(backup_file))
+        before is kept aside, a damaged one byte for byte. Refused while anyone has the logbook open, and for a
+        backup that does not verify unless `despite` says why."""
+        return _backup().restore(logbook_location(path), Path(backup_file), despite=despite)
 
     @staticmethod
     def newest_good_backup(path: str | Path) -> Path | None:
@@ -243,13 +249,16 @@ class Logbook(SigningMixin):
     def _transaction(self) -> Iterator[None]:
         """One write transaction. BEGIN IMMEDIATE takes the write lock first, so a second writer (the CLI beside
         the app) waits for it up to the busy timeout instead of failing on a stale read; a failure is a
-        one-line LogbookError and nothing is written. Old password hashes made again at a sign-in go first."""
+        one-line LogbookError and nothing is written. Old password hashes made again at a sign-in go first. Once
+        committed, the trail's newest head goes to the head file beside the logbook (storage/heads.py)."""
         conn = self._db
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:
+                before = heads.last_seq(conn)
                 self._write_password_upgrades()
                 yield
+                head = heads.chain_head(conn, since=before)
             except BaseException:
                 if conn.in_transaction:  # SQLite has already rolled back after some errors (a full disk)
                     conn.execute("ROLLBACK")
@@ -259,6 +268,8 @@ class Logbook(SigningMixin):
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise write_error(exc, self.path) from exc
+        if head is not None:  # the newest head only, once the rows it names are on disk
+            heads.append_after_write(self.path, head)
 
     def close(self) -> None:
         self._db.close()

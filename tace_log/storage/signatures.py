@@ -45,7 +45,7 @@ from ..users import (
     password_problems,
     unknown_user_hash,
 )
-from . import audit
+from . import audit, heads
 from .schema import MIGRATION_NAMES
 
 _SIGNATURE_COLUMNS = ("signer", "username", "signed_at", "meaning", "content_sha256", "signer_role", "content_version",
@@ -535,14 +535,7 @@ class SigningMixin:
     # -- audit trail -------------------------------------------------------------------------------------
     def audit_rows(self, batch: int = 5000) -> Iterator[audit.AuditEntry]:
         """Every audit row in chain order, a batch at a time."""
-        last = 0
-        while True:
-            rows = self._db.execute(f"SELECT {', '.join(audit.COLUMNS)} FROM audit_log WHERE seq > ? "
-                                    "ORDER BY seq LIMIT ?", [last, batch]).fetchall()
-            if not rows:
-                return
-            last = rows[-1][0]
-            yield from (audit.AuditEntry(*row) for row in rows)
+        return audit.read_rows(self._db, batch)
 
     def history(self, record_id: str) -> list[audit.AuditEntry]:
         """Who changed what and when for a patient or procedure: its own rows and its parts' (a procedure's
@@ -552,7 +545,17 @@ class SigningMixin:
             [record_id]).fetchall()]
 
     def verify_audit_trail(self) -> audit.ChainCheck:
-        return audit.verify(self.audit_rows())
+        """The hash chain, and the trail compared with every head recorded outside it: the head file beside the
+        logbook and its backups' (storage/heads.py)."""
+        recorded = heads.recorded_for(self.path)  # before the rows: a head is written after its rows commit
+        return audit.verify(self.audit_rows(), recorded)
+
+    def schema_problems(self) -> list[str]:
+        """Each table, index or trigger that is not as the migrations made it (a dropped lock or audit trigger
+        lets a plain SQLite client change a signed record or the trail); empty when none."""
+        from .tampering import schema_problems
+
+        return schema_problems(self._db)
 
     def export_audit(self, target: str | Path) -> int:
         return audit.write_csv(self.audit_rows(), Path(target))
@@ -585,11 +588,15 @@ class SignaturesCheck:
     def ok(self) -> bool:
         return not self.failures
 
+    @property
+    def summary(self) -> str:
+        count = len(self.failures)
+        return f"{count} signed record{' does' if count == 1 else 's do'} not verify"
+
     def __str__(self) -> str:
+        if not self.ok:
+            return "\n".join([self.summary, *self.failures])
         older = (f" ({self.older} made before TACE Log stored the signed content cover fewer fields: the procedure "
                  "and the patient's identity)") if self.older else ""
-        if self.ok:
-            return (f"signatures intact: {self.signatures} signatures and {self.addenda} addenda verified against "
-                    f"their records{older}")
-        count = len(self.failures)
-        return "\n".join([f"{count} signed record{' does' if count == 1 else 's do'} not verify", *self.failures])
+        return (f"signatures intact: {self.signatures} signatures and {self.addenda} addenda verified against "
+                f"their records{older}")

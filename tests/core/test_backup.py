@@ -42,7 +42,8 @@ def test_back_up_now_writes_a_verified_single_file_copy_into_backups_beside_the_
     assert report.path.name.startswith("logbook.") and report.path.suffix == ".sqlite"
     assert report.counts["procedures"] == 40 and report.counts["agent_doses"] == logbook.counts()["agent_doses"]
     assert check_file(report.path) == report.counts
-    assert sorted(p.name for p in report.path.parent.iterdir()) == [report.path.name]  # no -wal, no .partial
+    # no -wal, no .partial; the trail's head beside it
+    assert sorted(p.name for p in report.path.parent.iterdir()) == [report.path.name, f"{report.path.name}.audit-head"]
     assert state_of(report.path) == logbook_state(logbook)
 
 
@@ -87,6 +88,7 @@ def _stamped_copies(logbook, stamps: list[str]) -> None:
     folder.mkdir(exist_ok=True)
     for stamp in stamps:
         shutil.copyfile(source, folder / f"logbook.{stamp}.sqlite")
+        shutil.copyfile(f"{source}.audit-head", folder / f"logbook.{stamp}.sqlite.audit-head")
 
 
 def test_rotation_keeps_the_newest_backup_of_each_of_the_last_days_and_weeks(logbook):
@@ -106,6 +108,9 @@ def test_rotation_keeps_the_newest_backup_of_each_of_the_last_days_and_weeks(log
     assert len(kept) == 9 and len(removed) == 80 - 9
     names = {p.name for p in (logbook.path.parent / "backups").iterdir()}
     assert "logbook.before-restore.2026-01-01_000000.sqlite" in names and "other.2026-01-01_000000.sqlite" in names
+    # each backup's head goes with it
+    assert {n for n in names if n.endswith(".audit-head")} == {f"{p.name}.audit-head" for _, p in list_backups(
+        logbook.path)}
 
 
 def test_restore_brings_back_the_backup_and_keeps_the_current_logbook_as_a_safety_copy(logbook, tmp_path):
@@ -117,7 +122,7 @@ def test_restore_brings_back_the_backup_and_keeps_the_current_logbook_as_a_safet
     assert main(["--db", str(logbook.path), "restore", str(backup)]) == 0
     with Logbook.open(logbook.path) as restored:
         assert logbook_state(restored) == before
-    safety = [p for p in (tmp_path / "backups").iterdir() if ".before-restore." in p.name]
+    safety = [p for p in (tmp_path / "backups").glob("*.sqlite") if ".before-restore." in p.name]
     assert len(safety) == 1 and state_of(safety[0]) == after
     assert check_file(logbook.path)["procedures"] == 40
 
@@ -191,8 +196,10 @@ def test_cli_backup_and_backups_and_check(logbook, capsys):
     assert main(["--db", db, "backups"]) == 0
     assert "1 backups; newest good backup: " in capsys.readouterr().out
     assert main(["--db", db, "check"]) == 0
-    assert capsys.readouterr().out.endswith(": ok (40 procedures, 20 patients)\nsignatures intact: 0 signatures and "
-                                            "0 addenda verified against their records\n")
+    assert capsys.readouterr().out.endswith(": ok (40 procedures, 20 patients; schema as the migrations made it; "
+                                            "audit trail intact: 222 rows, hash chain verified; 2 heads recorded "
+                                            "outside it agree; signatures intact: 0 signatures and 0 addenda "
+                                            "verified against their records)\n")
 
 
 def test_a_backup_never_replaces_an_existing_file_or_the_logbook(tmp_path):

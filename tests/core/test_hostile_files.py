@@ -105,6 +105,8 @@ def test_a_hostile_file_is_refused_in_one_line_and_left_byte_for_byte(tmp_path, 
     path = tmp_path / "logbook.sqlite"
     make(path)
     digest = file_digest(path)
+    head = Path(f"{path}.audit-head")
+    heads_before = head.read_bytes() if head.exists() else None  # what the logbook's own writes left beside it
     code, err = run_cli(["--db", str(path), *command])
     assert code == 1
     assert len(err.strip().splitlines()) == 1 and words in err and str(path) in err
@@ -117,7 +119,8 @@ def test_a_hostile_file_is_refused_in_one_line_and_left_byte_for_byte(tmp_path, 
     if error is NotALogbookError:
         assert beside == ["logbook.sqlite"]
     else:
-        assert set(beside) <= {"logbook.sqlite", "logbook.sqlite-wal", "logbook.sqlite-shm"}
+        assert set(beside) <= {"logbook.sqlite", "logbook.sqlite-wal", "logbook.sqlite-shm", head.name}
+        assert (head.read_bytes() if head.exists() else None) == heads_before
         assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
     with pytest.raises(error) as caught:
         Logbook.open(path)

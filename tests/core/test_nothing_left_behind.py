@@ -140,7 +140,7 @@ def test_an_accepted_import_into_a_new_path_creates_the_logbook(tmp_path, exampl
     document.write_text(json.dumps(example), encoding="utf-8")
     path = tmp_path / "logbook.sqlite"
     assert main(["--db", str(path), "import", str(document)]) == 0
-    assert _beside(path) == ["good.json", "logbook.sqlite"]
+    assert _beside(path) == ["good.json", "logbook.sqlite", "logbook.sqlite.audit-head"]
     with Logbook.open(path) as book:
         assert book.counts()["procedures"] == sum(len(p["procedures"]) for p in example["patients"])
 

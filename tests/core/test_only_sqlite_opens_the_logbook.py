@@ -35,6 +35,8 @@ NEVER_A_LOGBOOK = {
     ("tace_log/storage/holders.py", 'Path(f"/proc/{pid}/cmdline").read_bytes('): "a process's command line",
     ("tace_log/storage/holders.py", "app_lock_path(logbook_path).read_text("): "the app's lock file",
     ("tace_log/storage/holders.py", "LOCKS_FILE.read_text("): "/proc/locks",
+    ("tace_log/storage/heads.py", "os.open(head_file(path)"): "the audit trail's head file beside the logbook",
+    ("tace_log/storage/heads.py", "source.read_text("): "a head file (of the logbook or of a backup)",
 }
 
 

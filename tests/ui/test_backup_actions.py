@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from core.signing_support import NURSE_PASSWORD, PASSWORD, signable_logbook
+from core.tampering_support import edit_audit_row
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QLineEdit, QMainWindow, QMessageBox
@@ -86,6 +87,20 @@ def test_a_bad_file_chosen_for_restore_is_refused_and_the_logbook_is_unchanged(w
     message = actions.messages[-1]
     assert message.icon() == QMessageBox.Icon.Critical and "The logbook was not changed" in message.text()
     assert "not a good backup" in message.text() and logbook_state(window.book) == before
+
+
+def test_a_backup_whose_audit_trail_was_edited_is_refused_and_the_logbook_is_unchanged(window, qtbot):
+    actions = window.actions_for_backup
+    backup = back_up(window)
+    edit_audit_row(backup, 3, "someone else", reseal=False)
+    fill(window.book, seed=15, patients=1, procedures_each=1)
+    before = logbook_state(window.book)
+    choose_in_the_restore_dialog(window, backup)
+    qtbot.mouseClick(actions.messages[-1].button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    message = actions.messages[-1]
+    assert message.icon() == QMessageBox.Icon.Critical and "The logbook was not changed" in message.text()
+    assert f"{backup} was not restored: audit trail broken at row 4" in message.text()
+    assert logbook_state(window.book) == before
 
 
 def test_the_backup_on_exit_is_made_once_a_day(window):  # what closing the window calls (test_file_menu_wiring)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from core.signing_support import NURSE_PASSWORD, signable_logbook
+from core.tampering_support import drop_trigger
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QPushButton
 from safety_samples import damage_agent_doses_root_page, file_digest, fill, logbook_state
@@ -94,6 +95,21 @@ def test_damage_found_after_the_window_shows_closes_the_logbook_writes_nothing_a
     qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
     with Logbook.open(path) as book:
         assert logbook_state(book) == expected
+
+
+def test_a_dropped_lock_trigger_holds_every_write_and_names_it(qtbot, tmp_path, start, type_text):
+    path = tmp_path / "logbook.sqlite"
+    expected = filled_logbook(path)
+    drop_trigger(path, "lock_procedures_update")  # a plain SQLite client could now edit a signed procedure
+    window, logbook = start(path)
+    qtbot.waitUntil(lambda: "schema was changed" in (window.writes_held or ""), timeout=10_000)
+    assert "trigger lock_procedures_update was dropped from the schema" in window.notice.text()
+    assert "nothing will be saved" in window.notice.text() and window.notice.isVisible()
+    assert not window.save_action.isEnabled() and not window.backup_actions.restore_action.isEnabled()
+    window.new_action.trigger()  # reading and typing go on; saving does not
+    type_text(window.form.editors["patient.mrn"].input, "HELD-2")
+    assert not window.form.save_button.isEnabled() and window.form.save() is False
+    assert logbook.find_patient_by_mrn("HELD-2") is None and logbook_state(logbook) == expected
 
 
 def test_the_app_offers_the_backup_and_opens_a_fresh_window_once_it_is_restored(qtbot, tmp_path):
