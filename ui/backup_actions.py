@@ -18,6 +18,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from tace_log.errors import TaceLogError
 from tace_log.storage import Logbook
 
+from .file_dialog import file_dialog
+
 log = logging.getLogger(__name__)
 
 
@@ -66,12 +68,11 @@ class BackupActions(QObject):
                              self.tr("Nothing was restored: %1.\n\nOne of them can sign in (File > Switch user) "
                                      "and restore the backup.").replace("%1", refusal))
         folder = self._logbook().path.parent / "backups"
-        dialog = QFileDialog(self._window, "Restore the logbook from a backup",
+        dialog = file_dialog(self._window, "Restore the logbook from a backup",
                              str(folder if folder.is_dir() else self._logbook().path.parent),
                              "TACE Log logbooks (*.sqlite)")
         dialog.setObjectName("restore_file_dialog")
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
         dialog.fileSelected.connect(lambda name: self.confirm_restore(Path(name)))
         dialog.open()
         return dialog

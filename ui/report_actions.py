@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from tace_log.errors import TaceLogError
 from tace_log.reports import procedure_report, report_file_name, write_pdf
 
+from .file_dialog import file_dialog
 from .messages import show_error
 from .signing_widgets import command_button
 
@@ -101,10 +102,11 @@ def export_pdf(data: bytes, file_name: str, parent: QWidget | None = None, path:
     """Write the report to `path`, or to where the user chooses (starting in the remembered chart folder)."""
     settings = settings if settings is not None else QSettings()
     if path is None:
-        chosen, _ = QFileDialog.getSaveFileName(parent, "Export report",
-                                                str(chart_folder(settings) / file_name), "PDF (*.pdf)")
-        if not chosen:
+        dialog = file_dialog(parent, "Export report", str(chart_folder(settings) / file_name), "PDF (*.pdf)")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        if not dialog.exec() or not dialog.selectedFiles():
             return None
+        chosen = dialog.selectedFiles()[0]
         path = chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf"
     try:
         written = write_pdf(path, data)
