@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from tace_log.errors import LogbookError, TaceLogError
-from tace_log.storage import Logbook
 from tace_log.files import raw_access
+from tace_log.storage import Logbook
 
 ROOT = Path(__file__).resolve().parents[2]
 RAW_OPEN = re.compile(r"(?<![\w.])open\(|\.open\((?!\))|read_bytes\(|read_text\(|write_bytes\(|write_text\(|"
