@@ -471,7 +471,7 @@ class ProcedureForm(QWidget):
         self.patient_stored = True
         self.dirty = False
         self._draft_timer.stop()
-        self.drafts.discard(self.procedure_id)
+        self.drafts.discard(self.procedure_id, self.logbook.current_user)
         self._confirmed_warnings = None
         self.save_button.setText(self.tr("&Save"))
         self.say(self.tr("Saved."), "ok")
@@ -495,7 +495,7 @@ class ProcedureForm(QWidget):
     def discard(self) -> None:
         """Forget the unsaved changes (the user said so)."""
         self._draft_timer.stop()
-        self.drafts.discard(self.procedure_id)
+        self.drafts.discard(self.procedure_id, self.logbook.current_user)
         self.dirty = False
 
     def retire(self) -> None:
