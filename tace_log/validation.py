@@ -414,6 +414,20 @@ def _id_path(where: int | tuple[int, int]) -> str:
     return f"patients[{where[0]}].procedures[{where[1]}].id"
 
 
+# Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt: drawn as nothing, such as the combining
+# grapheme joiner U+034F and variation selectors) and the fillers that draw as a blank (Hangul fillers, the blank
+# Braille pattern U+2800), which `str.isprintable` lets through.
+DRAWN_AS_NOTHING = ((0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
+                     (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x2800, 0x2800),
+                     (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8),
+                     (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF))
+
+
+def drawn_as_nothing(char: str) -> bool:
+    """Whether a character draws as nothing or as a blank, so two identifiers differing by it look the same."""
+    return any(low <= ord(char) <= high for low, high in DRAWN_AS_NOTHING)
+
+
 def _text_problem(f: Field, value: str) -> tuple[str, str] | None:
     """(code, message) for text that cannot be stored, or an identifier with a character nobody can see."""
     if not value.isascii():
@@ -422,8 +436,10 @@ def _text_problem(f: Field, value: str) -> tuple[str, str] | None:
             return "not_text", f"contains {ascii(surrogate.group())[1:-1]}, half of a character: it cannot be stored"
     if f.identifier:
         text = value.strip()  # spaces around it are dropped (model.stored_text)
-        if not text.isprintable():  # Unicode's "other" (Cc, Cf, Co, Cn) and separators (Zl, Zp, Zs) but " "
-            char = next(c for c in text if not c.isprintable())
+        # Unicode's "other" (Cc, Cf, Co, Cn), separators (Zl, Zp, Zs) but " ", and what draws as nothing
+        unseen = [c for c in text if not c.isprintable() or drawn_as_nothing(c)]
+        if unseen:
+            char = unseen[0]
             name = " ".join((f"U+{ord(char):04X}", unicodedata.name(char, ""))).strip()
             return "invisible_character", (f"contains an invisible or control character ({name}): "
                                            "type it again without it")

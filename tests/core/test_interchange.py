@@ -16,6 +16,7 @@ from tace_log.errors import InvalidInputError
 from tace_log.findings import errors
 from tace_log.resources import resource
 from tace_log.storage import Logbook
+from tace_log.validation import drawn_as_nothing
 
 from .conftest import TODAY
 
@@ -129,8 +130,9 @@ def optional(strategy):
 
 text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)  # narrative: kept as typed
 line = text.map(str.strip)  # single-line text is stored without stray spaces around it
-# an identifier (MRN, study ID, lot) is stored in NFC and has no invisible or control character in it
-identifier = line.map(lambda s: unicodedata.normalize("NFC", s)).filter(str.isprintable)
+# an identifier (MRN, study ID, lot) is stored in NFKC and has no invisible, blank or control character in it
+identifier = line.map(lambda s: unicodedata.normalize("NFKC", s).strip()).filter(
+    lambda s: s.isprintable() and not any(map(drawn_as_nothing, s)))
 names = st.one_of(st.sampled_from(["张伟", "欧阳娜娜", "李娜", "Wang Fang", "O'Neil", "林晓明"]), line.filter(bool))
 past = st.dates(min_value=TODAY.replace(year=2020), max_value=TODAY)
 
