@@ -8,7 +8,7 @@ lost (sqlite.org/howtocorrupt.html 2.2). A native dialog reads files in this pro
 
 from __future__ import annotations
 
-from PySide6.QtCore import QFileInfo
+from PySide6.QtCore import QCoreApplication, QFileInfo
 from PySide6.QtWidgets import QFileDialog, QFileIconProvider, QWidget
 
 
@@ -23,9 +23,11 @@ class NameOnlyIcons(QFileIconProvider):
 
     def type(self, info: QFileInfo) -> str:
         if info.isDir():
-            return QFileDialog.tr("Folder")
+            return QCoreApplication.translate("FileDialog", "Folder")
         suffix = info.suffix()
-        return QFileDialog.tr("%1 file").replace("%1", suffix.upper()) if suffix else QFileDialog.tr("File")
+        if not suffix:
+            return QCoreApplication.translate("FileDialog", "File")
+        return QCoreApplication.translate("FileDialog", "%1 file").replace("%1", suffix.upper())
 
 
 def file_dialog(parent: QWidget | None, title: str, start: str, name_filter: str) -> QFileDialog:

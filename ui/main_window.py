@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -45,7 +45,8 @@ if TYPE_CHECKING:
     from .procedure_form import ProcedureForm
 
 log = logging.getLogger(__name__)
-CHECKING = "Checking the logbook for damage... Saving is held until the check passes."
+# Marked for extraction; app.py translates it as the window's text when it holds the writes at start.
+CHECKING = QT_TRANSLATE_NOOP("MainWindow", "Checking the logbook for damage... Saving is held until the check passes.")
 # The worklist's column widths and sort, as the user left them. Renamed when Status moved before the findings: a
 # header saved before would put widths and the sort on the wrong columns.
 WORKLIST_HEADER = "worklist_header"

@@ -7,7 +7,7 @@ until it is saved; Save writes patient and procedure in one transaction through 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -34,7 +34,7 @@ from tace_log.storage import Logbook
 from tace_log.times import readable
 from tace_log.validation import parse_date
 
-from .field_editors import SEVERITY_COLOUR, FieldEditor
+from .field_editors import SEVERITY_COLOUR, FieldEditor, severity_name
 from .language import language
 from .rows_editor import Row, RowsEditor
 
@@ -48,7 +48,8 @@ CONDITIONAL = {f.key: f.applies_when for f in PROCEDURE.fields if f.applies_when
 def ask_unsaved(parent: QWidget, title: str) -> QMessageBox.StandardButton:
     """Save, Discard or Cancel for a form with unsaved changes (a function, so one place words the question)."""
     return QMessageBox.question(
-        parent, parent.tr("Unsaved changes"), parent.tr("%1 has unsaved changes. Save them?").replace("%1", title),
+        parent, QCoreApplication.translate("ProcedureForm", "Unsaved changes"),
+        QCoreApplication.translate("ProcedureForm", "%1 has unsaved changes. Save them?").replace("%1", title),
         QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
         QMessageBox.StandardButton.Save)
 
@@ -385,7 +386,8 @@ class ProcedureForm(QWidget):
             editor.show_finding(shown.get(id(editor)))
         self.summary.clear()
         for finding in findings:
-            item = QListWidgetItem(f"{self.tr(finding.severity)}: {self.label_for(finding.path)}: {finding.message}")
+            where = self.label_for(finding.path)
+            item = QListWidgetItem(f"{severity_name(finding.severity)}: {where}: {finding.message}")
             item.setForeground(QColor(SEVERITY_COLOUR.get(finding.severity, "#000")))
             item.setData(Qt.ItemDataRole.UserRole, finding.path)
             self.summary.addItem(item)
