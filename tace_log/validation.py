@@ -90,7 +90,7 @@ class Validator:
         mrn_field = PATIENT["mrn"]
         for i, patient in enumerate(patients):
             path = join("patients", i)
-            out += self.patient(patient, path)
+            out += self.patient(patient, path, stored_procedures=False)
             if not isinstance(patient, dict):
                 continue
             mrn = patient.get("mrn")
@@ -119,7 +119,11 @@ class Validator:
                 yield (i, j), _canonical(proc["id"])
 
     # -- patients --------------------------------------------------------------------------------------------
-    def patient(self, doc: Any, path: str = "", with_procedures: bool = True) -> list[Finding]:
+    def patient(self, doc: Any, path: str = "", with_procedures: bool = True,
+                stored_procedures: bool = True) -> list[Finding]:
+        """A patient as it would be saved. Its procedures are checked against it; they are the logbook's stored
+        ones (the Logbook's checks) unless `stored_procedures` is False (a document to import): a stored record
+        is not refused, for its patient's sake, by a rule added after it was stored."""
         out = self._fields(PATIENT, doc, path)
         if not isinstance(doc, dict):
             return out
@@ -152,12 +156,14 @@ class Validator:
                 out.append(Finding(join(path, "procedures"), ERROR, "type", "must be a list of procedures"))
             else:
                 for j, proc in enumerate(procedures):
-                    out += self.procedure(proc, doc, join(join(path, "procedures"), j))
+                    out += self.procedure(proc, doc, join(join(path, "procedures"), j), stored=stored_procedures)
         return out
 
     # -- procedures ------------------------------------------------------------------------------------------
-    def procedure(self, doc: Any, patient: dict | None = None, path: str = "") -> list[Finding]:
-        out = self._fields(PROCEDURE, doc, path)
+    def procedure(self, doc: Any, patient: dict | None = None, path: str = "", stored: bool = False) -> list[Finding]:
+        """A procedure as input (saved, imported, signed); `stored`: one of the logbook's, checked as the context
+        of another save, where a value that does not apply (`applies_when`, a rule added later) is not reported."""
+        out = self._fields(PROCEDURE, doc, path, stored)
         if not isinstance(doc, dict):
             return out
         patient = patient if isinstance(patient, dict) else {}
@@ -218,9 +224,6 @@ class Validator:
         if staining == "present" and not segments:
             out.append(Finding(join(path, "stained_segments"), ERROR, "segments_missing",
                                "tumour staining is present: name at least one stained segment"))
-        if staining == "absent" and segments:
-            out.append(Finding(join(path, "stained_segments"), WARNING, "segments_without_stain",
-                               "segments are recorded but tumour staining is absent"))
         proposed = self.protocol.proposed_embolization(staining)
         if proposed and embolization in self.protocol.embolization_for_staining.values() and embolization != proposed:
             chosen = PROCEDURE["embolization"].display(embolization)
@@ -295,7 +298,7 @@ class Validator:
                                "particle_range_incomplete", "give both ends of the particle size range"))
 
     # -- fields from the dictionary ---------------------------------------------------------------------------
-    def _fields(self, entity: Entity, doc: Any, path: str) -> list[Finding]:
+    def _fields(self, entity: Entity, doc: Any, path: str, stored: bool = False) -> list[Finding]:
         if not isinstance(doc, dict):
             return [Finding(path, ERROR, "type", f"must be an object ({entity.en.lower()})")]
         out: list[Finding] = []
@@ -310,7 +313,28 @@ class Validator:
             problem = self._check(f, doc.get(f.key))
             if problem:  # the path is built only for a finding: this loop runs for every field of every record
                 out.append(Finding(join(path, f.key), *problem))
+            elif f.applies_when is not None and not stored:
+                self._applies(entity, f, doc, path, out)
         return out
+
+    def _applies(self, entity: Entity, f: Field, doc: dict, path: str, out: list[Finding]) -> None:
+        """A value recorded where it does not apply (lesions with no stain) is an error: one of the two is wrong,
+        and only the person who recorded them knows which."""
+        value = doc.get(f.key)
+        if value is None or value == [] or (isinstance(value, str) and not value.strip()):
+            return
+        key, values = f.applies_when
+        controlling = entity[key]
+        given = doc.get(key)
+        if given in values:
+            return
+        if given is not None and self._check(controlling, given):
+            return  # the controlling value is itself wrong (reported): what it was meant to be is unknown
+        allowed = " or ".join(controlling.display(v) for v in values)
+        now = f"it is {controlling.display(given)}" if given is not None else "it is not recorded"
+        out.append(Finding(join(path, f.key), ERROR, "not_applicable",
+                           f"{f.en} is recorded only when {controlling.en.lower()} is {allowed} ({now}): "
+                           f"clear it, or correct {controlling.en.lower()}"))
 
     def field(self, f: Field, value: Any, path: str) -> list[Finding]:
         """One value against its dictionary definition: presence, type, choices, limits."""

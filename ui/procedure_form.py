@@ -25,7 +25,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tace_log.dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, PROCEDURE_SECTIONS, Entity
+from tace_log.dictionary import (
+    AGENT,
+    COMPLICATION,
+    PATHOLOGY,
+    PATIENT,
+    PROCEDURE,
+    PROCEDURE_SECTIONS,
+    Entity,
+    FieldType,
+)
 from tace_log.drafts import Draft, DraftStore
 from tace_log.errors import TaceLogError
 from tace_log.findings import ERROR, INFO, WARNING, Finding, errors, warnings
@@ -54,6 +63,17 @@ def ask_unsaved(parent: QWidget, title: str) -> QMessageBox.StandardButton:
         QMessageBox.StandardButton.Save)
 
 
+def _recorded(value) -> bool:
+    return value not in (None, "", [])
+
+
+def _described(editor: FieldEditor, value) -> str:
+    """A value as the banner names it: 'Stained lesions 3'; text typed that is not a number, as typed."""
+    shown = value if isinstance(value, str) and editor.field.type in (FieldType.INT, FieldType.NUMBER) \
+        else editor.field.display(value, language())
+    return f"{editor.field.label(language())} {shown}"
+
+
 class ProcedureForm(QWidget):
     saved = Signal(str)  # the procedure id
     close_requested = Signal()
@@ -73,6 +93,8 @@ class ProcedureForm(QWidget):
         self._confirmed_warnings: tuple[str, ...] | None = None
         self._proposed_embolization: str | None = None
         self._save_attempted = False
+        self._applies: dict[str, bool] = {}  # whether each CONDITIONAL field applies, as last seen
+        self._cleared: dict[str, object] = {}  # what a change of its condition cleared, to bring back if it returns
         self.writes_held: str | None = None  # why the window holds writes (the logbook is being checked), or None
         self.record_buttons = None  # Preview, Sign, History…: added by the main window (ui.record_buttons)
 
@@ -96,7 +118,10 @@ class ProcedureForm(QWidget):
         self._draft_timer = QTimer(self, singleShot=True, interval=DRAFT_INTERVAL_MS)
         self._draft_timer.timeout.connect(self.save_draft)
         self.editors["procedure.tumor_staining"].on_change(self._staining_changed)
+        for controlling in dict.fromkeys(c for c, _values in CONDITIONAL.values()):
+            self.editors["procedure." + controlling].on_change(self._conditions_changed)
         self.editors["patient.mrn"].input.editingFinished.connect(self._mrn_entered)
+        self._conditions_changed()
         self._staining_changed()
         self.validate()
         if self.read_only:
@@ -299,13 +324,39 @@ class ProcedureForm(QWidget):
         if not self._draft_timer.isActive():
             self._draft_timer.start()
 
-    def _staining_changed(self) -> None:
-        """Present (or equivocal) staining opens the segment and lesion fields; present or absent proposes the
-        embolization the protocol gives for it, unless the radiologist already chose another."""
-        staining = self.editors["procedure.tumor_staining"].value()
+    def _conditions_changed(self) -> None:
+        """A field that stops applying (lesions when staining turns absent) is cleared and disabled, and the
+        banner says what was cleared; its values come back if the condition does. A value that never applied (a
+        record stored before the rule) is left as it is, flagged by validation and editable, so it can be
+        cleared. Opening a record changes nothing."""
+        cleared: dict[tuple[str, tuple[str, ...]], list[str]] = {}  # by the condition that no longer holds
+        restored = []
         for key, (controlling, values) in CONDITIONAL.items():
-            shown = self.editors["procedure." + controlling].value() in values
-            self.editors["procedure." + key].set_enabled(shown and not self.read_only)
+            editor = self.editors["procedure." + key]
+            applies = self.editors["procedure." + controlling].value() in values
+            applied, self._applies[key] = self._applies.get(key), applies
+            if applied and not applies and _recorded(editor.value()) and not self.read_only:
+                self._cleared[key] = editor.value()
+                cleared.setdefault((controlling, values), []).append(_described(editor, editor.value()))
+                editor.set_value(None)
+            elif applies and applied is False and key in self._cleared and not _recorded(editor.value()):
+                restored.append(_described(editor, self._cleared[key]))
+                editor.set_value(self._cleared.pop(key))
+            editor.set_enabled((applies or _recorded(editor.value())) and not self.read_only)
+        for (controlling, values), what in cleared.items():
+            condition = self.editors["procedure." + controlling]
+            wanted = " / ".join(condition.field.display(v, language()) for v in values)
+            self.say(self.tr("%1 is now %2: cleared %3 (recorded only when it is %4). Choose %4 again to bring "
+                             "them back.").replace("%1", condition.field.label(language()))
+                     .replace("%2", condition.field.display(condition.value(), language()) or self.tr("blank"))
+                     .replace("%3", "; ".join(what)).replace("%4", wanted), WARNING)
+        if restored and not cleared:
+            self.say(self.tr("Brought back %1.").replace("%1", "; ".join(restored)), INFO)
+
+    def _staining_changed(self) -> None:
+        """Present or absent staining proposes the embolization the protocol gives for it, unless the
+        radiologist already chose another."""
+        staining = self.editors["procedure.tumor_staining"].value()
         proposal = self.protocol.proposed_embolization(staining)
         embolization = self.editors["procedure.embolization"]
         if proposal and embolization.value() in (None, self._proposed_embolization):
