@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEBIAN_PACKAGES := libegl1 libgl1 libglib2.0-0 libfontconfig1 libfreetype6 libdbus-1-3 libxkbcommon0 \
 	libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 xvfb xauth poppler-utils poppler-data
 
-.PHONY: venv system-packages run test lint bench dist smoke clean
+.PHONY: venv system-packages run test lint bench dist smoke clean translations extract
 
 venv: $(STAMP)
 
@@ -35,14 +35,31 @@ lint: venv
 	$(BIN)/ruff check tace_log ui tests bench
 	$(BIN)/lint-imports
 
-test: lint
+test: lint $(QM)
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q
 	@$(MAKE) --no-print-directory smoke
+
+# The app's own strings: extracted from ui/ into the committed .ts (lupdate reads .py files only when told), built
+# into the .qm that ui/language.py loads. No source locations, so moving code changes nothing in the .ts;
+# tests/ui/test_translations.py fails when a fresh extraction (`make extract TS=...`) differs from the committed one.
+TS := resources/translations/tace_log_zh_CN.ts
+QM := $(TS:.ts=.qm)
+
+translations: venv
+	@$(MAKE) --no-print-directory extract
+	@$(MAKE) --no-print-directory $(QM)
+
+extract:
+	$(BIN)/pyside6-lupdate -silent -extensions py -locations none -no-obsolete -source-language en \
+		-target-language zh_CN ui -ts $(TS)
+
+$(QM): $(TS) $(STAMP)
+	$(BIN)/pyside6-lrelease -silent $(TS) -qm $@
 
 bench: venv
 	$(BIN)/python -m bench
 
-dist: venv
+dist: venv $(QM)
 	$(BIN)/python -m PyInstaller --noconfirm --clean --log-level WARN build.spec
 
 # The frozen app opens its window on a temporary logbook, saves a procedure through the form, and exits 0.

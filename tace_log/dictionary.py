@@ -72,8 +72,9 @@ class Field(Bilingual):
     # The most characters a value may have: by default, MAX_LENGTH of its type (text fields only). Above it is an
     # error for new input; a stored longer value still exports and prints.
     max_length: int | None = None
-    # Recorded only when another field has one of these values, e.g. segments when a stain is seen: the form
-    # enables the field then, and leaves it off otherwise.
+    # Recorded only when another field of the record has one of these values, e.g. segments when a stain is seen:
+    # a value given otherwise is an error for new input (validation), and the form clears it when the other
+    # field changes.
     applies_when: tuple[str, tuple[str, ...]] | None = None
 
     def __post_init__(self):

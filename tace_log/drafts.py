@@ -1,6 +1,7 @@
 """Drafts: what a form holds before it is saved, kept on disk so nothing typed is lost to a crash or a kill.
 
-One JSON file per open form in a `drafts/` folder beside the logbook, written atomically (a temporary file,
+One JSON file per open form and per person in a `drafts/` folder beside the logbook (two people's unsaved work on
+one procedure are two drafts: neither overwrites the other's), written atomically (a temporary file,
 fsync, rename) so a kill mid-write leaves the previous draft, never half of one. A draft is deleted when its form
 is saved or explicitly discarded; whatever is left at the next start is offered back. Drafts hold documents
 (the interchange shapes) exactly as the form had them, invalid values included: a draft is not a record.
@@ -24,7 +25,7 @@ _SUFFIX = ".draft.json"
 class Draft:
     """An unsaved form as it was last typed, to be offered back after a crash."""
 
-    id: str  # the procedure id the form edits: one draft per procedure
+    id: str  # the procedure id the form edits: one draft per procedure and owner
     logbook: str  # the logbook file it belongs to (a folder may hold several logbooks)
     saved_at: str  # ISO 8601 UTC
     title: str  # what the user recognises it by, e.g. "张伟 2026-11-20"
@@ -46,22 +47,25 @@ class DraftStore:
         self.logbook = str(Path(logbook_path).resolve())
         self.folder = Path(self.logbook).parent / DRAFTS_FOLDER
 
-    def _file(self, draft_id: str) -> Path:
+    def _file(self, draft_id: str, owner: str | None) -> Path:
         if not draft_id or any(c in draft_id for c in "/\\."):
             raise ValueError(f"not a draft id: {draft_id!r}")
-        return self.folder / f"{draft_id}{_SUFFIX}"
+        whose = f".{owner.encode('utf-8').hex()}" if owner else ""  # hex: any user name makes a safe file name
+        return self.folder / f"{draft_id}{whose}{_SUFFIX}"
 
     def save(self, draft_id: str, title: str, patient: dict, procedure: dict, owner: str | None = None) -> Draft:
         draft = Draft(draft_id, self.logbook, now_utc(), title, patient, procedure, owner)
-        target = self._file(draft_id)
+        target = self._file(draft_id, owner)
         self.folder.mkdir(parents=True, exist_ok=True)
         with atomic_file(target) as handle:
             json.dump(draft.to_json(), handle, ensure_ascii=False)
         return draft
 
-    def discard(self, draft_id: str) -> None:
-        with contextlib.suppress(FileNotFoundError, NotADirectoryError):  # no such draft, or no drafts folder
-            self._file(draft_id).unlink()
+    def discard(self, draft_id: str, owner: str | None = None) -> None:
+        """Remove `owner`'s draft of the procedure (and one with no owner, written before drafts had owners)."""
+        for whose in {owner, None}:
+            with contextlib.suppress(FileNotFoundError, NotADirectoryError):  # no such draft, or no drafts folder
+                self._file(draft_id, whose).unlink()
 
     def drafts(self) -> list[Draft]:
         """This logbook's drafts, oldest first. A file that cannot be read is left alone (never deleted)."""

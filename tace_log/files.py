@@ -4,20 +4,76 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO
 
-from .errors import TaceLogError
+from .errors import LogbookError, TaceLogError
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+# Files this process has an SQLite connection to, by real path. Closing any other descriptor of such a file drops
+# every POSIX lock the process holds on it (sqlite.org/howtocorrupt.html, section 2.2): another process then takes
+# itself for the file's last user, checkpoints and deletes the -wal under the open connection, and the writes that
+# follow are lost. So nothing but SQLite opens a file while it is here (`raw_access`).
+_open_by_sqlite: Counter[str] = Counter()
+
+
+def opened_by_sqlite(path: str | Path) -> Callable[[], None]:
+    """Note that an SQLite connection to `path` is open; call what this returns once it is closed."""
+    key = os.path.realpath(path)
+    _open_by_sqlite[key] += 1
+
+    def closed() -> None:
+        _open_by_sqlite[key] -= 1
+        if _open_by_sqlite[key] <= 0:
+            del _open_by_sqlite[key]
+
+    return closed
+
+
+def open_by_sqlite(path: str | Path) -> bool:
+    """Whether this process has an SQLite connection to `path` (a -wal or -shm counts as its database)."""
+    database = str(path).removesuffix("-wal").removesuffix("-shm").removesuffix("-journal")
+    return bool(_open_by_sqlite.get(os.path.realpath(database)))
+
+
+def raw_access(path: str | Path) -> Path:
+    """`path`, to be read, written or copied with something other than SQLite: refused while this process has an
+    SQLite connection to it, since closing the other descriptor would drop that connection's locks."""
+    if open_by_sqlite(path):
+        raise LogbookError(f"{path} is open in this program: it cannot be copied, read or written as a plain file "
+                           "now", path)
+    return Path(path)
+
+
+def refuse_overwriting_a_database(target: Path) -> None:
+    """An export, report or CSV never takes the name of a database (the logbook, a backup, its -wal or -shm): a
+    mistyped -o would otherwise replace the logbook under the app."""
+    for suffix in ("-wal", "-shm", "-journal"):
+        if target.name.endswith(suffix) and target.with_name(target.name.removesuffix(suffix)).exists():
+            raise TaceLogError(f"{target} belongs to the database beside it: choose another file name")
+    try:
+        with raw_access(target).open("rb") as handle:
+            magic = handle.read(len(SQLITE_MAGIC))
+    except (FileNotFoundError, IsADirectoryError):
+        return
+    except OSError as exc:
+        raise TaceLogError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    if magic == SQLITE_MAGIC:
+        raise TaceLogError(f"{target} is a database (a logbook or a backup?): it is not replaced; choose another "
+                           "file name")
 
 
 @contextmanager
 def atomic_file(path: str | Path, mode: str = "w", encoding: str = "utf-8", newline: str | None = None
                 ) -> Iterator[IO]:
     """A file written under a temporary name beside its target, flushed to disk, and renamed into place only when
-    the block ends without error; otherwise the temporary file is removed and the target is as it was."""
+    the block ends without error; otherwise the temporary file is removed and the target is as it was. A database
+    (the logbook, a backup) is never the target."""
     target = Path(path)
+    refuse_overwriting_a_database(target)
     try:
         fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
     except OSError as exc:

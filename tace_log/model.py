@@ -32,12 +32,13 @@ def canonical_id(value: str | None) -> str | None:
 
 def stored_text(f: Field, value: str) -> str:
     """Single-line text as it is stored: without spaces around it ("HS-7 " is the MRN HS-7) and, for an
-    identifier, in Unicode NFC, so a composed and a decomposed "é" are one MRN, not two look-alike patients."""
+    identifier, in Unicode NFKC, so a composed and a decomposed "é", or "ＨＳ－７" typed in a Chinese input
+    method's full-width mode and "HS-7", are one MRN, not two look-alike patients."""
     value = value.strip()
     if f.identifier and not value.isascii():
         import unicodedata  # loaded on first use, not at start-up (as uuid)
 
-        return unicodedata.normalize("NFC", value)
+        return unicodedata.normalize("NFKC", value).strip()
     return value
 
 

@@ -102,7 +102,7 @@ class Validator:
         mrn_field = PATIENT["mrn"]
         for i, patient in enumerate(patients):
             path = join("patients", i)
-            found = self.patient(patient, path)
+            found = self.patient(patient, path, stored_procedures=False)
             out += found
             if not isinstance(patient, dict):
                 continue
@@ -197,7 +197,11 @@ class Validator:
                 yield (i, j), _canonical(proc["id"])
 
     # -- patients --------------------------------------------------------------------------------------------
-    def patient(self, doc: Any, path: str = "", with_procedures: bool = True) -> list[Finding]:
+    def patient(self, doc: Any, path: str = "", with_procedures: bool = True,
+                stored_procedures: bool = True) -> list[Finding]:
+        """A patient as it would be saved. Its procedures are checked against it; they are the logbook's stored
+        ones (the Logbook's checks) unless `stored_procedures` is False (a document to import): a stored record
+        is not refused, for its patient's sake, by a rule added after it was stored."""
         out = self._fields(PATIENT, doc, path)
         if not isinstance(doc, dict):
             return out
@@ -230,12 +234,14 @@ class Validator:
                 out.append(Finding(join(path, "procedures"), ERROR, "type", "must be a list of procedures"))
             else:
                 for j, proc in enumerate(procedures):
-                    out += self.procedure(proc, doc, join(join(path, "procedures"), j))
+                    out += self.procedure(proc, doc, join(join(path, "procedures"), j), stored=stored_procedures)
         return out
 
     # -- procedures ------------------------------------------------------------------------------------------
-    def procedure(self, doc: Any, patient: dict | None = None, path: str = "") -> list[Finding]:
-        out = self._fields(PROCEDURE, doc, path)
+    def procedure(self, doc: Any, patient: dict | None = None, path: str = "", stored: bool = False) -> list[Finding]:
+        """A procedure as input (saved, imported, signed); `stored`: one of the logbook's, checked as the context
+        of another save, where a value that does not apply (`applies_when`, a rule added later) is not reported."""
+        out = self._fields(PROCEDURE, doc, path, stored)
         if not isinstance(doc, dict):
             return out
         patient = patient if isinstance(patient, dict) else {}
@@ -296,9 +302,6 @@ class Validator:
         if staining == "present" and not segments:
             out.append(Finding(join(path, "stained_segments"), ERROR, "segments_missing",
                                "tumour staining is present: name at least one stained segment"))
-        if staining == "absent" and segments:
-            out.append(Finding(join(path, "stained_segments"), WARNING, "segments_without_stain",
-                               "segments are recorded but tumour staining is absent"))
         proposed = self.protocol.proposed_embolization(staining)
         if proposed and embolization in self.protocol.embolization_for_staining.values() and embolization != proposed:
             chosen = PROCEDURE["embolization"].display(embolization)
@@ -373,7 +376,7 @@ class Validator:
                                "particle_range_incomplete", "give both ends of the particle size range"))
 
     # -- fields from the dictionary ---------------------------------------------------------------------------
-    def _fields(self, entity: Entity, doc: Any, path: str) -> list[Finding]:
+    def _fields(self, entity: Entity, doc: Any, path: str, stored: bool = False) -> list[Finding]:
         if not isinstance(doc, dict):
             return [Finding(path, ERROR, "type", f"must be an object ({entity.en.lower()})")]
         out: list[Finding] = []
@@ -393,7 +396,28 @@ class Validator:
             problem = self._check(f, doc.get(f.key))
             if problem:  # the path is built only for a finding: this loop runs for every field of every record
                 out.append(Finding(join(path, f.key), *problem))
+            elif f.applies_when is not None and not stored:
+                self._applies(entity, f, doc, path, out)
         return out
+
+    def _applies(self, entity: Entity, f: Field, doc: dict, path: str, out: list[Finding]) -> None:
+        """A value recorded where it does not apply (lesions with no stain) is an error: one of the two is wrong,
+        and only the person who recorded them knows which."""
+        value = doc.get(f.key)
+        if value is None or value == [] or (isinstance(value, str) and not value.strip()):
+            return
+        key, values = f.applies_when
+        controlling = entity[key]
+        given = doc.get(key)
+        if given in values:
+            return
+        if given is not None and self._check(controlling, given):
+            return  # the controlling value is itself wrong (reported): what it was meant to be is unknown
+        allowed = " or ".join(controlling.display(v) for v in values)
+        now = f"it is {controlling.display(given)}" if given is not None else "it is not recorded"
+        out.append(Finding(join(path, f.key), ERROR, "not_applicable",
+                           f"{f.en} is recorded only when {controlling.en.lower()} is {allowed} ({now}): "
+                           f"clear it, or correct {controlling.en.lower()}"))
 
     def field(self, f: Field, value: Any, path: str) -> list[Finding]:
         """One value against its dictionary definition: presence, type, choices, limits."""
@@ -505,6 +529,20 @@ def _id_path(where: int | tuple[int, int]) -> str:
     return f"patients[{where[0]}].procedures[{where[1]}].id"
 
 
+# Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt: drawn as nothing, such as the combining
+# grapheme joiner U+034F and variation selectors) and the fillers that draw as a blank (Hangul fillers, the blank
+# Braille pattern U+2800), which `str.isprintable` lets through.
+DRAWN_AS_NOTHING = ((0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
+                     (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x2800, 0x2800),
+                     (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8),
+                     (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF))
+
+
+def drawn_as_nothing(char: str) -> bool:
+    """Whether a character draws as nothing or as a blank, so two identifiers differing by it look the same."""
+    return any(low <= ord(char) <= high for low, high in DRAWN_AS_NOTHING)
+
+
 def _text_problem(f: Field, value: str) -> tuple[str, str] | None:
     """(code, message) for text that cannot be stored, or an identifier with a character nobody can see."""
     if not value.isascii():
@@ -513,8 +551,10 @@ def _text_problem(f: Field, value: str) -> tuple[str, str] | None:
             return "not_text", f"contains {ascii(surrogate.group())[1:-1]}, half of a character: it cannot be stored"
     if f.identifier:
         text = value.strip()  # spaces around it are dropped (model.stored_text)
-        if not text.isprintable():  # Unicode's "other" (Cc, Cf, Co, Cn) and separators (Zl, Zp, Zs) but " "
-            char = next(c for c in text if not c.isprintable())
+        # Unicode's "other" (Cc, Cf, Co, Cn), separators (Zl, Zp, Zs) but " ", and what draws as nothing
+        unseen = [c for c in text if not c.isprintable() or drawn_as_nothing(c)]
+        if unseen:
+            char = unseen[0]
             name = " ".join((f"U+{ord(char):04X}", unicodedata.name(char, ""))).strip()
             return "invisible_character", (f"contains an invisible or control character ({name}): "
                                            "type it again without it")

@@ -18,16 +18,16 @@ class AddendumDialog(QDialog):
         super().__init__(parent)
         self.logbook, self.procedure_id = logbook, procedure_id
         self.addendum: Addendum | None = None
-        self.setWindowTitle("Add addendum")
+        self.setWindowTitle(self.tr("Add addendum"))
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("The signed record stays as it is; the addendum is printed after it, "
-                                f"marked as an addendum ({ADDENDUM_MEANING} you)."))
+        layout.addWidget(QLabel(self.tr("The signed record stays as it is; the addendum is printed after it, "
+                                        "marked as an addendum (%1 you).").replace("%1", ADDENDUM_MEANING)))
         form = QFormLayout()
-        self.reason = named(QLineEdit(), "reason", "Reason for the addendum")
-        self.text = named(QPlainTextEdit(), "text", "Addendum text")
-        form.addRow("Rea&son", self.reason)
-        form.addRow("&Addendum", self.text)
-        add_credentials(self, layout, form, logbook, "&Radiologist", "Sign and add",
+        self.reason = named(QLineEdit(), "reason", self.tr("Reason for the addendum"))
+        self.text = named(QPlainTextEdit(), "text", self.tr("Addendum text"))
+        form.addRow(self.tr("Rea&son"), self.reason)
+        form.addRow(self.tr("&Addendum"), self.text)
+        add_credentials(self, layout, form, logbook, self.tr("&Radiologist"), self.tr("Sign and add"),
                         signers_only=True).setObjectName("sign_and_add")
         self.reason.setFocus()
 

@@ -93,7 +93,7 @@ def show_main_window(window) -> None:
 def _cannot_open(app, path: Path, exc: Exception) -> None:
     from .messages import show_error
 
-    show_error(None, "TACE Log", app.translate("App", "Cannot open the logbook %1:\n%2")
+    show_error(None, app.translate("App", "TACE Log"), app.translate("App", "Cannot open the logbook %1:\n%2")
                .replace("%1", str(path)).replace("%2", str(exc)))
 
 

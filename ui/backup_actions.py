@@ -18,6 +18,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from tace_log.errors import TaceLogError
 from tace_log.storage import Logbook
 
+from .file_dialog import file_dialog
+
 log = logging.getLogger(__name__)
 
 
@@ -29,19 +31,20 @@ class BackupActions(QObject):
         self._logbook = logbook
         self._window = parent
         self.messages: list[QMessageBox] = []
-        self.back_up_action = QAction("&Back up now", parent, objectName="back_up_now")
+        self.back_up_action = QAction(self.tr("&Back up now"), parent, objectName="back_up_now")
         self.back_up_action.setShortcut(QKeySequence("Ctrl+Shift+B"))
-        self.back_up_action.setStatusTip("Make a verified copy of the logbook in the backups folder beside it")
+        self.back_up_action.setStatusTip(self.tr("Make a verified copy of the logbook in the backups folder beside it"))
         self.back_up_action.triggered.connect(self.back_up_now)
-        self.restore_action = QAction("&Restore from backup…", parent, objectName="restore_backup")
-        self.restore_action.setStatusTip("Replace the logbook with a backup; the current one is kept as a copy")
+        self.restore_action = QAction(self.tr("&Restore from backup…"), parent, objectName="restore_backup")
+        self.restore_action.setStatusTip(self.tr("Replace the logbook with a backup; the current one is kept as a "
+                                                 "copy"))
         self.restore_action.triggered.connect(self.choose_backup)
 
     def actions(self) -> list[QAction]:
         return [self.back_up_action, self.restore_action]
 
     def _say(self, icon: QMessageBox.Icon, text: str, buttons=QMessageBox.StandardButton.Ok) -> QMessageBox:
-        box = QMessageBox(icon, "TACE Log", text, buttons, self._window)
+        box = QMessageBox(icon, self.tr("TACE Log"), text, buttons, self._window)
         box.setObjectName("backup_message")
         self.messages.append(box)
         box.open()
@@ -52,10 +55,10 @@ class BackupActions(QObject):
             report = self._logbook().back_up()
         except TaceLogError as exc:
             log.warning("backup failed: %s", exc)
-            self._say(QMessageBox.Icon.Critical, f"No backup was made.\n\n{exc}")
+            self._say(QMessageBox.Icon.Critical, self.tr("No backup was made.\n\n%1").replace("%1", str(exc)))
             return
         log.info("backup made: %s in %.2f s", report, report.seconds)
-        self._say(QMessageBox.Icon.Information, f"Backed up:\n{report}")
+        self._say(QMessageBox.Icon.Information, self.tr("Backed up:\n%1").replace("%1", str(report)))
 
     def choose_backup(self) -> QFileDialog | QMessageBox:
         """A file dialog in the backups folder; choosing a file asks before restoring it. Someone who may not
@@ -66,21 +69,20 @@ class BackupActions(QObject):
                              self.tr("Nothing was restored: %1.\n\nOne of them can sign in (File > Switch user) "
                                      "and restore the backup.").replace("%1", refusal))
         folder = self._logbook().path.parent / "backups"
-        dialog = QFileDialog(self._window, "Restore the logbook from a backup",
+        dialog = file_dialog(self._window, self.tr("Restore the logbook from a backup"),
                              str(folder if folder.is_dir() else self._logbook().path.parent),
-                             "TACE Log logbooks (*.sqlite)")
+                             self.tr("TACE Log logbooks (*.sqlite)"))
         dialog.setObjectName("restore_file_dialog")
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
         dialog.fileSelected.connect(lambda name: self.confirm_restore(Path(name)))
         dialog.open()
         return dialog
 
     def confirm_restore(self, backup_file: Path) -> QMessageBox:
         box = self._say(QMessageBox.Icon.Question,
-                        f"Replace the logbook with the backup {backup_file.name}?\n\nEverything recorded after "
-                        "that backup leaves the logbook; the current logbook is kept as a safety copy in the "
-                        "backups folder.",
+                        self.tr("Replace the logbook with the backup %1?\n\nEverything recorded after that backup "
+                                "leaves the logbook; the current logbook is kept as a safety copy in the backups "
+                                "folder.").replace("%1", backup_file.name),
                         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)  # Enter never replaces a logbook by accident
         box.button(QMessageBox.StandardButton.Yes).clicked.connect(lambda: self.restore(backup_file))
@@ -91,12 +93,13 @@ class BackupActions(QObject):
             report = self._logbook().restore_from(backup_file)
         except TaceLogError as exc:
             log.warning("restore from %s refused: %s", backup_file, exc)
-            self._say(QMessageBox.Icon.Critical, f"The logbook was not changed.\n\n{exc}")
+            self._say(QMessageBox.Icon.Critical, self.tr("The logbook was not changed.\n\n%1").replace("%1", str(exc)))
             return
         log.info("restored %s from %s; safety copy %s", report.path, report.source, report.safety_copy)
         self._say(QMessageBox.Icon.Information,
-                  f"Restored from {report.source.name} ({report.counts.get('procedures', 0)} procedures).\n\n"
-                  f"The logbook as it was before is kept as:\n{report.safety_copy}")
+                  self.tr("Restored from %1 (%n procedure(s)).\n\nThe logbook as it was before is kept as:\n%2", "",
+                          report.counts.get("procedures", 0))
+                  .replace("%1", report.source.name).replace("%2", str(report.safety_copy)))
 
     def back_up_on_exit(self) -> str | None:
         """The daily automatic backup, for the window's closeEvent; returns a warning to show if it failed."""
@@ -104,7 +107,7 @@ class BackupActions(QObject):
             report = self._logbook().back_up_if_due()
         except TaceLogError as exc:
             log.warning("backup on exit failed: %s", exc)
-            return f"The daily backup could not be made: {exc}"
+            return self.tr("The daily backup could not be made: %1").replace("%1", str(exc))
         if report:
             log.info("backup on exit: %s", report)
         return None

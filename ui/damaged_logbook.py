@@ -26,21 +26,23 @@ class DamagedLogbookDialog(QDialog):
         sign in to the logbook that does not open): restoring is theirs only if `may_restore` says so."""
         super().__init__(parent)
         self.setObjectName("damaged_logbook_dialog")
-        self.setWindowTitle("TACE Log: the logbook cannot be opened")
+        self.setWindowTitle(self.tr("TACE Log: the logbook cannot be opened"))
         self.setMinimumWidth(560)
         self.error = error
         self.report = None
         self.backup = Logbook.newest_good_backup(error.path) if error.path else None
 
-        self.message = QLabel(f"{error}\n\nNothing has been written to it.", objectName="damage_message")
+        self.message = QLabel(self.tr("%1\n\nNothing has been written to it.").replace("%1", str(error)),
+                              objectName="damage_message")
         self.message.setWordWrap(True)
         if self.backup:
             made = dt.datetime.fromtimestamp(self.backup.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
-            offer = (f"The newest good backup is {self.backup.name} (made {made}). Restoring it brings back the "
-                     "logbook as it was then; the damaged file is kept beside the backups.")
+            offer = (self.tr("The newest good backup is %1 (made %2). Restoring it brings back the logbook as it "
+                             "was then; the damaged file is kept beside the backups.")
+                     .replace("%1", self.backup.name).replace("%2", made))
         else:
-            offer = ("No good backup of this logbook was found in its backups folder. Keep the file as it is and "
-                     "ask for help: the log has the details.")
+            offer = self.tr("No good backup of this logbook was found in its backups folder. Keep the file as it "
+                            "is and ask for help: the log has the details.")
         refusal = None
         if self.backup and user is not None and not may_restore(user.role):
             refusal = (self.tr("Restoring a backup needs an administrator or a radiologist, and %1 is a %2: ask one "
@@ -53,8 +55,8 @@ class DamagedLogbookDialog(QDialog):
         self.outcome.setWordWrap(True)
 
         buttons = QDialogButtonBox()
-        self.restore_button = QPushButton("&Restore this backup", objectName="restore_newest_backup")
-        self.restore_button.setAccessibleName("Restore the newest good backup")
+        self.restore_button = QPushButton(self.tr("&Restore this backup"), objectName="restore_newest_backup")
+        self.restore_button.setAccessibleName(self.tr("Restore the newest good backup"))
         self.restore_button.clicked.connect(self.restore)
         buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.restore_button.setEnabled(self.backup is not None and refusal is None)
@@ -75,10 +77,11 @@ class DamagedLogbookDialog(QDialog):
             self.report = Logbook.restore_file(self.error.path, self.backup)
         except TaceLogError as exc:
             log.warning("restoring %s from %s failed: %s", self.error.path, self.backup, exc)
-            self.outcome.setText(f"The backup was not restored: {exc}")
+            self.outcome.setText(self.tr("The backup was not restored: %1").replace("%1", str(exc)))
             return
         log.info("restored damaged %s from %s; damaged file kept as %s", self.report.path, self.backup,
                  self.report.safety_copy)
-        self.outcome.setText(f"Restored. The damaged file is kept as {self.report.safety_copy}.")
+        self.outcome.setText(self.tr("Restored. The damaged file is kept as %1.")
+                             .replace("%1", str(self.report.safety_copy)))
         self.restored.emit(self.report)
         self.accept()

@@ -34,8 +34,12 @@ SEVERITY_COLOUR = {ERROR: "#c62828", WARNING: "#b26a00", INFO: "#1565c0"}
 _COMPACT_DATE = re.compile(r"^(\d{4})[./]?(\d{1,2})[./]?(\d{1,2})$")
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("FieldEditor", text)
+def severity_name(severity: str) -> str:
+    """A finding's severity as the form shows it, in the UI language."""
+    names = {ERROR: QCoreApplication.translate("FieldEditor", "error"),
+             WARNING: QCoreApplication.translate("FieldEditor", "warning"),
+             INFO: QCoreApplication.translate("FieldEditor", "info")}
+    return names.get(severity, severity)
 
 
 def parse_number(text: str, whole: bool) -> int | float | str | None:
@@ -142,7 +146,7 @@ class FieldEditor:
             return widget
         widget = QLineEdit(self.row)
         if t is FieldType.DATE:
-            widget.setPlaceholderText(tr("YYYY-MM-DD"))
+            widget.setPlaceholderText(QCoreApplication.translate("FieldEditor", "YYYY-MM-DD"))
             widget.editingFinished.connect(self._tidy_date)
         elif t in (FieldType.INT, FieldType.NUMBER):
             widget.setAlignment(Qt.AlignmentFlag.AlignRight)
@@ -234,5 +238,5 @@ class FieldEditor:
         self.message.setText(finding.message)
         self.message.setStyleSheet(f"color: {colour};")
         self.message.show()
-        self.input.setToolTip(f"{finding.severity}: {finding.message}")
+        self.input.setToolTip(f"{severity_name(finding.severity)}: {finding.message}")
         self.input.setStyleSheet(f"#{self.field.key} {{ border: 2px solid {colour}; border-radius: 3px; }}")

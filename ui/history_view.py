@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from tace_log.storage import Logbook
@@ -9,9 +10,15 @@ from tace_log.times import readable
 
 from .language import language
 
-COLUMNS = ["When", "Who", "Action", "What", "Before", "After", "Reason"]
-_PARTS = {"agent_doses": "Agent", "complications": "Complication", "signatures": "Signature",
-          "addenda": "Addendum"}
+# Marked for extraction here, translated where shown (the translator is installed after import).
+COLUMNS = [QT_TRANSLATE_NOOP("HistoryView", "When"), QT_TRANSLATE_NOOP("HistoryView", "Who"),
+           QT_TRANSLATE_NOOP("HistoryView", "Action"), QT_TRANSLATE_NOOP("HistoryView", "What"),
+           QT_TRANSLATE_NOOP("HistoryView", "Before"), QT_TRANSLATE_NOOP("HistoryView", "After"),
+           QT_TRANSLATE_NOOP("HistoryView", "Reason")]
+_PARTS = {"agent_doses": QT_TRANSLATE_NOOP("HistoryView", "Agent"),
+          "complications": QT_TRANSLATE_NOOP("HistoryView", "Complication"),
+          "signatures": QT_TRANSLATE_NOOP("HistoryView", "Signature"),
+          "addenda": QT_TRANSLATE_NOOP("HistoryView", "Addendum")}
 
 
 def field_label(table: str, column: str) -> str:
@@ -22,7 +29,7 @@ def field_label(table: str, column: str) -> str:
     else:  # not a clinical field (status, signature columns): the column name, readable ("Addendum: text")
         label = column.replace("_", " ")
         label = label if table in _PARTS else label.capitalize()
-    return f"{_PARTS[table]}: {label}" if table in _PARTS else label
+    return f"{QCoreApplication.translate('HistoryView', _PARTS[table])}: {label}" if table in _PARTS else label
 
 
 class HistoryView(QWidget):
@@ -34,8 +41,8 @@ class HistoryView(QWidget):
         self.logbook, self.record_id = logbook, record_id
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("history")
-        self.table.setAccessibleName("Record history")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setAccessibleName(self.tr("Record history"))
+        self.table.setHorizontalHeaderLabels([self.tr(column) for column in COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         layout = QVBoxLayout(self)

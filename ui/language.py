@@ -1,8 +1,8 @@
 """The UI language: Chinese when the system (or TACE_LOG_LANG) says so, else English.
 
-Every user-visible string of the app goes through Qt's `tr`; Qt Linguist files (`resources/translations/
-tace_log_<lang>.qm`) are loaded when present. Clinical labels come from the data dictionary's `zh` column, so the
-forms are Chinese before any translation file exists.
+Every user-visible string of the app goes through Qt's `tr`; `make translations` extracts them into
+`resources/translations/tace_log_zh_CN.ts` and builds the `.qm` loaded here, beside Qt's own. Clinical labels
+come from the data dictionary's `zh` column, so the forms are Chinese before any translation is made.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from tace_log.resources import resource
 
 _language = "en"
+APP_TRANSLATIONS = "tace_log_zh_CN"  # the app's own .qm in resources/translations/, for Chinese
 
 
 def language() -> str:
@@ -36,7 +37,7 @@ def install_translations(app: QCoreApplication, lang: str) -> list[QTranslator]:
     if lang == "en":
         return installed
     for name, folder in (("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
-                         (f"tace_log_{lang}", str(resource("translations")))):
+                         (APP_TRANSLATIONS, str(resource("translations")))):
         translator = QTranslator(app)
         if translator.load(name, folder):
             app.installTranslator(translator)

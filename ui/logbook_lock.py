@@ -13,7 +13,7 @@ import pwd
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile
+from PySide6.QtCore import QCoreApplication, QLockFile
 
 from tace_log import errors
 from tace_log.errors import TaceLogError
@@ -36,8 +36,9 @@ class LockHolder:
     app: str
 
     def __str__(self) -> str:
-        user = f" by {self.user}" if self.user else ""
-        return f"process {self.pid}{user} on {self.host}"
+        text = (QCoreApplication.translate("LogbookLock", "process %1 by %2 on %3") if self.user
+                else QCoreApplication.translate("LogbookLock", "process %1 on %3"))
+        return text.replace("%1", str(self.pid)).replace("%2", self.user or "").replace("%3", self.host)
 
 
 class LogbookLock:
@@ -53,12 +54,16 @@ class LogbookLock:
         if self._lock.tryLock(0):
             return
         if self._lock.error() != QLockFile.LockError.LockFailedError:
-            raise TaceLogError(f"cannot lock {self.logbook_path}: the lock file {self.path} cannot be written "
-                               "(is the folder read-only?)")
+            raise TaceLogError(QCoreApplication.translate("LogbookLock", "cannot lock %1: the lock file %2 cannot be "
+                                                          "written (is the folder read-only?)")
+                               .replace("%1", str(self.logbook_path)).replace("%2", str(self.path)))
         holder = self.holder()
-        who = f" ({holder})" if holder else ""
-        raise LogbookInUseError(f"{self.logbook_path} is already open in TACE Log{who}. Close it there first; "
-                                "only one window may edit a logbook at a time.", holder, self.logbook_path)
+        text = (QCoreApplication.translate("LogbookLock", "%1 is already open in TACE Log (%2). Close it there first; "
+                                           "only one window may edit a logbook at a time.") if holder
+                else QCoreApplication.translate("LogbookLock", "%1 is already open in TACE Log. Close it there first; "
+                                                "only one window may edit a logbook at a time."))
+        raise LogbookInUseError(text.replace("%1", str(self.logbook_path)).replace("%2", str(holder)), holder,
+                                self.logbook_path)
 
     def release(self) -> None:
         self._lock.unlock()

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QVBoxLayout
 from tace_log.errors import TaceLogError
 from tace_log.users import User
 
-from .messages import ADD_USERS_HINT
+from .messages import add_users_hint
 from .signing_widgets import add_credentials
 
 
@@ -21,15 +21,16 @@ class LoginDialog(QDialog):
         super().__init__(parent)
         self.logbook = logbook
         self.user: User | None = None
-        self.setWindowTitle("TACE Log - locked" if locked else "TACE Log - who is working?")
+        self.setWindowTitle(self.tr("TACE Log - locked") if locked else self.tr("TACE Log - who is working?"))
         layout = QVBoxLayout(self)
-        intro = (f"Locked after a period without activity ({logbook.current_user}). Enter the password to "
-                 "continue, or sign in as someone else." if locked else "Who is working at this workstation?")
+        intro = (self.tr("Locked after a period without activity (%1). Enter the password to continue, or sign in as "
+                         "someone else.").replace("%1", logbook.current_user or "") if locked
+                 else self.tr("Who is working at this workstation?"))
         layout.addWidget(QLabel(intro))
         form = QFormLayout()
-        add_credentials(self, layout, form, logbook, "&User", "Sign in").setObjectName("sign_in")
+        add_credentials(self, layout, form, logbook, self.tr("&User"), self.tr("Sign in")).setObjectName("sign_in")
         if not logbook.users():
-            self.message.setText(f"No users yet: {ADD_USERS_HINT}.")
+            self.message.setText(self.tr("No users yet: %1.").replace("%1", add_users_hint()))
         self.password.setFocus()
 
     def accept(self) -> None:

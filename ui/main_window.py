@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -45,7 +45,8 @@ if TYPE_CHECKING:
     from .procedure_form import ProcedureForm
 
 log = logging.getLogger(__name__)
-CHECKING = "Checking the logbook for damage... Saving is held until the check passes."
+# Marked for extraction; app.py translates it as the window's text when it holds the writes at start.
+CHECKING = QT_TRANSLATE_NOOP("MainWindow", "Checking the logbook for damage... Saving is held until the check passes.")
 # The worklist's column widths and sort, as the user left them. Renamed when Status moved before the findings: a
 # header saved before would put widths and the sort on the wrong columns.
 WORKLIST_HEADER = "worklist_header"
@@ -228,7 +229,10 @@ class MainWindow(QMainWindow):
         if self.form is not None and self.form.procedure_id == procedure_id:
             self.form_host.setCurrentWidget(self.form)
             return self.form
-        draft = next((d for d in self.drafts.drafts() if d.id == procedure_id), None)
+        # Your own draft of it first; else another's, to say whose unsaved work it is.
+        mine = sorted((d for d in self.drafts.drafts() if d.id == procedure_id),
+                      key=lambda d: self._other_owner(d) is not None)
+        draft = mine[0] if mine else None
         stale = draft is not None and self._signed_since(draft)
         owner = self._other_owner(draft) if draft is not None else None
         if draft is not None and not stale and owner is None:  # your unsaved work on it: shown, never overwritten
@@ -355,7 +359,7 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(self, self.tr("Discard draft"), question.replace("%1", draft.title)
                                       .replace("%2", owner.full_name if owner else ""))
         if answer == QMessageBox.StandardButton.Yes:
-            self.drafts.discard(draft.id)
+            self.drafts.discard(draft.id, draft.owner)
             self.show_drafts()
 
     # -- logbook changes and window state ------------------------------------------------------------------

@@ -3,9 +3,12 @@ box, and how to add users."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-ADD_USERS_HINT = "add users with `tace-log user add NAME --role radiologist`"
+
+def add_users_hint() -> str:
+    return QCoreApplication.translate("Messages", "add users with `tace-log user add NAME --role radiologist`")
 
 
 def show_error(parent: QWidget | None, title: str, text: str) -> None:

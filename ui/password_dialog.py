@@ -19,18 +19,18 @@ class PasswordDialog(QDialog):
         super().__init__(parent)
         self.logbook = logbook
         self.changed: str | None = None  # whose password changed, once accepted
-        self.setWindowTitle("TACE Log - change password")
+        self.setWindowTitle(self.tr("TACE Log - change password"))
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Enter the current password, then the new one twice."))
+        layout.addWidget(QLabel(self.tr("Enter the current password, then the new one twice.")))
         form = QFormLayout()
-        ok = add_credentials(self, layout, form, logbook, "&User", "Change password",
-                             password_label="&Current password")
+        ok = add_credentials(self, layout, form, logbook, self.tr("&User"), self.tr("Change password"),
+                             password_label=self.tr("&Current password"))
         ok.setObjectName("change_password")
-        self.password.setAccessibleName("Current password")
-        self.new_password = named(password_field(), "new_password", "New password")
-        self.new_password_again = named(password_field(), "new_password_again", "New password again")
-        form.addRow("&New password", self.new_password)
-        form.addRow("New password &again", self.new_password_again)
+        self.password.setAccessibleName(self.tr("Current password"))
+        self.new_password = named(password_field(), "new_password", self.tr("New password"))
+        self.new_password_again = named(password_field(), "new_password_again", self.tr("New password again"))
+        form.addRow(self.tr("&New password"), self.new_password)
+        form.addRow(self.tr("New password &again"), self.new_password_again)
         QWidget.setTabOrder(self.password, self.new_password)  # added after the buttons, typed before them
         QWidget.setTabOrder(self.new_password, self.new_password_again)
         QWidget.setTabOrder(self.new_password_again, ok)
@@ -39,7 +39,7 @@ class PasswordDialog(QDialog):
     def accept(self) -> None:
         username = self.username.currentData() or ""
         if self.new_password.text() != self.new_password_again.text():
-            self._refused("The two new passwords differ: password not changed.", self.new_password_again)
+            self._refused(self.tr("The two new passwords differ: password not changed."), self.new_password_again)
             return
         try:
             self.logbook.change_password(username, self.new_password.text(), old_password=self.password.text())
@@ -47,7 +47,8 @@ class PasswordDialog(QDialog):
             self._refused(str(exc), self.password)
             return
         except InvalidInputError as exc:  # the new one breaks a rule of the core (users.password_problems)
-            self._refused("; ".join(f"The new password {f.message}." for f in exc.findings), self.new_password)
+            refusals = (self.tr("The new password %1.").replace("%1", f.message) for f in exc.findings)
+            self._refused("; ".join(refusals), self.new_password)
             return
         except TaceLogError as exc:
             self._refused(str(exc), self.password)

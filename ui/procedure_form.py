@@ -7,7 +7,7 @@ until it is saved; Save writes patient and procedure in one transaction through 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -25,7 +25,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tace_log.dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, PROCEDURE_SECTIONS, Entity
+from tace_log.dictionary import (
+    AGENT,
+    COMPLICATION,
+    PATHOLOGY,
+    PATIENT,
+    PROCEDURE,
+    PROCEDURE_SECTIONS,
+    Entity,
+    FieldType,
+)
 from tace_log.drafts import Draft, DraftStore
 from tace_log.errors import TaceLogError
 from tace_log.findings import ERROR, INFO, WARNING, Finding, errors, warnings
@@ -34,7 +43,7 @@ from tace_log.storage import Logbook
 from tace_log.times import readable
 from tace_log.validation import parse_date
 
-from .field_editors import SEVERITY_COLOUR, FieldEditor
+from .field_editors import SEVERITY_COLOUR, FieldEditor, severity_name
 from .language import language
 from .rows_editor import Row, RowsEditor
 
@@ -53,9 +62,21 @@ CONDITIONAL = {f.key: f.applies_when for f in PROCEDURE.fields if f.applies_when
 def ask_unsaved(parent: QWidget, title: str) -> QMessageBox.StandardButton:
     """Save, Discard or Cancel for a form with unsaved changes (a function, so one place words the question)."""
     return QMessageBox.question(
-        parent, parent.tr("Unsaved changes"), parent.tr("%1 has unsaved changes. Save them?").replace("%1", title),
+        parent, QCoreApplication.translate("ProcedureForm", "Unsaved changes"),
+        QCoreApplication.translate("ProcedureForm", "%1 has unsaved changes. Save them?").replace("%1", title),
         QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
         QMessageBox.StandardButton.Save)
+
+
+def _recorded(value) -> bool:
+    return value not in (None, "", [])
+
+
+def _described(editor: FieldEditor, value) -> str:
+    """A value as the banner names it: 'Stained lesions 3'; text typed that is not a number, as typed."""
+    shown = value if isinstance(value, str) and editor.field.type in (FieldType.INT, FieldType.NUMBER) \
+        else editor.field.display(value, language())
+    return f"{editor.field.label(language())} {shown}"
 
 
 class ProcedureForm(QWidget):
@@ -77,6 +98,8 @@ class ProcedureForm(QWidget):
         self._confirmed_warnings: tuple[str, ...] | None = None
         self._proposed_embolization: str | None = None
         self._save_attempted = False
+        self._applies: dict[str, bool] = {}  # whether each CONDITIONAL field applies, as last seen
+        self._cleared: dict[str, object] = {}  # what a change of its condition cleared, to bring back if it returns
         self.writes_held: str | None = None  # why the window holds writes (the logbook is being checked), or None
         self.record_buttons = None  # Preview, Sign, History…: added by the main window (ui.record_buttons)
 
@@ -100,7 +123,10 @@ class ProcedureForm(QWidget):
         self._draft_timer = QTimer(self, singleShot=True, interval=DRAFT_INTERVAL_MS)
         self._draft_timer.timeout.connect(self.save_draft)
         self.editors["procedure.tumor_staining"].on_change(self._staining_changed)
+        for controlling in dict.fromkeys(c for c, _values in CONDITIONAL.values()):
+            self.editors["procedure." + controlling].on_change(self._conditions_changed)
         self.editors["patient.mrn"].input.editingFinished.connect(self._mrn_entered)
+        self._conditions_changed()
         self._staining_changed()
         self.validate()
         if self.read_only:
@@ -302,13 +328,39 @@ class ProcedureForm(QWidget):
         if not self._draft_timer.isActive():
             self._draft_timer.start()
 
-    def _staining_changed(self) -> None:
-        """Present (or equivocal) staining opens the segment and lesion fields; present or absent proposes the
-        embolization the protocol gives for it, unless the radiologist already chose another."""
-        staining = self.editors["procedure.tumor_staining"].value()
+    def _conditions_changed(self) -> None:
+        """A field that stops applying (lesions when staining turns absent) is cleared and disabled, and the
+        banner says what was cleared; its values come back if the condition does. A value that never applied (a
+        record stored before the rule) is left as it is, flagged by validation and editable, so it can be
+        cleared. Opening a record changes nothing."""
+        cleared: dict[tuple[str, tuple[str, ...]], list[str]] = {}  # by the condition that no longer holds
+        restored = []
         for key, (controlling, values) in CONDITIONAL.items():
-            shown = self.editors["procedure." + controlling].value() in values
-            self.editors["procedure." + key].set_enabled(shown and not self.read_only)
+            editor = self.editors["procedure." + key]
+            applies = self.editors["procedure." + controlling].value() in values
+            applied, self._applies[key] = self._applies.get(key), applies
+            if applied and not applies and _recorded(editor.value()) and not self.read_only:
+                self._cleared[key] = editor.value()
+                cleared.setdefault((controlling, values), []).append(_described(editor, editor.value()))
+                editor.set_value(None)
+            elif applies and applied is False and key in self._cleared and not _recorded(editor.value()):
+                restored.append(_described(editor, self._cleared[key]))
+                editor.set_value(self._cleared.pop(key))
+            editor.set_enabled((applies or _recorded(editor.value())) and not self.read_only)
+        for (controlling, values), what in cleared.items():
+            condition = self.editors["procedure." + controlling]
+            wanted = " / ".join(condition.field.display(v, language()) for v in values)
+            self.say(self.tr("%1 is now %2: cleared %3 (recorded only when it is %4). Choose %4 again to bring "
+                             "them back.").replace("%1", condition.field.label(language()))
+                     .replace("%2", condition.field.display(condition.value(), language()) or self.tr("blank"))
+                     .replace("%3", "; ".join(what)).replace("%4", wanted), WARNING)
+        if restored and not cleared:
+            self.say(self.tr("Brought back %1.").replace("%1", "; ".join(restored)), INFO)
+
+    def _staining_changed(self) -> None:
+        """Present or absent staining proposes the embolization the protocol gives for it, unless the
+        radiologist already chose another."""
+        staining = self.editors["procedure.tumor_staining"].value()
         proposal = self.protocol.proposed_embolization(staining)
         embolization = self.editors["procedure.embolization"]
         if proposal and embolization.value() in (None, self._proposed_embolization):
@@ -389,7 +441,8 @@ class ProcedureForm(QWidget):
             editor.show_finding(shown.get(id(editor)))
         self.summary.clear()
         for finding in findings:
-            item = QListWidgetItem(f"{self.tr(finding.severity)}: {self.label_for(finding.path)}: {finding.message}")
+            where = self.label_for(finding.path)
+            item = QListWidgetItem(f"{severity_name(finding.severity)}: {where}: {finding.message}")
             item.setForeground(QColor(SEVERITY_COLOUR.get(finding.severity, "#000")))
             item.setData(Qt.ItemDataRole.UserRole, finding.path)
             self.summary.addItem(item)
@@ -475,7 +528,7 @@ class ProcedureForm(QWidget):
         self.patient_stored = True
         self.dirty = False
         self._draft_timer.stop()
-        self.drafts.discard(self.procedure_id)
+        self.drafts.discard(self.procedure_id, self.logbook.current_user)
         self._confirmed_warnings = None
         self.save_button.setText(self.tr("&Save"))
         self.say(self.tr("Saved."), "ok")
@@ -499,7 +552,7 @@ class ProcedureForm(QWidget):
     def discard(self) -> None:
         """Forget the unsaved changes (the user said so)."""
         self._draft_timer.stop()
-        self.drafts.discard(self.procedure_id)
+        self.drafts.discard(self.procedure_id, self.logbook.current_user)
         self.dirty = False
 
     def retire(self) -> None:

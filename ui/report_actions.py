@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QRectF, QSettings, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QRect, QRectF, QSettings, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
 from PySide6.QtPdfWidgets import QPdfView
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from tace_log.errors import TaceLogError
 from tace_log.reports import procedure_report, report_file_name, write_pdf
 
+from .file_dialog import file_dialog
 from .messages import show_error
 from .signing_widgets import command_button
 
@@ -66,7 +67,7 @@ def print_document(document: QPdfDocument, printer: QPrinter) -> None:
     dpi = printer.resolution()
     painter = QPainter()
     if not painter.begin(printer):
-        raise TaceLogError("the printer could not be started")
+        raise TaceLogError(QCoreApplication.translate("ReportActions", "the printer could not be started"))
     try:
         viewport = painter.viewport()
         for index in pages:
@@ -101,15 +102,18 @@ def export_pdf(data: bytes, file_name: str, parent: QWidget | None = None, path:
     """Write the report to `path`, or to where the user chooses (starting in the remembered chart folder)."""
     settings = settings if settings is not None else QSettings()
     if path is None:
-        chosen, _ = QFileDialog.getSaveFileName(parent, "Export report",
-                                                str(chart_folder(settings) / file_name), "PDF (*.pdf)")
-        if not chosen:
+        dialog = file_dialog(parent, QCoreApplication.translate("ReportActions", "Export report"),
+                             str(chart_folder(settings) / file_name),
+                             QCoreApplication.translate("ReportActions", "PDF (*.pdf)"))
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        if not dialog.exec() or not dialog.selectedFiles():
             return None
+        chosen = dialog.selectedFiles()[0]
         path = chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf"
     try:
         written = write_pdf(path, data)
     except TaceLogError as exc:
-        show_error(parent, "Export report", str(exc))
+        show_error(parent, QCoreApplication.translate("ReportActions", "Export report"), str(exc))
         return None
     settings.setValue(CHART_FOLDER_KEY, str(written.parent))
     return written
@@ -128,7 +132,7 @@ def print_pdf(data: bytes, parent: QWidget | None = None, printer: QPrinter | No
     try:
         print_document(document, printer)
     except TaceLogError as exc:
-        show_error(parent, "Print report", str(exc))
+        show_error(parent, QCoreApplication.translate("ReportActions", "Print report"), str(exc))
         return False
     return True
 
@@ -140,7 +144,7 @@ class ReportPreviewDialog(QDialog):
                  settings: QSettings | None = None):
         super().__init__(parent)
         self.data, self.file_name, self._settings = data, file_name, settings
-        self.setWindowTitle(self.tr("Report preview - %s") % file_name)
+        self.setWindowTitle(self.tr("Report preview - %1").replace("%1", file_name))
         self.resize(820, 960)
         self.document = load_pdf(data, self)
         self.view = QPdfView(self)
@@ -173,7 +177,7 @@ def _report_file(logbook, procedure_id: str, parent: QWidget | None) -> _ReportF
     try:
         return _ReportFile(logbook, procedure_id)
     except TaceLogError as exc:
-        show_error(parent, "Report", str(exc))
+        show_error(parent, QCoreApplication.translate("ReportActions", "Report"), str(exc))
         return None
 
 

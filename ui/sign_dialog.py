@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QCheckBox, QDialog, QFormLayout, QLabel, QListWidget, QVBoxLayout
 
 from tace_log.dictionary import path_label
@@ -11,14 +12,16 @@ from tace_log.model import Signature
 from tace_log.signing import MEANING
 
 from .language import language
-from .messages import ADD_USERS_HINT
+from .messages import add_users_hint
 from .signing_widgets import add_credentials, named
 
 
 def finding_text(finding: Finding) -> str:
     """A finding as the dialog lists it: the field's label, never its key ('Agent 1 · Dose: ...')."""
     where = f"{path_label(finding.path, language())}: " if finding.path else ""
-    return f"{'ERROR' if finding.severity == ERROR else 'Warning'}: {where}{finding.message}"
+    severity = (QCoreApplication.translate("SignDialog", "ERROR") if finding.severity == ERROR
+                else QCoreApplication.translate("SignDialog", "Warning"))
+    return f"{severity}: {where}{finding.message}"
 
 
 class SignDialog(QDialog):
@@ -33,24 +36,27 @@ class SignDialog(QDialog):
         procedure = logbook.get_procedure(procedure_id)
         patient = logbook.get_patient(procedure.patient_id)
         self.findings = logbook.findings_to_sign(procedure_id)
-        self.setWindowTitle("Sign procedure")
+        self.setWindowTitle(self.tr("Sign procedure"))
         layout = QVBoxLayout(self)
-        performed = f", performed by {procedure.operator}" if procedure.operator else ""
-        layout.addWidget(QLabel(f"{patient.name} (MRN {patient.mrn}), procedure of {procedure.date.isoformat()}"
-                                f"{performed}.\nSigning means: {MEANING} you. The record is then locked; later "
-                                "changes are addenda."))
+        about = (self.tr("%1 (MRN %2), procedure of %3, performed by %4.") if procedure.operator
+                 else self.tr("%1 (MRN %2), procedure of %3."))
+        layout.addWidget(QLabel(about.replace("%1", patient.name).replace("%2", patient.mrn)
+                                .replace("%3", procedure.date.isoformat()).replace("%4", procedure.operator or "")
+                                + "\n" + self.tr("Signing means: %1 you. The record is then locked; later changes are "
+                                                 "addenda.").replace("%1", MEANING)))
         self.finding_list = QListWidget()
         self.finding_list.setObjectName("findings")
-        self.finding_list.setAccessibleName("Validation findings")
+        self.finding_list.setAccessibleName(self.tr("Validation findings"))
         self.finding_list.addItems([finding_text(f) for f in self.findings])
         self.finding_list.setVisible(bool(self.findings))
         layout.addWidget(self.finding_list)
-        self.acknowledge = named(QCheckBox(f"I have read the {len(warnings(self.findings))} warning(s) above and "
-                                           "sign anyway"), "acknowledge_warnings", "Acknowledge warnings")
+        self.acknowledge = named(QCheckBox(self.tr("I have read the %n warning(s) above and sign anyway", "",
+                                                   len(warnings(self.findings)))),
+                                 "acknowledge_warnings", self.tr("Acknowledge warnings"))
         self.acknowledge.setVisible(bool(warnings(self.findings)))
         layout.addWidget(self.acknowledge)
-        self.sign_button = add_credentials(self, layout, QFormLayout(), logbook, "&Radiologist", "Sign",
-                                           signers_only=True)
+        self.sign_button = add_credentials(self, layout, QFormLayout(), logbook, self.tr("&Radiologist"),
+                                           self.tr("Sign"), signers_only=True)
         self.sign_button.setObjectName("sign")
         self.acknowledge.toggled.connect(self._update)
         self._update()
@@ -60,9 +66,9 @@ class SignDialog(QDialog):
         blocked = bool(errors(self.findings)) or (bool(warnings(self.findings)) and not self.acknowledge.isChecked())
         self.sign_button.setEnabled(not blocked and self.username.count() > 0)
         if errors(self.findings):
-            self.message.setText("Correct the errors before signing.")
+            self.message.setText(self.tr("Correct the errors before signing."))
         elif self.username.count() == 0:
-            self.message.setText(f"No active radiologist in this logbook: {ADD_USERS_HINT}.")
+            self.message.setText(self.tr("No active radiologist in this logbook: %1.").replace("%1", add_users_hint()))
 
     def accept(self) -> None:
         try:

@@ -3,6 +3,7 @@ of every button row (a command button, named and with an accessible name)."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit, QPushButton
 
 from tace_log.users import User
@@ -25,7 +26,7 @@ def command_button(button: QPushButton, key: str, slot) -> QPushButton:
 
 
 def user_picker(users: list[User], current: str | None) -> QComboBox:
-    combo = named(QComboBox(), "username", "User")
+    combo = named(QComboBox(), "username", QCoreApplication.translate("SigningWidgets", "User"))
     for user in users:
         combo.addItem(f"{user.full_name} ({user.username}, {user.role})", user.username)
     index = combo.findData(current)
@@ -34,7 +35,7 @@ def user_picker(users: list[User], current: str | None) -> QComboBox:
 
 
 def password_field() -> QLineEdit:
-    field = named(QLineEdit(), "password", "Password")
+    field = named(QLineEdit(), "password", QCoreApplication.translate("SigningWidgets", "Password"))
     field.setEchoMode(QLineEdit.EchoMode.Password)
     return field
 
@@ -47,7 +48,7 @@ def message_line() -> QLabel:
     return label
 
 
-def add_credentials(dialog, layout, form, logbook, user_label: str, ok_text: str, password_label: str = "&Password",
+def add_credentials(dialog, layout, form, logbook, user_label: str, ok_text: str, password_label: str | None = None,
                     signers_only: bool = False):
     """The user picker and password rows, the message line and OK/Cancel: the end of every signing dialog.
     With `signers_only` the picker offers only who may sign (active radiologists): signing and addenda.
@@ -56,7 +57,7 @@ def add_credentials(dialog, layout, form, logbook, user_label: str, ok_text: str
     dialog.username = user_picker(users, logbook.current_user)
     dialog.password = password_field()
     form.addRow(user_label, dialog.username)
-    form.addRow(password_label, dialog.password)
+    form.addRow(password_label or QCoreApplication.translate("SigningWidgets", "&Password"), dialog.password)
     layout.addLayout(form)
     dialog.message = message_line()
     layout.addWidget(dialog.message)

@@ -9,10 +9,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTranslator
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPushButton, QWidget
 
+from tace_log.resources import resource
 from tace_log.storage import Logbook
+
+from .language import APP_TRANSLATIONS
 
 
 def _type(form: QWidget, name: str, text: str) -> None:
@@ -43,6 +46,9 @@ def type_procedure(form: QWidget, mrn: str, name: str) -> None:
 def run_smoke(app: QApplication) -> int:
     from .app import open_main_window
 
+    if not QTranslator(app).load(APP_TRANSLATIONS, str(resource("translations"))):
+        print(f"smoke: FAILED; no {APP_TRANSLATIONS}.qm in {resource('translations')}", file=sys.stderr)
+        return 1
     with tempfile.TemporaryDirectory(prefix="tace-log-smoke-") as folder:
         settings = QSettings(str(Path(folder, "settings.ini")), QSettings.Format.IniFormat)
         Logbook.open(Path(folder, "smoke.sqlite")).close()  # an existing logbook, so the start-up check runs

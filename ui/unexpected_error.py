@@ -8,6 +8,7 @@ import sys
 import traceback
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 log = logging.getLogger(__name__)
@@ -15,11 +16,15 @@ log = logging.getLogger(__name__)
 
 def unexpected_error_dialog(exc: BaseException, log_path: Path | None, parent: QWidget | None = None) -> QMessageBox:
     """The dialog for an unexpected error (not yet shown): what happened in one line, where the details are."""
-    where = f"The details are in the log:\n{log_path}" if log_path else "No log file could be written."
-    box = QMessageBox(QMessageBox.Icon.Critical, "TACE Log: unexpected problem",
-                      f"Something unexpected went wrong: {type(exc).__name__}: {exc}\n\n"
-                      "The action may not have finished. What you typed is still in the window: check it, "
-                      f"save again, or copy it before closing.\n\n{where}",
+    where = (QCoreApplication.translate("UnexpectedError", "The details are in the log:\n%1")
+             .replace("%1", str(log_path)) if log_path
+             else QCoreApplication.translate("UnexpectedError", "No log file could be written."))
+    text = QCoreApplication.translate(
+        "UnexpectedError", "Something unexpected went wrong: %1: %2\n\nThe action may not have finished. What you "
+        "typed is still in the window: check it, save again, or copy it before closing.\n\n%3")
+    box = QMessageBox(QMessageBox.Icon.Critical, QCoreApplication.translate("UnexpectedError",
+                                                                            "TACE Log: unexpected problem"),
+                      text.replace("%1", type(exc).__name__).replace("%2", str(exc)).replace("%3", where),
                       QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("unexpected_error_dialog")
     box.setDetailedText("".join(traceback.format_exception(exc)))

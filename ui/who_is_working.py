@@ -14,7 +14,7 @@ from tace_log.settings import DEFAULT_IDLE_LOCK_MINUTES, load_idle_lock_minutes
 from tace_log.users import User
 
 from .idle_lock import IdleLock
-from .messages import ADD_USERS_HINT
+from .messages import add_users_hint
 
 
 class WhoIsWorking(QObject):
@@ -38,7 +38,8 @@ class WhoIsWorking(QObject):
         try:
             self.idle_minutes = load_idle_lock_minutes(window.logbook.path)
         except TaceLogError as exc:
-            window.show_notice(f"{exc}; the idle lock uses {DEFAULT_IDLE_LOCK_MINUTES:g} minutes.", WARNING)
+            window.show_notice(self.tr("%1; the idle lock uses %2 minutes.").replace("%1", str(exc))
+                               .replace("%2", f"{DEFAULT_IDLE_LOCK_MINUTES:g}"), WARNING)
             self.idle_minutes = DEFAULT_IDLE_LOCK_MINUTES
         # Started at the first sign-in: without users nobody could unlock it, and its event filter (Python, on
         # every event of the app) stays out of start-up.
@@ -74,13 +75,13 @@ class WhoIsWorking(QObject):
             self.window.who_label.setText(self.tr("Working: %1").replace("%1", logbook.current_user))
         else:
             self.window.who_label.setText(self.tr("Working as %1 (no users yet: %2)")
-                                          .replace("%1", logbook.current_user).replace("%2", ADD_USERS_HINT))
+                                          .replace("%1", logbook.current_user).replace("%2", add_users_hint()))
 
     def update_actions(self) -> None:
         for action in (self.switch_action, self.password_action):
             action.setEnabled(not self.window.locked and not self.window.logbook_closed and self.has_users)
             if not self.has_users:
-                action.setToolTip(ADD_USERS_HINT)
+                action.setToolTip(add_users_hint())
         if self.window.writes_held:  # a new password is a write, held like the others until the check passes
             self.password_action.setEnabled(False)
 

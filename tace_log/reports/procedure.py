@@ -37,10 +37,12 @@ from reportlab.platypus import (
 
 from .. import __version__
 from ..dictionary import ADDENDUM, AGENT, COMPLICATION, PATIENT, PROCEDURE, PROCEDURE_SECTIONS, Entity
+from ..errors import TaceLogError
+from ..files import raw_access
 from ..formulary import Formulary, default_formulary
 from ..model import Addendum, Signature, age_on, days_after_resection
 from ..protocol import Protocol, default_protocol
-from ..settings import ReportSettings
+from ..settings import ReportSettings, SettingsError
 from ..signing import ADDENDUM_MEANING, MEANING, SignatureCheck
 from ..times import as_utc, readable
 from ..users import ADMIN, NURSE, RADIOLOGIST
@@ -206,6 +208,20 @@ def _taller(paragraph: Paragraph, width: float, text: str) -> bool:
     if 2 * stringWidth(text, style.fontName, style.fontSize) / width + 2 * (text.count("\n") + 1) <= MAX_ROW_LINES:
         return False
     return paragraph.wrap(width, PAGE_HEIGHT)[1] > MAX_ROW_LINES * style.leading
+
+
+def _logo(path) -> ImageReader:
+    """The report.logo image, read as bytes through `raw_access` (a mistyped logo naming the logbook the app has
+    open must not be opened beside its connection); anything but an image is one line naming the setting."""
+    try:
+        with raw_access(path).open("rb") as handle:
+            image = ImageReader(io.BytesIO(handle.read()))
+        image.getSize()
+    except TaceLogError:
+        raise
+    except Exception as exc:  # PIL says "cannot identify image file" in many ways
+        raise SettingsError(f"report.logo {path} is not a PNG or JPEG image that can be read ({exc})") from exc
+    return image
 
 
 @dataclass(frozen=True)
@@ -587,7 +603,7 @@ class _ReportBuilder:
         status = _text("draft", self.lang) if signature is None else _text(
             "not_verified_status" if broken else "signed_status", self.lang).format(
             signer=signature.signer, at=readable(signature.signed_at))
-        logo = ImageReader(str(self.settings.logo)) if self.settings.logo else None
+        logo = _logo(self.settings.logo) if self.settings.logo else None
         return _Page(self.settings.institution, self.settings.department,
                      f"{_text('title', self.lang)}  {date}".strip(), status, patient_parts,
                      _text("record", self.lang).format(id=proc.id), f"TACE Log {__version__}",

@@ -26,12 +26,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import BackupError, DiskFullError, LogbookCorruptError, LogbookError, LogbookInUseError
-from ..files import remove_leftovers, temporary_name
+from ..files import raw_access, remove_leftovers, temporary_name
 from ..paths import PARTIAL_BACKUP as PARTIAL
 from ..paths import RESTORING, backup_folder
 from . import audit, heads
 from .audit import AuditSession
-from .connection import _configure, connect, inspect_file, raw_access, upgrade, write_error
+from .connection import _configure, connect, inspect_file, upgrade, write_error
 from .holders import holders
 
 HOLD_WAIT_S = 2.0  # how long a restore waits for a reader beside it (a CLI listing) before calling it in use

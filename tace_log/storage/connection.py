@@ -12,7 +12,6 @@ import os
 import sqlite3
 import stat
 import weakref
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -27,7 +26,7 @@ from ..errors import (
     NotALogbookError,
     RecordLockedError,
 )
-from ..files import remove_leftovers, temporary_name
+from ..files import open_by_sqlite, opened_by_sqlite, raw_access, remove_leftovers, temporary_name
 from ..paths import CREATING
 from .schema import APPLICATION_ID, MIGRATION_NAMES, MIGRATION_SET, SCHEMA_VERSION
 
@@ -41,15 +40,9 @@ NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "a
                        "glusterfs", "fuse.sshfs", "fuse.glusterfs", "fuse.rclone", "fuse.s3fs", "davfs", "fuse.davfs2"}
 
 
-# Files this process has an SQLite connection to, by real path. Closing any other descriptor of such a file drops
-# every POSIX lock the process holds on it (sqlite.org/howtocorrupt.html, section 2.2): another process then takes
-# itself for the file's last user, checkpoints and deletes the -wal under the open connection, and the writes that
-# follow are lost. So nothing but SQLite opens a file while it is in `_live` (see `raw_access`).
-_live: Counter[str] = Counter()
-
-
 class _Connection(sqlite3.Connection):
-    """An SQLite connection that keeps its file in `_live` until it is closed (or collected)."""
+    """An SQLite connection that keeps its file among those `files.raw_access` refuses, until it is closed (or
+    collected)."""
 
     _release: weakref.finalize | None = None
 
@@ -57,12 +50,6 @@ class _Connection(sqlite3.Connection):
         super().close()
         if self._release is not None:
             self._release()
-
-
-def _untrack(key: str) -> None:
-    _live[key] -= 1
-    if _live[key] <= 0:
-        del _live[key]
 
 
 def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
@@ -76,19 +63,8 @@ def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
                                isolation_level=None, factory=_Connection)
     else:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None, factory=_Connection)
-    key = os.path.realpath(path)
-    _live[key] += 1
-    conn._release = weakref.finalize(conn, _untrack, key)
+    conn._release = weakref.finalize(conn, opened_by_sqlite(path))
     return conn
-
-
-def raw_access(path: Path) -> Path:
-    """`path`, to be read or copied with something other than SQLite: refused while this process has an SQLite
-    connection to it, since closing the other descriptor would drop that connection's locks (see `_live`)."""
-    database = str(path).removesuffix("-wal").removesuffix("-shm")  # a -wal or -shm belongs to its database
-    if _live.get(os.path.realpath(database)):
-        raise LogbookError(f"{path} is open in this program: it cannot be copied or read as a plain file now", path)
-    return Path(path)
 
 
 def logbook_location(path: str | Path) -> Path:
@@ -134,7 +110,7 @@ def inspect_file(path: Path, check: str | None = "quick_check") -> None:
     upgrade is always checked first, since the upgrade writes.
     """
     path = logbook_location(path)
-    if not _live.get(os.path.realpath(path)):
+    if not open_by_sqlite(path):
         _check_header(path)  # else this process already opened it as a logbook, and must not read it raw
     try:
         conn = connect(path, read_only=True)
@@ -160,12 +136,25 @@ def inspect_file(path: Path, check: str | None = "quick_check") -> None:
                 more = f" and {len(problems) - 1} more problems" if len(problems) > 1 else ""
                 raise LogbookCorruptError(f"{path} is damaged ({problems[0]}{more})", path)
     except sqlite3.DatabaseError as exc:
-        if getattr(exc, "sqlite_errorcode", 0) & 0xFF in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN):
-            raise LogbookError(f"{path} cannot be read: its folder is read-only and its journal needs "
-                               f"recovering ({exc})", path) from exc
-        raise LogbookCorruptError(f"{path} is damaged: {exc}", path) from exc
+        raise _read_error(exc, path) from exc
     finally:
         conn.close()
+
+
+def _read_error(exc: sqlite3.DatabaseError, path: Path) -> LogbookError:
+    """A failed read of the open check in one line. Only what SQLite says is damage is called damage: a busy
+    logbook or a failing disk is not, and must not send anyone to restore a backup."""
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN):
+        return LogbookError(f"{path} cannot be read: its folder is read-only and its journal needs recovering "
+                            f"({exc})", path)
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return LogbookBusyError(f"{path} is busy: another program kept it locked for {BUSY_TIMEOUT_S:g} s (a "
+                                "restore, or a program holding it exclusively); nothing was changed, try again", path)
+    if code in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL, sqlite3.SQLITE_NOMEM):
+        return LogbookError(f"{path} cannot be read just now ({exc}): is its disk full or failing? Nothing was "
+                            "changed; free some space and try again", path)
+    return LogbookCorruptError(f"{path} is damaged: {exc}", path)
 
 
 def _check_header(path: Path) -> None:

@@ -56,7 +56,7 @@ def lock_holders(logbook_path: Path, locks: str | None = None) -> dict[int, str]
         try:
             locks = LOCKS_FILE.read_text(encoding="ascii", errors="replace")
         except OSError:
-            return []
+            return {}
     pids: list[int] = []
     for line in locks.splitlines():
         # "1: POSIX  ADVISORY  READ 7677 fe:00:2156910 1073741826 1073742335"; a blocked request starts "->"

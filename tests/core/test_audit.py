@@ -84,7 +84,7 @@ def _apply(logbook, patient, procedures, what, n):
     elif what == "agents":
         procedure.agents = [AgentDose(**a.field_document()) for a in AGENTS[: n % 4]]
     elif what == "segments":
-        procedure.stained_segments = SEGMENTS[n: n + 1 + n % 3]
+        procedure.tumor_staining, procedure.stained_segments = "present", SEGMENTS[n: n + 1 + n % 3]  # a stain has them
     elif what == "complications":
         procedure.complications = [Complication(term="Nausea", ctcae_grade=1 + n % 2)] * (n % 3)
     elif what == "new_procedure":

@@ -37,7 +37,21 @@ def test_a_draft_records_whose_work_it_is_and_one_written_before_owners_still_re
     store = DraftStore(tmp_path / "a.sqlite")
     store.save("p1", "a", {}, {"id": "p1"}, owner="chen")
     assert [d.owner for d in store.drafts()] == ["chen"]
-    older = json.loads((tmp_path / "drafts" / "p1.draft.json").read_text(encoding="utf-8"))
-    del older["owner"]  # as the app wrote drafts before they had an owner
+    [written] = (tmp_path / "drafts").iterdir()
+    older = json.loads(written.read_text(encoding="utf-8"))
+    del older["owner"]  # as the app wrote drafts before they had an owner: one file per procedure
+    written.unlink()
     (tmp_path / "drafts" / "p1.draft.json").write_text(json.dumps(older), encoding="utf-8")
     assert [(d.id, d.owner) for d in store.drafts()] == [("p1", None)]
+
+
+def test_two_peoples_unsaved_work_on_one_procedure_are_two_drafts(tmp_path):
+    """After an idle lock, bob opened the procedure alice had left unsaved and typed: his draft replaced hers, and
+    his save deleted it."""
+    store = DraftStore(tmp_path / "a.sqlite")
+    store.save("p1", "alice's", {}, {"id": "p1", "operator": "ALICE-UNSAVED"}, owner="alice")
+    store.save("p1", "bob's", {}, {"id": "p1", "operator": "BOB"}, owner="bob")
+    assert sorted((d.owner, d.procedure["operator"]) for d in store.drafts()) == [("alice", "ALICE-UNSAVED"),
+                                                                                   ("bob", "BOB")]
+    store.discard("p1", "bob")  # bob saved
+    assert [(d.owner, d.procedure["operator"]) for d in store.drafts()] == [("alice", "ALICE-UNSAVED")]

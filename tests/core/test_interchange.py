@@ -21,6 +21,7 @@ from tace_log.model import Patient, Procedure
 from tace_log.resources import resource
 from tace_log.signing import MEANING, addendum_sha256, content_v1, sign, signature_document
 from tace_log.storage import Logbook
+from tace_log.validation import drawn_as_nothing
 
 from .conftest import TODAY
 
@@ -139,8 +140,9 @@ def optional(strategy):
 
 text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)  # narrative: kept as typed
 line = text.map(str.strip)  # single-line text is stored without stray spaces around it
-# an identifier (MRN, study ID, lot) is stored in NFC and has no invisible or control character in it
-identifier = line.map(lambda s: unicodedata.normalize("NFC", s)).filter(str.isprintable)
+# an identifier (MRN, study ID, lot) is stored in NFKC and has no invisible, blank or control character in it
+identifier = line.map(lambda s: unicodedata.normalize("NFKC", s).strip()).filter(
+    lambda s: s.isprintable() and not any(map(drawn_as_nothing, s)))
 names = st.one_of(st.sampled_from(["张伟", "欧阳娜娜", "李娜", "Wang Fang", "O'Neil", "林晓明"]), line.filter(bool))
 past = st.dates(min_value=TODAY.replace(year=2020), max_value=TODAY)
 
@@ -173,8 +175,8 @@ def procedures(draw, resection):
         "microcatheter": draw(optional(line)),
         "tumor_staining": staining,
         "stained_segments": segments,
-        "lesion_count": draw(optional(st.integers(0, 50))),
-        "largest_lesion_mm": draw(optional(st.floats(0, 200, allow_nan=False))),
+        "lesion_count": draw(optional(st.integers(0, 50))) if staining != "absent" else None,
+        "largest_lesion_mm": draw(optional(st.floats(0, 200, allow_nan=False))) if staining != "absent" else None,
         "embolization": draw(st.sampled_from(PROCEDURE["embolization"].choice_keys)),
         "selectivity": draw(optional(st.sampled_from(PROCEDURE["selectivity"].choice_keys))),
         "target_vessels": draw(optional(line)),

@@ -102,6 +102,8 @@ def test_a_restore_beside_a_process_holding_the_logbook_is_refused_naming_it(tmp
         assert refused.returncode == 1
         assert f"is open in process {holder.pid} (" in refused.stderr and "nothing was restored" in refused.stderr
         assert len(refused.stderr.strip().splitlines()) == 1
+        busy = cli(path, "list")  # waits the busy timeout, then says so: a held logbook is not a damaged one
+        assert busy.returncode == 1 and "is busy" in busy.stderr and "damaged" not in busy.stderr
         holder.stdin.write("save again\n")
         holder.stdin.flush()
         saved_mrn = holder.stdout.readline().strip()
@@ -141,3 +143,14 @@ def test_a_restore_beside_an_idle_reader_is_refused_and_the_logbook_is_unchanged
     finally:
         reader.communicate("done\n", timeout=60)
     assert json.loads(cli(path, "export").stdout) == json.loads(exported)
+
+
+def test_a_system_that_does_not_list_locks_still_restores(tmp_path, monkeypatch):
+    from tace_log.storage import holders
+
+    monkeypatch.setattr(holders, "LOCKS_FILE", tmp_path / "no-such-file")
+    path = tmp_path / "logbook.sqlite"
+    with Logbook.open(path) as book:
+        backup = book.back_up().path
+    assert holders.holders(path) == []
+    assert Logbook.restore_file(path, backup).safety_copy.exists()

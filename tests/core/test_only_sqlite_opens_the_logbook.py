@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from tace_log.errors import LogbookError
+from tace_log.errors import LogbookError, TaceLogError
+from tace_log.files import raw_access
 from tace_log.storage import Logbook
-from tace_log.storage.connection import raw_access
 
 ROOT = Path(__file__).resolve().parents[2]
 RAW_OPEN = re.compile(r"(?<![\w.])open\(|\.open\((?!\))|read_bytes\(|read_text\(|write_bytes\(|write_text\(|"
@@ -86,3 +86,40 @@ def test_the_apps_background_check_never_opens_the_live_logbook_but_through_sqli
         monkeypatch.setattr(io, "open", watching)
         Logbook.check_file(path)
         assert opened == []
+
+
+def test_an_export_report_or_csv_never_replaces_a_database(tmp_path, capsys, typical_document):
+    from tace_log.cli import main
+
+    document = tmp_path / "doc.json"
+    document.write_text(__import__("json").dumps(typical_document), encoding="utf-8")
+    path = tmp_path / "logbook.sqlite"
+    assert main(["--db", str(path), "import", str(document)]) == 0
+    procedure = typical_document["patients"][0]["procedures"][0]["id"]
+    before = path.read_bytes()
+    for argv in (["export", "-o", str(path)], ["schema", "-o", str(path)], ["report", procedure, "-o", str(path)],
+                 ["audit", "export", "-o", str(path)]):
+        assert main(["--db", str(path), *argv]) == 1, argv
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and ("is a database" in err or "is open in this program" in err), err
+    assert path.read_bytes() == before
+    with Logbook.open(path) as book:  # and beside an open connection, not even its header is read
+        for name in (path, f"{path}-wal"):
+            assert main(["--db", str(path), "export", "-o", str(name)]) == 1
+            err = capsys.readouterr().err
+            assert "is open in this program" in err or "belongs to the database beside it" in err, err
+        assert book.counts()["procedures"] == 1
+
+
+def test_a_logo_that_is_the_logbook_is_never_opened_beside_its_connection(report_logbook):
+    from tace_log.reports.export import procedure_report
+    from tace_log.settings import SETTINGS_FILENAME
+
+    settings = report_logbook.path.with_name(SETTINGS_FILENAME)
+    settings.write_text('{"report": {"logo": "logbook.sqlite"}}', encoding="utf-8")
+    procedure = report_logbook.worklist()[0].procedure_id
+    with pytest.raises(LogbookError, match="is open in this program"):
+        procedure_report(report_logbook, procedure)
+    settings.write_text('{"report": {"logo": "tace-log-settings.json"}}', encoding="utf-8")
+    with pytest.raises(TaceLogError, match="report.logo .* is not a PNG or JPEG image"):
+        procedure_report(report_logbook, procedure)

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from tace_log.dictionary import ENTITIES, FieldType
 from tace_log.findings import WARNING, errors, warnings
 from tace_log.formulary import Formulary
 
@@ -105,6 +106,16 @@ ERRORS = [
      f"{PR}.complications[0].term", "required", "is required"),
     (lambda d: d["patients"].append(dict(d["patients"][0], procedures=[])), "patients[1].mrn", "duplicate_mrn",
      "also patients[0]"),
+    # applies_when: what is recorded only for a stain is an error without one (it was a warning for segments)
+    (lambda d: d["patients"][0]["procedures"][0].update(tumor_staining="absent", stained_segments=[]),
+     f"{PR}.lesion_count", "not_applicable",
+     "Stained lesions is recorded only when tumour staining is present or equivocal (it is absent)"),
+    (lambda d: d["patients"][0]["procedures"][0].update(tumor_staining="absent", stained_segments=[]),
+     f"{PR}.largest_lesion_mm", "not_applicable", "clear it, or correct tumour staining"),
+    (lambda d: d["patients"][0]["procedures"][0].update(tumor_staining="absent"), f"{PR}.stained_segments",
+     "not_applicable", "Stained segments is recorded only when"),
+    (lambda d: d["patients"][0]["procedures"][0].update(tumor_staining=None), f"{PR}.lesion_count",
+     "not_applicable", "(it is not recorded)"),
 ]
 
 
@@ -121,7 +132,8 @@ WARNINGS = [
     (lambda p: p.update(date="2024-11-15"), "date", "tace_window", "74 days after resection"),
     (lambda p: p.update(date="2024-09-15"), "date", "tace_window", "day 21-56"),
     (lambda p: p.update(embolization="prophylactic_embolization"), "embolization", "staining_mismatch", "reason"),
-    (lambda p: p.update(tumor_staining="absent", stained_segments=[]), "embolization", "staining_mismatch",
+    (lambda p: p.update(tumor_staining="absent", stained_segments=[], lesion_count=None, largest_lesion_mm=None),
+     "embolization", "staining_mismatch",
      "tumour staining is absent but the embolization is superselective chemoembolization"),
     (lambda p: p.update(selectivity="whole_liver"), "selectivity", "selectivity_mismatch", "whole-liver"),
     (lambda p: p["agents"].append({"agent": "pirarubicin", "dose": 20, "unit": "mg"}), "agents",
@@ -192,6 +204,25 @@ def test_staining_absent_with_lipiodol_only_is_accepted(validator, example):
                 embolization="prophylactic_embolization", selectivity="lobar", target_vessels=None,
                 agents=[{"agent": "lipiodol", "dose": 3, "unit": "mL"}])
     assert check(validator, example) == []
+
+
+def test_what_applies_for_a_stain_is_accepted_for_an_equivocal_one(validator, example):
+    example["patients"][0]["procedures"][0]["tumor_staining"] = "equivocal"
+    assert not [f for f in check(validator, example) if f.code == "not_applicable"]
+
+
+def test_a_wrong_staining_is_reported_once_not_again_on_what_depends_on_it(validator, example):
+    example["patients"][0]["procedures"][0]["tumor_staining"] = "faint"
+    found = check(validator, example)
+    assert [f.code for f in found if f.code in ("choice", "not_applicable")] == ["choice"]
+
+
+def test_every_applies_when_names_a_choice_field_of_its_own_entity_and_its_choices():
+    for entity in ENTITIES:
+        for f in entity.fields:
+            if f.applies_when is not None:
+                key, values = f.applies_when
+                assert entity[key].type is FieldType.CHOICE and set(values) <= set(entity[key].choice_keys)
 
 
 def test_a_four_character_compound_surname_is_accepted(validator, example):

@@ -7,7 +7,7 @@ from core.signing_support import NURSE_PASSWORD, PASSWORD, signable_logbook
 from core.tampering_support import edit_audit_row
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QLineEdit, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QFileSystemModel, QLineEdit, QMainWindow, QMessageBox
 from safety_samples import fill, logbook_state
 from ui_support import shown_window, sign_in_by_clicking
 
@@ -141,3 +141,36 @@ def test_a_radiologist_chooses_the_backup_to_restore(qtbot, users_window):
     sign_in_by_clicking(qtbot, users_window.who.sign_in(), "chen", PASSWORD)
     users_window.findChild(QAction, "restore_backup").trigger()
     assert users_window.findChild(QFileDialog, "restore_file_dialog").isVisible()
+
+
+def _our_locks(path) -> set[str]:
+    """Which of the logbook's files this process holds POSIX locks on (what SQLite's connection holds)."""
+    import os
+
+    mine = set()
+    for name in (str(path), f"{path}-shm"):
+        inode = os.stat(name).st_ino
+        with open("/proc/locks", encoding="ascii") as locks:  # /proc/locks: never a logbook
+            if any(f" {os.getpid()} " in line and line.split()[5].endswith(f":{inode}") for line in locks):
+                mine.add(name.rsplit(".", 1)[-1])
+    return mine
+
+
+def test_the_restore_file_dialog_in_the_logbooks_folder_keeps_the_apps_sqlite_locks(window, qtbot):
+    """Qt's file dialog reads every listed file to guess its type; in the logbook's folder (no backups/ yet) that
+    read of the -wal and -shm dropped the app's locks, and a CLI beside it then deleted the -wal under it."""
+    book = window.book
+    book.counts()
+    held = _our_locks(book.path)
+    assert held == {"sqlite", "sqlite-shm"}
+    window.findChild(QAction, "restore_backup").trigger()
+    [dialog] = [d for d in window.findChildren(QFileDialog, "restore_file_dialog") if d.isVisible()]
+    model = dialog.findChild(QFileSystemModel)
+    qtbot.waitUntil(lambda: model.rowCount(model.index(str(book.path.parent))) >= 1)  # the logbook is listed
+    for row in range(model.rowCount(model.index(str(book.path.parent)))):  # every type and icon asked for
+        index = model.index(row, 2, model.index(str(book.path.parent)))
+        model.data(index)
+        model.fileIcon(index)
+    qtbot.wait(300)  # the dialog's gatherer thread looks the files up in the background
+    dialog.reject()
+    assert _our_locks(book.path) == held

@@ -19,6 +19,8 @@ from ui_support import shown_window
 
 import ui.procedure_form
 from tace_log.drafts import DraftStore
+from tace_log.storage import Logbook
+from tests.core.test_applies_when import EarlierRules, patient, unstained
 from ui.main_window import MainWindow
 
 TODAY = dt.date.today()
@@ -276,3 +278,57 @@ def test_a_draft_of_a_procedure_signed_since_opens_the_signed_record_read_only(q
     assert window.form.read_only
     assert window.form.findChild(QLineEdit, "fluoroscopy_min").text() != "12"
     assert "signed after your unsaved draft" in window.form.banner.text()
+
+
+# -- what applies only for a stain -----------------------------------------------------------------------------
+def test_staining_switched_to_absent_clears_what_applies_only_for_a_stain_and_says_what(qtbot, window, logbook,
+                                                                                        type_text):
+    window.new_action.trigger()
+    form = window.form
+    fill_patient(form, type_text, mrn="H7001")
+    choose(form, "tumor_staining", "present")
+    qtbot.mouseClick(form.findChild(QToolButton, "stained_segments.VI"), Qt.MouseButton.LeftButton)
+    lesions, largest = form.findChild(QLineEdit, "lesion_count"), form.findChild(QLineEdit, "largest_lesion_mm")
+    type_text(lesions, "3")
+    type_text(largest, "12.5")
+    choose(form, "tumor_staining", "absent")
+    assert (lesions.text(), largest.text(), lesions.isEnabled()) == ("", "", False)
+    assert not form.findChild(QToolButton, "stained_segments.VI").isChecked()
+    assert form.banner.text() == ("Tumour staining is now absent: cleared Stained segments VI; Stained lesions 3; "
+                                  "Largest lesion 12.5 mm (recorded only when it is present / equivocal). "
+                                  "Choose present / equivocal again to bring them back.")
+    choose(form, "tumor_staining", "equivocal")  # a slip of the hand undone: what was typed comes back
+    assert (lesions.text(), largest.text(), lesions.isEnabled()) == ("3", "12.5", True)
+    assert form.findChild(QToolButton, "stained_segments.VI").isChecked()
+    assert form.banner.text() == "Brought back Stained segments VI; Stained lesions 3; Largest lesion 12.5 mm."
+    choose(form, "tumor_staining", "absent")
+    form.save_button.click()
+    form.save_button.click()  # confirms the warnings
+    assert form.banner.text() == "Saved.", form.banner.text()
+    stored = logbook.get_procedure(form.procedure_id)
+    assert (stored.tumor_staining, stored.stained_segments, stored.lesion_count, stored.largest_lesion_mm) == (
+        "absent", [], None, None)
+
+
+def test_a_record_stored_before_the_rule_opens_unchanged_with_the_value_flagged_until_cleared(qtbot, tmp_path,
+                                                                                             logbook, settings):
+    with Logbook.open(tmp_path / "logbook.sqlite", validator=EarlierRules()) as earlier:  # an earlier version's save
+        someone = patient()
+        earlier.save_patient(someone)
+        old = unstained(someone)
+        earlier.save_procedure(old)
+    window = shown_window(qtbot, logbook, settings)
+    open_from_the_worklist(qtbot, window, old.id)
+    form = window.form
+    lesions = form.findChild(QLineEdit, "lesion_count")
+    assert (lesions.text(), lesions.isEnabled(), form.dirty) == ("3", True, False)  # shown, editable, unchanged
+    message = form.findChild(QLabel, "lesion_count-message")
+    assert message.text().startswith("Stained lesions is recorded only when tumour staining is present")
+    form.save_button.click()
+    assert form.banner.text().startswith("Not saved: 1 error(s). Stained lesions: Stained lesions is recorded")
+    lesions.selectAll()
+    qtbot.keyClick(lesions, Qt.Key.Key_Delete)
+    form.save_button.click()
+    form.save_button.click()  # confirms the warnings
+    assert form.banner.text() == "Saved.", form.banner.text()
+    assert logbook.get_procedure(old.id).lesion_count is None

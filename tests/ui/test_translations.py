@@ -1,0 +1,91 @@
+"""The app's own strings: extracted by `pyside6-lupdate` into the committed .ts, each under the context it is
+looked up in at run time, and loaded for Chinese."""
+
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTranslator
+from PySide6.QtWidgets import QLineEdit, QPushButton
+
+from tace_log.resources import resource
+from ui.app import show_main_window
+from ui.language import APP_TRANSLATIONS, install_translations
+
+ROOT = Path(__file__).resolve().parents[2]
+TS = resource("translations", f"{APP_TRANSLATIONS}.ts")
+
+
+def test_the_committed_ts_is_a_fresh_extraction_of_ui(tmp_path):
+    fresh = tmp_path / TS.name
+    shutil.copyfile(TS, fresh)  # lupdate merges into it, so translations already made stay as they are
+    subprocess.run(["make", "--no-print-directory", "-s", "extract", f"TS={fresh}"], cwd=ROOT, check=True,
+                   timeout=120)
+    assert fresh.read_text(encoding="utf-8") == TS.read_text(encoding="utf-8"), (
+        "ui/ has strings the committed .ts does not (or the other way round): run `make translations` and commit "
+        f"{TS.relative_to(ROOT)}")
+
+
+def test_lupdate_finds_the_strings_of_ui():
+    sources = ET.parse(TS).getroot().findall("context/message/source")
+    assert len(sources) > 150
+    assert not ET.parse(TS).getroot().findall("context[name='']"), "a tr() outside a class has no context"
+
+
+def test_chinese_loads_the_apps_own_translations(qapp):
+    translators = install_translations(qapp, "zh")
+    try:
+        files = [Path(t.filePath()).name for t in translators]
+        assert f"{APP_TRANSLATIONS}.qm" in files, f"{files}: run `make translations`"
+    finally:
+        for translator in translators:
+            qapp.removeTranslator(translator)
+        install_translations(qapp, "en")
+
+
+@pytest.fixture
+def marked(qapp, tmp_path):
+    """Every extracted string translated as ⟪itself⟫: a text shown without the marks was not looked up under the
+    context lupdate extracted it in (or not at all)."""
+    tree = ET.parse(TS)
+    for message in tree.getroot().iter("message"):
+        translation = message.find("translation")
+        translation.attrib.pop("type", None)
+        marked_text = f"⟪{message.findtext('source')}⟫"
+        forms = translation.findall("numerusform")
+        for form in forms:
+            form.text = marked_text
+        if not forms:
+            translation.text = marked_text
+    ts = tmp_path / "marked.ts"
+    tree.write(ts, encoding="utf-8")
+    qm = tmp_path / "marked.qm"
+    subprocess.run([str(Path(sys.executable).parent / "pyside6-lrelease"), "-silent", str(ts), "-qm", str(qm)],
+                   check=True, timeout=60)
+    translator = QTranslator(qapp)
+    assert translator.load(str(qm))
+    qapp.installTranslator(translator)
+    yield
+    qapp.removeTranslator(translator)
+
+
+def test_the_window_shows_every_text_through_its_translation(qtbot, marked, logbook, settings):
+    from ui_support import shown_window
+
+    window = shown_window(qtbot, logbook, settings)
+    show_main_window(window)  # holds writes with the start-up check's text, as at start
+    assert window.writes_held.startswith("⟪Checking the logbook")
+    qtbot.waitUntil(lambda: window.writes_held is None)
+    assert window.windowTitle().startswith("⟪")
+    menus = window.menuBar().actions()
+    assert menus and all(menu.text().startswith("⟪") for menu in menus)
+    commands = [a for menu in menus for a in menu.menu().actions() if not a.isSeparator()]
+    assert len(commands) > 10
+    assert [a.text() for a in commands if not a.text().startswith("⟪")] == []
+    form = window.new_procedure()
+    assert form.findChild(QPushButton, "save").text().startswith("⟪")
+    assert form.findChild(QLineEdit, "date").placeholderText() == "⟪YYYY-MM-DD⟫"
+
