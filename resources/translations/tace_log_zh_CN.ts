@@ -549,6 +549,18 @@ Nothing has been written to it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>%1 is now %2: cleared %3 (recorded only when it is %4). Choose %4 again to bring them back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>blank</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Brought back %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Patient %1 (MRN %2) is in the logbook: their stored details are shown.</source>
         <translation type="unfinished"></translation>
     </message>
