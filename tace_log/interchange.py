@@ -23,9 +23,9 @@ from .dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, Enti
 from .errors import InvalidInputError, TaceLogError
 from .findings import ERROR, Finding, errors, join
 from .model import SIGNED, Addendum, Patient, Procedure, Signature
-from .signing import ADDENDUM_KEYS, SIGNATURE_KEYS, addendum_document, signature_document
+from .signing import addendum_document, carried_findings, signature_document
 from .storage import Logbook
-from .validation import FORMAT, FORMAT_1, FORMATS, Validator
+from .validation import ADDENDUM_KEYS, FORMAT, FORMAT_1, FORMATS, SIGNATURE_KEYS, Validator
 
 
 def read_file(path: str | Path) -> Any:
@@ -156,9 +156,11 @@ def _too_deep(text: str) -> Finding | None:
 
 
 def check(logbook: Logbook | None, doc: Any, validator: Validator | None = None) -> list[Finding]:
-    """Every finding for a document: its own rules, then (if it is valid) conflicts with the logbook."""
+    """Every finding for a document: its own rules and its signatures' hashes, then (if it is valid) conflicts with
+    the logbook."""
     validator = validator or (logbook.validator if logbook else Validator())
     findings = validator.document(doc)
+    findings += carried_findings(doc, findings)
     if logbook is not None and not errors(findings):
         findings += logbook.import_conflicts(doc)
     return findings

@@ -38,10 +38,6 @@ ADDENDUM_MEANING = "addendum written and signed by"
 IDENTIFYING = ("id", "mrn", "name", "sex", "birth_date")
 CONTENT_VERSION = 2  # what a signature made now covers
 V1_COVERS = "the procedure and the patient's id, MRN, name, sex and birth date"
-# The keys a signature and an addendum travel with in a procedure of a tace-log/2 document (read-only there).
-SIGNATURE_KEYS = ("signer", "signer_name", "signer_role", "signed_at", "meaning", "sha256", "content")
-ADDENDUM_KEYS = ("text", "reason", "signer", "signer_name", "signed_at", "sha256")
-TRAVELLING_KEYS = ("signature", "addenda")
 
 
 def _recorded(value):
@@ -315,6 +311,26 @@ def document_findings(patient_doc: dict, procedure_doc: dict, path: str) -> list
              for key, message in check.problems]
             + [Finding(join(join(join(path, "addenda"), i), "sha256"), ERROR, "addendum_hash", message)
                for i, message in sorted(check.addendum_problems.items())])
+
+
+def carried_findings(doc: Any, findings: list[Finding]) -> list[Finding]:
+    """Whether every signature and addendum a tace-log/2 document carries holds (`document_findings`), for each
+    patient in which `findings` (the validator's, of the same document) name no error: a record that is not valid
+    is not compared with what was signed. Import and `validate` add these to the validator's findings."""
+    from .validation import FORMAT  # the rules load on first use, not at start-up
+
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("patients"), list):
+        return []
+    invalid = {f.path.split(".", 1)[0] for f in findings if f.severity == ERROR}
+    out = []
+    for i, patient in enumerate(doc["patients"]):
+        path = join("patients", i)
+        if path in invalid or not isinstance(patient, dict):
+            continue
+        for j, procedure in enumerate(patient.get("procedures") or []):
+            if procedure.get("signature") is not None:
+                out += document_findings(patient, procedure, join(join(path, "procedures"), j))
+    return out
 
 
 def signing_findings(validator: Validator, patient: Patient, procedure: Procedure) -> list[Finding]:

@@ -17,7 +17,6 @@ from .findings import ERROR, WARNING, Finding, join
 from .formulary import ANTHRACYCLINE, Formulary, default_formulary
 from .model import age_on, canonical_id, days_after_resection, stored_text
 from .protocol import Protocol, default_protocol
-from .signing import ADDENDUM_KEYS, SIGNATURE_KEYS, TRAVELLING_KEYS, document_findings
 
 _AGENT_FIELD, _ARM_FIELD = AGENT["agent"], PATIENT["arm"]  # choices from the formulary and the protocol
 
@@ -31,6 +30,11 @@ COURSE_KEYS = {
     PATHOLOGY.key: ("hcc_confirmed",),
     PROCEDURE.key: ("intent", "stain_interpretation", "entered_in_error"),
 }
+# The keys a signature and an addendum travel with in a procedure of a tace-log/2 document (read-only there);
+# whether their hashes hold is `signing.carried_findings`.
+SIGNATURE_KEYS = ("signer", "signer_name", "signer_role", "signed_at", "meaning", "sha256", "content")
+ADDENDUM_KEYS = ("text", "reason", "signer", "signer_name", "signed_at", "sha256")
+TRAVELLING_KEYS = ("signature", "addenda")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # The spellings of a UUID taken (canonical_id makes them one): ASCII hex, hyphens, braces, a urn:uuid: prefix.
@@ -102,11 +106,10 @@ class Validator:
         mrn_field = PATIENT["mrn"]
         for i, patient in enumerate(patients):
             path = join("patients", i)
-            found = self.patient(patient, path, stored_procedures=False)
-            out += found
+            out += self.patient(patient, path, stored_procedures=False)
             if not isinstance(patient, dict):
                 continue
-            out += self._travelling(patient, path, version, checkable=not any(f.severity == ERROR for f in found))
+            out += self._travelling(patient, path, version)
             mrn = patient.get("mrn")
             if isinstance(mrn, str) and mrn.strip():
                 mrn = stored_text(mrn_field, mrn)  # the MRN as the logbook would hold it
@@ -122,9 +125,9 @@ class Validator:
                 seen_ids.setdefault(record_id, where)
         return out
 
-    def _travelling(self, patient: dict, path: str, version: Any, checkable: bool) -> list[Finding]:
-        """The signature and addenda each procedure of a patient carries (tace-log/2 only): their form, then, for
-        a patient whose records have no error, whether every hash holds for them (`signing.document_findings`)."""
+    def _travelling(self, patient: dict, path: str, version: Any) -> list[Finding]:
+        """The form of the signature and addenda each procedure of a patient carries (tace-log/2 only); whether
+        their hashes hold is checked above the rules (`signing.carried_findings`)."""
         out: list[Finding] = []
         procedures = patient.get("procedures")
         for j, proc in enumerate(procedures if isinstance(procedures, list) else []):
@@ -154,8 +157,6 @@ class Validator:
                                                 f"is also addenda[{seen[digest]}]: give each addendum once"))
                     seen.setdefault(digest, k)
             out += problems
-            if checkable and not problems and proc.get("signature") is not None:
-                out += document_findings(patient, proc, ppath)
         return out
 
     def _signature_form(self, signature: Any, path: str) -> list[Finding]:

@@ -1,11 +1,14 @@
 """Fixtures shared by tests/core and tests/ui: real logbook files holding known records. Never imports Qt.
 
-Nothing a test does may write into the real user folders of the machine."""
+Nothing a test does may write into the real user folders of the machine (`tests/ui/test_private_home.py`)."""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,21 @@ import pytest
 from tace_log import users
 from tace_log.settings import SETTINGS_FILENAME
 from tace_log.storage import Logbook
+
+# The session's home and XDG folders are a temporary folder, set here as this file is imported: before Qt (its
+# QSettings and QStandardPaths, its file dialog's QtProject.conf), platformdirs (the log) or fontconfig first
+# read them, and inherited by every process the tests start. Whatever a test forgets to point elsewhere lands here.
+PRIVATE_HOME = Path(tempfile.mkdtemp(prefix="tace-log-tests-home-"))
+USER_FOLDERS = {"XDG_CONFIG_HOME": ".config", "XDG_DATA_HOME": ".local/share", "XDG_STATE_HOME": ".local/state",
+                "XDG_CACHE_HOME": ".cache", "XDG_RUNTIME_DIR": "runtime"}
+os.environ["HOME"] = str(PRIVATE_HOME)
+for _name, _folder in USER_FOLDERS.items():
+    os.environ[_name] = str(PRIVATE_HOME / _folder)
+(PRIVATE_HOME / "runtime").mkdir(mode=0o700)  # Qt wants its runtime folder private to the user
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(PRIVATE_HOME, ignore_errors=True)
 
 DATA = Path(__file__).parent / "data"
 PRODUCTION_SCRYPT = (users.SCRYPT_N, users.SCRYPT_R, users.SCRYPT_P)  # read before the fixture below lowers them
@@ -52,10 +70,10 @@ def pdf_pages_text():
     return _pdf_pages_text
 
 
-@pytest.fixture(autouse=True)
-def _private_user_folders(tmp_path_factory, monkeypatch):
-    # The CLI and the app write their log under XDG_STATE_HOME (platformdirs); keep it out of the real home.
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.getbasetemp() / "state"))
+@pytest.fixture
+def private_home() -> Path:
+    """The temporary folder that is HOME (and holds the XDG folders) for the whole session."""
+    return PRIVATE_HOME
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -160,7 +160,7 @@ def fill(logbook, seed: int, patients: int, procedures_each: int) -> None:
 def file_digest(path) -> str:
     import hashlib
 
-    return hashlib.sha256(open(path, "rb").read()).hexdigest()
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def damage(path, offset: int = 4096 * 2, length: int = 4096 * 3) -> None:

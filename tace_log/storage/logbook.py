@@ -25,7 +25,7 @@ from ..files import remove_leftovers
 from ..findings import ERROR, Finding, errors
 from ..model import SIGNED, Patient, Procedure, canonical_id, new_id, stored_text
 from ..paths import CREATING, PARTIAL_BACKUP, RESTORING, backup_folder
-from ..signing import IDENTIFYING, addendum_from_document, signature_from_document
+from ..signing import IDENTIFYING, addendum_from_document, carried_findings, signature_from_document
 from ..times import now_utc
 from . import bulk, heads, records
 from .audit import AuditSession
@@ -668,6 +668,7 @@ class Logbook(SigningMixin):
         stamp = now_utc()
         with self._transaction():
             findings = self.validator.document(doc)
+            findings += carried_findings(doc, findings)
             if not errors(findings):
                 findings += self.import_conflicts(doc)
             if errors(findings):

@@ -7,6 +7,7 @@ import dataclasses
 import hashlib
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -182,7 +183,8 @@ def test_the_same_record_gives_the_same_bytes_in_a_fresh_process(report_logbook,
         out = tmp_path / f"run{run}.pdf"
         subprocess.run([sys.executable, "-m", "tace_log", "--db", str(report_logbook.path), "report",
                         TYPICAL_PROCEDURE_ID, "-o", str(out)], check=True, capture_output=True,
-                       env={"PYTHONHASHSEED": str(run + 1), "PATH": "/usr/bin:/bin"})
+                       env={"PYTHONHASHSEED": str(run + 1), "PATH": "/usr/bin:/bin",
+                            "HOME": os.environ["HOME"]})  # its log goes into the session's home, not the real one
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1] == procedure_report(report_logbook, TYPICAL_PROCEDURE_ID)
 
