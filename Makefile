@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Before any rule names them: a rule's prerequisites are expanded as it is read (see `translations` below).
+TS := resources/translations/tace_log_zh_CN.ts
+QM := $(TS:.ts=.qm)
 
 # Debian packages: Qt's offscreen/xcb platforms, the PDF tools the report tests read PDFs back with.
 DEBIAN_PACKAGES := libegl1 libgl1 libglib2.0-0 libfontconfig1 libfreetype6 libdbus-1-3 libxkbcommon0 \
@@ -42,8 +45,6 @@ test: lint $(QM)
 # The app's own strings: extracted from ui/ into the committed .ts (lupdate reads .py files only when told), built
 # into the .qm that ui/language.py loads. No source locations, so moving code changes nothing in the .ts;
 # tests/ui/test_translations.py fails when a fresh extraction (`make extract TS=...`) differs from the committed one.
-TS := resources/translations/tace_log_zh_CN.ts
-QM := $(TS:.ts=.qm)
 
 translations: venv
 	@$(MAKE) --no-print-directory extract
