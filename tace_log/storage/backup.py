@@ -343,12 +343,9 @@ def _unverified(conn: sqlite3.Connection, prepared: Path, backup_file: Path, log
     recorded = heads.recorded_for(backup_file) + [
         r for r in heads.recorded_for(logbook_path, newer=True) if r.source != own]
     trail = audit.verify(audit.read_rows(conn), recorded)
-    records = Logbook(conn, prepared)  # the Logbook's own signature check, on the prepared copy
-    signed = [row[0] for row in conn.execute(
-        "SELECT procedure_id FROM signatures UNION SELECT id FROM procedures WHERE status = 'signed'")]
-    broken = [pid for pid in signed if not records.signature_intact(pid)]
-    signatures = ([f"the records of {len(broken)} signed procedures no longer match their signatures "
-                   f"({', '.join(broken[:3])}{', ...' if len(broken) > 3 else ''})"] if broken else [])
+    signed = Logbook(conn, prepared).verify_signatures()  # what audit verify and check say, batched
+    shown = "; ".join(signed.failures[:3]) + ("; ..." if len(signed.failures) > 3 else "")
+    signatures = [f"{signed.summary} ({shown})"] if not signed.ok else []
     return schema_problems(conn) + trail.problems + signatures
 
 
