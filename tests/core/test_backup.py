@@ -72,7 +72,7 @@ def test_backups_taken_while_another_process_writes_are_each_a_consistent_logboo
     writer = subprocess.Popen([sys.executable, str(WRITER), str(path), "7", "150"], stdout=subprocess.PIPE,
                               text=True, cwd=WRITER.parent)
     taken = []
-    with Logbook.open(path) as book:
+    with writer.stdout, Logbook.open(path) as book:
         for line in writer.stdout:
             if line.startswith("ack") and int(line.split()[1]) % 25 == 0:
                 taken.append(book.back_up(tmp_path / f"during-{len(taken)}.sqlite").path)

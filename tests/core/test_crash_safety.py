@@ -69,7 +69,8 @@ def _run_round(path: Path, seed: int, rng: random.Random, as_app: bool) -> tuple
             if line.startswith("ack "):
                 acknowledged = int(line.split()[1])
     finally:
-        writer.wait(timeout=60)
+        with writer.stdout:  # closed after the wait, also when the wait times out
+            writer.wait(timeout=60)
     assert killed or writer.returncode == 0, f"the writer failed on its own (exit {writer.returncode})"
     return acknowledged, killed and writer.returncode == -signal.SIGKILL
 

@@ -63,7 +63,7 @@ def test_readers_beside_two_import_loops_never_call_the_logbook_damaged(tmp_path
     finally:
         for writer in writers:
             writer.kill()
-            writer.wait()
+            writer.communicate()  # reaps it and closes its pipes
     assert stopped == [], f"a writer failed beside the readers: {stopped}"
     failed = [s for s in said if s[1] != 0]
     assert failed == [], f"{len(failed)} of {len(said)} readers failed beside the writers: {failed[:3]}"
@@ -94,22 +94,22 @@ def test_a_restore_beside_a_process_holding_the_logbook_is_refused_naming_it(tmp
     with Logbook.open(path) as book:
         book.import_document(import_document(random.Random(2), patients=3, procedures_each=1))
         backup = book.back_up().path
-    holder = subprocess.Popen([sys.executable, "-c", EXCLUSIVE_HOLDER, str(path)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
-    try:
-        assert holder.stdout.readline() == "held\n", holder.stderr.read()
-        refused = cli(path, "restore", str(backup))
-        assert refused.returncode == 1
-        assert f"is open in process {holder.pid} (" in refused.stderr and "nothing was restored" in refused.stderr
-        assert len(refused.stderr.strip().splitlines()) == 1
-        busy = cli(path, "list")  # waits the busy timeout, then says so: a held logbook is not a damaged one
-        assert busy.returncode == 1 and "is busy" in busy.stderr and "damaged" not in busy.stderr
-        holder.stdin.write("save again\n")
-        holder.stdin.flush()
-        saved_mrn = holder.stdout.readline().strip()
-        assert holder.wait(timeout=60) == 0, holder.stderr.read()
-    finally:
-        holder.kill()
+    with subprocess.Popen([sys.executable, "-c", EXCLUSIVE_HOLDER, str(path)], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV) as holder:
+        try:
+            assert holder.stdout.readline() == "held\n", holder.stderr.read()
+            refused = cli(path, "restore", str(backup))
+            assert refused.returncode == 1
+            assert f"is open in process {holder.pid} (" in refused.stderr and "nothing was restored" in refused.stderr
+            assert len(refused.stderr.strip().splitlines()) == 1
+            busy = cli(path, "list")  # waits the busy timeout, then says so: a held logbook is not a damaged one
+            assert busy.returncode == 1 and "is busy" in busy.stderr and "damaged" not in busy.stderr
+            holder.stdin.write("save again\n")
+            holder.stdin.flush()
+            saved_mrn = holder.stdout.readline().strip()
+            assert holder.wait(timeout=60) == 0, holder.stderr.read()
+        finally:
+            holder.kill()
     with Logbook.open(path) as book:  # the holder's save after the refused restore is in the logbook
         assert book.find_patient_by_mrn(saved_mrn) is not None and book.counts()["patients"] == 5
     assert not list(tmp_path.glob("logbook.sqlite.restoring-*"))

@@ -14,7 +14,9 @@ from tace_log.cli import main
 def log_home(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     yield tmp_path / "state"
-    logging.getLogger().removeHandler(next(h for h in logging.getLogger().handlers if getattr(h, "tace_log", 0)))
+    handler = next(h for h in logging.getLogger().handlers if getattr(h, "tace_log", 0))
+    logging.getLogger().removeHandler(handler)
+    handler.close()  # removing it leaves its log file open
 
 
 def test_the_cli_logs_a_failure_to_the_rotating_log_in_the_user_log_folder(log_home, tmp_path, capsys):

@@ -47,9 +47,10 @@ def test_a_killed_backups_temporary_file_is_removed_at_the_next_open_and_backup(
     for then in ("open", "backup"):
         killed = subprocess.Popen([sys.executable, "-c", KILLED_BACKUP, str(path)], stdout=subprocess.PIPE,
                                   text=True, env=ENV)
-        assert killed.stdout.readline() == "partial written\n"
-        killed.send_signal(signal.SIGKILL)
-        killed.wait()
+        with killed.stdout:  # not Popen's own `with`: it would wait out the child's sleep if the readline failed
+            assert killed.stdout.readline() == "partial written\n"
+            killed.send_signal(signal.SIGKILL)
+            killed.wait()
         left = list((tmp_path / "backups").glob("*.partial-*"))
         assert left, "the harness did not leave a temporary backup"
         with Logbook.open(path) as book:
@@ -61,15 +62,15 @@ def test_a_killed_backups_temporary_file_is_removed_at_the_next_open_and_backup(
 def test_a_backup_being_written_by_a_live_process_is_not_taken_for_a_leftover(tmp_path):
     path = tmp_path / "logbook.sqlite"
     Logbook.open(path).close()
-    writing = subprocess.Popen([sys.executable, "-c", KILLED_BACKUP, str(path)], stdout=subprocess.PIPE, text=True,
-                               env=ENV)
-    try:
-        assert writing.stdout.readline() == "partial written\n"
-        Logbook.open(path).close()
-        assert list((tmp_path / "backups").glob("*.partial-*"))  # still its own, while it lives
-    finally:
-        writing.kill()
-        writing.wait()
+    with subprocess.Popen([sys.executable, "-c", KILLED_BACKUP, str(path)], stdout=subprocess.PIPE, text=True,
+                          env=ENV) as writing:
+        try:
+            assert writing.stdout.readline() == "partial written\n"
+            Logbook.open(path).close()
+            assert list((tmp_path / "backups").glob("*.partial-*"))  # still its own, while it lives
+        finally:
+            writing.kill()
+            writing.wait()
 
 
 # A restore of BACKUP into LOGBOOK, killed by the test at a random moment.
@@ -97,12 +98,12 @@ def test_a_killed_restore_leaves_the_old_logbook_or_the_restored_one_with_its_au
         with Logbook.open(path) as book:
             fill(book, seed=100 + round_, patients=1, procedures_each=1)  # the logbook moves on from the backup
             before, rows_before = logbook_state(book), len(list(book.audit_rows()))
-        restore = subprocess.Popen([sys.executable, "-c", RESTORE, str(path), str(backup)], stdout=subprocess.PIPE,
-                                   text=True, env=ENV)
-        assert restore.stdout.readline() == "started\n"
-        time.sleep(rng.uniform(0, whole))
-        restore.send_signal(signal.SIGKILL)
-        restore.wait()
+        with subprocess.Popen([sys.executable, "-c", RESTORE, str(path), str(backup)], stdout=subprocess.PIPE,
+                              text=True, env=ENV) as restore:
+            assert restore.stdout.readline() == "started\n"
+            time.sleep(rng.uniform(0, whole))
+            restore.send_signal(signal.SIGKILL)
+            restore.wait()
         with Logbook.open(path) as book:
             state, rows = logbook_state(book), list(book.audit_rows())
             assert book.verify_audit_trail().ok
@@ -130,8 +131,9 @@ def test_a_refused_import_into_a_new_path_creates_no_logbook(tmp_path, example, 
 
 def test_a_refused_first_user_creates_no_logbook(tmp_path, monkeypatch, capsys):
     path = tmp_path / "logbook.sqlite"
-    monkeypatch.setattr(sys, "stdin", open(os.devnull))  # an empty password
-    assert main(["--db", str(path), "user", "add", "wang", "--role", "admin"]) == 2
+    with open(os.devnull) as empty:
+        monkeypatch.setattr(sys, "stdin", empty)  # an empty password
+        assert main(["--db", str(path), "user", "add", "wang", "--role", "admin"]) == 2
     assert not path.exists() and _beside(path) == []
 
 

@@ -37,7 +37,9 @@ class App:
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV,
                                         cwd=path.parent)
         self.lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=lambda: [self.lines.put(line) for line in self.process.stdout], daemon=True).start()
+        self.reader = threading.Thread(target=lambda: [self.lines.put(line) for line in self.process.stdout],
+                                       daemon=True)
+        self.reader.start()
         self._expect("open")
 
     def _expect(self, word: str) -> str:
@@ -57,7 +59,14 @@ class App:
 
     def kill(self) -> None:
         self.process.send_signal(signal.SIGKILL)
+        self.wait()
+
+    def wait(self) -> None:
+        """Wait for the app to end, then close its pipes (stdout once the reader has seen its end)."""
         self.process.wait(timeout=30)
+        self.reader.join(timeout=30)
+        for pipe in (self.process.stdin, self.process.stdout, self.process.stderr):
+            pipe.close()
 
 
 def cli(path: Path, *argv: str, stdin: str = "") -> str:
@@ -119,7 +128,7 @@ def test_an_audit_row_the_cli_wrote_is_still_there_after_the_app_quits(logbook_p
     cli(logbook_path, "user", "add", "chen", "--role", "radiologist", stdin="a long enough password\n")
     assert app.tell("save AFTER-1", "ack") == "ack AFTER-1"
     app.tell("quit", "closed")
-    app.process.wait(timeout=30)
+    app.wait()
     assert len(user_rows(logbook_path, "chen")) == 1
     assert "intact" in cli(logbook_path, "audit", "verify")
     with Logbook.open(logbook_path) as book:

@@ -27,13 +27,13 @@ lock.release()
 @pytest.fixture
 def other_app(tmp_path):
     """Another TACE Log process holding the logbook's lock until told to stop."""
-    process = subprocess.Popen([sys.executable, "-c", HOLDER, str(tmp_path / "logbook.sqlite")],
-                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert process.stdout.readline() == "locked\n"
-    yield process
-    if process.poll() is None:
-        process.kill()
-    process.wait(timeout=30)
+    with subprocess.Popen([sys.executable, "-c", HOLDER, str(tmp_path / "logbook.sqlite")],
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as process:
+        assert process.stdout.readline() == "locked\n"
+        yield process
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=30)
 
 
 def test_a_second_app_is_refused_and_told_who_holds_the_logbook(tmp_path, other_app):
