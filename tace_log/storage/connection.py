@@ -26,11 +26,10 @@ from ..errors import (
     NotALogbookError,
     RecordLockedError,
 )
-from ..files import open_by_sqlite, opened_by_sqlite, raw_access, remove_leftovers, temporary_name
+from ..files import SQLITE_MAGIC, open_by_sqlite, opened_by_sqlite, raw_access, remove_leftovers, temporary_name
 from ..paths import CREATING
 from .schema import APPLICATION_ID, MIGRATION_NAMES, MIGRATION_SET, SCHEMA_VERSION
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 HEADER_SIZE = 100  # the database header (sqlite.org/fileformat.html, section 1.3)
 APPLICATION_ID_OFFSET = 68  # PRAGMA application_id, big-endian; set when a logbook is made, before it is named
 BUSY_TIMEOUT_S = 10.0  # the CLI may write beside the app: wait for its lock instead of failing
@@ -167,7 +166,7 @@ def _check_header(path: Path) -> None:
         raise LogbookError(f"{path} cannot be read: {exc.strerror or exc}", path) from exc
     if not header:
         raise NotALogbookError(f"{path} is empty (0 bytes): not a TACE Log logbook", path)
-    if len(header) < HEADER_SIZE or not header.startswith(SQLITE_HEADER):
+    if len(header) < HEADER_SIZE or not header.startswith(SQLITE_MAGIC):
         raise NotALogbookError(f"{path} is not a TACE Log logbook (not an SQLite database)", path)
     if int.from_bytes(header[APPLICATION_ID_OFFSET:APPLICATION_ID_OFFSET + 4], "big") != APPLICATION_ID:
         raise NotALogbookError(f"{path} is an SQLite database but not a TACE Log logbook", path)
