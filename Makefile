@@ -43,7 +43,7 @@ test: lint $(QM)
 	@$(MAKE) --no-print-directory smoke
 
 # The app's own strings: extracted from ui/ into the committed .ts (lupdate reads .py files only when told), built
-# into the .qm that ui/language.py loads. No source locations, so moving code changes nothing in the .ts;
+# into the .qm that ui/shell/language.py loads. No source locations, so moving code changes nothing in the .ts;
 # tests/ui/test_translations.py fails when a fresh extraction (`make extract TS=...`) differs from the committed one.
 
 translations: venv

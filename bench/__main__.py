@@ -69,7 +69,7 @@ def figures(sizes: list[int]) -> dict[str, callable]:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         from PySide6.QtWidgets import QApplication
 
-        from ui.worklist import WorklistModel
+        from ui.worklist.panel import WorklistModel
 
         app = QApplication.instance() or QApplication([])
         path = logbook(largest)

@@ -19,8 +19,8 @@ from PySide6.QtGui import QAction  # noqa: E402
 from PySide6.QtWidgets import QPushButton  # noqa: E402
 
 from ui.app import create_application, open_main_window  # noqa: E402
-from ui.logbook_lock import LogbookLock  # noqa: E402
-from ui.smoke import type_procedure  # noqa: E402
+from ui.safety.logbook_lock import LogbookLock  # noqa: E402
+from ui.shell.smoke import type_procedure  # noqa: E402
 
 
 def save(app, window, mrn: str) -> str:

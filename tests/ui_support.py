@@ -4,7 +4,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QPushButton
 
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 
 def shown_window(qtbot, logbook, settings) -> MainWindow:

@@ -27,7 +27,7 @@ def create_application(argv: list[str] | None = None):
     """The QApplication with the app's names, the bundled CJK font and the UI language (made once)."""
     from PySide6.QtWidgets import QApplication
 
-    from .language import choose_language, install_translations
+    from ui.shell.language import choose_language, install_translations
 
     app = QApplication.instance()
     if app is None:
@@ -63,7 +63,7 @@ def open_main_window(path: Path, settings=None):
     pending) and runs off the UI thread once the window shows (`show_main_window`). Raises the `TaceLogError`
     of a logbook that cannot be opened. `launch` uses this; so does the start-up benchmark.
     """
-    from .main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     logbook = Logbook.open(path, quick_check=False)
     try:
@@ -80,7 +80,7 @@ def show_main_window(window) -> None:
     every write held from the first moment it shows, and the damage check started once it is painted."""
     from PySide6.QtWidgets import QApplication
 
-    from .main_window import CHECKING
+    from ui.shell.main_window import CHECKING
 
     for warning in window.logbook.warnings:
         window.show_notice(warning)
@@ -91,7 +91,7 @@ def show_main_window(window) -> None:
 
 
 def _cannot_open(app, path: Path, exc: Exception) -> None:
-    from .messages import show_error
+    from ui.shell.messages import show_error
 
     show_error(None, app.translate("App", "TACE Log"), app.translate("App", "Cannot open the logbook %1:\n%2")
                .replace("%1", str(path)).replace("%2", str(exc)))
@@ -106,11 +106,11 @@ def launch(db: str | None, smoke: bool = False) -> int:
     log_path = configure_logging()
     app = create_application()
     if smoke:
-        from .smoke import run_smoke
+        from ui.shell.smoke import run_smoke
 
         return run_smoke(app)
-    from .logbook_lock import LogbookInUseError, LogbookLock
-    from .unexpected_error import ExceptionHook
+    from ui.safety.logbook_lock import LogbookInUseError, LogbookLock
+    from ui.safety.unexpected_error import ExceptionHook
 
     hook = ExceptionHook(log_path).install()
     path = Path(db).expanduser() if db else default_logbook_path()
@@ -120,7 +120,7 @@ def launch(db: str | None, smoke: bool = False) -> int:
         lock = LogbookLock(path)
         lock.acquire()
     except LogbookInUseError as exc:
-        from .messages import show_error
+        from ui.shell.messages import show_error
 
         show_error(None, app.translate("App", "TACE Log: the logbook is already open"), str(exc))
         return 1
@@ -157,8 +157,7 @@ class AppWindows:
         from PySide6.QtWidgets import QDialog
 
         from tace_log.errors import LogbookCorruptError
-
-        from .damaged_logbook import DamagedLogbookDialog
+        from ui.safety.damaged_logbook import DamagedLogbookDialog
 
         while True:
             try:
@@ -180,7 +179,7 @@ class AppWindows:
     def damaged(self, error) -> None:
         """The background check found damage: the window has closed the logbook; offer the newest good backup
         and, once it is restored, a fresh window on it (the old one goes; its drafts are offered back)."""
-        from .damaged_logbook import DamagedLogbookDialog
+        from ui.safety.damaged_logbook import DamagedLogbookDialog
 
         old = self.window
         self.logbook.close()

@@ -12,7 +12,7 @@ from ui_support import shown_window  # noqa: E402
 
 from tace_log.storage import Logbook  # noqa: E402
 from ui.app import register_cjk_font  # noqa: E402
-from ui.language import install_translations  # noqa: E402
+from ui.shell.language import install_translations  # noqa: E402
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -26,9 +26,9 @@ def app_setup(qapp):
 def unsaved_forms_are_discarded_at_teardown(monkeypatch):
     """A window closed at a test's end must not wait on the "unsaved changes" question; tests of that question
     replace this answer with their own."""
-    import ui.procedure_form
+    from ui.entry import procedure_form
 
-    monkeypatch.setattr(ui.procedure_form, "ask_unsaved", lambda parent, title: QMessageBox.StandardButton.Discard)
+    monkeypatch.setattr(procedure_form, "ask_unsaved", lambda parent, title: QMessageBox.StandardButton.Discard)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from safety_samples import fill, logbook_state
 from ui_support import shown_window, sign_in_by_clicking
 
 from tace_log.storage import Logbook
-from ui.backup_actions import BackupActions
+from ui.safety.backup_actions import BackupActions
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from safety_samples import damage, file_digest, fill, logbook_state
 from tace_log.errors import LogbookCorruptError
 from tace_log.storage import Logbook
 from tace_log.users import NURSE, RADIOLOGIST, User
-from ui.damaged_logbook import DamagedLogbookDialog
+from ui.safety.damaged_logbook import DamagedLogbookDialog
 
 
 def damaged_logbook(qtbot, path, with_backup: bool, user: User | None = None):

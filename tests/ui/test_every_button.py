@@ -18,16 +18,16 @@ from safety_samples import damage, fill
 from ui_support import sign_in_by_clicking
 from ui_walker import Walker
 
-import ui.procedure_form
+import ui.entry.procedure_form
 from tace_log.drafts import DraftStore
 from tace_log.errors import LogbookCorruptError
 from tace_log.model import Procedure, new_id
 from tace_log.storage import Logbook
-from ui.damaged_logbook import DamagedLogbookDialog
-from ui.main_window import MainWindow
-from ui.unexpected_error import unexpected_error_dialog
+from ui.safety.damaged_logbook import DamagedLogbookDialog
+from ui.safety.unexpected_error import unexpected_error_dialog
+from ui.shell.main_window import MainWindow
 
-ASK_UNSAVED = ui.procedure_form.ask_unsaved  # the real question (tests/ui/conftest.py answers it with Discard)
+ASK_UNSAVED = ui.entry.procedure_form.ask_unsaved  # the real question (tests/ui/conftest.py answers it with Discard)
 LOGBOOK = "walk.sqlite"
 
 
@@ -106,7 +106,7 @@ def test_every_button_and_menu_action_of_the_main_window_and_its_dialogs(qtbot, 
     walker.walk(windows.setup(user="li", password=NURSE_PASSWORD),  # File > Restore says a nurse may not
                 only=[f"main_window: TACE Log — {LOGBOOK}/action:restore_backup"])
     with monkeypatch.context() as patch:
-        patch.setattr(ui.procedure_form, "ask_unsaved", ASK_UNSAVED)
+        patch.setattr(ui.entry.procedure_form, "ask_unsaved", ASK_UNSAVED)
         walker.walk(windows.setup(then=lambda window: type_text(window.form.editors["procedure.operator"].input,
                                                                 "Jr")),
                     only=[f"main_window: TACE Log — {LOGBOOK}/action:close_form"])  # Save, Discard or Cancel?

@@ -11,11 +11,11 @@ import sys
 import pytest
 
 from tace_log.storage.holders import app_lock_path as lock_path
-from ui.logbook_lock import LogbookInUseError, LogbookLock
+from ui.safety.logbook_lock import LogbookInUseError, LogbookLock
 
 HOLDER = """
 import sys
-from ui.logbook_lock import LogbookLock
+from ui.safety.logbook_lock import LogbookLock
 lock = LogbookLock(sys.argv[1])
 lock.acquire()
 print("locked", flush=True)

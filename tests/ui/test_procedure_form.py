@@ -17,11 +17,11 @@ from PySide6.QtWidgets import (
 )
 from ui_support import shown_window
 
-import ui.procedure_form
+import ui.entry.procedure_form
 from tace_log.drafts import DraftStore
 from tace_log.storage import Logbook
 from tests.core.test_applies_when import EarlierRules, patient, unstained
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 TODAY = dt.date.today()
 
@@ -147,7 +147,7 @@ def test_warnings_are_saved_only_after_one_explicit_confirmation(qtbot, window, 
 
 
 def test_a_draft_survives_the_window_destroyed_unsaved(qtbot, logbook, settings, monkeypatch, type_text):
-    monkeypatch.setattr(ui.procedure_form, "DRAFT_INTERVAL_MS", 20)
+    monkeypatch.setattr(ui.entry.procedure_form, "DRAFT_INTERVAL_MS", 20)
     first = MainWindow(logbook, settings)
     first.show()
     first.new_action.trigger()
@@ -175,7 +175,7 @@ def test_a_draft_survives_the_window_destroyed_unsaved(qtbot, logbook, settings,
                                             (QMessageBox.StandardButton.Discard, True)])
 def test_closing_a_changed_form_asks_first(qtbot, window, monkeypatch, type_text, answer, closes):
     asked = []
-    monkeypatch.setattr(ui.procedure_form, "ask_unsaved", lambda parent, title: asked.append(title) or answer)
+    monkeypatch.setattr(ui.entry.procedure_form, "ask_unsaved", lambda parent, title: asked.append(title) or answer)
     window.new_action.trigger()
     form = window.form
     type_text(form.findChild(QLineEdit, "name"), "李明")
@@ -187,7 +187,7 @@ def test_closing_a_changed_form_asks_first(qtbot, window, monkeypatch, type_text
 
 
 def test_an_unchanged_form_closes_with_escape_without_asking(qtbot, window, monkeypatch):
-    monkeypatch.setattr(ui.procedure_form, "ask_unsaved", lambda *a: pytest.fail("asked"))
+    monkeypatch.setattr(ui.entry.procedure_form, "ask_unsaved", lambda *a: pytest.fail("asked"))
     window.new_action.trigger()
     qtbot.keyClick(window.form.findChild(QLineEdit, "mrn"), Qt.Key.Key_Escape)
     assert window.form is None

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
 )
 from ui_support import answer_modal, choose_file, print_to_file, shown_window
 
-from ui.history_view import HistoryView
-from ui.report_actions import CHART_FOLDER_KEY, ReportPreviewDialog
-from ui.worklist import COLUMNS
+from ui.record.history_view import HistoryView
+from ui.record.report_actions import CHART_FOLDER_KEY, ReportPreviewDialog
+from ui.worklist.panel import COLUMNS
 
 EDITORS = (QLineEdit, QComboBox, QPlainTextEdit, QTextEdit, QAbstractSpinBox)
 

@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QPageSize
 from PySide6.QtPrintSupport import QPrinter
 
 from tace_log.reports import procedure_report
-from ui.report_actions import CHART_FOLDER_KEY, chart_folder, export_report, print_report, show_report_preview
+from ui.record.report_actions import CHART_FOLDER_KEY, chart_folder, export_report, print_report, show_report_preview
 
 
 @pytest.fixture

@@ -11,12 +11,12 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QPushButton
 
 from tace_log.model import AgentDose, Patient, Procedure
 from tace_log.storage import Logbook
-from ui.addendum_dialog import AddendumDialog
-from ui.history_view import HistoryView
-from ui.idle_lock import IdleLock
-from ui.login_dialog import LoginDialog
-from ui.password_dialog import PasswordDialog
-from ui.sign_dialog import SignDialog
+from ui.people.idle_lock import IdleLock
+from ui.people.login_dialog import LoginDialog
+from ui.people.password_dialog import PasswordDialog
+from ui.record.addendum_dialog import AddendumDialog
+from ui.record.history_view import HistoryView
+from ui.record.sign_dialog import SignDialog
 
 RADIOLOGIST_PASSWORD = "radiologist pw"
 NURSE_PASSWORD = "nurse pw 123"

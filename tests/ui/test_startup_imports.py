@@ -20,9 +20,9 @@ LOADED_ON_FIRST_USE = {
     "uuid": "making or reading a record id",
     "platform": "what uuid loads",
     "csv": "the audit export",
-    "ui.procedure_form": "opening a procedure",
-    "ui.signing_widgets": "the sign-in, sign and addendum dialogs",
-    "ui.password_dialog": "File > Change password",
+    "ui.entry.procedure_form": "opening a procedure",
+    "ui.shell.widgets": "the sign-in, sign and addendum dialogs",
+    "ui.people.password_dialog": "File > Change password",
 }
 
 SHOW_MAIN_WINDOW = """
@@ -45,7 +45,7 @@ def test_the_main_window_shows_without_what_it_loads_on_first_use(report_logbook
     assert shown.returncode == 0, shown.stderr
     in_load_order = shown.stdout.split()
     modules = set(in_load_order)
-    assert {"tace_log.storage.logbook", "ui.worklist", "PySide6.QtWidgets"} <= modules  # the listing is real
+    assert {"tace_log.storage.logbook", "ui.worklist.panel", "PySide6.QtWidgets"} <= modules  # the listing is real
     # PySide6's import hook reads the source of every module imported after it
     assert in_load_order.index("tace_log.storage.logbook") < in_load_order.index("PySide6")
     loaded = {name: why for name, why in LOADED_ON_FIRST_USE.items()

@@ -14,10 +14,10 @@ from ui_support import sign_in_by_clicking
 
 from tace_log.storage import Logbook
 from ui.app import AppWindows, launch, open_main_window, show_main_window
-from ui.damaged_logbook import DamagedLogbookDialog
-from ui.logbook_lock import LogbookLock
-from ui.main_window import MainWindow
-from ui.unexpected_error import ExceptionHook
+from ui.safety.damaged_logbook import DamagedLogbookDialog
+from ui.safety.logbook_lock import LogbookLock
+from ui.safety.unexpected_error import ExceptionHook
+from ui.shell.main_window import MainWindow
 
 
 def filled_logbook(path, backup: bool = False):

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLineEdit, QPushButton
 
 from tace_log.resources import resource
 from ui.app import show_main_window
-from ui.language import APP_TRANSLATIONS, install_translations
+from ui.shell.language import APP_TRANSLATIONS, install_translations
 
 ROOT = Path(__file__).resolve().parents[2]
 TS = resource("translations", f"{APP_TRANSLATIONS}.ts")

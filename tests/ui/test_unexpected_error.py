@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from tace_log import logs
-from ui.unexpected_error import ExceptionHook
+from ui.safety.unexpected_error import ExceptionHook
 
 
 @pytest.mark.qt_no_exception_capture  # the app's hook, not pytest-qt's, must receive it

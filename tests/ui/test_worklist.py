@@ -10,8 +10,8 @@ from ui_support import shown_window
 
 from tace_log.model import Patient, Procedure
 from tace_log.resources import CJK_FONT_FAMILY
-from ui import worklist
-from ui.worklist import WorklistModel
+from ui.worklist import panel as worklist
+from ui.worklist.panel import WorklistModel
 
 NAMES = ["张伟", "张伟明", "欧阳娜娜", "Wang Fang", "李明"]
 

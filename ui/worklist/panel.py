@@ -12,8 +12,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QLineEdit,
 from tace_log.dictionary import PATIENT, PROCEDURE
 from tace_log.model import SIGNED
 from tace_log.storage import Logbook, WorklistRow
-
-from .language import language
+from ui.shell.language import language
 
 PAGE = 200
 SEARCH_DELAY_MS = 200  # search as you type, once the typing pauses

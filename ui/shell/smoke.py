@@ -14,8 +14,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPushButton, Q
 
 from tace_log.resources import resource
 from tace_log.storage import Logbook
-
-from .language import APP_TRANSLATIONS
+from ui.shell.language import APP_TRANSLATIONS
 
 
 def _type(form: QWidget, name: str, text: str) -> None:
@@ -44,7 +43,7 @@ def type_procedure(form: QWidget, mrn: str, name: str) -> None:
 
 
 def run_smoke(app: QApplication) -> int:
-    from .app import open_main_window
+    from ui.app import open_main_window
 
     if not QTranslator(app).load(APP_TRANSLATIONS, str(resource("translations"))):
         print(f"smoke: FAILED; no {APP_TRANSLATIONS}.qm in {resource('translations')}", file=sys.stderr)

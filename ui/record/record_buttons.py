@@ -12,8 +12,7 @@ from PySide6.QtWidgets import QDialog, QPushButton, QVBoxLayout
 
 from tace_log.errors import RecordNotFoundError
 from tace_log.findings import WARNING
-
-from .signing_widgets import command_button
+from ui.shell.widgets import command_button
 
 
 def stored_and_signed(logbook, procedure_id: str) -> tuple[bool, bool]:
@@ -63,25 +62,25 @@ class RecordButtons(QObject):
 
     # -- the report ------------------------------------------------------------------------------------------
     def show_preview(self):
-        from .report_actions import show_report_preview
+        from ui.record.report_actions import show_report_preview
 
         self.dialog = show_report_preview(self.form.logbook, self.form.procedure_id, self.window,
                                           self.window.settings)
         return self.dialog
 
     def export_pdf(self, path=None):
-        from .report_actions import export_report
+        from ui.record.report_actions import export_report
 
         return export_report(self.form.logbook, self.form.procedure_id, self.window, path, self.window.settings)
 
     def print_pdf(self, printer=None) -> bool:
-        from .report_actions import print_report
+        from ui.record.report_actions import print_report
 
         return print_report(self.form.logbook, self.form.procedure_id, self.window, printer)
 
     # -- signing ---------------------------------------------------------------------------------------------
     def open_sign_dialog(self):
-        from .sign_dialog import SignDialog
+        from ui.record.sign_dialog import SignDialog
 
         if self.form.dirty:
             self.form.say(self.tr("Save your changes first: a signature covers the saved record."), WARNING)
@@ -93,7 +92,7 @@ class RecordButtons(QObject):
         return self.dialog
 
     def open_addendum_dialog(self):
-        from .addendum_dialog import AddendumDialog
+        from ui.record.addendum_dialog import AddendumDialog
 
         self.dialog = AddendumDialog(self.form.logbook, self.form.procedure_id, self.window)
         self.dialog.setObjectName("addendum_dialog")
@@ -102,7 +101,7 @@ class RecordButtons(QObject):
         return self.dialog
 
     def open_history(self) -> QDialog:
-        from .history_view import HistoryView
+        from ui.record.history_view import HistoryView
 
         dialog = QDialog(self.window)
         dialog.setObjectName("history_dialog")

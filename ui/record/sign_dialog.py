@@ -10,10 +10,9 @@ from tace_log.errors import TaceLogError
 from tace_log.findings import ERROR, Finding, errors, warnings
 from tace_log.model import Signature
 from tace_log.signing import MEANING
-
-from .language import language
-from .messages import add_users_hint
-from .signing_widgets import add_credentials, named
+from ui.shell.language import language
+from ui.shell.messages import add_users_hint
+from ui.shell.widgets import add_credentials, named
 
 
 def finding_text(finding: Finding) -> str:

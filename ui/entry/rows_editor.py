@@ -12,9 +12,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from tace_log.dictionary import Entity, Field, FieldType
-
-from .field_editors import FieldEditor
-from .language import language
+from ui.entry.field_editors import FieldEditor
+from ui.shell.language import language
 
 # Makes a row's editors (one per entity field); lets the agents table offer the formulary's agents and only the
 # chosen agent's units.

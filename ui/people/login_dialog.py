@@ -6,9 +6,8 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QVBoxLayout
 
 from tace_log.errors import TaceLogError
 from tace_log.users import User
-
-from .messages import add_users_hint
-from .signing_widgets import add_credentials
+from ui.shell.messages import add_users_hint
+from ui.shell.widgets import add_credentials
 
 
 class LoginDialog(QDialog):

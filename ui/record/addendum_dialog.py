@@ -7,8 +7,7 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPlainTex
 from tace_log.errors import TaceLogError
 from tace_log.model import Addendum
 from tace_log.signing import ADDENDUM_MEANING
-
-from .signing_widgets import add_credentials, named
+from ui.shell.widgets import add_credentials, named
 
 
 class AddendumDialog(QDialog):

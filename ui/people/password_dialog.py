@@ -6,8 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from tace_log.errors import AuthenticationError, InvalidInputError, TaceLogError
-
-from .signing_widgets import add_credentials, named, password_field
+from ui.shell.widgets import add_credentials, named, password_field
 
 
 class PasswordDialog(QDialog):

@@ -17,8 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from tace_log.errors import TaceLogError
 from tace_log.storage import Logbook
-
-from .file_dialog import file_dialog
+from ui.shell.file_dialog import file_dialog
 
 log = logging.getLogger(__name__)
 

@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
 
 from tace_log.dictionary import Field, FieldType
 from tace_log.findings import ERROR, INFO, WARNING, Finding
-
-from .language import language
+from ui.shell.language import language
 
 # Colours of a finding beside its field (error red, warning amber), readable on a light theme.
 SEVERITY_COLOUR = {ERROR: "#c62828", WARNING: "#b26a00", INFO: "#1565c0"}

@@ -35,14 +35,13 @@ from tace_log.findings import ERROR, INFO, WARNING
 from tace_log.storage import Change, Logbook
 from tace_log.times import readable
 from tace_log.users import User
-
-from .backup_actions import BackupActions
-from .logbook_check import LogbookCheck
-from .who_is_working import WhoIsWorking
-from .worklist import WorklistPanel
+from ui.people.who_is_working import WhoIsWorking
+from ui.safety.backup_actions import BackupActions
+from ui.safety.logbook_check import LogbookCheck
+from ui.worklist.panel import WorklistPanel
 
 if TYPE_CHECKING:
-    from .procedure_form import ProcedureForm
+    from ui.entry.procedure_form import ProcedureForm
 
 log = logging.getLogger(__name__)
 # Marked for extraction; app.py translates it as the window's text when it holds the writes at start.
@@ -184,7 +183,7 @@ class MainWindow(QMainWindow):
 
     # -- forms ---------------------------------------------------------------------------------------------
     def _new_form(self, **record) -> ProcedureForm:
-        from .procedure_form import ProcedureForm  # loaded with the first form, so the window shows sooner
+        from ui.entry.procedure_form import ProcedureForm  # loaded with the first form, so the window shows sooner
 
         return ProcedureForm(self.logbook, self.drafts, parent=self.form_host, **record)
 
@@ -201,7 +200,7 @@ class MainWindow(QMainWindow):
         self.form = form
         form.saved.connect(self.worklist.select_procedure)
         form.close_requested.connect(self.close_form)
-        from .record_buttons import RecordButtons  # the form's modules load with the first form
+        from ui.record.record_buttons import RecordButtons  # the form's modules load with the first form
 
         form.record_buttons = RecordButtons(form, self)
         form.set_writes_held(self.writes_held)
@@ -262,7 +261,7 @@ class MainWindow(QMainWindow):
 
     def _signed_since(self, draft: Draft) -> bool:
         """Whether the procedure a draft edits has been signed (by then the draft can never be saved)."""
-        from .record_buttons import stored_and_signed
+        from ui.record.record_buttons import stored_and_signed
 
         return stored_and_signed(self.logbook, draft.id)[1]
 
@@ -372,7 +371,7 @@ class MainWindow(QMainWindow):
     def show_notice(self, text: str, severity: str = WARNING) -> None:
         """A line above the worklist for what holds for the whole logbook (network drive, damage, settings)."""
         lines = [line for line in (self.notice.text(), text) if line] if self.notice.isVisible() else [text]
-        from .field_editors import SEVERITY_COLOUR  # with the form's modules, not at start-up
+        from ui.entry.field_editors import SEVERITY_COLOUR  # with the form's modules, not at start-up
 
         colour = SEVERITY_COLOUR.get(severity, "#333")
         self.notice.setStyleSheet(f"#logbook_notice {{ color: {colour}; background: #fff4d6; "

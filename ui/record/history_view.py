@@ -7,8 +7,7 @@ from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QTableWidgetItem,
 
 from tace_log.storage import Logbook
 from tace_log.times import readable
-
-from .language import language
+from ui.shell.language import language
 
 # Marked for extraction here, translated where shown (the translator is installed after import).
 COLUMNS = [QT_TRANSLATE_NOOP("HistoryView", "When"), QT_TRANSLATE_NOOP("HistoryView", "Who"),

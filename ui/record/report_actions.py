@@ -28,10 +28,9 @@ from PySide6.QtWidgets import (
 
 from tace_log.errors import TaceLogError
 from tace_log.reports import procedure_report, report_file_name, write_pdf
-
-from .file_dialog import file_dialog
-from .messages import show_error
-from .signing_widgets import command_button
+from ui.shell.file_dialog import file_dialog
+from ui.shell.messages import show_error
+from ui.shell.widgets import command_button
 
 CHART_FOLDER_KEY = "reports/chart_folder"  # the last folder a report was exported to, per workstation
 STRIP_ROWS = 512  # a page is rasterised in strips this tall, so 600 dpi printing never holds a whole page

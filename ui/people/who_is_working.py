@@ -12,9 +12,8 @@ from tace_log.errors import TaceLogError
 from tace_log.findings import WARNING
 from tace_log.settings import DEFAULT_IDLE_LOCK_MINUTES, load_idle_lock_minutes
 from tace_log.users import User
-
-from .idle_lock import IdleLock
-from .messages import add_users_hint
+from ui.people.idle_lock import IdleLock
+from ui.shell.messages import add_users_hint
 
 
 class WhoIsWorking(QObject):
@@ -112,7 +111,7 @@ class WhoIsWorking(QObject):
 
     def change_password(self):
         """File > Change password: the person working changes their own (window-modal, like the sign-in)."""
-        from .password_dialog import PasswordDialog
+        from ui.people.password_dialog import PasswordDialog
 
         dialog = PasswordDialog(self.window.logbook, parent=self.window)
         dialog.setObjectName("password_dialog")
@@ -123,7 +122,7 @@ class WhoIsWorking(QObject):
         return dialog
 
     def _ask(self, locked: bool = True):
-        from .login_dialog import LoginDialog
+        from ui.people.login_dialog import LoginDialog
 
         if self.dialog is not None:
             self.dialog.close()

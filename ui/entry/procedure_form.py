@@ -42,10 +42,9 @@ from tace_log.model import SIGNED, Patient, Procedure, days_after_resection, new
 from tace_log.storage import Logbook
 from tace_log.times import readable
 from tace_log.validation import parse_date
-
-from .field_editors import SEVERITY_COLOUR, FieldEditor, severity_name
-from .language import language
-from .rows_editor import Row, RowsEditor
+from ui.entry.field_editors import SEVERITY_COLOUR, FieldEditor, severity_name
+from ui.entry.rows_editor import Row, RowsEditor
+from ui.shell.language import language
 
 _BANNER = ("#signed_banner { background: #e3f2fd; border: 1px solid #1565c0; color: #0d47a1; padding: 6px; "
            "font-weight: bold; }")
@@ -101,7 +100,7 @@ class ProcedureForm(QWidget):
         self._applies: dict[str, bool] = {}  # whether each CONDITIONAL field applies, as last seen
         self._cleared: dict[str, object] = {}  # what a change of its condition cleared, to bring back if it returns
         self.writes_held: str | None = None  # why the window holds writes (the logbook is being checked), or None
-        self.record_buttons = None  # Preview, Sign, History…: added by the main window (ui.record_buttons)
+        self.record_buttons = None  # Preview, Sign, History…: added by the main window (ui.record.record_buttons)
 
         if draft is not None:
             patient_doc, procedure_doc = draft.patient, draft.procedure
