@@ -252,13 +252,27 @@ ADDENDUM = Entity("addendum", "Addendum", "补充说明", (
 
 @dataclass(frozen=True)
 class Section(Choice):
-    """Fields shown together under one heading, in the form and in the report (REDCap's section header)."""
+    """Fields shown together under one heading, in the form and in the report (REDCap's section header): some
+    fields of one entity, or (`rows`) a child list of the procedure, shown as rows of its entity's fields."""
 
-    fields: tuple[str, ...]
+    fields: tuple[str, ...] = ()
+    entity: str = "procedure"  # whose fields: "patient", "pathology", "procedure"; for rows, the child entity
+    rows: str | None = None  # the procedure's child list the section shows ("agents"), one row per record
+    in_report: bool = True  # the chart copy leaves out what is not about the procedure (the pathology)
+
+    @property
+    def wide(self) -> bool:
+        """Across the page: rows and narrative; other sections share the page's width two by two."""
+        return self.rows is not None or all(ENTITY[self.entity][k].type is F.LONG_TEXT for k in self.fields)
 
 
-# Every procedure field in exactly one section, in page order (tests/core/test_dictionary.py holds it to that).
-PROCEDURE_SECTIONS = (
+# The procedure page, in reading order: the form and the report both walk it, so a field is placed here and
+# nowhere else (tests/core/test_dictionary.py holds every field of the page's entities to exactly one section;
+# tests/ui/test_procedure_form.py to a visible editor).
+PROCEDURE_PAGE = (
+    Section("patient", "Patient", "患者", ("mrn", "name", "sex", "birth_date", "weight_kg", "height_cm", "study_id",
+                                         "arm", "resection_date", "resection_margin"), entity="patient"),
+    Section("pathology", "Pathology", "病理", PATHOLOGY.keys, entity="pathology", in_report=False),
     Section("procedure", "Procedure", "手术", ("date", "cycle", "operator", "access_site", "microcatheter")),
     Section("dsa", "DSA findings", "DSA所见", ("tumor_staining", "stained_segments", "lesion_count",
                                                "largest_lesion_mm")),
@@ -266,10 +280,13 @@ PROCEDURE_SECTIONS = (
                                                "technical_success")),
     Section("radiation", "Contrast and radiation", "对比剂与辐射", ("contrast_ml", "fluoroscopy_min", "dap_gycm2",
                                                                 "air_kerma_mgy")),
+    Section("agents", "Agents and doses", "药物与剂量", entity="agent", rows="agents"),
+    Section("complications", "Complications", "并发症", entity="complication", rows="complications"),
     Section("narrative", "Narrative", "叙述", ("findings", "impression")),
 )
 
 ENTITIES: tuple[Entity, ...] = (PATIENT, PATHOLOGY, PROCEDURE, AGENT, COMPLICATION)
+ENTITY = {entity.key: entity for entity in ENTITIES}
 _PATH_ENTITIES = {"patient": PATIENT, "patients": PATIENT, "pathology": PATHOLOGY, "procedure": PROCEDURE,
                   "procedures": PROCEDURE, "agents": AGENT, "complications": COMPLICATION}
 

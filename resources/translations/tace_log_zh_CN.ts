@@ -533,15 +533,7 @@ Nothing has been written to it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Agents and doses</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Add agent</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Add complication</source>
+        <source>Add %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -36,7 +36,7 @@ from reportlab.platypus import (
 )
 
 from .. import __version__
-from ..dictionary import ADDENDUM, AGENT, COMPLICATION, PATIENT, PROCEDURE, PROCEDURE_SECTIONS, Entity
+from ..dictionary import ADDENDUM, AGENT, COMPLICATION, ENTITY, PATIENT, PROCEDURE, PROCEDURE_PAGE, Entity, Section
 from ..errors import TaceLogError
 from ..files import raw_access
 from ..formulary import Formulary, default_formulary
@@ -71,8 +71,6 @@ TEXT = {
     "title": ("TACE procedure report", "TACE手术报告"),
     "draft": ("DRAFT – not signed", "草稿 – 未签名"),
     "signed_status": ("Signed by {signer}, {at}", "已签名：{signer}，{at}"),
-    "agents": ("Agents and doses", "药物与剂量"),
-    "complications": ("Complications", "并发症"),
     "none_recorded": ("None recorded.", "无记录。"),
     "signature": ("Signature", "签名"),
     "performed_by": ("Performed by", "执行"),
@@ -104,11 +102,9 @@ DRAFT_TEXT = TEXT["draft"][0]
 MEANINGS_ZH = {MEANING: "审核并签名", ADDENDUM_MEANING: "补充说明撰写并签名",
                "performed and reviewed by": "执行并审核"}  # the meaning of signatures made before (signing.MEANING)
 
-# Which patient fields the report shows, in order: dictionary keys and the age the report derives; the
-# procedure's sections are the dictionary's, with the days after resection after the date.
-PATIENT_KEYS = ("name", "mrn", "sex", "birth_date", "age", "weight_kg", "height_cm", "study_id", "arm",
-                "resection_date", "resection_margin")
-SECTIONS = {section.key: section for section in PROCEDURE_SECTIONS}  # the dictionary's grouping, as the form's
+# Values the report derives, each after the field it comes from; the fields and their order are the dictionary's
+# procedure page (PROCEDURE_PAGE), as the form's.
+DERIVED_AFTER = {"birth_date": "age", "date": "days_after_resection"}
 AGENT_COLUMNS = ("agent", "dose", "particle_min_um", "particle_max_um", "lot")
 
 _CJK = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]")
@@ -397,9 +393,17 @@ class _ReportBuilder:
         label = _text(key_or_label, self.lang) if key_or_label in TEXT else key_or_label
         return self.styles.paragraph(label, "section")
 
-    def _procedure_section(self, key: str) -> list:
-        section = SECTIONS[key]
-        return [*self._section(section.label(self.lang)), self._fields(PROCEDURE, self.procedure, section.fields)]
+    def _page_section(self, section: Section) -> list:
+        """One section of the dictionary's procedure page: its fields in a grid, its rows in a table, or its
+        narrative fields each under its own heading."""
+        if section.rows:
+            rows = {"agents": self._agents, "complications": self._complications}[section.rows]
+            return [*self._section(section.label(self.lang)), *rows()]
+        if section.wide:
+            return [flowable for key in section.fields for flowable in self._narrative(key)]
+        record = self.patient if section.entity == "patient" else self.procedure
+        keys = [key for field_key in section.fields for key in (field_key, DERIVED_AFTER.get(field_key)) if key]
+        return [*self._section(section.label(self.lang)), self._fields(ENTITY[section.entity], record, keys)]
 
     def _section(self, key_or_label: str) -> list:
         """A section heading, on a new page when too little room is left for it and a few lines under it."""
@@ -572,21 +576,15 @@ class _ReportBuilder:
 
     def story(self) -> list:
         """The original report, then the addenda after it (the original part is the same with or without)."""
-        proc, pat = self.procedure, self.patient
-        procedure_keys = list(SECTIONS["procedure"].fields)
-        procedure_keys.insert(procedure_keys.index("date") + 1, "days_after_resection")
-        story = [*self._section(PATIENT.label(self.lang)), self._fields(PATIENT, pat, PATIENT_KEYS),
-                 *self._section(SECTIONS["procedure"].label(self.lang)), self._fields(PROCEDURE, proc, procedure_keys),
-                 *self._procedure_section("dsa"), *self._procedure_section("treatment"),
-                 *self._section("agents"), *self._agents(),
-                 *self._procedure_section("radiation"),
-                 *self._section("complications"), *self._complications(),
-                 *self._narrative("findings")]
-        # The signature never stands alone on a page: it keeps the impression's last line (and its heading, when
-        # that is the only line) with it.
-        impression = self._narrative("impression")  # [page break, heading, line, ...]
-        tail = impression[-1:] if len(impression) > 3 else impression[1:]
-        story += [*impression[:len(impression) - len(tail)], KeepTogether([*tail, Spacer(1, 6), *self._signature()])]
+        *sections, closing = [section for section in PROCEDURE_PAGE if section.in_report]
+        *narrative, last = closing.fields  # the page ends with narrative (the impression): the signature follows it
+        story = [flowable for section in sections for flowable in self._page_section(section)]
+        story += [flowable for key in narrative for flowable in self._narrative(key)]
+        # The signature never stands alone on a page: it keeps the last line (and the heading, when that is the only
+        # line) with it.
+        ending = self._narrative(last)  # [page break, heading, line, ...]
+        tail = ending[-1:] if len(ending) > 3 else ending[1:]
+        story += [*ending[:len(ending) - len(tail)], KeepTogether([*tail, Spacer(1, 6), *self._signature()])]
         for number, addendum in enumerate(self.addenda, start=1):
             story.extend(self._addendum(number, addendum))
         return story

@@ -64,9 +64,16 @@ def test_display_uses_labels_and_units():
     assert PATHOLOGY["rupture"].display(False) == "no"
 
 
-def test_every_procedure_field_is_in_exactly_one_section():
-    """The form and the report both lay the procedure out by these sections: a field in none would be missing."""
-    from tace_log.dictionary import PROCEDURE_SECTIONS
+def test_every_field_of_the_procedure_page_is_in_exactly_one_section():
+    """The form and the report both lay the page out by these sections: a field in none would be missing, a
+    field in two shown twice; the page ends with the narrative the signature follows."""
+    from tace_log.dictionary import ENTITY, PROCEDURE_PAGE, FieldType
 
-    placed = [key for section in PROCEDURE_SECTIONS for key in section.fields]
-    assert sorted(placed) == sorted(PROCEDURE.keys)
+    for entity in ("patient", "pathology", "procedure"):
+        placed = [key for section in PROCEDURE_PAGE if section.entity == entity for key in section.fields]
+        assert sorted(placed) == sorted(ENTITY[entity].keys), entity
+    rows = {section.rows: section.entity for section in PROCEDURE_PAGE if section.rows}
+    assert rows == {"agents": "agent", "complications": "complication"}
+    closing = PROCEDURE_PAGE[-1]
+    assert closing.in_report and not closing.rows and closing.fields[-1] == "impression"
+    assert all(PROCEDURE[key].type is FieldType.LONG_TEXT for key in closing.fields)

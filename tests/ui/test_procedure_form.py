@@ -332,3 +332,30 @@ def test_a_record_stored_before_the_rule_opens_unchanged_with_the_value_flagged_
     form.save_button.click()  # confirms the warnings
     assert form.banner.text() == "Saved.", form.banner.text()
     assert logbook.get_procedure(old.id).lesion_count is None
+
+
+def test_every_field_of_the_page_has_a_visible_named_editor_in_the_dictionarys_order(qtbot, window):
+    """A field declared on the procedure page and not shown could never be typed: each has its editor, visible,
+    named by its key for tests and screen readers; the section boxes read in the page's order."""
+    from tace_log.dictionary import ENTITY, PROCEDURE_PAGE
+
+    window.new_action.trigger()
+    form = window.form
+    for rows in ("agents", "complications"):
+        qtbot.mouseClick(form.findChild(QPushButton, f"{rows}-add"), Qt.MouseButton.LeftButton)
+        row = form.findChild(QWidget, f"{rows}[0]")
+        qtbot.waitUntil(lambda row=row: row.isVisibleTo(window))  # Qt shows a row added to a shown page queued
+    prefixes = {"patient": "patient.", "pathology": "patient.pathology."}
+    for section in PROCEDURE_PAGE:
+        if section.rows:
+            paths = [f"procedure.{section.rows}[0].{key}" for key in ENTITY[section.entity].keys]
+        else:
+            paths = [prefixes.get(section.entity, "procedure.") + key for key in section.fields]
+        for path in paths:
+            editor = form.editor_for(path)
+            assert editor is not None, path
+            assert editor.input.isVisibleTo(window), path
+            assert editor.input.objectName() == path.rsplit(".", 1)[-1] and editor.input.accessibleName(), path
+    boxes = [form.findChild(QWidget, f"section-{section.key}") for section in PROCEDURE_PAGE]
+    places = [(box.mapTo(form, box.rect().topLeft()).y(), box.mapTo(form, box.rect().topLeft()).x()) for box in boxes]
+    assert places == sorted(places), "the form's sections are not in the dictionary's page order"

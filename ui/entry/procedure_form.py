@@ -28,12 +28,14 @@ from PySide6.QtWidgets import (
 from tace_log.dictionary import (
     AGENT,
     COMPLICATION,
+    ENTITY,
     PATHOLOGY,
     PATIENT,
     PROCEDURE,
-    PROCEDURE_SECTIONS,
+    PROCEDURE_PAGE,
     Entity,
     FieldType,
+    Section,
 )
 from tace_log.drafts import Draft, DraftStore
 from tace_log.errors import TaceLogError
@@ -149,19 +151,19 @@ class ProcedureForm(QWidget):
         grid = QGridLayout(page)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        grid.addWidget(self._entity_box("patient", PATIENT, "patient."), 0, 0)
-        grid.addWidget(self._entity_box("pathology", PATHOLOGY, "patient.pathology."), 0, 1)
-        boxes = [self._fields_box(f"section-{i}", section.label(language()), PROCEDURE, section.fields, "procedure.")
-                 for i, section in enumerate(PROCEDURE_SECTIONS)]
-        grid.addWidget(boxes[0], 1, 0)
-        grid.addWidget(boxes[1], 1, 1)
-        grid.addWidget(boxes[2], 2, 0)
-        grid.addWidget(boxes[3], 2, 1)
-        self._narrative = [f"procedure.{key}" for key in PROCEDURE_SECTIONS[-1].fields]
-        grid.addWidget(self._agents_box(), 3, 0, 1, 2)
-        grid.addWidget(self._complications_box(), 4, 0, 1, 2)
-        grid.addWidget(boxes[4], 5, 0, 1, 2)
-        grid.setRowStretch(6, 1)
+        self._narrative = []
+        row = column = 0
+        for section in PROCEDURE_PAGE:  # the dictionary's page order: halves two by two, wide ones across
+            if section.wide and column:
+                row, column = row + 1, 0
+            grid.addWidget(self._section_box(section), row, column, 1, 2 if section.wide else 1)
+            if section.wide or column:
+                row, column = row + 1, 0
+            else:
+                column = 1
+            if not section.rows and section.wide:
+                self._narrative += [self._prefix(section) + key for key in section.fields]
+        grid.setRowStretch(row + 1, 1)
         scroll = QScrollArea(self)
         scroll.setObjectName("form-scroll")
         scroll.setWidgetResizable(True)
@@ -233,24 +235,27 @@ class ProcedureForm(QWidget):
         self.editors[path] = editor
         editor.on_change(self._changed)
 
-    def _fields_box(self, name: str, title: str, entity: Entity, keys, prefix: str) -> QGroupBox:
-        box = QGroupBox(title, self)
-        box.setObjectName(name)
+    @staticmethod
+    def _prefix(section: Section) -> str:
+        return {"patient": "patient.", "pathology": "patient.pathology."}.get(section.entity, "procedure.")
+
+    def _section_box(self, section: Section) -> QGroupBox:
+        box = QGroupBox(section.label(language()), self)
+        box.setObjectName(f"section-{section.key}")
+        entity = ENTITY[section.entity]
+        if section.rows:
+            editors = {"agents": self._agent_editors, "complications": self._complication_editors}[section.rows]
+            rows = RowsEditor(section.rows, entity, editors,
+                              self.tr("Add %1").replace("%1", entity.label(language()).lower()), box)
+            rows.changed.connect(self._changed)
+            setattr(self, section.rows, rows)
+            QVBoxLayout(box).addWidget(rows)
+            return box
         form = QFormLayout(box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for key in keys:
+        for key in section.fields:
             field = entity[key]
-            self._add_editor(form, prefix + key, FieldEditor(field, self._choices_for(key, entity), box))
-        return box
-
-    def _entity_box(self, name: str, entity: Entity, prefix: str) -> QGroupBox:
-        return self._fields_box(name, entity.label(language()), entity, entity.keys, prefix)
-
-    def _agents_box(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Agents and doses"), self)
-        self.agents = RowsEditor("agents", AGENT, self._agent_editors, self.tr("Add agent"), box)
-        self.agents.changed.connect(self._changed)
-        QVBoxLayout(box).addWidget(self.agents)
+            self._add_editor(form, self._prefix(section) + key, FieldEditor(field, self._choices_for(key, entity), box))
         return box
 
     def _agent_editors(self, row: Row) -> dict[str, FieldEditor]:
@@ -267,14 +272,6 @@ class ProcedureForm(QWidget):
         for end in ("particle_min_um", "particle_max_um"):
             editors[end].set_enabled(bool(agent and agent.is_particles) and not self.read_only)
         editors["dose"].input.setPlaceholderText(agent.typical if agent else "")
-
-    def _complications_box(self) -> QGroupBox:
-        box = QGroupBox(COMPLICATION.label(language()), self)
-        self.complications = RowsEditor("complications", COMPLICATION, self._complication_editors,
-                                        self.tr("Add complication"), box)
-        self.complications.changed.connect(self._changed)
-        QVBoxLayout(box).addWidget(self.complications)
-        return box
 
     @staticmethod
     def _complication_editors(row: Row) -> dict[str, FieldEditor]:
