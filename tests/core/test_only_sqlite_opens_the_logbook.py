@@ -112,7 +112,7 @@ def test_an_export_report_or_csv_never_replaces_a_database(tmp_path, capsys, typ
 
 
 def test_a_logo_that_is_the_logbook_is_never_opened_beside_its_connection(report_logbook):
-    from tace_log.reports.export import procedure_report
+    from tace_log.reports.report_file import procedure_report
     from tace_log.settings import SETTINGS_FILENAME
 
     settings = report_logbook.path.with_name(SETTINGS_FILENAME)

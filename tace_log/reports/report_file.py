@@ -1,4 +1,4 @@
-"""Reports from a logbook, and writing them to files: atomic, named without the patient's name."""
+"""A stored procedure's report as a file: built from the logbook, named without the patient's name, written atomically."""
 
 from __future__ import annotations
 
