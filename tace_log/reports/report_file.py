@@ -1,4 +1,4 @@
-"""A stored procedure's report as a file: built from the logbook, named without the patient's name, written atomically."""
+"""A stored procedure's report as a file: built from the logbook, named without the name, written atomically."""
 
 from __future__ import annotations
 
