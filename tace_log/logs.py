@@ -28,19 +28,21 @@ def configure_logging(level: int = logging.INFO, folder: Path | None = None) -> 
     Calling it again replaces the handler it installed before (tests, a second `main()` in one process).
     """
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "tace_log", False):
-            root.removeHandler(handler)
-            handler.close()
+    for installed in list(root.handlers):
+        if getattr(installed, "tace_log", False):
+            root.removeHandler(installed)
+            installed.close()
     path = (folder or log_dir()) / LOG_FILENAME
+    handler: logging.Handler
+    written: Path | None = path
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=KEEP_FILES, encoding="utf-8")
         handler.setFormatter(logging.Formatter(FORMAT))
     except OSError:
         # No log file: a NullHandler still keeps Python's last-resort handler from printing log lines on stderr.
-        handler, path = logging.NullHandler(), None
-    handler.tace_log = True
+        handler, written = logging.NullHandler(), None
+    handler.tace_log = True  # type: ignore[union-attr]  # ours: replaced on a second call
     root.addHandler(handler)
     root.setLevel(level)
-    return path
+    return written

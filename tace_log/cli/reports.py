@@ -71,7 +71,8 @@ def run_report(args) -> int:
 
 def _every_procedure(logbook: Logbook) -> list[tuple[str, str]]:
     """(procedure id, file name) of every procedure, oldest first."""
-    out, offset = [], 0
+    out: list[tuple[str, str]] = []
+    offset = 0
     while True:
         rows = logbook.worklist(sort="date", descending=False, limit=PAGE, offset=offset)
         out.extend((r.procedure_id, report_file_name(r.date, r.mrn, r.procedure_id)) for r in rows)

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -177,7 +178,7 @@ _SPANNED = None  # a table cell that the cell before it spans
 
 def _spans(row: list) -> list[tuple[int, int]]:
     """(first, last) column of each cell of a row that spans the _SPANNED cells after it."""
-    out = []
+    out: list[tuple[int, int]] = []
     for c, cell in enumerate(row):
         if cell is _SPANNED and c > 0:
             if out and out[-1][1] == c - 1:
@@ -461,7 +462,8 @@ class _ReportBuilder:
         """A row of cells as table rows: itself, or, when a cell wraps to more than MAX_ROW_LINES lines, one
         table row per line. reportlab cannot draw a row taller than its frame (a long value was a LayoutError),
         and its own split of a CJK cell drops spaces as a paragraph's does: lines broken once never are."""
-        cells = []  # (paragraph, the width it is laid out in, its text), or None for an empty or spanned cell
+        # (paragraph, the width it is laid out in, its text), or None for an empty or spanned cell
+        cells: list[tuple[Any, float, str] | None] = []
         for c, cell in enumerate(row):
             if isinstance(cell, tuple):
                 end = next((e for e in range(c + 1, len(row)) if row[e] is not _SPANNED), len(row))
@@ -471,7 +473,7 @@ class _ReportBuilder:
         if not any(cell and _taller(*cell) for cell in cells):
             return [[cell[0] if cell else "" for cell in cells]]
         lines = [_lines_at(cell[0], cell[1]) if cell else [] for cell in cells]
-        return [[Paragraph(escape(text[i]), cell[0].style) if i < len(text) else "" for cell, text in
+        return [[Paragraph(escape(text[i]), cell[0].style) if cell and i < len(text) else "" for cell, text in
                  zip(cells, lines, strict=True)] for i in range(max(map(len, lines)))]
 
     def _fields(self, entity: Entity, record, keys: Iterable[str]) -> Table:

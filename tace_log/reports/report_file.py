@@ -23,7 +23,7 @@ def procedure_report(logbook, procedure_id: str, settings: ReportSettings | None
                         settings if settings is not None else load_report_settings(logbook.path), check=check)
 
 
-def safe_file_part(text: str, fallback: str) -> str:
+def safe_file_part(text: str | None, fallback: str) -> str:
     """Text fit for a file name on any system: letters, digits, '-', '_' and '.' only, no leading dot."""
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", text or "").strip("._")
     return cleaned[:40] or fallback

@@ -79,7 +79,7 @@ class AuditEntry:
             return [(self.field, self.old_value, self.new_value)]
         if self.action not in ("insert", "delete"):  # an event: what happened, in words
             return [(self.action, None, self.new_value)]
-        values = json.loads(self.new_value if self.action == "insert" else self.old_value)
+        values = json.loads(str(self.new_value if self.action == "insert" else self.old_value))
         if self.action == "insert":
             return [(k, None, v) for k, v in values.items() if v is not None]
         return [(k, v, None) for k, v in values.items() if v is not None]

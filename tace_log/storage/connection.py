@@ -25,6 +25,7 @@ from ..errors import (
     NewerSchemaError,
     NotALogbookError,
     RecordLockedError,
+    TaceLogError,
 )
 from ..files import SQLITE_MAGIC, open_by_sqlite, opened_by_sqlite, raw_access, remove_leftovers, temporary_name
 from ..paths import CREATING
@@ -172,7 +173,7 @@ def _check_header(path: Path) -> None:
         raise NotALogbookError(f"{path} is an SQLite database but not a TACE Log logbook", path)
 
 
-def write_error(exc: sqlite3.Error, path: Path) -> LogbookError:
+def write_error(exc: Exception, path: Path) -> TaceLogError:
     """A failed write as a one-line message that says what happened to the data (nothing was written)."""
     text = str(exc).lower()
     code = getattr(exc, "sqlite_errorcode", None)

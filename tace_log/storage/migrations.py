@@ -401,5 +401,24 @@ def keep_signed_content(db: Database) -> None:
         db.execute(statement)
 
 
+
+# -- 0006: a value recorded where it does not apply (stained lesions with no stain: `applies_when`, a rule added
+# after version 0.1 stored them) is cleared from every unsigned procedure, as the form clears it, each change
+# audited with its reason. A signed procedure keeps what was signed: its export imports with a warning
+# (validation.LATER_RULES). Frozen: the fields and values of the rule as it was added.
+CLEARED_0006 = "cleared by migration 0006: recorded where it does not apply (no tumour stain)"
+_NO_STAIN_0006 = "(tumor_staining IS NULL OR tumor_staining NOT IN ('present', 'equivocal')) AND status != 'signed'"
+
+
+@migrations(name="0006_clear_values_not_applying")
+def clear_values_not_applying(db: Database) -> None:
+    db.conn.create_function("tace_audit_user", 0, lambda: "tace-log:migration")
+    db.conn.create_function("tace_audit_reason", 0, lambda: CLEARED_0006)
+    db.conn.create_function("tace_audit_seal", 11, seal, deterministic=True)
+    db.execute(f"UPDATE procedures SET lesion_count = NULL, largest_lesion_mm = NULL WHERE {_NO_STAIN_0006} "
+               "AND (lesion_count IS NOT NULL OR largest_lesion_mm IS NOT NULL)")
+    db.execute("DELETE FROM procedure_segments WHERE procedure_id IN "
+               f"(SELECT id FROM procedures WHERE {_NO_STAIN_0006})")
+
 # What the audit triggers cover now: each table's columns as of the last migration that set them.
 AUDITED = {**_AUDITED, "users": _USERS_0003, "signatures": _SIGNATURES_0005, "addenda": _ADDENDA_0005}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -90,11 +91,21 @@ def stored_before_the_rule(tmp_path) -> tuple[Path, Patient, Procedure, Procedur
         someone = patient()
         logbook.save_patient(someone)
         signed = unstained(someone, operator="Chen Wei")
-        draft = unstained(someone, date=dt.date(2025, 3, 3), cycle=2)
+        draft = unstained(someone, date=dt.date(2025, 3, 3), cycle=2, stained_segments=["VI"])
         logbook.save_procedure(signed)
         logbook.save_procedure(draft)
         logbook.sign_procedure(signed.id, "chen", PASSWORD, acknowledge_warnings=True)
+    as_before_migration_0006(path)
     return path, someone, signed, draft
+
+
+def as_before_migration_0006(path: Path) -> None:
+    """The logbook as a version without migration 0006 left it: the migration not yet applied."""
+    connection = sqlite3.connect(path)
+    with connection:
+        connection.execute("DELETE FROM _sqlite_migrations WHERE name = '0006_clear_values_not_applying'")
+        connection.execute("PRAGMA user_version = 5")
+    connection.close()
 
 
 def test_a_record_stored_before_the_rule_still_exports_as_stored(stored_before_the_rule, tmp_path):
@@ -116,25 +127,54 @@ def test_it_does_not_block_its_patients_other_saves(stored_before_the_rule):
         assert saved.changed and not [f for f in saved.findings if f.code == "not_applicable"]
 
 
-def test_it_is_refused_when_saved_again_until_corrected(stored_before_the_rule):
-    path, _someone, _signed, draft = stored_before_the_rule
+def test_the_upgrade_clears_the_drafts_value_audited_with_its_reason_and_keeps_the_signed_one(
+        stored_before_the_rule):
+    """Migration 0006 does what the form does when the stain is set to absent, for every unsigned procedure, each
+    change in the audit trail with its reason; a signed record is as it was signed."""
+    from tace_log.storage.migrations import CLEARED_0006
+
+    path, _someone, signed, draft = stored_before_the_rule
     with Logbook.open(path) as logbook:
-        stored = logbook.get_procedure(draft.id)
-        stored.contrast_ml = 80
-        with pytest.raises(InvalidInputError, match="lesion_count: Stained lesions is recorded only when"):
-            logbook.save_procedure(stored)
-        with pytest.raises(InvalidInputError, match="lesion_count: Stained lesions is recorded only when"):
-            logbook.sign_procedure(draft.id, "chen", PASSWORD, acknowledge_warnings=True)
-        stored.lesion_count = None
-        assert logbook.save_procedure(stored).changed
+        cleared = logbook.get_procedure(draft.id)
+        assert (cleared.lesion_count, cleared.largest_lesion_mm, cleared.stained_segments) == (None, None, [])
+        assert logbook.get_procedure(signed.id).lesion_count == 3 and logbook.signature_intact(signed.id)
+        changes = [row for row in logbook.history(draft.id) if row.reason == CLEARED_0006]
+        assert {(row.table_name, row.action, row.field, row.old_value) for row in changes} == {
+            ("procedures", "update", "lesion_count", 3), ("procedure_segments", "delete", "segment", "VI")}
+        assert not [row for row in logbook.history(signed.id) if row.reason == CLEARED_0006]
+        assert logbook.verify_audit_trail().ok
+        cleared.contrast_ml = 80
+        assert logbook.save_procedure(cleared).changed  # nothing left to refuse
 
 
-def test_its_export_is_refused_by_import_naming_the_value(stored_before_the_rule, tmp_path, capsys):
-    """A document cannot say which of its records a logbook stored before the rule (tace-log/1 carries no
-    signature): the export of such a record is refused like any new input, naming what to correct."""
+def test_its_export_imports_into_an_empty_logbook_the_signed_one_flagged_the_draft_cleared(
+        stored_before_the_rule, tmp_path, capsys):
+    """The contract's compatibility rule: a logbook's own export always imports. The signed record imports as signed,
+    the value a later rule refuses kept and named in a warning; the draft's was cleared when the logbook was upgraded
+    (migration 0006, below), so its export holds none."""
+    path, _someone, signed, draft = stored_before_the_rule
+    exported = tmp_path / "export.json"
+    assert main(["--db", str(path), "export", "-o", str(exported)]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(tmp_path / "new.sqlite"), "import", str(exported)]) == 0
+    assert f"lesion_count: {LESIONS}" in "".join(capsys.readouterr())
+    with Logbook.open(tmp_path / "new.sqlite") as imported:
+        assert imported.get_procedure(signed.id).lesion_count == 3
+        assert imported.signature_intact(signed.id)
+        assert imported.get_procedure(draft.id).lesion_count is None
+
+
+def test_an_unsigned_document_with_the_value_is_still_refused(stored_before_the_rule, tmp_path, capsys):
+    """Without a signature, a record in a document is new input: the rule holds."""
     path, _someone, _signed, _draft = stored_before_the_rule
     exported = tmp_path / "export.json"
     assert main(["--db", str(path), "export", "-o", str(exported)]) == 0
+    document = json.loads(exported.read_text(encoding="utf-8"))
+    for procedure in document["patients"][0]["procedures"]:
+        procedure.pop("signature", None)
+        procedure.pop("addenda", None)
+        procedure["lesion_count"] = 3
+    exported.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     capsys.readouterr()
     assert main(["--db", str(tmp_path / "new.sqlite"), "import", str(exported)]) == 2
     assert f"patients[0].procedures[0].lesion_count: {LESIONS}" in capsys.readouterr().err

@@ -95,7 +95,7 @@ def test_an_addendum_over_its_maximum_is_refused_and_nothing_is_added(tmp_path):
 # -- what was stored before the limits ----------------------------------------------------------------------
 def numbered(template: str, count: int) -> str:
     """A long value whose pieces can be found in order in the report: 'V0001 …V0002 …'."""
-    return "".join(template.format(i) for i in range(1, count + 1))
+    return "".join(template.format(i) for i in range(1, count + 1)).strip()  # as stored: no space around it
 
 
 LONG_VALUES = {  # each far longer than a page, in a short field (or longer than a narrative may now be)
@@ -141,19 +141,38 @@ def test_a_record_stored_before_the_limits_still_prints_every_long_value_whole(s
     assert len([page for page in pages if re.search(r"V\d{4}", page)]) >= 2  # one short field over two pages
 
 
-def test_a_record_stored_before_the_limits_still_exports_and_is_refused_as_new_input(stored_before_the_limits,
-                                                                                    tmp_path, capsys):
-    path, _procedure_id = stored_before_the_limits
+def test_a_record_stored_before_the_limits_exports_and_imports_as_signed_each_long_value_a_warning(
+        stored_before_the_limits, tmp_path, capsys):
+    """The contract's compatibility rule: a logbook's own export always imports into an empty logbook. A signed
+    record was signed before the limits (signing refuses such text now): it imports signed, as it was."""
+    path, procedure_id = stored_before_the_limits
     exported = tmp_path / "export.json"
     assert main(["--db", str(path), "export", "-o", str(exported)]) == 0
     procedure = json.loads(exported.read_text(encoding="utf-8"))["patients"][0]["procedures"][0]
     assert procedure["target_vessels"] == LONG_VALUES["target_vessels"]
     assert procedure["findings"] == LONG_VALUES["findings"]
     capsys.readouterr()
+    assert main(["--db", str(tmp_path / "new.sqlite"), "import", str(exported)]) == 0
+    said = "".join(capsys.readouterr())
+    assert "warning patients[0].procedures[0].target_vessels: Target vessels must be at most 200 characters" in said
+    assert f"findings: Findings must be at most 30,000 characters long, not {len(LONG_VALUES['findings']):,}" in said
+    with Logbook.open(tmp_path / "new.sqlite") as imported:
+        assert imported.get_procedure(procedure_id).findings == LONG_VALUES["findings"]
+        assert imported.signature_intact(procedure_id)
+
+
+def test_the_same_text_unsigned_is_refused_as_new_input(stored_before_the_limits, tmp_path, capsys):
+    path, _procedure_id = stored_before_the_limits
+    exported = tmp_path / "export.json"
+    assert main(["--db", str(path), "export", "-o", str(exported)]) == 0
+    document = json.loads(exported.read_text(encoding="utf-8"))
+    for key in ("signature", "addenda"):
+        document["patients"][0]["procedures"][0].pop(key)
+    exported.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    capsys.readouterr()
     assert main(["--db", str(tmp_path / "new.sqlite"), "import", str(exported)]) == 2
     err = capsys.readouterr().err
     assert "patients[0].procedures[0].target_vessels: Target vessels must be at most 200 characters long" in err
-    assert "findings: Findings must be at most 30,000 characters long, not 35,200" in err
 
 
 # -- any accepted value prints ---------------------------------------------------------------------------------
