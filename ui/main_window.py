@@ -270,9 +270,9 @@ class MainWindow(QMainWindow):
         """The user whose work a draft is, when that is not the person working: theirs to restore, so it is never
         saved under another name. A draft without an owner, or typed under the operating-system login before the
         logbook had users, is anyone's."""
-        if draft.owner in (None, self.logbook.current_user) or self.logbook_closed:
+        if draft.owner in (None, self.logbook.users.current) or self.logbook_closed:
             return None
-        return next((u for u in self.logbook.users(include_deactivated=True) if u.username == draft.owner), None)
+        return next((u for u in self.logbook.users.everyone() if u.username == draft.owner), None)
 
     def hand_over(self, previous: str) -> None:
         """Someone other than `previous` signed in at the covered window. The open form's unsaved changes are
@@ -427,7 +427,7 @@ class MainWindow(QMainWindow):
         if error is None:
             # The schema is compared here, not on the check's thread: it loads hashlib, which start-up must not
             # have loaded when the window shows (tests/ui/test_startup_imports.py).
-            tampered = self.logbook.schema_problems()
+            tampered = self.logbook.audit.schema_problems()
             if not tampered:
                 self.allow_writes()
                 self.statusBar().showMessage(self.tr("Logbook checked: no damage found."), 5000)

@@ -73,7 +73,7 @@ def _every_procedure(logbook: Logbook) -> list[tuple[str, str]]:
     """(procedure id, file name) of every procedure, oldest first."""
     out, offset = [], 0
     while True:
-        rows = logbook.worklist(sort="date", descending=False, limit=PAGE, offset=offset)
+        rows = logbook.worklist.rows(sort="date", descending=False, limit=PAGE, offset=offset)
         out.extend((r.procedure_id, report_file_name(r.date, r.mrn, r.procedure_id)) for r in rows)
         if len(rows) < PAGE:
             return out

@@ -86,14 +86,14 @@ def stored_before_the_rule(tmp_path) -> tuple[Path, Patient, Procedure, Procedur
     """A logbook holding a signed procedure and a draft, each with 3 stained lesions and no stain."""
     path = tmp_path / "older.sqlite"
     with Logbook.open(path, validator=EarlierRules()) as logbook:
-        logbook.add_user("chen", "陈伟 Chen Wei", "radiologist", PASSWORD)
+        logbook.users.add("chen", "陈伟 Chen Wei", "radiologist", PASSWORD)
         someone = patient()
         logbook.save_patient(someone)
         signed = unstained(someone, operator="Chen Wei")
         draft = unstained(someone, date=dt.date(2025, 3, 3), cycle=2)
         logbook.save_procedure(signed)
         logbook.save_procedure(draft)
-        logbook.sign_procedure(signed.id, "chen", PASSWORD, acknowledge_warnings=True)
+        logbook.signing.sign(signed.id, "chen", PASSWORD, acknowledge_warnings=True)
     return path, someone, signed, draft
 
 
@@ -124,7 +124,7 @@ def test_it_is_refused_when_saved_again_until_corrected(stored_before_the_rule):
         with pytest.raises(InvalidInputError, match="lesion_count: Stained lesions is recorded only when"):
             logbook.save_procedure(stored)
         with pytest.raises(InvalidInputError, match="lesion_count: Stained lesions is recorded only when"):
-            logbook.sign_procedure(draft.id, "chen", PASSWORD, acknowledge_warnings=True)
+            logbook.signing.sign(draft.id, "chen", PASSWORD, acknowledge_warnings=True)
         stored.lesion_count = None
         assert logbook.save_procedure(stored).changed
 
