@@ -32,7 +32,7 @@ from tace_log import __version__
 from tace_log.drafts import Draft, DraftStore
 from tace_log.errors import LogbookCorruptError, TaceLogError
 from tace_log.findings import ERROR, INFO, WARNING
-from tace_log.storage import Change, Logbook
+from tace_log.storage import Change, Changed, Logbook
 from tace_log.times import readable
 from tace_log.users import User
 
@@ -364,9 +364,18 @@ class MainWindow(QMainWindow):
 
     # -- logbook changes and window state ------------------------------------------------------------------
     def _logbook_changed(self, change: Change) -> None:
-        self.worklist.refresh()
-        if change.kind == "restore" and self.form is not None and not self.form.dirty:
-            self.close_form()  # it showed the logbook as it was before the restore
+        """Refresh what the change made stale: the worklist after a record changed; who is working, whose the
+        drafts are and what may be done after the users changed; all of it after a restore, and the open form
+        (unless it holds unsaved typing), which showed the logbook as it was before."""
+        if change.records_changed:
+            self.worklist.refresh()
+        if change.what in (Changed.USERS, Changed.RESTORED):
+            self.who.show_user()
+            if not self.locked:  # the cover hides the drafts bar; unlocking shows it afresh
+                self.show_drafts()
+            self.update_actions()
+        if change.what is Changed.RESTORED and self.form is not None and not self.form.dirty:
+            self.close_form()
 
     # -- notices, held writes, the lock --------------------------------------------------------------------
     def show_notice(self, text: str, severity: str = WARNING) -> None:
