@@ -52,6 +52,7 @@ from .worklist import PATIENT_MATCH, Worklist, like
 if TYPE_CHECKING:
     from ..validation import Validator
 
+
 @dataclass
 class SaveResult:
     """A saved record, what validation said of it, and whether anything changed."""
@@ -77,7 +78,6 @@ class ImportSummary:
         return (f"patients: {self.patients_added} added, {self.patients_updated} updated, "
                 f"{self.patients_unchanged} unchanged; procedures: {self.procedures_added} added, "
                 f"{self.procedures_updated} updated, {self.procedures_unchanged} unchanged")
-
 
 
 class Logbook:
