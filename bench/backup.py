@@ -30,11 +30,11 @@ def backup_and_restore(logbook_path: Path, work: Path) -> list[Result]:
 
         def back_up():
             target = work / f"manual-{len(made)}.sqlite"
-            made.append(book.back_up(target))
+            made.append(book.backups.back_up(target))
 
         backup = median_seconds(back_up, 5)
         check = median_seconds(lambda: check_file(made[-1].path), 5)
-        restore = median_seconds(lambda: book.restore_from(made[-1].path), 3)
+        restore = median_seconds(lambda: book.backups.restore(made[-1].path), 3)
     label = f"{procedures:,} procedures, {size_mb:.0f} MB"
     return [
         Result(f"back up now: backup API + verification ({label})", backup * 1000, copy * 1000, "ms",

@@ -77,7 +77,7 @@ def save(logbook_path: Path, work: Path, rounds: int = 60) -> list[Result]:
     ]
     timings_ours, timings_raw = [], []
     with Logbook.open(ours, validator=Validator(today=TODAY)) as book:
-        patient_id = book.worklist(limit=1)[0].patient_id
+        patient_id = book.worklist.rows(limit=1)[0].patient_id
         resection = book.get_patient(patient_id).resection_date
         template["date"] = max(resection, TODAY.replace(day=1)).isoformat()
         for _ in range(rounds):

@@ -31,7 +31,7 @@ class Draft:
     title: str  # what the user recognises it by, e.g. "张伟 2026-11-20"
     patient: dict
     procedure: dict
-    # Who typed it (the logbook's `current_user`): their work, offered back to them. None in a draft file written
+    # Who typed it (the logbook's `users.current`): their work, offered back to them. None in a draft file written
     # before drafts recorded it.
     owner: str | None = None
 

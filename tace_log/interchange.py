@@ -185,7 +185,7 @@ def export_document(logbook: Logbook, batch: int = 500) -> dict:
     pending: list[tuple[Patient, list[Procedure]]] = []
 
     def flush():
-        signed = logbook.signed_parts([pr.id for _, procs in pending for pr in procs if pr.status == SIGNED])
+        signed = logbook.signing.signed_parts([pr.id for _, procs in pending for pr in procs if pr.status == SIGNED])
         patients.extend(export_patient(p, procs, signed) for p, procs in pending)
         pending.clear()
 

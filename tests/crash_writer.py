@@ -28,7 +28,7 @@ def main() -> None:
             perform(logbook, write)
             print(f"ack {n}", flush=True)
             if n % 10 == 0:
-                logbook.back_up()
+                logbook.backups.back_up()
 
 
 if __name__ == "__main__":

@@ -6,9 +6,9 @@ writes: the race `tests/core/test_accounts.py` starts them for, made certain rat
 import sys
 
 from tace_log.cli import main
-from tace_log.storage import Logbook
+from tace_log.storage.session import Session
 
-_transaction = Logbook._transaction
+_transaction = Session.transaction
 
 
 def _ready_then_transaction(self):
@@ -17,7 +17,7 @@ def _ready_then_transaction(self):
     return _transaction(self)
 
 
-Logbook._transaction = _ready_then_transaction
+Session.transaction = _ready_then_transaction
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..errors import TaceLogError
-from ..storage import Logbook
+from ..storage import Backups, Logbook
 from ..storage.backup import BackupPolicy, check_file
 from ..storage.tampering import file_problems
 from .records import logbook_path, open_logbook
@@ -41,7 +41,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run_backup(args) -> int:
     with open_logbook(args, create=False) as logbook:
-        report = logbook.back_up(args.output, BackupPolicy(args.keep_daily, args.keep_weekly))
+        report = logbook.backups.back_up(args.output, BackupPolicy(args.keep_daily, args.keep_weekly))
     print(f"backed up {logbook.path} to {report}")
     for path in report.removed:
         print(f"removed old backup {path}")
@@ -49,7 +49,7 @@ def run_backup(args) -> int:
 
 
 def run_restore(args) -> int:
-    report = Logbook.restore_file(logbook_path(args), args.file, despite=args.despite)
+    report = Backups.restore_file(logbook_path(args), args.file, despite=args.despite)
     kept = f"; the previous logbook is kept as {report.safety_copy}" if report.safety_copy else ""
     print(f"restored {report.path} from {report.source} ({report.counts.get('procedures', 0)} procedures){kept}")
     return 0
@@ -57,10 +57,10 @@ def run_restore(args) -> int:
 
 def run_backups(args) -> int:
     path = logbook_path(args)
-    found = Logbook.backups(path)
+    found = Backups.of(path)
     for backup in found:
         print(backup)
-    good = Logbook.newest_good_backup(path) if found else None
+    good = Backups.newest_good(path) if found else None
     print(f"{len(found)} backups; newest good backup: {good or 'none'}")
     return 0
 
@@ -70,7 +70,7 @@ def run_check(args) -> int:
     counts = check_file(target)
     schema, trail = file_problems(target)
     with Logbook.read_only(target) as logbook:  # read as it is: a backup of an older schema is not upgraded
-        signatures = logbook.verify_signatures()
+        signatures = logbook.signing.verify()
     problems = schema + trail.problems + signature_failures(signatures)
     if problems:
         raise TaceLogError(f"{target}: " + "; ".join(problems))

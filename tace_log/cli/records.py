@@ -108,8 +108,8 @@ def run_validate(args) -> int:
 
 def run_list(args) -> int:
     with open_logbook(args) as logbook:
-        rows = logbook.worklist(search=args.search, limit=args.limit)
-        total = logbook.count_worklist(args.search)
+        rows = logbook.worklist.rows(search=args.search, limit=args.limit)
+        total = logbook.worklist.count(args.search)
     staining, embolization = PROCEDURE["tumor_staining"], PROCEDURE["embolization"]
     for r in rows:
         print("\t".join([r.date, r.name, r.mrn, r.study_id or "-", staining.display(r.tumor_staining),
@@ -134,7 +134,7 @@ def run_show(args) -> int:
             if patient is None:
                 raise LogbookError(f"no procedure, patient or MRN {args.id!r} in {logbook.path}")
             procedures = logbook.procedures_of(patient.id)
-        checks = {p.id: (logbook.signature_check(p.id), logbook.addenda_of(p.id)) for p in procedures}
+        checks = {p.id: (logbook.signing.check(p.id), logbook.signing.addenda_of(p.id)) for p in procedures}
     out = sys.stdout
     print(f"Patient {patient.name} (MRN {patient.mrn}), id {patient.id}", file=out)
     print_fields(PATIENT, patient, out)

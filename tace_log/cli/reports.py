@@ -74,7 +74,7 @@ def _every_procedure(logbook: Logbook) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     offset = 0
     while True:
-        rows = logbook.worklist(sort="date", descending=False, limit=PAGE, offset=offset)
+        rows = logbook.worklist.rows(sort="date", descending=False, limit=PAGE, offset=offset)
         out.extend((r.procedure_id, report_file_name(r.date, r.mrn, r.procedure_id)) for r in rows)
         if len(rows) < PAGE:
             return out

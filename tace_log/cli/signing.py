@@ -93,7 +93,7 @@ def run_user_add(args) -> int:
     with open_logbook(args, create=True) as logbook:
         by = (args.by, read_password(f"password for {args.by}: ")) if args.by else None
         password = read_password(f"password for {args.name}: ", env=None, confirm="user not added")
-        user = logbook.add_user(args.name, args.full_name or args.name, args.role, password, by=by)
+        user = logbook.users.add(args.name, args.full_name or args.name, args.role, password, by=by)
     print(f"added {user.role} {user.username} ({user.full_name})")
     return 0
 
@@ -105,14 +105,14 @@ def run_user_passwd(args) -> int:
         else:
             by, current = None, read_password(f"current password for {args.name}: ", env=None)
         new = read_password(f"new password for {args.name}: ", env=None, confirm="password not changed")
-        logbook.change_password(args.name, new, old_password=current, by=by)
+        logbook.users.change_password(args.name, new, old_password=current, by=by)
     print(f"password of {args.name} changed")
     return 0
 
 
 def run_user_list(args) -> int:
     with open_logbook(args) as logbook:
-        users = logbook.users(include_deactivated=True)
+        users = logbook.users.everyone()
     for user in users:
         states = [s for s, on in (("deactivated", not user.active),
                                   ("must choose a new password", user.must_change_password)) if on]
@@ -124,20 +124,20 @@ def run_user_list(args) -> int:
 def run_user_active(args) -> int:
     state = "active" if args.active else "deactivated"
     with open_logbook(args) as logbook:
-        if logbook.get_user(args.name).active == args.active:
+        if logbook.users.get(args.name).active == args.active:
             print(f"{args.name} is already {state}")
             return 0
-        logbook.set_user_active(args.name, args.active, by=(args.by, read_password(f"password for {args.by}: ")))
+        logbook.users.set_active(args.name, args.active, by=(args.by, read_password(f"password for {args.by}: ")))
     print(f"{args.name} {'activated' if args.active else 'deactivated'}")
     return 0
 
 
 def run_sign(args) -> int:
     with open_logbook(args) as logbook:
-        findings = logbook.findings_to_sign(args.procedure_id)
+        findings = logbook.signing.findings_to_sign(args.procedure_id)
         password = read_password(f"password for {args.user}: ")
         try:
-            signature = logbook.sign_procedure(args.procedure_id, args.user, password,
+            signature = logbook.signing.sign(args.procedure_id, args.user, password,
                                                acknowledge_warnings=args.acknowledge_warnings)
         except WarningsNotAcknowledgedError as exc:
             raise WarningsNotAcknowledgedError(f"{exc}: read them, then sign with --acknowledge-warnings",
@@ -151,7 +151,7 @@ def run_sign(args) -> int:
 def run_addendum(args) -> int:
     with open_logbook(args) as logbook:
         password = read_password(f"password for {args.user}: ")
-        addendum = logbook.add_addendum(args.procedure_id, args.user, password, args.reason, args.text)
+        addendum = logbook.signing.add_addendum(args.procedure_id, args.user, password, args.reason, args.text)
     print(f"added addendum {addendum.id} to procedure {args.procedure_id}, signed by {addendum.author} "
           f"at {addendum.created_at}")
     return 0
@@ -159,7 +159,7 @@ def run_addendum(args) -> int:
 
 def run_history(args) -> int:
     with open_logbook(args) as logbook:
-        entries = logbook.history(args.id)
+        entries = logbook.audit.history(args.id)
     for entry in entries:
         reason = f"  (reason: {entry.reason})" if entry.reason else ""
         for field, old, new in entry.changes():
@@ -171,9 +171,9 @@ def run_history(args) -> int:
 
 def run_audit_verify(args) -> int:
     with open_logbook(args) as logbook:
-        check = logbook.verify_audit_trail()
-        schema = logbook.schema_problems()
-        signatures = logbook.verify_signatures()
+        check = logbook.audit.verify()
+        schema = logbook.audit.schema_problems()
+        signatures = logbook.signing.verify()
     problems = check.problems + schema + signature_failures(signatures)
     if problems:
         raise TaceLogError("; ".join(problems))
@@ -190,6 +190,6 @@ def signature_failures(check) -> list[str]:
 
 def run_audit_export(args) -> int:
     with open_logbook(args) as logbook:
-        count = logbook.export_audit(args.output)
+        count = logbook.audit.export(args.output)
     print(f"exported {count} audit rows to {args.output}", file=sys.stderr)
     return 0

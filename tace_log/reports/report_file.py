@@ -16,10 +16,11 @@ def procedure_report(logbook, procedure_id: str, settings: ReportSettings | None
     recomputed: whether it holds, what it covers, and each patient value changed since signing."""
     procedure = logbook.get_procedure(procedure_id)
     patient = logbook.get_patient(procedure.patient_id)
-    check = logbook.signature_check(procedure_id)
+    check = logbook.signing.check(procedure_id)
     if check is not None and check.signed_procedure is not None:
         patient, procedure = check.signed_patient, check.signed_procedure
-    return build_report(patient, procedure, check.signature if check else None, logbook.addenda_of(procedure_id),
+    return build_report(patient, procedure, check.signature if check else None,
+                        logbook.signing.addenda_of(procedure_id),
                         settings if settings is not None else load_report_settings(logbook.path), check=check)
 
 

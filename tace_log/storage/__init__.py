@@ -1,5 +1,9 @@
-"""SQLite storage: opening a logbook, its migrations, and the Logbook facade (the only code that runs SQL)."""
+"""SQLite storage: opening a logbook, its migrations, and the Logbook facade with its managers (the only code
+that runs SQL)."""
 
-from .logbook import Change, ImportSummary, Logbook, SaveResult, WorklistRow
+from .backups import Backups
+from .changes import Change, Changed
+from .logbook import ImportSummary, Logbook, SaveResult
+from .worklist import WorklistRow
 
-__all__ = ["Change", "ImportSummary", "Logbook", "SaveResult", "WorklistRow"]
+__all__ = ["Backups", "Change", "Changed", "ImportSummary", "Logbook", "SaveResult", "WorklistRow"]

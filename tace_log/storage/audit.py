@@ -14,10 +14,15 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..files import atomic_file
 from ..times import readable
+from . import heads
 from .heads import Recorded
+
+if TYPE_CHECKING:
+    from .session import Session
 
 # The columns a seal covers, in order; also the columns of `tace-log audit export`.
 SEALED = ("at", "username", "reason", "table_name", "record_id", "parent_id", "action", "field", "old_value",
@@ -218,3 +223,38 @@ def record_event(conn, action: str, details: str, table: str = "logbook", record
                  "old_value, new_value, prev_hash) VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), "
                  "tace_audit_user(), tace_audit_reason(), ?, ?, NULL, ?, NULL, NULL, ?, "
                  "(SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1))", [table, record_id, action, details])
+
+
+class AuditTrail:
+    """The audit trail of one logbook (`Logbook.audit`): its rows, a record's history, the trail verified, the
+    schema compared with what the migrations make, the CSV export."""
+
+    def __init__(self, session: Session):
+        self._session = session
+
+    def rows(self, batch: int = 5000) -> Iterator[AuditEntry]:
+        """Every audit row in chain order, a batch at a time."""
+        return read_rows(self._session.db, batch)
+
+    def history(self, record_id: str) -> list[AuditEntry]:
+        """Who changed what and when for a patient or procedure: its own rows and its parts' (a procedure's
+        agents, complications, segments, signature and addenda; a patient's tumour thrombus)."""
+        return [AuditEntry(*row) for row in self._session.db.execute(
+            f"SELECT {', '.join(COLUMNS)} FROM audit_log WHERE parent_id = ? ORDER BY seq", [record_id]).fetchall()]
+
+    def verify(self) -> ChainCheck:
+        """The hash chain, and the trail compared with every head recorded outside it: the head file beside the
+        logbook and its backups' (storage/heads.py)."""
+        recorded = heads.recorded_for(self._session.path)  # before the rows: a head is written after its rows commit
+        return verify(self.rows(), recorded)
+
+    def schema_problems(self) -> list[str]:
+        """Each table, index or trigger that is not as the migrations made it (a dropped lock or audit trigger
+        lets a plain SQLite client change a signed record or the trail); empty when none."""
+        from .tampering import schema_problems
+
+        return schema_problems(self._session.db)
+
+    def export(self, target: str | Path) -> int:
+        """Every row as CSV (`write_csv`); returns how many."""
+        return write_csv(self.rows(), Path(target))

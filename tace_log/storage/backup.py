@@ -343,7 +343,7 @@ def _unverified(conn: sqlite3.Connection, prepared: Path, backup_file: Path, log
     recorded = heads.recorded_for(backup_file) + [
         r for r in heads.recorded_for(logbook_path, newer=True) if r.source != own]
     trail = audit.verify(audit.read_rows(conn), recorded)
-    signed = Logbook(conn, prepared).verify_signatures()  # what audit verify and check say, batched
+    signed = Logbook(conn, prepared).signing.verify()  # what audit verify and check say, batched
     shown = "; ".join(signed.failures[:3]) + ("; ..." if len(signed.failures) > 3 else "")
     signatures = [f"{signed.summary} ({shown})"] if not signed.ok else []
     return schema_problems(conn) + trail.problems + signatures

@@ -53,7 +53,7 @@ class _Connection(sqlite3.Connection):
 
 
 def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
-    """A connection with no implicit transactions (every write is an explicit one: Logbook._transaction).
+    """A connection with no implicit transactions (every write is an explicit one: Session.transaction).
 
     Read-only is never `immutable`: another process may be writing the file, and an immutable reader would see its
     pages change underneath and call a healthy logbook damaged. So a read-only open of a WAL logbook may leave

@@ -1,7 +1,10 @@
 """The Logbook: the one way into a logbook file, for the CLI, the app, reports and tests.
 
-Every write validates first and runs in one transaction; a rule broken anywhere means nothing is written.
-After a write commits, listeners are told what changed so views can refresh (the app bridges this to Qt).
+It opens, creates and closes the file and reads, checks, saves and imports the records; the rest hangs off it as
+managers sharing its `Session`: `users` (accounts, who is working), `signing` (signatures, addenda), `audit`
+(the trail), `backups`, `worklist`. Every write validates first and runs in one transaction; a rule broken anywhere
+means nothing is written. After a write commits, listeners are told what changed (a typed `Change`) so views can
+refresh.
 """
 
 from __future__ import annotations
@@ -28,7 +31,10 @@ from ..paths import CREATING, PARTIAL_BACKUP, RESTORING, backup_folder
 from ..signing import IDENTIFYING, addendum_from_document, carried_findings, signature_from_document
 from ..times import now_utc
 from . import bulk, heads, records
-from .audit import AuditSession
+from .accounts import Accounts
+from .audit import AuditTrail
+from .backups import Backups
+from .changes import Change, Changed
 from .connection import (
     connect,
     inspect_file,
@@ -39,46 +45,12 @@ from .connection import (
     write_error,
 )
 from .schema import SCHEMA_VERSION
-from .signatures import SigningMixin
+from .session import Session
+from .signatures import Signing
+from .worklist import PATIENT_MATCH, Worklist, like
 
 if TYPE_CHECKING:
     from ..validation import Validator
-    from .backup import BackupPolicy, BackupReport, RestoreReport
-
-# Worklist columns a view may sort by, and the SQL each sorts on (a whitelist: nothing user-typed reaches SQL).
-WORKLIST_SORT = {
-    "date": "pr.date",
-    "name": "pa.name",
-    "mrn": "pa.mrn",
-    "study_id": "pa.study_id",
-    "tumor_staining": "pr.tumor_staining",
-    "embolization": "pr.embolization",
-    "status": "pr.status",
-}
-
-
-@dataclass(frozen=True)
-class WorklistRow:
-    """One line of the worklist: a procedure with its patient's name and ids."""
-
-    procedure_id: str
-    patient_id: str
-    date: str
-    name: str
-    mrn: str
-    study_id: str | None
-    cycle: int | None
-    tumor_staining: str
-    embolization: str
-    status: str
-
-
-@dataclass(frozen=True)
-class Change:
-    """What a committed write changed; `kind` is 'patient', 'procedure', 'import' or 'restore'."""
-
-    kind: str
-    ids: tuple[str, ...]
 
 
 @dataclass
@@ -108,40 +80,36 @@ class ImportSummary:
                 f"{self.procedures_updated} updated, {self.procedures_unchanged} unchanged")
 
 
-
-def _backup():
-    """The backup module, loaded on first use, not at start-up (tests/ui/test_startup_imports.py)."""
-    from . import backup
-
-    return backup
-
-
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-class Logbook(SigningMixin):
+class Logbook:
     """A TACE Log logbook file. Open with `Logbook.open(path)`; use as a context manager or call close().
 
-    Writes are attributed in the audit trail to `current_user` (see `act_as`, `sign_in`, `reason`)."""
+    Writes are attributed in the audit trail to `users.current` (see `users.act_as`, `users.sign_in`,
+    `users.reason`)."""
 
-    def __init__(self, db, path: Path, validator: Validator | None = None, user: str | None = None):
-        self._db = db
+    def __init__(self, db: sqlite3.Connection, path: Path, validator: Validator | None = None,
+                 user: str | None = None):
+        self._session = Session(db, path)
         self.path = path
         self._validator = validator
-        self._listeners: list[Callable[[Change], None]] = []
         self._closed = False
         # Said to the user once, on open (CLI: stderr; app: a banner); the logbook still works.
         self.warnings: list[str] = [w for w in [network_filesystem_warning(path)] if w]
-        self._audit = AuditSession(db)  # the audit triggers need its SQL functions on this connection
-        self._password_upgrades: dict[str, tuple[str, str]] = {}  # user: (stored hash, new one); see authenticate
+        self.users = Accounts(self._session)
+        self.signing = Signing(self._session, self, self.users)
+        self.audit = AuditTrail(self._session)
+        self.backups = Backups(self._session, self.users)
+        self.worklist = Worklist(self._session)
         if user is not None:
             try:
-                self.act_as(user)
+                self.users.act_as(user)
             except BaseException:
                 db.close()
                 raise
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        """The open connection (a restore replaces it: `Session.reconnect`)."""
+        return self._session.db
 
     @property
     def validator(self) -> Validator:
@@ -197,79 +165,8 @@ class Logbook(SigningMixin):
         Raises `LogbookCorruptError` (or another `LogbookError`) naming the file."""
         inspect_file(logbook_location(path), "quick_check")
 
-    _now = staticmethod(now_utc)
     location = staticmethod(logbook_location)  # a logbook's absolute path, or one line on why it can never be one
     audited_field = staticmethod(records.audited_field)  # an audit row's column as its dictionary field
-
-    # -- backups ------------------------------------------------------------------------------------------
-    def back_up(self, target: str | Path | None = None, policy: BackupPolicy | None = None) -> BackupReport:
-        """A verified backup now (File > Back up now): to `target`, or into `backups/` beside the logbook, which
-        is then rotated as `policy` says (by default `BackupPolicy()`)."""
-        return _backup().back_up(self._db, self.path, Path(target) if target else None, policy)
-
-    def back_up_if_due(self, policy: BackupPolicy | None = None) -> BackupReport | None:
-        """The automatic backup (on exit): made only if none was made today."""
-        return self.back_up(policy=policy) if _backup().backup_due(self.path) else None
-
-    def restore_from(self, backup_file: str | Path, despite: str | None = None) -> RestoreReport:
-        """Replace this logbook's content with a verified backup (File > Restore); the old content is kept aside
-        and the restore is in the audit trail under the current user. The restore needs the file to itself, so
-        this connection is closed for it and opened again on what is then there; anyone else holding the file
-        makes it refuse (`LogbookInUseError`) with nothing changed. A backup whose schema, audit trail or
-        signatures do not verify is refused (`BackupError`) unless `despite` says why."""
-        self.refuse_restore_unless_allowed()
-        user, reason = self._audit.user, self._audit.reason
-        self._db.close()
-        try:
-            report = _backup().restore(self.path, Path(backup_file), user, despite)
-        finally:
-            self._db = open_database(self.path, create=False, quick_check=False)
-            self._audit = AuditSession(self._db, user)
-            self._audit.reason = reason
-        self._announce(Change("restore", ()))
-        return report
-
-    @staticmethod
-    def restore_file(path: str | Path, backup_file: str | Path, despite: str | None = None) -> RestoreReport:
-        """Restore a logbook by its path (`tace-log restore`), also one that cannot be opened (damaged): the file
-        before is kept aside, a damaged one byte for byte. Refused while anyone has the logbook open, and for a
-        backup that does not verify unless `despite` says why."""
-        return _backup().restore(logbook_location(path), Path(backup_file), despite=despite)
-
-    @staticmethod
-    def newest_good_backup(path: str | Path) -> Path | None:
-        return _backup().newest_good_backup(logbook_location(path))
-
-    @staticmethod
-    def backups(path: str | Path) -> list[Path]:
-        """The logbook's backups in `backups/`, newest first."""
-        return [p for _, p in _backup().list_backups(logbook_location(path))]
-
-    @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        """One write transaction. BEGIN IMMEDIATE takes the write lock first, so a second writer (the CLI beside
-        the app) waits for it up to the busy timeout instead of failing on a stale read; a failure is a
-        one-line LogbookError and nothing is written. Old password hashes made again at a sign-in go first. Once
-        committed, the trail's newest head goes to the head file beside the logbook (storage/heads.py)."""
-        conn = self._db
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                before = heads.last_seq(conn)
-                self._write_password_upgrades()
-                yield
-                head = heads.chain_head(conn, since=before)
-            except BaseException:
-                if conn.in_transaction:  # SQLite has already rolled back after some errors (a full disk)
-                    conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise write_error(exc, self.path) from exc
-        if head is not None:  # the newest head only, once the rows it names are on disk
-            heads.append_after_write(self.path, head)
 
     def close(self) -> None:
         self._db.close()
@@ -288,7 +185,7 @@ class Logbook(SigningMixin):
 
     @property
     def schema_version(self) -> int:
-        return self._db.execute("PRAGMA user_version").fetchone()[0]
+        return self._session.schema_version
 
     @staticmethod
     def supported_schema_version() -> int:
@@ -296,15 +193,9 @@ class Logbook(SigningMixin):
 
     # -- change notification -----------------------------------------------------------------------------
     def subscribe(self, listener: Callable[[Change], None]) -> Callable[[], None]:
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener)
-
-    def _announce(self, change: Change) -> None:
-        for listener in list(self._listeners):
-            listener(change)
-
-    def _announce_change(self, kind: str, ids: tuple[str, ...]) -> None:
-        self._announce(Change(kind, ids))
+        """Call `listener` with each `Change` once its write commits (saves, signing, users, imports, a restore,
+        by any manager of this Logbook); returns the call that stops it."""
+        return self._session.subscribe(listener)
 
     # -- reading -----------------------------------------------------------------------------------------
     def _rows(self, sql: str, params: Iterable = ()) -> list[dict]:
@@ -364,9 +255,9 @@ class Logbook(SigningMixin):
 
     def search_patients(self, text: str, limit: int = 50) -> list[Patient]:
         """Patients whose name, MRN or study ID contains the text (2-character Chinese names too)."""
-        q = _like(text.strip())
+        q = like(text.strip())
         ids = [row[0] for row in self._db.execute(
-            f"SELECT id FROM patients WHERE {self._PATIENT_MATCH} ORDER BY name LIMIT ?",
+            f"SELECT id FROM patients WHERE {PATIENT_MATCH} ORDER BY name LIMIT ?",
             [q, q, q, int(limit)]).fetchall()]
         return self._patients_where(f"id IN ({', '.join('?' * len(ids))})", ids) if ids else []
 
@@ -391,85 +282,6 @@ class Logbook(SigningMixin):
     def counts(self) -> dict[str, int]:
         return {table: self._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
                 for table in ("patients", "procedures", "agent_doses", "complications")}
-
-    # -- worklist ----------------------------------------------------------------------------------------
-    def _worklist_filter(self, search: str) -> tuple[str, list]:
-        text = (search or "").strip()
-        if not text:
-            return "", []
-        q = _like(text)
-        return f"WHERE pr.patient_id IN (SELECT id FROM patients WHERE {self._PATIENT_MATCH})", [q, q, q]
-
-    _WORKLIST_COLUMNS = ("pr.id, pr.patient_id, pr.date, pa.name, pa.mrn, pa.study_id, pr.cycle, pr.tumor_staining, "
-                         "pr.embolization, pr.status")
-    # Whether a patient matches a search (three LIKE parameters). Unqualified: procedures has no such columns.
-    _PATIENT_MATCH = "(name LIKE ? ESCAPE '\\' OR mrn LIKE ? ESCAPE '\\' OR study_id LIKE ? ESCAPE '\\')"
-
-    def worklist(self, search: str = "", sort: str = "date", descending: bool = True, limit: int = 200,
-                 offset: int = 0) -> list[WorklistRow]:
-        """One page of procedures for the worklist, filtered and sorted in SQL (never loaded whole)."""
-        if sort not in WORKLIST_SORT:
-            raise ValueError(f"cannot sort the worklist by {sort!r}")
-        direction = "DESC" if descending else "ASC"
-        order = f"ORDER BY {WORKLIST_SORT[sort]} {direction}, pr.rowid {direction} LIMIT ? OFFSET ?"
-        text = (search or "").strip()
-        if text and sort == "date" and descending:
-            rows = self._recent_matches(_like(text), order, limit, offset)
-            if rows is not None:
-                return rows
-        where, params = self._worklist_filter(text)
-        sql = (f"SELECT {self._WORKLIST_COLUMNS} FROM procedures pr JOIN patients pa ON pa.id = pr.patient_id "
-               f"{where} {order}")
-        return [WorklistRow(*row) for row in self._db.execute(sql, [*params, int(limit), int(offset)]).fetchall()]
-
-    def _recent_matches(self, like: str, order: str, limit: int, offset: int) -> list[WorklistRow] | None:
-        """The page, if it lies among the most recent procedures; else None.
-
-        The first letters typed ("HS0", "LT-") match most patients: then walking the date index from the newest
-        procedure fills a page after a few hundred rows, where looking up every matching patient would touch them
-        all. A rare match (a full MRN, a 2-character name) would make that walk cover the whole logbook, so it is
-        bounded to a recent window, and the caller falls back to looking the matching patients up.
-        """
-        # The newest procedures tell how often the search matches: the walk pays off above about one in twenty,
-        # over a window sized to hold the page with room to spare.
-        sampled, hits = self._db.execute(
-            f"SELECT count(*), coalesce(sum({self._PATIENT_MATCH}), 0) FROM (SELECT patient_id FROM procedures "
-            "ORDER BY date DESC LIMIT 200) pr JOIN patients pa ON pa.id = pr.patient_id", [like, like, like]
-        ).fetchone()
-        if hits * 20 < sampled or not sampled:
-            return None
-        window = int(min(20_000, max(1000, 1.5 * (offset + limit) * sampled / hits)))
-        cutoff = self._db.execute("SELECT date FROM procedures ORDER BY date DESC LIMIT 1 OFFSET ?",
-                                  [window]).fetchone()
-        if cutoff is None:
-            return None  # the logbook is smaller than the window: the general query is as cheap
-        sql = (f"SELECT {self._WORKLIST_COLUMNS} FROM procedures pr INDEXED BY procedures_date "
-               f"JOIN patients pa ON pa.id = pr.patient_id WHERE pr.date >= ? AND {self._PATIENT_MATCH} {order}")
-        rows = self._db.execute(sql, [cutoff[0], like, like, like, int(limit), int(offset)]).fetchall()
-        # Every procedure dated on or after the cutoff was considered, so a full page is exactly the global one.
-        return [WorklistRow(*row) for row in rows] if len(rows) == limit else None
-
-    def count_worklist(self, search: str = "") -> int:
-        """How many procedures the search matches.
-
-        Counting the procedures of every matching patient costs a lookup per patient, ~100 ms when the first
-        letters typed match them all; so the patients are scanned once, and the smaller side is counted:
-        the matching patients' procedures, or all procedures less the non-matching patients' ones.
-        """
-        text = (search or "").strip()
-        total = self._db.execute("SELECT count(*) FROM procedures").fetchone()[0]
-        if not text:
-            return total
-        q = _like(text)
-        match = self._PATIENT_MATCH
-        hits, patients = self._db.execute(f"SELECT coalesce(sum({match}), 0), count(*) FROM patients",
-                                          [q, q, q]).fetchone()
-        if hits == 0 or hits == patients:
-            return total if hits else 0
-        side = match if hits <= patients - hits else f"NOT coalesce({match}, 0)"  # a NULL study ID is no match
-        counted = self._db.execute(f"SELECT count(*) FROM procedures WHERE patient_id IN "
-                                   f"(SELECT id FROM patients WHERE {side})", [q, q, q]).fetchone()[0]
-        return counted if hits <= patients - hits else total - counted
 
     # -- writing -----------------------------------------------------------------------------------------
     def _refuse_errors(self, findings: list[Finding], summary: str) -> None:
@@ -519,38 +331,38 @@ class Logbook(SigningMixin):
     def save_patient(self, patient: Patient) -> SaveResult:
         findings = self.check_patient(patient)
         self._refuse_errors(findings, "patient not saved")
-        with self._transaction():
+        with self._session.transaction():
             changed = self._write_patient(patient, now_utc())
         if changed:
-            self._announce(Change("patient", (patient.id,)))
+            self._session.announce(Change(Changed.PATIENT_SAVED, (patient.id,)))
         return SaveResult(patient, findings, changed)
 
     def save_procedure(self, procedure: Procedure) -> SaveResult:
         if procedure.patient_id is None:
             raise RecordNotFoundError("a procedure must belong to a patient")
-        self._refuse_if_signed(procedure.id)
+        self.signing.refuse_if_signed(procedure.id)
         findings = self.check_procedure(procedure)
         self._refuse_errors(findings, "procedure not saved")
-        with self._transaction():
+        with self._session.transaction():
             changed = self._write_procedure(procedure, now_utc())
         if changed:
-            self._announce(Change("procedure", (procedure.id,)))
+            self._session.announce(Change(Changed.PROCEDURE_SAVED, (procedure.id,)))
         return SaveResult(procedure, findings, changed)
 
     def save_entry(self, patient: Patient, procedure: Procedure) -> SaveResult:
         """Save a patient and one of its procedures in one transaction (what the app's form holds)."""
         procedure.patient_id = patient.id
-        self._refuse_if_signed(procedure.id)
+        self.signing.refuse_if_signed(procedure.id)
         findings = self.check_entry(patient, procedure)
         self._refuse_errors(findings, "not saved")
         stamp = now_utc()
-        with self._transaction():
+        with self._session.transaction():
             patient_changed = self._write_patient(patient, stamp)
             procedure_changed = self._write_procedure(procedure, stamp)
         if procedure_changed:
-            self._announce(Change("procedure", (procedure.id,)))
+            self._session.announce(Change(Changed.PROCEDURE_SAVED, (procedure.id,)))
         elif patient_changed:
-            self._announce(Change("patient", (patient.id,)))
+            self._session.announce(Change(Changed.PATIENT_SAVED, (patient.id,)))
         return SaveResult(procedure, findings, bool(patient_changed or procedure_changed))
 
     def _write_patient(self, patient: Patient, stamp: str) -> str | None:
@@ -647,8 +459,8 @@ class Logbook(SigningMixin):
                                        f"procedure {proc['id']} of {p.get('name')} (MRN {p.get('mrn')}) is signed "
                                        "and cannot be changed by import: add an addendum instead"))
                 elif row:
-                    out += self._signature_conflicts(proc.get("signature"), canonical_id(proc["id"]),
-                                                     f"{path}.procedures[{j}]")
+                    out += self.signing.conflicts(proc.get("signature"), canonical_id(proc["id"]),
+                                                  f"{path}.procedures[{j}]")
         return out
 
     def _patient_id_for_mrn(self, mrn: str) -> str | None:
@@ -666,7 +478,7 @@ class Logbook(SigningMixin):
         as signed elsewhere, and the procedure is then locked.
         """
         stamp = now_utc()
-        with self._transaction():
+        with self._session.transaction():
             findings = self.validator.document(doc)
             findings += carried_findings(doc, findings)
             if not errors(findings):
@@ -675,7 +487,7 @@ class Logbook(SigningMixin):
                 raise InvalidInputError(findings, "nothing imported")
             summary, touched = self._write_import(self._import_entries(doc), findings, stamp)
         if summary.patients_added or summary.patients_updated or touched:
-            self._announce(Change("import", tuple(touched)))
+            self._session.announce(Change(Changed.IMPORTED, tuple(touched)))
         return summary
 
     def _import_entries(self, doc: dict) -> list[tuple[Patient, list[Procedure], dict]]:
@@ -722,7 +534,7 @@ class Logbook(SigningMixin):
                 procedure.patient_id = patient.id
                 outcomes[procedure.id] = self._write_procedure(procedure, stamp)
         # signed after every record is written: a signature is stored on the record as the document gives it
-        gained = self._import_signed({pid: parts for _, _, signed in entries for pid, parts in signed.items()})
+        gained = self.signing.store_imported({pid: parts for _, _, signed in entries for pid, parts in signed.items()})
         for procedure_id, outcome in outcomes.items():
             outcome = outcome or ("updated" if procedure_id in gained else None)
             _count(summary, "procedures", outcome)

@@ -1,4 +1,5 @@
-"""Users, signatures, addenda and the audit trail, as part of the Logbook facade (a mixin of `Logbook`).
+"""Signatures and addenda of a logbook (`Logbook.signing`): signing, adding an addendum, and every signature
+recomputed against its record.
 
 A procedure goes draft -> signed once; then it, its agents, complications and segments never change (the
 triggers of migration 0002 refuse it too), and it can only gain addenda, each signed by a radiologist. A signature
@@ -8,14 +9,13 @@ this logbook.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterable, Iterator
+import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..dictionary import ADDENDUM
 from ..errors import (
-    AuthenticationError,
     InvalidInputError,
     NotPermittedError,
     RecordLockedError,
@@ -32,21 +32,15 @@ from ..signing import (
     sign,
     signing_findings,
 )
-from ..users import (
-    ADMIN,
-    AUTHORISING_ROLES,
-    RADIOLOGIST,
-    ROLES,
-    User,
-    check_password,
-    hash_password,
-    may_restore,
-    needs_rehash,
-    password_problems,
-    unknown_user_hash,
-)
-from . import audit, heads
+from ..times import now_utc
+from ..users import User
+from .accounts import Accounts
+from .changes import Change, Changed
 from .schema import MIGRATION_NAMES
+from .session import Session
+
+if TYPE_CHECKING:
+    from .logbook import Logbook
 
 _SIGNATURE_COLUMNS = ("signer", "username", "signed_at", "meaning", "content_sha256", "signer_role", "content_version",
                       "content", "signed_elsewhere")
@@ -55,243 +49,20 @@ _ADDENDUM_COLUMNS = ("id", "procedure_id", "text", "reason", "username", "author
 # A logbook before these migrations (a backup `tace-log check` reads, never upgrades) has no such table or columns.
 _SIGNING_SCHEMA = MIGRATION_NAMES.index("0002_signing_audit") + 1
 _SIGNED_CONTENT_SCHEMA = MIGRATION_NAMES.index("0005_signed_content") + 1
-# For an unknown user name and a wrong password alike: neither tells whether the name exists.
-WRONG_CREDENTIALS = "wrong user name or password"
 
 
-class SigningMixin:
-    """Methods of `Logbook` for users, signing, addenda and the audit trail (uses the Logbook's connection)."""
+class Signing:
+    """The signatures and addenda of one logbook (`Logbook.signing`). It reads the records it signs through the
+    Logbook, and checks a signer's password through its users."""
 
-    # -- who is working --------------------------------------------------------------------------------
+    def __init__(self, session: Session, records: Logbook, users: Accounts):
+        self._session = session
+        self._records = records
+        self._users = users
+
     @property
-    def current_user(self) -> str:
-        """The name audit rows are written under: a signed-in user, else the operating-system login."""
-        return self._audit.user
-
-    def act_as(self, user: User | str | None) -> None:
-        """Attribute the following writes to a user (None: back to the operating-system login)."""
-        if user is None:
-            self._audit.user = audit.os_user()
-            return
-        user = self.get_user(user if isinstance(user, str) else user.username)
-        if not user.active:
-            raise NotPermittedError(_deactivated(user.username))
-        self._audit.user = user.username
-
-    def restore_refusal(self) -> str | None:
-        """Why the person working may not replace the logbook with a backup, or None. Once the logbook has users
-        only a signed-in administrator or radiologist may (`users.may_restore`); before, the operating-system
-        login may, as it may make every other write."""
-        if not self.users():
-            return None
-        row = self._user_row(self.current_user)
-        if row is None:
-            return (f"{self.current_user} is not a user of this logbook: restoring a backup needs an administrator "
-                    "or a radiologist signed in")
-        user = self._user(row)
-        if not user.active:
-            return _deactivated(user.username)
-        if not may_restore(user.role):
-            return f"{user.username} is a {user.role}: only an administrator or a radiologist may restore a backup"
-        return None
-
-    def refuse_restore_unless_allowed(self) -> None:
-        """`NotPermittedError` (and nothing restored) unless the person working may restore a backup."""
-        refusal = self.restore_refusal()
-        if refusal:
-            raise NotPermittedError(refusal)
-
-    @contextlib.contextmanager
-    def reason(self, text: str | None) -> Iterator[None]:
-        """Writes inside the block carry this reason in their audit rows."""
-        before, self._audit.reason = self._audit.reason, text
-        try:
-            yield
-        finally:
-            self._audit.reason = before
-
-    # -- users -------------------------------------------------------------------------------------------
-    def add_user(self, username: str, full_name: str, role: str, password: str,
-                 by: tuple[str, str] | None = None) -> User:
-        """Add a user. The first user of a logbook needs nobody's permission, and must be an administrator or a
-        radiologist (who then allows adding the others); after that, `by` (user name, password) must be an
-        administrator, or a radiologist while the logbook has no administrator, so nobody at a shared workstation
-        can make themselves a radiologist and sign."""
-        authoriser = self._authorise_user_change(by, "adding a user")
-        username, full_name = username.strip(), (full_name or username).strip()
-        problems = _password_findings(password)
-        if not username or any(c.isspace() for c in username):
-            problems.append(Finding("username", ERROR, "username", "must be one word, not blank"))
-        if role not in ROLES:
-            problems.append(Finding("role", ERROR, "choice", f"must be one of {', '.join(ROLES)}"))
-        elif authoriser is None and role not in AUTHORISING_ROLES:
-            problems.append(Finding("role", ERROR, "first_user_role", "the first user must be an administrator or "
-                                    f"a radiologist, who then adds the others (not a {role})"))
-        existing = self._user_row(username) if not problems else None
-        if existing:
-            again = "" if self._user(existing).active else f" (deactivated: tace-log user activate {username})"
-            problems.append(Finding("username", ERROR, "username_taken", f"user {username!r} already exists{again}"))
-        if problems:
-            raise InvalidInputError(problems, "user not added")
-        password_hash = hash_password(password)  # slow on purpose: not while holding the write lock
-        with self._transaction():
-            if authoriser is None:  # checked again under the write lock: two first users cannot both pass
-                self._still_no_users("adding a user")
-            self._still_allowed(authoriser, "adding a user")
-            self._db.execute("INSERT INTO users (username, full_name, role, password_hash, created_at) "
-                             "VALUES (?, ?, ?, ?, ?)", [username, full_name, role, password_hash, self._now()])
-        return User(username, full_name, role)
-
-    def change_password(self, username: str, new_password: str, *, old_password: str | None = None,
-                        by: tuple[str, str] | None = None) -> None:
-        """A user's new password: given with their current one (`old_password`), or set for them by whoever may
-        add users (`by`: user name, password), for a forgotten one. The audit trail records that it changed and
-        who allowed it (migration 0004's trigger), never the password or its hash."""
-        if (old_password is None) == (by is None):
-            raise InvalidInputError([Finding("password", ERROR, "password", "give the current password, or who "
-                                             "allows the change")], "password not changed")
-        what = "setting another user's password"
-        if by is None:
-            self._check_password(username, old_password)  # no upgrade of the old hash: it is replaced below
-            authoriser, allowed_by = None, f"{username}, with the current password"
-        else:
-            authoriser = self._authorise_user_change(by, what)
-            self.get_user(username)  # after the authority: nobody learns who exists without it
-            allowed_by = authoriser.username  # there are users (the one above), so someone allowed it
-        problems = _password_findings(new_password)
-        if by is None and new_password == old_password:  # else a password someone set would stay, unchanged
-            problems.append(Finding("password", ERROR, "password_unchanged", "must differ from the current one"))
-        if problems:
-            raise InvalidInputError(problems, "password not changed")
-        password_hash = hash_password(new_password)  # slow on purpose: not while holding the write lock
-        self._password_upgrades.pop(username, None)  # an upgrade of the hash replaced here would be written first
-        with self._transaction(), self.reason(f"password changed, allowed by {allowed_by}"):
-            self._still_allowed(authoriser, what)
-            self._db.execute("UPDATE users SET password_hash = ?, must_change_password = ? WHERE username = ?",
-                             [password_hash, int(by is not None), username])
-
-    def _authorise_user_change(self, by: tuple[str, str] | None, what: str) -> User | None:
-        """Who allows `what` (adding, deactivating or activating a user, setting another's password): nobody while
-        the logbook has no users; then an active administrator, or an active radiologist while there is no active
-        administrator, with a password of their own. The caller checks again inside its write transaction
-        (`_still_allowed`): another program may change the users in between."""
-        if self._db.execute("SELECT NOT EXISTS (SELECT 1 FROM users)").fetchone()[0]:
-            return None
-        if by is None:
-            raise self._permission_needed(what)
-        user = self.authenticate(*by)
-        self._still_allowed(user, what)
-        return user
-
-    def _permission_needed(self, what: str) -> NotPermittedError:
-        return NotPermittedError(f"{what} needs the user name and password of {_who_allows(self._authorising_role())}")
-
-    def _still_no_users(self, what: str) -> None:
-        """Inside the write transaction of a change `_authorise_user_change` let through because the logbook had
-        no users: another program may have added one since (two first users added at once)."""
-        if self._db.execute("SELECT EXISTS (SELECT 1 FROM users)").fetchone()[0]:
-            raise self._permission_needed(what)
-
-    def _still_allowed(self, authoriser: User | None, what: str) -> None:
-        if authoriser is None:
-            return
-        user, allowed = self.get_user(authoriser.username), self._authorising_role()
-        if not user.active:
-            raise NotPermittedError(_deactivated(user.username))
-        if user.role != allowed:
-            raise NotPermittedError(f"{user.username} is a {user.role}: {what} needs {_who_allows(allowed)}")
-        if user.must_change_password:
-            raise NotPermittedError(f"{user.username}'s password was set by someone else: choose your own first "
-                                    f"(tace-log user passwd {user.username})")
-
-    def _authorising_role(self, leaving: str | None = None) -> str | None:
-        """The role that allows user changes: administrator while an active one exists, else radiologist; None
-        if no active user (but `leaving`) has either role."""
-        roles = {row[0] for row in self._db.execute("SELECT DISTINCT role FROM users WHERE active AND username "
-                                                    "IS NOT ?", [leaving]).fetchall()}
-        return ADMIN if ADMIN in roles else RADIOLOGIST if RADIOLOGIST in roles else None
-
-    _USER_COLUMNS = "username, full_name, role, active, must_change_password"
-
-    def _user_row(self, username: str):
-        return self._db.execute(f"SELECT {self._USER_COLUMNS}, password_hash FROM users WHERE username = ?",
-                                [username]).fetchone()
-
-    @staticmethod
-    def _user(row) -> User:
-        username, full_name, role, active, must_change_password = row[:5]
-        return User(username, full_name, role, bool(active), bool(must_change_password))
-
-    def users(self, include_deactivated: bool = False) -> list[User]:
-        """The users who may sign in (the pickers), or with `include_deactivated` everyone there ever was."""
-        where = "" if include_deactivated else "WHERE active "
-        return [self._user(row) for row in self._db.execute(
-            f"SELECT {self._USER_COLUMNS} FROM users {where}ORDER BY username").fetchall()]
-
-    def get_user(self, username: str) -> User:
-        row = self._user_row(username)
-        if row is None:
-            raise RecordNotFoundError(f"no user {username!r} in this logbook (add one: tace-log user add)")
-        return self._user(row)
-
-    def authenticate(self, username: str, password: str) -> User:
-        """The user, if the password is theirs (both components of an electronic signature) and the user is
-        not deactivated. A password stored with lower scrypt parameters than today's is hashed again now and
-        written with the next write transaction (`_write_password_upgrades`): never by a check alone, which the
-        app makes at start, before its damage check lets writes through."""
-        user, stored = self._check_password(username, password)
-        if needs_rehash(stored) and username not in self._password_upgrades:
-            self._password_upgrades[username] = (stored, hash_password(password))
-        return user
-
-    def _check_password(self, username: str, password: str) -> tuple[User, str]:
-        """The user and their stored hash, if the password is theirs. An unknown name gets the message of a wrong
-        password after the same work (a check against `unknown_user_hash`); that a user is deactivated is said
-        only to whoever knows their password."""
-        row = self._user_row(username)
-        matches = check_password(password, row[5] if row is not None else unknown_user_hash())
-        if row is None or not matches:
-            raise AuthenticationError(WRONG_CREDENTIALS)
-        user = self._user(row)
-        if not user.active:
-            raise AuthenticationError(_deactivated(username))
-        return user, row[5]
-
-    def _write_password_upgrades(self) -> None:
-        """Called by `_transaction` first thing: the hashes `authenticate` made again, each written only if the
-        stored one is still the one that checked (it may have changed since), under its own user, and audited by
-        migration 0004's trigger as an upgrade. Taken out of the queue either way: if this transaction is rolled
-        back, the next check queues it again."""
-        acting = self._audit.user
-        try:
-            while self._password_upgrades:
-                username, (old, new) = self._password_upgrades.popitem()
-                n, r, p = new.split("$")[1:4]
-                self._audit.user = username  # who proved the password
-                with self.reason(f"password hash upgraded to scrypt N={n}, r={r}, p={p} at a check of the password"):
-                    self._db.execute("UPDATE users SET password_hash = ? WHERE username = ? AND password_hash = ?",
-                                     [new, username, old])
-        finally:
-            self._audit.user = acting
-
-    def set_user_active(self, username: str, active: bool, by: tuple[str, str] | None) -> User:
-        """Deactivate a user who left (they sign in and sign no more; their signatures stay as they are), or
-        activate one again. Allowed as adding a user is; the last user who could allow user changes stays."""
-        what = "activating a user" if active else "deactivating a user"
-        authoriser = self._authorise_user_change(by, what)
-        self.get_user(username)  # so there are users, and `authoriser` is one of them
-        with self._transaction(), self.reason(f"{what}, allowed by {authoriser.username}"):
-            self._still_allowed(authoriser, what)
-            if not active and self._authorising_role(leaving=username) is None:
-                raise NotPermittedError(f"{username} is the last active administrator or radiologist: nobody "
-                                        "could add or activate users after; add another first")
-            self._db.execute("UPDATE users SET active = ? WHERE username = ?", [int(active), username])
-        return self.get_user(username)
-
-    def sign_in(self, username: str, password: str) -> User:
-        user = self.authenticate(username, password)
-        self.act_as(user)
-        return user
+    def _db(self) -> sqlite3.Connection:
+        return self._session.db
 
     # -- signing -----------------------------------------------------------------------------------------
     def is_signed(self, procedure_id: str) -> bool:
@@ -300,18 +71,19 @@ class SigningMixin:
             raise RecordNotFoundError(f"no procedure with id {procedure_id}")
         return row[0] == SIGNED
 
-    def _refuse_if_signed(self, procedure_id: str, what: str = "changed") -> None:
+    def refuse_if_signed(self, procedure_id: str, what: str = "changed") -> None:
+        """`RecordLockedError` if the procedure is stored and signed (the Logbook's saves ask first)."""
         row = self._db.execute("SELECT status FROM procedures WHERE id = ?", [procedure_id]).fetchone()
         if row is not None and row[0] == SIGNED:  # a procedure not stored yet is a new draft
             raise RecordLockedError(f"procedure {procedure_id} is signed and cannot be {what}: "
                                     "add an addendum instead")
 
     def findings_to_sign(self, procedure_id: str) -> list[Finding]:
-        procedure = self.get_procedure(procedure_id)
-        return signing_findings(self.validator, self.get_patient(procedure.patient_id), procedure)
+        procedure = self._records.get_procedure(procedure_id)
+        return signing_findings(self._records.validator, self._records.get_patient(procedure.patient_id), procedure)
 
     def _signer(self, username: str, password: str, action: str) -> User:
-        user = self.authenticate(username, password)
+        user = self._users.authenticate(username, password)
         if not user.may_sign:
             raise NotPermittedError(f"{username} is a {user.role}: only a radiologist may {action}")
         if user.must_change_password:
@@ -319,34 +91,29 @@ class SigningMixin:
                                     f"{action} (File > Change password, or tace-log user passwd {username})")
         return user
 
-    def sign_procedure(self, procedure_id: str, username: str, password: str, *,
-                       acknowledge_warnings: bool = False) -> Signature:
+    def sign(self, procedure_id: str, username: str, password: str, *,
+             acknowledge_warnings: bool = False) -> Signature:
         """Sign a draft: the password again, no errors, every warning acknowledged; then it is locked."""
         user = self._signer(username, password, "sign")
-        acting = self._audit.user
-        self._audit.user = user.username
-        try:
-            # Read, check and hash inside the write transaction: nobody (the CLI beside the app) can change the
-            # record between what is hashed and what is locked.
-            with self._transaction():
-                self._refuse_if_signed(procedure_id, "signed again")
-                procedure = self.get_procedure(procedure_id)
-                patient = self.get_patient(procedure.patient_id)
-                findings = signing_findings(self.validator, patient, procedure)
-                if errors(findings):
-                    raise InvalidInputError(findings, f"procedure {procedure_id} not signed")
-                if warnings(findings) and not acknowledge_warnings:
-                    raise WarningsNotAcknowledgedError(
-                        f"procedure {procedure_id} not signed: {len(warnings(findings))} warning(s) must be "
-                        "acknowledged", findings)
-                signature = sign(patient, procedure, username=user.username, name=user.full_name, role=user.role,
-                                 signed_at=self._now())
-                acknowledged = "; ".join(str(f) for f in warnings(findings))
-                with self.reason(f"warnings acknowledged: {acknowledged}" if acknowledged else None):
-                    self._insert_signatures([(procedure_id, signature)])
-        finally:
-            self._audit.user = acting
-        self._announce_change("procedure", (procedure_id,))
+        # Read, check and hash inside the write transaction: nobody (the CLI beside the app) can change the
+        # record between what is hashed and what is locked.
+        with self._session.acting_as(user.username), self._session.transaction():
+            self.refuse_if_signed(procedure_id, "signed again")
+            procedure = self._records.get_procedure(procedure_id)
+            patient = self._records.get_patient(procedure.patient_id)
+            findings = signing_findings(self._records.validator, patient, procedure)
+            if errors(findings):
+                raise InvalidInputError(findings, f"procedure {procedure_id} not signed")
+            if warnings(findings) and not acknowledge_warnings:
+                raise WarningsNotAcknowledgedError(
+                    f"procedure {procedure_id} not signed: {len(warnings(findings))} warning(s) must be "
+                    "acknowledged", findings)
+            signature = sign(patient, procedure, username=user.username, name=user.full_name, role=user.role,
+                             signed_at=now_utc())
+            acknowledged = "; ".join(str(f) for f in warnings(findings))
+            with self._session.reason(f"warnings acknowledged: {acknowledged}" if acknowledged else None):
+                self._insert_signatures([(procedure_id, signature)])
+        self._session.announce(Change(Changed.SIGNED, (procedure_id,)))
         return signature
 
     def _insert_signatures(self, signed: list[tuple[str, Signature]]) -> None:
@@ -362,7 +129,7 @@ class SigningMixin:
     def _signatures_where(self, where: str, params: Iterable = ()) -> dict[str, Signature]:
         """Signatures by procedure id. A local signature from before content version 2 did not store the signer's
         role: it is the user's role now."""
-        version = self.schema_version
+        version = self._session.schema_version
         if version < _SIGNING_SCHEMA:
             return {}
         if version < _SIGNED_CONTENT_SCHEMA:
@@ -372,31 +139,32 @@ class SigningMixin:
         rows = self._db.execute(
             f"SELECT s.procedure_id, {columns}, (SELECT role FROM users u WHERE u.username = s.username) "
             f"FROM signatures s WHERE {where} ORDER BY s.rowid", list(params)).fetchall()
-        return {row[0]: Signature(*row[1:6], role=row[6] or (None if row[9] else row[10]), content_version=row[7],
-                                  content=row[8], signed_elsewhere=bool(row[9])) for row in rows}
+        return {row[0]: Signature(row[1], row[2], row[3], row[4], row[5], role=row[6] or (None if row[9] else row[10]),
+                                  content_version=row[7], content=row[8], signed_elsewhere=bool(row[9]))
+                for row in rows}
 
     def signature_of(self, procedure_id: str) -> Signature | None:
         return self._signatures_where("s.procedure_id = ?", [procedure_id]).get(procedure_id)
 
-    def signature_check(self, procedure_id: str) -> SignatureCheck | None:
+    def check(self, procedure_id: str) -> SignatureCheck | None:
         """The procedure's signature recomputed against the stored record, with its addenda; None for a draft."""
         signature = self.signature_of(procedure_id)
         if signature is None:
             return None
-        procedure = self.get_procedure(procedure_id)
-        return check_signature(signature, self.get_patient(procedure.patient_id), procedure,
+        procedure = self._records.get_procedure(procedure_id)
+        return check_signature(signature, self._records.get_patient(procedure.patient_id), procedure,
                                self.addenda_of(procedure_id))
 
-    def signature_intact(self, procedure_id: str) -> bool:
+    def intact(self, procedure_id: str) -> bool:
         """Whether the stored record still hashes to what was signed (and so do its addenda)."""
-        check = self.signature_check(procedure_id)
+        check = self.check(procedure_id)
         return check is not None and check.ok
 
-    def verify_signatures(self, batch: int = 500) -> SignaturesCheck:
+    def verify(self, batch: int = 500) -> SignaturesCheck:
         """Recompute every signature and addendum hash against the stored records, and check that exactly the
         signed procedures have a signature: what `audit verify`, `check` and restore rely on."""
         result = SignaturesCheck()
-        if self.schema_version < _SIGNING_SCHEMA:
+        if self._session.schema_version < _SIGNING_SCHEMA:
             return result
         for procedure_id, date, problem in self._db.execute(
                 "SELECT p.id, p.date, 'is marked signed but has no signature' FROM procedures p WHERE p.status = ? "
@@ -418,8 +186,9 @@ class SigningMixin:
             keys = [i for _, i in ids]
             marks = ", ".join("?" * len(keys))
             signatures = self._signatures_where(f"s.procedure_id IN ({marks})", keys)
-            procedures = {p.id: p for p in self._procedures_where(f"id IN ({marks}) AND status = 'signed'", keys)}
-            patients = {p.id: p for p in self._patients_where(
+            procedures = {p.id: p for p in self._records._procedures_where(f"id IN ({marks}) AND status = 'signed'",
+                                                                           keys)}
+            patients = {p.id: p for p in self._records._patients_where(
                 f"id IN (SELECT patient_id FROM procedures WHERE id IN ({marks}))", keys)}
             addenda = self._addenda_where(f"a.procedure_id IN ({marks})", keys)
             for procedure_id, signature in signatures.items():
@@ -436,13 +205,14 @@ class SigningMixin:
                     result.failures.append(f"procedure {procedure_id} ({procedure.date.isoformat()}, MRN "
                                            f"{patient.mrn}) does not verify: {check.describe()}")
 
-    def _import_signed(self, signed: dict[str, tuple[Signature | None, list[Addendum]]]) -> set[str]:
+    def store_imported(self, signed: dict[str, tuple[Signature | None, list[Addendum]]]) -> set[str]:
         """Inside an import's transaction, after its records are written: the signatures and addenda a document
-        carried (verified by `Validator.document`, checked against this logbook by `_signature_conflicts`). A
+        carried (verified by `Validator.document`, checked against this logbook by `conflicts`). A
         signature already here stays; an addendum already here (the same hash) is not added again. Returns the
         procedures that gained one."""
         ids = list(signed)
-        have_signature, have_addenda = set(), set()
+        have_signature: set[str] = set()
+        have_addenda: set[tuple[str, str]] = set()
         for start in range(0, len(ids), 500):
             part = ids[start:start + 500]
             marks = ", ".join("?" * len(part))
@@ -452,15 +222,17 @@ class SigningMixin:
                 f"SELECT procedure_id, content_sha256 FROM addenda WHERE procedure_id IN ({marks})", part).fetchall())
         signatures = [(pid, s) for pid, (s, _) in signed.items() if s is not None and pid not in have_signature]
         addenda = [a for pid, (_, rows) in signed.items() for a in rows
-                   if (pid, a.signature.content_sha256) not in have_addenda]
-        with self.reason("imported with its record: signed in another logbook"):
+                   if (pid, _signature(a).content_sha256) not in have_addenda]
+        with self._session.reason("imported with its record: signed in another logbook"):
             self._insert_signatures(signatures)
             self._insert_addenda([replace(a, id=new_id()) for a in addenda])
         return {pid for pid, _ in signatures} | {a.procedure_id for a in addenda}
 
-    def _signature_conflicts(self, signature_doc: dict | None, procedure_id: str, path: str) -> list[Finding]:
+    def conflicts(self, signature_doc: dict | None, procedure_id: str, path: str) -> list[Finding]:
         """A signature a document carries for a procedure this logbook has signed with another one."""
-        stored = self.signature_of(procedure_id) if signature_doc else None
+        if not signature_doc:
+            return []
+        stored = self.signature_of(procedure_id)
         if stored is None or stored.content_sha256 == signature_doc["sha256"]:
             return []
         return [Finding(f"{path}.signature", ERROR, "signed_differently",
@@ -474,37 +246,34 @@ class SigningMixin:
         if not self.is_signed(procedure_id):
             raise NotPermittedError(f"procedure {procedure_id} is a draft: edit it instead of adding an addendum")
         problems = [finding for key, value in (("text", text), ("reason", reason))
-                    for finding in self.validator.field(ADDENDUM[key], value, key)]
+                    for finding in self._records.validator.field(ADDENDUM[key], value, key)]
         if problems:
             raise InvalidInputError(problems, "addendum not added")
         signed = self.signature_of(procedure_id)
-        stamp = self._now()
+        if signed is None:  # marked signed without a signature: only a changed file holds that (`verify` names it)
+            raise RecordNotFoundError(f"procedure {procedure_id} is marked signed but has no signature")
+        stamp = now_utc()
         digest = addendum_sha256(procedure_id, signed.content_sha256, text, reason, user.username, stamp)
         addendum = Addendum(id=new_id(), procedure_id=procedure_id, text=text, reason=reason, author=user.full_name,
                             created_at=stamp, signature=Signature(user.full_name, user.username, stamp,
                                                                   ADDENDUM_MEANING, digest, role=user.role))
-        acting = self._audit.user
-        self._audit.user = user.username
-        try:
-            with self.reason(reason), self._transaction():
-                self._insert_addenda([addendum])
-        finally:
-            self._audit.user = acting
-        self._announce_change("procedure", (procedure_id,))
+        with self._session.acting_as(user.username), self._session.reason(reason), self._session.transaction():
+            self._insert_addenda([addendum])
+        self._session.announce(Change(Changed.ADDENDUM, (procedure_id,)))
         return addendum
 
     def _insert_addenda(self, addenda: list[Addendum]) -> None:
         self._db.executemany(
             f"INSERT INTO addenda ({', '.join(_ADDENDUM_COLUMNS)}) VALUES ({', '.join('?' * len(_ADDENDUM_COLUMNS))})",
-            [[a.id, a.procedure_id, a.text, a.reason, a.signature.username, a.author, a.signature.meaning,
-              a.created_at, a.signature.content_sha256, int(a.signature.signed_elsewhere)] for a in addenda])
+            [[a.id, a.procedure_id, a.text, a.reason, s.username, a.author, s.meaning, a.created_at, s.content_sha256,
+              int(s.signed_elsewhere)] for a, s in ((a, _signature(a)) for a in addenda)])
 
     def _addenda_where(self, where: str, params: Iterable = ()) -> dict[str, list[Addendum]]:
         """Addenda by procedure id, in the order they were written."""
-        if self.schema_version < _SIGNING_SCHEMA:
+        if self._session.schema_version < _SIGNING_SCHEMA:
             return {}
         columns = ", ".join(f"a.{c}" for c in _ADDENDUM_COLUMNS[:-1]) + (
-            ", a.signed_elsewhere" if self.schema_version >= _SIGNED_CONTENT_SCHEMA else ", 0")
+            ", a.signed_elsewhere" if self._session.schema_version >= _SIGNED_CONTENT_SCHEMA else ", 0")
         out: dict[str, list[Addendum]] = {}
         # the author's role is their role here; one who wrote it elsewhere has none we know
         for (addendum_id, procedure_id, text, reason, username, author, meaning, created_at, digest, elsewhere,
@@ -532,52 +301,17 @@ class SigningMixin:
                 out[procedure_id] = (signature, addenda.get(procedure_id, []))
         return out
 
-    # -- audit trail -------------------------------------------------------------------------------------
-    def audit_rows(self, batch: int = 5000) -> Iterator[audit.AuditEntry]:
-        """Every audit row in chain order, a batch at a time."""
-        return audit.read_rows(self._db, batch)
 
-    def history(self, record_id: str) -> list[audit.AuditEntry]:
-        """Who changed what and when for a patient or procedure: its own rows and its parts' (a procedure's
-        agents, complications, segments, signature and addenda; a patient's tumour thrombus)."""
-        return [audit.AuditEntry(*row) for row in self._db.execute(
-            f"SELECT {', '.join(audit.COLUMNS)} FROM audit_log WHERE parent_id = ? ORDER BY seq",
-            [record_id]).fetchall()]
-
-    def verify_audit_trail(self) -> audit.ChainCheck:
-        """The hash chain, and the trail compared with every head recorded outside it: the head file beside the
-        logbook and its backups' (storage/heads.py)."""
-        recorded = heads.recorded_for(self.path)  # before the rows: a head is written after its rows commit
-        return audit.verify(self.audit_rows(), recorded)
-
-    def schema_problems(self) -> list[str]:
-        """Each table, index or trigger that is not as the migrations made it (a dropped lock or audit trigger
-        lets a plain SQLite client change a signed record or the trail); empty when none."""
-        from .tampering import schema_problems
-
-        return schema_problems(self._db)
-
-    def export_audit(self, target: str | Path) -> int:
-        return audit.write_csv(self.audit_rows(), Path(target))
-
-
-def _deactivated(username: str) -> str:
-    return (f"{username} is deactivated: whoever may add users can activate them again "
-            f"(tace-log user activate {username} --by NAME)")
-
-
-def _who_allows(role: str | None) -> str:
-    return {ADMIN: "an administrator", RADIOLOGIST: "a radiologist"}.get(role, "an active administrator or "
-                                                                              "radiologist, and there is none")
-
-
-def _password_findings(password: str) -> list[Finding]:
-    return [Finding("password", ERROR, "password", problem) for problem in password_problems(password)]
+def _signature(addendum: Addendum) -> Signature:
+    """An addendum's signature: every one stored or imported has one."""
+    if addendum.signature is None:
+        raise ValueError(f"addendum {addendum.id} has no signature")
+    return addendum.signature
 
 
 @dataclass
 class SignaturesCheck:
-    """The result of recomputing every signature and addendum of a logbook (`Logbook.verify_signatures`)."""
+    """The result of recomputing every signature and addendum of a logbook (`Logbook.signing.verify`)."""
 
     signatures: int = 0
     addenda: int = 0

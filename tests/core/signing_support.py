@@ -15,8 +15,8 @@ NURSE_PASSWORD = "nurse password"
 def signable_logbook(path: Path) -> tuple[Logbook, Patient, Procedure]:
     """A logbook with a radiologist 'chen', a nurse 'li', and one complete draft procedure with no warnings."""
     logbook = Logbook.open(path)
-    logbook.add_user("chen", "陈伟 Chen Wei", "radiologist", PASSWORD)
-    logbook.add_user("li", "李娜 Li Na", "nurse", NURSE_PASSWORD, by=("chen", PASSWORD))
+    logbook.users.add("chen", "陈伟 Chen Wei", "radiologist", PASSWORD)
+    logbook.users.add("li", "李娜 Li Na", "nurse", NURSE_PASSWORD, by=("chen", PASSWORD))
     patient = Patient(mrn="M0001", name="张伟", sex="M", birth_date=dt.date(1961, 3, 4),
                       resection_date=dt.date(2025, 1, 6))
     logbook.save_patient(patient)
@@ -27,5 +27,5 @@ def signable_logbook(path: Path) -> tuple[Logbook, Patient, Procedure]:
                                   AgentDose(agent="epirubicin", dose=30, unit="mg")],
                           complications=[Complication(term="Nausea", ctcae_grade=1)])
     logbook.save_procedure(procedure)
-    assert not logbook.findings_to_sign(procedure.id), logbook.findings_to_sign(procedure.id)
+    assert not logbook.signing.findings_to_sign(procedure.id), logbook.signing.findings_to_sign(procedure.id)
     return logbook, patient, procedure

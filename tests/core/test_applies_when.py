@@ -87,14 +87,14 @@ def stored_before_the_rule(tmp_path) -> tuple[Path, Patient, Procedure, Procedur
     """A logbook holding a signed procedure and a draft, each with 3 stained lesions and no stain."""
     path = tmp_path / "older.sqlite"
     with Logbook.open(path, validator=EarlierRules()) as logbook:
-        logbook.add_user("chen", "陈伟 Chen Wei", "radiologist", PASSWORD)
+        logbook.users.add("chen", "陈伟 Chen Wei", "radiologist", PASSWORD)
         someone = patient()
         logbook.save_patient(someone)
         signed = unstained(someone, operator="Chen Wei")
         draft = unstained(someone, date=dt.date(2025, 3, 3), cycle=2, stained_segments=["VI"])
         logbook.save_procedure(signed)
         logbook.save_procedure(draft)
-        logbook.sign_procedure(signed.id, "chen", PASSWORD, acknowledge_warnings=True)
+        logbook.signing.sign(signed.id, "chen", PASSWORD, acknowledge_warnings=True)
     as_before_migration_0006(path)
     return path, someone, signed, draft
 
@@ -137,12 +137,12 @@ def test_the_upgrade_clears_the_drafts_value_audited_with_its_reason_and_keeps_t
     with Logbook.open(path) as logbook:
         cleared = logbook.get_procedure(draft.id)
         assert (cleared.lesion_count, cleared.largest_lesion_mm, cleared.stained_segments) == (None, None, [])
-        assert logbook.get_procedure(signed.id).lesion_count == 3 and logbook.signature_intact(signed.id)
-        changes = [row for row in logbook.history(draft.id) if row.reason == CLEARED_0006]
+        assert logbook.get_procedure(signed.id).lesion_count == 3 and logbook.signing.intact(signed.id)
+        changes = [row for row in logbook.audit.history(draft.id) if row.reason == CLEARED_0006]
         assert {(row.table_name, row.action, row.field, row.old_value) for row in changes} == {
             ("procedures", "update", "lesion_count", 3), ("procedure_segments", "delete", "segment", "VI")}
-        assert not [row for row in logbook.history(signed.id) if row.reason == CLEARED_0006]
-        assert logbook.verify_audit_trail().ok
+        assert not [row for row in logbook.audit.history(signed.id) if row.reason == CLEARED_0006]
+        assert logbook.audit.verify().ok
         cleared.contrast_ml = 80
         assert logbook.save_procedure(cleared).changed  # nothing left to refuse
 
@@ -160,7 +160,7 @@ def test_its_export_imports_into_an_empty_logbook_the_signed_one_flagged_the_dra
     assert f"lesion_count: {LESIONS}" in "".join(capsys.readouterr())
     with Logbook.open(tmp_path / "new.sqlite") as imported:
         assert imported.get_procedure(signed.id).lesion_count == 3
-        assert imported.signature_intact(signed.id)
+        assert imported.signing.intact(signed.id)
         assert imported.get_procedure(draft.id).lesion_count is None
 
 

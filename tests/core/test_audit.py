@@ -33,7 +33,7 @@ def table_rows(logbook: Logbook, table: str) -> dict:
 def replay(logbook: Logbook) -> dict[str, dict]:
     """Rebuild every audited table from the audit rows alone."""
     state = {table: {} for table in AUDITED}
-    for e in logbook.audit_rows():
+    for e in logbook.audit.rows():
         if e.action not in ("insert", "update", "delete"):
             continue  # an event (a restore, a password changed): no value of an audited column
         rows = state[e.table_name]
@@ -105,39 +105,39 @@ def test_the_audit_trail_matches_the_changes_made(tmp_path_factory, steps):
     procedures = [procedure]
     with logbook:
         for what, n, user, reason in steps:
-            logbook.act_as(user)
-            last = max((e.seq for e in logbook.audit_rows()), default=0)
-            with logbook.reason(reason):
+            logbook.users.act_as(user)
+            last = max((e.seq for e in logbook.audit.rows()), default=0)
+            with logbook.users.reason(reason):
                 _apply(logbook, patient, procedures, what, n)
-            new = [e for e in logbook.audit_rows() if e.seq > last]
-            assert {(e.username, e.reason) for e in new} <= {(logbook.current_user, reason)}
+            new = [e for e in logbook.audit.rows() if e.seq > last]
+            assert {(e.username, e.reason) for e in new} <= {(logbook.users.current, reason)}
             assert not [e for e in new if e.action == "update" and e.old_value == e.new_value]
         replayed = replay(logbook)
         for table in AUDITED:
             assert replayed[table] == table_rows(logbook, table), table
-        assert logbook.verify_audit_trail().ok
+        assert logbook.audit.verify().ok
 
 
 def test_a_save_that_changes_nothing_writes_no_audit_row(tmp_path):
     logbook, patient, procedure = signable_logbook(tmp_path / "l.sqlite")
     with logbook:
-        before = len(list(logbook.audit_rows()))
+        before = len(list(logbook.audit.rows()))
         logbook.save_patient(patient)
         logbook.save_procedure(procedure)
         procedure.cycle = 2
         logbook.save_procedure(procedure)  # one field: one row, the agents are not rewritten
-        rows = list(logbook.audit_rows())[before:]
+        rows = list(logbook.audit.rows())[before:]
     assert [(e.table_name, e.field, e.old_value, e.new_value) for e in rows] == [("procedures", "cycle", 1, 2)]
 
 
 def test_a_refused_write_leaves_no_audit_row(tmp_path):
     logbook, _, procedure = signable_logbook(tmp_path / "l.sqlite")
     with logbook:
-        before = list(logbook.audit_rows())
+        before = list(logbook.audit.rows())
         procedure.agents.append(AgentDose(agent="nonsense", dose=1, unit="mL"))
         with pytest.raises(Exception, match="not saved"):
             logbook.save_procedure(procedure)
-        assert list(logbook.audit_rows()) == before
+        assert list(logbook.audit.rows()) == before
 
 
 def _client(path):
@@ -186,8 +186,8 @@ def test_verify_names_the_row_after_an_edited_and_resealed_row(tmp_path, capsys)
 
 def test_audit_export_writes_every_row_as_csv(tmp_path, capsys):
     logbook, _, procedure = signable_logbook(tmp_path / "l.sqlite")
-    logbook.sign_procedure(procedure.id, "chen", PASSWORD)
-    count = len(list(logbook.audit_rows()))
+    logbook.signing.sign(procedure.id, "chen", PASSWORD)
+    count = len(list(logbook.audit.rows()))
     logbook.close()
     target = tmp_path / "audit.csv"
     assert main(["--db", str(logbook.path), "audit", "export", "-o", str(target)]) == 0
@@ -202,12 +202,12 @@ def test_audit_export_writes_every_row_as_csv(tmp_path, capsys):
 def test_changes_are_attributed_to_the_signed_in_user_else_the_os_login(tmp_path):
     logbook, patient, _ = signable_logbook(tmp_path / "l.sqlite")
     with logbook:
-        assert logbook.current_user.startswith("os:")
-        logbook.sign_in("li", "nurse password")
+        assert logbook.users.current.startswith("os:")
+        logbook.users.sign_in("li", "nurse password")
         patient.weight_kg = 70
         logbook.save_patient(patient)
-        assert logbook.history(patient.id)[-1].username == "li"
+        assert logbook.audit.history(patient.id)[-1].username == "li"
         with pytest.raises(Exception, match="no user 'ghost'"):
-            logbook.act_as("ghost")
+            logbook.users.act_as("ghost")
         with Logbook.open(logbook.path, user="chen") as other:
-            assert other.current_user == "chen"
+            assert other.users.current == "chen"

@@ -16,7 +16,7 @@ from safety_samples import apply, damage, empty_state, file_digest, fill, logboo
 
 from tace_log.cli import main
 from tace_log.errors import BackupError, LogbookCorruptError, LogbookInUseError
-from tace_log.storage import Logbook
+from tace_log.storage import Backups, Change, Changed, Logbook
 from tace_log.storage.backup import BackupPolicy, backup_due, check_file, list_backups, rotate
 
 WRITER = Path(__file__).resolve().parent.parent / "crash_writer.py"
@@ -37,7 +37,7 @@ def state_of(path: Path) -> dict:
 
 
 def test_back_up_now_writes_a_verified_single_file_copy_into_backups_beside_the_logbook(logbook):
-    report = logbook.back_up()
+    report = logbook.backups.back_up()
     assert report.path.parent == logbook.path.parent / "backups"
     assert report.path.name.startswith("logbook.") and report.path.suffix == ".sqlite"
     assert report.counts["procedures"] == 40 and report.counts["agent_doses"] == logbook.counts()["agent_doses"]
@@ -49,17 +49,17 @@ def test_back_up_now_writes_a_verified_single_file_copy_into_backups_beside_the_
 
 def test_a_backup_to_a_chosen_file_is_not_rotated_and_is_the_same_logbook(logbook, tmp_path):
     target = tmp_path / "elsewhere" / "copy.sqlite"
-    report = logbook.back_up(target)
+    report = logbook.backups.back_up(target)
     assert report.path == target and not (logbook.path.parent / "backups").exists()
     assert state_of(target) == logbook_state(logbook)
 
 
 def test_the_automatic_backup_is_made_at_most_once_a_day(logbook):
     assert backup_due(logbook.path)
-    first = logbook.back_up_if_due()
+    first = logbook.backups.back_up_if_due()
     assert first is not None and not backup_due(logbook.path)
-    assert logbook.back_up_if_due() is None
-    assert len(Logbook.backups(logbook.path)) == 1
+    assert logbook.backups.back_up_if_due() is None
+    assert len(Backups.of(logbook.path)) == 1
 
 
 def test_backups_taken_while_another_process_writes_are_each_a_consistent_logbook(tmp_path):
@@ -75,7 +75,7 @@ def test_backups_taken_while_another_process_writes_are_each_a_consistent_logboo
     with writer.stdout, Logbook.open(path) as book:
         for line in writer.stdout:
             if line.startswith("ack") and int(line.split()[1]) % 25 == 0:
-                taken.append(book.back_up(tmp_path / f"during-{len(taken)}.sqlite").path)
+                taken.append(book.backups.back_up(tmp_path / f"during-{len(taken)}.sqlite").path)
     assert writer.wait(timeout=60) == 0 and len(taken) == 6
     for backup in taken:
         check_file(backup)
@@ -83,7 +83,7 @@ def test_backups_taken_while_another_process_writes_are_each_a_consistent_logboo
 
 
 def _stamped_copies(logbook, stamps: list[str]) -> None:
-    source = logbook.back_up(logbook.path.parent / "source.sqlite").path
+    source = logbook.backups.back_up(logbook.path.parent / "source.sqlite").path
     folder = logbook.path.parent / "backups"
     folder.mkdir(exist_ok=True)
     for stamp in stamps:
@@ -115,7 +115,7 @@ def test_rotation_keeps_the_newest_backup_of_each_of_the_last_days_and_weeks(log
 
 def test_restore_brings_back_the_backup_and_keeps_the_current_logbook_as_a_safety_copy(logbook, tmp_path):
     before = logbook_state(logbook)
-    backup = logbook.back_up().path
+    backup = logbook.backups.back_up().path
     fill(logbook, seed=2, patients=3, procedures_each=1)
     after = logbook_state(logbook)
     logbook.close()  # a restore needs the logbook to itself (test_restore_in_use.py)
@@ -128,18 +128,18 @@ def test_restore_brings_back_the_backup_and_keeps_the_current_logbook_as_a_safet
 
 
 def test_restore_from_the_open_logbook_tells_listeners(logbook):
-    backup = logbook.back_up().path
+    backup = logbook.backups.back_up().path
     fill(logbook, seed=3, patients=1, procedures_each=1)
     changes = []
     logbook.subscribe(changes.append)
-    report = logbook.restore_from(backup)
+    report = logbook.backups.restore(backup)
     assert report.safety_copy.exists() and logbook.counts()["procedures"] == 40
-    assert [c.kind for c in changes] == ["restore"]
+    assert changes == [Change(Changed.RESTORED)]
 
 
 @pytest.mark.parametrize("bad", ["junk", "truncated", "damaged", "the logbook itself"])
 def test_restore_refuses_a_bad_backup_and_leaves_the_logbook_byte_for_byte(logbook, tmp_path, capsys, bad):
-    good = logbook.back_up(tmp_path / "good.sqlite").path
+    good = logbook.backups.back_up(tmp_path / "good.sqlite").path
     candidate = tmp_path / "candidate.sqlite"
     if bad == "junk":
         candidate.write_bytes(b"PK\x03\x04 not a logbook" * 100)
@@ -160,7 +160,7 @@ def test_restore_refuses_a_bad_backup_and_leaves_the_logbook_byte_for_byte(logbo
 
 
 def test_a_damaged_logbook_names_its_newest_good_backup_and_is_restored_from_it(logbook, tmp_path):
-    older = logbook.back_up().path
+    older = logbook.backups.back_up().path
     newer = tmp_path / "backups" / (older.name.replace(older.name[8:25], "2999-01-01_000000"))
     shutil.copyfile(older, newer)
     damage(newer)  # the newest backup is bad too: it must be skipped
@@ -171,8 +171,8 @@ def test_a_damaged_logbook_names_its_newest_good_backup_and_is_restored_from_it(
     with pytest.raises(LogbookCorruptError) as caught:
         Logbook.open(logbook.path)
     assert caught.value.path == logbook.path
-    assert Logbook.newest_good_backup(caught.value.path) == older
-    report = Logbook.restore_file(logbook.path, older)
+    assert Backups.newest_good(caught.value.path) == older
+    report = Backups.restore_file(logbook.path, older)
     assert file_digest(report.safety_copy) == damaged_digest  # the damaged file is kept, byte for byte
     with Logbook.open(logbook.path) as restored:
         assert logbook_state(restored) == expected
@@ -183,7 +183,7 @@ def test_a_backup_that_cannot_be_written_leaves_no_file_and_says_why(logbook, tm
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the backup folder should be")
     with pytest.raises(BackupError, match="no backup written"):
-        logbook.back_up(blocker / "copy.sqlite")
+        logbook.backups.back_up(blocker / "copy.sqlite")
     assert blocker.read_text() == "a file where the backup folder should be"
 
 
@@ -207,27 +207,27 @@ def test_a_backup_never_replaces_an_existing_file_or_the_logbook(tmp_path):
     other.write_bytes(b"someone else's file")
     with Logbook.open(tmp_path / "book.sqlite") as book:
         with pytest.raises(BackupError, match="already exists"):
-            book.back_up(other)
+            book.backups.back_up(other)
         with pytest.raises(BackupError, match="already exists"):
-            book.back_up(book.path)
+            book.backups.back_up(book.path)
     assert other.read_bytes() == b"someone else's file"
 
 
 def assert_restore_is_the_last_audit_row(logbook, report):
-    last = list(logbook.audit_rows())[-1]
+    last = list(logbook.audit.rows())[-1]
     assert (last.table_name, last.action) == ("logbook", "restore")
     assert str(report.source) in last.new_value and str(report.safety_copy) in last.new_value
-    assert logbook.verify_audit_trail().ok
+    assert logbook.audit.verify().ok
 
 
 def test_a_restore_is_itself_in_the_audit_trail_and_the_chain_still_holds(logbook):
-    backup = logbook.back_up().path
+    backup = logbook.backups.back_up().path
     fill(logbook, seed=4, patients=1, procedures_each=1)
-    assert_restore_is_the_last_audit_row(logbook, logbook.restore_from(backup))
+    assert_restore_is_the_last_audit_row(logbook, logbook.backups.restore(backup))
 
 
 def test_a_restore_from_the_command_line_is_in_the_audit_trail_too(logbook, capsys):
-    backup = logbook.back_up().path
+    backup = logbook.backups.back_up().path
     fill(logbook, seed=5, patients=1, procedures_each=1)
     logbook.close()
     assert main(["--db", str(logbook.path), "restore", str(backup)]) == 0
@@ -237,15 +237,15 @@ def test_a_restore_from_the_command_line_is_in_the_audit_trail_too(logbook, caps
 
 
 def test_a_restore_beside_another_connection_is_refused_and_changes_nothing(logbook):
-    backup = logbook.back_up().path
+    backup = logbook.backups.back_up().path
     fill(logbook, seed=6, patients=1, procedures_each=1)
     before = logbook_state(logbook)
     other = sqlite3.connect(logbook.path, isolation_level=None)  # another program reading the logbook
     other.execute("SELECT count(*) FROM procedures").fetchone()
     with pytest.raises(LogbookInUseError, match="is open in another program: close it there first; nothing was "
                                                 "restored"):
-        logbook.restore_from(backup)
+        logbook.backups.restore(backup)
     other.close()
     assert logbook_state(logbook) == before  # and the logbook still works: it is opened again
-    assert list(logbook.audit_rows())[-1].action != "restore" and logbook.verify_audit_trail().ok
+    assert list(logbook.audit.rows())[-1].action != "restore" and logbook.audit.verify().ok
     assert not list(logbook.path.parent.glob("*.restoring-*"))

@@ -219,7 +219,7 @@ def test_a_stored_record_a_new_rule_refuses_still_exports(db, tmp_path):
     doc = copy.deepcopy(EXAMPLE)["patients"][0]
     doc["mrn"] = "HS-\u200b7"
     doc["procedures"][0]["agents"][2]["dose"] = 1e15
-    with Logbook.open(db) as logbook, logbook._transaction():
+    with Logbook.open(db) as logbook, logbook._session.transaction():
         patient = Patient.from_document(doc)
         logbook._write_patient(patient, now_utc())
         procedure = Procedure.from_document(doc["procedures"][0], patient_id=patient.id)

@@ -122,7 +122,8 @@ def test_user_passwd_with_the_current_password_or_by_whoever_may_add_users(db, m
     assert _run(monkeypatch, ["--db", path, "user", "passwd", "li", "--by", "chen"], stdin="li's new password\n",
                 password="new long password") == 0
     with Logbook.open(path) as logbook:
-        assert logbook.authenticate("chen", "new long password") and logbook.authenticate("li", "li's new password")
+        assert logbook.users.authenticate("chen", "new long password")
+        assert logbook.users.authenticate("li", "li's new password")
 
 
 def test_user_deactivate_and_activate_and_list_shows_who_must_choose_a_password(db, monkeypatch, capsys):

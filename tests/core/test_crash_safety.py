@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from safety_samples import apply, empty_state, logbook_state, writes
 
-from tace_log.storage import Logbook
+from tace_log.storage import Backups, Logbook
 from tace_log.storage.backup import check_file
 
 WRITER = Path(__file__).resolve().parent.parent / "crash_writer.py"
@@ -92,7 +92,7 @@ def test_a_killed_writer_loses_nothing_acknowledged_and_leaves_nothing_half_writ
             continue
 
         check_file(path)  # read-only: PRAGMA integrity_check = ok, no dangling rows, still a logbook
-        for backup in Logbook.backups(path):  # a backup killed half-way never takes a backup's name
+        for backup in Backups.of(path):  # a backup killed half-way never takes a backup's name
             check_file(backup)
             backups_checked += 1
         expected = state

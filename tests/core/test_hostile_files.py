@@ -172,7 +172,7 @@ def test_a_full_disk_refuses_the_save_in_one_line_and_the_logbook_keeps_what_it_
         assert len(str(caught.value).splitlines()) == 1
         assert logbook_state(book) == before and file_digest(path) == digest
         with pytest.raises(BackupError, match="no backup written: the disk holding .* is full"):
-            book.back_up()
+            book.backups.back_up()
         assert not list((small_disk / "backups").glob("*"))  # no half-written backup left behind
         filler.unlink()
         book.save_procedure(procedure)  # space again: the same typed record saves

@@ -282,8 +282,8 @@ def test_export_then_import_is_the_identity(tmp_path_factory, validator, doc):
         assert (again.procedures_added, again.procedures_updated, again.patients_updated) == (0, 0, 0)
         assert interchange.export_document(book) == exported
         signed_here = [p["id"] for patient in doc["patients"] for p in patient["procedures"] if p["signature"]]
-        assert all(book.is_signed(i) and book.signature_of(i).signed_elsewhere for i in signed_here)
-        assert book.verify_signatures().ok
+        assert all(book.signing.is_signed(i) and book.signing.signature_of(i).signed_elsewhere for i in signed_here)
+        assert book.signing.verify().ok
     assert exported == doc
     assert json.loads(json.dumps(exported, ensure_ascii=False)) == exported
 

@@ -6,7 +6,7 @@ import pytest
 
 from tace_log.errors import InvalidInputError
 from tace_log.model import AgentDose, Patient, Procedure
-from tace_log.storage import Logbook
+from tace_log.storage import Change, Changed, Logbook
 
 
 def _entry(dose=20):
@@ -28,7 +28,7 @@ def test_a_new_patient_and_procedure_are_saved_together_and_read_back(tmp_path):
         assert stored.patient_id == patient.id
         assert stored.agents[0].dose == 20
         assert logbook.get_patient(patient.id).name == "欧阳娜娜"
-        assert [c.kind for c in changes] == ["procedure"]
+        assert changes == [Change(Changed.PROCEDURE_SAVED, (procedure.id,))]
 
 
 def test_a_negative_dose_refuses_the_whole_entry_and_names_the_dose(tmp_path):

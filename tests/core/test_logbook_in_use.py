@@ -18,7 +18,7 @@ from pathlib import Path
 
 from safety_samples import import_document
 
-from tace_log.storage import Logbook
+from tace_log.storage import Backups, Logbook
 from tace_log.storage.backup import check_file
 
 TESTS = Path(__file__).resolve().parent.parent
@@ -93,7 +93,7 @@ def test_a_restore_beside_a_process_holding_the_logbook_is_refused_naming_it(tmp
     path = tmp_path / "logbook.sqlite"
     with Logbook.open(path) as book:
         book.import_document(import_document(random.Random(2), patients=3, procedures_each=1))
-        backup = book.back_up().path
+        backup = book.backups.back_up().path
     with subprocess.Popen([sys.executable, "-c", EXCLUSIVE_HOLDER, str(path)], stdin=subprocess.PIPE,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV) as holder:
         try:
@@ -131,7 +131,7 @@ def test_a_restore_beside_an_idle_reader_is_refused_and_the_logbook_is_unchanged
     path = tmp_path / "logbook.sqlite"
     with Logbook.open(path) as book:
         book.import_document(import_document(random.Random(3), patients=2, procedures_each=1))
-        backup = book.back_up().path
+        backup = book.backups.back_up().path
         book.import_document(import_document(random.Random(4), patients=2, procedures_each=1))
     exported = cli(path, "export").stdout
     reader = subprocess.Popen([sys.executable, "-c", IDLE_READER, str(path)], stdin=subprocess.PIPE,
@@ -151,6 +151,6 @@ def test_a_system_that_does_not_list_locks_still_restores(tmp_path, monkeypatch)
     monkeypatch.setattr(holders, "LOCKS_FILE", tmp_path / "no-such-file")
     path = tmp_path / "logbook.sqlite"
     with Logbook.open(path) as book:
-        backup = book.back_up().path
+        backup = book.backups.back_up().path
     assert holders.holders(path) == []
-    assert Logbook.restore_file(path, backup).safety_copy.exists()
+    assert Backups.restore_file(path, backup).safety_copy.exists()

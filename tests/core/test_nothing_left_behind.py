@@ -32,7 +32,7 @@ def hang(*args, **kwargs):
     time.sleep(600)
 backup.verify_backup = hang
 with Logbook.open(sys.argv[1]) as book:
-    book.back_up()
+    book.backups.back_up()
 """
 
 
@@ -55,7 +55,7 @@ def test_a_killed_backups_temporary_file_is_removed_at_the_next_open_and_backup(
         assert left, "the harness did not leave a temporary backup"
         with Logbook.open(path) as book:
             if then == "backup":
-                book.back_up()
+                book.backups.back_up()
         assert not list((tmp_path / "backups").glob("*.partial-*")), f"left after the next {then}: {left}"
 
 
@@ -76,9 +76,9 @@ def test_a_backup_being_written_by_a_live_process_is_not_taken_for_a_leftover(tm
 # A restore of BACKUP into LOGBOOK, killed by the test at a random moment.
 RESTORE = """
 import sys
-from tace_log.storage import Logbook
+from tace_log.storage import Backups
 print("started", flush=True)
-Logbook.restore_file(sys.argv[1], sys.argv[2])
+Backups.restore_file(sys.argv[1], sys.argv[2])
 print("restored", flush=True)
 """
 
@@ -87,7 +87,7 @@ def test_a_killed_restore_leaves_the_old_logbook_or_the_restored_one_with_its_au
     path = tmp_path / "logbook.sqlite"
     with Logbook.open(path) as book:
         fill(book, seed=2, patients=20, procedures_each=2)
-        backup = book.back_up().path
+        backup = book.backups.back_up().path
         restored_state = logbook_state(book)
     rng = random.Random(20261202)
     outcomes = {"old": 0, "restored": 0}
@@ -97,7 +97,7 @@ def test_a_killed_restore_leaves_the_old_logbook_or_the_restored_one_with_its_au
     for round_ in range(12):
         with Logbook.open(path) as book:
             fill(book, seed=100 + round_, patients=1, procedures_each=1)  # the logbook moves on from the backup
-            before, rows_before = logbook_state(book), len(list(book.audit_rows()))
+            before, rows_before = logbook_state(book), len(list(book.audit.rows()))
         with subprocess.Popen([sys.executable, "-c", RESTORE, str(path), str(backup)], stdout=subprocess.PIPE,
                               text=True, env=ENV) as restore:
             assert restore.stdout.readline() == "started\n"
@@ -105,8 +105,8 @@ def test_a_killed_restore_leaves_the_old_logbook_or_the_restored_one_with_its_au
             restore.send_signal(signal.SIGKILL)
             restore.wait()
         with Logbook.open(path) as book:
-            state, rows = logbook_state(book), list(book.audit_rows())
-            assert book.verify_audit_trail().ok
+            state, rows = logbook_state(book), list(book.audit.rows())
+            assert book.audit.verify().ok
         if state == before:
             assert len(rows) == rows_before  # not restored, and no restore row either
             outcomes["old"] += 1

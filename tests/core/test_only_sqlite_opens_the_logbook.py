@@ -117,7 +117,7 @@ def test_a_logo_that_is_the_logbook_is_never_opened_beside_its_connection(report
 
     settings = report_logbook.path.with_name(SETTINGS_FILENAME)
     settings.write_text('{"report": {"logo": "logbook.sqlite"}}', encoding="utf-8")
-    procedure = report_logbook.worklist()[0].procedure_id
+    procedure = report_logbook.worklist.rows()[0].procedure_id
     with pytest.raises(LogbookError, match="is open in this program"):
         procedure_report(report_logbook, procedure)
     settings.write_text('{"report": {"logo": "tace-log-settings.json"}}', encoding="utf-8")

@@ -96,7 +96,7 @@ def test_the_signature_says_who_performed_and_who_reviewed_and_signed(tmp_path, 
     with logbook:
         procedure.operator = "王强 Wang Qiang"  # not the radiologist who signs
         logbook.save_procedure(procedure)
-        logbook.sign_procedure(procedure.id, "chen", PASSWORD)
+        logbook.signing.sign(procedure.id, "chen", PASSWORD)
         english = squeeze("".join(pdf_pages_text(procedure_report(logbook, procedure.id))))
         chinese = squeeze("".join(pdf_pages_text(procedure_report(logbook, procedure.id,
                                                                   ReportSettings(language="zh")))))

@@ -27,7 +27,7 @@ def signed(tmp_path):
     logbook, patient, procedure = signable_logbook(tmp_path / "here.sqlite")
     patient.weight_kg, patient.arm, patient.resection_margin = 54, "lenvatinib_tace", "R0"
     logbook.save_patient(patient)
-    signature = logbook.sign_procedure(procedure.id, "chen", PASSWORD)
+    signature = logbook.signing.sign(procedure.id, "chen", PASSWORD)
     yield logbook, patient, procedure, signature
     logbook.close()
 
@@ -68,7 +68,7 @@ def test_a_patient_reimported_after_signing_is_shown_as_changed_since_signing(si
     doc["patients"][0].update(weight_kg=95, arm="lenvatinib", resection_margin="R1")
     assert cli("--db", str(logbook.path), "import", write(doc, tmp_path / "changed.json")) == 0
     assert logbook.get_patient(patient.id).weight_kg == 95  # the clinic's rule: the patient may change ...
-    check = logbook.signature_check(procedure.id)
+    check = logbook.signing.check(procedure.id)
     assert check.ok and check.signed_patient.weight_kg == 54  # ... what was signed does not
     assert [c.describe() for c in check.changes] == [
         "Weight 54 → 95 kg", "Study arm lenvatinib_tace → lenvatinib", "Resection margin R0 → R1"]
@@ -137,7 +137,7 @@ TAMPERING = {
 def test_a_signed_record_changed_in_the_file_is_named_by_audit_verify_check_show_and_the_report(signed, case, capsys,
                                                                                                pdf_pages_text):
     logbook, _, procedure, _ = signed
-    logbook.add_addendum(procedure.id, "chen", PASSWORD, "late finding", "Day 2: fever.")
+    logbook.signing.add_addendum(procedure.id, "chen", PASSWORD, "late finding", "Day 2: fever.")
     path = logbook.path
     logbook.close()
     db = ("--db", str(path))
@@ -166,7 +166,7 @@ def test_a_signed_record_changed_in_the_file_is_named_by_audit_verify_check_show
 def test_a_signed_record_moved_to_another_logbook_arrives_signed_elsewhere(signed, tmp_path, capsys,
                                                                           pdf_pages_text):
     logbook, patient, procedure, signature = signed
-    addendum = logbook.add_addendum(procedure.id, "chen", PASSWORD, "late complication", "Day 3: fever. 发热")
+    addendum = logbook.signing.add_addendum(procedure.id, "chen", PASSWORD, "late complication", "Day 3: fever. 发热")
     doc = export(logbook, tmp_path / "moved.json")
     moved = doc["patients"][0]["procedures"][0]
     assert moved["signature"] == {
@@ -179,19 +179,19 @@ def test_a_signed_record_moved_to_another_logbook_arrives_signed_elsewhere(signe
     there = tmp_path / "there.sqlite"
     assert cli("--db", str(there), "import", str(tmp_path / "moved.json")) == 0
     with Logbook.open(there) as other:
-        arrived = other.signature_of(procedure.id)
-        assert other.is_signed(procedure.id) and arrived.signed_elsewhere
+        arrived = other.signing.signature_of(procedure.id)
+        assert other.signing.is_signed(procedure.id) and arrived.signed_elsewhere
         assert arrived.content_sha256 == signature.content_sha256 and arrived.content == signature.content
-        assert other.users(include_deactivated=True) == []  # the signer is not made a user here
+        assert other.users.everyone() == []  # the signer is not made a user here
         with pytest.raises(AuthenticationError):
-            other.sign_in("chen", PASSWORD)
-        assert other.addenda_of(procedure.id)[0].signature.signed_elsewhere
-        assert other.verify_signatures().ok
+            other.users.sign_in("chen", PASSWORD)
+        assert other.signing.addenda_of(procedure.id)[0].signature.signed_elsewhere
+        assert other.signing.verify().ok
         procedure_there = other.get_procedure(procedure.id)
         procedure_there.cycle = 2
         with pytest.raises(Exception, match="signed"):  # locked, as a record signed here
             other.save_procedure(procedure_there)
-        history = other.history(procedure.id)
+        history = other.audit.history(procedure.id)
         assert {e.reason for e in history if e.table_name == "signatures"} == {
             "imported with its record: signed in another logbook"}
     capsys.readouterr()
@@ -211,7 +211,7 @@ def test_a_signed_record_moved_to_another_logbook_arrives_signed_elsewhere(signe
     with Logbook.open(there) as other:
         assert interchange.export_document(other) == doc
     assert cli("--db", str(logbook.path), "import", str(tmp_path / "moved.json")) == 0
-    assert not logbook.signature_of(procedure.id).signed_elsewhere  # still the one signed here
+    assert not logbook.signing.signature_of(procedure.id).signed_elsewhere  # still the one signed here
 
 
 def test_a_signer_who_is_also_a_user_here_is_still_signed_elsewhere(signed, tmp_path):
@@ -219,9 +219,9 @@ def test_a_signer_who_is_also_a_user_here_is_still_signed_elsewhere(signed, tmp_
     logbook, _, procedure, _ = signed
     doc = export(logbook, tmp_path / "moved.json")
     with Logbook.open(tmp_path / "there.sqlite") as other:
-        other.add_user("chen", "陈伟 Chen Wei", "radiologist", PASSWORD)
+        other.users.add("chen", "陈伟 Chen Wei", "radiologist", PASSWORD)
         other.import_document(doc)
-        assert other.signature_of(procedure.id).signed_elsewhere
+        assert other.signing.signature_of(procedure.id).signed_elsewhere
 
 
 def _resealed(signature_doc: dict, content: dict) -> None:
@@ -255,7 +255,7 @@ def _resealed_raw(proc: dict) -> None:
 @pytest.mark.parametrize("case", FORGERIES)
 def test_a_forged_signature_is_refused_at_import_with_its_path(signed, tmp_path, capsys, case):
     logbook, _, procedure, _ = signed
-    logbook.add_addendum(procedure.id, "chen", PASSWORD, "late finding", "Day 2: fever.")
+    logbook.signing.add_addendum(procedure.id, "chen", PASSWORD, "late finding", "Day 2: fever.")
     doc = export(logbook, tmp_path / "moved.json")
     forge, key, message = FORGERIES[case]
     forge(doc["patients"][0]["procedures"][0])
@@ -272,14 +272,14 @@ def test_a_record_signed_here_refuses_another_signature_and_gains_addenda_from_e
     doc = export(logbook, tmp_path / "moved.json")
     with Logbook.open(tmp_path / "there.sqlite") as other:
         other.import_document(doc)
-        other.add_user("wang", "王明 Wang Ming", "radiologist", "wang's password")
-        added = other.add_addendum(procedure.id, "wang", "wang's password", "second look", "Reviewed again.")
+        other.users.add("wang", "王明 Wang Ming", "radiologist", "wang's password")
+        added = other.signing.add_addendum(procedure.id, "wang", "wang's password", "second look", "Reviewed again.")
         back = interchange.export_document(other)
     logbook.import_document(back)  # the addendum written there comes here, as written elsewhere
-    (arrived,) = logbook.addenda_of(procedure.id)
+    (arrived,) = logbook.signing.addenda_of(procedure.id)
     assert (arrived.text, arrived.author, arrived.signature.signed_elsewhere) == ("Reviewed again.",
                                                                                   "王明 Wang Ming", True)
-    assert arrived.signature.content_sha256 == added.signature.content_sha256 and logbook.verify_signatures().ok
+    assert arrived.signature.content_sha256 == added.signature.content_sha256 and logbook.signing.verify().ok
     before = interchange.export_document(logbook)
     other_signature = dict(before["patients"][0]["procedures"][0]["signature"], signed_at="2026-01-01T00:00:00Z")
     content = json.loads(other_signature["content"])

@@ -34,8 +34,8 @@ def book(tmp_path):
 
 def test_a_radiologist_signs_with_the_meaning_and_the_content_hash(book):
     logbook, patient, procedure = book
-    signature = logbook.sign_procedure(procedure.id, "chen", PASSWORD)
-    assert signature == logbook.signature_of(procedure.id)
+    signature = logbook.signing.sign(procedure.id, "chen", PASSWORD)
+    assert signature == logbook.signing.signature_of(procedure.id)
     assert isinstance(signature, Signature)
     assert (signature.signer, signature.username, signature.meaning) == ("陈伟 Chen Wei", "chen", MEANING)
     assert (signature.role, signature.content_version, signature.signed_elsewhere) == (
@@ -43,25 +43,25 @@ def test_a_radiologist_signs_with_the_meaning_and_the_content_hash(book):
     assert signature.content.encode() == signed_content(patient, logbook.get_procedure(procedure.id), signature)
     assert signature.content_sha256 == hashlib.sha256(signature.content.encode()).hexdigest()
     assert logbook.get_procedure(procedure.id).status == "signed"
-    assert logbook.signature_intact(procedure.id)
-    assert logbook.worklist()[0].status == "signed"
+    assert logbook.signing.intact(procedure.id)
+    assert logbook.worklist.rows()[0].status == "signed"
 
 
 def test_a_wrong_password_is_refused_and_nothing_is_signed(book):
     logbook, _, procedure = book
     with pytest.raises(AuthenticationError, match="wrong user name or password"):
-        logbook.sign_procedure(procedure.id, "chen", PASSWORD + "x")
+        logbook.signing.sign(procedure.id, "chen", PASSWORD + "x")
     with pytest.raises(AuthenticationError, match="wrong user name or password"):
-        logbook.sign_procedure(procedure.id, "nobody", PASSWORD)
-    assert logbook.signature_of(procedure.id) is None
-    assert not logbook.is_signed(procedure.id)
+        logbook.signing.sign(procedure.id, "nobody", PASSWORD)
+    assert logbook.signing.signature_of(procedure.id) is None
+    assert not logbook.signing.is_signed(procedure.id)
 
 
 def test_a_nurse_cannot_sign(book):
     logbook, _, procedure = book
     with pytest.raises(NotPermittedError, match="li is a nurse: only a radiologist may sign"):
-        logbook.sign_procedure(procedure.id, "li", NURSE_PASSWORD)
-    assert not logbook.is_signed(procedure.id)
+        logbook.signing.sign(procedure.id, "li", NURSE_PASSWORD)
+    assert not logbook.signing.is_signed(procedure.id)
 
 
 def test_errors_block_signing_and_warnings_must_be_acknowledged(book):
@@ -69,29 +69,29 @@ def test_errors_block_signing_and_warnings_must_be_acknowledged(book):
     procedure.operator = None  # required to sign, not to save a draft
     logbook.save_procedure(procedure)
     with pytest.raises(InvalidInputError, match="operator: is required before signing"):
-        logbook.sign_procedure(procedure.id, "chen", PASSWORD, acknowledge_warnings=True)
+        logbook.signing.sign(procedure.id, "chen", PASSWORD, acknowledge_warnings=True)
     procedure.operator = "Chen Wei"
     procedure.agents[1].dose = 90  # epirubicin warns above 80 mg
     logbook.save_procedure(procedure)
     with pytest.raises(WarningsNotAcknowledgedError) as refused:
-        logbook.sign_procedure(procedure.id, "chen", PASSWORD)
+        logbook.signing.sign(procedure.id, "chen", PASSWORD)
     assert [f.code for f in refused.value.findings] == ["dose_high"]
-    assert not logbook.is_signed(procedure.id)
-    logbook.sign_procedure(procedure.id, "chen", PASSWORD, acknowledge_warnings=True)
-    assert logbook.is_signed(procedure.id)
-    signing_rows = [e for e in logbook.history(procedure.id) if e.username == "chen"]
+    assert not logbook.signing.is_signed(procedure.id)
+    logbook.signing.sign(procedure.id, "chen", PASSWORD, acknowledge_warnings=True)
+    assert logbook.signing.is_signed(procedure.id)
+    signing_rows = [e for e in logbook.audit.history(procedure.id) if e.username == "chen"]
     assert signing_rows and all(e.reason.startswith("warnings acknowledged: agents[1].dose: 90 mg of epirubicin")
                                 for e in signing_rows)
 
 
 def test_a_signed_procedure_is_refused_by_the_logbook(book):
     logbook, _, procedure = book
-    logbook.sign_procedure(procedure.id, "chen", PASSWORD)
+    logbook.signing.sign(procedure.id, "chen", PASSWORD)
     procedure.cycle = 2
     with pytest.raises(RecordLockedError, match="is signed and cannot be changed"):
         logbook.save_procedure(procedure)
     with pytest.raises(RecordLockedError, match="cannot be signed again"):
-        logbook.sign_procedure(procedure.id, "chen", PASSWORD)
+        logbook.signing.sign(procedure.id, "chen", PASSWORD)
     assert logbook.get_procedure(procedure.id).cycle == 1
 
 
@@ -112,7 +112,7 @@ def test_a_signed_procedure_is_refused_by_the_logbook(book):
 ])
 def test_a_signed_procedure_is_refused_by_the_database_itself(book, sql):
     logbook, _, procedure = book
-    logbook.sign_procedure(procedure.id, "chen", PASSWORD)
+    logbook.signing.sign(procedure.id, "chen", PASSWORD)
     path = logbook.path
     logbook.close()
     before = path.read_bytes()
@@ -158,57 +158,58 @@ def _edited_export(logbook, edit) -> dict:
 ])
 def test_an_import_that_changes_a_signed_record_is_refused_and_writes_nothing(book, edit):
     logbook, _, procedure = book
-    logbook.sign_procedure(procedure.id, "chen", PASSWORD)
+    logbook.signing.sign(procedure.id, "chen", PASSWORD)
     doc = _edited_export(logbook, edit)
     doc["patients"].append({"mrn": "M0002", "name": "王芳"})  # would be added if the import went through
     before_export = interchange.export_document(logbook)
-    before_audit = list(logbook.audit_rows())
+    before_audit = list(logbook.audit.rows())
     with pytest.raises(InvalidInputError) as refused:
         logbook.import_document(doc)
     assert "signed" in str(refused.value) and ("张伟" in str(refused.value) or procedure.id in str(refused.value))
     assert interchange.export_document(logbook) == before_export
-    assert list(logbook.audit_rows()) == before_audit
+    assert list(logbook.audit.rows()) == before_audit
 
 
 def test_importing_a_signed_record_unchanged_is_fine(book):
     logbook, _, procedure = book
-    logbook.sign_procedure(procedure.id, "chen", PASSWORD)
+    logbook.signing.sign(procedure.id, "chen", PASSWORD)
     summary = logbook.import_document(interchange.export_document(logbook))
     assert summary.procedures_unchanged == 1 and summary.patients_unchanged == 1
-    assert logbook.signature_intact(procedure.id)
+    assert logbook.signing.intact(procedure.id)
 
 
 def test_a_patients_other_fields_stay_editable_after_signing(book):
     logbook, patient, procedure = book
-    logbook.sign_procedure(procedure.id, "chen", PASSWORD)
+    logbook.signing.sign(procedure.id, "chen", PASSWORD)
     patient.weight_kg = 61
     logbook.save_patient(patient)
     patient.name = "张三"
     with pytest.raises(InvalidInputError, match="name cannot change"):
         logbook.save_patient(patient)
-    assert logbook.signature_intact(procedure.id)
+    assert logbook.signing.intact(procedure.id)
 
 
 def test_addenda_are_signed_appended_and_never_change_the_original(book):
     logbook, _, procedure = book
     with pytest.raises(NotPermittedError, match="draft"):
-        logbook.add_addendum(procedure.id, "chen", PASSWORD, "late finding", "text")
-    signature = logbook.sign_procedure(procedure.id, "chen", PASSWORD)
+        logbook.signing.add_addendum(procedure.id, "chen", PASSWORD, "late finding", "text")
+    signature = logbook.signing.sign(procedure.id, "chen", PASSWORD)
     original = logbook.get_procedure(procedure.id).to_document()
     with pytest.raises(AuthenticationError):
-        logbook.add_addendum(procedure.id, "chen", "wrong password", "late finding", "text")
+        logbook.signing.add_addendum(procedure.id, "chen", "wrong password", "late finding", "text")
     with pytest.raises(NotPermittedError):
-        logbook.add_addendum(procedure.id, "li", NURSE_PASSWORD, "late finding", "text")
+        logbook.signing.add_addendum(procedure.id, "li", NURSE_PASSWORD, "late finding", "text")
     with pytest.raises(InvalidInputError, match="reason: is required"):
-        logbook.add_addendum(procedure.id, "chen", PASSWORD, " ", "text")
-    first = logbook.add_addendum(procedure.id, "chen", PASSWORD, "late complication", "Day 3: fever 38.5 °C. 发热")
-    second = logbook.add_addendum(procedure.id, "chen", PASSWORD, "correction", "Fever resolved on day 4.")
-    assert logbook.addenda_of(procedure.id) == [first, second]
+        logbook.signing.add_addendum(procedure.id, "chen", PASSWORD, " ", "text")
+    first = logbook.signing.add_addendum(procedure.id, "chen", PASSWORD, "late complication",
+                                         "Day 3: fever 38.5 °C. 发热")
+    second = logbook.signing.add_addendum(procedure.id, "chen", PASSWORD, "correction", "Fever resolved on day 4.")
+    assert logbook.signing.addenda_of(procedure.id) == [first, second]
     assert isinstance(first, Addendum) and first.signature.username == "chen" and first.author == "陈伟 Chen Wei"
     assert first.signature.content_sha256 != second.signature.content_sha256
     assert logbook.get_procedure(procedure.id).to_document() == original
-    assert logbook.signature_of(procedure.id) == signature and logbook.signature_intact(procedure.id)
-    reasons = {e.reason for e in logbook.history(procedure.id) if e.table_name == "addenda"}
+    assert logbook.signing.signature_of(procedure.id) == signature and logbook.signing.intact(procedure.id)
+    reasons = {e.reason for e in logbook.audit.history(procedure.id) if e.table_name == "addenda"}
     assert reasons == {"late complication", "correction"}
     logbook.close()
     with sqlite3.connect(logbook.path) as client:
@@ -237,19 +238,19 @@ def stored_hash(logbook, username: str) -> str:
 
 def test_a_user_changes_their_password_with_the_current_one(book):
     logbook, _, _ = book
-    before = list(logbook.audit_rows())
-    logbook.change_password("chen", "a new long password", old_password=PASSWORD)
-    logbook.authenticate("chen", "a new long password")
+    before = list(logbook.audit.rows())
+    logbook.users.change_password("chen", "a new long password", old_password=PASSWORD)
+    logbook.users.authenticate("chen", "a new long password")
     with pytest.raises(AuthenticationError, match="wrong user name or password"):
-        logbook.authenticate("chen", PASSWORD)
-    (row,) = list(logbook.audit_rows())[len(before):]  # one row (migration 0004's trigger): that it changed, and who
+        logbook.users.authenticate("chen", PASSWORD)
+    (row,) = list(logbook.audit.rows())[len(before):]  # one row (migration 0004's trigger): that it changed, and who
     assert (row.table_name, row.record_id, row.action, row.new_value) == ("users", "chen", "password",
                                                                            "password of chen changed")
-    assert (row.username, row.reason) == (logbook.current_user, "password changed, allowed by chen, with the current "
+    assert (row.username, row.reason) == (logbook.users.current, "password changed, allowed by chen, with the current "
                                                                 "password")
     stored = stored_hash(logbook, "chen")
     assert stored not in repr(row) and "a new long password" not in repr(row)  # never the password or its hash
-    assert logbook.verify_audit_trail().ok
+    assert logbook.audit.verify().ok
 
 
 @pytest.mark.parametrize("how, error, message", [
@@ -262,109 +263,109 @@ def test_a_user_changes_their_password_with_the_current_one(book):
 ])
 def test_a_password_change_that_is_not_allowed_changes_nothing(book, how, error, message):
     logbook, _, _ = book
-    stored, rows = stored_hash(logbook, "chen"), len(list(logbook.audit_rows()))
+    stored, rows = stored_hash(logbook, "chen"), len(list(logbook.audit.rows()))
     new = how.get("new", "a new long password")
     with pytest.raises(error, match=message):
-        logbook.change_password("chen", new, **{k: v for k, v in how.items() if k != "new"})
-    assert stored_hash(logbook, "chen") == stored and len(list(logbook.audit_rows())) == rows
+        logbook.users.change_password("chen", new, **{k: v for k, v in how.items() if k != "new"})
+    assert stored_hash(logbook, "chen") == stored and len(list(logbook.audit.rows())) == rows
 
 
 def test_whoever_may_add_users_sets_a_forgotten_password(book):
     logbook, _, _ = book
-    logbook.change_password("li", "set by the radiologist", by=("chen", PASSWORD))  # no administrator yet
-    assert logbook.authenticate("li", "set by the radiologist").username == "li"
-    logbook.add_user("wang", "王明", "admin", "administrator password", by=("chen", PASSWORD))
+    logbook.users.change_password("li", "set by the radiologist", by=("chen", PASSWORD))  # no administrator yet
+    assert logbook.users.authenticate("li", "set by the radiologist").username == "li"
+    logbook.users.add("wang", "王明", "admin", "administrator password", by=("chen", PASSWORD))
     with pytest.raises(NotPermittedError, match="chen is a radiologist: setting another user's password needs an "
                                                 "administrator"):
-        logbook.change_password("li", "another new password", by=("chen", PASSWORD))
-    logbook.change_password("li", "another new password", by=("wang", "administrator password"))
-    last = list(logbook.audit_rows())[-1]
+        logbook.users.change_password("li", "another new password", by=("chen", PASSWORD))
+    logbook.users.change_password("li", "another new password", by=("wang", "administrator password"))
+    last = list(logbook.audit.rows())[-1]
     assert (last.new_value, last.reason) == ("password of li changed", "password changed, allowed by wang")
     with pytest.raises(RecordNotFoundError, match="no user 'ghost'"):
-        logbook.change_password("ghost", "another new password", by=("wang", "administrator password"))
+        logbook.users.change_password("ghost", "another new password", by=("wang", "administrator password"))
 
 
 def test_a_password_someone_else_set_must_be_changed_before_its_owner_signs(book):
     logbook, _, procedure = book
-    logbook.add_user("wang", "王明", "admin", "administrator password", by=("chen", PASSWORD))
-    logbook.change_password("chen", "set by the admin", by=("wang", "administrator password"))
-    assert logbook.sign_in("chen", "set by the admin").must_change_password  # signing in is fine
+    logbook.users.add("wang", "王明", "admin", "administrator password", by=("chen", PASSWORD))
+    logbook.users.change_password("chen", "set by the admin", by=("wang", "administrator password"))
+    assert logbook.users.sign_in("chen", "set by the admin").must_change_password  # signing in is fine
     with pytest.raises(NotPermittedError, match="chen's password was set by someone else: choose your own before "
                                                 "you sign"):
-        logbook.sign_procedure(procedure.id, "chen", "set by the admin")
-    assert not logbook.is_signed(procedure.id)
-    logbook.change_password("chen", "chen's own password", old_password="set by the admin")
-    assert not logbook.get_user("chen").must_change_password
-    logbook.sign_procedure(procedure.id, "chen", "chen's own password")
-    assert logbook.is_signed(procedure.id)
+        logbook.signing.sign(procedure.id, "chen", "set by the admin")
+    assert not logbook.signing.is_signed(procedure.id)
+    logbook.users.change_password("chen", "chen's own password", old_password="set by the admin")
+    assert not logbook.users.get("chen").must_change_password
+    logbook.signing.sign(procedure.id, "chen", "chen's own password")
+    assert logbook.signing.is_signed(procedure.id)
 
 
 def test_a_user_who_left_is_deactivated_and_signs_in_and_signs_no_more(book):
     logbook, _, procedure = book
-    logbook.add_user("zhao", "赵强", "radiologist", "zhao's password", by=("chen", PASSWORD))
+    logbook.users.add("zhao", "赵强", "radiologist", "zhao's password", by=("chen", PASSWORD))
     with pytest.raises(NotPermittedError, match="deactivating a user needs the user name and password"):
-        logbook.set_user_active("zhao", False, by=None)
+        logbook.users.set_active("zhao", False, by=None)
     with pytest.raises(NotPermittedError, match="li is a nurse: deactivating a user needs a radiologist"):
-        logbook.set_user_active("zhao", False, by=("li", NURSE_PASSWORD))
-    assert not logbook.set_user_active("zhao", False, by=("chen", PASSWORD)).active
-    last = list(logbook.audit_rows())[-1]
+        logbook.users.set_active("zhao", False, by=("li", NURSE_PASSWORD))
+    assert not logbook.users.set_active("zhao", False, by=("chen", PASSWORD)).active
+    last = list(logbook.audit.rows())[-1]
     assert (last.table_name, last.record_id, last.field, last.old_value, last.new_value, last.reason) == (
         "users", "zhao", "active", 1, 0, "deactivating a user, allowed by chen")
     with pytest.raises(AuthenticationError, match="zhao is deactivated"):
-        logbook.sign_in("zhao", "zhao's password")
+        logbook.users.sign_in("zhao", "zhao's password")
     with pytest.raises(AuthenticationError, match="zhao is deactivated"):
-        logbook.sign_procedure(procedure.id, "zhao", "zhao's password")
+        logbook.signing.sign(procedure.id, "zhao", "zhao's password")
     with pytest.raises(AuthenticationError, match="zhao is deactivated"):
-        logbook.add_user("sun", "孙", "nurse", "a long password", by=("zhao", "zhao's password"))
-    assert [u.username for u in logbook.users()] == ["chen", "li"]  # the pickers
-    assert [u.username for u in logbook.users(include_deactivated=True)] == ["chen", "li", "zhao"]
-    logbook.set_user_active("zhao", True, by=("chen", PASSWORD))
-    logbook.sign_procedure(procedure.id, "zhao", "zhao's password")
-    assert logbook.verify_audit_trail().ok
+        logbook.users.add("sun", "孙", "nurse", "a long password", by=("zhao", "zhao's password"))
+    assert [u.username for u in logbook.users.active()] == ["chen", "li"]  # the pickers
+    assert [u.username for u in logbook.users.everyone()] == ["chen", "li", "zhao"]
+    logbook.users.set_active("zhao", True, by=("chen", PASSWORD))
+    logbook.signing.sign(procedure.id, "zhao", "zhao's password")
+    assert logbook.audit.verify().ok
 
 
 def test_the_last_user_who_can_allow_user_changes_cannot_be_deactivated(book):
     logbook, _, _ = book  # chen, the only radiologist, and li, a nurse
     with pytest.raises(NotPermittedError, match="chen is the last active administrator or radiologist"):
-        logbook.set_user_active("chen", False, by=("chen", PASSWORD))
-    assert logbook.get_user("chen").active
-    logbook.add_user("wang", "王明", "admin", "administrator password", by=("chen", PASSWORD))
-    logbook.set_user_active("chen", False, by=("wang", "administrator password"))  # an administrator remains
+        logbook.users.set_active("chen", False, by=("chen", PASSWORD))
+    assert logbook.users.get("chen").active
+    logbook.users.add("wang", "王明", "admin", "administrator password", by=("chen", PASSWORD))
+    logbook.users.set_active("chen", False, by=("wang", "administrator password"))  # an administrator remains
     with pytest.raises(NotPermittedError, match="wang is the last active administrator or radiologist"):
-        logbook.set_user_active("wang", False, by=("wang", "administrator password"))
+        logbook.users.set_active("wang", False, by=("wang", "administrator password"))
 
 
 def test_neither_a_deactivated_user_nor_one_with_a_password_set_for_them_adds_an_addendum(book):
     logbook, _, procedure = book
-    logbook.add_user("wang", "王明", "admin", "administrator password", by=("chen", PASSWORD))
-    logbook.add_user("zhao", "赵强", "radiologist", "zhao's password", by=("wang", "administrator password"))
-    logbook.sign_procedure(procedure.id, "chen", PASSWORD)
-    logbook.change_password("chen", "set by wang", by=("wang", "administrator password"))
+    logbook.users.add("wang", "王明", "admin", "administrator password", by=("chen", PASSWORD))
+    logbook.users.add("zhao", "赵强", "radiologist", "zhao's password", by=("wang", "administrator password"))
+    logbook.signing.sign(procedure.id, "chen", PASSWORD)
+    logbook.users.change_password("chen", "set by wang", by=("wang", "administrator password"))
     with pytest.raises(NotPermittedError, match="choose your own before you sign an addendum"):
-        logbook.add_addendum(procedure.id, "chen", "set by wang", "late finding", "text")
-    logbook.set_user_active("zhao", False, by=("wang", "administrator password"))
+        logbook.signing.add_addendum(procedure.id, "chen", "set by wang", "late finding", "text")
+    logbook.users.set_active("zhao", False, by=("wang", "administrator password"))
     with pytest.raises(AuthenticationError, match="zhao is deactivated"):
-        logbook.add_addendum(procedure.id, "zhao", "zhao's password", "late finding", "text")
-    assert logbook.addenda_of(procedure.id) == []
+        logbook.signing.add_addendum(procedure.id, "zhao", "zhao's password", "late finding", "text")
+    assert logbook.signing.addenda_of(procedure.id) == []
 
 
 def test_a_deactivated_user_is_not_worked_as_and_a_password_is_changed_to_another(book, tmp_path):
     logbook, _, _ = book
-    logbook.add_user("zhao", "赵强", "radiologist", "zhao's password", by=("chen", PASSWORD))
-    logbook.set_user_active("zhao", False, by=("chen", PASSWORD))
+    logbook.users.add("zhao", "赵强", "radiologist", "zhao's password", by=("chen", PASSWORD))
+    logbook.users.set_active("zhao", False, by=("chen", PASSWORD))
     with pytest.raises(NotPermittedError, match="zhao is deactivated"):
-        logbook.act_as("zhao")
+        logbook.users.act_as("zhao")
     with pytest.raises(NotPermittedError, match="zhao is deactivated"):
         Logbook.open(logbook.path, user="zhao")
     with pytest.raises(InvalidInputError, match="must differ from the current one"):
-        logbook.change_password("chen", PASSWORD, old_password=PASSWORD)
+        logbook.users.change_password("chen", PASSWORD, old_password=PASSWORD)
 
 
 def test_user_changes_replay_from_the_audit_trail(book):
     logbook, _, _ = book
-    logbook.add_user("wang", "王明", "admin", "administrator password", by=("chen", PASSWORD))
-    logbook.change_password("li", "set by wang", by=("wang", "administrator password"))
-    logbook.set_user_active("chen", False, by=("wang", "administrator password"))
-    logbook.change_password("li", "li's own password", old_password="set by wang")
-    logbook.set_user_active("chen", True, by=("wang", "administrator password"))
+    logbook.users.add("wang", "王明", "admin", "administrator password", by=("chen", PASSWORD))
+    logbook.users.change_password("li", "set by wang", by=("wang", "administrator password"))
+    logbook.users.set_active("chen", False, by=("wang", "administrator password"))
+    logbook.users.change_password("li", "li's own password", old_password="set by wang")
+    logbook.users.set_active("chen", True, by=("wang", "administrator password"))
     assert replay(logbook)["users"] == table_rows(logbook, "users")

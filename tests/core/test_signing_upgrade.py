@@ -53,13 +53,13 @@ def test_an_old_logbook_upgrades_and_then_audits_and_signs(tmp_path):
     with Logbook.open(path) as logbook:
         assert logbook.schema_version == schema.SCHEMA_VERSION == Logbook.supported_schema_version()
         patient = logbook.get_patient("p1")
-        assert patient.name == "旧病人" and not list(logbook.audit_rows())  # the trail starts at the upgrade
-        logbook.add_user("rad", "Rad One", "radiologist", "a good password")
+        assert patient.name == "旧病人" and not list(logbook.audit.rows())  # the trail starts at the upgrade
+        logbook.users.add("rad", "Rad One", "radiologist", "a good password")
         procedure = Procedure(patient_id="p1", date=dt.date(2024, 2, 1), operator="Rad", tumor_staining="absent",
                               embolization="none")
         logbook.save_procedure(procedure)
-        logbook.sign_procedure(procedure.id, "rad", "a good password", acknowledge_warnings=True)
-        assert logbook.signature_intact(procedure.id) and logbook.verify_audit_trail().ok
+        logbook.signing.sign(procedure.id, "rad", "a good password", acknowledge_warnings=True)
+        assert logbook.signing.intact(procedure.id) and logbook.audit.verify().ok
 
 
 def test_users_of_a_schema_2_logbook_are_active_after_the_upgrade_and_their_changes_audited(tmp_path):
@@ -79,10 +79,10 @@ def test_users_of_a_schema_2_logbook_are_active_after_the_upgrade_and_their_chan
     conn.close()
     with Logbook.open(path) as logbook:  # migration 0003 runs here
         assert logbook.schema_version == schema.SCHEMA_VERSION
-        assert [(u.username, u.active, u.must_change_password) for u in logbook.users()] == [
+        assert [(u.username, u.active, u.must_change_password) for u in logbook.users.active()] == [
             ("old", True, True), ("rad", True, False)]  # old's password was set by rad before the upgrade
-        logbook.set_user_active("old", False, by=("rad", "radradradrad"))
-        assert list(logbook.audit_rows())[-1].field == "active" and logbook.verify_audit_trail().ok
+        logbook.users.set_active("old", False, by=("rad", "radradradrad"))
+        assert list(logbook.audit.rows())[-1].field == "active" and logbook.audit.verify().ok
 
 
 def test_password_changes_in_a_schema_3_logbook_are_audited_by_the_trigger_after_the_upgrade(tmp_path):
@@ -97,11 +97,11 @@ def test_password_changes_in_a_schema_3_logbook_are_audited_by_the_trigger_after
     conn.close()
     with Logbook.open(path) as logbook:  # migration 0004 runs here, on a connection of its own
         assert logbook.schema_version == schema.SCHEMA_VERSION
-        rows = len(list(logbook.audit_rows()))
-        logbook.change_password("rad", "rad's new password", old_password="rad's password")
-        (row,) = list(logbook.audit_rows())[rows:]
+        rows = len(list(logbook.audit.rows()))
+        logbook.users.change_password("rad", "rad's new password", old_password="rad's password")
+        (row,) = list(logbook.audit.rows())[rows:]
         assert (row.record_id, row.action, row.new_value) == ("rad", "password", "password of rad changed")
-        assert logbook.verify_audit_trail().ok
+        assert logbook.audit.verify().ok
 
 
 @pytest.mark.parametrize("count", sorted(SCHEMA_DIGESTS))
@@ -168,26 +168,26 @@ def test_signatures_made_before_schema_5_keep_verifying_and_say_they_cover_fewer
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
     with Logbook.open(path) as logbook:  # migration 0005 makes the signatures and addenda tables again
-        rows = len(list(logbook.audit_rows()))
-        assert logbook.schema_version == schema.SCHEMA_VERSION and logbook.verify_audit_trail().ok
-        assert len(list(logbook.audit_rows())) == rows  # the migration changes no value: no audit row
-        signature = logbook.signature_of(OLD_PROCEDURE)
+        rows = len(list(logbook.audit.rows()))
+        assert logbook.schema_version == schema.SCHEMA_VERSION and logbook.audit.verify().ok
+        assert len(list(logbook.audit.rows())) == rows  # the migration changes no value: no audit row
+        signature = logbook.signing.signature_of(OLD_PROCEDURE)
         assert (signature.content_version, signature.content, signature.role) == (1, None, "radiologist")
-        check = logbook.signature_check(OLD_PROCEDURE)
+        check = logbook.signing.check(OLD_PROCEDURE)
         assert check.ok and check.covers_fewer_fields and check.signed_patient is None
-        assert [a.id for a in logbook.addenda_of(OLD_PROCEDURE)] == ["a1"]
-        verified = logbook.verify_signatures()
+        assert [a.id for a in logbook.signing.addenda_of(OLD_PROCEDURE)] == ["a1"]
+        verified = logbook.signing.verify()
         assert (verified.ok, verified.signatures, verified.addenda, verified.older) == (True, 1, 1, 1)
         patient = logbook.get_patient(OLD_PATIENT)
         patient.weight_kg = 95  # not covered by a version-1 signature: nothing to show as changed
         logbook.save_patient(patient)
-        assert logbook.signature_check(OLD_PROCEDURE).changes == ()
+        assert logbook.signing.check(OLD_PROCEDURE).changes == ()
         report = "".join(pdf_pages_text(procedure_report(logbook, OLD_PROCEDURE))).split()
         assert "This signature was made before TACE Log kept what was signed: it covers the procedure and the " \
                "patient's id, MRN, name, sex and birth date; the patient's other values are as recorded now." \
                in " ".join(report) and "95 kg" in " ".join(report) and "DOES NOT VERIFY" not in " ".join(report)
-        logbook.add_addendum(OLD_PROCEDURE, "rad", "rad's password", "second look", "Still fine.")
-        assert logbook.verify_signatures().ok and logbook.history(OLD_PROCEDURE)[-1].table_name == "addenda"
+        logbook.signing.add_addendum(OLD_PROCEDURE, "rad", "rad's password", "second look", "Still fine.")
+        assert logbook.signing.verify().ok and logbook.audit.history(OLD_PROCEDURE)[-1].table_name == "addenda"
         exported = interchange.export_document(logbook)
         with sqlite3.connect(path) as conn:
             assert _schema(conn) == _fresh_schema(tmp_path)
@@ -205,8 +205,8 @@ def test_signatures_made_before_schema_5_keep_verifying_and_say_they_cover_fewer
     assert (moved["content"], moved["sha256"], moved["signer_role"]) == (OLD_CONTENT, OLD_SHA256, "radiologist")
     with Logbook.open(tmp_path / "there.sqlite") as other:  # it travels, and verifies there as version 1
         other.import_document(json.loads(json.dumps(exported)))
-        arrived = other.signature_of(OLD_PROCEDURE)
-        assert (arrived.content_version, arrived.signed_elsewhere) == (1, True) and other.verify_signatures().ok
+        arrived = other.signing.signature_of(OLD_PROCEDURE)
+        assert (arrived.content_version, arrived.signed_elsewhere) == (1, True) and other.signing.verify().ok
         assert interchange.export_document(other) == exported
 
 

@@ -9,7 +9,7 @@ from safety_samples import damage, file_digest
 from tace_log.dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, FieldType
 from tace_log.errors import InvalidInputError, LogbookCorruptError, NewerSchemaError, NotALogbookError
 from tace_log.model import AgentDose, Complication, Patient, Procedure
-from tace_log.storage import Logbook
+from tace_log.storage import Change, Changed, Logbook
 from tace_log.storage.schema import APPLICATION_ID, MIGRATION_NAMES, SCHEMA_VERSION
 
 
@@ -136,7 +136,7 @@ def test_listeners_hear_committed_changes_only(logbook):
     bad = make_procedure(patient, cycle=0)
     with pytest.raises(InvalidInputError):
         logbook.save_procedure(bad)
-    assert [(c.kind, c.ids) for c in heard] == [("patient", (patient.id,))]
+    assert heard == [Change(Changed.PATIENT_SAVED, (patient.id,))]
 
 
 @pytest.fixture
@@ -161,21 +161,21 @@ def worklist_book(logbook):
     ("", {"张伟", "欧阳娜娜", "Wang Fang", "张伟明"}),
 ])
 def test_search_finds_names_mrns_and_study_ids(worklist_book, text, names):
-    rows = worklist_book.worklist(search=text)
+    rows = worklist_book.worklist.rows(search=text)
     assert {r.name for r in rows} == names
-    assert worklist_book.count_worklist(text) == len(names)
+    assert worklist_book.worklist.count(text) == len(names)
     assert {p.name for p in worklist_book.search_patients(text)} == names
 
 
 def test_worklist_is_newest_first_sortable_and_paged(worklist_book):
-    dates = [r.date for r in worklist_book.worklist()]
+    dates = [r.date for r in worklist_book.worklist.rows()]
     assert dates == sorted(dates, reverse=True)
-    by_name = [r.name for r in worklist_book.worklist(sort="name", descending=False)]
+    by_name = [r.name for r in worklist_book.worklist.rows(sort="name", descending=False)]
     assert by_name == sorted(by_name)
-    pages = worklist_book.worklist(limit=2, offset=0) + worklist_book.worklist(limit=2, offset=2)
-    assert [r.procedure_id for r in pages] == [r.procedure_id for r in worklist_book.worklist()]
+    pages = worklist_book.worklist.rows(limit=2, offset=0) + worklist_book.worklist.rows(limit=2, offset=2)
+    assert [r.procedure_id for r in pages] == [r.procedure_id for r in worklist_book.worklist.rows()]
     with pytest.raises(ValueError):
-        worklist_book.worklist(sort="name; DROP TABLE patients")
+        worklist_book.worklist.rows(sort="name; DROP TABLE patients")
 
 
 # -- files that are not ours stay untouched --------------------------------------------------------------------
@@ -257,9 +257,9 @@ def big_book(tmp_path_factory):
 @pytest.mark.parametrize("text", ["HS", "HS000", "HS00001", "张", "王芳", "LT-0001", "Wang", "nobody"])
 @pytest.mark.parametrize("offset", [0, 40, 400])
 def test_every_worklist_page_is_the_slice_of_the_full_ordered_list(big_book, text, offset):
-    everything = list(reversed(big_book.worklist(search=text, descending=False, limit=10_000)))
-    assert len(everything) == big_book.count_worklist(text)
-    page = big_book.worklist(search=text, limit=40, offset=offset)
+    everything = list(reversed(big_book.worklist.rows(search=text, descending=False, limit=10_000)))
+    assert len(everything) == big_book.worklist.count(text)
+    page = big_book.worklist.rows(search=text, limit=40, offset=offset)
     assert page == everything[offset:offset + 40]
 
 

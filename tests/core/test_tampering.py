@@ -15,7 +15,7 @@ import pytest
 
 from tace_log.cli import main
 from tace_log.errors import BackupError
-from tace_log.storage import Logbook, audit, schema, tampering
+from tace_log.storage import Backups, Logbook, audit, schema, tampering
 from tace_log.storage.audit import record_event
 from tace_log.times import readable
 from tests.core.signing_support import PASSWORD, signable_logbook
@@ -84,7 +84,7 @@ def signed(tmp_path) -> Path:
     """A closed logbook holding a signed procedure, written in several transactions (so several heads)."""
     logbook, patient, procedure = signable_logbook(tmp_path / "logbook.sqlite")
     with logbook:
-        logbook.sign_procedure(procedure.id, "chen", PASSWORD)
+        logbook.signing.sign(procedure.id, "chen", PASSWORD)
         patient.weight_kg = 61
         logbook.save_patient(patient)
     return logbook.path
@@ -140,7 +140,7 @@ def heads_of(path: Path) -> list[dict]:
 def test_each_write_that_adds_audit_rows_appends_the_newest_head_once(signed):
     with Logbook.open(signed) as logbook:
         before = heads_of(signed)
-        rows = list(logbook.audit_rows())
+        rows = list(logbook.audit.rows())
         assert before[-1] == {"rows": rows[-1].seq, "seq": rows[-1].seq, "hash": rows[-1].hash,
                               "at": before[-1]["at"], "epoch": None}
         patient = logbook.get_patient(rows[-1].record_id)
@@ -156,7 +156,7 @@ def test_removing_the_newest_audit_rows_is_caught_by_the_head_file(signed):
     recorded = heads_of(signed)[-1]
     remove_newest_audit_rows(signed, 1)  # the weight change's row; the chain that is left holds
     with Logbook.open(signed) as logbook:
-        assert audit.verify(logbook.audit_rows()).ok
+        assert audit.verify(logbook.audit.rows()).ok
     for command in ("audit", "verify"), ("check",):
         done = tace_log("--db", str(signed), *command)
         assert done.returncode == 1, done
@@ -169,8 +169,8 @@ def test_rewriting_a_row_and_sealing_the_chain_again_is_caught_by_the_head_file(
     first = heads_of(signed)[0]
     edit_audit_row(signed, 1, "someone else", reseal=True)
     with Logbook.open(signed) as logbook:
-        assert audit.verify(logbook.audit_rows()).ok  # the chain alone holds from start to end
-        check = logbook.verify_audit_trail()
+        assert audit.verify(logbook.audit.rows()).ok  # the chain alone holds from start to end
+        check = logbook.audit.verify()
     assert not check.ok
     assert (f"row {first['seq']} is not the row logbook.sqlite.audit-head recorded at {readable(first['at'])}: "
             "the trail was rewritten and sealed again") in str(check)
@@ -179,7 +179,7 @@ def test_rewriting_a_row_and_sealing_the_chain_again_is_caught_by_the_head_file(
 
 def test_without_the_head_file_a_backup_s_head_still_catches_removed_rows(signed, capsys):
     with Logbook.open(signed) as logbook:
-        backup = logbook.back_up().path
+        backup = logbook.backups.back_up().path
     Path(f"{signed}.audit-head").unlink()  # what someone hiding the removal would do first
     assert main(["--db", str(signed), "audit", "verify"]) == 0
     assert "1 heads recorded outside it agree" in capsys.readouterr().out
@@ -195,15 +195,15 @@ def test_a_restore_row_forged_after_removing_rows_does_not_hide_them(signed):
         record_event(conn, "restore", "restored from backups/old.sqlite")
         conn.execute("COMMIT")
     with Logbook.open(signed) as logbook:
-        check = logbook.verify_audit_trail()
+        check = logbook.audit.verify()
     assert not check.ok and "a trail this is not" in str(check)
 
 
 def test_a_legitimate_restore_is_never_reported_as_removed_rows(signed, capsys):
     db = str(signed)
     with Logbook.open(signed) as logbook:
-        backup = logbook.back_up().path
-        patient = logbook.get_patient(list(logbook.audit_rows())[-1].record_id)
+        backup = logbook.backups.back_up().path
+        patient = logbook.get_patient(list(logbook.audit.rows())[-1].record_id)
         patient.height_cm = 171
         logbook.save_patient(patient)  # the logbook is now ahead of the backup
     done = tace_log("--db", db, "restore", str(backup))  # the trail is now the backup's, shorter
@@ -217,11 +217,11 @@ def test_a_legitimate_restore_is_never_reported_as_removed_rows(signed, capsys):
         patient.height_cm = 172
         logbook.save_patient(patient)  # a write in the new epoch
         assert heads_of(signed)[-1]["epoch"] == restore_line["hash"]
-        logbook.back_up()  # a backup of the new epoch, beside the one of the old
-        assert logbook.verify_audit_trail().ok
+        logbook.backups.back_up()  # a backup of the new epoch, beside the one of the old
+        assert logbook.audit.verify().ok
         [safety] = signed.parent.glob("backups/*.before-restore.*.sqlite")
-        logbook.restore_from(safety)  # File > Restore, back to the longer trail from before the first restore
-        check = logbook.verify_audit_trail()
+        logbook.backups.restore(safety)  # File > Restore, back to the longer trail from before the first restore
+        check = logbook.audit.verify()
     assert check.ok, check
     assert main(["--db", db, "check"]) == 0, capsys.readouterr().err
 
@@ -231,7 +231,7 @@ def test_a_new_logbook_where_one_was_keeps_the_old_head_file_aside(signed):
     for name in (signed, Path(f"{signed}-wal"), Path(f"{signed}-shm")):
         name.unlink(missing_ok=True)
     with Logbook.open(signed) as logbook:
-        assert logbook.verify_audit_trail().ok
+        assert logbook.audit.verify().ok
     [aside] = signed.parent.glob("logbook.sqlite.audit-head.replaced-*")
     assert aside.read_text(encoding="utf-8") == old_heads
 
@@ -239,7 +239,7 @@ def test_a_new_logbook_where_one_was_keeps_the_old_head_file_aside(signed):
 # -- restore ------------------------------------------------------------------------------------------------------
 def test_a_backup_with_a_broken_chain_is_refused_and_restored_only_when_told_why(signed):
     with Logbook.open(signed) as logbook:
-        backup = logbook.back_up().path
+        backup = logbook.backups.back_up().path
     edit_audit_row(backup, 4, "someone else", reseal=False)
     digest = file_digest(signed)
     done = tace_log("--db", str(signed), "restore", str(backup))
@@ -251,35 +251,35 @@ def test_a_backup_with_a_broken_chain_is_refused_and_restored_only_when_told_why
     done = tace_log("--db", str(signed), "restore", str(backup), "--despite", why)
     assert done.returncode == 0, done.stderr
     with Logbook.open(signed) as logbook:
-        last = list(logbook.audit_rows())[-1]
+        last = list(logbook.audit.rows())[-1]
     assert (last.action, last.reason) == ("restore", why)
     assert "restored although it did not verify: audit trail broken at row 5" in last.new_value
 
 
 def test_a_backup_whose_signed_record_was_changed_is_refused(signed):
     with Logbook.open(signed) as logbook:
-        backup = logbook.back_up().path
-        [procedure_id] = [row.procedure_id for row in logbook.worklist()]
+        backup = logbook.backups.back_up().path
+        [procedure_id] = [row.procedure_id for row in logbook.worklist.rows()]
     # the locks lifted and put back, the change audited as the triggers would: only the signature can tell
     with client(backup) as conn, triggers_lifted(conn, "lock_procedures_update"):
         conn.execute("UPDATE procedures SET dap_gycm2 = 1.5 WHERE id = ?", [procedure_id])
     with Logbook.open(signed, user="chen") as logbook, pytest.raises(BackupError) as refused:
-        logbook.restore_from(backup)  # File > Restore
+        logbook.backups.restore(backup)  # File > Restore
     assert "1 signed record does not verify (procedure " in str(refused.value)
     assert procedure_id in str(refused.value) and "differs from what was signed" in str(refused.value)
 
 
 def test_a_backup_cut_short_after_it_was_made_is_refused_by_its_own_head(signed):
     with Logbook.open(signed) as logbook:
-        backup = logbook.back_up().path
+        backup = logbook.backups.back_up().path
     remove_newest_audit_rows(backup, 1)
     with pytest.raises(BackupError, match="its newest rows were removed"):
-        Logbook.restore_file(signed, backup)
+        Backups.restore_file(signed, backup)
 
 
 def test_a_backup_with_a_dropped_lock_trigger_is_refused(signed):
     with Logbook.open(signed) as logbook:
-        backup = logbook.back_up().path
+        backup = logbook.backups.back_up().path
     drop_trigger(backup, "lock_patients_delete")
     with pytest.raises(BackupError, match="trigger lock_patients_delete was dropped from the schema"):
-        Logbook.restore_file(signed, backup)
+        Backups.restore_file(signed, backup)

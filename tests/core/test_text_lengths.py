@@ -82,14 +82,14 @@ def test_a_text_value_over_its_maximum_is_refused_naming_the_field_and_the_limit
 def test_an_addendum_over_its_maximum_is_refused_and_nothing_is_added(tmp_path):
     logbook, _patient, procedure = signable_logbook(tmp_path / "addendum.sqlite")
     with logbook:
-        logbook.sign_procedure(procedure.id, "chen", PASSWORD)
+        logbook.signing.sign(procedure.id, "chen", PASSWORD)
         for reason, text, message in (("r" * 201, "text", "reason: Reason must be at most 200 characters long"),
                                       ("reason", "t" * 30_001, "text: Text must be at most 30,000 characters")):
             with pytest.raises(InvalidInputError, match=message):
-                logbook.add_addendum(procedure.id, "chen", PASSWORD, reason, text)
-        assert logbook.addenda_of(procedure.id) == []
-        logbook.add_addendum(procedure.id, "chen", PASSWORD, "理" * 200, "文" * 30_000)  # the limits themselves
-        assert len(logbook.addenda_of(procedure.id)) == 1
+                logbook.signing.add_addendum(procedure.id, "chen", PASSWORD, reason, text)
+        assert logbook.signing.addenda_of(procedure.id) == []
+        logbook.signing.add_addendum(procedure.id, "chen", PASSWORD, "理" * 200, "文" * 30_000)  # the limits themselves
+        assert len(logbook.signing.addenda_of(procedure.id)) == 1
 
 
 # -- what was stored before the limits ----------------------------------------------------------------------
@@ -112,7 +112,7 @@ def stored_before_the_limits(tmp_path):
     """A logbook holding a signed procedure (and its addendum) whose text was accepted before the limits."""
     path = tmp_path / "older.sqlite"
     with Logbook.open(path, validator=EarlierRules()) as logbook:
-        logbook.add_user("chen", "陈伟 Chen Wei", "radiologist", PASSWORD)
+        logbook.users.add("chen", "陈伟 Chen Wei", "radiologist", PASSWORD)
         patient = Patient(mrn="M0001", name="张伟", resection_date=dt.date(2025, 1, 6))
         logbook.save_patient(patient)
         procedure = Procedure(
@@ -122,8 +122,8 @@ def stored_before_the_limits(tmp_path):
             agents=[AgentDose(agent="lipiodol", dose=5, unit="mL")],
             complications=[Complication(term="Abdominal pain", ctcae_grade=1, management=LONG_VALUES["management"])])
         logbook.save_procedure(procedure)
-        logbook.sign_procedure(procedure.id, "chen", PASSWORD)
-        logbook.add_addendum(procedure.id, "chen", PASSWORD, LONG_VALUES["reason"], "Day 2: well.")
+        logbook.signing.sign(procedure.id, "chen", PASSWORD)
+        logbook.signing.add_addendum(procedure.id, "chen", PASSWORD, LONG_VALUES["reason"], "Day 2: well.")
     return path, procedure.id
 
 
@@ -158,7 +158,7 @@ def test_a_record_stored_before_the_limits_exports_and_imports_as_signed_each_lo
     assert f"findings: Findings must be at most 30,000 characters long, not {len(LONG_VALUES['findings']):,}" in said
     with Logbook.open(tmp_path / "new.sqlite") as imported:
         assert imported.get_procedure(procedure_id).findings == LONG_VALUES["findings"]
-        assert imported.signature_intact(procedure_id)
+        assert imported.signing.intact(procedure_id)
 
 
 def test_the_same_text_unsigned_is_refused_as_new_input(stored_before_the_limits, tmp_path, capsys):

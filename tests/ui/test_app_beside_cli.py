@@ -85,7 +85,7 @@ def logbook_path(tmp_path):
 
 def user_rows(path: Path, username: str) -> list:
     with Logbook.open(path) as book:
-        return [r for r in book.audit_rows() if r.table_name == "users" and r.record_id == username]
+        return [r for r in book.audit.rows() if r.table_name == "users" and r.record_id == username]
 
 
 def test_saves_the_app_acknowledged_survive_cli_commands_beside_it_and_a_kill(logbook_path, tmp_path):
@@ -115,8 +115,8 @@ def test_saves_the_app_acknowledged_survive_cli_commands_beside_it_and_a_kill(lo
         missing = [mrn for mrn in acknowledged if book.find_patient_by_mrn(mrn) is None]
         assert missing == [], f"acknowledged by the app, lost: {missing}"
         assert book.counts()["procedures"] == len(acknowledged) + 3  # and the CLI's import, whole
-        assert [u.username for u in book.users()] == ["wang"]
-        assert book.verify_audit_trail().ok
+        assert [u.username for u in book.users.active()] == ["wang"]
+        assert book.audit.verify().ok
     assert "intact" in cli(logbook_path, "audit", "verify")
     assert len(user_rows(logbook_path, "wang")) == 1  # the CLI's audit row of the new user is there
 
@@ -137,7 +137,7 @@ def test_an_audit_row_the_cli_wrote_is_still_there_after_the_app_quits(logbook_p
 
 def test_a_restore_while_the_app_has_the_logbook_open_is_refused_naming_the_window(logbook_path):
     with Logbook.open(logbook_path) as book:
-        backup = book.back_up().path
+        backup = book.backups.back_up().path
     app = App(logbook_path)
     try:
         assert app.tell("save KEPT-1", "ack") == "ack KEPT-1"

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QFileSystemModel, QLineEdit, QMainWin
 from safety_samples import fill, logbook_state
 from ui_support import shown_window, sign_in_by_clicking
 
-from tace_log.storage import Logbook
+from tace_log.storage import Backups, Logbook
 from ui.safety.backup_actions import BackupActions
 
 
@@ -34,13 +34,13 @@ def test_back_up_now_makes_a_verified_backup_and_says_where(window):
     message = actions.messages[-1]
     assert message.icon() == QMessageBox.Icon.Information
     assert "Backed up" in message.text() and "verified" in message.text() and "8 procedures" in message.text()
-    assert len(Logbook.backups(window.book.path)) == 1
+    assert len(Backups.of(window.book.path)) == 1
 
 
 def back_up(window):
     """File > Back up now: the backup it made."""
     window.findChild(QAction, "back_up_now").trigger()
-    return Logbook.backups(window.book.path)[0]
+    return Backups.of(window.book.path)[0]
 
 
 def choose_in_the_restore_dialog(window, path) -> QFileDialog:
@@ -105,15 +105,15 @@ def test_a_backup_whose_audit_trail_was_edited_is_refused_and_the_logbook_is_unc
 
 def test_the_backup_on_exit_is_made_once_a_day(window):  # what closing the window calls (test_file_menu_wiring)
     actions = window.actions_for_backup
-    assert actions.back_up_on_exit() is None and len(Logbook.backups(window.book.path)) == 1
-    assert actions.back_up_on_exit() is None and len(Logbook.backups(window.book.path)) == 1
+    assert actions.back_up_on_exit() is None and len(Backups.of(window.book.path)) == 1
+    assert actions.back_up_on_exit() is None and len(Backups.of(window.book.path)) == 1
 
 
 @pytest.fixture
 def users_window(qtbot, tmp_path, settings):
     """The app's window on a logbook with the radiologist chen and the nurse li, and a backup of it."""
     book, _patient, _procedure = signable_logbook(tmp_path / "users.sqlite")
-    book.back_up()
+    book.backups.back_up()
     fill(book, seed=14, patients=1, procedures_each=1)
     window = shown_window(qtbot, book, settings)
     window.allow_writes()  # as once the background check has passed

@@ -16,7 +16,7 @@ def damaged_logbook(qtbot, path, with_backup: bool, user: User | None = None):
     """A logbook damaged after (optionally) a backup, the dialog shown for its open error, and what it held."""
     with Logbook.open(path) as book:
         fill(book, seed=9, patients=5, procedures_each=2)
-        backup = book.back_up().path if with_backup else None
+        backup = book.backups.back_up().path if with_backup else None
         expected = logbook_state(book)
     damage(path)
     with pytest.raises(LogbookCorruptError) as caught:

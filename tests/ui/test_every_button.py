@@ -46,8 +46,8 @@ def main_template(folder):
     signed = Procedure.from_document({**unsigned.to_document(), "id": new_id(), "date": "2025-03-03", "cycle": 2},
                                      patient_id=patient.id)
     logbook.save_procedure(signed)
-    logbook.sign_procedure(signed.id, "chen", PASSWORD)
-    logbook.back_up()
+    logbook.signing.sign(signed.id, "chen", PASSWORD)
+    logbook.backups.back_up()
     logbook.close()
     return {"unsigned": unsigned.id, "signed": signed.id}
 
@@ -118,7 +118,7 @@ def test_every_button_of_the_damaged_logbook_dialog(qtbot, tmp_path, walker):
     template.mkdir()
     with Logbook.open(template / LOGBOOK) as book:
         fill(book, seed=31, patients=3, procedures_each=1)
-        book.back_up()
+        book.backups.back_up()
     damage(template / LOGBOOK)
     made = []
 

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QApplication
 from safety_samples import fill
 from ui_support import shown_window
 
-from tace_log.storage import Logbook
+from tace_log.storage import Backups
 
 
 def test_back_up_and_restore_are_in_the_file_menu_before_quit(window):
@@ -18,9 +18,9 @@ def test_back_up_and_restore_are_in_the_file_menu_before_quit(window):
 def test_closing_the_window_makes_the_daily_backup(qtbot, logbook, settings):
     fill(logbook, seed=3, patients=2, procedures_each=1)
     window = shown_window(qtbot, logbook, settings)
-    assert Logbook.backups(logbook.path) == []
+    assert Backups.of(logbook.path) == []
     assert window.close()
-    assert len(Logbook.backups(logbook.path)) == 1
+    assert len(Backups.of(logbook.path)) == 1
 
 
 def test_a_failed_backup_on_exit_is_shown_and_the_window_still_closes(qtbot, logbook, settings):

@@ -83,7 +83,7 @@ def test_a_full_procedure_typed_into_the_form_is_saved_and_read_back(qtbot, wind
     form.save_button.click()
     assert form.banner.text() == "Saved.", form.banner.text()
 
-    rows = logbook.worklist()
+    rows = logbook.worklist.rows()
     assert [(r.name, r.mrn) for r in rows] == [("欧阳娜娜", "H2001")]
     stored = logbook.get_procedure(rows[0].procedure_id)
     assert stored.date == TODAY and stored.stained_segments == ["VI", "VII"]
@@ -167,7 +167,7 @@ def test_a_draft_survives_the_window_destroyed_unsaved(qtbot, logbook, settings,
     assert form.findChild(QComboBox, "tumor_staining").currentData() == "absent"
     assert form.dirty and not second.drafts_bar.isVisible()
     second.save_action.trigger()
-    assert logbook.worklist()[0].name == "张伟"
+    assert logbook.worklist.rows()[0].name == "张伟"
     assert store.drafts() == []  # saved: the draft is gone
 
 
@@ -240,7 +240,7 @@ def test_keyboard_shortcuts_new_save_and_find(qtbot, window, logbook, type_text)
     fill_patient(window.form, type_text, name="赵敏", mrn="H5005")
     choose(window.form, "tumor_staining", "absent")
     qtbot.keyClick(window.form.findChild(QLineEdit, "date"), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    assert logbook.worklist()[0].name == "赵敏"
+    assert logbook.worklist.rows()[0].name == "赵敏"
     qtbot.keyClick(window.form.findChild(QLineEdit, "date"), Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.findChild(QLineEdit, "search").hasFocus()
 
@@ -272,8 +272,8 @@ def test_a_draft_of_a_procedure_signed_since_opens_the_signed_record_read_only(q
     window.form.save_draft()
     window.form.dirty = False  # the draft is on disk; meanwhile the procedure is signed (at another desk)
     window.close_form()
-    logbook.add_user("qin", "秦 Qin", "radiologist", "a long password")
-    logbook.sign_procedure(procedure_id, "qin", "a long password", acknowledge_warnings=True)
+    logbook.users.add("qin", "秦 Qin", "radiologist", "a long password")
+    logbook.signing.sign(procedure_id, "qin", "a long password", acknowledge_warnings=True)
     open_from_the_worklist(qtbot, window, procedure_id)
     assert window.form.read_only
     assert window.form.findChild(QLineEdit, "fluoroscopy_min").text() != "12"

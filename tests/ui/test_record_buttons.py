@@ -51,7 +51,7 @@ def test_signing_from_the_form_makes_it_read_only_with_the_signature_and_updates
         qtbot, signing_window, signable):
     logbook, procedure = signable
     form, _dialog = sign_through_the_form(qtbot, signing_window, procedure.id)
-    assert logbook.is_signed(procedure.id)
+    assert logbook.signing.is_signed(procedure.id)
     signed_form = signing_window.form
     assert signed_form is not form and signed_form.read_only
     assert "Signed by 陈伟 Chen Wei (chen)" in signed_form.signed_banner.text()
@@ -63,26 +63,26 @@ def test_signing_from_the_form_makes_it_read_only_with_the_signature_and_updates
 
 def test_a_signed_procedure_opens_with_every_editor_disabled(qtbot, signing_window, signable):
     logbook, procedure = signable
-    logbook.sign_procedure(procedure.id, "chen", PASSWORD)
+    logbook.signing.sign(procedure.id, "chen", PASSWORD)
     form = signing_window.open_procedure(procedure.id)
     editors = [w for kind in EDITORS for w in form.findChildren(kind)]
     assert editors and not [w.objectName() for w in editors if w.isEnabled()]
     enabled_buttons = {b.objectName() for b in form.findChildren(QAbstractButton) if b.isEnabled() and b.isVisible()}
     assert enabled_buttons == {"preview_report", "export_report", "print_report", "add_addendum", "show_history",
                                "close"}
-    audit_rows = len(list(logbook.audit_rows()))
+    audit_rows = len(list(logbook.audit.rows()))
     signing_window.save_action.trigger()  # Ctrl+S: nothing to save in a signed record
-    assert len(list(logbook.audit_rows())) == audit_rows and logbook.is_signed(procedure.id)
+    assert len(list(logbook.audit.rows())) == audit_rows and logbook.signing.is_signed(procedure.id)
 
 
 def test_a_nurse_is_not_offered_to_sign(qtbot, signing_window, signable):
     logbook, procedure = signable
-    logbook.sign_in("li", NURSE_PASSWORD)  # the nurse is working; only the radiologist can sign
+    logbook.users.sign_in("li", NURSE_PASSWORD)  # the nurse is working; only the radiologist can sign
     form = signing_window.open_procedure(procedure.id)
     qtbot.mouseClick(form.record_buttons.sign, Qt.MouseButton.LeftButton)
     dialog = form.record_buttons.dialog
     assert dialog.username.findData("li") == -1 and dialog.username.currentData() == "chen"
-    assert not logbook.is_signed(procedure.id) and signing_window.form is form
+    assert not logbook.signing.is_signed(procedure.id) and signing_window.form is form
 
 
 def test_unsaved_changes_must_be_saved_before_signing(qtbot, signing_window, signable, type_text):
@@ -105,7 +105,7 @@ def test_a_new_procedure_offers_the_record_buttons_only_once_saved(window):
 
 def test_preview_export_print_and_history_act_on_the_saved_record(qtbot, signing_window, signable, tmp_path):
     logbook, procedure = signable
-    logbook.sign_procedure(procedure.id, "chen", PASSWORD)
+    logbook.signing.sign(procedure.id, "chen", PASSWORD)
     form = signing_window.open_procedure(procedure.id)
     buttons = form.record_buttons
     qtbot.mouseClick(buttons.preview, Qt.MouseButton.LeftButton)
@@ -133,7 +133,7 @@ def test_preview_export_print_and_history_act_on_the_saved_record(qtbot, signing
 
 def test_an_addendum_through_the_form_is_stored_and_shown(qtbot, signing_window, signable):
     logbook, procedure = signable
-    logbook.sign_procedure(procedure.id, "chen", PASSWORD)
+    logbook.signing.sign(procedure.id, "chen", PASSWORD)
     form = signing_window.open_procedure(procedure.id)
     qtbot.mouseClick(form.record_buttons.addendum, Qt.MouseButton.LeftButton)
     dialog = form.record_buttons.dialog
@@ -141,7 +141,7 @@ def test_an_addendum_through_the_form_is_stored_and_shown(qtbot, signing_window,
     dialog.text.setPlainText("Lipiodol deposit confirmed on CT.")
     dialog.password.setText(PASSWORD)
     qtbot.mouseClick(dialog.findChild(QPushButton, "sign_and_add"), Qt.MouseButton.LeftButton)
-    assert [a.reason for a in logbook.addenda_of(procedure.id)] == ["late finding"]
+    assert [a.reason for a in logbook.signing.addenda_of(procedure.id)] == ["late finding"]
     assert "1 addendum" in signing_window.form.signed_banner.text()
 
 
@@ -156,11 +156,11 @@ def moved(tmp_path, signable):
     patient = logbook.get_patient(procedure.patient_id)
     patient.weight_kg = 64
     logbook.save_patient(patient)
-    logbook.sign_procedure(procedure.id, "chen", PASSWORD)
+    logbook.signing.sign(procedure.id, "chen", PASSWORD)
     doc = interchange.export_document(logbook)
     doc["patients"][0]["weight_kg"] = 71
     other = Logbook.open(tmp_path / "there.sqlite")
-    other.add_user("wang", "王明 Wang Ming", "radiologist", "wang's password")
+    other.users.add("wang", "王明 Wang Ming", "radiologist", "wang's password")
     other.import_document(doc)
     yield other, procedure
     other.close()

@@ -25,8 +25,8 @@ NURSE_PASSWORD = "nurse pw 123"
 @pytest.fixture
 def logbook(tmp_path):
     with Logbook.open(tmp_path / "ui.sqlite") as book:
-        book.add_user("zhou", "周杰 Zhou Jie", "radiologist", RADIOLOGIST_PASSWORD)
-        book.add_user("wu", "吴敏 Wu Min", "nurse", NURSE_PASSWORD, by=("zhou", RADIOLOGIST_PASSWORD))
+        book.users.add("zhou", "周杰 Zhou Jie", "radiologist", RADIOLOGIST_PASSWORD)
+        book.users.add("wu", "吴敏 Wu Min", "nurse", NURSE_PASSWORD, by=("zhou", RADIOLOGIST_PASSWORD))
         yield book
 
 
@@ -63,7 +63,7 @@ def test_login_refuses_a_wrong_password_then_switches_user(qtbot, logbook):
     qtbot.keyClicks(dialog.password, NURSE_PASSWORD)
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert dialog.user.username == "wu" and logbook.current_user == "wu"
+    assert dialog.user.username == "wu" and logbook.users.current == "wu"
     assert dialog.password.text() == ""
     for key in ("username", "password"):
         assert dialog.findChild(type(getattr(dialog, key)), key).accessibleName()
@@ -93,7 +93,7 @@ def _items(dialog) -> list[str]:
 
 
 def test_sign_dialog_needs_the_warning_acknowledged_and_the_right_password(qtbot, logbook, draft):
-    logbook.act_as("zhou")
+    logbook.users.act_as("zhou")
     dialog = SignDialog(logbook, draft.id)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -103,12 +103,12 @@ def test_sign_dialog_needs_the_warning_acknowledged_and_the_right_password(qtbot
     assert dialog.sign_button.isEnabled()
     qtbot.keyClicks(dialog.password, "not it")
     qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
-    assert "wrong user name or password" in dialog.message.text() and not logbook.is_signed(draft.id)
+    assert "wrong user name or password" in dialog.message.text() and not logbook.signing.is_signed(draft.id)
     dialog.password.clear()
     qtbot.keyClicks(dialog.password, RADIOLOGIST_PASSWORD)
     qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert dialog.signature == logbook.signature_of(draft.id) and logbook.is_signed(draft.id)
+    assert dialog.signature == logbook.signing.signature_of(draft.id) and logbook.signing.is_signed(draft.id)
 
 
 def test_sign_dialog_blocks_a_record_with_errors(qtbot, logbook, draft):
@@ -123,8 +123,8 @@ def test_sign_dialog_blocks_a_record_with_errors(qtbot, logbook, draft):
 
 
 def test_sign_dialog_offers_only_radiologists_and_names_fields_by_their_labels(qtbot, logbook, draft):
-    logbook.add_user("qian", "钱红 Qian Hong", "radiologist", "qian's password", by=("zhou", RADIOLOGIST_PASSWORD))
-    logbook.sign_in("wu", NURSE_PASSWORD)  # the nurse at the workstation opens the dialog for a radiologist
+    logbook.users.add("qian", "钱红 Qian Hong", "radiologist", "qian's password", by=("zhou", RADIOLOGIST_PASSWORD))
+    logbook.users.sign_in("wu", NURSE_PASSWORD)  # the nurse at the workstation opens the dialog for a radiologist
     draft.fluoroscopy_min = 75  # a warning on a field whose key has "_" in it
     logbook.save_procedure(draft)
     dialog = SignDialog(logbook, draft.id)
@@ -139,9 +139,9 @@ def test_sign_dialog_offers_only_radiologists_and_names_fields_by_their_labels(q
 
 def test_sign_dialog_without_an_active_radiologist_says_so(qtbot, tmp_path):
     with Logbook.open(tmp_path / "no-radiologist.sqlite") as logbook:
-        logbook.add_user("admin", "Admin", "admin", "admin password")
-        logbook.add_user("zhou", "周杰 Zhou Jie", "radiologist", RADIOLOGIST_PASSWORD, by=("admin", "admin password"))
-        logbook.set_user_active("zhou", False, by=("admin", "admin password"))
+        logbook.users.add("admin", "Admin", "admin", "admin password")
+        logbook.users.add("zhou", "周杰 Zhou Jie", "radiologist", RADIOLOGIST_PASSWORD, by=("admin", "admin password"))
+        logbook.users.set_active("zhou", False, by=("admin", "admin password"))
         patient = Patient(mrn="U-2", name="刘洋")
         logbook.save_patient(patient)
         procedure = Procedure(patient_id=patient.id, date=dt.date(2025, 5, 2), operator="Zhou",
@@ -154,18 +154,18 @@ def test_sign_dialog_without_an_active_radiologist_says_so(qtbot, tmp_path):
 
 
 def test_addendum_dialog_adds_a_signed_addendum_and_history_shows_everything(qtbot, logbook, draft):
-    logbook.sign_procedure(draft.id, "zhou", RADIOLOGIST_PASSWORD, acknowledge_warnings=True)
+    logbook.signing.sign(draft.id, "zhou", RADIOLOGIST_PASSWORD, acknowledge_warnings=True)
     dialog = AddendumDialog(logbook, draft.id)
     qtbot.addWidget(dialog)
     offered = {dialog.username.itemData(i) for i in range(dialog.username.count())}
-    assert offered == {u.username for u in logbook.users() if u.may_sign} and "wu" not in offered  # no nurse
+    assert offered == {u.username for u in logbook.users.active() if u.may_sign} and "wu" not in offered  # no nurse
     dialog.reason.setText("迟发并发症 late complication")
     dialog.text.setPlainText("Day 2: pain, grade 2. 术后疼痛")
     _select(dialog.username, "zhou")
     dialog.password.setText(RADIOLOGIST_PASSWORD)
     qtbot.mouseClick(dialog.findChild(QPushButton, "sign_and_add"), Qt.MouseButton.LeftButton)
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert logbook.addenda_of(draft.id) == [dialog.addendum]
+    assert logbook.signing.addenda_of(draft.id) == [dialog.addendum]
     view = HistoryView(logbook, draft.id)
     qtbot.addWidget(view)
     rows = view.row_texts()
@@ -180,7 +180,7 @@ def test_addendum_dialog_adds_a_signed_addendum_and_history_shows_everything(qtb
 
 
 def test_a_user_changes_their_password_and_a_refusal_keeps_the_old_one(qtbot, logbook):
-    logbook.sign_in("wu", NURSE_PASSWORD)
+    logbook.users.sign_in("wu", NURSE_PASSWORD)
     dialog = PasswordDialog(logbook)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -197,12 +197,12 @@ def test_a_user_changes_their_password_and_a_refusal_keeps_the_old_one(qtbot, lo
     qtbot.keyClicks(dialog.password, "not wu's password")
     qtbot.keyClick(dialog.new_password_again, Qt.Key.Key_Return)
     assert "wrong user name or password" in dialog.message.text()
-    assert logbook.authenticate("wu", NURSE_PASSWORD)  # unchanged so far
+    assert logbook.users.authenticate("wu", NURSE_PASSWORD)  # unchanged so far
     dialog.password.clear()
     qtbot.keyClicks(dialog.password, NURSE_PASSWORD)
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     assert dialog.result() == QDialog.DialogCode.Accepted and dialog.changed == "wu"
-    assert logbook.authenticate("wu", "wu's new password")
+    assert logbook.users.authenticate("wu", "wu's new password")
     assert not dialog.password.text() and not dialog.new_password.text()  # no password left in the widgets
 
 
@@ -219,7 +219,7 @@ def test_the_password_dialog_tabs_in_typing_order_says_what_is_wrong_and_keeps_n
     dialog.new_password_again.setText("short")
     qtbot.mouseClick(dialog.findChild(QPushButton, "change_password"), Qt.MouseButton.LeftButton)
     assert dialog.message.text() == "The new password must be at least 8 characters."
-    assert logbook.authenticate("zhou", RADIOLOGIST_PASSWORD)
+    assert logbook.users.authenticate("zhou", RADIOLOGIST_PASSWORD)
     qtbot.mouseClick(cancel_button(dialog), Qt.MouseButton.LeftButton)
     assert dialog.result() == QDialog.DialogCode.Rejected
     assert not any(f.text() for f in (dialog.password, dialog.new_password, dialog.new_password_again))
@@ -239,4 +239,4 @@ def test_the_password_dialog_says_the_cores_rule_for_a_blank_or_overlong_passwor
         field.setText(typed)  # as pasted
     qtbot.keyClick(dialog.new_password_again, Qt.Key.Key_Return)
     assert dialog.result() != QDialog.DialogCode.Accepted and dialog.message.text() == message
-    assert logbook.authenticate("wu", NURSE_PASSWORD)
+    assert logbook.users.authenticate("wu", NURSE_PASSWORD)

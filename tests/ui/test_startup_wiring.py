@@ -24,7 +24,7 @@ def filled_logbook(path, backup: bool = False):
     with Logbook.open(path) as book:
         fill(book, seed=5, patients=4, procedures_each=2)
         if backup:
-            book.back_up()
+            book.backups.back_up()
         return logbook_state(book)
 
 
@@ -186,7 +186,7 @@ def test_the_unlock_button_is_there_for_the_lock_cover(window):
 def test_a_nurse_signed_in_when_the_damage_is_found_is_told_to_ask_for_the_restore(qtbot, tmp_path):
     path = tmp_path / "logbook.sqlite"
     logbook, _patient, _procedure = signable_logbook(path)
-    logbook.back_up()
+    logbook.backups.back_up()
     logbook.close()
     windows = AppWindows(QApplication.instance(), path, ExceptionHook(None))
     assert windows.open()

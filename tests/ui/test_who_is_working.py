@@ -42,7 +42,7 @@ def test_with_users_the_window_is_covered_until_someone_signs_in(qtbot, users_wi
     assert users_window.locked and "wrong user name or password" in dialog.message.text()
     sign_in(qtbot, dialog, "chen", PASSWORD)
     assert not users_window.locked and users_window.splitter.isVisible() and users_window.new_action.isEnabled()
-    assert users_logbook.current_user == "chen" and "chen" in users_window.who_label.text()
+    assert users_logbook.users.current == "chen" and "chen" in users_window.who_label.text()
 
 
 def test_file_switch_user_changes_who_the_audit_rows_name(qtbot, users_window, users_logbook):
@@ -51,7 +51,7 @@ def test_file_switch_user_changes_who_the_audit_rows_name(qtbot, users_window, u
     assert switch in users_window.file_menu.actions() and switch.isEnabled()
     switch.trigger()
     sign_in(qtbot, users_window.who.dialog, "li", NURSE_PASSWORD)
-    assert users_logbook.current_user == "li" and "li" in users_window.who_label.text()
+    assert users_logbook.users.current == "li" and "li" in users_window.who_label.text()
 
 
 def test_file_change_password_is_held_with_the_writes_then_changes_the_working_users(qtbot, users_window,
@@ -70,7 +70,7 @@ def test_file_change_password_is_held_with_the_writes_then_changes_the_working_u
     dialog.new_password.setText("li's new password")
     dialog.new_password_again.setText("li's new password")
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
-    assert users_logbook.authenticate("li", "li's new password")
+    assert users_logbook.users.authenticate("li", "li's new password")
     assert users_window.statusBar().currentMessage() == "Password of li changed."
 
 
@@ -117,7 +117,7 @@ def test_unlocking_as_another_user_keeps_the_unsaved_form_as_the_previous_users_
     patients_before = users_logbook.counts()["patients"]
     lock_after_typing(qtbot, users_window, type_text, "欧阳娜娜")
     sign_in_by_clicking(qtbot, users_window.who.dialog, "li", NURSE_PASSWORD)
-    assert not users_window.locked and users_logbook.current_user == "li"
+    assert not users_window.locked and users_logbook.users.current == "li"
     assert users_window.form is None  # li starts clean: nothing of chen's to save under her name
     users_window.save_action.trigger()
     assert users_logbook.counts()["patients"] == patients_before
@@ -201,7 +201,7 @@ def test_closing_while_locked_keeps_the_typing_as_a_draft_without_asking(qtbot, 
 
 def test_without_users_the_os_login_works_and_the_status_bar_says_how_to_add_users(window, logbook):
     assert window.who.sign_in() is None and not window.locked
-    assert logbook.current_user in window.who_label.text()
+    assert logbook.users.current in window.who_label.text()
     assert "tace-log user add NAME --role radiologist" in window.who_label.text()
     assert not window.who.switch_action.isEnabled()
     assert window.who.lock() is None and not window.locked  # nobody could unlock it
@@ -236,7 +236,7 @@ def test_the_idle_lock_closes_an_open_password_dialog(qtbot, users_window, users
 
 
 def test_signing_in_with_a_password_someone_else_set_asks_for_a_new_one(qtbot, users_window, users_logbook):
-    users_logbook.change_password("li", "set by chen", by=("chen", PASSWORD))
+    users_logbook.users.change_password("li", "set by chen", by=("chen", PASSWORD))
     sign_in(qtbot, users_window.who.sign_in(), "li", "set by chen")
     dialog = users_window.findChild(QDialog, "password_dialog")
     assert dialog.isVisible() and dialog.username.currentData() == "li"

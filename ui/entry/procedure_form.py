@@ -524,7 +524,7 @@ class ProcedureForm(QWidget):
         self.patient_stored = True
         self.dirty = False
         self._draft_timer.stop()
-        self.drafts.discard(self.procedure_id, self.logbook.current_user)
+        self.drafts.discard(self.procedure_id, self.logbook.users.current)
         self._confirmed_warnings = None
         self.save_button.setText(self.tr("&Save"))
         self.say(self.tr("Saved."), "ok")
@@ -539,7 +539,7 @@ class ProcedureForm(QWidget):
         patient_doc, procedure_doc = self.documents()
         try:
             self.drafts.save(self.procedure_id, self.display_title(), patient_doc, procedure_doc,
-                             owner or self.logbook.current_user)
+                             owner or self.logbook.users.current)
         except OSError as exc:
             self.say(self.tr("The draft could not be kept on disk: ") + str(exc), WARNING)
             return False
@@ -548,7 +548,7 @@ class ProcedureForm(QWidget):
     def discard(self) -> None:
         """Forget the unsaved changes (the user said so)."""
         self._draft_timer.stop()
-        self.drafts.discard(self.procedure_id, self.logbook.current_user)
+        self.drafts.discard(self.procedure_id, self.logbook.users.current)
         self.dirty = False
 
     def retire(self) -> None:
@@ -575,7 +575,7 @@ class ProcedureForm(QWidget):
         self.complications.set_enabled(False)
         self.save_button.setEnabled(False)
         self.save_button.hide()
-        check = self.logbook.signature_check(self.procedure_id)  # recomputed: never shown as valid if it is not
+        check = self.logbook.signing.check(self.procedure_id)  # recomputed: never shown as valid if it is not
         text = self.tr("This procedure is signed: it is shown read-only.")
         if check is not None:
             signature = check.signature
@@ -585,7 +585,7 @@ class ProcedureForm(QWidget):
                     self.tr("Signed by %1 at %2 (%3). Read-only: later changes are addenda."))
             text = (text.replace("%1", signer).replace("%2", readable(signature.signed_at))
                     .replace("%3", signature.meaning))
-            addenda = len(self.logbook.addenda_of(self.procedure_id))
+            addenda = len(self.logbook.signing.addenda_of(self.procedure_id))
             if addenda:
                 text += " " + self.tr("%n addendum(s).", "", addenda)
             if not check.ok:

@@ -23,18 +23,18 @@ class LoginDialog(QDialog):
         self.setWindowTitle(self.tr("TACE Log - locked") if locked else self.tr("TACE Log - who is working?"))
         layout = QVBoxLayout(self)
         intro = (self.tr("Locked after a period without activity (%1). Enter the password to continue, or sign in as "
-                         "someone else.").replace("%1", logbook.current_user or "") if locked
+                         "someone else.").replace("%1", logbook.users.current or "") if locked
                  else self.tr("Who is working at this workstation?"))
         layout.addWidget(QLabel(intro))
         form = QFormLayout()
         add_credentials(self, layout, form, logbook, self.tr("&User"), self.tr("Sign in")).setObjectName("sign_in")
-        if not logbook.users():
+        if not logbook.users.active():
             self.message.setText(self.tr("No users yet: %1.").replace("%1", add_users_hint()))
         self.password.setFocus()
 
     def accept(self) -> None:
         try:
-            self.user = self.logbook.sign_in(self.username.currentData() or "", self.password.text())
+            self.user = self.logbook.users.sign_in(self.username.currentData() or "", self.password.text())
         except TaceLogError as exc:
             self.message.setText(str(exc))
             self.password.selectAll()

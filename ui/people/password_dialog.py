@@ -41,7 +41,7 @@ class PasswordDialog(QDialog):
             self._refused(self.tr("The two new passwords differ: password not changed."), self.new_password_again)
             return
         try:
-            self.logbook.change_password(username, self.new_password.text(), old_password=self.password.text())
+            self.logbook.users.change_password(username, self.new_password.text(), old_password=self.password.text())
         except AuthenticationError as exc:  # the current password
             self._refused(str(exc), self.password)
             return

@@ -48,7 +48,7 @@ class WhoIsWorking(QObject):
 
     @property
     def has_users(self) -> bool:
-        return not self.window.logbook_closed and bool(self.window.logbook.users())
+        return not self.window.logbook_closed and bool(self.window.logbook.users.active())
 
     def _build_cover(self) -> None:
         cover = self.window.lock_cover
@@ -71,10 +71,10 @@ class WhoIsWorking(QObject):
         if self.window.logbook_closed:
             self.window.who_label.setText("")
         elif self.has_users:
-            self.window.who_label.setText(self.tr("Working: %1").replace("%1", logbook.current_user))
+            self.window.who_label.setText(self.tr("Working: %1").replace("%1", logbook.users.current))
         else:
             self.window.who_label.setText(self.tr("Working as %1 (no users yet: %2)")
-                                          .replace("%1", logbook.current_user).replace("%2", add_users_hint()))
+                                          .replace("%1", logbook.users.current).replace("%2", add_users_hint()))
 
     def update_actions(self) -> None:
         for action in (self.switch_action, self.password_action):
@@ -100,13 +100,13 @@ class WhoIsWorking(QObject):
             return None
         self._close_password_dialog()  # the cover hides the window's content, and this is content
         self._cover(self.tr("Locked after %1 minutes without activity (%2 was working).")
-                    .replace("%1", f"{self.idle_minutes:g}").replace("%2", self.window.logbook.current_user),
+                    .replace("%1", f"{self.idle_minutes:g}").replace("%2", self.window.logbook.users.current),
                     idle=True)
         return self._ask(locked=True)
 
     def _cover(self, text: str, idle: bool) -> None:
         self.cover_text.setText(text)
-        self.working_before, self.idle_locked = self.window.logbook.current_user, idle
+        self.working_before, self.idle_locked = self.window.logbook.users.current, idle
         self.window.set_locked(True)  # the open form's draft is written, as the work of whoever was working
 
     def change_password(self):

@@ -32,7 +32,7 @@ class AddendumDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            self.addendum = self.logbook.add_addendum(self.procedure_id, self.username.currentData() or "",
+            self.addendum = self.logbook.signing.add_addendum(self.procedure_id, self.username.currentData() or "",
                                                       self.password.text(), self.reason.text(),
                                                       self.text.toPlainText())
         except TaceLogError as exc:

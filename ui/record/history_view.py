@@ -52,7 +52,7 @@ class HistoryView(QWidget):
     def refresh(self) -> None:
         rows = [(readable(e.at), e.username or "", e.action, field_label(e.table_name, field),
                  _text(field, old), _text(field, new), e.reason or "")
-                for e in self.logbook.history(self.record_id) for field, old, new in e.changes()
+                for e in self.logbook.audit.history(self.record_id) for field, old, new in e.changes()
                 if field not in ("id", "procedure_id", "patient_id", "position", "content")]  # content: its SHA-256
         self.table.setRowCount(len(rows))
         for r, values in enumerate(rows):

@@ -18,7 +18,7 @@ from ui.shell.widgets import command_button
 def stored_and_signed(logbook, procedure_id: str) -> tuple[bool, bool]:
     """Whether the procedure is stored, and whether it is signed (a new form's, or a draft's, is not stored yet)."""
     try:
-        return True, logbook.is_signed(procedure_id)
+        return True, logbook.signing.is_signed(procedure_id)
     except RecordNotFoundError:
         return False, False
 

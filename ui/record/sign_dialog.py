@@ -34,7 +34,7 @@ class SignDialog(QDialog):
         self.signature: Signature | None = None
         procedure = logbook.get_procedure(procedure_id)
         patient = logbook.get_patient(procedure.patient_id)
-        self.findings = logbook.findings_to_sign(procedure_id)
+        self.findings = logbook.signing.findings_to_sign(procedure_id)
         self.setWindowTitle(self.tr("Sign procedure"))
         layout = QVBoxLayout(self)
         about = (self.tr("%1 (MRN %2), procedure of %3, performed by %4.") if procedure.operator
@@ -71,7 +71,7 @@ class SignDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            self.signature = self.logbook.sign_procedure(self.procedure_id, self.username.currentData() or "",
+            self.signature = self.logbook.signing.sign(self.procedure_id, self.username.currentData() or "",
                                                          self.password.text(),
                                                          acknowledge_warnings=self.acknowledge.isChecked())
         except TaceLogError as exc:

@@ -51,7 +51,7 @@ class BackupActions(QObject):
 
     def back_up_now(self) -> None:
         try:
-            report = self._logbook().back_up()
+            report = self._logbook().backups.back_up()
         except TaceLogError as exc:
             log.warning("backup failed: %s", exc)
             self._say(QMessageBox.Icon.Critical, self.tr("No backup was made.\n\n%1").replace("%1", str(exc)))
@@ -62,7 +62,7 @@ class BackupActions(QObject):
     def choose_backup(self) -> QFileDialog | QMessageBox:
         """A file dialog in the backups folder; choosing a file asks before restoring it. Someone who may not
         restore (a nurse) is told so instead, before choosing anything (the Logbook would refuse it too)."""
-        refusal = self._logbook().restore_refusal()
+        refusal = self._logbook().backups.restore_refusal()
         if refusal:
             return self._say(QMessageBox.Icon.Warning,
                              self.tr("Nothing was restored: %1.\n\nOne of them can sign in (File > Switch user) "
@@ -89,7 +89,7 @@ class BackupActions(QObject):
 
     def restore(self, backup_file: Path) -> None:
         try:
-            report = self._logbook().restore_from(backup_file)
+            report = self._logbook().backups.restore(backup_file)
         except TaceLogError as exc:
             log.warning("restore from %s refused: %s", backup_file, exc)
             self._say(QMessageBox.Icon.Critical, self.tr("The logbook was not changed.\n\n%1").replace("%1", str(exc)))
@@ -103,7 +103,7 @@ class BackupActions(QObject):
     def back_up_on_exit(self) -> str | None:
         """The daily automatic backup, for the window's closeEvent; returns a warning to show if it failed."""
         try:
-            report = self._logbook().back_up_if_due()
+            report = self._logbook().backups.back_up_if_due()
         except TaceLogError as exc:
             log.warning("backup on exit failed: %s", exc)
             return self.tr("The daily backup could not be made: %1").replace("%1", str(exc))

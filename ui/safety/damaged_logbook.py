@@ -10,7 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from tace_log.errors import LogbookError, TaceLogError
-from tace_log.storage import Logbook
+from tace_log.storage import Backups
 from tace_log.users import User, may_restore
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ class DamagedLogbookDialog(QDialog):
         self.setMinimumWidth(560)
         self.error = error
         self.report = None
-        self.backup = Logbook.newest_good_backup(error.path) if error.path else None
+        self.backup = Backups.newest_good(error.path) if error.path else None
 
         self.message = QLabel(self.tr("%1\n\nNothing has been written to it.").replace("%1", str(error)),
                               objectName="damage_message")
@@ -74,7 +74,7 @@ class DamagedLogbookDialog(QDialog):
 
     def restore(self) -> None:
         try:
-            self.report = Logbook.restore_file(self.error.path, self.backup)
+            self.report = Backups.restore_file(self.error.path, self.backup)
         except TaceLogError as exc:
             log.warning("restoring %s from %s failed: %s", self.error.path, self.backup, exc)
             self.outcome.setText(self.tr("The backup was not restored: %1").replace("%1", str(exc)))

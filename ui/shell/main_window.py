@@ -32,7 +32,7 @@ from tace_log import __version__
 from tace_log.drafts import Draft, DraftStore
 from tace_log.errors import LogbookCorruptError, TaceLogError
 from tace_log.findings import ERROR, INFO, WARNING
-from tace_log.storage import Change, Logbook
+from tace_log.storage import Change, Changed, Logbook
 from tace_log.times import readable
 from tace_log.users import User
 from ui.people.who_is_working import WhoIsWorking
@@ -269,9 +269,9 @@ class MainWindow(QMainWindow):
         """The user whose work a draft is, when that is not the person working: theirs to restore, so it is never
         saved under another name. A draft without an owner, or typed under the operating-system login before the
         logbook had users, is anyone's."""
-        if draft.owner in (None, self.logbook.current_user) or self.logbook_closed:
+        if draft.owner in (None, self.logbook.users.current) or self.logbook_closed:
             return None
-        return next((u for u in self.logbook.users(include_deactivated=True) if u.username == draft.owner), None)
+        return next((u for u in self.logbook.users.everyone() if u.username == draft.owner), None)
 
     def hand_over(self, previous: str) -> None:
         """Someone other than `previous` signed in at the covered window. The open form's unsaved changes are
@@ -363,9 +363,18 @@ class MainWindow(QMainWindow):
 
     # -- logbook changes and window state ------------------------------------------------------------------
     def _logbook_changed(self, change: Change) -> None:
-        self.worklist.refresh()
-        if change.kind == "restore" and self.form is not None and not self.form.dirty:
-            self.close_form()  # it showed the logbook as it was before the restore
+        """Refresh what the change made stale: the worklist after a record changed; who is working, whose the
+        drafts are and what may be done after the users changed; all of it after a restore, and the open form
+        (unless it holds unsaved typing), which showed the logbook as it was before."""
+        if change.records_changed:
+            self.worklist.refresh()
+        if change.what in (Changed.USERS, Changed.RESTORED):
+            self.who.show_user()
+            if not self.locked:  # the cover hides the drafts bar; unlocking shows it afresh
+                self.show_drafts()
+            self.update_actions()
+        if change.what is Changed.RESTORED and self.form is not None and not self.form.dirty:
+            self.close_form()
 
     # -- notices, held writes, the lock --------------------------------------------------------------------
     def show_notice(self, text: str, severity: str = WARNING) -> None:
@@ -426,7 +435,7 @@ class MainWindow(QMainWindow):
         if error is None:
             # The schema is compared here, not on the check's thread: it loads hashlib, which start-up must not
             # have loaded when the window shows (tests/ui/test_startup_imports.py).
-            tampered = self.logbook.schema_problems()
+            tampered = self.logbook.audit.schema_problems()
             if not tampered:
                 self.allow_writes()
                 self.statusBar().showMessage(self.tr("Logbook checked: no damage found."), 5000)

@@ -62,7 +62,7 @@ def run_smoke(app: QApplication) -> int:
             type_procedure(form, "SMOKE-1", "张伟")
             form.findChild(QPushButton, "save").click()
             app.processEvents()
-            rows = logbook.worklist()
+            rows = logbook.worklist.rows()
             ok = (len(rows) == 1 and rows[0].name == "张伟" and window.worklist.model.rowCount() == 1
                   and logbook.get_procedure(rows[0].procedure_id).embolization == "prophylactic_embolization")
             problems = f"{form.banner.text()} {[str(f) for f in form.findings]}"

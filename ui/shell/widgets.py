@@ -53,8 +53,8 @@ def add_credentials(dialog, layout, form, logbook, user_label: str, ok_text: str
     """The user picker and password rows, the message line and OK/Cancel: the end of every signing dialog.
     With `signers_only` the picker offers only who may sign (active radiologists): signing and addenda.
     Sets `dialog.username`, `dialog.password`, `dialog.message`; returns the OK button."""
-    users = [user for user in logbook.users() if user.may_sign] if signers_only else logbook.users()
-    dialog.username = user_picker(users, logbook.current_user)
+    users = [user for user in logbook.users.active() if user.may_sign] if signers_only else logbook.users.active()
+    dialog.username = user_picker(users, logbook.users.current)
     dialog.password = password_field()
     form.addRow(user_label, dialog.username)
     form.addRow(password_label or QCoreApplication.translate("SigningWidgets", "&Password"), dialog.password)

@@ -49,12 +49,12 @@ class WorklistModel(QAbstractTableModel):
     def total(self) -> int:
         """How many procedures match the search (not how many are loaded); counted on first use."""
         if self._total is None:
-            self._total = self.logbook.count_worklist(self._search)
+            self._total = self.logbook.worklist.count(self._search)
         return self._total
 
     def _load(self, rows: int = PAGE) -> None:
         self._total = None
-        self._rows = self.logbook.worklist(self._search, self._sort, self._descending, rows, 0)
+        self._rows = self.logbook.worklist.rows(self._search, self._sort, self._descending, rows, 0)
         self._more = len(self._rows) == rows
 
     def reload(self, keep_loaded: bool = False) -> None:
@@ -90,7 +90,7 @@ class WorklistModel(QAbstractTableModel):
     def fetchMore(self, parent: QModelIndex = QModelIndex()) -> None:
         if parent.isValid():
             return
-        page = self.logbook.worklist(self._search, self._sort, self._descending, PAGE, len(self._rows))
+        page = self.logbook.worklist.rows(self._search, self._sort, self._descending, PAGE, len(self._rows))
         self._more = len(page) == PAGE
         if not page:
             return

@@ -1,0 +1,36 @@
+"""What a committed write changed, as the Logbook tells its listeners (the app refreshes its views from it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Changed(Enum):
+    """What kind of change a notice is about."""
+
+    PATIENT_SAVED = "patient saved"
+    PROCEDURE_SAVED = "procedure saved"
+    SIGNED = "signed"
+    ADDENDUM = "addendum"
+    IMPORTED = "imported"
+    USERS = "users changed"
+    RESTORED = "restored"  # the whole logbook was replaced: everything shown of it is stale
+
+
+# The notices after which a list of records (the worklist) is stale.
+RECORDS = frozenset({Changed.PATIENT_SAVED, Changed.PROCEDURE_SAVED, Changed.SIGNED, Changed.ADDENDUM,
+                     Changed.IMPORTED, Changed.RESTORED})
+
+
+@dataclass(frozen=True)
+class Change:
+    """One committed write: what changed, and the ids of the records it changed (patients, procedures, or user
+    names; an import names the procedures it added or changed; a restore names none, it changed everything)."""
+
+    what: Changed
+    ids: tuple[str, ...] = ()
+
+    @property
+    def records_changed(self) -> bool:
+        return self.what in RECORDS
