@@ -36,6 +36,7 @@ from reportlab.platypus import (
 )
 
 from .. import __version__
+from ..choice_lists import ChoiceLists
 from ..dictionary import ADDENDUM, AGENT, COMPLICATION, PATIENT, PROCEDURE, PROCEDURE_SECTIONS, Entity
 from ..errors import TaceLogError
 from ..files import raw_access
@@ -344,7 +345,8 @@ class _ReportBuilder:
                  check: SignatureCheck | None = None):
         self.patient, self.procedure = patient, procedure
         self.signature, self.addenda, self.check = signature, addenda, check
-        self.settings, self.formulary, self.protocol = settings, formulary, protocol
+        self.settings = settings
+        self.choices = ChoiceLists(formulary, protocol)  # agents' and arms' names
         self.lang = settings.language
         self.font = register_report_font()
         self.styles = _Styles(self.font)
@@ -370,13 +372,9 @@ class _ReportBuilder:
         return field.label(self.lang), self._display(field, getattr(record, key))
 
     def _display(self, field, value) -> str:
-        """A value as printed: an arm by the protocol's name for it, the rest by the dictionary."""
-        if field is PATIENT["arm"] and value:
-            return self.protocol.arm(value).label(self.lang) if value in self.protocol.arm_keys else value
-        return field.display(value, self.lang)
-
-    def _agent_name(self, key: str) -> str:
-        return self.formulary[key].label(self.lang) if key in self.formulary else key
+        """A value as printed: a choice from the formulary or the protocol by its name there, the rest by the
+        dictionary."""
+        return self.choices.display(field, value, self.lang)
 
     def _signer(self, signature: Signature) -> str:
         """'王建国 Wang Jianguo, radiologist (wangjg)': the full name, the role when known, the user name."""
@@ -486,8 +484,7 @@ class _ReportBuilder:
         rows = []
         for a in self.procedure.agents:
             dose = f"{AGENT['dose'].display(a.dose, self.lang)} {a.unit}"
-            rows.append([self._agent_name(a.agent), dose, AGENT["particle_min_um"].display(a.particle_min_um),
-                         AGENT["particle_max_um"].display(a.particle_max_um), AGENT["lot"].display(a.lot)])
+            rows.append([self._display(AGENT[k], getattr(a, k)) if k != "dose" else dose for k in AGENT_COLUMNS])
         return [self._list_table(header, rows, [0.34, 0.16, 0.15, 0.15, 0.20])]
 
     def _complications(self) -> list:

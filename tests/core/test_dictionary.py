@@ -1,6 +1,5 @@
 """The dictionary is the one definition of every clinical field: the model, the schema and storage follow it."""
 
-import dataclasses
 import re
 from pathlib import Path
 
@@ -16,7 +15,7 @@ def test_record_classes_have_exactly_the_dictionary_fields():
     structural = {"id", "patient_id", "pathology", "agents", "complications", "status", "created_at", "updated_at"}
     for cls, entity in [(Patient, PATIENT), (Pathology, PATHOLOGY), (Procedure, PROCEDURE), (AgentDose, AGENT),
                         (Complication, COMPLICATION)]:
-        names = {f.name for f in dataclasses.fields(cls)} - structural
+        names = set(cls.attribute_names()) - structural
         assert names == set(entity.keys), cls.__name__
 
 
