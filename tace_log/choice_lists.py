@@ -16,7 +16,8 @@ from .protocol import Protocol, default_protocol
 class Option(Structure):
     """One choice as offered: a stored key and its labels (a dictionary `Choice`, a formulary `Agent`, an `Arm`)."""
 
-    key: str
+    @property
+    def key(self) -> str: ...
 
     def label(self, language: str = "en") -> str: ...
 

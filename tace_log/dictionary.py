@@ -138,7 +138,7 @@ class Entity(Bilingual):
     fields: tuple[Field, ...]
     parent: str | None = None  # the parent entity's key; None for the root (patient)
     cardinality: str = ONE  # ONE (pathology: one per patient) or MANY (agents: a list per procedure)
-    document_key: str | None = None  # its key in the parent's document ("agents"); the root's: the document's list
+    document_key: str = ""  # its key in the parent's document ("agents"); the root's: the document's list
     table: str | None = None  # its own table; None: columns of the parent's table, named `column_prefix` + key
     column_prefix: str = ""
     multi_tables: Mapping[str, MultiTable] = field(default_factory=dict)  # by multi-choice field key
@@ -156,7 +156,7 @@ class Entity(Bilingual):
         multi = {f.key for f in self.fields if f.type is FieldType.MULTI_CHOICE}
         if set(self.multi_tables) != multi:
             raise ValueError(f"{self.key}: each multi-choice field needs its table ({', '.join(sorted(multi))})")
-        if self.parent is not None and self.document_key is None:
+        if self.parent is not None and not self.document_key:
             raise ValueError(f"{self.key}: a child needs its key in the parent's document")
         if self.table is None and self.cardinality == MANY:
             raise ValueError(f"{self.key}: only one record per parent can live in the parent's table")

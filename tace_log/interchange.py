@@ -205,6 +205,7 @@ def write_json(doc: dict, handle) -> None:
 # -- JSON Schema, generated from the dictionary so it can never disagree with it ------------------------------
 def _field_schema(f: Field, validator: Validator) -> dict:
     t = f.type
+    base: dict[str, Any]
     if t in (FieldType.TEXT, FieldType.LONG_TEXT):
         base = {"type": "string", "maxLength": f.max_length}
     elif t is FieldType.DATE:

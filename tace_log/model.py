@@ -104,6 +104,8 @@ class Record:
     if TYPE_CHECKING:  # the attributes are the declaration's, known when it is read
         def __getattr__(self, name: str) -> Any: ...
 
+        def __setattr__(self, name: str, value: Any) -> None: ...
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         _CLASSES.setdefault(cls.ENTITY.key, cls)

@@ -130,9 +130,10 @@ def run_show(args) -> int:
             try:
                 patient = logbook.get_patient(args.id)
             except RecordNotFoundError:
-                patient = logbook.find_patient_by_mrn(args.id)
-            if patient is None:
-                raise LogbookError(f"no procedure, patient or MRN {args.id!r} in {logbook.path}")
+                found = logbook.find_patient_by_mrn(args.id)
+                if found is None:
+                    raise LogbookError(f"no procedure, patient or MRN {args.id!r} in {logbook.path}") from None
+                patient = found
             procedures = logbook.procedures_of(patient.id)
         checks = {p.id: (logbook.signature_check(p.id), logbook.addenda_of(p.id)) for p in procedures}
     out = sys.stdout
@@ -151,7 +152,7 @@ def run_show(args) -> int:
             if not check.ok:
                 broken.append(proc.id)
         for a in addenda:
-            where = " (signed elsewhere)" if a.signature.signed_elsewhere else ""
+            where = " (signed elsewhere)" if a.signature and a.signature.signed_elsewhere else ""
             print(f"  ADDENDUM {a.created_at} by {a.author}{where} (reason: {a.reason}):", file=out)
             for line in a.text.splitlines() or [""]:
                 print(f"    {line}", file=out)

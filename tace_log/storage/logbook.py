@@ -525,7 +525,7 @@ class Logbook(SigningMixin):
             changed = self._write_patient(patient, now_utc())
         if changed:
             self._announce(Change("patient", (patient.id,)))
-        return SaveResult(patient, findings, changed)
+        return SaveResult(patient, findings, bool(changed))
 
     def save_procedure(self, procedure: Procedure) -> SaveResult:
         if procedure.patient_id is None:
@@ -537,7 +537,7 @@ class Logbook(SigningMixin):
             changed = self._write_procedure(procedure, now_utc())
         if changed:
             self._announce(Change("procedure", (procedure.id,)))
-        return SaveResult(procedure, findings, changed)
+        return SaveResult(procedure, findings, bool(changed))
 
     def save_entry(self, patient: Patient, procedure: Procedure) -> SaveResult:
         """Save a patient and one of its procedures in one transaction (what the app's form holds)."""
@@ -742,7 +742,7 @@ class Logbook(SigningMixin):
         return summary, touched
 
     def _existing_ids(self, table: str, ids: list[str], chunk: int = 500) -> set[str]:
-        found = set()
+        found: set[str] = set()
         for start in range(0, len(ids), chunk):
             part = ids[start:start + chunk]
             found.update(row[0] for row in self._db.execute(

@@ -9,7 +9,7 @@ per choice. Booleans are 0/1; dates are ISO text. Each entity's columns are work
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..dictionary import Entity, Field, FieldType, MultiTable, entities, on_change, parts
@@ -72,7 +72,7 @@ class Layout:
                 self.in_row.append((part.document_key, record_class(part), part.column_prefix, scalar_fields(part)))
                 self.multi += [(part.document_key, k, t) for k, t in part.multi_tables.items()]
             else:
-                self.tables.append((part.document_key or part.key, layout(part), part.many))
+                self.tables.append((part.document_key, layout(part), part.many))
         columns = ["id"]
         if self.owner is not None:
             columns.append(self.owner)
@@ -135,7 +135,7 @@ class Layout:
         """Empty rows by table, in the order they are inserted: for `rows` to fill."""
         return {table: (columns, []) for table, columns in self.tables_in_order()}
 
-    def rows(self, records: list[Record], owner_id: str | None, new_id: Callable[[], str],
+    def rows(self, records: Sequence[Record], owner_id: str | None, new_id: Callable[[], str],
              out: dict[str, tuple[list[str], list[dict]]]) -> None:
         """The rows of records (one parent's list, or records of their own) into `out` (from `new_rows`) by
         table, with their multi-choice rows and their parts' rows: what a bulk insert or a replaced list writes."""
