@@ -82,6 +82,10 @@ class Layout:
         columns += [c for c in self.bookkeeping if c not in columns]
         self.columns = columns
         self.select = ", ".join(columns)
+        # what `record` reads, per record in the row: (part key or None, class, (field, column, Field), multi keys)
+        self._readers = [(key, cls, [(f.key, prefix + f.key, f) for f in fields],
+                          [k for owner, k, _ in self.multi if owner == key])
+                         for key, cls, prefix, fields in self.in_row]
 
     def tables_in_order(self) -> list[tuple[str, list[str]]]:
         """(table, columns) of this entity's table, its multi-choice tables and its parts' tables, parents first:
@@ -111,9 +115,10 @@ class Layout:
                tables: dict[str, list[Record]]) -> Record:
         """The record of a row, given its multi-choice values and its parts from their own tables."""
         values: dict[str, Any] = {}
-        for key, cls, prefix, fields in self.in_row:
-            own = {f.key: from_column(f, row[prefix + f.key]) for f in fields}
-            own.update((k, multi.get((key, k), [])) for k2, k, _t in self.multi if k2 == key)
+        for key, cls, columns, multi_keys in self._readers:
+            own = {name: from_column(f, row[column]) for name, column, f in columns}
+            for k in multi_keys:
+                own[k] = multi.get((key, k), [])
             if key is None:
                 values.update(own)
             else:
