@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 
 from tace_log import interchange
+from tace_log.dictionary import PROCEDURE
 from tace_log.model import Procedure
 from tace_log.storage import Logbook
 from tace_log.validation import Validator
@@ -97,8 +98,9 @@ def save(logbook_path: Path, work: Path, rounds: int = 60) -> list[Result]:
     for _ in range(rounds):
         proc = Procedure.from_document({**copy.deepcopy(template), "id": str(uuid.uuid4())}, patient_id=patient_id)
         proc.created_at = proc.updated_at = "2026-11-24T00:00:00Z"
-        row = records.procedure_row(proc)
-        agents = records.child_rows(records.AGENT, proc.id, proc.agents, lambda: str(uuid.uuid4()))
+        rows = records.layout(PROCEDURE).new_rows()
+        records.layout(PROCEDURE).rows([proc], patient_id, lambda: str(uuid.uuid4()), rows)
+        (row,), agents = rows["procedures"][1], rows["agent_doses"][1]
         start = time.perf_counter()
         _raw_insert(conn, row, agents)
         timings_raw.append(time.perf_counter() - start)

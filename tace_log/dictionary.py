@@ -8,9 +8,11 @@ agent limits live in the formulary and protocol limits in the protocol file, bot
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
+from typing import Any
 
 
 class FieldType(StrEnum):
@@ -76,6 +78,9 @@ class Field(Bilingual):
     # a value given otherwise is an error for new input (validation), and the form clears it when the other
     # field changes.
     applies_when: tuple[str, tuple[str, ...]] | None = None
+    # Where the choices come from when the dictionary does not fix them: a site file's list, named
+    # "<file>.<list>" ("formulary.agents", "protocol.arms"), resolved in one place (`choice_lists.ChoiceLists`).
+    choices_from: str | None = None
 
     def __post_init__(self):
         if self.max_length is None and self.type in MAX_LENGTH:
@@ -108,20 +113,53 @@ class Field(Bilingual):
         return f"{text} {self.unit}" if self.unit else text
 
 
+ONE, MANY = "one", "many"  # how many records of an entity a parent has
+
+
 @dataclass(frozen=True)
+class MultiTable:
+    """Where a multi-choice field is stored: a table of (owner, value) rows, one per choice."""
+
+    table: str
+    owner: str  # the column holding the owning record's id
+    value: str  # the column holding one chosen key
+
+
+@dataclass(frozen=True, eq=False)  # an entity is itself: compared by identity, hashable
 class Entity(Bilingual):
-    """A group of fields stored together: patient, pathology, procedure, agent, complication."""
+    """A group of fields stored together (patient, pathology, procedure, agent, complication), and how: its
+    parent, how many a parent has, its key in the parent's document, its table or the prefix of its columns in
+    the parent's table, the tables of its multi-choice fields. The model, storage, interchange, the JSON Schema,
+    the CLI and the form walk these declarations (docs/adding-an-entity.md)."""
 
     key: str
     en: str
     zh: str
     fields: tuple[Field, ...]
-    children: tuple[str, ...] = field(default=())  # keys holding lists or objects of other entities
+    parent: str | None = None  # the parent entity's key; None for the root (patient)
+    cardinality: str = ONE  # ONE (pathology: one per patient) or MANY (agents: a list per procedure)
+    document_key: str = ""  # its key in the parent's document ("agents"); the root's: the document's list
+    table: str | None = None  # its own table; None: columns of the parent's table, named `column_prefix` + key
+    column_prefix: str = ""
+    multi_tables: Mapping[str, MultiTable] = field(default_factory=dict)  # by multi-choice field key
+    positioned: bool = False  # its rows keep their order in a `position` column (a list's order matters)
+    own_id: bool = False  # its records carry their own id (in documents too); else each row gets a new one
+    # Saved and read on its own (a procedure: signed alone), not as a part of its parent's record.
+    standalone: bool = False
+    # Attributes its records keep beside the fields, stored in columns of the same name: (name, default).
+    bookkeeping: tuple[tuple[str, Any], ...] = ()
 
     def __post_init__(self):
         keys = [f.key for f in self.fields]
         if len(keys) != len(set(keys)):
             raise ValueError(f"{self.key}: a field is defined twice")
+        multi = {f.key for f in self.fields if f.type is FieldType.MULTI_CHOICE}
+        if set(self.multi_tables) != multi:
+            raise ValueError(f"{self.key}: each multi-choice field needs its table ({', '.join(sorted(multi))})")
+        if self.parent is not None and not self.document_key:
+            raise ValueError(f"{self.key}: a child needs its key in the parent's document")
+        if self.table is None and self.cardinality == MANY:
+            raise ValueError(f"{self.key}: only one record per parent can live in the parent's table")
 
     def __getitem__(self, key: str) -> Field:
         for f in self.fields:
@@ -137,6 +175,10 @@ class Entity(Bilingual):
     def key_set(self) -> frozenset[str]:
         return frozenset(self.keys)
 
+    @property
+    def many(self) -> bool:
+        return self.cardinality == MANY
+
 
 def _choices(*triples: tuple[str, str, str]) -> tuple[Choice, ...]:
     return tuple(Choice(*t) for t in triples)
@@ -149,6 +191,8 @@ COUINAUD_SEGMENTS = _choices(
     ("IVb", "IVb", "IVb段"), ("V", "V", "V段"), ("VI", "VI", "VI段"), ("VII", "VII", "VII段"),
     ("VIII", "VIII", "VIII段"),
 )
+
+_STAMPS = (("created_at", None), ("updated_at", None))  # when a record was first and last written
 
 PATHOLOGY = Entity("pathology", "Pathology", "病理", (
     Field("mvi", "Microvascular invasion", "微血管侵犯", F.CHOICE,
@@ -164,7 +208,8 @@ PATHOLOGY = Entity("pathology", "Pathology", "病理", (
         ("bile_duct", "bile duct", "胆管"))),
     Field("rupture", "Preoperative rupture", "术前破裂", F.BOOL),
     Field("adjacent_invasion", "Invasion of adjacent organs", "侵犯邻近器官", F.BOOL),
-))
+), parent="patient", document_key="pathology", column_prefix="pathology_",
+    multi_tables={"thrombus": MultiTable("patient_thrombus", "patient_id", "site")})
 
 PATIENT = Entity("patient", "Patient", "患者", (
     Field("mrn", "MRN", "住院号", F.TEXT, required=True, identifier=True, help="Hospital medical record number"),
@@ -173,21 +218,21 @@ PATIENT = Entity("patient", "Patient", "患者", (
     Field("birth_date", "Birth date", "出生日期", F.DATE),
     Field("weight_kg", "Weight", "体重", F.NUMBER, unit="kg", reject_min=30, reject_max=200),
     Field("height_cm", "Height", "身高", F.NUMBER, unit="cm", reject_min=100, reject_max=230),
-    Field("arm", "Study arm", "研究分组", F.CHOICE, help="An arm of the active protocol"),
+    Field("arm", "Study arm", "研究分组", F.CHOICE, help="An arm of the active protocol", choices_from="protocol.arms"),
     Field("study_id", "Study ID", "研究编号", F.TEXT, identifier=True),
     Field("resection_date", "Resection date", "手术日期", F.DATE),
     Field("resection_margin", "Resection margin", "切缘", F.CHOICE,
           choices=_choices(("R0", "R0", "R0"), ("R1", "R1", "R1"), ("R2", "R2", "R2"))),
-), children=("pathology", "procedures"))
+), document_key="patients", table="patients", own_id=True, bookkeeping=_STAMPS)
 
 AGENT = Entity("agent", "Agent", "药物/栓塞剂", (
-    Field("agent", "Agent", "药物", F.CHOICE, required=True, help="A formulary agent"),
+    Field("agent", "Agent", "药物", F.CHOICE, required=True, help="A formulary agent", choices_from="formulary.agents"),
     Field("dose", "Dose", "剂量", F.NUMBER, required=True),
     Field("unit", "Unit", "单位", F.TEXT, required=True),
     Field("particle_min_um", "Particle size from", "颗粒最小直径", F.NUMBER, unit="µm"),
     Field("particle_max_um", "Particle size to", "颗粒最大直径", F.NUMBER, unit="µm"),
     Field("lot", "Lot", "批号", F.TEXT, identifier=True),
-))
+), parent="procedure", cardinality=MANY, document_key="agents", table="agent_doses", positioned=True)
 
 COMPLICATION = Entity("complication", "Complication", "并发症", (
     Field("term", "Term", "术语", F.TEXT, required=True, help="CTCAE v5 term"),
@@ -196,7 +241,7 @@ COMPLICATION = Entity("complication", "Complication", "并发症", (
         ("mild", "mild", "轻度"), ("moderate", "moderate", "中度"), ("severe", "severe", "重度"),
         ("life_threatening", "life-threatening", "危及生命"), ("death", "death", "死亡"))),
     Field("management", "Management", "处理", F.TEXT),
-))
+), parent="procedure", cardinality=MANY, document_key="complications", table="complications", positioned=True)
 
 STAIN_SEEN = ("tumor_staining", ("present", "equivocal"))  # segments and lesions are recorded for a stain
 
@@ -241,7 +286,9 @@ PROCEDURE = Entity("procedure", "Procedure", "手术", (
           reject_max=30000, warn_max=5000),
     Field("findings", "Findings", "所见", F.LONG_TEXT),
     Field("impression", "Impression", "印象", F.LONG_TEXT),
-), children=("agents", "complications"))
+), parent="patient", cardinality=MANY, document_key="procedures", table="procedures", own_id=True, standalone=True,
+    multi_tables={"stained_segments": MultiTable("procedure_segments", "procedure_id", "segment")},
+    bookkeeping=(("patient_id", None), ("status", "draft"), *_STAMPS))
 
 # What an addendum records besides who wrote it and when (storage.signatures); not part of a procedure record.
 ADDENDUM = Entity("addendum", "Addendum", "补充说明", (
@@ -263,7 +310,7 @@ class Section(Choice):
     @property
     def wide(self) -> bool:
         """Across the page: rows and narrative; other sections share the page's width two by two."""
-        return self.rows is not None or all(ENTITY[self.entity][k].type is F.LONG_TEXT for k in self.fields)
+        return self.rows is not None or all(declared(self.entity)[k].type is F.LONG_TEXT for k in self.fields)
 
 
 # The procedure page, in reading order: the form and the report both walk it, so a field is placed here and
@@ -285,22 +332,84 @@ PROCEDURE_PAGE = (
     Section("narrative", "Narrative", "叙述", ("findings", "impression")),
 )
 
-ENTITIES: tuple[Entity, ...] = (PATIENT, PATHOLOGY, PROCEDURE, AGENT, COMPLICATION)
-ENTITY = {entity.key: entity for entity in ENTITIES}
-_PATH_ENTITIES = {"patient": PATIENT, "patients": PATIENT, "pathology": PATHOLOGY, "procedure": PROCEDURE,
-                  "procedures": PROCEDURE, "agents": AGENT, "complications": COMPLICATION}
+ENTITIES: tuple[Entity, ...] = (PATIENT, PATHOLOGY, PROCEDURE, AGENT, COMPLICATION)  # the ones shipped
+
+# -- the declared entities: the shipped ones and any declared later (`declare`) -------------------------------
+_DECLARED: dict[str, Entity] = {e.key: e for e in ENTITIES}
+_CHILDREN: dict[str, tuple[Entity, ...]] = {}  # by parent key, worked out on first use after each change
+# What others worked out from the declarations (record classes, row layouts), forgotten when they change.
+_ON_CHANGE: list[Callable[[], None]] = [_CHILDREN.clear]
+
+
+def declare(entity: Entity) -> Entity:
+    """Add an entity to the declared ones (its table made by a migration): everything that walks the declarations
+    follows it from now on. A child's parent must be declared first."""
+    if entity.key in _DECLARED:
+        raise ValueError(f"the entity {entity.key!r} is declared already")
+    if entity.parent is not None:
+        parent = declared(entity.parent)
+        if any(c.document_key == entity.document_key for c in children(parent)) \
+                or entity.document_key in parent.key_set:
+            raise ValueError(f"{parent.key} already has a {entity.document_key!r}")
+    _DECLARED[entity.key] = entity
+    _changed()
+    return entity
+
+
+def withdraw(entity: Entity) -> None:
+    """Forget a declared entity (tests declare throwaway ones); the shipped ones stay."""
+    if entity in ENTITIES:
+        raise ValueError(f"{entity.key} is a shipped entity")
+    if children(entity):
+        raise ValueError(f"{entity.key} has children: withdraw them first")
+    del _DECLARED[entity.key]
+    _changed()
+
+
+def on_change(forget: Callable[[], None]) -> None:
+    """Call `forget` whenever the declarations change: what was worked out from them is stale."""
+    _ON_CHANGE.append(forget)
+
+
+def _changed() -> None:
+    for forget in _ON_CHANGE:
+        forget()
+
+
+def declared(key: str) -> Entity:
+    return _DECLARED[key]
+
+
+def entities() -> Iterable[Entity]:
+    """Every declared entity, parents before their children."""
+    return tuple(_DECLARED.values())
+
+
+def children(entity: Entity) -> tuple[Entity, ...]:
+    """The entities whose parent is `entity`, in the order they were declared."""
+    found = _CHILDREN.get(entity.key)
+    if found is None:
+        found = _CHILDREN[entity.key] = tuple(e for e in _DECLARED.values() if e.parent == entity.key)
+    return found
+
+
+def parts(entity: Entity) -> tuple[Entity, ...]:
+    """The children that are part of an `entity` record (saved and read with it): all but the standalone ones."""
+    return tuple(c for c in children(entity) if not c.standalone)
 
 
 def path_label(path: str, language: str = "en", entity: Entity = PROCEDURE) -> str:
     """A finding's path as a person reads it, in the dictionary's labels: `agents[0].dose` is 'Agent 1 · Dose',
     `procedure.tumor_staining` 'Tumour staining'. A path without a prefix is in `entity`; a path the dictionary
-    does not know stays as it is."""
+    does not know stays as it is. The form's paths start with an entity's key (`patient.`, `procedure.`), a
+    document's with its keys (`patients[0].procedures[1].`)."""
     words = []
     for part in path.split("."):
         key, _, index = part.partition("[")
         index = index.removesuffix("]")
-        if key in _PATH_ENTITIES:
-            entity = _PATH_ENTITIES[key]
+        known = None if key in entity.key_set and not index else _path_entity(key, entity)
+        if known is not None:
+            entity = known
             if index.isdigit():  # a row of a list: counted from 1
                 words.append(f"{entity.label(language)} {int(index) + 1}")
         elif key in entity.key_set and not index:
@@ -308,3 +417,14 @@ def path_label(path: str, language: str = "en", entity: Entity = PROCEDURE) -> s
         else:
             return path
     return " · ".join(words) or path
+
+
+def _path_entity(key: str, within: Entity) -> Entity | None:
+    """The entity a path's part names: a child's document key under `within`, else any entity's key or document
+    key."""
+    for child in children(within):
+        if child.document_key == key:
+            return child
+    if key in _DECLARED:
+        return _DECLARED[key]
+    return next((e for e in _DECLARED.values() if e.document_key == key), None)

@@ -19,7 +19,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from .dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, Entity, Field, FieldType
+from .dictionary import AGENT, PROCEDURE, Entity, Field, FieldType, children, entities
 from .errors import InvalidInputError, TaceLogError
 from .findings import ERROR, Finding, errors, join
 from .model import SIGNED, Addendum, Patient, Procedure, Signature
@@ -205,6 +205,7 @@ def write_json(doc: dict, handle) -> None:
 # -- JSON Schema, generated from the dictionary so it can never disagree with it ------------------------------
 def _field_schema(f: Field, validator: Validator) -> dict:
     t = f.type
+    base: dict[str, Any]
     if t in (FieldType.TEXT, FieldType.LONG_TEXT):
         base = {"type": "string", "maxLength": f.max_length}
     elif t is FieldType.DATE:
@@ -216,9 +217,9 @@ def _field_schema(f: Field, validator: Validator) -> dict:
     elif t is FieldType.BOOL:
         base = {"type": "boolean"}
     elif t is FieldType.MULTI_CHOICE:
-        base = {"type": "array", "items": {"enum": list(f.choice_keys)}, "uniqueItems": True}
+        base = {"type": "array", "items": {"enum": list(validator.choice_keys(f))}, "uniqueItems": True}
     else:
-        keys = validator.choice_keys(f) or (validator.protocol.arm_keys if f is PATIENT["arm"] else ())
+        keys = validator.choice_keys(f)
         base = {"type": "string", "enum": list(keys)} if keys else {"type": "string"}
     if f.reject_min is not None:
         base["minimum"] = f.reject_min
@@ -273,17 +274,12 @@ def json_schema(validator: Validator | None = None, version: str = FORMAT) -> di
         "signature": {"description": "The signature and what it signed (read-only; null for a draft)",
                       "anyOf": [{"$ref": "#/$defs/signature"}, {"type": "null"}]},
         "addenda": {"description": "Signed addenda, oldest first (read-only)", **nullable_list("#/$defs/addendum")}}
-    definitions = {
-        "patient": _object_schema(PATIENT, v, {
-            "pathology": {"anyOf": [{"$ref": "#/$defs/pathology"}, {"type": "null"}]},
-            "procedures": nullable_list("#/$defs/procedure")}, with_id=True),
-        "pathology": _object_schema(PATHOLOGY, v),
-        "procedure": _object_schema(PROCEDURE, v, {
-            "agents": nullable_list("#/$defs/agent"),
-            "complications": nullable_list("#/$defs/complication"), **signed}, with_id=True),
-        "agent": _object_schema(AGENT, v),
-        "complication": _object_schema(COMPLICATION, v),
-    }
+    definitions = {}
+    for entity in entities():  # each declared entity, its parts and standalone children by reference
+        extra = {child.document_key: nullable_list(f"#/$defs/{child.key}") if child.many
+                 else {"anyOf": [{"$ref": f"#/$defs/{child.key}"}, {"type": "null"}]} for child in children(entity)}
+        definitions[entity.key] = _object_schema(entity, v, {**extra, **(signed if entity is PROCEDURE else {})},
+                                                 with_id=entity.own_id)
     if signed:
         definitions.update(signature=_signed_schema("Signature", SIGNATURE_KEYS),
                            addendum=_signed_schema("Addendum", ADDENDUM_KEYS))

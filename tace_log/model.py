@@ -1,6 +1,7 @@
 """Plain record classes (Patient, Pathology, Procedure, AgentDose, Complication), built from the dictionary.
 
-The classes are generated from the dictionary's entities so a clinical field exists in one place only. Values are
+A record's attributes are its entity's declaration (fields, parts, bookkeeping), so a clinical field exists in one
+place only; an entity declared later gets its class from `record_class`. Values are
 Python values (dates are `datetime.date`, a multi-choice is a list); documents are the JSON shapes of the
 interchange format (dates are 'YYYY-MM-DD'). No I/O here.
 """
@@ -8,12 +9,13 @@ interchange format (dates are 'YYYY-MM-DD'). No I/O here.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, fields, make_dataclass
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from .dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, Entity, Field, FieldType
+from .dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, Entity, Field, FieldType, on_change, parts
 
-DRAFT = "draft"
+DRAFT = "draft"  # the dictionary's default status of a procedure
 SIGNED = "signed"
 
 
@@ -67,24 +69,86 @@ def _value_from_document(f: Field, value: Any) -> Any:
     return value
 
 
-def _entity_fields(entity: Entity) -> list[tuple]:
-    out = []
-    for f in entity.fields:
-        if f.type is FieldType.MULTI_CHOICE:
-            out.append((f.key, list, field(default_factory=list)))
-        else:
-            out.append((f.key, Any, field(default=None)))
-    return out
+class _Layout:
+    """What a record class holds, worked out once from the declarations (again after they change): the
+    attributes with a fixed default, those made fresh for each record (lists, parts), the document's shape."""
+
+    def __init__(self, entity: Entity):
+        self.own_id = entity.own_id
+        self.fields = entity.fields
+        self.parts = [(c.document_key, record_class(c), c.many) for c in parts(entity)]
+        fixed: dict[str, Any] = {f.key: None for f in entity.fields if f.type is not FieldType.MULTI_CHOICE}
+        fixed.update(entity.bookkeeping)
+        self.fixed = fixed
+        fresh: list[tuple[str, Callable[[], Any]]] = [("id", new_id)] if entity.own_id else []
+        fresh += [(f.key, list) for f in entity.fields if f.type is FieldType.MULTI_CHOICE]
+        fresh += [(key, list if many else cls) for key, cls, many in self.parts]
+        self.fresh = fresh
+        self.names = frozenset(fixed).union(name for name, _ in fresh)
+        self.order = ("id",) * entity.own_id + tuple(f.key for f in entity.fields) \
+            + tuple(key for key, _, _ in self.parts) + tuple(name for name, _ in entity.bookkeeping)
 
 
-class _Record:
-    """Conversions shared by every record class; `ENTITY` and `CHILD_CLASSES` are set per class."""
+_LAYOUTS: dict[str, _Layout] = {}
+_CLASSES: dict[str, type[Record]] = {}
+on_change(_LAYOUTS.clear)
 
-    ENTITY: Entity
-    CHILD_CLASSES: dict[str, tuple[type, bool]] = {}  # key -> (class, is_list)
+
+class Record:
+    """A record of a declared entity: its fields, its parts (the children saved with it: a patient's pathology, a
+    procedure's agents) and its bookkeeping (ids, timestamps), all keyword arguments, as the declaration says.
+    A subclass names its `ENTITY`; `record_class` makes one for an entity declared later."""
+
+    ENTITY: ClassVar[Entity]
+
+    if TYPE_CHECKING:  # the attributes are the declaration's, known when it is read
+        def __getattr__(self, name: str) -> Any: ...
+
+        def __setattr__(self, name: str, value: Any) -> None: ...
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _CLASSES.setdefault(cls.ENTITY.key, cls)
+
+    @classmethod
+    def _layout(cls) -> _Layout:
+        layout = _LAYOUTS.get(cls.ENTITY.key)
+        if layout is None:
+            layout = _LAYOUTS[cls.ENTITY.key] = _Layout(cls.ENTITY)
+        return layout
+
+    def __init__(self, **values: Any):
+        layout = self._layout()
+        if not layout.names.issuperset(values):
+            unknown = ", ".join(sorted(set(values) - layout.names))
+            raise TypeError(f"{type(self).__name__} has no {unknown}")
+        state = self.__dict__
+        state.update(layout.fixed)
+        for name, make in layout.fresh:
+            if name not in values:
+                state[name] = make()
+        state.update(values)
+
+    @classmethod
+    def attribute_names(cls) -> tuple[str, ...]:
+        """Every attribute of the record: id, fields, parts, bookkeeping."""
+        return cls._layout().order
+
+    def replace(self, **changes: Any) -> Any:
+        """A copy with some attributes changed (as `dataclasses.replace`: the parts are shared, not copied)."""
+        return type(self)(**{**self.__dict__, **changes})
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.__dict__ == self.__dict__
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={self.__dict__.get(name)!r}" for name in self.attribute_names())
+        return f"{type(self).__name__}({shown})"
 
     def field_document(self) -> dict:
-        """This record's own fields (no id, no children) in document form."""
+        """This record's own fields (no id, no parts) in document form."""
         return {f.key: _value_to_document(f.type, getattr(self, f.key)) for f in self.ENTITY.fields}
 
     @classmethod
@@ -92,56 +156,69 @@ class _Record:
         return {f.key: _value_from_document(f, doc.get(f.key)) for f in cls.ENTITY.fields}
 
     def to_document(self) -> dict:
-        out = {"id": self.id} if "id" in self._names() else {}
+        layout = self._layout()
+        out = {"id": self.id} if layout.own_id else {}
         out.update(self.field_document())
-        for key, (_child_cls, is_list) in self.CHILD_CLASSES.items():
+        for key, _cls, many in layout.parts:
             value = getattr(self, key)
-            out[key] = [c.to_document() for c in value] if is_list else value.to_document()
+            out[key] = [c.to_document() for c in value] if many else value.to_document()
         return out
 
     @classmethod
-    def from_document(cls, doc: dict, **extra) -> _Record:
+    def from_document(cls, doc: dict, **extra: Any) -> Any:
+        layout = cls._layout()
         values = cls.field_values(doc)
-        if "id" in cls._names():
+        if layout.own_id:
             values["id"] = canonical_id(doc.get("id")) or new_id()
-        for key, (child_cls, is_list) in cls.CHILD_CLASSES.items():
+        for key, child_cls, many in layout.parts:
             child = doc.get(key)
-            if is_list:
+            if many:
                 values[key] = [child_cls.from_document(c) for c in (child or [])]
             else:
                 values[key] = child_cls.from_document(child or {})
         values.update(extra)
         return cls(**values)
 
-    @classmethod
-    def _names(cls) -> set[str]:
-        return {f.name for f in fields(cls)}
 
-
-def _record_class(name: str, entity: Entity, before: list[tuple] = (), after: list[tuple] = ()) -> type:
-    cls = make_dataclass(name, [*before, *_entity_fields(entity), *after], bases=(_Record,), kw_only=True,
-                         namespace={"__doc__": f"{entity.en} record: its fields come from the data dictionary."})
-    cls.ENTITY = entity
-    cls.__module__ = __name__
+def record_class(entity: Entity) -> type[Record]:
+    """The record class of a declared entity: a shipped one's below, else one made for it on first use."""
+    cls = _CLASSES.get(entity.key)
+    if cls is None or cls.ENTITY is not entity:
+        name = "".join(word.capitalize() for word in entity.key.split("_"))
+        cls = _CLASSES[entity.key] = type(name, (Record,), {
+            "ENTITY": entity, "__module__": __name__,
+            "__doc__": f"{entity.en} record: its fields come from the data dictionary."})
     return cls
 
 
-AgentDose = _record_class("AgentDose", AGENT)
-Complication = _record_class("Complication", COMPLICATION)
-Pathology = _record_class("Pathology", PATHOLOGY)
+class Patient(Record):
+    """Patient record: its fields, its pathology and the other parts declared under it, from the dictionary."""
 
-_ID = ("id", str, field(default_factory=new_id))
-_TIMESTAMPS = [("created_at", Any, field(default=None)), ("updated_at", Any, field(default=None))]
+    ENTITY = PATIENT
 
-Patient = _record_class("Patient", PATIENT, before=[_ID],
-                        after=[("pathology", Any, field(default_factory=Pathology)), *_TIMESTAMPS])
-Patient.CHILD_CLASSES = {"pathology": (Pathology, False)}
 
-Procedure = _record_class(
-    "Procedure", PROCEDURE, before=[_ID, ("patient_id", Any, field(default=None))],
-    after=[("agents", list, field(default_factory=list)), ("complications", list, field(default_factory=list)),
-           ("status", str, field(default=DRAFT)), *_TIMESTAMPS])
-Procedure.CHILD_CLASSES = {"agents": (AgentDose, True), "complications": (Complication, True)}
+class Pathology(Record):
+    """Pathology record (part of its patient's): its fields come from the data dictionary."""
+
+    ENTITY = PATHOLOGY
+
+
+class Procedure(Record):
+    """Procedure record (saved on its own): its fields, agents and complications from the dictionary."""
+
+    ENTITY = PROCEDURE
+
+
+class AgentDose(Record):
+    """Agent record (a row of its procedure's agents): its fields come from the data dictionary."""
+
+    ENTITY = AGENT
+
+
+class Complication(Record):
+    """Complication record (a row of its procedure's complications): its fields come from the dictionary."""
+
+    ENTITY = COMPLICATION
 
 
 @dataclass(frozen=True)

@@ -206,7 +206,7 @@ def check_signature(signature: Signature, patient: Patient, procedure: Procedure
                                                       "made again"),), addendum_problems=addendum_problems)
     # the signed procedure is the stored one (compared above), without the times of this logbook's copy: the
     # signed report is the same wherever the record is
-    signed_procedure = replace(procedure, created_at=None, updated_at=None, status=SIGNED)
+    signed_procedure = procedure.replace(created_at=None, updated_at=None, status=SIGNED)
     return SignatureCheck(signature, (), signed_patient, signed_procedure,
                           tuple(changes_since_signing(signed_patient, patient)), addendum_problems)
 

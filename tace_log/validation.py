@@ -13,13 +13,12 @@ import unicodedata
 from dataclasses import replace
 from typing import Any
 
-from .dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, Entity, Field, FieldType
+from .choice_lists import ChoiceLists
+from .dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, Entity, Field, FieldType, children, parts
 from .findings import ERROR, WARNING, Finding, join
 from .formulary import ANTHRACYCLINE, Formulary, default_formulary
 from .model import age_on, canonical_id, days_after_resection, stored_text
 from .protocol import Protocol, default_protocol
-
-_AGENT_FIELD, _ARM_FIELD = AGENT["agent"], PATIENT["arm"]  # choices from the formulary and the protocol
 
 FORMAT_1, FORMAT = "tace-log/1", "tace-log/2"  # import reads both; export writes the second
 FORMATS = (FORMAT_1, FORMAT)
@@ -84,7 +83,12 @@ class Validator:
                  today: dt.date | None = None):
         self.formulary = formulary or default_formulary()
         self.protocol = protocol or default_protocol()
+        self.choices = ChoiceLists(self.formulary, self.protocol)  # every choice field's choices
         self._today = today
+        # The rules of an entity's records beyond their fields, by entity key: each of a list's records, then the
+        # list as a whole.
+        self._record_rules = {AGENT.key: self._agent, COMPLICATION.key: self._complication}
+        self._list_rules = {AGENT.key: self._agents_together}
 
     @property
     def today(self) -> dt.date:
@@ -212,11 +216,6 @@ class Validator:
         out = self._fields(PATIENT, doc, path)
         if not isinstance(doc, dict):
             return out
-        arm = doc.get("arm")
-        if isinstance(arm, str) and arm not in self.protocol.arm_keys:
-            out.append(Finding(join(path, "arm"), ERROR, "choice",
-                               f"{arm!r} is not an arm of protocol {self.protocol.key}; "
-                               f"choose {', '.join(self.protocol.arm_keys)}"))
         birth = parse_date(doc.get("birth_date"))
         resection = parse_date(doc.get("resection_date"))
         self._not_future(doc, "birth_date", path, out)
@@ -232,9 +231,7 @@ class Validator:
                     out.append(Finding(join(path, "birth_date"), WARNING, "eligibility_age",
                                        f"age {age} at resection is outside the protocol's "
                                        f"{limits['min']}-{limits['max']} years"))
-        pathology = doc.get("pathology")
-        if pathology is not None:
-            out += self._fields(PATHOLOGY, pathology, join(path, "pathology"))
+        self._parts(PATIENT, doc, path, out)
         procedures = doc.get("procedures")
         if with_procedures and procedures is not None:
             if not isinstance(procedures, list):
@@ -264,19 +261,7 @@ class Validator:
         self._tace_window(doc, date, resection, path, out)
         self._arm(patient, path, out)
         self._staining(doc, path, out)
-        self._agents(doc.get("agents"), join(path, "agents"), out)
-        complications = doc.get("complications")
-        if complications is not None:
-            if not isinstance(complications, list):
-                out.append(Finding(join(path, "complications"), ERROR, "type", "must be a list"))
-            else:
-                for k, comp in enumerate(complications):
-                    cpath = join(join(path, "complications"), k)
-                    out += self._fields(COMPLICATION, comp, cpath)
-                    if isinstance(comp, dict) and comp.get("sir_class") == "death" \
-                            and comp.get("ctcae_grade") not in (None, 5):
-                        out.append(Finding(join(cpath, "ctcae_grade"), WARNING, "grade_mismatch",
-                                           "SIR class 'death' is CTCAE grade 5"))
+        self._parts(PROCEDURE, doc, path, out)
         success, findings = doc.get("technical_success"), doc.get("findings")
         if success in ("partial", "failed") and not (isinstance(findings, str) and findings.strip()):
             out.append(Finding(join(path, "findings"), WARNING, "reason_missing",
@@ -322,47 +307,67 @@ class Validator:
             out.append(Finding(join(path, "selectivity"), WARNING, "selectivity_mismatch",
                                "tumour staining is present but the injection was whole-liver"))
 
-    def _agents(self, agents, path, out):
-        if agents is None:
-            return
-        if not isinstance(agents, list):
-            out.append(Finding(path, ERROR, "type", "must be a list"))
-            return
-        anthracyclines = set()
-        for i, row in enumerate(agents):
-            apath = join(path, i)
-            out += self._fields(AGENT, row, apath)
-            if not isinstance(row, dict):
+    def _parts(self, entity: Entity, doc: dict, path: str, out: list[Finding]) -> None:
+        """The parts of a record as its declaration says (a patient's pathology, a procedure's agents): each by
+        its fields, then by its entity's own rules."""
+        for part in parts(entity):
+            value, ppath = doc.get(part.document_key), join(path, part.document_key)
+            if value is None:
                 continue
-            key = row.get("agent")
-            if not isinstance(key, str) or key not in self.formulary:
-                continue  # reported by _fields
-            agent = self.formulary[key]
-            if agent.kind == ANTHRACYCLINE:
-                anthracyclines.add(agent.en)
-            unit, dose = row.get("unit"), row.get("dose")
-            if not isinstance(unit, str):  # reported by _fields
-                unit = None
-            elif unit not in agent.units:
-                out.append(Finding(join(apath, "unit"), ERROR, "unit",
-                                   f"{agent.en} is given in {' or '.join(agent.units)}, not {_shown(unit)}"))
-                unit = None  # the limits are by unit
-            if _number(dose):
-                reject, warn = agent.reject_above.get(unit), agent.warn_above.get(unit)
-                if dose <= 0:
-                    out.append(Finding(join(apath, "dose"), ERROR, "dose_not_positive", "must be > 0"))
-                elif reject is not None and dose > reject:
-                    out.append(Finding(join(apath, "dose"), ERROR, "dose_limit",
-                                       f"{_fmt(dose)} {unit} of {agent.en} is above the limit of "
-                                       f"{_fmt(reject)} {unit} per session"))
-                elif warn is not None and dose > warn:
-                    out.append(Finding(join(apath, "dose"), WARNING, "dose_high",
-                                       f"{_fmt(dose)} {unit} of {agent.en} is above the usual "
-                                       f"{_fmt(warn)} {unit}; confirm the dose"))
-            self._particles(agent, row, apath, out)
+            if not part.many:
+                out += self._fields(part, value, ppath)
+                continue
+            if not isinstance(value, list):
+                out.append(Finding(ppath, ERROR, "type", "must be a list"))
+                continue
+            rule = self._record_rules.get(part.key)
+            for i, row in enumerate(value):
+                out += self._fields(part, row, join(ppath, i))
+                if rule is not None and isinstance(row, dict):
+                    rule(row, join(ppath, i), out)
+            if part.key in self._list_rules:
+                self._list_rules[part.key](value, ppath, out)
+
+    def _complication(self, comp: dict, cpath: str, out: list[Finding]) -> None:
+        if comp.get("sir_class") == "death" and comp.get("ctcae_grade") not in (None, 5):
+            out.append(Finding(join(cpath, "ctcae_grade"), WARNING, "grade_mismatch",
+                               "SIR class 'death' is CTCAE grade 5"))
+
+    def _formulary_agent(self, row: dict):
+        key = row.get("agent")
+        return self.formulary[key] if isinstance(key, str) and key in self.formulary else None
+
+    def _agents_together(self, agents: list, path: str, out: list[Finding]) -> None:
+        anthracyclines = {agent.en for agent in map(self._formulary_agent, (r for r in agents if isinstance(r, dict)))
+                          if agent is not None and agent.kind == ANTHRACYCLINE}
         if len(anthracyclines) > 1:
             out.append(Finding(path, WARNING, "two_anthracyclines",
                                f"two anthracyclines in one session: {', '.join(sorted(anthracyclines))}"))
+
+    def _agent(self, row: dict, apath: str, out: list[Finding]) -> None:
+        agent = self._formulary_agent(row)
+        if agent is None:
+            return  # reported by _fields
+        unit, dose = row.get("unit"), row.get("dose")
+        if not isinstance(unit, str):  # reported by _fields
+            unit = None
+        elif unit not in agent.units:
+            out.append(Finding(join(apath, "unit"), ERROR, "unit",
+                               f"{agent.en} is given in {' or '.join(agent.units)}, not {_shown(unit)}"))
+            unit = None  # the limits are by unit
+        if _number(dose):
+            reject, warn = agent.reject_above.get(unit), agent.warn_above.get(unit)
+            if dose <= 0:
+                out.append(Finding(join(apath, "dose"), ERROR, "dose_not_positive", "must be > 0"))
+            elif reject is not None and dose > reject:
+                out.append(Finding(join(apath, "dose"), ERROR, "dose_limit",
+                                   f"{_fmt(dose)} {unit} of {agent.en} is above the limit of "
+                                   f"{_fmt(reject)} {unit} per session"))
+            elif warn is not None and dose > warn:
+                out.append(Finding(join(apath, "dose"), WARNING, "dose_high",
+                                   f"{_fmt(dose)} {unit} of {agent.en} is above the usual "
+                                   f"{_fmt(warn)} {unit}; confirm the dose"))
+        self._particles(agent, row, apath, out)
 
     def _particles(self, agent, row, path, out):
         low, high = row.get("particle_min_um"), row.get("particle_max_um")
@@ -389,14 +394,16 @@ class Validator:
         if not isinstance(doc, dict):
             return [Finding(path, ERROR, "type", f"must be an object ({entity.en.lower()})")]
         out: list[Finding] = []
-        known = entity.key_set.union(entity.children, ("id",) if entity in (PATIENT, PROCEDURE) else (),
+        known = entity.key_set.union((c.document_key for c in children(entity)), ("id",) if entity.own_id else (),
                                      TRAVELLING_KEYS if entity is PROCEDURE else ())  # checked by `document`
         for key in doc:
-            if key in COURSE_KEYS.get(entity.key, ()):
+            if key in known:
+                continue
+            if key in COURSE_KEYS.get(entity.key, ()):  # until its entity is declared
                 out.append(Finding(join(path, key), ERROR, "not_supported",
                                    f"is part of the patient's course ({FORMAT}), which this version of TACE Log "
                                    "does not import yet: remove it to import the rest"))
-            elif key not in known:
+            else:
                 out.append(Finding(join(path, key), ERROR, "unknown_key", f"unknown key {_shown(key)}"))
         record_id = doc.get("id")
         if "id" in known and record_id is not None and not _is_uuid(record_id):
@@ -500,12 +507,8 @@ class Validator:
         return None
 
     def choice_keys(self, f: Field) -> tuple[str, ...]:
-        """The allowed keys of a choice field: the dictionary's, the formulary's agents or the protocol's arms."""
-        if f is _AGENT_FIELD:
-            return self.formulary.keys
-        if f is _ARM_FIELD:
-            return ()  # checked against the protocol with its own message
-        return f.choice_keys
+        """The allowed keys of a choice field: the dictionary's, or the list it names (`choice_lists`)."""
+        return self.choices.keys(f)
 
     def _not_future(self, doc, key, path, out):
         date = parse_date(doc.get(key))

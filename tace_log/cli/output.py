@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..dictionary import Entity
+from ..choice_lists import ChoiceLists
+from ..dictionary import Entity, parts
 
 EXIT_OK, EXIT_FAILURE, EXIT_INVALID = 0, 1, 2  # done; any other failure; invalid input, nothing written
 
@@ -12,13 +13,26 @@ def print_findings(findings, stream) -> None:
         print(f"{f.severity:<7} {f}", file=stream)
 
 
-def print_fields(entity: Entity, record, stream, indent: str = "  ") -> None:
+def print_fields(entity: Entity, record, stream, choices: ChoiceLists, indent: str = "  ") -> None:
     """Each recorded field as 'Label: value unit'; fields not recorded are left out."""
     width = max(len(f.en) for f in entity.fields)
     for f in entity.fields:
-        text = f.display(getattr(record, f.key))
+        text = choices.display(f, getattr(record, f.key))
         if text:
             lines = text.splitlines() or [""]
             print(f"{indent}{f.en:<{width}}  {lines[0]}", file=stream)
             for line in lines[1:]:
                 print(f"{indent}{'':<{width}}  {line}", file=stream)
+
+
+def print_parts(entity: Entity, record, stream, choices: ChoiceLists, indent: str = "  ") -> None:
+    """The parts of a record its declaration names: one (a pathology) field by field, each of a list (agents) on
+    one line."""
+    for part in parts(entity):
+        value = getattr(record, part.document_key)
+        if not part.many:
+            print_fields(part, value, stream, choices, indent=f"{indent}{part.document_key}: ")
+            continue
+        for row in value:
+            shown = ((f.en, choices.display(f, getattr(row, f.key))) for f in part.fields)
+            print(f"{indent}{part.en}: " + "; ".join(f"{label} {text}" for label, text in shown if text), file=stream)

@@ -8,16 +8,16 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 from .. import interchange
-from ..dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE
+from ..choice_lists import ChoiceLists
+from ..dictionary import PATIENT, PROCEDURE
 from ..errors import LogbookError, RecordNotFoundError, TaceLogError
 from ..files import atomic_file
 from ..findings import errors
-from ..formulary import default_formulary
 from ..paths import default_logbook_path
 from ..signing import V1_COVERS, SignatureCheck
 from ..storage import Logbook
 from ..validation import FORMAT, FORMATS
-from .output import EXIT_INVALID, EXIT_OK, print_fields, print_findings
+from .output import EXIT_INVALID, EXIT_OK, print_fields, print_findings, print_parts
 
 
 def logbook_path(args) -> Path:
@@ -130,36 +130,29 @@ def run_show(args) -> int:
             try:
                 patient = logbook.get_patient(args.id)
             except RecordNotFoundError:
-                patient = logbook.find_patient_by_mrn(args.id)
-            if patient is None:
-                raise LogbookError(f"no procedure, patient or MRN {args.id!r} in {logbook.path}")
+                found = logbook.find_patient_by_mrn(args.id)
+                if found is None:
+                    raise LogbookError(f"no procedure, patient or MRN {args.id!r} in {logbook.path}") from None
+                patient = found
             procedures = logbook.procedures_of(patient.id)
         checks = {p.id: (logbook.signing.check(p.id), logbook.signing.addenda_of(p.id)) for p in procedures}
     out = sys.stdout
+    choices = ChoiceLists()
     print(f"Patient {patient.name} (MRN {patient.mrn}), id {patient.id}", file=out)
-    print_fields(PATIENT, patient, out)
-    print_fields(PATHOLOGY, patient.pathology, out, indent="  pathology: ")
-    formulary = default_formulary()
+    print_fields(PATIENT, patient, out, choices)
+    print_parts(PATIENT, patient, out, choices)
     broken = []
     for proc in procedures:
         print(f"\nProcedure {proc.date.isoformat()}, {proc.status}, id {proc.id}", file=out)
-        print_fields(PROCEDURE, proc, out)
-        for a in proc.agents:
-            particles = f" {a.particle_min_um:g}-{a.particle_max_um:g} µm" \
-                if a.particle_min_um is not None and a.particle_max_um is not None else ""
-            lot = f" lot {a.lot}" if a.lot else ""
-            name = formulary[a.agent].en if a.agent in formulary else a.agent
-            print(f"  {AGENT.en}: {name} {a.dose:g} {a.unit}{particles}{lot}", file=out)
-        for c in proc.complications:
-            print(f"  {COMPLICATION.en}: " + "; ".join(
-                f"{f.en} {f.display(getattr(c, f.key))}" for f in COMPLICATION.fields if getattr(c, f.key)), file=out)
+        print_fields(PROCEDURE, proc, out, choices)
+        print_parts(PROCEDURE, proc, out, choices)
         check, addenda = checks[proc.id]
         if check:
             _print_signature(check, out)
             if not check.ok:
                 broken.append(proc.id)
         for a in addenda:
-            where = " (signed elsewhere)" if a.signature.signed_elsewhere else ""
+            where = " (signed elsewhere)" if a.signature and a.signature.signed_elsewhere else ""
             print(f"  ADDENDUM {a.created_at} by {a.author}{where} (reason: {a.reason}):", file=out)
             for line in a.text.splitlines() or [""]:
                 print(f"    {line}", file=out)

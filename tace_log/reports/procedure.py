@@ -37,7 +37,8 @@ from reportlab.platypus import (
 )
 
 from .. import __version__
-from ..dictionary import ADDENDUM, AGENT, COMPLICATION, ENTITY, PATIENT, PROCEDURE, PROCEDURE_PAGE, Entity, Section
+from ..choice_lists import ChoiceLists
+from ..dictionary import ADDENDUM, AGENT, COMPLICATION, PATIENT, PROCEDURE, PROCEDURE_PAGE, Entity, Section, declared
 from ..errors import TaceLogError
 from ..files import raw_access
 from ..formulary import Formulary, default_formulary
@@ -341,7 +342,8 @@ class _ReportBuilder:
                  check: SignatureCheck | None = None):
         self.patient, self.procedure = patient, procedure
         self.signature, self.addenda, self.check = signature, addenda, check
-        self.settings, self.formulary, self.protocol = settings, formulary, protocol
+        self.settings = settings
+        self.choices = ChoiceLists(formulary, protocol)  # agents' and arms' names
         self.lang = settings.language
         self.font = register_report_font()
         self.styles = _Styles(self.font)
@@ -367,13 +369,9 @@ class _ReportBuilder:
         return field.label(self.lang), self._display(field, getattr(record, key))
 
     def _display(self, field, value) -> str:
-        """A value as printed: an arm by the protocol's name for it, the rest by the dictionary."""
-        if field is PATIENT["arm"] and value:
-            return self.protocol.arm(value).label(self.lang) if value in self.protocol.arm_keys else value
-        return field.display(value, self.lang)
-
-    def _agent_name(self, key: str) -> str:
-        return self.formulary[key].label(self.lang) if key in self.formulary else key
+        """A value as printed: a choice from the formulary or the protocol by its name there, the rest by the
+        dictionary."""
+        return self.choices.display(field, value, self.lang)
 
     def _signer(self, signature: Signature) -> str:
         """'王建国 Wang Jianguo, radiologist (wangjg)': the full name, the role when known, the user name."""
@@ -404,7 +402,7 @@ class _ReportBuilder:
             return [flowable for key in section.fields for flowable in self._narrative(key)]
         record = self.patient if section.entity == "patient" else self.procedure
         keys = [key for field_key in section.fields for key in (field_key, DERIVED_AFTER.get(field_key)) if key]
-        return [*self._section(section.label(self.lang)), self._fields(ENTITY[section.entity], record, keys)]
+        return [*self._section(section.label(self.lang)), self._fields(declared(section.entity), record, keys)]
 
     def _section(self, key_or_label: str) -> list:
         """A section heading, on a new page when too little room is left for it and a few lines under it."""
@@ -492,8 +490,7 @@ class _ReportBuilder:
         rows = []
         for a in self.procedure.agents:
             dose = f"{AGENT['dose'].display(a.dose, self.lang)} {a.unit}"
-            rows.append([self._agent_name(a.agent), dose, AGENT["particle_min_um"].display(a.particle_min_um),
-                         AGENT["particle_max_um"].display(a.particle_max_um), AGENT["lot"].display(a.lot)])
+            rows.append([self._display(AGENT[k], getattr(a, k)) if k != "dose" else dose for k in AGENT_COLUMNS])
         return [self._list_table(header, rows, [0.34, 0.16, 0.15, 0.15, 0.20])]
 
     def _complications(self) -> list:

@@ -1,5 +1,7 @@
 """Bulk insertion of new records with `executemany`: for loading a registry's worth of history at once.
 
+The rows are the storage layouts' (`records.Layout`): every table an entity's declaration names is filled.
+
 Row-by-row inserts through sqlite-utils cost ~13x more than `executemany` (platform-notes). This path inserts
 records that are known to be new and already validated, in one transaction; it does no per-record comparison.
 """
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..dictionary import PATIENT, PROCEDURE
 from ..model import Patient, Procedure, new_id
 from . import records
 
@@ -19,23 +22,19 @@ def insert_rows(db, table: str, cols: list[str], rows: list[dict]) -> None:
 
 
 def insert_new(db, entries: Iterable[tuple[Patient, list[Procedure]]], stamp: str) -> tuple[int, int]:
-    """Insert new patients with their procedures inside the caller's transaction; returns the counts."""
-    patients, thrombus, procedures, segments, agents, complications = [], [], [], [], [], []
+    """Insert new patients (with the parts of their records) and their procedures inside the caller's
+    transaction; returns the counts. The rows of every table are collected first, then inserted parents first."""
+    patients, procedures = records.layout(PATIENT), records.layout(PROCEDURE)
+    out = {**patients.new_rows(), **procedures.new_rows()}
+    counted = 0
     for patient, procs in entries:
         patient.created_at = patient.updated_at = patient.created_at or stamp
-        patients.append(records.patient_row(patient))
-        thrombus += [{"patient_id": patient.id, "site": s} for s in patient.pathology.thrombus]
+        patients.rows([patient], None, new_id, out)
         for proc in procs:
             proc.patient_id = patient.id
             proc.created_at = proc.updated_at = proc.created_at or stamp
-            procedures.append(records.procedure_row(proc))
-            segments += [{"procedure_id": proc.id, "segment": s} for s in proc.stained_segments]
-            agents += records.child_rows(records.AGENT, proc.id, proc.agents, new_id)
-            complications += records.child_rows(records.COMPLICATION, proc.id, proc.complications, new_id)
-    insert_rows(db, "patients", records.PATIENT_COLUMNS, patients)
-    insert_rows(db, "patient_thrombus", ["patient_id", "site"], thrombus)
-    insert_rows(db, "procedures", records.PROCEDURE_COLUMNS, procedures)
-    insert_rows(db, "procedure_segments", ["procedure_id", "segment"], segments)
-    insert_rows(db, "agent_doses", records.AGENT_COLUMNS, agents)
-    insert_rows(db, "complications", records.COMPLICATION_COLUMNS, complications)
-    return len(patients), len(procedures)
+        procedures.rows(procs, patient.id, new_id, out)
+        counted += len(procs)
+    for table, (cols, rows) in out.items():
+        insert_rows(db, table, cols, rows)
+    return len(out[patients.table][1]), counted

@@ -29,7 +29,7 @@ from ..errors import (
 )
 from ..files import SQLITE_MAGIC, open_by_sqlite, opened_by_sqlite, raw_access, remove_leftovers, temporary_name
 from ..paths import CREATING
-from .schema import APPLICATION_ID, MIGRATION_NAMES, MIGRATION_SET, SCHEMA_VERSION
+from .schema import APPLICATION_ID, MIGRATION_SET, migration_names, schema_version
 
 HEADER_SIZE = 100  # the database header (sqlite.org/fileformat.html, section 1.3)
 APPLICATION_ID_OFFSET = 68  # PRAGMA application_id, big-endian; set when a logbook is made, before it is named
@@ -123,12 +123,12 @@ def inspect_file(path: Path, check: str | None = "quick_check") -> None:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         applied = {row[0] for row in conn.execute(
             "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET])}
-        unknown = applied - set(MIGRATION_NAMES)
-        if version > SCHEMA_VERSION or unknown:
+        unknown = applied - set(migration_names())
+        if version > schema_version() or unknown:
             raise NewerSchemaError(
                 f"{path} was written by a newer TACE Log (schema {version}; this version reads up to "
-                f"{SCHEMA_VERSION}): update TACE Log to open it", path)
-        if version < SCHEMA_VERSION:
+                f"{schema_version()}): update TACE Log to open it", path)
+        if version < schema_version():
             check = check or "quick_check"  # an upgrade writes: never before the file is known to be sound
         if check:
             problems = [row[0] for row in conn.execute(f"PRAGMA {check}").fetchall()]
@@ -268,14 +268,14 @@ def _create(path: Path) -> None:
 
 def upgrade(conn: sqlite3.Connection) -> None:
     """Apply the migrations this logbook lacks, each in its own transaction (an older or a new logbook)."""
-    if conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+    if conn.execute("PRAGMA user_version").fetchone()[0] >= schema_version():
         return  # current (a newer one was refused by inspect_file): sqlite-utils is not even loaded
     from sqlite_utils import Database
 
     from .migrations import migrations
 
     migrations.apply(Database(conn, execute_plugins=False))
-    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+    conn.execute(f"PRAGMA user_version={schema_version()}")
 
 
 def open_database(path: Path, create: bool = True, quick_check: bool = True) -> sqlite3.Connection:

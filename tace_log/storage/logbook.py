@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ..dictionary import PATIENT
+from ..dictionary import PATIENT, PROCEDURE
 from ..errors import (
     InvalidInputError,
     LogbookError,
@@ -44,7 +44,7 @@ from .connection import (
     open_database,
     write_error,
 )
-from .schema import SCHEMA_VERSION
+from .schema import schema_version
 from .session import Session
 from .signatures import Signing
 from .worklist import PATIENT_MATCH, Worklist, like
@@ -189,7 +189,7 @@ class Logbook:
 
     @staticmethod
     def supported_schema_version() -> int:
-        return SCHEMA_VERSION
+        return schema_version()
 
     # -- change notification -----------------------------------------------------------------------------
     def subscribe(self, listener: Callable[[Change], None]) -> Callable[[], None]:
@@ -204,35 +204,37 @@ class Logbook:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def _patients_where(self, where: str, params: Iterable = ()) -> list[Patient]:
-        rows = self._rows(f"SELECT {', '.join(records.PATIENT_COLUMNS)} FROM patients WHERE {where} "
-                          "ORDER BY rowid", params)
-        thrombus = defaultdict(list)
-        for pid, site in self._db.execute(
-                f"SELECT patient_id, site FROM patient_thrombus WHERE patient_id IN "
-                f"(SELECT id FROM patients WHERE {where}) ORDER BY rowid", list(params)).fetchall():
-            thrombus[pid].append(site)
-        return [records.patient_from_row(r, thrombus[r["id"]]) for r in rows]
+        return [record for _, record in self._records_where(records.layout(PATIENT), where, list(params))]
 
     def _procedures_where(self, where: str, params: Iterable = ()) -> list[Procedure]:
-        params = list(params)
-        rows = self._rows(f"SELECT {', '.join(records.PROCEDURE_COLUMNS)} FROM procedures WHERE {where} "
-                          "ORDER BY rowid", params)
-        subset = f"(SELECT id FROM procedures WHERE {where})"
-        segments = defaultdict(list)
-        for pid, segment in self._db.execute(
-                f"SELECT procedure_id, segment FROM procedure_segments WHERE procedure_id IN {subset} ORDER BY rowid",
-                params).fetchall():
-            segments[pid].append(segment)
-        agents = defaultdict(list)
-        for row in self._rows(f"SELECT {', '.join(records.AGENT_COLUMNS)} FROM agent_doses "
-                              f"WHERE procedure_id IN {subset} ORDER BY procedure_id, position", params):
-            agents[row["procedure_id"]].append(records.agent_from_row(row))
-        complications = defaultdict(list)
-        for row in self._rows(f"SELECT {', '.join(records.COMPLICATION_COLUMNS)} FROM complications "
-                              f"WHERE procedure_id IN {subset} ORDER BY procedure_id, position", params):
-            complications[row["procedure_id"]].append(records.complication_from_row(row))
-        return [records.procedure_from_row(r, segments[r["id"]], agents[r["id"]],
-                                           complications[r["id"]]) for r in rows]
+        return [record for _, record in self._records_where(records.layout(PROCEDURE), where, list(params))]
+
+    def _records_where(self, layout: records.Layout, where: str, params: list,
+                       order: str = "rowid") -> list[tuple[dict, Any]]:
+        """(row, record) of each row of an entity's table that `where` selects, with its parts: a statement per
+        table the declaration names, each selecting the rows under the same `where`."""
+        rows = self._rows(f"SELECT {layout.select} FROM {layout.table} WHERE {where} ORDER BY {order}", params)
+        if not rows:
+            return []
+        subset = f"(SELECT id FROM {layout.table} WHERE {where})"
+        multi: dict[str, dict[tuple[str | None, str], list[str]]] = defaultdict(lambda: defaultdict(list))
+        for part_key, field_key, table in layout.multi:
+            for owner, value in self._db.execute(
+                    f"SELECT {table.owner}, {table.value} FROM {table.table} WHERE {table.owner} IN {subset} "
+                    "ORDER BY rowid", params).fetchall():
+                multi[owner][part_key, field_key].append(value)
+        parts: dict[str, dict[str, list]] = defaultdict(dict)
+        for key, part, _many in layout.tables:
+            by_owner: dict[str, list] = defaultdict(list)
+            for row, record in self._records_where(part, f"{part.owner} IN {subset}", params,
+                                                   f"{part.owner}, position" if part.positioned else "rowid"):
+                by_owner[row[part.owner]].append(record)
+            for owner, found in by_owner.items():
+                parts[owner][key] = found
+        one = {key for key, _, many in layout.tables if not many}
+        return [(r, layout.record(r, multi.get(r["id"], {}), {key: value[0] if key in one else value
+                                                              for key, value in parts.get(r["id"], {}).items()}))
+                for r in rows]
 
     def get_patient(self, patient_id: str) -> Patient:
         found = self._patients_where("id = ?", [patient_id])
@@ -335,7 +337,7 @@ class Logbook:
             changed = self._write_patient(patient, now_utc())
         if changed:
             self._session.announce(Change(Changed.PATIENT_SAVED, (patient.id,)))
-        return SaveResult(patient, findings, changed)
+        return SaveResult(patient, findings, bool(changed))
 
     def save_procedure(self, procedure: Procedure) -> SaveResult:
         if procedure.patient_id is None:
@@ -347,7 +349,7 @@ class Logbook:
             changed = self._write_procedure(procedure, now_utc())
         if changed:
             self._session.announce(Change(Changed.PROCEDURE_SAVED, (procedure.id,)))
-        return SaveResult(procedure, findings, changed)
+        return SaveResult(procedure, findings, bool(changed))
 
     def save_entry(self, patient: Patient, procedure: Procedure) -> SaveResult:
         """Save a patient and one of its procedures in one transaction (what the app's form holds)."""
@@ -373,11 +375,7 @@ class Logbook:
             return None
         patient.created_at = stored[0].created_at if stored else stamp
         patient.updated_at = stamp
-        row = records.patient_row(patient)
-        before = stored[0].pathology.thrombus if stored else None
-        self._upsert("patients", row, bool(stored))
-        if before != patient.pathology.thrombus:
-            self._replace_multi("patient_thrombus", "patient_id", "site", patient.id, patient.pathology.thrombus)
+        self._write_record(records.layout(PATIENT), patient, stored[0] if stored else None)
         return "updated" if stored else "added"
 
     def _write_procedure(self, procedure: Procedure, stamp: str) -> str | None:
@@ -392,22 +390,22 @@ class Logbook:
                                     "cannot be changed: add an addendum instead")
         procedure.created_at = stored[0].created_at if stored else stamp
         procedure.updated_at = stamp
-        row = records.procedure_row(procedure)
-        self._upsert("procedures", row, bool(stored))
-        # parts are rewritten only when they changed, so the audit trail shows real changes only
-        before = stored[0] if stored else Procedure(agents=None, complications=None, stained_segments=None)
-        if before.stained_segments != procedure.stained_segments:
-            self._replace_multi("procedure_segments", "procedure_id", "segment", procedure.id,
-                                procedure.stained_segments)
-        if _documents(before.agents) != _documents(procedure.agents):
-            self._replace_children("agent_doses", records.AGENT_COLUMNS,
-                                   records.child_rows(records.AGENT, procedure.id, procedure.agents, new_id),
-                                   procedure.id)
-        if _documents(before.complications) != _documents(procedure.complications):
-            self._replace_children("complications", records.COMPLICATION_COLUMNS,
-                                   records.child_rows(records.COMPLICATION, procedure.id, procedure.complications,
-                                                      new_id), procedure.id)
+        self._write_record(records.layout(PROCEDURE), procedure, stored[0] if stored else None)
         return "updated" if stored else "added"
+
+    def _write_record(self, layout: records.Layout, record, before) -> None:
+        """A record's row, and its parts rewritten only where they changed, so the audit trail shows real changes
+        only (a new record has nothing before it: each part is written)."""
+        self._upsert(layout.table, layout.row(record), before is not None)
+        old_values = layout.multi_values(before) if before is not None else None
+        for i, (table, values) in enumerate(layout.multi_values(record)):
+            if old_values is None or old_values[i][1] != values:
+                self._replace_multi(table.table, table.owner, table.value, record.id, values)
+        for key, part, many in layout.tables:
+            new = getattr(record, key) if many else [getattr(record, key)]
+            old = None if before is None else getattr(before, key) if many else [getattr(before, key)]
+            if _documents(old) != _documents(new):
+                self._replace_children(part, record.id, new)
 
     def _upsert(self, table: str, row: dict, stored: bool) -> None:
         if stored:
@@ -420,9 +418,22 @@ class Logbook:
         self._db.execute(f"DELETE FROM {table} WHERE {key} = ?", [owner])
         bulk.insert_rows(self._db, table, [key, column], [{key: owner, column: v} for v in values])
 
-    def _replace_children(self, table: str, cols: list[str], rows: list[dict], procedure_id: str) -> None:
-        self._db.execute(f"DELETE FROM {table} WHERE procedure_id = ?", [procedure_id])
-        bulk.insert_rows(self._db, table, cols, rows)
+    def _replace_children(self, layout: records.Layout, owner_id: str, children: list) -> None:
+        """Replace one record's list of parts (its agents): the old rows go, and what hangs off them, deepest
+        first; the new ones are inserted, parents first."""
+        self._delete_under(layout, f"{layout.owner} = ?", [owner_id])
+        rows = layout.new_rows()
+        layout.rows(children, owner_id, new_id, rows)
+        for table, (cols, found) in rows.items():
+            bulk.insert_rows(self._db, table, cols, found)
+
+    def _delete_under(self, layout: records.Layout, where: str, params: list) -> None:
+        subset = f"(SELECT id FROM {layout.table} WHERE {where})"
+        for _key, part, _many in layout.tables:
+            self._delete_under(part, f"{part.owner} IN {subset}", params)
+        for _part_key, _field_key, table in layout.multi:
+            self._db.execute(f"DELETE FROM {table.table} WHERE {table.owner} IN {subset}", params)
+        self._db.execute(f"DELETE FROM {layout.table} WHERE {where}", params)
 
     # -- import ------------------------------------------------------------------------------------------
     def import_conflicts(self, doc: dict) -> list[Finding]:
@@ -543,7 +554,7 @@ class Logbook:
         return summary, touched
 
     def _existing_ids(self, table: str, ids: list[str], chunk: int = 500) -> set[str]:
-        found = set()
+        found: set[str] = set()
         for start in range(0, len(ids), chunk):
             part = ids[start:start + chunk]
             found.update(row[0] for row in self._db.execute(

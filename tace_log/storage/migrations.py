@@ -2,14 +2,22 @@
 
 A migration writes its own SQL rather than deriving it from the dictionary, so changing the dictionary later
 cannot rewrite what an old migration did. `tests/core/test_storage.py` checks every dictionary field has a column.
+The one exception is a new entity's audit triggers, which `audit_triggers` reads from its declaration (the same
+columns its table's rows are written with); the pinned schema (`pinned_schema.py`) holds what they were when the
+migration shipped, so a later change of that declaration fails its test instead of rewriting history.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from ..dictionary import Entity, declared
+from . import schema
 from .audit import seal
+from .records import layout
 from .schema import MIGRATION_SET
 
 migrations = Migrations(MIGRATION_SET)
@@ -422,3 +430,45 @@ def clear_values_not_applying(db: Database) -> None:
 
 # What the audit triggers cover now: each table's columns as of the last migration that set them.
 AUDITED = {**_AUDITED, "users": _USERS_0003, "signatures": _SIGNATURES_0005, "addenda": _ADDENDA_0005}
+
+
+# -- a declared entity's audit triggers, and migrations added from outside this file ----------------------------
+_UNAUDITED = ("created_at", "updated_at")  # the audit row has its own time
+
+
+def audited_columns(entity: Entity) -> dict[str, tuple[str, str, list[str]]]:
+    """What the audit triggers of an entity's table and its multi-choice tables cover, read from its declaration:
+    table -> (record id expression, owner expression, columns), as `_AUDITED` has them. The owner is the record a
+    row's history is kept under: the patient's or procedure's own id, a part's parent's (an agent's procedure)."""
+    stored = layout(entity)
+    parent = declared(entity.parent) if entity.parent is not None else None
+    grouped_alone = parent is None or entity.standalone
+    owner = "{row}.id" if grouped_alone else "{row}." + str(stored.owner)
+    out = {stored.table: ("{row}.id", owner, [c for c in stored.columns if c not in _UNAUDITED])}
+    for _part, _key, table in stored.multi:
+        # a multi-choice row of a part (a lab's findings) is kept under its record's owner, found while it exists:
+        # its rows are deleted before the record's (Logbook._delete_under)
+        multi_owner = "{row}." + table.owner if grouped_alone else \
+            f"(SELECT {stored.owner} FROM {stored.table} WHERE id = {{row}}.{table.owner})"
+        out[table.table] = ("{row}." + table.owner, multi_owner, [table.owner, table.value])
+    return out
+
+
+def audit_triggers(entity: Entity) -> list[str]:
+    """The audit triggers of a declared entity's table and its multi-choice tables, for its migration to create
+    (docs/adding-an-entity.md)."""
+    return [t for table, audited in audited_columns(entity).items() for t in _audit_triggers(table, audited)]
+
+
+def add(name: str, migrate: Callable[[Database], None]) -> Callable[[], None]:
+    """Run `migrate` after the shipped migrations, on every logbook opened from now on, and return what takes it
+    back. A shipped migration is written above instead, its name in `schema.MIGRATION_NAMES`; this is for
+    migrations made at run time (a test's throwaway entity)."""
+    migrations(name=name)(migrate)
+    schema.ADDED.append(name)
+
+    def take_back() -> None:
+        schema.ADDED.remove(name)
+        migrations._migrations[:] = [m for m in migrations._migrations if m.name != name]
+
+    return take_back

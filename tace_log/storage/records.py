@@ -1,24 +1,19 @@
-"""Mapping between record objects and table rows, driven by the dictionary.
+"""Mapping between record objects and table rows, driven by the dictionary's declarations.
 
-A scalar field is a column of the same name (pathology fields carry a `pathology_` prefix in the patients
-table); a multi-choice field is a child table with one row per choice; booleans are 0/1; dates are ISO text.
+An entity with a table is a row of it: `id`, its parent's id (`<parent>_id`), `position` when its rows keep their
+order, its scalar fields as columns of the same name, its bookkeeping (status, timestamps). An entity without one
+(pathology) is columns of its parent's row, named with its prefix. A multi-choice field is a table with one row
+per choice. Booleans are 0/1; dates are ISO text. Each entity's columns are worked out once (`layout`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, Entity, Field, FieldType
-from ..model import AgentDose, Complication, Pathology, Patient, Procedure
-
-PATHOLOGY_PREFIX = "pathology_"
-
-# Multi-choice fields: (table, key column, value column).
-MULTI_TABLES = {
-    (PATHOLOGY.key, "thrombus"): ("patient_thrombus", "patient_id", "site"),
-    (PROCEDURE.key, "stained_segments"): ("procedure_segments", "procedure_id", "segment"),
-}
+from ..dictionary import Entity, Field, FieldType, MultiTable, entities, on_change, parts
+from ..model import Record, record_class
 
 
 def to_column(f: Field, value: Any) -> Any:
@@ -47,71 +42,147 @@ def scalar_fields(entity: Entity) -> list[Field]:
     return [f for f in entity.fields if f.type is not FieldType.MULTI_CHOICE]
 
 
-def columns(entity: Entity, prefix: str = "") -> list[str]:
-    return [prefix + f.key for f in scalar_fields(entity)]
+def owner_column(entity: Entity) -> str | None:
+    """The column of an entity's table naming its parent's record (`procedure_id`)."""
+    return f"{entity.parent}_id" if entity.parent is not None else None
 
 
-PATIENT_COLUMNS = ["id", *columns(PATIENT), *columns(PATHOLOGY, PATHOLOGY_PREFIX), "created_at", "updated_at"]
-PROCEDURE_COLUMNS = ["id", "patient_id", *columns(PROCEDURE), "status", "created_at", "updated_at"]
-AGENT_COLUMNS = ["id", "procedure_id", "position", *columns(AGENT)]
-COMPLICATION_COLUMNS = ["id", "procedure_id", "position", *columns(COMPLICATION)]
+class Layout:
+    """How one entity with a table is stored: its columns, what lies in its row (its fields, the parts stored in
+    its row), its multi-choice tables and the parts with tables of their own."""
+
+    def __init__(self, entity: Entity):
+        if entity.table is None:
+            raise ValueError(f"{entity.key} has no table of its own")
+        self.entity = entity
+        self.table: str = entity.table
+        self.cls = record_class(entity)
+        self.owner = owner_column(entity)
+        self.own_id = entity.own_id
+        self.positioned = entity.positioned
+        self.bookkeeping = [name for name, _ in entity.bookkeeping if name != "id"]
+        # (part key or None for the record itself, its class, column prefix, its scalar fields)
+        self.in_row: list[tuple[str | None, type[Record], str, list[Field]]] = [
+            (None, self.cls, "", scalar_fields(entity))]
+        # (part key or None, multi-choice field key, its table)
+        self.multi: list[tuple[str | None, str, MultiTable]] = [(None, k, t) for k, t in entity.multi_tables.items()]
+        self.tables: list[tuple[str, Layout, bool]] = []  # (part key, its layout, many)
+        for part in parts(entity):
+            if part.table is None:
+                self.in_row.append((part.document_key, record_class(part), part.column_prefix, scalar_fields(part)))
+                self.multi += [(part.document_key, k, t) for k, t in part.multi_tables.items()]
+            else:
+                self.tables.append((part.document_key, layout(part), part.many))
+        columns = ["id"]
+        if self.owner is not None:
+            columns.append(self.owner)
+        if self.positioned:
+            columns.append("position")
+        columns += [prefix + f.key for _, _, prefix, fields in self.in_row for f in fields]
+        columns += [c for c in self.bookkeeping if c not in columns]
+        self.columns = columns
+        self.select = ", ".join(columns)
+        # what `record` reads, per record in the row: (part key or None, class, (field, column, Field), multi keys)
+        self._readers = [(key, cls, [(f.key, prefix + f.key, f) for f in fields],
+                          [k for owner, k, _ in self.multi if owner == key])
+                         for key, cls, prefix, fields in self.in_row]
+
+    def tables_in_order(self) -> list[tuple[str, list[str]]]:
+        """(table, columns) of this entity's table, its multi-choice tables and its parts' tables, parents first:
+        the order rows are inserted in."""
+        out = [(self.table, self.columns)] + [(t.table, [t.owner, t.value]) for _, _, t in self.multi]
+        for _, part, _ in self.tables:
+            out += part.tables_in_order()
+        return out
+
+    def row(self, record: Record, owner_id: str | None = None, position: int | None = None,
+            new_id: Callable[[], str] | None = None) -> dict:
+        """The row of a record (a part with no id of its own gets `new_id()`)."""
+        row: dict[str, Any] = {"id": record.id if self.own_id or new_id is None else new_id()}
+        if self.owner is not None and owner_id is not None:
+            row[self.owner] = owner_id
+        if self.positioned:
+            row["position"] = position
+        for key, _cls, prefix, fields in self.in_row:
+            source = record if key is None else getattr(record, key)
+            for f in fields:
+                row[prefix + f.key] = to_column(f, getattr(source, f.key))
+        for name in self.bookkeeping:
+            row[name] = getattr(record, name)
+        return row
+
+    def record(self, row: dict, multi: dict[tuple[str | None, str], list[str]],
+               tables: dict[str, list[Record]]) -> Record:
+        """The record of a row, given its multi-choice values and its parts from their own tables."""
+        values: dict[str, Any] = {}
+        for key, cls, columns, multi_keys in self._readers:
+            own = {name: from_column(f, row[column]) for name, column, f in columns}
+            for k in multi_keys:
+                own[k] = multi.get((key, k), [])
+            if key is None:
+                values.update(own)
+            else:
+                values[key] = cls(**own)
+        if self.own_id:
+            values["id"] = row["id"]
+        for name in self.bookkeeping:
+            values[name] = row[name]
+        for key, part, many in self.tables:
+            values[key] = tables[key] if key in tables else [] if many else part.cls()
+        return self.cls(**values)
+
+    def multi_values(self, record: Record) -> list[tuple[MultiTable, list[str]]]:
+        """Each multi-choice table with the values of a record for it."""
+        return [(table, getattr(record if key is None else getattr(record, key), field_key))
+                for key, field_key, table in self.multi]
+
+    def new_rows(self) -> dict[str, tuple[list[str], list[dict]]]:
+        """Empty rows by table, in the order they are inserted: for `rows` to fill."""
+        return {table: (columns, []) for table, columns in self.tables_in_order()}
+
+    def rows(self, records: Sequence[Record], owner_id: str | None, new_id: Callable[[], str],
+             out: dict[str, tuple[list[str], list[dict]]]) -> None:
+        """The rows of records (one parent's list, or records of their own) into `out` (from `new_rows`) by
+        table, with their multi-choice rows and their parts' rows: what a bulk insert or a replaced list writes."""
+        own = out[self.table][1]
+        for i, record in enumerate(records):
+            row = self.row(record, owner_id, i, new_id)
+            own.append(row)
+            for table, values in self.multi_values(record):
+                if values:
+                    out[table.table][1].extend({table.owner: row["id"], table.value: v} for v in values)
+            for key, part, many in self.tables:
+                value = getattr(record, key)
+                part.rows(value if many else [value], row["id"], new_id, out)
 
 
-def _values(entity: Entity, record, prefix: str = "") -> dict:
-    return {prefix + f.key: to_column(f, getattr(record, f.key)) for f in scalar_fields(entity)}
+_LAYOUTS: dict[str, Layout] = {}
+on_change(_LAYOUTS.clear)
 
 
-def _fields_from(entity: Entity, row: dict, prefix: str = "") -> dict:
-    return {f.key: from_column(f, row[prefix + f.key]) for f in scalar_fields(entity)}
-
-
-def patient_row(patient: Patient) -> dict:
-    return {"id": patient.id, **_values(PATIENT, patient), **_values(PATHOLOGY, patient.pathology, PATHOLOGY_PREFIX),
-            "created_at": patient.created_at, "updated_at": patient.updated_at}
-
-
-def patient_from_row(row: dict, thrombus: list[str]) -> Patient:
-    pathology = Pathology(**_fields_from(PATHOLOGY, row, PATHOLOGY_PREFIX), thrombus=thrombus)
-    return Patient(id=row["id"], **_fields_from(PATIENT, row), pathology=pathology,
-                   created_at=row["created_at"], updated_at=row["updated_at"])
-
-
-def procedure_row(procedure: Procedure) -> dict:
-    return {"id": procedure.id, "patient_id": procedure.patient_id, **_values(PROCEDURE, procedure),
-            "status": procedure.status, "created_at": procedure.created_at, "updated_at": procedure.updated_at}
-
-
-def procedure_from_row(row: dict, segments: list[str], agents: list[AgentDose],
-                       complications: list[Complication]) -> Procedure:
-    return Procedure(id=row["id"], patient_id=row["patient_id"], **_fields_from(PROCEDURE, row),
-                     stained_segments=segments, agents=agents, complications=complications,
-                     status=row["status"], created_at=row["created_at"], updated_at=row["updated_at"])
-
-
-def child_rows(entity: Entity, procedure_id: str, records: list, new_id) -> list[dict]:
-    return [{"id": new_id(), "procedure_id": procedure_id, "position": i, **_values(entity, r)}
-            for i, r in enumerate(records)]
-
-
-def agent_from_row(row: dict) -> AgentDose:
-    return AgentDose(**_fields_from(AGENT, row))
-
-
-def complication_from_row(row: dict) -> Complication:
-    return Complication(**_fields_from(COMPLICATION, row))
-
-
-_AUDITED_ENTITIES = {"patients": PATIENT, "procedures": PROCEDURE, "agent_doses": AGENT, "complications": COMPLICATION}
+def layout(entity: Entity) -> Layout:
+    """The storage layout of an entity with a table of its own, worked out once."""
+    found = _LAYOUTS.get(entity.key)
+    if found is None:
+        found = _LAYOUTS[entity.key] = Layout(entity)
+    return found
 
 
 def audited_field(table: str, column: str | None) -> Field | None:
     """The dictionary field an audit row's table and column hold (None for what is not a clinical field)."""
-    for (entity_key, key), (multi_table, _owner, value_column) in MULTI_TABLES.items():
-        if table == multi_table and column == value_column:
-            return (PATHOLOGY if entity_key == PATHOLOGY.key else PROCEDURE)[key]
-    entity = _AUDITED_ENTITIES.get(table)
-    if entity is None or column is None:
+    if column is None:
         return None
-    if entity is PATIENT and column.startswith(PATHOLOGY_PREFIX):
-        entity, column = PATHOLOGY, column.removeprefix(PATHOLOGY_PREFIX)
-    return entity[column] if column in entity.key_set else None
+    for entity in entities():
+        for key, multi in entity.multi_tables.items():
+            if table == multi.table and column == multi.value:
+                return entity[key]
+        if entity.table != table:
+            continue
+        if column in entity.key_set:
+            return entity[column]
+        for part in parts(entity):
+            if part.table is None and column.startswith(part.column_prefix) \
+                    and column.removeprefix(part.column_prefix) in part.key_set:
+                return part[column.removeprefix(part.column_prefix)]
+    return None
+

@@ -11,3 +11,15 @@ MIGRATION_SET = "tace_log"
 MIGRATION_NAMES = ("0001_initial", "0002_signing_audit", "0003_user_accounts", "0004_password_audit",
                    "0005_signed_content", "0006_clear_values_not_applying")
 SCHEMA_VERSION = len(MIGRATION_NAMES)  # PRAGMA user_version of a logbook this build has fully migrated
+# Migrations added after the shipped ones by code outside `migrations.py` (`migrations.add`: a test's throwaway
+# entity): a logbook opened meanwhile is upgraded to them too.
+ADDED: list[str] = []
+
+
+def migration_names() -> tuple[str, ...]:
+    return (*MIGRATION_NAMES, *ADDED)
+
+
+def schema_version() -> int:
+    """The PRAGMA user_version of a logbook with every migration: SCHEMA_VERSION, and one more for each added."""
+    return SCHEMA_VERSION + len(ADDED)

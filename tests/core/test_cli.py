@@ -34,7 +34,9 @@ def test_import_list_show_export(db, example_file, tmp_path, capsys):
     procedure_id = out.out.split("\t")[-1].strip()
     assert main(["--db", db, "show", procedure_id]) == 0
     shown = capsys.readouterr().out
-    assert "epirubicin 30 mg" in shown and "superselective chemoembolization" in shown and "Dose-area product" in shown
+    # each agent on one line, its fields as the dictionary labels them and the formulary names the agent
+    assert "Agent: Agent epirubicin; Dose 30; Unit mg" in shown
+    assert "superselective chemoembolization" in shown and "Dose-area product" in shown
     assert main(["--db", db, "show", "HS-2024-0007"]) == 0
     assert procedure_id in capsys.readouterr().out
     out_file = tmp_path / "out.json"

@@ -1,6 +1,5 @@
 """The dictionary is the one definition of every clinical field: the model, the schema and storage follow it."""
 
-import dataclasses
 import re
 from pathlib import Path
 
@@ -16,7 +15,7 @@ def test_record_classes_have_exactly_the_dictionary_fields():
     structural = {"id", "patient_id", "pathology", "agents", "complications", "status", "created_at", "updated_at"}
     for cls, entity in [(Patient, PATIENT), (Pathology, PATHOLOGY), (Procedure, PROCEDURE), (AgentDose, AGENT),
                         (Complication, COMPLICATION)]:
-        names = {f.name for f in dataclasses.fields(cls)} - structural
+        names = set(cls.attribute_names()) - structural
         assert names == set(entity.keys), cls.__name__
 
 
@@ -67,11 +66,11 @@ def test_display_uses_labels_and_units():
 def test_every_field_of_the_procedure_page_is_in_exactly_one_section():
     """The form and the report both lay the page out by these sections: a field in none would be missing, a
     field in two shown twice; the page ends with the narrative the signature follows."""
-    from tace_log.dictionary import ENTITY, PROCEDURE_PAGE, FieldType
+    from tace_log.dictionary import PROCEDURE_PAGE, FieldType, declared
 
     for entity in ("patient", "pathology", "procedure"):
         placed = [key for section in PROCEDURE_PAGE if section.entity == entity for key in section.fields]
-        assert sorted(placed) == sorted(ENTITY[entity].keys), entity
+        assert sorted(placed) == sorted(declared(entity).keys), entity
     rows = {section.rows: section.entity for section in PROCEDURE_PAGE if section.rows}
     assert rows == {"agents": "agent", "complications": "complication"}
     closing = PROCEDURE_PAGE[-1]

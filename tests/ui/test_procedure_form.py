@@ -337,7 +337,7 @@ def test_a_record_stored_before_the_rule_opens_unchanged_with_the_value_flagged_
 def test_every_field_of_the_page_has_a_visible_named_editor_in_the_dictionarys_order(qtbot, window):
     """A field declared on the procedure page and not shown could never be typed: each has its editor, visible,
     named by its key for tests and screen readers; the section boxes read in the page's order."""
-    from tace_log.dictionary import ENTITY, PROCEDURE_PAGE
+    from tace_log.dictionary import PROCEDURE_PAGE, declared
 
     window.new_action.trigger()
     form = window.form
@@ -348,7 +348,7 @@ def test_every_field_of_the_page_has_a_visible_named_editor_in_the_dictionarys_o
     prefixes = {"patient": "patient.", "pathology": "patient.pathology."}
     for section in PROCEDURE_PAGE:
         if section.rows:
-            paths = [f"procedure.{section.rows}[0].{key}" for key in ENTITY[section.entity].keys]
+            paths = [f"procedure.{section.rows}[0].{key}" for key in declared(section.entity).keys]
         else:
             paths = [prefixes.get(section.entity, "procedure.") + key for key in section.fields]
         for path in paths:

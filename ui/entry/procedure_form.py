@@ -28,14 +28,14 @@ from PySide6.QtWidgets import (
 from tace_log.dictionary import (
     AGENT,
     COMPLICATION,
-    ENTITY,
     PATHOLOGY,
     PATIENT,
     PROCEDURE,
     PROCEDURE_PAGE,
-    Entity,
+    Field,
     FieldType,
     Section,
+    declared,
 )
 from tace_log.drafts import Draft, DraftStore
 from tace_log.errors import TaceLogError
@@ -92,6 +92,7 @@ class ProcedureForm(QWidget):
         self.drafts = drafts
         self.formulary = logbook.validator.formulary
         self.protocol = logbook.validator.protocol  # the protocol the logbook validates with
+        self.choices = logbook.validator.choices  # and its choice lists (agents, arms)
         self.editors: dict[str, FieldEditor] = {}  # by finding path: "patient.mrn", "procedure.date", ...
         self.findings: list[Finding] = []
         self.dirty = False
@@ -221,10 +222,12 @@ class ProcedureForm(QWidget):
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
-    def _choices_for(self, key: str, entity: Entity):
-        if entity is PATIENT and key == "arm":
-            return [(a.key, a.label(language())) for a in self.protocol.arms]
-        return None
+    def _choices_for(self, field: Field) -> list[tuple[str, str]] | None:
+        """The choices of a field whose list is not the dictionary's (the formulary's agents, the protocol's
+        arms), as the validator takes them; None for the rest (the editor offers the dictionary's)."""
+        if field.choices_from is None:
+            return None
+        return [(o.key, o.label(language())) for o in self.choices.options(field)]
 
     def _add_editor(self, form: QFormLayout, path: str, editor: FieldEditor) -> None:
         label = QLabel(editor.field.label(language()), form.parentWidget())
@@ -242,7 +245,7 @@ class ProcedureForm(QWidget):
     def _section_box(self, section: Section) -> QGroupBox:
         box = QGroupBox(section.label(language()), self)
         box.setObjectName(f"section-{section.key}")
-        entity = ENTITY[section.entity]
+        entity = declared(section.entity)
         if section.rows:
             editors = {"agents": self._agent_editors, "complications": self._complication_editors}[section.rows]
             rows = RowsEditor(section.rows, entity, editors,
@@ -255,12 +258,12 @@ class ProcedureForm(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for key in section.fields:
             field = entity[key]
-            self._add_editor(form, self._prefix(section) + key, FieldEditor(field, self._choices_for(key, entity), box))
+            self._add_editor(form, self._prefix(section) + key, FieldEditor(field, self._choices_for(field), box))
         return box
 
     def _agent_editors(self, row: Row) -> dict[str, FieldEditor]:
-        agents = [(a.key, a.label(language())) for a in self.formulary.agents]
-        editors = {f.key: FieldEditor(f, agents if f.key == "agent" else ([] if f.key == "unit" else None), row.widget)
+        # the units offered are the chosen agent's (`_agent_chosen`)
+        editors = {f.key: FieldEditor(f, [] if f.key == "unit" else self._choices_for(f), row.widget)
                    for f in AGENT.fields}
         editors["agent"].on_change(lambda: self._agent_chosen(editors))
         return editors
@@ -273,9 +276,8 @@ class ProcedureForm(QWidget):
             editors[end].set_enabled(bool(agent and agent.is_particles) and not self.read_only)
         editors["dose"].input.setPlaceholderText(agent.typical if agent else "")
 
-    @staticmethod
-    def _complication_editors(row: Row) -> dict[str, FieldEditor]:
-        return {f.key: FieldEditor(f, None, row.widget) for f in COMPLICATION.fields}
+    def _complication_editors(self, row: Row) -> dict[str, FieldEditor]:
+        return {f.key: FieldEditor(f, self._choices_for(f), row.widget) for f in COMPLICATION.fields}
 
     # -- documents in and out ------------------------------------------------------------------------------
     def _fill(self, patient_doc: dict, procedure_doc: dict) -> None:
