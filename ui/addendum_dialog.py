@@ -8,6 +8,7 @@ from tace_log.errors import TaceLogError
 from tace_log.model import Addendum
 from tace_log.signing import ADDENDUM_MEANING
 
+from .messages import error_text
 from .signing_widgets import add_credentials, named
 
 
@@ -37,6 +38,6 @@ class AddendumDialog(QDialog):
                                                       self.password.text(), self.reason.text(),
                                                       self.text.toPlainText())
         except TaceLogError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(error_text(exc))
             return
         super().accept()

@@ -13,6 +13,8 @@ from tace_log.errors import LogbookError, TaceLogError
 from tace_log.storage import Logbook
 from tace_log.users import User, may_restore
 
+from .messages import error_text
+
 log = logging.getLogger(__name__)
 
 
@@ -32,7 +34,7 @@ class DamagedLogbookDialog(QDialog):
         self.report = None
         self.backup = Logbook.newest_good_backup(error.path) if error.path else None
 
-        self.message = QLabel(self.tr("%1\n\nNothing has been written to it.").replace("%1", str(error)),
+        self.message = QLabel(self.tr("%1\n\nNothing has been written to it.").replace("%1", error_text(error)),
                               objectName="damage_message")
         self.message.setWordWrap(True)
         if self.backup:
@@ -77,7 +79,7 @@ class DamagedLogbookDialog(QDialog):
             self.report = Logbook.restore_file(self.error.path, self.backup)
         except TaceLogError as exc:
             log.warning("restoring %s from %s failed: %s", self.error.path, self.backup, exc)
-            self.outcome.setText(self.tr("The backup was not restored: %1").replace("%1", str(exc)))
+            self.outcome.setText(self.tr("The backup was not restored: %1").replace("%1", error_text(exc)))
             return
         log.info("restored damaged %s from %s; damaged file kept as %s", self.report.path, self.backup,
                  self.report.safety_copy)

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QVBoxLayout
 from tace_log.errors import TaceLogError
 from tace_log.users import User
 
-from .messages import add_users_hint
+from .messages import add_users_hint, error_text
 from .signing_widgets import add_credentials
 
 
@@ -37,7 +37,7 @@ class LoginDialog(QDialog):
         try:
             self.user = self.logbook.sign_in(self.username.currentData() or "", self.password.text())
         except TaceLogError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(error_text(exc))
             self.password.selectAll()
             self.password.setFocus()
             return

@@ -45,6 +45,7 @@ from tace_log.validation import parse_date
 
 from .field_editors import SEVERITY_COLOUR, FieldEditor, severity_name
 from .language import language
+from .messages import error_text
 from .rows_editor import Row, RowsEditor
 
 _BANNER = ("#signed_banner { background: #e3f2fd; border: 1px solid #1565c0; color: #0d47a1; padding: 6px; "
@@ -442,7 +443,7 @@ class ProcedureForm(QWidget):
         self.summary.clear()
         for finding in findings:
             where = self.label_for(finding.path)
-            item = QListWidgetItem(f"{severity_name(finding.severity)}: {where}: {finding.message}")
+            item = QListWidgetItem(f"{severity_name(finding.severity)}: {where}: {finding.text(language())}")
             item.setForeground(QColor(SEVERITY_COLOUR.get(finding.severity, "#000")))
             item.setData(Qt.ItemDataRole.UserRole, finding.path)
             self.summary.addItem(item)
@@ -506,7 +507,7 @@ class ProcedureForm(QWidget):
         if bad:
             first = bad[0]
             self.say(self.tr("Not saved: %n error(s). ", "", len(bad))
-                      + f"{self.label_for(first.path)}: {first.message}", ERROR)
+                      + f"{self.label_for(first.path)}: {first.text(language())}", ERROR)
             editor = self.editor_for(first.path)
             if editor is not None:
                 editor.input.setFocus()
@@ -523,7 +524,7 @@ class ProcedureForm(QWidget):
         try:
             self.logbook.save_entry(patient, procedure)
         except TaceLogError as exc:
-            self.say(self.tr("Not saved: ") + str(exc), ERROR)
+            self.say(self.tr("Not saved: ") + error_text(exc), ERROR)
             return False
         self.patient_stored = True
         self.dirty = False

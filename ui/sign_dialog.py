@@ -12,7 +12,7 @@ from tace_log.model import Signature
 from tace_log.signing import MEANING
 
 from .language import language
-from .messages import add_users_hint
+from .messages import add_users_hint, error_text
 from .signing_widgets import add_credentials, named
 
 
@@ -21,7 +21,7 @@ def finding_text(finding: Finding) -> str:
     where = f"{path_label(finding.path, language())}: " if finding.path else ""
     severity = (QCoreApplication.translate("SignDialog", "ERROR") if finding.severity == ERROR
                 else QCoreApplication.translate("SignDialog", "Warning"))
-    return f"{severity}: {where}{finding.message}"
+    return f"{severity}: {where}{finding.text(language())}"
 
 
 class SignDialog(QDialog):
@@ -76,7 +76,7 @@ class SignDialog(QDialog):
                                                          self.password.text(),
                                                          acknowledge_warnings=self.acknowledge.isChecked())
         except TaceLogError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(error_text(exc))
             self.password.selectAll()
             return
         super().accept()

@@ -23,6 +23,7 @@ from ..errors import (
     WarningsNotAcknowledgedError,
 )
 from ..findings import ERROR, Finding, errors, warnings
+from ..messages import Message
 from ..model import SIGNED, Addendum, Signature, new_id
 from ..signing import (
     ADDENDUM_MEANING,
@@ -56,7 +57,7 @@ _ADDENDUM_COLUMNS = ("id", "procedure_id", "text", "reason", "username", "author
 _SIGNING_SCHEMA = MIGRATION_NAMES.index("0002_signing_audit") + 1
 _SIGNED_CONTENT_SCHEMA = MIGRATION_NAMES.index("0005_signed_content") + 1
 # For an unknown user name and a wrong password alike: neither tells whether the name exists.
-WRONG_CREDENTIALS = "wrong user name or password"
+WRONG_CREDENTIALS = Message("error.wrong_credentials")
 
 
 class SigningMixin:
@@ -117,27 +118,27 @@ class SigningMixin:
         radiologist (who then allows adding the others); after that, `by` (user name, password) must be an
         administrator, or a radiologist while the logbook has no administrator, so nobody at a shared workstation
         can make themselves a radiologist and sign."""
-        authoriser = self._authorise_user_change(by, "adding a user")
+        authoriser = self._authorise_user_change(by, Message("what.add_user"))
         username, full_name = username.strip(), (full_name or username).strip()
         problems = _password_findings(password)
         if not username or any(c.isspace() for c in username):
-            problems.append(Finding("username", ERROR, "username", "must be one word, not blank"))
+            problems.append(Finding("username", ERROR, Message("username")))
         if role not in ROLES:
-            problems.append(Finding("role", ERROR, "choice", f"must be one of {', '.join(ROLES)}"))
+            problems.append(Finding("role", ERROR, Message("choice.role", roles=", ".join(ROLES))))
         elif authoriser is None and role not in AUTHORISING_ROLES:
-            problems.append(Finding("role", ERROR, "first_user_role", "the first user must be an administrator or "
-                                    f"a radiologist, who then adds the others (not a {role})"))
+            problems.append(Finding("role", ERROR, Message("first_user_role", role=_role(role))))
         existing = self._user_row(username) if not problems else None
         if existing:
-            again = "" if self._user(existing).active else f" (deactivated: tace-log user activate {username})"
-            problems.append(Finding("username", ERROR, "username_taken", f"user {username!r} already exists{again}"))
+            again = "" if self._user(existing).active else Message("username_taken.inactive", username=username)
+            problems.append(Finding("username", ERROR, Message("username_taken", username=repr(username),
+                                                               again=again)))
         if problems:
-            raise InvalidInputError(problems, "user not added")
+            raise InvalidInputError(problems, Message("summary.user_not_added"))
         password_hash = hash_password(password)  # slow on purpose: not while holding the write lock
         with self._transaction():
             if authoriser is None:  # checked again under the write lock: two first users cannot both pass
-                self._still_no_users("adding a user")
-            self._still_allowed(authoriser, "adding a user")
+                self._still_no_users(Message("what.add_user"))
+            self._still_allowed(authoriser, Message("what.add_user"))
             self._db.execute("INSERT INTO users (username, full_name, role, password_hash, created_at) "
                              "VALUES (?, ?, ?, ?, ?)", [username, full_name, role, password_hash, self._now()])
         return User(username, full_name, role)
@@ -148,9 +149,9 @@ class SigningMixin:
         add users (`by`: user name, password), for a forgotten one. The audit trail records that it changed and
         who allowed it (migration 0004's trigger), never the password or its hash."""
         if (old_password is None) == (by is None):
-            raise InvalidInputError([Finding("password", ERROR, "password", "give the current password, or who "
-                                             "allows the change")], "password not changed")
-        what = "setting another user's password"
+            raise InvalidInputError([Finding("password", ERROR, Message("password.give_current"))],
+                                    Message("summary.password_not_changed"))
+        what = Message("what.set_other_password")
         if by is None:
             self._check_password(username, old_password)  # no upgrade of the old hash: it is replaced below
             authoriser, allowed_by = None, f"{username}, with the current password"
@@ -160,9 +161,9 @@ class SigningMixin:
             allowed_by = authoriser.username  # there are users (the one above), so someone allowed it
         problems = _password_findings(new_password)
         if by is None and new_password == old_password:  # else a password someone set would stay, unchanged
-            problems.append(Finding("password", ERROR, "password_unchanged", "must differ from the current one"))
+            problems.append(Finding("password", ERROR, Message("password_unchanged")))
         if problems:
-            raise InvalidInputError(problems, "password not changed")
+            raise InvalidInputError(problems, Message("summary.password_not_changed"))
         password_hash = hash_password(new_password)  # slow on purpose: not while holding the write lock
         self._password_upgrades.pop(username, None)  # an upgrade of the hash replaced here would be written first
         with self._transaction(), self.reason(f"password changed, allowed by {allowed_by}"):
@@ -170,7 +171,7 @@ class SigningMixin:
             self._db.execute("UPDATE users SET password_hash = ?, must_change_password = ? WHERE username = ?",
                              [password_hash, int(by is not None), username])
 
-    def _authorise_user_change(self, by: tuple[str, str] | None, what: str) -> User | None:
+    def _authorise_user_change(self, by: tuple[str, str] | None, what: Message) -> User | None:
         """Who allows `what` (adding, deactivating or activating a user, setting another's password): nobody while
         the logbook has no users; then an active administrator, or an active radiologist while there is no active
         administrator, with a password of their own. The caller checks again inside its write transaction
@@ -183,26 +184,27 @@ class SigningMixin:
         self._still_allowed(user, what)
         return user
 
-    def _permission_needed(self, what: str) -> NotPermittedError:
-        return NotPermittedError(f"{what} needs the user name and password of {_who_allows(self._authorising_role())}")
+    def _permission_needed(self, what: Message) -> NotPermittedError:
+        return NotPermittedError(Message("error.permission_needed", what=what,
+                                         who=_who_allows(self._authorising_role())))
 
-    def _still_no_users(self, what: str) -> None:
+    def _still_no_users(self, what: Message) -> None:
         """Inside the write transaction of a change `_authorise_user_change` let through because the logbook had
         no users: another program may have added one since (two first users added at once)."""
         if self._db.execute("SELECT EXISTS (SELECT 1 FROM users)").fetchone()[0]:
             raise self._permission_needed(what)
 
-    def _still_allowed(self, authoriser: User | None, what: str) -> None:
+    def _still_allowed(self, authoriser: User | None, what: Message) -> None:
         if authoriser is None:
             return
         user, allowed = self.get_user(authoriser.username), self._authorising_role()
         if not user.active:
             raise NotPermittedError(_deactivated(user.username))
         if user.role != allowed:
-            raise NotPermittedError(f"{user.username} is a {user.role}: {what} needs {_who_allows(allowed)}")
+            raise NotPermittedError(Message("error.role_needed", username=user.username, role=_role(user.role),
+                                            what=what, who=_who_allows(allowed)))
         if user.must_change_password:
-            raise NotPermittedError(f"{user.username}'s password was set by someone else: choose your own first "
-                                    f"(tace-log user passwd {user.username})")
+            raise NotPermittedError(Message("error.must_change_password", username=user.username))
 
     def _authorising_role(self, leaving: str | None = None) -> str | None:
         """The role that allows user changes: administrator while an active one exists, else radiologist; None
@@ -231,7 +233,7 @@ class SigningMixin:
     def get_user(self, username: str) -> User:
         row = self._user_row(username)
         if row is None:
-            raise RecordNotFoundError(f"no user {username!r} in this logbook (add one: tace-log user add)")
+            raise RecordNotFoundError(Message("error.no_user", username=repr(username)))
         return self._user(row)
 
     def authenticate(self, username: str, password: str) -> User:
@@ -277,14 +279,13 @@ class SigningMixin:
     def set_user_active(self, username: str, active: bool, by: tuple[str, str] | None) -> User:
         """Deactivate a user who left (they sign in and sign no more; their signatures stay as they are), or
         activate one again. Allowed as adding a user is; the last user who could allow user changes stays."""
-        what = "activating a user" if active else "deactivating a user"
+        what = Message("what.activate_user" if active else "what.deactivate_user")
         authoriser = self._authorise_user_change(by, what)
         self.get_user(username)  # so there are users, and `authoriser` is one of them
         with self._transaction(), self.reason(f"{what}, allowed by {authoriser.username}"):
             self._still_allowed(authoriser, what)
             if not active and self._authorising_role(leaving=username) is None:
-                raise NotPermittedError(f"{username} is the last active administrator or radiologist: nobody "
-                                        "could add or activate users after; add another first")
+                raise NotPermittedError(Message("error.last_authoriser", username=username))
             self._db.execute("UPDATE users SET active = ? WHERE username = ?", [int(active), username])
         return self.get_user(username)
 
@@ -297,48 +298,48 @@ class SigningMixin:
     def is_signed(self, procedure_id: str) -> bool:
         row = self._db.execute("SELECT status FROM procedures WHERE id = ?", [procedure_id]).fetchone()
         if row is None:
-            raise RecordNotFoundError(f"no procedure with id {procedure_id}")
+            raise RecordNotFoundError(Message("error.no_procedure", id=procedure_id))
         return row[0] == SIGNED
 
-    def _refuse_if_signed(self, procedure_id: str, what: str = "changed") -> None:
+    def _refuse_if_signed(self, procedure_id: str, what: str = "what.changed") -> None:
         row = self._db.execute("SELECT status FROM procedures WHERE id = ?", [procedure_id]).fetchone()
         if row is not None and row[0] == SIGNED:  # a procedure not stored yet is a new draft
-            raise RecordLockedError(f"procedure {procedure_id} is signed and cannot be {what}: "
-                                    "add an addendum instead")
+            raise RecordLockedError(Message("error.signed", id=procedure_id, what=Message(what)))
 
     def findings_to_sign(self, procedure_id: str) -> list[Finding]:
         procedure = self.get_procedure(procedure_id)
         return signing_findings(self.validator, self.get_patient(procedure.patient_id), procedure)
 
     def _signer(self, username: str, password: str, action: str) -> User:
+        """The user who signs (`action`: the catalogue's `action.*` key), or why they may not."""
         user = self.authenticate(username, password)
         if not user.may_sign:
-            raise NotPermittedError(f"{username} is a {user.role}: only a radiologist may {action}")
+            raise NotPermittedError(Message("error.only_radiologist", username=username, role=_role(user.role),
+                                            action=Message(action)))
         if user.must_change_password:
-            raise NotPermittedError(f"{username}'s password was set by someone else: choose your own before you "
-                                    f"{action} (File > Change password, or tace-log user passwd {username})")
+            raise NotPermittedError(Message("error.must_change_password_to", username=username,
+                                            action=Message(action)))
         return user
 
     def sign_procedure(self, procedure_id: str, username: str, password: str, *,
                        acknowledge_warnings: bool = False) -> Signature:
         """Sign a draft: the password again, no errors, every warning acknowledged; then it is locked."""
-        user = self._signer(username, password, "sign")
+        user = self._signer(username, password, "action.sign")
         acting = self._audit.user
         self._audit.user = user.username
         try:
             # Read, check and hash inside the write transaction: nobody (the CLI beside the app) can change the
             # record between what is hashed and what is locked.
             with self._transaction():
-                self._refuse_if_signed(procedure_id, "signed again")
+                self._refuse_if_signed(procedure_id, "what.signed_again")
                 procedure = self.get_procedure(procedure_id)
                 patient = self.get_patient(procedure.patient_id)
                 findings = signing_findings(self.validator, patient, procedure)
                 if errors(findings):
-                    raise InvalidInputError(findings, f"procedure {procedure_id} not signed")
+                    raise InvalidInputError(findings, Message("summary.not_signed", id=procedure_id))
                 if warnings(findings) and not acknowledge_warnings:
-                    raise WarningsNotAcknowledgedError(
-                        f"procedure {procedure_id} not signed: {len(warnings(findings))} warning(s) must be "
-                        "acknowledged", findings)
+                    raise WarningsNotAcknowledgedError(Message(
+                        "error.warnings_not_acknowledged", id=procedure_id, count=len(warnings(findings))), findings)
                 signature = sign(patient, procedure, username=user.username, name=user.full_name, role=user.role,
                                  signed_at=self._now())
                 acknowledged = "; ".join(str(f) for f in warnings(findings))
@@ -463,20 +464,20 @@ class SigningMixin:
         stored = self.signature_of(procedure_id) if signature_doc else None
         if stored is None or stored.content_sha256 == signature_doc["sha256"]:
             return []
-        return [Finding(f"{path}.signature", ERROR, "signed_differently",
-                        f"procedure {procedure_id} is signed here by {stored.signer} ({stored.username}) at "
-                        f"{stored.signed_at} with another signature: a signed record keeps its one signature")]
+        return [Finding(f"{path}.signature", ERROR, Message(
+            "signed_differently", id=procedure_id, signer=stored.signer, username=stored.username,
+            at=stored.signed_at))]
 
     # -- addenda -----------------------------------------------------------------------------------------
     def add_addendum(self, procedure_id: str, username: str, password: str, reason: str, text: str) -> Addendum:
         """Append signed text to a signed procedure; the original stays as it was signed."""
-        user = self._signer(username, password, "sign an addendum")
+        user = self._signer(username, password, "action.sign_addendum")
         if not self.is_signed(procedure_id):
-            raise NotPermittedError(f"procedure {procedure_id} is a draft: edit it instead of adding an addendum")
+            raise NotPermittedError(Message("error.addendum_to_draft", id=procedure_id))
         problems = [finding for key, value in (("text", text), ("reason", reason))
                     for finding in self.validator.field(ADDENDUM[key], value, key)]
         if problems:
-            raise InvalidInputError(problems, "addendum not added")
+            raise InvalidInputError(problems, Message("summary.addendum_not_added"))
         signed = self.signature_of(procedure_id)
         stamp = self._now()
         digest = addendum_sha256(procedure_id, signed.content_sha256, text, reason, user.username, stamp)
@@ -561,18 +562,21 @@ class SigningMixin:
         return audit.write_csv(self.audit_rows(), Path(target))
 
 
-def _deactivated(username: str) -> str:
-    return (f"{username} is deactivated: whoever may add users can activate them again "
-            f"(tace-log user activate {username} --by NAME)")
+def _deactivated(username: str) -> Message:
+    return Message("error.deactivated", username=username)
 
 
-def _who_allows(role: str | None) -> str:
-    return {ADMIN: "an administrator", RADIOLOGIST: "a radiologist"}.get(role, "an active administrator or "
-                                                                              "radiologist, and there is none")
+def _who_allows(role: str | None) -> Message:
+    return Message({ADMIN: "who.admin", RADIOLOGIST: "who.radiologist"}.get(role or "", "who.none"))
+
+
+def _role(role: str) -> Message | str:
+    """A role as said in a message: its name in the catalogue (`role.*`), a role this version does not know as is."""
+    return Message(f"role.{role}") if role in ROLES else role
 
 
 def _password_findings(password: str) -> list[Finding]:
-    return [Finding("password", ERROR, "password", problem) for problem in password_problems(password)]
+    return [Finding("password", ERROR, problem) for problem in password_problems(password)]
 
 
 @dataclass

@@ -332,3 +332,37 @@ def test_a_record_stored_before_the_rule_opens_unchanged_with_the_value_flagged_
     form.save_button.click()  # confirms the warnings
     assert form.banner.text() == "Saved.", form.banner.text()
     assert logbook.get_procedure(old.id).lesion_count is None
+
+
+@pytest.fixture
+def chinese(qapp):
+    """The app in Chinese (TACE_LOG_LANG=zh at start-up), English again after the test."""
+    from ui.language import install_translations
+
+    translators = install_translations(qapp, "zh")
+    yield
+    for translator in translators:
+        qapp.removeTranslator(translator)
+    install_translations(qapp, "en")
+
+
+def test_in_chinese_a_validation_message_is_shown_in_chinese(qtbot, chinese, logbook, settings, type_text):
+    window = shown_window(qtbot, logbook, settings)
+    window.new_action.trigger()
+    form = window.form
+    fill_patient(form, type_text)
+    choose(form, "tumor_staining", "present")
+    choose(form, "embolization", "prophylactic_embolization")
+    row = add_agent(qtbot, form, "epirubicin", -20)
+    form.validate()
+
+    message = row.findChild(QLabel, "dose-message")
+    qtbot.waitUntil(message.isVisible)
+    assert message.text() == "必须大于0"
+    assert "必须大于0" in row.findChild(QLineEdit, "dose").toolTip()
+    summary = [form.summary.item(i).text() for i in range(form.summary.count())]
+    assert any("剂量" in line and line.endswith(": 必须大于0") for line in summary), summary
+    # a parameter that is a choice is worded in Chinese too, from the dictionary's labels
+    assert "肿瘤染色为有，但栓塞方式为预防性栓塞" in form.findChild(QLabel, "embolization-message").text()
+    window.save_action.trigger()
+    assert "有肿瘤染色：请至少填写一个染色肝段" in form.banner.text()  # the first error
