@@ -19,6 +19,7 @@ from tace_log.errors import TaceLogError
 from tace_log.storage import Logbook
 
 from .file_dialog import file_dialog
+from .language import language
 from .messages import error_text
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ class BackupActions(QObject):
         if refusal:
             return self._say(QMessageBox.Icon.Warning,
                              self.tr("Nothing was restored: %1.\n\nOne of them can sign in (File > Switch user) "
-                                     "and restore the backup.").replace("%1", refusal))
+                                     "and restore the backup.").replace("%1", refusal.text(language())))
         folder = self._logbook().path.parent / "backups"
         dialog = file_dialog(self._window, self.tr("Restore the logbook from a backup"),
                              str(folder if folder.is_dir() else self._logbook().path.parent),

@@ -13,6 +13,7 @@ from ..errors import LogbookError, RecordNotFoundError, TaceLogError
 from ..files import atomic_file
 from ..findings import errors
 from ..formulary import default_formulary
+from ..messages import Message
 from ..paths import default_logbook_path
 from ..signing import V1_COVERS, SignatureCheck
 from ..storage import Logbook
@@ -132,7 +133,7 @@ def run_show(args) -> int:
             except RecordNotFoundError:
                 patient = logbook.find_patient_by_mrn(args.id)
             if patient is None:
-                raise LogbookError(f"no procedure, patient or MRN {args.id!r} in {logbook.path}")
+                raise LogbookError(Message("error.nothing_named", id=repr(args.id), path=logbook.path))
             procedures = logbook.procedures_of(patient.id)
         checks = {p.id: (logbook.signature_check(p.id), logbook.addenda_of(p.id)) for p in procedures}
     out = sys.stdout
@@ -164,7 +165,7 @@ def run_show(args) -> int:
             for line in a.text.splitlines() or [""]:
                 print(f"    {line}", file=out)
     if broken:
-        raise TaceLogError(f"the signature of {len(broken)} procedure(s) does not verify: {', '.join(broken)}")
+        raise TaceLogError(Message("error.signatures_broken", count=len(broken), ids=", ".join(broken)))
     return 0
 
 

@@ -41,7 +41,7 @@ from ..dictionary import ADDENDUM, AGENT, COMPLICATION, PATIENT, PROCEDURE, PROC
 from ..errors import TaceLogError
 from ..files import raw_access
 from ..formulary import Formulary, default_formulary
-from ..messages import CATALOGUE, render
+from ..messages import CATALOGUE, Message, render
 from ..model import Addendum, Signature, age_on, days_after_resection
 from ..protocol import Protocol, default_protocol
 from ..settings import ReportSettings, SettingsError
@@ -187,7 +187,7 @@ def _logo(path) -> ImageReader:
     except TaceLogError:
         raise
     except Exception as exc:  # PIL says "cannot identify image file" in many ways
-        raise SettingsError(f"report.logo {path} is not a PNG or JPEG image that can be read ({exc})") from exc
+        raise SettingsError(Message("error.logo_unreadable", path=path, reason=exc)) from exc
     return image
 
 

@@ -79,7 +79,7 @@ class SigningMixin:
             raise NotPermittedError(_deactivated(user.username))
         self._audit.user = user.username
 
-    def restore_refusal(self) -> str | None:
+    def restore_refusal(self) -> Message | None:
         """Why the person working may not replace the logbook with a backup, or None. Once the logbook has users
         only a signed-in administrator or radiologist may (`users.may_restore`); before, the operating-system
         login may, as it may make every other write."""
@@ -87,13 +87,12 @@ class SigningMixin:
             return None
         row = self._user_row(self.current_user)
         if row is None:
-            return (f"{self.current_user} is not a user of this logbook: restoring a backup needs an administrator "
-                    "or a radiologist signed in")
+            return Message("error.restore_not_a_user", username=self.current_user)
         user = self._user(row)
         if not user.active:
             return _deactivated(user.username)
         if not may_restore(user.role):
-            return f"{user.username} is a {user.role}: only an administrator or a radiologist may restore a backup"
+            return Message("error.restore_role", username=user.username, role=_role(user.role))
         return None
 
     def refuse_restore_unless_allowed(self) -> None:
