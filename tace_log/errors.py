@@ -7,15 +7,21 @@ its class's entry, with the string as its detail.
 
 from __future__ import annotations
 
-from .messages import EN, Message
+from .messages import CATALOGUE, EN, Message
 
 
 class TaceLogError(Exception):
     """Something the user can act on; the message says what and where, in one line."""
 
     def __init__(self, message: str | Message = ""):
-        self.said = message if isinstance(message, Message) else Message(type(self).__name__, detail=message)
+        self.said = message if isinstance(message, Message) else self._detail(message)
         super().__init__(self.said.text(EN))
+
+    def _detail(self, detail: str) -> Message:
+        """An English detail, said by the entry of the nearest class that has one (a subclass outside the core
+        may have none)."""
+        key = next(c.__name__ for c in type(self).__mro__ if c.__name__ in CATALOGUE)
+        return Message(key, detail=detail)
 
     def text(self, language: str = EN) -> str:
         """What the error says in `language` ('zh' or 'en')."""
@@ -80,7 +86,7 @@ class RefusedError(InvalidInputError):
     def __init__(self, message: str | Message, findings=()):
         super().__init__(findings, message)
         if not isinstance(message, Message) and not self.findings:  # said by its class: "无权限：..."
-            self.said = Message(type(self).__name__, detail=message)
+            self.said = self._detail(message)
 
 
 class RecordLockedError(RefusedError):
