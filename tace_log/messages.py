@@ -266,7 +266,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "error.damaged_more": (" and {count} more problems", "，另有{count}个问题"),
     "error.damaged_because": ("{path} is damaged: {reason}", "{path}已损坏：{reason}"),
     "error.read_only_recovery": ("{path} cannot be read: its folder is read-only and its journal needs recovering "
-                                 "({reason})", "无法读取{path}：所在文件夹为只读，而其日志需要恢复（{reason}）"),
+                                 "({reason})",
+                                 "无法读取{path}：所在文件夹为只读，而其数据库日志（journal）需要恢复（{reason}）"),
     "error.busy_reading": ("{path} is busy: another program kept it locked for {seconds} s (a restore, or a program "
                            "holding it exclusively); nothing was changed, try again",
                            "{path}正忙：另一个程序锁定了{seconds}秒（正在恢复备份，或有程序独占该文件）；未做任何更改，请重试"),
@@ -287,6 +288,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "error.made_meanwhile": ("another program made a logbook at {path} meanwhile: nothing was written to it; try "
                              "again", "另一个程序同时在{path}创建了日志：未写入任何内容；请重试"),
     "error.no_logbook": ("no logbook at {path}", "{path}处没有日志"),
+    "error.read_only_file": ("{path} is read-only: TACE Log needs to write to it",
+                             "{path}为只读：TACE Log需要写入该文件"),
+    "error.read_only_folder": ("the folder of {path} is read-only: TACE Log needs to write its journal there",
+                               "{path}所在文件夹为只读：TACE Log需要在该文件夹中写入数据库日志（journal）"),
+    "error.damaged_opening": ("{path} cannot be opened for writing: {reason}", "无法以写入方式打开{path}：{reason}"),
+    "error.dangling_rows": ("{path} is damaged (rows point at missing records)",
+                            "{path}已损坏（有行指向不存在的记录）"),
     # backups and restores (storage/backup.py)
     "error.not_a_good_backup": ("{reason} - not a good backup", "{reason} - 不是有效的备份"),
     "error.backup_differs": ("the backup {path} does not match the logbook ({differ})",

@@ -122,7 +122,7 @@ def check_file(path: Path) -> dict[str, int]:
     conn = connect(path, read_only=True)
     try:
         if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
-            raise LogbookCorruptError(f"{path} is damaged (rows point at missing records)", path)
+            raise LogbookCorruptError(Message("error.dangling_rows", path=path), path)
         return table_counts(conn)
     finally:
         conn.close()

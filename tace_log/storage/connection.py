@@ -283,9 +283,9 @@ def open_database(path: Path, create: bool = True, quick_check: bool = True) -> 
     else:
         # Before the checks: their read-only connection would leave a -wal and -shm beside a read-only file.
         if not os.access(path, os.W_OK):
-            raise LogbookError(f"{path} is read-only: TACE Log needs to write to it", path)
+            raise LogbookError(Message("error.read_only_file", path=path), path)
         if not os.access(path.parent, os.W_OK):
-            raise LogbookError(f"the folder of {path} is read-only: TACE Log needs to write its journal there", path)
+            raise LogbookError(Message("error.read_only_folder", path=path), path)
         inspect_file(path, "quick_check" if quick_check else None)
     conn = connect(path)
     try:
@@ -294,6 +294,6 @@ def open_database(path: Path, create: bool = True, quick_check: bool = True) -> 
     except sqlite3.DatabaseError as exc:
         conn.close()
         if "malformed" in str(exc) or "not a database" in str(exc):
-            raise LogbookCorruptError(f"{path} cannot be opened for writing: {exc}", path) from exc
+            raise LogbookCorruptError(Message("error.damaged_opening", path=path, reason=exc), path) from exc
         raise write_error(exc, path) from exc
     return db
