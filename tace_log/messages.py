@@ -375,7 +375,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "report.complications": ("Complications", "并发症"),
     "report.none_recorded": ("None recorded.", "无记录。"),
     "report.signature": ("Signature", "签名"),
-    "report.performed_by": ("Performed by", "术者"),
+    "report.performed_by": ("Performed by", "执行"),
     "report.signed_at": ("Signed at", "签名时间"),
     "report.content_sha256": ("Content SHA-256", "内容SHA-256"),
     "report.draft_note": ("This report has not been signed.", "本报告尚未签名。"),
