@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import IO
 
 from .errors import LogbookError, TaceLogError
+from .messages import Message
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # Files this process has an SQLite connection to, by real path. Closing any other descriptor of such a file drops
@@ -43,8 +44,7 @@ def raw_access(path: str | Path) -> Path:
     """`path`, to be read, written or copied with something other than SQLite: refused while this process has an
     SQLite connection to it, since closing the other descriptor would drop that connection's locks."""
     if open_by_sqlite(path):
-        raise LogbookError(f"{path} is open in this program: it cannot be copied, read or written as a plain file "
-                           "now", path)
+        raise LogbookError(Message("error.open_here", path=path), path)
     return Path(path)
 
 
@@ -53,17 +53,16 @@ def refuse_overwriting_a_database(target: Path) -> None:
     mistyped -o would otherwise replace the logbook under the app."""
     for suffix in ("-wal", "-shm", "-journal"):
         if target.name.endswith(suffix) and target.with_name(target.name.removesuffix(suffix)).exists():
-            raise TaceLogError(f"{target} belongs to the database beside it: choose another file name")
+            raise TaceLogError(Message("error.belongs_to_database", path=target))
     try:
         with raw_access(target).open("rb") as handle:
             magic = handle.read(len(SQLITE_MAGIC))
     except (FileNotFoundError, IsADirectoryError):
         return
     except OSError as exc:
-        raise TaceLogError(f"cannot write {target}: {exc.strerror or exc}") from exc
+        raise TaceLogError(Message("error.cannot_write_file", path=target, reason=exc.strerror or exc)) from exc
     if magic == SQLITE_MAGIC:
-        raise TaceLogError(f"{target} is a database (a logbook or a backup?): it is not replaced; choose another "
-                           "file name")
+        raise TaceLogError(Message("error.is_database", path=target))
 
 
 @contextmanager
@@ -77,7 +76,7 @@ def atomic_file(path: str | Path, mode: str = "w", encoding: str = "utf-8", newl
     try:
         fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
     except OSError as exc:
-        raise TaceLogError(f"cannot write {target}: {exc.strerror or exc}") from exc
+        raise TaceLogError(Message("error.cannot_write_file", path=target, reason=exc.strerror or exc)) from exc
     try:
         with os.fdopen(fd, mode, encoding=None if "b" in mode else encoding, newline=newline) as handle:
             yield handle
@@ -88,7 +87,7 @@ def atomic_file(path: str | Path, mode: str = "w", encoding: str = "utf-8", newl
         with suppress(OSError):
             os.unlink(temporary)
         if isinstance(exc, OSError):
-            raise TaceLogError(f"cannot write {target}: {exc.strerror or exc}") from exc
+            raise TaceLogError(Message("error.cannot_write_file", path=target, reason=exc.strerror or exc)) from exc
         raise
 
 

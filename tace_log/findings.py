@@ -1,5 +1,7 @@
 """Findings: what validation, import and signing say about a record. A finding names the field path
-(`patients[0].procedures[1].agents[0].dose`), a severity, a stable code and a message a radiologist understands.
+(`patients[0].procedures[1].agents[0].dose`), a severity, a stable code and a message a radiologist understands:
+a `Message` of the catalogue (`tace_log.messages`), whose key is the code or `code.variant`, rendered in English
+(`message`, for the CLI, logs and files) or in the user's language (`text`).
 
 Errors block a save or an import; warnings need acknowledging; info is advice. Kept apart from the rules
 (`validation`) so the start-up path, which only shows findings, need not load the formulary and protocol.
@@ -9,6 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .dictionary import path_label
+from .messages import EN, ZH, Message
+
 ERROR = "error"
 WARNING = "warning"
 INFO = "info"
@@ -16,15 +21,35 @@ INFO = "info"
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing said about a record: the field's path, a severity, a stable code and a message."""
+    """One thing said about a record: the field's path, a severity, and what is said (its code and parameters)."""
 
     path: str
     severity: str
-    code: str
-    message: str
+    said: Message
+
+    @property
+    def code(self) -> str:
+        """The stable code: the catalogue key without its variant (`type.list` is a `type` finding)."""
+        return self.said.key.partition(".")[0]
+
+    @property
+    def message(self) -> str:
+        return self.said.text(EN)
+
+    def text(self, language: str = EN) -> str:
+        """The message in `language` ('zh' or 'en'), field labels in it too."""
+        return self.said.text(language)
+
+    def label(self, language: str = EN) -> str:
+        """'path: message', the path in the dictionary's labels in Chinese (as a parameter of an error's text)."""
+        if not self.path:
+            return self.text(language)
+        if language != ZH:
+            return f"{self.path}: {self.message}"
+        return f"{path_label(self.path, language)}：{self.text(language)}"
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
+        return self.label(EN)
 
 
 def join(path: str, key: str | int) -> str:

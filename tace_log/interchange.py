@@ -22,6 +22,7 @@ from typing import Any
 from .dictionary import AGENT, PROCEDURE, Entity, Field, FieldType, children, entities
 from .errors import InvalidInputError, TaceLogError
 from .findings import ERROR, Finding, errors, join
+from .messages import Message
 from .model import SIGNED, Addendum, Patient, Procedure, Signature
 from .signing import addendum_document, carried_findings, signature_document
 from .storage import Logbook
@@ -33,10 +34,10 @@ def read_file(path: str | Path) -> Any:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise InvalidInputError([Finding("", ERROR, "encoding", f"{path} is not UTF-8 text ({exc.reason})")],
-                                "cannot read the file") from exc
+        raise InvalidInputError([Finding("", ERROR, Message("encoding", path=path, reason=exc.reason))],
+                                Message("summary.cannot_read")) from exc
     except OSError as exc:
-        raise TaceLogError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise TaceLogError(Message("error.cannot_read", path=path, reason=exc.strerror or exc)) from exc
     return parse(text, str(path))
 
 
@@ -50,7 +51,7 @@ def parse(text: str, source: str = "document") -> Any:
     to name the paths only when they saw something."""
     too_deep = _too_deep(text)
     if too_deep:
-        raise InvalidInputError([too_deep], "cannot read the file")
+        raise InvalidInputError([too_deep], Message("summary.cannot_read"))
     noted: list[tuple[Any, str]] = []  # (the object or number read, what is wrong with it)
 
     def pairs(items: list[tuple[str, Any]]) -> dict:
@@ -80,13 +81,14 @@ def parse(text: str, source: str = "document") -> Any:
         doc = json.loads(text, object_pairs_hook=pairs, parse_int=read_int, parse_float=read_float,
                          parse_constant=lambda literal: number(literal, "is not a number JSON allows"))
     except json.JSONDecodeError as exc:
-        raise InvalidInputError([Finding("", ERROR, "json", f"{source} is not valid JSON: {exc.msg} at line "
-                                                            f"{exc.lineno}, column {exc.colno}")],
-                                "cannot read the file") from exc
+        raise InvalidInputError([Finding("", ERROR, Message("json", source=source, problem=exc.msg, line=exc.lineno,
+                                                            column=exc.colno))],
+                                Message("summary.cannot_read")) from exc
     if noted:
         problems = {id(thing): problem for thing, problem in noted}
-        raise InvalidInputError([Finding(path, ERROR, "unreadable", problem if path else f"the document {problem}")
-                                 for path, problem in _paths_of(doc, problems)], "cannot read the file")
+        raise InvalidInputError([Finding(path, ERROR, Message("unreadable" if path else "unreadable.document",
+                                                              problem=problem))
+                                 for path, problem in _paths_of(doc, problems)], Message("summary.cannot_read"))
     return doc
 
 
@@ -139,8 +141,7 @@ def _too_deep(text: str) -> Finding | None:
                 for member in members:
                     path = join(path, member) if member is not None else path
                 line = text.count("\n", 0, token.start()) + 1
-                return Finding(path, ERROR, "too_deep", f"is nested more than {MAX_DEPTH} levels deep (line {line}); "
-                                                        "a tace-log/1 document nests 7")
+                return Finding(path, ERROR, Message("too_deep", depth=MAX_DEPTH, line=line))
             members.append(0 if t == "[" else None)
         elif t in ("]", "}"):
             if members:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import TaceLogError
+from .messages import Message
 
 SETTINGS_FILENAME = "tace-log-settings.json"
 LANGUAGES = ("en", "zh")
@@ -45,9 +46,9 @@ def _read_settings(path: Path) -> dict | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SettingsError(f"{path}: cannot be read as JSON ({exc})") from exc
+        raise SettingsError(Message("error.settings_json", path=path, reason=exc)) from exc
     if not isinstance(data, dict):
-        raise SettingsError(f"{path}: must hold a JSON object")
+        raise SettingsError(Message("error.settings_object", path=path))
     return data
 
 
@@ -57,7 +58,7 @@ def load_idle_lock_minutes(logbook_path: str | Path) -> float:
     data = _read_settings(path) or {}
     minutes = data.get("idle_lock_minutes", DEFAULT_IDLE_LOCK_MINUTES)
     if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or minutes <= 0:
-        raise SettingsError(f"{path}: idle_lock_minutes must be a positive number of minutes, not {minutes!r}")
+        raise SettingsError(Message("error.settings_idle_lock", path=path, value=repr(minutes)))
     return float(minutes)
 
 
@@ -68,19 +69,21 @@ def load_report_settings(logbook_path: str | Path) -> ReportSettings:
         return ReportSettings()
     report = data.get("report", {})
     if not isinstance(report, dict):
-        raise SettingsError(f"{path}: 'report' must be an object")
+        raise SettingsError(Message("error.settings_report_object", path=path))
     unknown = set(report) - {"institution", "department", "logo", "language"}
     if unknown:
-        raise SettingsError(f"{path}: unknown key report.{sorted(unknown)[0]}")
+        raise SettingsError(Message("error.settings_unknown_key", path=path, key=sorted(unknown)[0]))
     for key in ("institution", "department", "logo", "language"):
         if key in report and not isinstance(report[key], str):
-            raise SettingsError(f"{path}: report.{key} must be text")
+            raise SettingsError(Message("error.settings_text", path=path, key=key))
     language = report.get("language", "en")
     if language not in LANGUAGES:
-        raise SettingsError(f"{path}: report.language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+        raise SettingsError(Message("error.settings_language", path=path, languages=", ".join(LANGUAGES),
+                                    value=repr(language)))
     logo = None
     if report.get("logo"):
         logo = (path.parent / report["logo"]).resolve()
         if not logo.is_file():
-            raise SettingsError(f"{path}: report.logo {report['logo']!r} is not a file ({logo})")
+            raise SettingsError(Message("error.settings_logo_missing", path=path, logo=repr(report["logo"]),
+                                        resolved=logo))
     return ReportSettings(report.get("institution", ""), report.get("department", ""), logo, language)

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from .dictionary import PATHOLOGY, PATIENT, PROCEDURE, Field
 from .findings import ERROR, Finding, join
+from .messages import Message
 from .model import SIGNED, Addendum, Patient, Procedure, Signature
 
 if TYPE_CHECKING:
@@ -37,7 +38,8 @@ MEANING = "reviewed and signed by"
 ADDENDUM_MEANING = "addendum written and signed by"
 IDENTIFYING = ("id", "mrn", "name", "sex", "birth_date")
 CONTENT_VERSION = 2  # what a signature made now covers
-V1_COVERS = "the procedure and the patient's id, MRN, name, sex and birth date"
+V1_COVERS_WORDED = Message("v1_covers")
+V1_COVERS = str(V1_COVERS_WORDED)
 
 
 def _recorded(value):
@@ -289,27 +291,24 @@ def document_findings(patient_doc: dict, procedure_doc: dict, path: str) -> list
     sig_path = join(path, "signature")
     for record, where in ((patient_doc, path.rsplit(".procedures", 1)[0]), (procedure_doc, path)):
         if not record.get("id"):
-            return [Finding(join(where, "id"), ERROR, "signed_id", "is required with a signed procedure: the "
-                                                                   "signature covers it")]
+            return [Finding(join(where, "id"), ERROR, Message("signed_id"))]
     content = signature_doc["content"]
     if _sha256(content.encode("utf-8", "surrogatepass")) != signature_doc["sha256"]:
-        return [Finding(join(sig_path, "sha256"), ERROR, "signature_hash",
-                        "does not match the signed content: the content or its hash was changed")]
+        return [Finding(join(sig_path, "sha256"), ERROR, Message("signature_hash"))]
     try:
         signature = signature_from_document(signature_doc, read_content(content))
     except ValueError as why:
-        return [Finding(join(sig_path, "content"), ERROR, "signature_content", str(why))]
+        return [Finding(join(sig_path, "content"), ERROR, Message("signature_content", problem=str(why)))]
     patient, procedure = Patient.from_document(patient_doc), Procedure.from_document(procedure_doc)
     if signature.content is None and content.encode("utf-8") != content_v1(patient, procedure):
-        return [Finding(join(sig_path, "content"), ERROR, "signature_content",
-                        f"is not what this procedure signs: {V1_COVERS} differ from what was signed")]
+        return [Finding(join(sig_path, "content"), ERROR, Message("signature_content.v1", covers=V1_COVERS_WORDED))]
     addenda = [addendum_from_document(a, procedure.id) for a in procedure_doc.get("addenda") or []]
     check = check_signature(signature, patient, procedure, addenda)
-    locked = (f"procedure {procedure.id} of {patient.name} (MRN {patient.mrn}) is signed, and a signed record "
-              "changes only by an addendum")
-    return ([Finding(join(sig_path, key), ERROR, "signature", f"{message}: {locked}" if key == "content" else message)
+    return ([Finding(join(sig_path, key), ERROR, Message("signature.content", problem=message, id=procedure.id,
+                                                         name=patient.name, mrn=patient.mrn)
+                     if key == "content" else Message("signature", problem=message))
              for key, message in check.problems]
-            + [Finding(join(join(join(path, "addenda"), i), "sha256"), ERROR, "addendum_hash", message)
+            + [Finding(join(join(join(path, "addenda"), i), "sha256"), ERROR, Message("addendum_hash", problem=message))
                for i, message in sorted(check.addendum_problems.items())])
 
 
@@ -339,5 +338,5 @@ def signing_findings(validator: Validator, patient: Patient, procedure: Procedur
     findings = validator.procedure(procedure.to_document(), patient.to_document())
     for f in PROCEDURE.fields:
         if f.required_to_sign and getattr(procedure, f.key) in (None, "", []):
-            findings.append(Finding(join("", f.key), ERROR, "required_to_sign", "is required before signing"))
+            findings.append(Finding(join("", f.key), ERROR, Message("required_to_sign")))
     return findings

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .messages import Message
+
 RADIOLOGIST, NURSE, ADMIN = "radiologist", "nurse", "admin"
 ROLES = (RADIOLOGIST, NURSE, ADMIN)
 SIGNING_ROLES = (RADIOLOGIST,)
@@ -44,15 +46,15 @@ class User:
         return self.role in SIGNING_ROLES
 
 
-def password_problems(password: str) -> list[str]:
+def password_problems(password: str) -> list[Message]:
     """What is wrong with a new password, as "must ..." phrases (empty: nothing). Passwords stored before a rule
     existed still sign in; the rules apply when one is set."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return [f"must be at least {MIN_PASSWORD_LENGTH} characters"]
+        return [Message("password.short", length=MIN_PASSWORD_LENGTH)]
     if not password.strip():
-        return ["must not be only spaces"]
+        return [Message("password.blank")]
     if len(password) > MAX_PASSWORD_LENGTH:
-        return [f"must be at most {MAX_PASSWORD_LENGTH} characters"]
+        return [Message("password.long", length=MAX_PASSWORD_LENGTH)]
     return []
 
 

@@ -17,6 +17,7 @@ from .choice_lists import ChoiceLists
 from .dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, Entity, Field, FieldType, children, parts
 from .findings import ERROR, WARNING, Finding, join
 from .formulary import ANTHRACYCLINE, Formulary, default_formulary
+from .messages import Listing, Message, Shown
 from .model import age_on, canonical_id, days_after_resection, stored_text
 from .protocol import Protocol, default_protocol
 
@@ -99,17 +100,17 @@ class Validator:
     def document(self, doc: Any) -> list[Finding]:
         out: list[Finding] = []
         if not isinstance(doc, dict):
-            return [Finding("", ERROR, "type", "the document must be a JSON object")]
+            return [Finding("", ERROR, Message("type.document"))]
         for key in doc:
             if key not in ("format", "patients"):
-                out.append(Finding(join("", key), ERROR, "unknown_key", f"unknown key {_shown(key)}"))
+                out.append(Finding(join("", key), ERROR, Message("unknown_key", key=_shown(key))))
         version = doc.get("format")
         if version not in FORMATS:
-            out.append(Finding("format", ERROR, "format",
-                               f"must be {FORMAT_1!r} or {FORMAT!r} (found {_shown(version)})"))
+            out.append(Finding("format", ERROR, Message("format", first=repr(FORMAT_1), second=repr(FORMAT),
+                                                        found=_shown(version))))
         patients = doc.get("patients")
         if not isinstance(patients, list):
-            out.append(Finding("patients", ERROR, "type", "must be a list of patients"))
+            out.append(Finding("patients", ERROR, Message("type.patients")))
             return out
         seen_mrn: dict[str, int] = {}
         seen_ids: dict[str, int | tuple[int, int]] = {}  # where each id was first: patient i or procedure (i, j)
@@ -124,14 +125,13 @@ class Validator:
             if isinstance(mrn, str) and mrn.strip():
                 mrn = stored_text(mrn_field, mrn)  # the MRN as the logbook would hold it
                 if mrn in seen_mrn:
-                    out.append(Finding(join(path, "mrn"), ERROR, "duplicate_mrn",
-                                       f"MRN {mrn!r} is also patients[{seen_mrn[mrn]}]"))
+                    out.append(Finding(join(path, "mrn"), ERROR, Message("duplicate_mrn", mrn=repr(mrn),
+                                                                         index=seen_mrn[mrn])))
                 seen_mrn.setdefault(mrn, i)
             for where, record_id in self._ids(patient, i):
                 if record_id in seen_ids:
-                    out.append(Finding(_id_path(where), ERROR, "duplicate_id",
-                                       f"is also the id at {_id_path(seen_ids[record_id])}: two records cannot share "
-                                       "one id (a UUID is one id in capitals, in braces or without hyphens)"))
+                    out.append(Finding(_id_path(where), ERROR,
+                                       Message("duplicate_id", other=_id_path(seen_ids[record_id]))))
                 seen_ids.setdefault(record_id, where)
         return out
 
@@ -145,26 +145,25 @@ class Validator:
                 continue
             ppath = join(join(path, "procedures"), j)
             if version != FORMAT:
-                out += [Finding(join(ppath, key), ERROR, "unknown_key", f"is a {FORMAT} key: this document says "
-                                                                        f"{_shown(version)}")
+                out += [Finding(join(ppath, key), ERROR, Message("unknown_key.format_2", format=FORMAT,
+                                                                 found=_shown(version)))
                         for key in TRAVELLING_KEYS if key in proc]
                 continue
             problems = self._signature_form(proc.get("signature"), join(ppath, "signature"))
             addenda = proc.get("addenda")
             apath = join(ppath, "addenda")
             if not isinstance(addenda, (list, type(None))):
-                problems.append(Finding(apath, ERROR, "type", "must be a list of addenda"))
+                problems.append(Finding(apath, ERROR, Message("type.addenda")))
             elif addenda and proc.get("signature") is None:
-                problems.append(Finding(apath, ERROR, "addenda_unsigned", "a draft has no addenda: an addendum is "
-                                                                          "added to a signed procedure"))
+                problems.append(Finding(apath, ERROR, Message("addenda_unsigned")))
             else:
                 seen: dict[str, int] = {}
                 for k, addendum in enumerate(addenda or []):
-                    problems += self._signed_form(addendum, ADDENDUM_KEYS, join(apath, k), "an addendum")
+                    problems += self._signed_form(addendum, ADDENDUM_KEYS, join(apath, k), "type.addendum")
                     digest = addendum.get("sha256") if isinstance(addendum, dict) else None
                     if isinstance(digest, str) and digest in seen:
-                        problems.append(Finding(join(join(apath, k), "sha256"), ERROR, "duplicate_addendum",
-                                                f"is also addenda[{seen[digest]}]: give each addendum once"))
+                        problems.append(Finding(join(join(apath, k), "sha256"), ERROR,
+                                                Message("duplicate_addendum", index=seen[digest])))
                     seen.setdefault(digest, k)
             out += problems
         return out
@@ -172,29 +171,28 @@ class Validator:
     def _signature_form(self, signature: Any, path: str) -> list[Finding]:
         if signature is None:
             return []
-        return self._signed_form(signature, SIGNATURE_KEYS, path, "the signature")
+        return self._signed_form(signature, SIGNATURE_KEYS, path, "type.signature")
 
     @staticmethod
-    def _signed_form(doc: Any, keys: tuple[str, ...], path: str, what: str) -> list[Finding]:
+    def _signed_form(doc: Any, keys: tuple[str, ...], path: str, not_object: str) -> list[Finding]:
         """The keys and types of a signature or an addendum as a document carries them."""
         if not isinstance(doc, dict):
-            return [Finding(path, ERROR, "type", f"must be an object ({what})")]
-        out = [Finding(join(path, key), ERROR, "unknown_key", f"unknown key {_shown(key)}")
+            return [Finding(path, ERROR, Message(not_object))]
+        out = [Finding(join(path, key), ERROR, Message("unknown_key", key=_shown(key)))
                for key in doc if key not in keys]
         for key in keys:
             value, where = doc.get(key), join(path, key)
             if value is None:
                 if key != "signer_role":  # a signer's role may be unknown
-                    out.append(Finding(where, ERROR, "required", "is required"))
+                    out.append(Finding(where, ERROR, Message("required")))
             elif not isinstance(value, str) or (not value.strip() and key != "signer_role"):
-                out.append(Finding(where, ERROR, "type", "must be text, not blank"))
+                out.append(Finding(where, ERROR, Message("type.blank_text")))
             elif _SURROGATE.search(value):
-                out.append(Finding(where, ERROR, "not_text", "contains half of a character: it cannot be stored"))
+                out.append(Finding(where, ERROR, Message("not_text.half")))
             elif key == "sha256" and not _SHA256.fullmatch(value):
-                out.append(Finding(where, ERROR, "type", "must be a SHA-256: 64 lowercase hexadecimal digits"))
+                out.append(Finding(where, ERROR, Message("type.sha256")))
             elif key == "signed_at" and not _timestamp(value):
-                out.append(Finding(where, ERROR, "type", "must be a time in ISO 8601 with its zone, as "
-                                                         "2026-03-14T11:00:05Z"))
+                out.append(Finding(where, ERROR, Message("type.timestamp")))
         return out
 
     @staticmethod
@@ -222,20 +220,18 @@ class Validator:
         self._not_future(doc, "resection_date", path, out)
         if birth and resection:
             if resection < birth:
-                out.append(Finding(join(path, "resection_date"), ERROR, "date_order",
-                                   "must not be before the birth date"))
+                out.append(Finding(join(path, "resection_date"), ERROR, Message("date_order.birth")))
             else:
                 age = age_on(birth, resection)
                 limits = self.protocol.eligibility["age_years"]
                 if not limits["min"] <= age <= limits["max"]:
-                    out.append(Finding(join(path, "birth_date"), WARNING, "eligibility_age",
-                                       f"age {age} at resection is outside the protocol's "
-                                       f"{limits['min']}-{limits['max']} years"))
+                    out.append(Finding(join(path, "birth_date"), WARNING, Message(
+                        "eligibility_age", age=age, low=limits["min"], high=limits["max"])))
         self._parts(PATIENT, doc, path, out)
         procedures = doc.get("procedures")
         if with_procedures and procedures is not None:
             if not isinstance(procedures, list):
-                out.append(Finding(join(path, "procedures"), ERROR, "type", "must be a list of procedures"))
+                out.append(Finding(join(path, "procedures"), ERROR, Message("type.procedures")))
             else:
                 for j, proc in enumerate(procedures):
                     out += self.procedure(proc, doc, join(join(path, "procedures"), j), stored=stored_procedures)
@@ -254,18 +250,18 @@ class Validator:
         resection = parse_date(patient.get("resection_date"))
         birth = parse_date(patient.get("birth_date"))
         if date and resection and date < resection:
-            out.append(Finding(join(path, "date"), ERROR, "date_order",
-                               f"must not be before the resection date ({resection.isoformat()})"))
+            out.append(Finding(join(path, "date"), ERROR, Message("date_order.resection",
+                                                                  resection=resection.isoformat())))
         elif date and birth and date < birth:
-            out.append(Finding(join(path, "date"), ERROR, "date_order", "must not be before the birth date"))
+            out.append(Finding(join(path, "date"), ERROR, Message("date_order.birth")))
         self._tace_window(doc, date, resection, path, out)
         self._arm(patient, path, out)
         self._staining(doc, path, out)
         self._parts(PROCEDURE, doc, path, out)
         success, findings = doc.get("technical_success"), doc.get("findings")
         if success in ("partial", "failed") and not (isinstance(findings, str) and findings.strip()):
-            out.append(Finding(join(path, "findings"), WARNING, "reason_missing",
-                               f"technical success is {success}: say why in the findings"))
+            out.append(Finding(join(path, "findings"), WARNING, Message(
+                "reason_missing", success=Shown(PROCEDURE["technical_success"], success))))
         if doc.get("signature") is not None:  # signed under the rules of its day: what a later rule refuses is history
             out = [replace(f, severity=WARNING) if f.code in LATER_RULES and f.severity == ERROR else f for f in out]
         return out
@@ -277,15 +273,13 @@ class Validator:
             return
         days = days_after_resection(date, resection)
         if not window.first_day <= days <= window.last_day:
-            out.append(Finding(join(path, "date"), WARNING, "tace_window",
-                               f"cycle {cycle} is {days} days after resection; the protocol's TACE window is "
-                               f"day {window.first_day}-{window.last_day}"))
+            out.append(Finding(join(path, "date"), WARNING, Message(
+                "tace_window", cycle=cycle, days=days, first=window.first_day, last=window.last_day)))
 
     def _arm(self, patient, path, out):
         arm = patient.get("arm")
         if arm in self.protocol.arm_keys and not self.protocol.arm(arm).tace:
-            out.append(Finding(join(path, "date"), WARNING, "arm_without_tace",
-                               f"the patient's arm ({self.protocol.arm(arm).en}) has no TACE in the protocol"))
+            out.append(Finding(join(path, "date"), WARNING, Message("arm_without_tace", arm=self.protocol.arm(arm))))
 
     def _staining(self, doc, path, out):
         staining = doc.get("tumor_staining")
@@ -294,18 +288,15 @@ class Validator:
         embolization = doc.get("embolization")
         segments = doc.get("stained_segments") or []
         if staining == "present" and not segments:
-            out.append(Finding(join(path, "stained_segments"), ERROR, "segments_missing",
-                               "tumour staining is present: name at least one stained segment"))
+            out.append(Finding(join(path, "stained_segments"), ERROR, Message("segments_missing")))
         proposed = self.protocol.proposed_embolization(staining)
         if proposed and embolization in self.protocol.embolization_for_staining.values() and embolization != proposed:
-            chosen = PROCEDURE["embolization"].display(embolization)
-            out.append(Finding(join(path, "embolization"), WARNING, "staining_mismatch",
-                               f"tumour staining is {staining} but the embolization is {chosen} "
-                               f"(the protocol gives {PROCEDURE['embolization'].display(proposed)}): "
-                               "give the reason in the findings"))
+            chosen = PROCEDURE["embolization"]
+            out.append(Finding(join(path, "embolization"), WARNING, Message(
+                "staining_mismatch", staining=Shown(PROCEDURE["tumor_staining"], staining),
+                chosen=Shown(chosen, embolization), proposed=Shown(chosen, proposed))))
         if staining == "present" and doc.get("selectivity") == "whole_liver":
-            out.append(Finding(join(path, "selectivity"), WARNING, "selectivity_mismatch",
-                               "tumour staining is present but the injection was whole-liver"))
+            out.append(Finding(join(path, "selectivity"), WARNING, Message("selectivity_mismatch")))
 
     def _parts(self, entity: Entity, doc: dict, path: str, out: list[Finding]) -> None:
         """The parts of a record as its declaration says (a patient's pathology, a procedure's agents): each by
@@ -318,7 +309,7 @@ class Validator:
                 out += self._fields(part, value, ppath)
                 continue
             if not isinstance(value, list):
-                out.append(Finding(ppath, ERROR, "type", "must be a list"))
+                out.append(Finding(ppath, ERROR, Message("type.list")))
                 continue
             rule = self._record_rules.get(part.key)
             for i, row in enumerate(value):
@@ -330,19 +321,19 @@ class Validator:
 
     def _complication(self, comp: dict, cpath: str, out: list[Finding]) -> None:
         if comp.get("sir_class") == "death" and comp.get("ctcae_grade") not in (None, 5):
-            out.append(Finding(join(cpath, "ctcae_grade"), WARNING, "grade_mismatch",
-                               "SIR class 'death' is CTCAE grade 5"))
+            out.append(Finding(join(cpath, "ctcae_grade"), WARNING, Message("grade_mismatch")))
 
     def _formulary_agent(self, row: dict):
         key = row.get("agent")
         return self.formulary[key] if isinstance(key, str) and key in self.formulary else None
 
     def _agents_together(self, agents: list, path: str, out: list[Finding]) -> None:
-        anthracyclines = {agent.en for agent in map(self._formulary_agent, (r for r in agents if isinstance(r, dict)))
-                          if agent is not None and agent.kind == ANTHRACYCLINE}
+        anthracyclines = {agent.en: agent for agent in map(self._formulary_agent,
+                                                            (r for r in agents if isinstance(r, dict)))
+                          if agent is not None and agent.kind == ANTHRACYCLINE}  # by English name: a stable order
         if len(anthracyclines) > 1:
-            out.append(Finding(path, WARNING, "two_anthracyclines",
-                               f"two anthracyclines in one session: {', '.join(sorted(anthracyclines))}"))
+            out.append(Finding(path, WARNING, Message(
+                "two_anthracyclines", agents=Listing(anthracyclines[name] for name in sorted(anthracyclines)))))
 
     def _agent(self, row: dict, apath: str, out: list[Finding]) -> None:
         agent = self._formulary_agent(row)
@@ -352,21 +343,19 @@ class Validator:
         if not isinstance(unit, str):  # reported by _fields
             unit = None
         elif unit not in agent.units:
-            out.append(Finding(join(apath, "unit"), ERROR, "unit",
-                               f"{agent.en} is given in {' or '.join(agent.units)}, not {_shown(unit)}"))
+            out.append(Finding(join(apath, "unit"), ERROR, Message(
+                "unit", agent=agent, units=Listing(agent.units, either=True), unit=_shown(unit))))
             unit = None  # the limits are by unit
         if _number(dose):
             reject, warn = agent.reject_above.get(unit), agent.warn_above.get(unit)
             if dose <= 0:
-                out.append(Finding(join(apath, "dose"), ERROR, "dose_not_positive", "must be > 0"))
+                out.append(Finding(join(apath, "dose"), ERROR, Message("dose_not_positive")))
             elif reject is not None and dose > reject:
-                out.append(Finding(join(apath, "dose"), ERROR, "dose_limit",
-                                   f"{_fmt(dose)} {unit} of {agent.en} is above the limit of "
-                                   f"{_fmt(reject)} {unit} per session"))
+                out.append(Finding(join(apath, "dose"), ERROR, Message(
+                    "dose_limit", dose=_fmt(dose), unit=unit, agent=agent, limit=_fmt(reject))))
             elif warn is not None and dose > warn:
-                out.append(Finding(join(apath, "dose"), WARNING, "dose_high",
-                                   f"{_fmt(dose)} {unit} of {agent.en} is above the usual "
-                                   f"{_fmt(warn)} {unit}; confirm the dose"))
+                out.append(Finding(join(apath, "dose"), WARNING, Message(
+                    "dose_high", dose=_fmt(dose), unit=unit, agent=agent, usual=_fmt(warn))))
         self._particles(agent, row, apath, out)
 
     def _particles(self, agent, row, path, out):
@@ -375,24 +364,24 @@ class Validator:
             return
         if not agent.is_particles:
             out.append(Finding(join(path, "particle_min_um" if low is not None else "particle_max_um"), ERROR,
-                               "particle_size_not_applicable", f"{agent.en} has no particle size"))
+                               Message("particle_size_not_applicable", agent=agent)))
             return
         for key, value in (("particle_min_um", low), ("particle_max_um", high)):
             if _number(value) and not agent.particle_min_um <= value <= agent.particle_max_um:
-                out.append(Finding(join(path, key), ERROR, "particle_size_limit",
-                                   f"{_fmt(value)} µm is outside {_fmt(agent.particle_min_um)}-"
-                                   f"{_fmt(agent.particle_max_um)} µm for {agent.en}"))
+                out.append(Finding(join(path, key), ERROR, Message(
+                    "particle_size_limit", value=_fmt(value), low=_fmt(agent.particle_min_um),
+                    high=_fmt(agent.particle_max_um), agent=agent)))
         if _number(low) and _number(high) and low >= high:
-            out.append(Finding(join(path, "particle_max_um"), ERROR, "particle_range",
-                               f"the particle range must go from small to large ({_fmt(low)} to {_fmt(high)} µm)"))
+            out.append(Finding(join(path, "particle_max_um"), ERROR, Message("particle_range", low=_fmt(low),
+                                                                             high=_fmt(high))))
         if (low is None) != (high is None):
             out.append(Finding(join(path, "particle_max_um" if high is None else "particle_min_um"), WARNING,
-                               "particle_range_incomplete", "give both ends of the particle size range"))
+                               Message("particle_range_incomplete")))
 
     # -- fields from the dictionary ---------------------------------------------------------------------------
     def _fields(self, entity: Entity, doc: Any, path: str, stored: bool = False) -> list[Finding]:
         if not isinstance(doc, dict):
-            return [Finding(path, ERROR, "type", f"must be an object ({entity.en.lower()})")]
+            return [Finding(path, ERROR, Message("type.entity", entity=entity))]
         out: list[Finding] = []
         known = entity.key_set.union((c.document_key for c in children(entity)), ("id",) if entity.own_id else (),
                                      TRAVELLING_KEYS if entity is PROCEDURE else ())  # checked by `document`
@@ -400,14 +389,12 @@ class Validator:
             if key in known:
                 continue
             if key in COURSE_KEYS.get(entity.key, ()):  # until its entity is declared
-                out.append(Finding(join(path, key), ERROR, "not_supported",
-                                   f"is part of the patient's course ({FORMAT}), which this version of TACE Log "
-                                   "does not import yet: remove it to import the rest"))
+                out.append(Finding(join(path, key), ERROR, Message("not_supported", format=FORMAT)))
             else:
-                out.append(Finding(join(path, key), ERROR, "unknown_key", f"unknown key {_shown(key)}"))
+                out.append(Finding(join(path, key), ERROR, Message("unknown_key", key=_shown(key))))
         record_id = doc.get("id")
         if "id" in known and record_id is not None and not _is_uuid(record_id):
-            out.append(Finding(join(path, "id"), ERROR, "type", "must be a UUID string"))
+            out.append(Finding(join(path, "id"), ERROR, Message("type.uuid")))
         for f in entity.fields:
             problem = self._check(f, doc.get(f.key))
             if problem:  # the path is built only for a finding: this loop runs for every field of every record
@@ -429,81 +416,78 @@ class Validator:
             return
         if given is not None and self._check(controlling, given):
             return  # the controlling value is itself wrong (reported): what it was meant to be is unknown
-        allowed = " or ".join(controlling.display(v) for v in values)
-        now = f"it is {controlling.display(given)}" if given is not None else "it is not recorded"
-        out.append(Finding(join(path, f.key), ERROR, "not_applicable",
-                           f"{f.en} is recorded only when {controlling.en.lower()} is {allowed} ({now}): "
-                           f"clear it, or correct {controlling.en.lower()}"))
+        allowed = Listing((Shown(controlling, v) for v in values), either=True)
+        now = Message("not_applicable.given", value=Shown(controlling, given)) if given is not None \
+            else Message("not_applicable.not_recorded")
+        out.append(Finding(join(path, f.key), ERROR, Message("not_applicable", field=f, controlling=controlling,
+                                                             allowed=allowed, now=now)))
 
     def field(self, f: Field, value: Any, path: str) -> list[Finding]:
         """One value against its dictionary definition: presence, type, choices, limits."""
         problem = self._check(f, value)
         return [Finding(path, *problem)] if problem else []
 
-    def _check(self, f: Field, value: Any) -> tuple[str, str, str] | None:
-        """(severity, code, message) for one value, or None when it is fine."""
+    def _check(self, f: Field, value: Any) -> tuple[str, Message] | None:
+        """(severity, what is said) for one value, or None when it is fine."""
         if value is None:
-            return (ERROR, "required", "is required") if f.required else None
+            return (ERROR, Message("required")) if f.required else None
         if f.required and isinstance(value, str) and not value.strip():
-            return ERROR, "required", "is required"
+            return ERROR, Message("required")
         problem = self._type_problem(f, value)
         if problem:
-            return ERROR, *problem
+            return ERROR, problem
         if f.type not in (FieldType.INT, FieldType.NUMBER):
             return None
         unit = f" {f.unit}" if f.unit else ""
-        hint = f" ({f.help})" if f.help else ""
+        hint = Message("hint", help=f.help) if f.help else ""
         if (f.reject_min is not None and value < f.reject_min) or (f.reject_max is not None and value > f.reject_max):
             if f.reject_min is not None and f.reject_max is not None:
-                rule = f"must be between {_fmt(f.reject_min)} and {_fmt(f.reject_max)}{unit}"
-            elif f.reject_max is not None:
-                rule = f"must be at most {_fmt(f.reject_max)}{unit}"
-            else:
-                rule = f"must be at least {_fmt(f.reject_min)}{unit}"
-            return ERROR, "limit", f"{rule}, not {_fmt(value)}{hint}"
+                return ERROR, Message("limit.between", low=_fmt(f.reject_min), high=_fmt(f.reject_max), unit=unit,
+                                      value=_fmt(value), hint=hint)
+            if f.reject_max is not None:
+                return ERROR, Message("limit.max", high=_fmt(f.reject_max), unit=unit, value=_fmt(value), hint=hint)
+            return ERROR, Message("limit.min", low=_fmt(f.reject_min), unit=unit, value=_fmt(value), hint=hint)
         if f.warn_max is not None and (value >= f.warn_max if f.warn_max_inclusive else value > f.warn_max):
-            usual = "below" if f.warn_max_inclusive else "up to"
-            return WARNING, "high", (f"{_fmt(value)}{unit} is unusually high "
-                                     f"(usual {usual} {_fmt(f.warn_max)}{unit}){hint}")
+            return WARNING, Message("high" if f.warn_max_inclusive else "high.up_to", value=_fmt(value), unit=unit,
+                                    usual=_fmt(f.warn_max), hint=hint)
         if f.warn_min is not None and value < f.warn_min:
-            return WARNING, "low", (f"{_fmt(value)}{unit} is unusually low "
-                                    f"(usual from {_fmt(f.warn_min)}{unit}){hint}")
+            return WARNING, Message("low", value=_fmt(value), unit=unit, usual=_fmt(f.warn_min), hint=hint)
         return None
 
-    def _type_problem(self, f: Field, value: Any) -> tuple[str, str] | None:
-        """(code, message) when the value has the wrong type or is not one of the choices."""
+    def _type_problem(self, f: Field, value: Any) -> Message | None:
+        """What is said when the value has the wrong type or is not one of the choices."""
         t = f.type
         if t is FieldType.TEXT or t is FieldType.LONG_TEXT:
             if not isinstance(value, str):
-                return "type", "must be text"
+                return Message("type.text")
             if len(value) > f.max_length:
-                return "too_long", f"{f.en} must be at most {f.max_length:,} characters long, not {len(value):,}"
+                return Message("too_long", field=f, limit=f"{f.max_length:,}", length=f"{len(value):,}")
             return None if value.isascii() and not f.identifier else _text_problem(f, value)
         if t is FieldType.DATE:
             if not isinstance(value, str) or not _DATE.match(value):
-                return "type", "must be a date written YYYY-MM-DD"
-            return None if parse_date(value) else ("type", f"{value!r} is not a real date")
+                return Message("type.date")
+            return None if parse_date(value) else Message("type.real_date", value=repr(value))
         if t is FieldType.INT or t is FieldType.NUMBER:
             if not isinstance(value, int if t is FieldType.INT else (int, float)) or isinstance(value, bool) \
                     or value != value:  # NaN
-                return "type", "must be a whole number" if t is FieldType.INT else "must be a number"
-            return None if -_STORABLE < value < _STORABLE else ("too_large", "is too large a number to store")
+                return Message("type.int") if t is FieldType.INT else Message("type.number")
+            return None if -_STORABLE < value < _STORABLE else Message("too_large")
         if t is FieldType.BOOL:
-            return None if isinstance(value, bool) else ("type", "must be true or false")
+            return None if isinstance(value, bool) else Message("type.bool")
         choices = self.choice_keys(f)
         if t is FieldType.CHOICE:
             if not isinstance(value, str):
-                return "type", "must be text"
+                return Message("type.text")
             if choices and value not in choices:
-                return "choice", f"{_shown(value)} is not one of {', '.join(choices)}"
+                return Message("choice", value=_shown(value), choices=", ".join(choices))
             return None
         if not isinstance(value, list):  # MULTI_CHOICE
-            return "type", "must be a list"
+            return Message("type.list")
         bad = [v for v in value if v not in choices]
         if bad:
-            return "choice", f"{_shown(bad[0])} is not one of {', '.join(choices)}"
+            return Message("choice", value=_shown(bad[0]), choices=", ".join(choices))
         if len(set(value)) != len(value):
-            return "duplicate", "lists a value twice"
+            return Message("duplicate")
         return None
 
     def choice_keys(self, f: Field) -> tuple[str, ...]:
@@ -513,8 +497,8 @@ class Validator:
     def _not_future(self, doc, key, path, out):
         date = parse_date(doc.get(key))
         if date and date > self.today:
-            out.append(Finding(join(path, key), ERROR, "future_date",
-                               f"{date.isoformat()} is in the future (today is {self.today.isoformat()})"))
+            out.append(Finding(join(path, key), ERROR, Message("future_date", date=date.isoformat(),
+                                                               today=self.today.isoformat())))
 
 
 def _timestamp(value: str) -> bool:
@@ -555,12 +539,12 @@ def drawn_as_nothing(char: str) -> bool:
     return any(low <= ord(char) <= high for low, high in DRAWN_AS_NOTHING)
 
 
-def _text_problem(f: Field, value: str) -> tuple[str, str] | None:
-    """(code, message) for text that cannot be stored, or an identifier with a character nobody can see."""
+def _text_problem(f: Field, value: str) -> Message | None:
+    """What is said about text that cannot be stored, or an identifier with a character nobody can see."""
     if not value.isascii():
         surrogate = _SURROGATE.search(value)
         if surrogate:  # an escaped half of a UTF-16 pair ("\ud800"): not a character, and not UTF-8
-            return "not_text", f"contains {ascii(surrogate.group())[1:-1]}, half of a character: it cannot be stored"
+            return Message("not_text", char=ascii(surrogate.group())[1:-1])
     if f.identifier:
         text = value.strip()  # spaces around it are dropped (model.stored_text)
         # Unicode's "other" (Cc, Cf, Co, Cn), separators (Zl, Zp, Zs) but " ", and what draws as nothing
@@ -568,6 +552,5 @@ def _text_problem(f: Field, value: str) -> tuple[str, str] | None:
         if unseen:
             char = unseen[0]
             name = " ".join((f"U+{ord(char):04X}", unicodedata.name(char, ""))).strip()
-            return "invisible_character", (f"contains an invisible or control character ({name}): "
-                                           "type it again without it")
+            return Message("invisible_character", name=name)
     return None

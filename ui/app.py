@@ -91,10 +91,10 @@ def show_main_window(window) -> None:
 
 
 def _cannot_open(app, path: Path, exc: Exception) -> None:
-    from ui.shell.messages import show_error
+    from ui.shell.messages import error_text, show_error
 
     show_error(None, app.translate("App", "TACE Log"), app.translate("App", "Cannot open the logbook %1:\n%2")
-               .replace("%1", str(path)).replace("%2", str(exc)))
+               .replace("%1", str(path)).replace("%2", error_text(exc)))
 
 
 def launch(db: str | None, smoke: bool = False) -> int:
@@ -120,9 +120,9 @@ def launch(db: str | None, smoke: bool = False) -> int:
         lock = LogbookLock(path)
         lock.acquire()
     except LogbookInUseError as exc:
-        from ui.shell.messages import show_error
+        from ui.shell.messages import error_text, show_error
 
-        show_error(None, app.translate("App", "TACE Log: the logbook is already open"), str(exc))
+        show_error(None, app.translate("App", "TACE Log: the logbook is already open"), error_text(exc))
         return 1
     except (TaceLogError, OSError) as exc:
         _cannot_open(app, path, exc)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..errors import TaceLogError
+from ..messages import Message
 from ..storage import Backups, Logbook
 from ..storage.backup import BackupPolicy, check_file
 from ..storage.tampering import file_problems
@@ -73,7 +74,7 @@ def run_check(args) -> int:
         signatures = logbook.signing.verify()
     problems = schema + trail.problems + signature_failures(signatures)
     if problems:
-        raise TaceLogError(f"{target}: " + "; ".join(problems))
+        raise TaceLogError(Message("error.file_problems", path=target, problems="; ".join(problems)))
     print(f"{target}: ok ({counts.get('procedures', 0)} procedures, {counts.get('patients', 0)} patients; "
           f"schema as the migrations made it; {trail}; {signatures})")
     return 0

@@ -13,6 +13,7 @@ from ..dictionary import PATIENT, PROCEDURE
 from ..errors import LogbookError, RecordNotFoundError, TaceLogError
 from ..files import atomic_file
 from ..findings import errors
+from ..messages import Message
 from ..paths import default_logbook_path
 from ..signing import V1_COVERS, SignatureCheck
 from ..storage import Logbook
@@ -130,10 +131,9 @@ def run_show(args) -> int:
             try:
                 patient = logbook.get_patient(args.id)
             except RecordNotFoundError:
-                found = logbook.find_patient_by_mrn(args.id)
-                if found is None:
-                    raise LogbookError(f"no procedure, patient or MRN {args.id!r} in {logbook.path}") from None
-                patient = found
+                patient = logbook.find_patient_by_mrn(args.id)
+            if patient is None:
+                raise LogbookError(Message("error.nothing_named", id=repr(args.id), path=logbook.path))
             procedures = logbook.procedures_of(patient.id)
         checks = {p.id: (logbook.signing.check(p.id), logbook.signing.addenda_of(p.id)) for p in procedures}
     out = sys.stdout
@@ -157,7 +157,7 @@ def run_show(args) -> int:
             for line in a.text.splitlines() or [""]:
                 print(f"    {line}", file=out)
     if broken:
-        raise TaceLogError(f"the signature of {len(broken)} procedure(s) does not verify: {', '.join(broken)}")
+        raise TaceLogError(Message("error.signatures_broken", count=len(broken), ids=", ".join(broken)))
     return 0
 
 

@@ -16,6 +16,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from ..errors import LogbookError, TaceLogError
+from ..messages import Message
 from ..reports import procedure_report, report_file_name, write_pdf
 from ..settings import ReportSettings, load_report_settings
 from ..storage import Logbook
@@ -112,7 +113,7 @@ def _report_all(path: Path, folder: Path, jobs_wanted: int) -> int:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise LogbookError(f"cannot create the folder {folder}: {exc.strerror or exc}") from exc
+        raise LogbookError(Message("error.cannot_create_folder", path=folder, reason=exc.strerror or exc)) from exc
     progress = sys.stderr.isatty()
     failures: list[str] = []
     workers = max(1, min(jobs_wanted, len(jobs)))

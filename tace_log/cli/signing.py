@@ -8,6 +8,7 @@ import os
 import sys
 
 from ..errors import AuthenticationError, TaceLogError, WarningsNotAcknowledgedError
+from ..messages import Message
 from ..users import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, ROLES
 from .output import print_findings
 from .records import open_logbook
@@ -85,7 +86,7 @@ def read_password(prompt: str, env: str | None = PASSWORD_ENV, confirm: str | No
         return sys.stdin.readline().rstrip("\r\n")
     password = getpass.getpass(prompt)
     if confirm and getpass.getpass("again: ") != password:
-        raise AuthenticationError(f"the two passwords differ: {confirm}")
+        raise AuthenticationError(Message("error.passwords_differ", what=confirm))
     return password
 
 
@@ -140,7 +141,7 @@ def run_sign(args) -> int:
             signature = logbook.signing.sign(args.procedure_id, args.user, password,
                                                acknowledge_warnings=args.acknowledge_warnings)
         except WarningsNotAcknowledgedError as exc:
-            raise WarningsNotAcknowledgedError(f"{exc}: read them, then sign with --acknowledge-warnings",
+            raise WarningsNotAcknowledgedError(Message("error.acknowledge_hint", error=exc.said),
                                                exc.findings) from exc
     print_findings(findings, sys.stderr)
     print(f"signed procedure {args.procedure_id}: {signature.meaning} {signature.signer} at {signature.signed_at} "
@@ -176,7 +177,7 @@ def run_audit_verify(args) -> int:
         signatures = logbook.signing.verify()
     problems = check.problems + schema + signature_failures(signatures)
     if problems:
-        raise TaceLogError("; ".join(problems))
+        raise TaceLogError(Message("error.problems", problems="; ".join(problems)))
     print(f"{check}; schema as the migrations made it; {signatures}")
     return 0
 

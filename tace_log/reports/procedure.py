@@ -1,7 +1,8 @@
 """The procedure report: one A4 PDF per procedure, for the patient's chart.
 
 Labels come from the dictionary (choice values through `Field.display`), agent names from the formulary and arm
-names from the protocol; only the report's own structure (title, section names) is worded here. The PDF is
+names from the protocol; the report's own words (title, section names, the derived values' labels) from the
+message catalogue (`tace_log.messages`). The PDF is
 deterministic: reportlab's invariant mode, and the record's own timestamps as the PDF dates, so the same record,
 signature and addenda always give the same bytes and a report can be re-verified by its SHA-256.
 """
@@ -42,12 +43,12 @@ from ..dictionary import ADDENDUM, AGENT, COMPLICATION, PATIENT, PROCEDURE, PROC
 from ..errors import TaceLogError
 from ..files import raw_access
 from ..formulary import Formulary, default_formulary
+from ..messages import CATALOGUE, Message, render
 from ..model import Addendum, Signature, age_on, days_after_resection
 from ..protocol import Protocol, default_protocol
 from ..settings import ReportSettings, SettingsError
-from ..signing import ADDENDUM_MEANING, MEANING, SignatureCheck
+from ..signing import SignatureCheck
 from ..times import as_utc, readable
-from ..users import ADMIN, NURSE, RADIOLOGIST
 from .fonts import register_report_font
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -68,41 +69,9 @@ RULE = colors.HexColor("#d5dbe3")
 DRAFT_RED = colors.HexColor("#b00020")  # dark grey (luminance 22%) on a grayscale copy
 NOT_RECORDED = "—"
 
-# The report's own words (its structure, not clinical fields): English and Chinese.
-TEXT = {
-    "title": ("TACE procedure report", "TACE手术报告"),
-    "draft": ("DRAFT – not signed", "草稿 – 未签名"),
-    "signed_status": ("Signed by {signer}, {at}", "已签名：{signer}，{at}"),
-    "none_recorded": ("None recorded.", "无记录。"),
-    "signature": ("Signature", "签名"),
-    "performed_by": ("Performed by", "执行"),
-    "signed_at": ("Signed at", "签名时间"),
-    "content_sha256": ("Content SHA-256", "内容SHA-256"),
-    "draft_note": ("This report has not been signed.", "本报告尚未签名。"),
-    "not_verified": ("THIS SIGNATURE DOES NOT VERIFY", "此签名验证失败"),
-    "not_verified_status": ("SIGNATURE DOES NOT VERIFY: {signer}, {at}", "签名验证失败：{signer}，{at}"),
-    "signed_elsewhere": ("Signed elsewhere: in another logbook, by a signer who is not a user of this one.",
-                         "在其他日志中签名：签名人不是本日志的用户。"),
-    "covers_fewer": ("This signature was made before TACE Log kept what was signed: it covers the procedure and "
-                     "the patient's id, MRN, name, sex and birth date; the patient's other values are as recorded "
-                     "now.", "此签名早于TACE Log保存签名内容：仅涵盖手术及患者的ID、住院号、姓名、性别和出生日期；"
-                     "患者的其他信息为当前记录。"),
-    "changed_since": ("Changed since signing: {changes}", "签名后已更改：{changes}"),
-    "addendum": ("Addendum", "补充说明"),
-    "addendum_note": ("Added after the report above; the original content is unchanged.",
-                      "在上述报告之后添加；原报告内容未改变。"),
-    "author": ("Author", "作者"),
-    "written_at": ("Written at", "时间"),
-    "age": ("Age (years)", "年龄（岁）"),
-    "days_after_resection": ("Days after resection", "术后天数"),
-    "page": ("Page {page} of {pages}", "第{page}页，共{pages}页"),
-    "record": ("Record {id}", "记录 {id}"),
-}
-ROLE_NAMES = {RADIOLOGIST: ("radiologist", "放射科医师"), NURSE: ("nurse", "护士"), ADMIN: ("administrator", "管理员")}
-DRAFT_TEXT = TEXT["draft"][0]
-# What a signature means, as the label of its signer's line: the stored meaning, capitalised, or in Chinese.
-MEANINGS_ZH = {MEANING: "审核并签名", ADDENDUM_MEANING: "补充说明撰写并签名",
-               "performed and reviewed by": "执行并审核"}  # the meaning of signatures made before (signing.MEANING)
+# The report's own words (its structure, not clinical fields) are the catalogue's `report.*` entries; the labels of
+# the values it derives its `derived.*` ones, roles `role.*`, what a signature means `meaning.*`.
+DRAFT_TEXT = render("report.draft")
 
 # Values the report derives, each after the field it comes from; the fields and their order are the dictionary's
 # procedure page (PROCEDURE_PAGE), as the form's.
@@ -112,9 +81,9 @@ AGENT_COLUMNS = ("agent", "dose", "particle_min_um", "particle_max_um", "lot")
 _CJK = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]")
 
 
-def _text(key: str, language: str) -> str:
-    en, zh = TEXT[key]
-    return zh if language == "zh" else en
+def _text(key: str, language: str, **params) -> str:
+    """The report's word `key` (`report.key` in the catalogue, or a key with its section: `derived.age`)."""
+    return render(key if "." in key else f"report.{key}", language, **params)
 
 
 def _pdf_date(stamp: str | None) -> str | None:
@@ -218,7 +187,7 @@ def _logo(path) -> ImageReader:
     except TaceLogError:
         raise
     except Exception as exc:  # PIL says "cannot identify image file" in many ways
-        raise SettingsError(f"report.logo {path} is not a PNG or JPEG image that can be read ({exc})") from exc
+        raise SettingsError(Message("error.logo_unreadable", path=path, reason=exc)) from exc
     return image
 
 
@@ -235,7 +204,7 @@ class _Page:
     patient_parts: list[str]  # name, MRN, date, each with its label
     record_line: str
     version_line: str
-    page_text: str
+    page_text: Callable[..., str]  # 'Page x of y', given page= and pages=
     logo: ImageReader | None
     draft: bool
     font: str
@@ -309,7 +278,7 @@ class _Page:
         canvas.saveState()
         canvas.setFont(self.font, 7.5)
         canvas.setFillColor(MUTED)
-        canvas.drawRightString(PAGE_WIDTH - MARGIN, MARGIN + 2, self.page_text.format(page=page, pages=pages))
+        canvas.drawRightString(PAGE_WIDTH - MARGIN, MARGIN + 2, self.page_text(page=page, pages=pages))
         canvas.restoreState()
 
 
@@ -364,7 +333,7 @@ class _ReportBuilder:
         """(label, value) for a field of `record`, or for a derived value."""
         derived = self._derived(key)
         if derived is not None:
-            return _text(key, self.lang), derived
+            return _text(f"derived.{key}", self.lang), derived
         field = entity[key]
         return field.label(self.lang), self._display(field, getattr(record, key))
 
@@ -375,21 +344,22 @@ class _ReportBuilder:
 
     def _signer(self, signature: Signature) -> str:
         """'王建国 Wang Jianguo, radiologist (wangjg)': the full name, the role when known, the user name."""
-        name = signature.signer
-        if signature.role:
-            en, zh = ROLE_NAMES.get(signature.role, (signature.role, signature.role))
-            name += f"，{zh}" if self.lang == "zh" else f", {en}"
-        return f"{name}（{signature.username}）" if self.lang == "zh" else f"{name} ({signature.username})"
+        if not signature.role:
+            return _text("signer", self.lang, name=signature.signer, username=signature.username)
+        role = f"role.{signature.role}"
+        return _text("signer_role", self.lang, name=signature.signer, username=signature.username,
+                     role=render(role, self.lang) if role in CATALOGUE else signature.role)
 
     def _meaning(self, meaning: str) -> str:
         """A signature's stored meaning as the label of its signer: what they signed, whatever it was then."""
-        if self.lang == "zh":
-            return MEANINGS_ZH.get(meaning, meaning)
+        key = f"meaning.{meaning}"
+        if key in CATALOGUE:
+            return render(key, self.lang)
         return meaning[:1].upper() + meaning[1:]
 
     # -- flowables ---------------------------------------------------------------------------------------
     def _heading(self, key_or_label: str) -> Paragraph:
-        label = _text(key_or_label, self.lang) if key_or_label in TEXT else key_or_label
+        label = _text(key_or_label, self.lang) if f"report.{key_or_label}" in CATALOGUE else key_or_label
         return self.styles.paragraph(label, "section")
 
     def _page_section(self, section: Section) -> list:
@@ -558,11 +528,11 @@ class _ReportBuilder:
         if self.check is not None and self.check.changes:
             changes = ("；" if self.lang == "zh" else "; ").join(c.describe(self.lang, self._display)
                                                                for c in self.check.changes)
-            out.append(p(_text("changed_since", self.lang).format(changes=changes), "body"))
+            out.append(p(_text("changed_since", self.lang, changes=changes), "body"))
         return out
 
     def _addendum(self, number: int, addendum: Addendum) -> list:
-        label = f"{_text('addendum', self.lang)} {number}"
+        label = _text("addendum", self.lang, number=number)
         out = [*self._section(label),
                self.styles.paragraph(_text("addendum_note", self.lang), "label"),
                self._field_grid([(_text("author", self.lang), addendum.author),
@@ -598,13 +568,13 @@ class _ReportBuilder:
             self._value(PROCEDURE, proc, "date")) if value]
         broken = self.check is not None and not self.check.ok  # every page says so: never shown as holding
         status = _text("draft", self.lang) if signature is None else _text(
-            "not_verified_status" if broken else "signed_status", self.lang).format(
+            "not_verified_status" if broken else "signed_status", self.lang,
             signer=signature.signer, at=readable(signature.signed_at))
         logo = _logo(self.settings.logo) if self.settings.logo else None
         return _Page(self.settings.institution, self.settings.department,
                      f"{_text('title', self.lang)}  {date}".strip(), status, patient_parts,
-                     _text("record", self.lang).format(id=proc.id), f"TACE Log {__version__}",
-                     _text("page", self.lang), logo, signature is None, self.font)
+                     _text("record", self.lang, id=proc.id), f"TACE Log {__version__}",
+                     partial(_text, "page", self.lang), logo, signature is None, self.font)
 
     def build(self) -> bytes:
         page = self.page()

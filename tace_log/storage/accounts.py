@@ -12,6 +12,7 @@ from contextlib import AbstractContextManager
 
 from ..errors import AuthenticationError, InvalidInputError, NotPermittedError, RecordNotFoundError
 from ..findings import ERROR, Finding
+from ..messages import Message
 from ..times import now_utc
 from ..users import (
     ADMIN,
@@ -30,7 +31,7 @@ from .changes import Change, Changed
 from .session import Session
 
 # For an unknown user name and a wrong password alike: neither tells whether the name exists.
-WRONG_CREDENTIALS = "wrong user name or password"
+WRONG_CREDENTIALS = Message("error.wrong_credentials")
 _USER_COLUMNS = "username, full_name, role, active, must_change_password"
 
 
@@ -87,7 +88,7 @@ class Accounts:
     def get(self, username: str) -> User:
         row = self._user_row(username)
         if row is None:
-            raise RecordNotFoundError(f"no user {username!r} in this logbook (add one: tace-log user add)")
+            raise RecordNotFoundError(Message("error.no_user", username=repr(username)))
         return _user(row)
 
     def _user_row(self, username: str) -> tuple | None:
@@ -138,27 +139,27 @@ class Accounts:
         radiologist (who then allows adding the others); after that, `by` (user name, password) must be an
         administrator, or a radiologist while the logbook has no administrator, so nobody at a shared workstation
         can make themselves a radiologist and sign."""
-        authoriser = self._authorise_user_change(by, "adding a user")
+        authoriser = self._authorise_user_change(by, Message("what.add_user"))
         username, full_name = username.strip(), (full_name or username).strip()
         problems = _password_findings(password)
         if not username or any(c.isspace() for c in username):
-            problems.append(Finding("username", ERROR, "username", "must be one word, not blank"))
+            problems.append(Finding("username", ERROR, Message("username")))
         if role not in ROLES:
-            problems.append(Finding("role", ERROR, "choice", f"must be one of {', '.join(ROLES)}"))
+            problems.append(Finding("role", ERROR, Message("choice.role", roles=", ".join(ROLES))))
         elif authoriser is None and role not in AUTHORISING_ROLES:
-            problems.append(Finding("role", ERROR, "first_user_role", "the first user must be an administrator or "
-                                    f"a radiologist, who then adds the others (not a {role})"))
+            problems.append(Finding("role", ERROR, Message("first_user_role", role=role_named(role))))
         existing = self._user_row(username) if not problems else None
         if existing:
-            again = "" if _user(existing).active else f" (deactivated: tace-log user activate {username})"
-            problems.append(Finding("username", ERROR, "username_taken", f"user {username!r} already exists{again}"))
+            again = "" if _user(existing).active else Message("username_taken.inactive", username=username)
+            problems.append(Finding("username", ERROR, Message("username_taken", username=repr(username),
+                                                               again=again)))
         if problems:
-            raise InvalidInputError(problems, "user not added")
+            raise InvalidInputError(problems, Message("summary.user_not_added"))
         password_hash = hash_password(password)  # slow on purpose: not while holding the write lock
         with self._session.transaction():
             if authoriser is None:  # checked again under the write lock: two first users cannot both pass
-                self._still_no_users("adding a user")
-            self._still_allowed(authoriser, "adding a user")
+                self._still_no_users(Message("what.add_user"))
+            self._still_allowed(authoriser, Message("what.add_user"))
             self._db.execute("INSERT INTO users (username, full_name, role, password_hash, created_at) "
                              "VALUES (?, ?, ?, ?, ?)", [username, full_name, role, password_hash, now_utc()])
         self._session.announce(Change(Changed.USERS, (username,)))
@@ -170,9 +171,9 @@ class Accounts:
         add users (`by`: user name, password), for a forgotten one. The audit trail records that it changed and
         who allowed it (migration 0004's trigger), never the password or its hash."""
         if (old_password is None) == (by is None):
-            raise InvalidInputError([Finding("password", ERROR, "password", "give the current password, or who "
-                                             "allows the change")], "password not changed")
-        what = "setting another user's password"
+            raise InvalidInputError([Finding("password", ERROR, Message("password.give_current"))],
+                                    Message("summary.password_not_changed"))
+        what = Message("what.set_other_password")
         authoriser: User | None
         if old_password is not None:
             self._check_password(username, old_password)  # no upgrade of the old hash: it is replaced below
@@ -184,9 +185,9 @@ class Accounts:
             allowed_by = authoriser.username
         problems = _password_findings(new_password)
         if by is None and new_password == old_password:  # else a password someone set would stay, unchanged
-            problems.append(Finding("password", ERROR, "password_unchanged", "must differ from the current one"))
+            problems.append(Finding("password", ERROR, Message("password_unchanged")))
         if problems:
-            raise InvalidInputError(problems, "password not changed")
+            raise InvalidInputError(problems, Message("summary.password_not_changed"))
         password_hash = hash_password(new_password)  # slow on purpose: not while holding the write lock
         self._password_upgrades.pop(username, None)  # an upgrade of the hash replaced here would be written first
         with self._session.transaction(), self.reason(f"password changed, allowed by {allowed_by}"):
@@ -198,20 +199,19 @@ class Accounts:
     def set_active(self, username: str, active: bool, by: tuple[str, str] | None) -> User:
         """Deactivate a user who left (they sign in and sign no more; their signatures stay as they are), or
         activate one again. Allowed as adding a user is; the last user who could allow user changes stays."""
-        what = "activating a user" if active else "deactivating a user"
+        what = Message("what.activate_user" if active else "what.deactivate_user")
         authoriser = self._authorise_user_change(by, what)
         self.get(username)  # so there are users, and `authoriser` is one of them
         assert authoriser is not None
         with self._session.transaction(), self.reason(f"{what}, allowed by {authoriser.username}"):
             self._still_allowed(authoriser, what)
             if not active and self._authorising_role(leaving=username) is None:
-                raise NotPermittedError(f"{username} is the last active administrator or radiologist: nobody "
-                                        "could add or activate users after; add another first")
+                raise NotPermittedError(Message("error.last_authoriser", username=username))
             self._db.execute("UPDATE users SET active = ? WHERE username = ?", [int(active), username])
         self._session.announce(Change(Changed.USERS, (username,)))
         return self.get(username)
 
-    def _authorise_user_change(self, by: tuple[str, str] | None, what: str) -> User | None:
+    def _authorise_user_change(self, by: tuple[str, str] | None, what: Message) -> User | None:
         """Who allows `what` (adding, deactivating or activating a user, setting another's password): nobody while
         the logbook has no users; then an active administrator, or an active radiologist while there is no active
         administrator, with a password of their own. The caller checks again inside its write transaction
@@ -224,26 +224,27 @@ class Accounts:
         self._still_allowed(user, what)
         return user
 
-    def _permission_needed(self, what: str) -> NotPermittedError:
-        return NotPermittedError(f"{what} needs the user name and password of {_who_allows(self._authorising_role())}")
+    def _permission_needed(self, what: Message) -> NotPermittedError:
+        return NotPermittedError(Message("error.permission_needed", what=what,
+                                         who=_who_allows(self._authorising_role())))
 
-    def _still_no_users(self, what: str) -> None:
+    def _still_no_users(self, what: Message) -> None:
         """Inside the write transaction of a change `_authorise_user_change` let through because the logbook had
         no users: another program may have added one since (two first users added at once)."""
         if self._db.execute("SELECT EXISTS (SELECT 1 FROM users)").fetchone()[0]:
             raise self._permission_needed(what)
 
-    def _still_allowed(self, authoriser: User | None, what: str) -> None:
+    def _still_allowed(self, authoriser: User | None, what: Message) -> None:
         if authoriser is None:
             return
         user, allowed = self.get(authoriser.username), self._authorising_role()
         if not user.active:
             raise NotPermittedError(deactivated(user.username))
         if user.role != allowed:
-            raise NotPermittedError(f"{user.username} is a {user.role}: {what} needs {_who_allows(allowed)}")
+            raise NotPermittedError(Message("error.role_needed", username=user.username, role=role_named(user.role),
+                                            what=what, who=_who_allows(allowed)))
         if user.must_change_password:
-            raise NotPermittedError(f"{user.username}'s password was set by someone else: choose your own first "
-                                    f"(tace-log user passwd {user.username})")
+            raise NotPermittedError(Message("error.must_change_password", username=user.username))
 
     def _authorising_role(self, leaving: str | None = None) -> str | None:
         """The role that allows user changes: administrator while an active one exists, else radiologist; None
@@ -258,19 +259,19 @@ def _user(row: tuple) -> User:
     return User(username, full_name, role, bool(active), bool(must_change_password))
 
 
-def deactivated(username: str) -> str:
+def deactivated(username: str) -> Message:
     """Why a deactivated user may do nothing, and who can change that."""
-    return (f"{username} is deactivated: whoever may add users can activate them again "
-            f"(tace-log user activate {username} --by NAME)")
+    return Message("error.deactivated", username=username)
 
 
-def _who_allows(role: str | None) -> str:
-    if role == ADMIN:
-        return "an administrator"
-    if role == RADIOLOGIST:
-        return "a radiologist"
-    return "an active administrator or radiologist, and there is none"
+def _who_allows(role: str | None) -> Message:
+    return Message({ADMIN: "who.admin", RADIOLOGIST: "who.radiologist"}.get(role or "", "who.none"))
+
+
+def role_named(role: str) -> Message | str:
+    """A role as said in a message: its name in the catalogue (`role.*`), a role this version does not know as is."""
+    return Message(f"role.{role}") if role in ROLES else role
 
 
 def _password_findings(password: str) -> list[Finding]:
-    return [Finding("password", ERROR, "password", problem) for problem in password_problems(password)]
+    return [Finding("password", ERROR, problem) for problem in password_problems(password)]

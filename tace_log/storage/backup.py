@@ -27,6 +27,7 @@ from pathlib import Path
 
 from ..errors import BackupError, DiskFullError, LogbookCorruptError, LogbookError, LogbookInUseError
 from ..files import raw_access, remove_leftovers, temporary_name
+from ..messages import Message
 from ..paths import PARTIAL_BACKUP as PARTIAL
 from ..paths import RESTORING, backup_folder
 from . import audit, heads
@@ -121,7 +122,7 @@ def check_file(path: Path) -> dict[str, int]:
     conn = connect(path, read_only=True)
     try:
         if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
-            raise LogbookCorruptError(f"{path} is damaged (rows point at missing records)", path)
+            raise LogbookCorruptError(Message("error.dangling_rows", path=path), path)
         return table_counts(conn)
     finally:
         conn.close()
@@ -133,10 +134,10 @@ def verify_backup(path: Path, expected: dict[str, int] | None = None) -> dict[st
     try:
         counts = check_file(path)
     except LogbookError as exc:
-        raise BackupError(f"{exc} - not a good backup", path) from exc
+        raise BackupError(Message("error.not_a_good_backup", reason=exc), path) from exc
     if expected is not None and counts != expected:
         differ = ", ".join(f"{t} {counts.get(t)} instead of {n}" for t, n in expected.items() if counts.get(t) != n)
-        raise BackupError(f"the backup {path} does not match the logbook ({differ})", path)
+        raise BackupError(Message("error.backup_differs", path=path, differ=differ), path)
     return counts
 
 
@@ -187,9 +188,9 @@ def _backup_error(exc: Exception, target: Path) -> BackupError:
     else:
         full = isinstance(write_error(exc, target), DiskFullError)
     if full:
-        return BackupError(f"no backup written: the disk holding {target} is full", target)
+        return BackupError(Message("error.backup_disk_full", path=target), target)
     reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-    return BackupError(f"no backup written to {target}: {reason}", target)
+    return BackupError(Message("error.backup_not_written", path=target, reason=reason), target)
 
 
 def rotate(logbook_path: Path, policy: BackupPolicy = BackupPolicy()) -> list[Path]:
@@ -218,7 +219,7 @@ def back_up(conn: sqlite3.Connection, logbook_path: Path, target: Path | None = 
         target = Path(target)
         if target.exists() or target.resolve() == Path(logbook_path).resolve():
             # A backup never replaces a file: it could be another logbook, or this one.
-            raise BackupError(f"{target} already exists: choose a new file name for the backup", target)
+            raise BackupError(Message("error.backup_exists", path=target), target)
         return write_backup(conn, target)
     now = now or dt.datetime.now()
     report = write_backup(conn, _free_name(backup_folder(logbook_path), Path(logbook_path).stem,
@@ -259,7 +260,7 @@ def restore(logbook_path: Path, backup_file: Path, user: str | None = None, desp
     the prepared file is renamed into its place."""
     logbook_path, backup_file = Path(logbook_path), Path(backup_file)
     if backup_file.resolve() == logbook_path.resolve():
-        raise BackupError(f"{backup_file} is the logbook itself, not a backup of it", backup_file)
+        raise BackupError(Message("error.backup_is_logbook", path=backup_file), backup_file)
     counts = verify_backup(backup_file)
     _refuse_if_held(logbook_path)
     label = f"{SAFETY_MARK}.{dt.datetime.now().strftime(STAMP_FORMAT)}"
@@ -273,8 +274,8 @@ def restore(logbook_path: Path, backup_file: Path, user: str | None = None, desp
         try:
             heads.append(logbook_path, replace(head, restore=str(backup_file)), sync=True)
         except OSError as exc:
-            raise BackupError(f"nothing was restored: the restore could not be recorded in "
-                              f"{heads.head_file(logbook_path)} ({exc.strerror or exc})", logbook_path) from exc
+            raise BackupError(Message("error.restore_not_recorded", path=heads.head_file(logbook_path),
+                                      reason=exc.strerror or exc), logbook_path) from exc
         if _opens(logbook_path):
             _restore_into(logbook_path, prepared, safety)
         else:
@@ -297,8 +298,7 @@ def _opens(logbook_path: Path) -> bool:
 def _refuse_if_held(logbook_path: Path) -> None:
     others = holders(logbook_path)
     if others:
-        raise LogbookInUseError(f"{logbook_path} is open in {', '.join(others)}: close it there first; nothing "
-                                "was restored", logbook_path)
+        raise LogbookInUseError(Message("error.open_elsewhere", path=logbook_path, who=", ".join(others)), logbook_path)
 
 
 def _prepare(backup_file: Path, prepared: Path, logbook_path: Path, event: str, user: str | None,
@@ -313,8 +313,8 @@ def _prepare(backup_file: Path, prepared: Path, logbook_path: Path, event: str, 
         upgrade(dest)  # a backup from before a migration gets it now
         problems = _unverified(dest, prepared, backup_file, logbook_path)
         if problems and not despite:
-            raise BackupError(f"{backup_file} was not restored: {'; '.join(problems)}. To restore it all the same, "
-                              "say why: tace-log restore FILE --despite REASON", backup_file)
+            raise BackupError(Message("error.backup_unverified", path=backup_file, problems="; ".join(problems)),
+                              backup_file)
         if problems:
             event += f"; restored although it did not verify: {'; '.join(problems)}"
         session = AuditSession(dest, user)
@@ -361,9 +361,8 @@ def _restore_into(logbook_path: Path, prepared: Path, safety: Path) -> None:
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) and "busy" not in str(exc):
                 raise
-            who = ", ".join(holders(logbook_path)) or "another program"
-            raise LogbookInUseError(f"{logbook_path} is open in {who}: close it there first; nothing was "
-                                    "restored", logbook_path) from exc
+            who = ", ".join(holders(logbook_path)) or Message("error.another_program")
+            raise LogbookInUseError(Message("error.open_elsewhere", path=logbook_path, who=who), logbook_path) from exc
         _configure(db)
         write_backup(db, safety)
         source = connect(prepared, read_only=True)

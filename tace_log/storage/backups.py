@@ -9,8 +9,9 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from ..errors import NotPermittedError, RecordNotFoundError
+from ..messages import Message
 from ..users import may_restore
-from .accounts import Accounts, deactivated
+from .accounts import Accounts, deactivated, role_named
 from .changes import Change, Changed
 from .connection import logbook_location, open_database
 from .session import Session
@@ -45,7 +46,7 @@ class Backups:
         """This logbook's backups in `backups/`, newest first."""
         return self.of(self._session.path)
 
-    def restore_refusal(self) -> str | None:
+    def restore_refusal(self) -> Message | None:
         """Why the person working may not replace the logbook with a backup, or None. Once the logbook has users
         only a signed-in administrator or radiologist may (`users.may_restore`); before, the operating-system
         login may, as it may make every other write."""
@@ -55,12 +56,11 @@ class Backups:
         try:
             user = self._users.get(current)
         except RecordNotFoundError:
-            return (f"{current} is not a user of this logbook: restoring a backup needs an administrator "
-                    "or a radiologist signed in")
+            return Message("error.restore_not_a_user", username=current)
         if not user.active:
             return deactivated(user.username)
         if not may_restore(user.role):
-            return f"{user.username} is a {user.role}: only an administrator or a radiologist may restore a backup"
+            return Message("error.restore_role", username=user.username, role=role_named(user.role))
         return None
 
     def restore(self, backup_file: str | Path, despite: str | None = None) -> RestoreReport:

@@ -28,6 +28,7 @@ from ..errors import (
     TaceLogError,
 )
 from ..files import SQLITE_MAGIC, open_by_sqlite, opened_by_sqlite, raw_access, remove_leftovers, temporary_name
+from ..messages import Message
 from ..paths import CREATING
 from .schema import APPLICATION_ID, MIGRATION_SET, migration_names, schema_version
 
@@ -74,21 +75,19 @@ def logbook_location(path: str | Path) -> Path:
     try:
         resolved = given.resolve()
     except (RuntimeError, OSError) as exc:  # 3.11 raises RuntimeError for a loop, later versions OSError
-        raise LogbookError(f"{given} cannot be a logbook: it is a symbolic link that loops ({exc})", given) from exc
+        raise LogbookError(Message("error.symlink_loop", path=given, reason=exc), given) from exc
     if given.is_symlink() and not resolved.exists():
-        raise LogbookError(f"{given} cannot be a logbook: it is a symbolic link to {resolved}, which does not "
-                           "exist", given)
+        raise LogbookError(Message("error.symlink_missing", path=given, target=resolved), given)
     try:
         mode = resolved.stat().st_mode
     except FileNotFoundError:
         return resolved
     except OSError as exc:
-        raise LogbookError(f"{given} cannot be read: {exc.strerror or exc}", given) from exc
+        raise LogbookError(Message("error.unreadable_file", path=given, reason=exc.strerror or exc), given) from exc
     if stat.S_ISDIR(mode):
-        raise NotALogbookError(f"{given} is a folder, not a logbook file", given)
+        raise NotALogbookError(Message("error.folder", path=given), given)
     if not stat.S_ISREG(mode):
-        raise NotALogbookError(f"{given} is not a logbook: it is not a regular file (a pipe, socket or device)",
-                               given)
+        raise NotALogbookError(Message("error.not_regular", path=given), given)
     return resolved
 
 
@@ -115,26 +114,25 @@ def inspect_file(path: Path, check: str | None = "quick_check") -> None:
     try:
         conn = connect(path, read_only=True)
     except sqlite3.Error as exc:
-        raise LogbookError(f"{path} cannot be opened: {exc}", path) from exc
+        raise LogbookError(Message("error.cannot_open", path=path, reason=exc), path) from exc
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         if app_id != APPLICATION_ID:
-            raise NotALogbookError(f"{path} is an SQLite database but not a TACE Log logbook", path)
+            raise NotALogbookError(Message("error.not_ours", path=path), path)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         applied = {row[0] for row in conn.execute(
             "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET])}
         unknown = applied - set(migration_names())
         if version > schema_version() or unknown:
-            raise NewerSchemaError(
-                f"{path} was written by a newer TACE Log (schema {version}; this version reads up to "
-                f"{schema_version()}): update TACE Log to open it", path)
+            raise NewerSchemaError(Message("error.newer_schema", path=path, version=version,
+                                           supported=schema_version()), path)
         if version < schema_version():
             check = check or "quick_check"  # an upgrade writes: never before the file is known to be sound
         if check:
             problems = [row[0] for row in conn.execute(f"PRAGMA {check}").fetchall()]
             if problems != ["ok"]:
-                more = f" and {len(problems) - 1} more problems" if len(problems) > 1 else ""
-                raise LogbookCorruptError(f"{path} is damaged ({problems[0]}{more})", path)
+                more = Message("error.damaged_more", count=len(problems) - 1) if len(problems) > 1 else ""
+                raise LogbookCorruptError(Message("error.damaged", path=path, problem=problems[0], more=more), path)
     except sqlite3.DatabaseError as exc:
         raise _read_error(exc, path) from exc
     finally:
@@ -146,15 +144,12 @@ def _read_error(exc: sqlite3.DatabaseError, path: Path) -> LogbookError:
     logbook or a failing disk is not, and must not send anyone to restore a backup."""
     code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
     if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN):
-        return LogbookError(f"{path} cannot be read: its folder is read-only and its journal needs recovering "
-                            f"({exc})", path)
+        return LogbookError(Message("error.read_only_recovery", path=path, reason=exc), path)
     if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-        return LogbookBusyError(f"{path} is busy: another program kept it locked for {BUSY_TIMEOUT_S:g} s (a "
-                                "restore, or a program holding it exclusively); nothing was changed, try again", path)
+        return LogbookBusyError(Message("error.busy_reading", path=path, seconds=f"{BUSY_TIMEOUT_S:g}"), path)
     if code in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL, sqlite3.SQLITE_NOMEM):
-        return LogbookError(f"{path} cannot be read just now ({exc}): is its disk full or failing? Nothing was "
-                            "changed; free some space and try again", path)
-    return LogbookCorruptError(f"{path} is damaged: {exc}", path)
+        return LogbookError(Message("error.failing_disk", path=path, reason=exc), path)
+    return LogbookCorruptError(Message("error.damaged_because", path=path, reason=exc), path)
 
 
 def _check_header(path: Path) -> None:
@@ -164,13 +159,13 @@ def _check_header(path: Path) -> None:
         with raw_access(path).open("rb") as handle:
             header = handle.read(HEADER_SIZE)
     except OSError as exc:
-        raise LogbookError(f"{path} cannot be read: {exc.strerror or exc}", path) from exc
+        raise LogbookError(Message("error.unreadable_file", path=path, reason=exc.strerror or exc), path) from exc
     if not header:
-        raise NotALogbookError(f"{path} is empty (0 bytes): not a TACE Log logbook", path)
+        raise NotALogbookError(Message("error.empty", path=path), path)
     if len(header) < HEADER_SIZE or not header.startswith(SQLITE_MAGIC):
-        raise NotALogbookError(f"{path} is not a TACE Log logbook (not an SQLite database)", path)
+        raise NotALogbookError(Message("error.not_sqlite", path=path), path)
     if int.from_bytes(header[APPLICATION_ID_OFFSET:APPLICATION_ID_OFFSET + 4], "big") != APPLICATION_ID:
-        raise NotALogbookError(f"{path} is an SQLite database but not a TACE Log logbook", path)
+        raise NotALogbookError(Message("error.not_ours", path=path), path)
 
 
 def write_error(exc: Exception, path: Path) -> TaceLogError:
@@ -178,18 +173,16 @@ def write_error(exc: Exception, path: Path) -> TaceLogError:
     text = str(exc).lower()
     code = getattr(exc, "sqlite_errorcode", None)
     if code == sqlite3.SQLITE_FULL or "disk is full" in text:
-        return DiskFullError(f"the disk holding {path} is full: nothing was saved; free some space and try again",
-                             path)
+        return DiskFullError(Message("error.disk_full", path=path), path)
     if code == sqlite3.SQLITE_CONSTRAINT_TRIGGER:  # the database itself refused: a signed record, an audit row
-        return RecordLockedError(f"refused by the logbook: {exc}; nothing was saved")
+        return RecordLockedError(Message("error.refused_by_logbook", reason=exc))
     if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "database is locked" in text:
-        return LogbookBusyError(f"{path} is busy: another program kept it locked for {BUSY_TIMEOUT_S:g} s; "
-                                "nothing was saved, try again", path)
+        return LogbookBusyError(Message("error.busy_writing", path=path, seconds=f"{BUSY_TIMEOUT_S:g}"), path)
     if code == sqlite3.SQLITE_READONLY or "readonly" in text:
-        return LogbookError(f"{path} has become read-only: nothing was saved", path)
+        return LogbookError(Message("error.read_only", path=path), path)
     if isinstance(exc, sqlite3.DatabaseError) and "malformed" in text:
-        return LogbookCorruptError(f"{path} is damaged ({exc}): nothing was saved", path)
-    return LogbookError(f"could not write to {path}: {exc}; nothing was saved", path)
+        return LogbookCorruptError(Message("error.damaged_writing", path=path, reason=exc), path)
+    return LogbookError(Message("error.cannot_write", path=path, reason=exc), path)
 
 
 def filesystem_type(path: Path, mounts: str | None = None) -> str | None:
@@ -248,8 +241,7 @@ def _take_name(partial: Path, path: Path) -> None:
     try:
         os.link(partial, path)
     except FileExistsError:
-        raise LogbookError(f"another program made a logbook at {path} meanwhile: nothing was written to it; "
-                           "try again", path) from None
+        raise LogbookError(Message("error.made_meanwhile", path=path), path) from None
     except OSError as exc:
         if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EMLINK) or path.exists():
             raise
@@ -282,19 +274,19 @@ def open_database(path: Path, create: bool = True, quick_check: bool = True) -> 
     path = logbook_location(path)
     if not path.exists():
         if not create:
-            raise LogbookError(f"no logbook at {path}", path)
+            raise LogbookError(Message("error.no_logbook", path=path), path)
         try:
             _create(path)
         except OSError as exc:
-            raise LogbookError(f"cannot create a logbook at {path}: {exc.strerror or exc}", path) from exc
+            raise LogbookError(Message("error.cannot_create", path=path, reason=exc.strerror or exc), path) from exc
         except sqlite3.Error as exc:
             raise write_error(exc, path) from exc
     else:
         # Before the checks: their read-only connection would leave a -wal and -shm beside a read-only file.
         if not os.access(path, os.W_OK):
-            raise LogbookError(f"{path} is read-only: TACE Log needs to write to it", path)
+            raise LogbookError(Message("error.read_only_file", path=path), path)
         if not os.access(path.parent, os.W_OK):
-            raise LogbookError(f"the folder of {path} is read-only: TACE Log needs to write its journal there", path)
+            raise LogbookError(Message("error.read_only_folder", path=path), path)
         inspect_file(path, "quick_check" if quick_check else None)
     conn = connect(path)
     try:
@@ -303,6 +295,6 @@ def open_database(path: Path, create: bool = True, quick_check: bool = True) -> 
     except sqlite3.DatabaseError as exc:
         conn.close()
         if "malformed" in str(exc) or "not a database" in str(exc):
-            raise LogbookCorruptError(f"{path} cannot be opened for writing: {exc}", path) from exc
+            raise LogbookCorruptError(Message("error.damaged_opening", path=path, reason=exc), path) from exc
         raise write_error(exc, path) from exc
     return db

@@ -26,6 +26,7 @@ from ..errors import (
 )
 from ..files import remove_leftovers
 from ..findings import ERROR, Finding, errors
+from ..messages import Message, Worded
 from ..model import SIGNED, Patient, Procedure, canonical_id, new_id, stored_text
 from ..paths import CREATING, PARTIAL_BACKUP, RESTORING, backup_folder
 from ..signing import IDENTIFYING, addendum_from_document, carried_findings, signature_from_document
@@ -146,7 +147,7 @@ class Logbook:
                 logbook = cls(db, path, user=user)
                 yield logbook
         except OSError as exc:
-            raise LogbookError(f"cannot create a logbook at {path}: {exc.strerror or exc}", path) from exc
+            raise LogbookError(Message("error.cannot_create", path=path, reason=exc.strerror or exc), path) from exc
         except sqlite3.Error as exc:
             raise write_error(exc, path) from exc
 
@@ -239,7 +240,7 @@ class Logbook:
     def get_patient(self, patient_id: str) -> Patient:
         found = self._patients_where("id = ?", [patient_id])
         if not found:
-            raise RecordNotFoundError(f"no patient with id {patient_id}")
+            raise RecordNotFoundError(Message("error.no_patient", id=patient_id))
         return found[0]
 
     def find_patient_by_mrn(self, mrn: str) -> Patient | None:
@@ -249,7 +250,7 @@ class Logbook:
     def get_procedure(self, procedure_id: str) -> Procedure:
         found = self._procedures_where("id = ?", [procedure_id])
         if not found:
-            raise RecordNotFoundError(f"no procedure with id {procedure_id}")
+            raise RecordNotFoundError(Message("error.no_procedure", id=procedure_id))
         return found[0]
 
     def procedures_of(self, patient_id: str) -> list[Procedure]:
@@ -286,7 +287,7 @@ class Logbook:
                 for table in ("patients", "procedures", "agent_doses", "complications")}
 
     # -- writing -----------------------------------------------------------------------------------------
-    def _refuse_errors(self, findings: list[Finding], summary: str) -> None:
+    def _refuse_errors(self, findings: list[Finding], summary: Message) -> None:
         if errors(findings):
             raise InvalidInputError(findings, summary)
 
@@ -302,8 +303,7 @@ class Logbook:
         owner = self._db.execute("SELECT id, name FROM patients WHERE mrn = ? AND id != ?",
                                  [patient.mrn, patient.id]).fetchone() if isinstance(patient.mrn, str) else None
         if owner:
-            return [Finding(path, ERROR, "mrn_taken",
-                            f"MRN {patient.mrn!r} already belongs to another patient ({owner[1]})")]
+            return [Finding(path, ERROR, Message("mrn_taken", mrn=repr(patient.mrn), owner=owner[1]))]
         return []
 
     def check_entry(self, patient: Patient, procedure: Procedure) -> list[Finding]:
@@ -321,9 +321,9 @@ class Logbook:
                                 [patient.id, SIGNED]).fetchone():
             return []
         stored, given = self.get_patient(patient.id).to_document(), patient.to_document()
-        return [Finding(f"{path}.{key}" if path else key, ERROR, "locked",
-                        f"{stored['name']} has a signed procedure: {key} cannot change "
-                        f"({stored[key]!r} -> {given[key]!r})")
+        return [Finding(f"{path}.{key}" if path else key, ERROR, Message(
+                    "locked", name=stored["name"], field=Worded(key, PATIENT[key].zh), old=repr(stored[key]),
+                    new=repr(given[key])))
                 for key in IDENTIFYING if stored[key] != given[key]]
 
     def check_procedure(self, procedure: Procedure) -> list[Finding]:
@@ -332,7 +332,7 @@ class Logbook:
 
     def save_patient(self, patient: Patient) -> SaveResult:
         findings = self.check_patient(patient)
-        self._refuse_errors(findings, "patient not saved")
+        self._refuse_errors(findings, Message("summary.patient_not_saved"))
         with self._session.transaction():
             changed = self._write_patient(patient, now_utc())
         if changed:
@@ -341,10 +341,10 @@ class Logbook:
 
     def save_procedure(self, procedure: Procedure) -> SaveResult:
         if procedure.patient_id is None:
-            raise RecordNotFoundError("a procedure must belong to a patient")
+            raise RecordNotFoundError(Message("error.no_patient_for_procedure"))
         self.signing.refuse_if_signed(procedure.id)
         findings = self.check_procedure(procedure)
-        self._refuse_errors(findings, "procedure not saved")
+        self._refuse_errors(findings, Message("summary.procedure_not_saved"))
         with self._session.transaction():
             changed = self._write_procedure(procedure, now_utc())
         if changed:
@@ -356,7 +356,7 @@ class Logbook:
         procedure.patient_id = patient.id
         self.signing.refuse_if_signed(procedure.id)
         findings = self.check_entry(patient, procedure)
-        self._refuse_errors(findings, "not saved")
+        self._refuse_errors(findings, Message("summary.not_saved"))
         stamp = now_utc()
         with self._session.transaction():
             patient_changed = self._write_patient(patient, stamp)
@@ -386,8 +386,7 @@ class Logbook:
             procedure.status = stored[0].status
             return None
         if stored and stored[0].status == SIGNED:  # signed records are never rewritten
-            raise RecordLockedError(f"procedure {procedure.id} ({stored[0].date.isoformat()}) is signed and "
-                                    "cannot be changed: add an addendum instead")
+            raise RecordLockedError(Message("error.signed_dated", id=procedure.id, date=stored[0].date.isoformat()))
         procedure.created_at = stored[0].created_at if stored else stamp
         procedure.updated_at = stamp
         self._write_record(records.layout(PROCEDURE), procedure, stored[0] if stored else None)
@@ -445,14 +444,11 @@ class Logbook:
             owner = self._patient_id_for_mrn(stored_text(PATIENT["mrn"], p["mrn"]))
             patient_id = canonical_id(p.get("id")) or owner
             if owner and patient_id and owner != patient_id:
-                out.append(Finding(f"{path}.mrn", ERROR, "mrn_taken",
-                                   f"MRN {p['mrn']!r} already belongs to another patient in the logbook"))
+                out.append(Finding(f"{path}.mrn", ERROR, Message("mrn_taken.import", mrn=repr(p["mrn"]))))
             elif patient_id and self._db.execute("SELECT 1 FROM patients WHERE id = ?", [patient_id]).fetchone():
                 out += self._identity_locked(Patient.from_document({**p, "id": patient_id}), path)
             if patient_id in patient_paths:  # one named by its id, one by the MRN the logbook holds for that id
-                out.append(Finding(path, ERROR, "duplicate_patient",
-                                   f"names the same logbook patient as {patient_paths[patient_id]}, one by its id "
-                                   "and one by its MRN: give each patient once"))
+                out.append(Finding(path, ERROR, Message("duplicate_patient", other=patient_paths[patient_id])))
             elif patient_id:
                 patient_paths[patient_id] = path
             for j, proc in enumerate(p.get("procedures") or []):
@@ -461,14 +457,12 @@ class Logbook:
                 row = self._db.execute("SELECT patient_id, status FROM procedures WHERE id = ?",
                                        [canonical_id(proc["id"])]).fetchone()
                 if row and row[0] != patient_id:
-                    out.append(Finding(f"{path}.procedures[{j}].id", ERROR, "id_taken",
-                                       "this procedure id belongs to another patient in the logbook"))
+                    out.append(Finding(f"{path}.procedures[{j}].id", ERROR, Message("id_taken")))
                 elif row and row[1] == SIGNED and \
                         self.get_procedure(canonical_id(proc["id"])).to_document() != \
                         Procedure.from_document(proc).to_document():
-                    out.append(Finding(f"{path}.procedures[{j}]", ERROR, "locked",
-                                       f"procedure {proc['id']} of {p.get('name')} (MRN {p.get('mrn')}) is signed "
-                                       "and cannot be changed by import: add an addendum instead"))
+                    out.append(Finding(f"{path}.procedures[{j}]", ERROR, Message(
+                        "locked.import", id=proc["id"], name=p.get("name"), mrn=p.get("mrn"))))
                 elif row:
                     out += self.signing.conflicts(proc.get("signature"), canonical_id(proc["id"]),
                                                   f"{path}.procedures[{j}]")
@@ -495,7 +489,7 @@ class Logbook:
             if not errors(findings):
                 findings += self.import_conflicts(doc)
             if errors(findings):
-                raise InvalidInputError(findings, "nothing imported")
+                raise InvalidInputError(findings, Message("summary.nothing_imported"))
             summary, touched = self._write_import(self._import_entries(doc), findings, stamp)
         if summary.patients_added or summary.patients_updated or touched:
             self._session.announce(Change(Changed.IMPORTED, tuple(touched)))

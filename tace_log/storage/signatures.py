@@ -23,6 +23,7 @@ from ..errors import (
     WarningsNotAcknowledgedError,
 )
 from ..findings import ERROR, Finding, errors, warnings
+from ..messages import Message
 from ..model import SIGNED, Addendum, Signature, new_id
 from ..signing import (
     ADDENDUM_MEANING,
@@ -34,7 +35,7 @@ from ..signing import (
 )
 from ..times import now_utc
 from ..users import User
-from .accounts import Accounts
+from .accounts import Accounts, role_named
 from .changes import Change, Changed
 from .schema import MIGRATION_NAMES
 from .session import Session
@@ -68,15 +69,14 @@ class Signing:
     def is_signed(self, procedure_id: str) -> bool:
         row = self._db.execute("SELECT status FROM procedures WHERE id = ?", [procedure_id]).fetchone()
         if row is None:
-            raise RecordNotFoundError(f"no procedure with id {procedure_id}")
+            raise RecordNotFoundError(Message("error.no_procedure", id=procedure_id))
         return row[0] == SIGNED
 
-    def refuse_if_signed(self, procedure_id: str, what: str = "changed") -> None:
+    def refuse_if_signed(self, procedure_id: str, what: str = "what.changed") -> None:
         """`RecordLockedError` if the procedure is stored and signed (the Logbook's saves ask first)."""
         row = self._db.execute("SELECT status FROM procedures WHERE id = ?", [procedure_id]).fetchone()
         if row is not None and row[0] == SIGNED:  # a procedure not stored yet is a new draft
-            raise RecordLockedError(f"procedure {procedure_id} is signed and cannot be {what}: "
-                                    "add an addendum instead")
+            raise RecordLockedError(Message("error.signed", id=procedure_id, what=Message(what)))
 
     def findings_to_sign(self, procedure_id: str) -> list[Finding]:
         procedure = self._records.get_procedure(procedure_id)
@@ -85,29 +85,29 @@ class Signing:
     def _signer(self, username: str, password: str, action: str) -> User:
         user = self._users.authenticate(username, password)
         if not user.may_sign:
-            raise NotPermittedError(f"{username} is a {user.role}: only a radiologist may {action}")
+            raise NotPermittedError(Message("error.only_radiologist", username=username, role=role_named(user.role),
+                                            action=Message(action)))
         if user.must_change_password:
-            raise NotPermittedError(f"{username}'s password was set by someone else: choose your own before you "
-                                    f"{action} (File > Change password, or tace-log user passwd {username})")
+            raise NotPermittedError(Message("error.must_change_password_to", username=username,
+                                            action=Message(action)))
         return user
 
     def sign(self, procedure_id: str, username: str, password: str, *,
              acknowledge_warnings: bool = False) -> Signature:
         """Sign a draft: the password again, no errors, every warning acknowledged; then it is locked."""
-        user = self._signer(username, password, "sign")
+        user = self._signer(username, password, "action.sign")
         # Read, check and hash inside the write transaction: nobody (the CLI beside the app) can change the
         # record between what is hashed and what is locked.
         with self._session.acting_as(user.username), self._session.transaction():
-            self.refuse_if_signed(procedure_id, "signed again")
+            self.refuse_if_signed(procedure_id, "what.signed_again")
             procedure = self._records.get_procedure(procedure_id)
             patient = self._records.get_patient(procedure.patient_id)
             findings = signing_findings(self._records.validator, patient, procedure)
             if errors(findings):
-                raise InvalidInputError(findings, f"procedure {procedure_id} not signed")
+                raise InvalidInputError(findings, Message("summary.not_signed", id=procedure_id))
             if warnings(findings) and not acknowledge_warnings:
-                raise WarningsNotAcknowledgedError(
-                    f"procedure {procedure_id} not signed: {len(warnings(findings))} warning(s) must be "
-                    "acknowledged", findings)
+                raise WarningsNotAcknowledgedError(Message(
+                    "error.warnings_not_acknowledged", id=procedure_id, count=len(warnings(findings))), findings)
             signature = sign(patient, procedure, username=user.username, name=user.full_name, role=user.role,
                              signed_at=now_utc())
             acknowledged = "; ".join(str(f) for f in warnings(findings))
@@ -235,20 +235,20 @@ class Signing:
         stored = self.signature_of(procedure_id)
         if stored is None or stored.content_sha256 == signature_doc["sha256"]:
             return []
-        return [Finding(f"{path}.signature", ERROR, "signed_differently",
-                        f"procedure {procedure_id} is signed here by {stored.signer} ({stored.username}) at "
-                        f"{stored.signed_at} with another signature: a signed record keeps its one signature")]
+        return [Finding(f"{path}.signature", ERROR, Message(
+            "signed_differently", id=procedure_id, signer=stored.signer, username=stored.username,
+            at=stored.signed_at))]
 
     # -- addenda -----------------------------------------------------------------------------------------
     def add_addendum(self, procedure_id: str, username: str, password: str, reason: str, text: str) -> Addendum:
         """Append signed text to a signed procedure; the original stays as it was signed."""
-        user = self._signer(username, password, "sign an addendum")
+        user = self._signer(username, password, "action.sign_addendum")
         if not self.is_signed(procedure_id):
-            raise NotPermittedError(f"procedure {procedure_id} is a draft: edit it instead of adding an addendum")
+            raise NotPermittedError(Message("error.addendum_to_draft", id=procedure_id))
         problems = [finding for key, value in (("text", text), ("reason", reason))
                     for finding in self._records.validator.field(ADDENDUM[key], value, key)]
         if problems:
-            raise InvalidInputError(problems, "addendum not added")
+            raise InvalidInputError(problems, Message("summary.addendum_not_added"))
         signed = self.signature_of(procedure_id)
         if signed is None:  # marked signed without a signature: only a changed file holds that (`verify` names it)
             raise RecordNotFoundError(f"procedure {procedure_id} is marked signed but has no signature")

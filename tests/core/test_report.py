@@ -219,7 +219,7 @@ def test_metadata_names_the_report_and_dates_it_from_the_record(report_logbook):
 def test_chinese_labels_when_the_settings_ask_for_them(report_logbook, pdf_pages_text):
     patient, procedure = records(report_logbook)
     text = squeeze("".join(pdf_pages_text(build_report(patient, procedure, settings=ReportSettings(language="zh")))))
-    assert "TACE手术报告" in text and "肿瘤染色有" in text and "超选择性化疗栓塞" in text and "碘化油" in text
+    assert "TACE手术记录" in text and "肿瘤染色有" in text and "超选择性化疗栓塞" in text and "碘化油" in text
 
 
 def test_a_logo_from_the_settings_is_drawn_on_every_page(report_logbook, tmp_path):

@@ -31,8 +31,9 @@ def test_a_nurse_is_refused_and_nothing_is_restored(users_logbook):
     logbook, backup = users_logbook
     logbook.users.sign_in("li", NURSE_PASSWORD)
     before = logbook_state(logbook)
-    assert logbook.backups.restore_refusal() == ("li is a nurse: only an administrator or a radiologist may restore "
-                                                 "a backup")
+    refusal = "li is a nurse: only an administrator or a radiologist may restore a backup"
+    assert str(logbook.backups.restore_refusal()) == refusal
+    assert logbook.backups.restore_refusal().text("zh") == "li是护士：只有管理员或放射科医师可以恢复备份"
     with pytest.raises(NotPermittedError, match="li is a nurse: only an administrator or a radiologist"):
         logbook.backups.restore(backup)
     assert logbook_state(logbook) == before

@@ -38,7 +38,7 @@ class EarlierRules(Validator):
 
     def _type_problem(self, f, value):
         problem = super()._type_problem(f, value)
-        return None if problem and (problem[0] == "too_long" or value == DROPPED_CHOICE) else problem
+        return None if problem and (problem.key == "too_long" or value == DROPPED_CHOICE) else problem
 
 
 DROPPED_CHOICE = "left_ulnar"

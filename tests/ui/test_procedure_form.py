@@ -359,3 +359,37 @@ def test_every_field_of_the_page_has_a_visible_named_editor_in_the_dictionarys_o
     boxes = [form.findChild(QWidget, f"section-{section.key}") for section in PROCEDURE_PAGE]
     places = [(box.mapTo(form, box.rect().topLeft()).y(), box.mapTo(form, box.rect().topLeft()).x()) for box in boxes]
     assert places == sorted(places), "the form's sections are not in the dictionary's page order"
+
+
+@pytest.fixture
+def chinese(qapp):
+    """The app in Chinese (TACE_LOG_LANG=zh at start-up), English again after the test."""
+    from ui.shell.language import install_translations
+
+    translators = install_translations(qapp, "zh")
+    yield
+    for translator in translators:
+        qapp.removeTranslator(translator)
+    install_translations(qapp, "en")
+
+
+def test_in_chinese_a_validation_message_is_shown_in_chinese(qtbot, chinese, logbook, settings, type_text):
+    window = shown_window(qtbot, logbook, settings)
+    window.new_action.trigger()
+    form = window.form
+    fill_patient(form, type_text)
+    choose(form, "tumor_staining", "present")
+    choose(form, "embolization", "prophylactic_embolization")
+    row = add_agent(qtbot, form, "epirubicin", -20)
+    form.validate()
+
+    message = row.findChild(QLabel, "dose-message")
+    qtbot.waitUntil(message.isVisible)
+    assert message.text() == "必须大于0"
+    assert "必须大于0" in row.findChild(QLineEdit, "dose").toolTip()
+    summary = [form.summary.item(i).text() for i in range(form.summary.count())]
+    assert any("剂量" in line and line.endswith(": 必须大于0") for line in summary), summary
+    # a parameter that is a choice is worded in Chinese too, from the dictionary's labels
+    assert "肿瘤染色为有，但栓塞方式为预防性栓塞" in form.findChild(QLabel, "embolization-message").text()
+    window.save_action.trigger()
+    assert "有肿瘤染色：请至少填写一个染色肝段" in form.banner.text()  # the first error

@@ -234,8 +234,8 @@ class FieldEditor:
             self.input.setStyleSheet("")
             return
         colour = SEVERITY_COLOUR.get(finding.severity, "#000")
-        self.message.setText(finding.message)
+        self.message.setText(finding.text(language()))
         self.message.setStyleSheet(f"color: {colour};")
         self.message.show()
-        self.input.setToolTip(f"{severity_name(finding.severity)}: {finding.message}")
+        self.input.setToolTip(f"{severity_name(finding.severity)}: {finding.text(language())}")
         self.input.setStyleSheet(f"#{self.field.key} {{ border: 2px solid {colour}; border-radius: 3px; }}")

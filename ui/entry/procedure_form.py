@@ -47,6 +47,7 @@ from tace_log.validation import parse_date
 from ui.entry.field_editors import SEVERITY_COLOUR, FieldEditor, severity_name
 from ui.entry.rows_editor import Row, RowsEditor
 from ui.shell.language import language
+from ui.shell.messages import error_text
 
 _BANNER = ("#signed_banner { background: #e3f2fd; border: 1px solid #1565c0; color: #0d47a1; padding: 6px; "
            "font-weight: bold; }")
@@ -440,7 +441,7 @@ class ProcedureForm(QWidget):
         self.summary.clear()
         for finding in findings:
             where = self.label_for(finding.path)
-            item = QListWidgetItem(f"{severity_name(finding.severity)}: {where}: {finding.message}")
+            item = QListWidgetItem(f"{severity_name(finding.severity)}: {where}: {finding.text(language())}")
             item.setForeground(QColor(SEVERITY_COLOUR.get(finding.severity, "#000")))
             item.setData(Qt.ItemDataRole.UserRole, finding.path)
             self.summary.addItem(item)
@@ -504,7 +505,7 @@ class ProcedureForm(QWidget):
         if bad:
             first = bad[0]
             self.say(self.tr("Not saved: %n error(s). ", "", len(bad))
-                      + f"{self.label_for(first.path)}: {first.message}", ERROR)
+                      + f"{self.label_for(first.path)}: {first.text(language())}", ERROR)
             editor = self.editor_for(first.path)
             if editor is not None:
                 editor.input.setFocus()
@@ -521,7 +522,7 @@ class ProcedureForm(QWidget):
         try:
             self.logbook.save_entry(patient, procedure)
         except TaceLogError as exc:
-            self.say(self.tr("Not saved: ") + str(exc), ERROR)
+            self.say(self.tr("Not saved: ") + error_text(exc), ERROR)
             return False
         self.patient_stored = True
         self.dirty = False

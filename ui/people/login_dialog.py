@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QVBoxLayout
 
 from tace_log.errors import TaceLogError
 from tace_log.users import User
-from ui.shell.messages import add_users_hint
+from ui.shell.messages import add_users_hint, error_text
 from ui.shell.widgets import add_credentials
 
 
@@ -36,7 +36,7 @@ class LoginDialog(QDialog):
         try:
             self.user = self.logbook.users.sign_in(self.username.currentData() or "", self.password.text())
         except TaceLogError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(error_text(exc))
             self.password.selectAll()
             self.password.setFocus()
             return

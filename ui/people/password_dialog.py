@@ -6,6 +6,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from tace_log.errors import AuthenticationError, InvalidInputError, TaceLogError
+from ui.shell.language import language
+from ui.shell.messages import error_text
 from ui.shell.widgets import add_credentials, named, password_field
 
 
@@ -43,14 +45,14 @@ class PasswordDialog(QDialog):
         try:
             self.logbook.users.change_password(username, self.new_password.text(), old_password=self.password.text())
         except AuthenticationError as exc:  # the current password
-            self._refused(str(exc), self.password)
+            self._refused(error_text(exc), self.password)
             return
         except InvalidInputError as exc:  # the new one breaks a rule of the core (users.password_problems)
-            refusals = (self.tr("The new password %1.").replace("%1", f.message) for f in exc.findings)
+            refusals = (self.tr("The new password %1.").replace("%1", f.text(language())) for f in exc.findings)
             self._refused("; ".join(refusals), self.new_password)
             return
         except TaceLogError as exc:
-            self._refused(str(exc), self.password)
+            self._refused(error_text(exc), self.password)
             return
         self.changed = username
         super().accept()

@@ -13,7 +13,7 @@ from tace_log.findings import WARNING
 from tace_log.settings import DEFAULT_IDLE_LOCK_MINUTES, load_idle_lock_minutes
 from tace_log.users import User
 from ui.people.idle_lock import IdleLock
-from ui.shell.messages import add_users_hint
+from ui.shell.messages import add_users_hint, error_text
 
 
 class WhoIsWorking(QObject):
@@ -37,7 +37,7 @@ class WhoIsWorking(QObject):
         try:
             self.idle_minutes = load_idle_lock_minutes(window.logbook.path)
         except TaceLogError as exc:
-            window.show_notice(self.tr("%1; the idle lock uses %2 minutes.").replace("%1", str(exc))
+            window.show_notice(self.tr("%1; the idle lock uses %2 minutes.").replace("%1", error_text(exc))
                                .replace("%2", f"{DEFAULT_IDLE_LOCK_MINUTES:g}"), WARNING)
             self.idle_minutes = DEFAULT_IDLE_LOCK_MINUTES
         # Started at the first sign-in: without users nobody could unlock it, and its event filter (Python, on

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPlainTex
 from tace_log.errors import TaceLogError
 from tace_log.model import Addendum
 from tace_log.signing import ADDENDUM_MEANING
+from ui.shell.messages import error_text
 from ui.shell.widgets import add_credentials, named
 
 
@@ -36,6 +37,6 @@ class AddendumDialog(QDialog):
                                                       self.password.text(), self.reason.text(),
                                                       self.text.toPlainText())
         except TaceLogError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(error_text(exc))
             return
         super().accept()

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from tace_log.errors import TaceLogError
 from tace_log.reports import procedure_report, report_file_name, write_pdf
 from ui.shell.file_dialog import file_dialog
-from ui.shell.messages import show_error
+from ui.shell.messages import error_text, show_error
 from ui.shell.widgets import command_button
 
 CHART_FOLDER_KEY = "reports/chart_folder"  # the last folder a report was exported to, per workstation
@@ -112,7 +112,7 @@ def export_pdf(data: bytes, file_name: str, parent: QWidget | None = None, path:
     try:
         written = write_pdf(path, data)
     except TaceLogError as exc:
-        show_error(parent, QCoreApplication.translate("ReportActions", "Export report"), str(exc))
+        show_error(parent, QCoreApplication.translate("ReportActions", "Export report"), error_text(exc))
         return None
     settings.setValue(CHART_FOLDER_KEY, str(written.parent))
     return written
@@ -131,7 +131,7 @@ def print_pdf(data: bytes, parent: QWidget | None = None, printer: QPrinter | No
     try:
         print_document(document, printer)
     except TaceLogError as exc:
-        show_error(parent, QCoreApplication.translate("ReportActions", "Print report"), str(exc))
+        show_error(parent, QCoreApplication.translate("ReportActions", "Print report"), error_text(exc))
         return False
     return True
 
@@ -176,7 +176,7 @@ def _report_file(logbook, procedure_id: str, parent: QWidget | None) -> _ReportF
     try:
         return _ReportFile(logbook, procedure_id)
     except TaceLogError as exc:
-        show_error(parent, QCoreApplication.translate("ReportActions", "Report"), str(exc))
+        show_error(parent, QCoreApplication.translate("ReportActions", "Report"), error_text(exc))
         return None
 
 

@@ -11,7 +11,7 @@ from tace_log.findings import ERROR, Finding, errors, warnings
 from tace_log.model import Signature
 from tace_log.signing import MEANING
 from ui.shell.language import language
-from ui.shell.messages import add_users_hint
+from ui.shell.messages import add_users_hint, error_text
 from ui.shell.widgets import add_credentials, named
 
 
@@ -20,7 +20,7 @@ def finding_text(finding: Finding) -> str:
     where = f"{path_label(finding.path, language())}: " if finding.path else ""
     severity = (QCoreApplication.translate("SignDialog", "ERROR") if finding.severity == ERROR
                 else QCoreApplication.translate("SignDialog", "Warning"))
-    return f"{severity}: {where}{finding.message}"
+    return f"{severity}: {where}{finding.text(language())}"
 
 
 class SignDialog(QDialog):
@@ -75,7 +75,7 @@ class SignDialog(QDialog):
                                                          self.password.text(),
                                                          acknowledge_warnings=self.acknowledge.isChecked())
         except TaceLogError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(error_text(exc))
             self.password.selectAll()
             return
         super().accept()

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from tace_log.errors import TaceLogError
 from tace_log.storage import Logbook
 from ui.shell.file_dialog import file_dialog
+from ui.shell.language import language
+from ui.shell.messages import error_text
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +56,7 @@ class BackupActions(QObject):
             report = self._logbook().backups.back_up()
         except TaceLogError as exc:
             log.warning("backup failed: %s", exc)
-            self._say(QMessageBox.Icon.Critical, self.tr("No backup was made.\n\n%1").replace("%1", str(exc)))
+            self._say(QMessageBox.Icon.Critical, self.tr("No backup was made.\n\n%1").replace("%1", error_text(exc)))
             return
         log.info("backup made: %s in %.2f s", report, report.seconds)
         self._say(QMessageBox.Icon.Information, self.tr("Backed up:\n%1").replace("%1", str(report)))
@@ -66,7 +68,7 @@ class BackupActions(QObject):
         if refusal:
             return self._say(QMessageBox.Icon.Warning,
                              self.tr("Nothing was restored: %1.\n\nOne of them can sign in (File > Switch user) "
-                                     "and restore the backup.").replace("%1", refusal))
+                                     "and restore the backup.").replace("%1", refusal.text(language())))
         folder = self._logbook().path.parent / "backups"
         dialog = file_dialog(self._window, self.tr("Restore the logbook from a backup"),
                              str(folder if folder.is_dir() else self._logbook().path.parent),
@@ -92,7 +94,8 @@ class BackupActions(QObject):
             report = self._logbook().backups.restore(backup_file)
         except TaceLogError as exc:
             log.warning("restore from %s refused: %s", backup_file, exc)
-            self._say(QMessageBox.Icon.Critical, self.tr("The logbook was not changed.\n\n%1").replace("%1", str(exc)))
+            self._say(QMessageBox.Icon.Critical,
+                      self.tr("The logbook was not changed.\n\n%1").replace("%1", error_text(exc)))
             return
         log.info("restored %s from %s; safety copy %s", report.path, report.source, report.safety_copy)
         self._say(QMessageBox.Icon.Information,
@@ -106,7 +109,7 @@ class BackupActions(QObject):
             report = self._logbook().backups.back_up_if_due()
         except TaceLogError as exc:
             log.warning("backup on exit failed: %s", exc)
-            return self.tr("The daily backup could not be made: %1").replace("%1", str(exc))
+            return self.tr("The daily backup could not be made: %1").replace("%1", error_text(exc))
         if report:
             log.info("backup on exit: %s", report)
         return None

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QV
 from tace_log.errors import LogbookError, TaceLogError
 from tace_log.storage import Backups
 from tace_log.users import User, may_restore
+from ui.shell.messages import error_text
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ class DamagedLogbookDialog(QDialog):
         self.report = None
         self.backup = Backups.newest_good(error.path) if error.path else None
 
-        self.message = QLabel(self.tr("%1\n\nNothing has been written to it.").replace("%1", str(error)),
+        self.message = QLabel(self.tr("%1\n\nNothing has been written to it.").replace("%1", error_text(error)),
                               objectName="damage_message")
         self.message.setWordWrap(True)
         if self.backup:
@@ -77,7 +78,7 @@ class DamagedLogbookDialog(QDialog):
             self.report = Backups.restore_file(self.error.path, self.backup)
         except TaceLogError as exc:
             log.warning("restoring %s from %s failed: %s", self.error.path, self.backup, exc)
-            self.outcome.setText(self.tr("The backup was not restored: %1").replace("%1", str(exc)))
+            self.outcome.setText(self.tr("The backup was not restored: %1").replace("%1", error_text(exc)))
             return
         log.info("restored damaged %s from %s; damaged file kept as %s", self.report.path, self.backup,
                  self.report.safety_copy)

@@ -27,6 +27,9 @@ class LogbookInUseError(errors.LogbookInUseError):
         super().__init__(message, path)
         self.holder = holder
 
+    def text(self, language: str = "en") -> str:
+        return str(self)  # worded by the app (`tr`), in its language already
+
 
 @dataclass(frozen=True)
 class LockHolder:

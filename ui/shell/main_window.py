@@ -38,6 +38,7 @@ from tace_log.users import User
 from ui.people.who_is_working import WhoIsWorking
 from ui.safety.backup_actions import BackupActions
 from ui.safety.logbook_check import LogbookCheck
+from ui.shell.messages import error_text
 from ui.worklist.panel import WorklistPanel
 
 if TYPE_CHECKING:
@@ -246,7 +247,7 @@ class MainWindow(QMainWindow):
             procedure = self.logbook.get_procedure(procedure_id)
             patient = self.logbook.get_patient(procedure.patient_id)
         except TaceLogError as exc:
-            QMessageBox.warning(self, self.tr("Cannot open the procedure"), str(exc))
+            QMessageBox.warning(self, self.tr("Cannot open the procedure"), error_text(exc))
             return None
         form = self._new_form(patient=patient, procedure=procedure)
         self._show_form(form)
@@ -451,14 +452,14 @@ class MainWindow(QMainWindow):
             self.close_damaged_logbook(error)
             return
         self.hold_writes(self.tr("The logbook could not be checked, so nothing will be saved to it: %1")
-                         .replace("%1", str(error)))
+                         .replace("%1", error_text(error)))
         self.show_notice(self.writes_held, ERROR)
 
     def close_damaged_logbook(self, error: LogbookCorruptError) -> None:
         """Say so plainly, write nothing more, close the logbook; the app then offers the newest good backup.
         An open form is left on screen read-only in effect (its draft file keeps what was typed)."""
         self.hold_writes(self.tr("The logbook is damaged: nothing was written to it, and it is closed."))
-        self.show_notice(str(error) + "\n" + self.writes_held, ERROR)
+        self.show_notice(error_text(error) + "\n" + self.writes_held, ERROR)
         if self.form is not None:
             self.form.save_draft()
             self.form.retire()

@@ -1,0 +1,497 @@
+"""The message catalogue: every user-facing text of the core, in English and Chinese, by key.
+
+- Findings: the key is the finding's code, or `code.variant` when one code is worded several ways
+  (`type.list`, `type.date`); `Finding.code` is the part before the dot.
+- Errors: each class of `errors.py` has an entry by its class name (the sentence for a message that is only
+  English detail, such as an operating system's reason); a raise with its own wording names an `error.*` key.
+- The report's words (`report.*`), roles (`role.*`), what a signature means (`meaning.*`), the labels of values
+  the report and form derive (`derived.*`), and the phrases other entries are built of.
+
+Clinical labels stay in the data dictionary, where each field is declared once with its English and Chinese
+names: this catalogue reads them rather than copying them. A parameter that has a `label(language)` method (a
+dictionary `Field`, `Entity` or `Choice`, a formulary agent, a protocol arm, a `Finding`, and `Shown`, `Worded`,
+`Listing` here) is rendered in the message's language; a `Message` parameter is rendered in it too; anything
+else is written as it is (numbers are formatted by the caller, so they read the same in both languages).
+
+Loading this module is a dict literal: cheap enough for start-up.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterable
+from typing import Any
+
+EN, ZH = "en", "zh"
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # -- findings: the document's shape ----------------------------------------------------------------------
+    "type.document": ("the document must be a JSON object", "文档必须是JSON对象"),
+    "type.patients": ("must be a list of patients", "必须是患者列表"),
+    "type.procedures": ("must be a list of procedures", "必须是手术列表"),
+    "type.addenda": ("must be a list of addenda", "必须是补充说明列表"),
+    "type.list": ("must be a list", "必须是列表"),
+    "type.entity": ("must be an object ({entity:lower})", "必须是对象（{entity}）"),
+    "type.signature": ("must be an object (the signature)", "必须是对象（签名）"),
+    "type.addendum": ("must be an object (an addendum)", "必须是对象（补充说明）"),
+    "type.blank_text": ("must be text, not blank", "必须是文本，不能为空"),
+    "type.sha256": ("must be a SHA-256: 64 lowercase hexadecimal digits", "必须是SHA-256：64位小写十六进制数字"),
+    "type.timestamp": ("must be a time in ISO 8601 with its zone, as 2026-03-14T11:00:05Z",
+                       "必须是带时区的ISO 8601时间，例如2026-03-14T11:00:05Z"),
+    "type.uuid": ("must be a UUID string", "必须是UUID字符串"),
+    "type.text": ("must be text", "必须是文本"),
+    "type.date": ("must be a date written YYYY-MM-DD", "必须是YYYY-MM-DD格式的日期"),
+    "type.real_date": ("{value} is not a real date", "{value}不是有效日期"),
+    "type.int": ("must be a whole number", "必须是整数"),
+    "type.number": ("must be a number", "必须是数字"),
+    "type.bool": ("must be true or false", "必须是true或false"),
+    "unknown_key": ("unknown key {key}", "未知的键{key}"),
+    "unknown_key.format_2": ("is a {format} key: this document says {found}", "是{format}的键：本文档声明为{found}"),
+    "format": ("must be {first} or {second} (found {found})", "必须是{first}或{second}（实际为{found}）"),
+    "not_supported": ("is part of the patient's course ({format}), which this version of TACE Log does not import "
+                      "yet: remove it to import the rest",
+                      "属于患者病程数据（{format}），此版本的TACE Log尚不能导入：删除后可导入其余内容"),
+    "duplicate_mrn": ("MRN {mrn} is also patients[{index}]", "住院号{mrn}与patients[{index}]重复"),
+    "duplicate_id": ("is also the id at {other}: two records cannot share one id (a UUID is one id in capitals, in "
+                     "braces or without hyphens)",
+                     "与{other}的ID相同：两条记录不能共用一个ID（UUID无论大写、加花括号或省略连字符都是同一个ID）"),
+    "addenda_unsigned": ("a draft has no addenda: an addendum is added to a signed procedure",
+                         "草稿没有补充说明：补充说明只能添加到已签名的手术"),
+    "duplicate_addendum": ("is also addenda[{index}]: give each addendum once",
+                           "与addenda[{index}]重复：每条补充说明只能出现一次"),
+    "encoding": ("{path} is not UTF-8 text ({reason})", "{path}不是UTF-8文本（{reason}）"),
+    "json": ("{source} is not valid JSON: {problem} at line {line}, column {column}",
+             "{source}不是有效的JSON：第{line}行第{column}列，{problem}"),
+    "unreadable": ("{problem}", "无法读取：{problem}"),
+    "unreadable.document": ("the document {problem}", "无法读取文档：{problem}"),
+    "too_deep": ("is nested more than {depth} levels deep (line {line}); a tace-log/1 document nests 7",
+                 "嵌套超过{depth}层（第{line}行）；tace-log/1文档最多嵌套7层"),
+    # -- findings: values ------------------------------------------------------------------------------------
+    "required": ("is required", "为必填项"),
+    "required_to_sign": ("is required before signing", "签名前必须填写"),
+    "not_text": ("contains {char}, half of a character: it cannot be stored", "包含{char}（半个字符）：无法保存"),
+    "not_text.half": ("contains half of a character: it cannot be stored", "包含半个字符：无法保存"),
+    "invisible_character": ("contains an invisible or control character ({name}): type it again without it",
+                            "包含不可见字符或控制字符（{name}）：请去掉该字符后重新输入"),
+    "too_long": ("{field} must be at most {limit} characters long, not {length}",
+                 "{field}最多{limit}个字符，当前为{length}个"),
+    "too_large": ("is too large a number to store", "数字太大，无法保存"),
+    "choice": ("{value} is not one of {choices}", "{value}不在可选值中：{choices}"),
+    "choice.arm": ("{arm} is not an arm of protocol {protocol}; choose {arms}",
+                   "{arm}不是方案{protocol}的分组；请选择{arms}"),
+    "choice.role": ("must be one of {roles}", "必须是以下之一：{roles}"),
+    "duplicate": ("lists a value twice", "有重复的值"),
+    "limit.between": ("must be between {low} and {high}{unit}, not {value}{hint}",
+                      "必须在{low}至{high}{unit}之间，当前为{value}{hint}"),
+    "limit.max": ("must be at most {high}{unit}, not {value}{hint}", "不能超过{high}{unit}，当前为{value}{hint}"),
+    "limit.min": ("must be at least {low}{unit}, not {value}{hint}", "不能低于{low}{unit}，当前为{value}{hint}"),
+    "high": ("{value}{unit} is unusually high (usual below {usual}{unit}){hint}",
+             "{value}{unit}异常偏高（通常低于{usual}{unit}）{hint}"),
+    "high.up_to": ("{value}{unit} is unusually high (usual up to {usual}{unit}){hint}",
+                   "{value}{unit}异常偏高（通常不超过{usual}{unit}）{hint}"),
+    "low": ("{value}{unit} is unusually low (usual from {usual}{unit}){hint}",
+            "{value}{unit}异常偏低（通常不低于{usual}{unit}）{hint}"),
+    "hint": (" ({help})", "（{help}）"),
+    "future_date": ("{date} is in the future (today is {today})", "{date}是将来的日期（今天是{today}）"),
+    "not_applicable": ("{field} is recorded only when {controlling:lower} is {allowed} ({now}): clear it, or "
+                       "correct {controlling:lower}",
+                       "仅当{controlling}为{allowed}时才记录{field}（{now}）：请清除该项，或更正{controlling}"),
+    "not_applicable.given": ("it is {value}", "当前为{value}"),
+    "not_applicable.not_recorded": ("it is not recorded", "当前未记录"),
+    # -- findings: clinical rules ----------------------------------------------------------------------------
+    "date_order.birth": ("must not be before the birth date", "不能早于出生日期"),
+    "date_order.resection": ("must not be before the resection date ({resection})",
+                             "不能早于肝切除日期（{resection}）"),
+    "eligibility_age": ("age {age} at resection is outside the protocol's {low}-{high} years",
+                        "肝切除时年龄{age}岁，不在方案规定的{low}-{high}岁范围内"),
+    "tace_window": ("cycle {cycle} is {days} days after resection; the protocol's TACE window is day {first}-{last}",
+                    "第{cycle}周期为术后第{days}天；方案规定的TACE时间窗为术后第{first}-{last}天"),
+    "arm_without_tace": ("the patient's arm ({arm}) has no TACE in the protocol",
+                         "患者所在分组（{arm}）在方案中不做TACE"),
+    "segments_missing": ("tumour staining is present: name at least one stained segment",
+                         "有肿瘤染色：请至少填写一个染色肝段"),
+    "staining_mismatch": ("tumour staining is {staining} but the embolization is {chosen} (the protocol gives "
+                          "{proposed}): give the reason in the findings",
+                          "肿瘤染色为{staining}，但栓塞方式为{chosen}（方案规定为{proposed}）：请在所见中说明原因"),
+    "selectivity_mismatch": ("tumour staining is present but the injection was whole-liver",
+                             "有肿瘤染色，但为全肝注射"),
+    "grade_mismatch": ("SIR class 'death' is CTCAE grade 5", "SIR分级为“死亡”时CTCAE分级应为5级"),
+    "reason_missing": ("technical success is {success}: say why in the findings",
+                       "技术成功为{success}：请在所见中说明原因"),
+    "unit": ("{agent} is given in {units}, not {unit}", "{agent}的单位应为{units}，不能是{unit}"),
+    "dose_not_positive": ("must be > 0", "必须大于0"),
+    "dose_limit": ("{dose} {unit} of {agent} is above the limit of {limit} {unit} per session",
+                   "{agent} {dose} {unit}超过每次治疗上限{limit} {unit}"),
+    "dose_high": ("{dose} {unit} of {agent} is above the usual {usual} {unit}; confirm the dose",
+                  "{agent} {dose} {unit}高于常用剂量{usual} {unit}；请确认剂量"),
+    "two_anthracyclines": ("two anthracyclines in one session: {agents}", "同一次治疗使用了两种蒽环类药物：{agents}"),
+    "particle_size_not_applicable": ("{agent} has no particle size", "{agent}没有颗粒大小"),
+    "particle_size_limit": ("{value} µm is outside {low}-{high} µm for {agent}",
+                            "{value} µm超出{agent}的{low}-{high} µm范围"),
+    "particle_range": ("the particle range must go from small to large ({low} to {high} µm)",
+                       "颗粒大小范围必须从小到大（{low}至{high} µm）"),
+    "particle_range_incomplete": ("give both ends of the particle size range", "请填写颗粒大小范围的上下限"),
+    # -- findings: the logbook and its users -----------------------------------------------------------------
+    "mrn_taken": ("MRN {mrn} already belongs to another patient ({owner})", "住院号{mrn}已属于另一位患者（{owner}）"),
+    "mrn_taken.import": ("MRN {mrn} already belongs to another patient in the logbook",
+                         "住院号{mrn}已属于日志中的另一位患者"),
+    "locked": ("{name} has a signed procedure: {field} cannot change ({old} -> {new})",
+               "{name}有已签名的手术：{field}不能更改（{old} -> {new}）"),
+    "locked.import": ("procedure {id} of {name} (MRN {mrn}) is signed and cannot be changed by import: add an "
+                      "addendum instead", "{name}（住院号{mrn}）的手术{id}已签名，不能通过导入更改：请添加补充说明"),
+    "duplicate_patient": ("names the same logbook patient as {other}, one by its id and one by its MRN: give each "
+                          "patient once",
+                          "与{other}指向日志中的同一位患者（一个按ID，一个按住院号）：每位患者只能出现一次"),
+    "id_taken": ("this procedure id belongs to another patient in the logbook", "此手术ID属于日志中的另一位患者"),
+    "username": ("must be one word, not blank", "必须是一个词，不能为空"),
+    "first_user_role": ("the first user must be an administrator or a radiologist, who then adds the others (not a "
+                        "{role})", "第一个用户必须是管理员或放射科医师，再由其添加其他用户（不能是{role}）"),
+    "username_taken": ("user {username} already exists{again}", "用户{username}已存在{again}"),
+    "username_taken.inactive": (" (deactivated: tace-log user activate {username})",
+                                "（已停用：tace-log user activate {username}）"),
+    "password.short": ("must be at least {length} characters", "至少需要{length}个字符"),
+    "password.blank": ("must not be only spaces", "不能只包含空格"),
+    "password.long": ("must be at most {length} characters", "最多{length}个字符"),
+    "password.give_current": ("give the current password, or who allows the change",
+                              "请输入当前密码，或由有权限的人允许更改"),
+    "password_unchanged": ("must differ from the current one", "必须与当前密码不同"),
+    # -- findings: signatures a document carries -------------------------------------------------------------
+    "signed_id": ("is required with a signed procedure: the signature covers it",
+                  "已签名的手术必须有此项：签名涵盖该项"),
+    "signature_hash": ("does not match the signed content: the content or its hash was changed",
+                       "与签名内容不符：内容或其哈希值已被更改"),
+    "signature_content": ("{problem}", "签名内容无效：{problem}"),
+    "signature_content.v1": ("is not what this procedure signs: {covers} differ from what was signed",
+                             "不是本手术的签名内容：{covers}与签名时不同"),
+    "signature": ("{problem}", "签名验证失败：{problem}"),
+    "signature.content": ("{problem}: procedure {id} of {name} (MRN {mrn}) is signed, and a signed record changes "
+                          "only by an addendum",
+                          "签名验证失败：{problem}：{name}（住院号{mrn}）的手术{id}已签名，已签名的记录只能通过补充说明修改"),
+    "addendum_hash": ("{problem}", "补充说明验证失败：{problem}"),
+    "signed_differently": ("procedure {id} is signed here by {signer} ({username}) at {at} with another signature: "
+                           "a signed record keeps its one signature",
+                           "手术{id}已在本日志中由{signer}（{username}）于{at}以另一签名签署：已签名的记录只保留一个签名"),
+    "v1_covers": ("the procedure and the patient's id, MRN, name, sex and birth date",
+                  "手术及患者的ID、住院号、姓名、性别和出生日期"),
+    # -- errors: one entry per class (errors.py), for a message that is English detail -----------------------
+    "TaceLogError": ("{detail}", "操作未完成：{detail}"),
+    "LogbookError": ("{detail}", "无法使用日志文件：{detail}"),
+    "NotALogbookError": ("{detail}", "不是TACE Log日志文件：{detail}"),
+    "LogbookCorruptError": ("{detail}", "日志文件已损坏：{detail}"),
+    "LogbookBusyError": ("{detail}", "日志正被其他程序写入，未保存任何内容：{detail}"),
+    "DiskFullError": ("{detail}", "磁盘已满，未保存任何内容：{detail}"),
+    "BackupError": ("{detail}", "备份失败：{detail}"),
+    "NewerSchemaError": ("{detail}", "日志由更新版本的TACE Log创建：{detail}"),
+    "LogbookInUseError": ("{detail}", "日志正被其他程序使用，未做任何更改：{detail}"),
+    "RecordNotFoundError": ("{detail}", "找不到记录：{detail}"),
+    "InvalidInputError": ("{summary}{first}{more}", "{summary}{first}{more}"),
+    "RefusedError": ("{detail}", "已拒绝：{detail}"),
+    "RecordLockedError": ("{detail}", "记录已签名，不能更改：{detail}"),
+    "AuthenticationError": ("{detail}", "登录失败：{detail}"),
+    "NotPermittedError": ("{detail}", "无权限：{detail}"),
+    "WarningsNotAcknowledgedError": ("{detail}", "警告尚未确认：{detail}"),
+    "SettingsError": ("{detail}", "设置文件有误：{detail}"),
+    # -- errors: their parts and their own wordings ----------------------------------------------------------
+    "first_finding": (": {finding}", "：{finding}"),
+    "and_more": (" (and {count} more)", "（另有{count}项）"),
+    "summary.invalid_input": ("invalid input", "输入无效"),
+    "summary.cannot_read": ("cannot read the file", "无法读取文件"),
+    "summary.nothing_imported": ("nothing imported", "未导入任何内容"),
+    "summary.patient_not_saved": ("patient not saved", "患者未保存"),
+    "summary.procedure_not_saved": ("procedure not saved", "手术未保存"),
+    "summary.not_saved": ("not saved", "未保存"),
+    "summary.user_not_added": ("user not added", "未添加用户"),
+    "summary.password_not_changed": ("password not changed", "密码未更改"),
+    "summary.addendum_not_added": ("addendum not added", "未添加补充说明"),
+    "summary.not_signed": ("procedure {id} not signed", "手术{id}未签名"),
+    "error.warnings_not_acknowledged": ("procedure {id} not signed: {count} warning(s) must be acknowledged",
+                                        "手术{id}未签名：须确认{count}条警告"),
+    "error.wrong_credentials": ("wrong user name or password", "用户名或密码错误"),
+    "error.deactivated": ("{username} is deactivated: whoever may add users can activate them again (tace-log user "
+                          "activate {username} --by NAME)",
+                          "{username}已停用：有权添加用户的人可以重新启用（tace-log user activate {username} "
+                          "--by NAME）"),
+    "error.role_needed": ("{username} is a {role}: {what} needs {who}", "{username}是{role}：{what}需要{who}"),
+    "error.only_radiologist": ("{username} is a {role}: only a radiologist may {action}",
+                               "{username}是{role}：只有放射科医师可以{action}"),
+    "error.must_change_password": ("{username}'s password was set by someone else: choose your own first (tace-log "
+                                   "user passwd {username})",
+                                   "{username}的密码是由他人设置的：请先设置自己的密码（tace-log user passwd "
+                                   "{username}）"),
+    "error.must_change_password_to": ("{username}'s password was set by someone else: choose your own before you "
+                                      "{action} (File > Change password, or tace-log user passwd {username})",
+                                      "{username}的密码是由他人设置的：{action}前请先设置自己的密码（文件 > 修改密码，"
+                                      "或tace-log user passwd {username}）"),
+    "error.restore_not_a_user": ("{username} is not a user of this logbook: restoring a backup needs an administrator "
+                                 "or a radiologist signed in",
+                                 "{username}不是本日志的用户：恢复备份需要管理员或放射科医师登录"),
+    "error.restore_role": ("{username} is a {role}: only an administrator or a radiologist may restore a backup",
+                           "{username}是{role}：只有管理员或放射科医师可以恢复备份"),
+    "error.last_authoriser": ("{username} is the last active administrator or radiologist: nobody could add or "
+                              "activate users after; add another first",
+                              "{username}是最后一位在用的管理员或放射科医师：停用后将无人能添加或启用用户；请先添加另一位"),
+    "error.no_user": ("no user {username} in this logbook (add one: tace-log user add)",
+                      "本日志中没有用户{username}（添加用户：tace-log user add）"),
+    "error.no_patient": ("no patient with id {id}", "没有ID为{id}的患者"),
+    "error.no_procedure": ("no procedure with id {id}", "没有ID为{id}的手术"),
+    "error.no_patient_for_procedure": ("a procedure must belong to a patient", "手术必须属于一位患者"),
+    "error.signed": ("procedure {id} is signed and cannot be {what}: add an addendum instead",
+                     "手术{id}已签名，不能{what}：请添加补充说明"),
+    "error.signed_dated": ("procedure {id} ({date}) is signed and cannot be changed: add an addendum instead",
+                           "手术{id}（{date}）已签名，不能更改：请添加补充说明"),
+    "error.addendum_to_draft": ("procedure {id} is a draft: edit it instead of adding an addendum",
+                                "手术{id}是草稿：请直接编辑，而不是添加补充说明"),
+    "error.cannot_read": ("cannot read {path}: {reason}", "无法读取{path}：{reason}"),
+    "error.cannot_create": ("cannot create a logbook at {path}: {reason}", "无法在{path}创建日志：{reason}"),
+    # opening and writing the logbook file (storage/connection.py); {reason} is the system's or SQLite's words
+    "error.symlink_loop": ("{path} cannot be a logbook: it is a symbolic link that loops ({reason})",
+                           "{path}不能作为日志：它是循环的符号链接（{reason}）"),
+    "error.symlink_missing": ("{path} cannot be a logbook: it is a symbolic link to {target}, which does not exist",
+                              "{path}不能作为日志：它是指向{target}的符号链接，而该文件不存在"),
+    "error.unreadable_file": ("{path} cannot be read: {reason}", "无法读取{path}：{reason}"),
+    "error.folder": ("{path} is a folder, not a logbook file", "{path}是文件夹，不是日志文件"),
+    "error.not_regular": ("{path} is not a logbook: it is not a regular file (a pipe, socket or device)",
+                          "{path}不是日志：它不是普通文件（而是管道、套接字或设备）"),
+    "error.cannot_open": ("{path} cannot be opened: {reason}", "无法打开{path}：{reason}"),
+    "error.not_ours": ("{path} is an SQLite database but not a TACE Log logbook",
+                       "{path}是SQLite数据库，但不是TACE Log日志"),
+    "error.empty": ("{path} is empty (0 bytes): not a TACE Log logbook", "{path}为空（0字节）：不是TACE Log日志"),
+    "error.not_sqlite": ("{path} is not a TACE Log logbook (not an SQLite database)",
+                         "{path}不是TACE Log日志（不是SQLite数据库）"),
+    "error.newer_schema": ("{path} was written by a newer TACE Log (schema {version}; this version reads up to "
+                           "{supported}): update TACE Log to open it",
+                           "{path}由更新版本的TACE Log写入（结构版本{version}；本版本最高支持{supported}）："
+                           "请更新TACE Log后再打开"),
+    "error.damaged": ("{path} is damaged ({problem}{more})", "{path}已损坏（{problem}{more}）"),
+    "error.damaged_more": (" and {count} more problems", "，另有{count}个问题"),
+    "error.damaged_because": ("{path} is damaged: {reason}", "{path}已损坏：{reason}"),
+    "error.read_only_recovery": ("{path} cannot be read: its folder is read-only and its journal needs recovering "
+                                 "({reason})",
+                                 "无法读取{path}：所在文件夹为只读，而其数据库日志（journal）需要恢复（{reason}）"),
+    "error.busy_reading": ("{path} is busy: another program kept it locked for {seconds} s (a restore, or a program "
+                           "holding it exclusively); nothing was changed, try again",
+                           "{path}正忙：另一个程序锁定了{seconds}秒（正在恢复备份，或有程序独占该文件）；未做任何更改，请重试"),
+    "error.failing_disk": ("{path} cannot be read just now ({reason}): is its disk full or failing? Nothing was "
+                           "changed; free some space and try again",
+                           "暂时无法读取{path}（{reason}）：磁盘是否已满或出现故障？未做任何更改；请释放空间后重试"),
+    "error.disk_full": ("the disk holding {path} is full: nothing was saved; free some space and try again",
+                        "{path}所在磁盘已满：未保存任何内容；请释放空间后重试"),
+    "error.refused_by_logbook": ("refused by the logbook: {reason}; nothing was saved",
+                                 "日志拒绝了此操作：{reason}；未保存任何内容"),
+    "error.busy_writing": ("{path} is busy: another program kept it locked for {seconds} s; nothing was saved, try "
+                           "again", "{path}正忙：另一个程序锁定了{seconds}秒；未保存任何内容，请重试"),
+    "error.read_only": ("{path} has become read-only: nothing was saved", "{path}已变为只读：未保存任何内容"),
+    "error.damaged_writing": ("{path} is damaged ({reason}): nothing was saved",
+                              "{path}已损坏（{reason}）：未保存任何内容"),
+    "error.cannot_write": ("could not write to {path}: {reason}; nothing was saved",
+                           "无法写入{path}：{reason}；未保存任何内容"),
+    "error.made_meanwhile": ("another program made a logbook at {path} meanwhile: nothing was written to it; try "
+                             "again", "另一个程序同时在{path}创建了日志：未写入任何内容；请重试"),
+    "error.no_logbook": ("no logbook at {path}", "{path}处没有日志"),
+    "error.read_only_file": ("{path} is read-only: TACE Log needs to write to it",
+                             "{path}为只读：TACE Log需要写入该文件"),
+    "error.read_only_folder": ("the folder of {path} is read-only: TACE Log needs to write its journal there",
+                               "{path}所在文件夹为只读：TACE Log需要在该文件夹中写入数据库日志（journal）"),
+    "error.damaged_opening": ("{path} cannot be opened for writing: {reason}", "无法以写入方式打开{path}：{reason}"),
+    "error.dangling_rows": ("{path} is damaged (rows point at missing records)",
+                            "{path}已损坏（有行指向不存在的记录）"),
+    # backups and restores (storage/backup.py)
+    "error.not_a_good_backup": ("{reason} - not a good backup", "{reason} - 不是有效的备份"),
+    "error.backup_differs": ("the backup {path} does not match the logbook ({differ})",
+                             "备份{path}与日志不一致（{differ}）"),
+    "error.backup_disk_full": ("no backup written: the disk holding {path} is full", "未写入备份：{path}所在磁盘已满"),
+    "error.backup_not_written": ("no backup written to {path}: {reason}", "未能将备份写入{path}：{reason}"),
+    "error.backup_exists": ("{path} already exists: choose a new file name for the backup",
+                            "{path}已存在：请为备份选择新的文件名"),
+    "error.backup_is_logbook": ("{path} is the logbook itself, not a backup of it", "{path}是日志本身，不是它的备份"),
+    "error.restore_not_recorded": ("nothing was restored: the restore could not be recorded in {path} ({reason})",
+                                   "未恢复任何内容：无法在{path}中记录此次恢复（{reason}）"),
+    "error.open_elsewhere": ("{path} is open in {who}: close it there first; nothing was restored",
+                             "{path}正在{who}中打开：请先在那里关闭；未恢复任何内容"),
+    "error.another_program": ("another program", "另一个程序"),
+    "error.backup_unverified": ("{path} was not restored: {problems}. To restore it all the same, say why: tace-log "
+                                "restore FILE --despite REASON",
+                                "{path}未恢复：{problems}。如仍要恢复，请说明原因：tace-log restore FILE --despite "
+                                "REASON"),
+    # the settings file beside the logbook (settings.py) and the report's logo
+    "error.settings_json": ("{path}: cannot be read as JSON ({reason})", "{path}：无法按JSON读取（{reason}）"),
+    "error.settings_object": ("{path}: must hold a JSON object", "{path}：必须是JSON对象"),
+    "error.settings_idle_lock": ("{path}: idle_lock_minutes must be a positive number of minutes, not {value}",
+                                 "{path}：idle_lock_minutes必须是正数（分钟），不能是{value}"),
+    "error.settings_report_object": ("{path}: 'report' must be an object", "{path}：“report”必须是对象"),
+    "error.settings_unknown_key": ("{path}: unknown key report.{key}", "{path}：未知的键report.{key}"),
+    "error.settings_text": ("{path}: report.{key} must be text", "{path}：report.{key}必须是文本"),
+    "error.settings_language": ("{path}: report.language must be one of {languages}, not {value}",
+                                "{path}：report.language必须是{languages}之一，不能是{value}"),
+    "error.settings_logo_missing": ("{path}: report.logo {logo} is not a file ({resolved})",
+                                    "{path}：report.logo {logo}不是文件（{resolved}）"),
+    "error.logo_unreadable": ("report.logo {path} is not a PNG or JPEG image that can be read ({reason})",
+                              "report.logo {path}不是可读取的PNG或JPEG图像（{reason}）"),
+    # plain files written and read (files.py)
+    "error.open_here": ("{path} is open in this program: it cannot be copied, read or written as a plain file now",
+                        "{path}已在本程序中打开：现在不能作为普通文件复制、读取或写入"),
+    "error.belongs_to_database": ("{path} belongs to the database beside it: choose another file name",
+                                  "{path}属于旁边的数据库：请选择其他文件名"),
+    "error.cannot_write_file": ("cannot write {path}: {reason}", "无法写入{path}：{reason}"),
+    "error.is_database": ("{path} is a database (a logbook or a backup?): it is not replaced; choose another file name",
+                          "{path}是数据库（日志或备份？）：不会被覆盖；请选择其他文件名"),
+    # the command line's own refusals (cli/)
+    "error.file_problems": ("{path}: {problems}", "{path}：{problems}"),
+    "error.nothing_named": ("no procedure, patient or MRN {id} in {path}", "{path}中没有手术、患者或住院号{id}"),
+    "error.signatures_broken": ("the signature of {count} procedure(s) does not verify: {ids}",
+                                "{count}个手术的签名验证失败：{ids}"),
+    "error.cannot_create_folder": ("cannot create the folder {path}: {reason}", "无法创建文件夹{path}：{reason}"),
+    "error.passwords_differ": ("the two passwords differ: {what}", "两次输入的密码不一致：{what}"),
+    "error.acknowledge_hint": ("{error}: read them, then sign with --acknowledge-warnings",
+                               "{error}：请阅读这些警告，然后使用--acknowledge-warnings签名"),
+    "error.problems": ("{problems}", "发现问题：{problems}"),
+    "who.admin": ("an administrator", "管理员"),
+    "who.radiologist": ("a radiologist", "放射科医师"),
+    "who.none": ("an active administrator or radiologist, and there is none", "在用的管理员或放射科医师，但目前没有"),
+    "action.sign": ("sign", "签名"),
+    "action.sign_addendum": ("sign an addendum", "签署补充说明"),
+    "what.changed": ("changed", "更改"),
+    "what.signed_again": ("signed again", "再次签名"),
+    "what.add_user": ("adding a user", "添加用户"),
+    "what.set_other_password": ("setting another user's password", "设置其他用户的密码"),
+    "what.activate_user": ("activating a user", "启用用户"),
+    "what.deactivate_user": ("deactivating a user", "停用用户"),
+    "error.permission_needed": ("{what} needs the user name and password of {who}", "{what}需要{who}的用户名和密码"),
+    # -- roles and what a signature means --------------------------------------------------------------------
+    "role.radiologist": ("radiologist", "放射科医师"),
+    "role.nurse": ("nurse", "护士"),
+    "role.admin": ("administrator", "管理员"),
+    "meaning.reviewed and signed by": ("Reviewed and signed by", "审核并签名"),
+    "meaning.addendum written and signed by": ("Addendum written and signed by", "补充说明撰写并签名"),
+    "meaning.performed and reviewed by": ("Performed and reviewed by", "执行并审核"),  # signatures made before
+    # -- derived values: their labels ------------------------------------------------------------------------
+    "derived.age": ("Age (years)", "年龄（岁）"),
+    "derived.days_after_resection": ("Days after resection", "术后天数"),
+    # -- the report's own words (its structure, not clinical fields) -----------------------------------------
+    "report.title": ("TACE procedure report", "TACE手术记录"),
+    "report.draft": ("DRAFT – not signed", "草稿 – 未签名"),
+    "report.signed_status": ("Signed by {signer}, {at}", "已签名：{signer}，{at}"),
+    "report.agents": ("Agents and doses", "药物与剂量"),
+    "report.complications": ("Complications", "并发症"),
+    "report.none_recorded": ("None recorded.", "无记录。"),
+    "report.signature": ("Signature", "签名"),
+    "report.performed_by": ("Performed by", "执行"),
+    "report.signed_at": ("Signed at", "签名时间"),
+    "report.content_sha256": ("Content SHA-256", "内容SHA-256"),
+    "report.draft_note": ("This report has not been signed.", "本报告尚未签名。"),
+    "report.not_verified": ("THIS SIGNATURE DOES NOT VERIFY", "此签名验证失败"),
+    "report.not_verified_status": ("SIGNATURE DOES NOT VERIFY: {signer}, {at}", "签名验证失败：{signer}，{at}"),
+    "report.signed_elsewhere": ("Signed elsewhere: in another logbook, by a signer who is not a user of this one.",
+                                "在其他日志中签名：签名人不是本日志的用户。"),
+    "report.covers_fewer": ("This signature was made before TACE Log kept what was signed: it covers the procedure "
+                            "and the patient's id, MRN, name, sex and birth date; the patient's other values are as "
+                            "recorded now.",
+                            "此签名早于TACE Log保存签名内容：仅涵盖手术及患者的ID、住院号、姓名、性别和"
+                            "出生日期；患者的其他信息为当前记录。"),
+    "report.changed_since": ("Changed since signing: {changes}", "签名后已更改：{changes}"),
+    "report.addendum": ("Addendum {number}", "补充说明 {number}"),
+    "report.addendum_note": ("Added after the report above; the original content is unchanged.",
+                             "在上述报告之后添加；原报告内容未改变。"),
+    "report.author": ("Author", "作者"),
+    "report.written_at": ("Written at", "时间"),
+    "report.page": ("Page {page} of {pages}", "第{page}页，共{pages}页"),
+    "report.record": ("Record {id}", "记录 {id}"),
+    "report.signer": ("{name} ({username})", "{name}（{username}）"),
+    "report.signer_role": ("{name}, {role} ({username})", "{name}，{role}（{username}）"),
+}
+
+
+class Message:
+    """A text to render later, in a language: a catalogue key and its parameters. `str()` is the English."""
+
+    __slots__ = ("key", "params")
+
+    def __init__(self, key: str, /, **params: Any):
+        self.key, self.params = key, params
+
+    def text(self, language: str = EN) -> str:
+        return render(self.key, language, **self.params)
+
+    def label(self, language: str = EN) -> str:  # a parameter of another message
+        return self.text(language)
+
+    def __str__(self) -> str:
+        return self.text(EN)
+
+    def __repr__(self) -> str:
+        return f"Message({self.key!r}, {self.params!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Message) and (self.key, self.params) == (other.key, other.params)
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+
+class Worded:
+    """A parameter with its own English and Chinese (a field's key as written in English, its label in Chinese)."""
+
+    __slots__ = ("en", "zh")
+
+    def __init__(self, en: str, zh: str):
+        self.en, self.zh = en, zh
+
+    def label(self, language: str = EN) -> str:
+        return self.zh if language == ZH else self.en
+
+
+class Shown:
+    """A stored value of a dictionary field as a person reads it in the language (`Field.display`)."""
+
+    __slots__ = ("field", "value")
+
+    def __init__(self, field: Any, value: Any):
+        self.field, self.value = field, value
+
+    def label(self, language: str = EN) -> str:
+        try:
+            return str(self.field.display(self.value, language))
+        except KeyError:  # not one of the field's choices: as written
+            return str(self.value)
+
+
+class Listing:
+    """Several parameters as one: 'a, b' or 'a or b' in English, 'a、b' or 'a或b' in Chinese."""
+
+    __slots__ = ("items", "either")
+
+    def __init__(self, items: Iterable[Any], either: bool = False):
+        self.items, self.either = tuple(items), either
+
+    def label(self, language: str = EN) -> str:
+        words = [_value(item, language) for item in self.items]
+        if language == ZH:
+            return ("或" if self.either else "、").join(words)
+        return (" or " if self.either else ", ").join(words)
+
+
+def _value(value: Any, language: str) -> str:
+    label = getattr(value, "label", None)
+    return str(label(language)) if callable(label) else str(value)
+
+
+class _Formatter(string.Formatter):
+    """`{name}` renders a parameter in the language; `{name:lower}` lower-cases it (an English label mid-sentence)."""
+
+    def __init__(self, language: str):
+        self.language = language
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        text = _value(value, self.language)
+        return text.lower() if format_spec == "lower" else format(text, format_spec)
+
+
+def render(key: str, language: str = EN, /, **params: Any) -> str:
+    """The catalogue's text for `key` in `language` ('zh' or English), its parameters filled in."""
+    en, zh = CATALOGUE[key]
+    return _Formatter(language).format(zh if language == ZH else en, **params)
+
+
+def parameters(template: str) -> set[str]:
+    """The names of the parameters a template fills in."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
