@@ -37,6 +37,7 @@ run: venv
 lint: venv
 	$(BIN)/ruff check tace_log ui tests bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test: lint $(QM)
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q

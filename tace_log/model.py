@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 from .dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, Entity, Field, FieldType, on_change, parts
 
@@ -25,6 +25,10 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+@overload
+def canonical_id(value: str) -> str: ...
+@overload
+def canonical_id(value: None) -> None: ...
 def canonical_id(value: str | None) -> str | None:
     """A UUID in its one spelling (lowercase, hyphenated), so 'ABC…' and '{abc…}' are the same record."""
     import uuid  # loaded on first use, not at start-up (tests/ui/test_startup_imports.py)
@@ -248,6 +252,12 @@ class Addendum:
     author: str  # the printed name
     created_at: str  # ISO 8601 UTC
     signature: Signature | None = None
+
+    def signed(self) -> Signature:
+        """Its signature: every addendum stored or imported has one."""
+        if self.signature is None:
+            raise ValueError(f"addendum {self.id} has no signature")
+        return self.signature
 
 
 def days_after_resection(procedure_date: dt.date | None, resection_date: dt.date | None) -> int | None:

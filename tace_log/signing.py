@@ -195,11 +195,11 @@ def check_signature(signature: Signature, patient: Patient, procedure: Procedure
         if a.signature is None or addendum_sha256(procedure.id, signature.content_sha256, a.text, a.reason,
                                                   a.signature.username, a.created_at) != a.signature.content_sha256}
     if signature.content is None:  # version 1: the content is rebuilt from the record
-        problems = () if _sha256(content_v1(patient, procedure)) == signature.content_sha256 else (
-            ("sha256", f"no longer matches the record: {V1_COVERS} differ from what was signed"),)
-        return SignatureCheck(signature, problems, addendum_problems=addendum_problems)
-    problems, data = _content_problems(signature, patient, procedure)
-    if problems:
+        v1: tuple[tuple[str, str], ...] = () if _sha256(content_v1(patient, procedure)) == signature.content_sha256 \
+            else (("sha256", f"no longer matches the record: {V1_COVERS} differ from what was signed"),)
+        return SignatureCheck(signature, v1, addendum_problems=addendum_problems)
+    problems, data = _content_problems(signature, signature.content, patient, procedure)
+    if problems or data is None:
         return SignatureCheck(signature, problems, addendum_problems=addendum_problems)
     try:
         signed_patient = _as_stored(Patient, data["patient"])
@@ -220,14 +220,14 @@ def _as_stored(cls, doc: dict):
     return record
 
 
-def _content_problems(signature: Signature, patient: Patient,
+def _content_problems(signature: Signature, content: str, patient: Patient,
                       procedure: Procedure) -> tuple[tuple[tuple[str, str], ...], dict | None]:
     """Why a stored content does not hold for this record (its hash, its form, or a signed part that differs),
     and the content read."""
-    if _sha256(signature.content.encode("utf-8", "surrogatepass")) != signature.content_sha256:
+    if _sha256(content.encode("utf-8", "surrogatepass")) != signature.content_sha256:
         return (("sha256", "does not match the signed content: the content or its hash was changed"),), None
     try:
-        data = read_content(signature.content, canonical=False)
+        data = read_content(content, canonical=False)
     except ValueError as why:
         return (("content", str(why)),), None
     version = data.get("content_version", 1)
@@ -262,9 +262,9 @@ def signature_document(signature: Signature, patient: Patient, procedure: Proced
 
 
 def addendum_document(addendum: Addendum) -> dict:
-    return {"text": addendum.text, "reason": addendum.reason, "signer": addendum.signature.username,
-            "signer_name": addendum.author, "signed_at": addendum.created_at,
-            "sha256": addendum.signature.content_sha256}
+    signature = addendum.signed()
+    return {"text": addendum.text, "reason": addendum.reason, "signer": signature.username,
+            "signer_name": addendum.author, "signed_at": addendum.created_at, "sha256": signature.content_sha256}
 
 
 def signature_from_document(doc: dict, content: dict | None = None) -> Signature:

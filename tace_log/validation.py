@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeGuard
 
 from .choice_lists import ChoiceLists
 from .dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, Entity, Field, FieldType, children, parts
@@ -61,7 +61,7 @@ def parse_date(value: Any) -> dt.date | None:
         return None
 
 
-def _number(value: Any) -> bool:
+def _number(value: Any) -> TypeGuard[float]:
     """A number that can be stored: within SQLite's 64-bit integers, so neither NaN nor infinite. Compared, never
     made a float, which a whole number of 400 digits would overflow."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and -_STORABLE < value < _STORABLE
@@ -161,10 +161,11 @@ class Validator:
                 for k, addendum in enumerate(addenda or []):
                     problems += self._signed_form(addendum, ADDENDUM_KEYS, join(apath, k), "type.addendum")
                     digest = addendum.get("sha256") if isinstance(addendum, dict) else None
-                    if isinstance(digest, str) and digest in seen:
-                        problems.append(Finding(join(join(apath, k), "sha256"), ERROR,
-                                                Message("duplicate_addendum", index=seen[digest])))
-                    seen.setdefault(digest, k)
+                    if isinstance(digest, str):
+                        if digest in seen:
+                            problems.append(Finding(join(join(apath, k), "sha256"), ERROR,
+                                                    Message("duplicate_addendum", index=seen[digest])))
+                        seen.setdefault(digest, k)
             out += problems
         return out
 
@@ -409,6 +410,7 @@ class Validator:
         value = doc.get(f.key)
         if value is None or value == [] or (isinstance(value, str) and not value.strip()):
             return
+        assert f.applies_when is not None  # the caller's test
         key, values = f.applies_when
         controlling = entity[key]
         given = doc.get(key)
@@ -446,6 +448,7 @@ class Validator:
                                       value=_fmt(value), hint=hint)
             if f.reject_max is not None:
                 return ERROR, Message("limit.max", high=_fmt(f.reject_max), unit=unit, value=_fmt(value), hint=hint)
+            assert f.reject_min is not None  # neither the range nor a maximum: a minimum
             return ERROR, Message("limit.min", low=_fmt(f.reject_min), unit=unit, value=_fmt(value), hint=hint)
         if f.warn_max is not None and (value >= f.warn_max if f.warn_max_inclusive else value > f.warn_max):
             return WARNING, Message("high" if f.warn_max_inclusive else "high.up_to", value=_fmt(value), unit=unit,
@@ -460,7 +463,7 @@ class Validator:
         if t is FieldType.TEXT or t is FieldType.LONG_TEXT:
             if not isinstance(value, str):
                 return Message("type.text")
-            if len(value) > f.max_length:
+            if f.max_length is not None and len(value) > f.max_length:
                 return Message("too_long", field=f, limit=f"{f.max_length:,}", length=f"{len(value):,}")
             return None if value.isascii() and not f.identifier else _text_problem(f, value)
         if t is FieldType.DATE:

@@ -131,9 +131,10 @@ def run_show(args) -> int:
             try:
                 patient = logbook.get_patient(args.id)
             except RecordNotFoundError:
-                patient = logbook.find_patient_by_mrn(args.id)
-            if patient is None:
-                raise LogbookError(Message("error.nothing_named", id=repr(args.id), path=logbook.path))
+                found = logbook.find_patient_by_mrn(args.id)
+                if found is None:
+                    raise LogbookError(Message("error.nothing_named", id=repr(args.id), path=logbook.path)) from None
+                patient = found
             procedures = logbook.procedures_of(patient.id)
         checks = {p.id: (logbook.signing.check(p.id), logbook.signing.addenda_of(p.id)) for p in procedures}
     out = sys.stdout

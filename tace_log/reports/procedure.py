@@ -28,6 +28,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
+    Flowable,
     Frame,
     KeepTogether,
     PageTemplate,
@@ -128,7 +129,8 @@ class _Styles:
         self.head = ParagraphStyle("head", parent=base, fontSize=8.5, leading=11, textColor=colors.white)
         self.head_cjk = ParagraphStyle("head_cjk", parent=self.head, wordWrap="CJK")
         self.section = ParagraphStyle("section", parent=base, fontSize=11, leading=14, textColor=ACCENT,
-                                      backColor=BAND, borderPadding=(3, 4, 3, 4), spaceBefore=6, spaceAfter=4)
+                                      backColor=BAND, borderPadding=(3, 4, 3, 4),  # type: ignore[arg-type]
+                                      spaceBefore=6, spaceAfter=4)  # (reportlab takes 4 sides; its stubs a float)
         self.draft = ParagraphStyle("draft", parent=base, fontSize=11, leading=15, textColor=DRAFT_RED)
         self.narrative = ParagraphStyle("narrative", parent=base, spaceAfter=5)
         self.narrative_cjk = ParagraphStyle("narrative_cjk", parent=self.narrative, wordWrap="CJK")
@@ -165,7 +167,7 @@ def _lines_at(paragraph: Paragraph, width: float) -> list[str]:
     # breaks as lines of fragments.
     glue = "" if paragraph.style.wordWrap == "CJK" else " "
     return [glue.join(line[1]) if isinstance(line, tuple) else "".join(w.text for w in line.words)
-            for line in paragraph.blPara.lines]
+            for line in paragraph.blPara.lines]  # type: ignore[attr-defined]  # set by wrap()
 
 
 def _taller(paragraph: Paragraph, width: float, text: str) -> bool:
@@ -517,7 +519,7 @@ class _ReportBuilder:
         p = self.styles.paragraph
         if self.signature is None:
             return [self._heading("signature"), self._draft_paragraph(_text("draft_note", self.lang))]
-        out = [self._heading("signature")]
+        out: list[Flowable] = [self._heading("signature")]
         if self.check is not None and not self.check.ok:  # never printed as if it held
             out.append(p(f"{_text('not_verified', self.lang)}: {self.check.describe()}", "draft"))
         out.append(self._signature_grid(self.signature, operator=True))

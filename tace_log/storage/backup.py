@@ -195,7 +195,9 @@ def _backup_error(exc: Exception, target: Path) -> BackupError:
 
 def rotate(logbook_path: Path, policy: BackupPolicy = BackupPolicy()) -> list[Path]:
     """Delete the backups the policy does not keep; returns what was deleted."""
-    keep, days, weeks = set(), [], []
+    keep: set[Path] = set()
+    days: list[dt.date] = []
+    weeks: list[tuple[int, ...]] = []
     for when, path in list_backups(logbook_path):  # newest first: the first seen of a day or week is its newest
         day, week = when.date(), when.isocalendar()[:2]
         if day not in days and len(days) < policy.daily:
@@ -276,7 +278,7 @@ def restore(logbook_path: Path, backup_file: Path, user: str | None = None, desp
         except OSError as exc:
             raise BackupError(Message("error.restore_not_recorded", path=heads.head_file(logbook_path),
                                       reason=exc.strerror or exc), logbook_path) from exc
-        if _opens(logbook_path):
+        if safety is not None and _opens(logbook_path):  # a logbook that opens exists, so it has a safety copy
             _restore_into(logbook_path, prepared, safety)
         else:
             _replace_file(logbook_path, prepared, safety)
@@ -322,6 +324,7 @@ def _prepare(backup_file: Path, prepared: Path, logbook_path: Path, event: str, 
         dest.execute("BEGIN IMMEDIATE")
         audit.record_event(dest, "restore", event)
         head = heads.chain_head(dest)
+        assert head is not None  # the restore's own row was just sealed onto the trail
         dest.execute("COMMIT")
     except sqlite3.Error as exc:
         raise _backup_error(exc, prepared) from exc

@@ -222,7 +222,7 @@ class Signing:
                 f"SELECT procedure_id, content_sha256 FROM addenda WHERE procedure_id IN ({marks})", part).fetchall())
         signatures = [(pid, s) for pid, (s, _) in signed.items() if s is not None and pid not in have_signature]
         addenda = [a for pid, (_, rows) in signed.items() for a in rows
-                   if (pid, _signature(a).content_sha256) not in have_addenda]
+                   if (pid, a.signed().content_sha256) not in have_addenda]
         with self._session.reason("imported with its record: signed in another logbook"):
             self._insert_signatures(signatures)
             self._insert_addenda([replace(a, id=new_id()) for a in addenda])
@@ -266,7 +266,7 @@ class Signing:
         self._db.executemany(
             f"INSERT INTO addenda ({', '.join(_ADDENDUM_COLUMNS)}) VALUES ({', '.join('?' * len(_ADDENDUM_COLUMNS))})",
             [[a.id, a.procedure_id, a.text, a.reason, s.username, a.author, s.meaning, a.created_at, s.content_sha256,
-              int(s.signed_elsewhere)] for a, s in ((a, _signature(a)) for a in addenda)])
+              int(s.signed_elsewhere)] for a, s in ((a, a.signed()) for a in addenda)])
 
     def _addenda_where(self, where: str, params: Iterable = ()) -> dict[str, list[Addendum]]:
         """Addenda by procedure id, in the order they were written."""
@@ -300,13 +300,6 @@ class Signing:
             for procedure_id, signature in self._signatures_where(f"s.procedure_id IN ({marks})", part).items():
                 out[procedure_id] = (signature, addenda.get(procedure_id, []))
         return out
-
-
-def _signature(addendum: Addendum) -> Signature:
-    """An addendum's signature: every one stored or imported has one."""
-    if addendum.signature is None:
-        raise ValueError(f"addendum {addendum.id} has no signature")
-    return addendum.signature
 
 
 @dataclass
