@@ -20,13 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from .dictionary import AGENT, PROCEDURE, Entity, Field, FieldType, children, entities
+from .envelope import ADDENDUM_KEYS, SIGNATURE_KEYS, check_document
 from .errors import InvalidInputError, TaceLogError
 from .findings import ERROR, Finding, errors, join
 from .messages import Message
 from .model import SIGNED, Addendum, Patient, Procedure, Signature
 from .signing import addendum_document, carried_findings, signature_document
 from .storage import Logbook
-from .validation import ADDENDUM_KEYS, FORMAT, FORMAT_1, FORMATS, SIGNATURE_KEYS, Validator
+from .validation import FORMAT, FORMAT_1, FORMATS, Validator
 
 
 def read_file(path: str | Path) -> Any:
@@ -160,7 +161,7 @@ def check(logbook: Logbook | None, doc: Any, validator: Validator | None = None)
     """Every finding for a document: its own rules and its signatures' hashes, then (if it is valid) conflicts with
     the logbook."""
     validator = validator or (logbook.validator if logbook else Validator())
-    findings = validator.document(doc)
+    findings = check_document(doc, validator)
     findings += carried_findings(doc, findings)
     if logbook is not None and not errors(findings):
         findings += logbook.import_conflicts(doc)

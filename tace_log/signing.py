@@ -268,7 +268,7 @@ def addendum_document(addendum: Addendum) -> dict:
 
 
 def signature_from_document(doc: dict, content: dict | None = None) -> Signature:
-    """A signature read from a document (checked by `Validator.document` first, `content` its content read), as
+    """A signature read from a document (checked by `envelope.check_document` first, `content` its content read), as
     made in another logbook."""
     version = (content if content is not None else json.loads(doc["content"])).get("content_version", 1)
     return Signature(signer=doc["signer_name"], username=doc["signer"], signed_at=doc["signed_at"],

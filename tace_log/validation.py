@@ -18,7 +18,7 @@ from .dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, Enti
 from .findings import ERROR, WARNING, Finding, join
 from .formulary import ANTHRACYCLINE, Formulary, default_formulary
 from .messages import Listing, Message, Shown
-from .model import age_on, canonical_id, days_after_resection, stored_text
+from .model import age_on, days_after_resection
 from .protocol import Protocol, default_protocol
 
 FORMAT_1, FORMAT = "tace-log/1", "tace-log/2"  # import reads both; export writes the second
@@ -31,23 +31,18 @@ COURSE_KEYS = {
     PATHOLOGY.key: ("hcc_confirmed",),
     PROCEDURE.key: ("intent", "stain_interpretation", "entered_in_error"),
 }
-# The keys a signature and an addendum travel with in a procedure of a tace-log/2 document (read-only there);
-# whether their hashes hold is `signing.carried_findings`.
-SIGNATURE_KEYS = ("signer", "signer_name", "signer_role", "signed_at", "meaning", "sha256", "content")
-ADDENDUM_KEYS = ("text", "reason", "signer", "signer_name", "signed_at", "sha256")
+# The keys a procedure of a tace-log/2 document carries its signature and addenda in (`envelope` checks their form).
 TRAVELLING_KEYS = ("signature", "addenda")
 # Rules added after records were stored under earlier ones: a value recorded where it does not apply, a text over
 # its maximum length. New input breaking them is refused; a signed record holding such a value was signed before
 # the rule (signing refuses it now), so it imports with the finding as a warning, its signature intact. Unsigned
 # records were cleared of values not applying by migration 0006 (ARCHITECTURE.md, "Rules added later").
 LATER_RULES = frozenset({"not_applicable", "too_long"})
-_SHA256 = re.compile(r"[0-9a-f]{64}")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # The spellings of a UUID taken (canonical_id makes them one): ASCII hex, hyphens, braces, a urn:uuid: prefix.
 _HEX = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 _UUID = re.compile(rf"(?:urn:uuid:)?(?:{_HEX}|\{{{_HEX}\}})")
-_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+SURROGATE = re.compile("[\ud800-\udfff]")
 # SQLite stores whole numbers in 64 bits, and a whole-number float is stored as one (model._value_from_document).
 _STORABLE = 2**63
 
@@ -71,7 +66,7 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
-def _shown(value: Any, width: int = 40) -> str:
+def shown(value: Any, width: int = 40) -> str:
     """A value as written in a message, cut short: a wrong value may be a whole document."""
     text = repr(value)
     return text if len(text) <= width else text[:width - 3] + "..."
@@ -95,116 +90,6 @@ class Validator:
     def today(self) -> dt.date:
         """The given date (tests), else the date now: the app runs overnight, and today moves."""
         return self._today or dt.date.today()
-
-    # -- whole documents -------------------------------------------------------------------------------------
-    def document(self, doc: Any) -> list[Finding]:
-        out: list[Finding] = []
-        if not isinstance(doc, dict):
-            return [Finding("", ERROR, Message("type.document"))]
-        for key in doc:
-            if key not in ("format", "patients"):
-                out.append(Finding(join("", key), ERROR, Message("unknown_key", key=_shown(key))))
-        version = doc.get("format")
-        if version not in FORMATS:
-            out.append(Finding("format", ERROR, Message("format", first=repr(FORMAT_1), second=repr(FORMAT),
-                                                        found=_shown(version))))
-        patients = doc.get("patients")
-        if not isinstance(patients, list):
-            out.append(Finding("patients", ERROR, Message("type.patients")))
-            return out
-        seen_mrn: dict[str, int] = {}
-        seen_ids: dict[str, int | tuple[int, int]] = {}  # where each id was first: patient i or procedure (i, j)
-        mrn_field = PATIENT["mrn"]
-        for i, patient in enumerate(patients):
-            path = join("patients", i)
-            out += self.patient(patient, path, stored_procedures=False)
-            if not isinstance(patient, dict):
-                continue
-            out += self._travelling(patient, path, version)
-            mrn = patient.get("mrn")
-            if isinstance(mrn, str) and mrn.strip():
-                mrn = stored_text(mrn_field, mrn)  # the MRN as the logbook would hold it
-                if mrn in seen_mrn:
-                    out.append(Finding(join(path, "mrn"), ERROR, Message("duplicate_mrn", mrn=repr(mrn),
-                                                                         index=seen_mrn[mrn])))
-                seen_mrn.setdefault(mrn, i)
-            for where, record_id in self._ids(patient, i):
-                if record_id in seen_ids:
-                    out.append(Finding(_id_path(where), ERROR,
-                                       Message("duplicate_id", other=_id_path(seen_ids[record_id]))))
-                seen_ids.setdefault(record_id, where)
-        return out
-
-    def _travelling(self, patient: dict, path: str, version: Any) -> list[Finding]:
-        """The form of the signature and addenda each procedure of a patient carries (tace-log/2 only); whether
-        their hashes hold is checked above the rules (`signing.carried_findings`)."""
-        out: list[Finding] = []
-        procedures = patient.get("procedures")
-        for j, proc in enumerate(procedures if isinstance(procedures, list) else []):
-            if not isinstance(proc, dict) or not any(key in proc for key in TRAVELLING_KEYS):
-                continue
-            ppath = join(join(path, "procedures"), j)
-            if version != FORMAT:
-                out += [Finding(join(ppath, key), ERROR, Message("unknown_key.format_2", format=FORMAT,
-                                                                 found=_shown(version)))
-                        for key in TRAVELLING_KEYS if key in proc]
-                continue
-            problems = self._signature_form(proc.get("signature"), join(ppath, "signature"))
-            addenda = proc.get("addenda")
-            apath = join(ppath, "addenda")
-            if not isinstance(addenda, (list, type(None))):
-                problems.append(Finding(apath, ERROR, Message("type.addenda")))
-            elif addenda and proc.get("signature") is None:
-                problems.append(Finding(apath, ERROR, Message("addenda_unsigned")))
-            else:
-                seen: dict[str, int] = {}
-                for k, addendum in enumerate(addenda or []):
-                    problems += self._signed_form(addendum, ADDENDUM_KEYS, join(apath, k), "type.addendum")
-                    digest = addendum.get("sha256") if isinstance(addendum, dict) else None
-                    if isinstance(digest, str):
-                        if digest in seen:
-                            problems.append(Finding(join(join(apath, k), "sha256"), ERROR,
-                                                    Message("duplicate_addendum", index=seen[digest])))
-                        seen.setdefault(digest, k)
-            out += problems
-        return out
-
-    def _signature_form(self, signature: Any, path: str) -> list[Finding]:
-        if signature is None:
-            return []
-        return self._signed_form(signature, SIGNATURE_KEYS, path, "type.signature")
-
-    @staticmethod
-    def _signed_form(doc: Any, keys: tuple[str, ...], path: str, not_object: str) -> list[Finding]:
-        """The keys and types of a signature or an addendum as a document carries them."""
-        if not isinstance(doc, dict):
-            return [Finding(path, ERROR, Message(not_object))]
-        out = [Finding(join(path, key), ERROR, Message("unknown_key", key=_shown(key)))
-               for key in doc if key not in keys]
-        for key in keys:
-            value, where = doc.get(key), join(path, key)
-            if value is None:
-                if key != "signer_role":  # a signer's role may be unknown
-                    out.append(Finding(where, ERROR, Message("required")))
-            elif not isinstance(value, str) or (not value.strip() and key != "signer_role"):
-                out.append(Finding(where, ERROR, Message("type.blank_text")))
-            elif _SURROGATE.search(value):
-                out.append(Finding(where, ERROR, Message("not_text.half")))
-            elif key == "sha256" and not _SHA256.fullmatch(value):
-                out.append(Finding(where, ERROR, Message("type.sha256")))
-            elif key == "signed_at" and not _timestamp(value):
-                out.append(Finding(where, ERROR, Message("type.timestamp")))
-        return out
-
-    @staticmethod
-    def _ids(patient: dict, i: int):
-        """Each UUID of patient i and its procedures, in its one spelling, with where it is (see _id_path)."""
-        if _is_uuid(patient.get("id")):
-            yield i, _canonical(patient["id"])
-        procedures = patient.get("procedures")
-        for j, proc in enumerate(procedures if isinstance(procedures, list) else []):
-            if isinstance(proc, dict) and _is_uuid(proc.get("id")):
-                yield (i, j), _canonical(proc["id"])
 
     # -- patients --------------------------------------------------------------------------------------------
     def patient(self, doc: Any, path: str = "", with_procedures: bool = True,
@@ -345,7 +230,7 @@ class Validator:
             unit = None
         elif unit not in agent.units:
             out.append(Finding(join(apath, "unit"), ERROR, Message(
-                "unit", agent=agent, units=Listing(agent.units, either=True), unit=_shown(unit))))
+                "unit", agent=agent, units=Listing(agent.units, either=True), unit=shown(unit))))
             unit = None  # the limits are by unit
         if _number(dose):
             reject, warn = agent.reject_above.get(unit), agent.warn_above.get(unit)
@@ -392,9 +277,9 @@ class Validator:
             if key in COURSE_KEYS.get(entity.key, ()):  # until its entity is declared
                 out.append(Finding(join(path, key), ERROR, Message("not_supported", format=FORMAT)))
             else:
-                out.append(Finding(join(path, key), ERROR, Message("unknown_key", key=_shown(key))))
+                out.append(Finding(join(path, key), ERROR, Message("unknown_key", key=shown(key))))
         record_id = doc.get("id")
-        if "id" in known and record_id is not None and not _is_uuid(record_id):
+        if "id" in known and record_id is not None and not is_uuid(record_id):
             out.append(Finding(join(path, "id"), ERROR, Message("type.uuid")))
         for f in entity.fields:
             problem = self._check(f, doc.get(f.key))
@@ -482,13 +367,13 @@ class Validator:
             if not isinstance(value, str):
                 return Message("type.text")
             if choices and value not in choices:
-                return Message("choice", value=_shown(value), choices=", ".join(choices))
+                return Message("choice", value=shown(value), choices=", ".join(choices))
             return None
         if not isinstance(value, list):  # MULTI_CHOICE
             return Message("type.list")
         bad = [v for v in value if v not in choices]
         if bad:
-            return Message("choice", value=_shown(bad[0]), choices=", ".join(choices))
+            return Message("choice", value=shown(bad[0]), choices=", ".join(choices))
         if len(set(value)) != len(value):
             return Message("duplicate")
         return None
@@ -504,28 +389,8 @@ class Validator:
                                                                today=self.today.isoformat())))
 
 
-def _timestamp(value: str) -> bool:
-    """An ISO 8601 time with its zone ('2026-03-14T11:00:05Z', '...+08:00')."""
-    try:
-        return dt.datetime.fromisoformat(value).tzinfo is not None
-    except ValueError:
-        return False
-
-
-def _is_uuid(value: Any) -> bool:
+def is_uuid(value: Any) -> bool:
     return isinstance(value, str) and _UUID.fullmatch(value) is not None
-
-
-def _canonical(value: str) -> str:
-    """canonical_id of a UUID, without parsing one already in that spelling (an export's, nearly always)."""
-    return value if _CANONICAL_UUID.fullmatch(value) else canonical_id(value)
-
-
-def _id_path(where: int | tuple[int, int]) -> str:
-    """The path of the id of patient i, or of its procedure j for (i, j): built only for a finding."""
-    if isinstance(where, int):
-        return f"patients[{where}].id"
-    return f"patients[{where[0]}].procedures[{where[1]}].id"
 
 
 # Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt: drawn as nothing, such as the combining
@@ -545,7 +410,7 @@ def drawn_as_nothing(char: str) -> bool:
 def _text_problem(f: Field, value: str) -> Message | None:
     """What is said about text that cannot be stored, or an identifier with a character nobody can see."""
     if not value.isascii():
-        surrogate = _SURROGATE.search(value)
+        surrogate = SURROGATE.search(value)
         if surrogate:  # an escaped half of a UTF-16 pair ("\ud800"): not a character, and not UTF-8
             return Message("not_text", char=ascii(surrogate.group())[1:-1])
     if f.identifier:

@@ -484,7 +484,9 @@ class Logbook:
         """
         stamp = now_utc()
         with self._session.transaction():
-            findings = self.validator.document(doc)
+            from ..envelope import check_document  # the rules load on first use, not at start-up
+
+            findings = check_document(doc, self.validator)
             findings += carried_findings(doc, findings)
             if not errors(findings):
                 findings += self.import_conflicts(doc)

@@ -207,7 +207,7 @@ class Signing:
 
     def store_imported(self, signed: dict[str, tuple[Signature | None, list[Addendum]]]) -> set[str]:
         """Inside an import's transaction, after its records are written: the signatures and addenda a document
-        carried (verified by `Validator.document`, checked against this logbook by `conflicts`). A
+        carried (verified by `envelope.check_document`, checked against this logbook by `conflicts`). A
         signature already here stays; an addendum already here (the same hash) is not added again. Returns the
         procedures that gained one."""
         ids = list(signed)

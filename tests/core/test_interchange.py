@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from tace_log import interchange
 from tace_log.dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE
+from tace_log.envelope import check_document
 from tace_log.errors import InvalidInputError
 from tace_log.findings import errors
 from tace_log.model import Patient, Procedure
@@ -128,7 +129,7 @@ def test_the_schemas_accept_the_example_and_our_exports(logbook, example):
 ])
 def test_the_schema_refuses_what_the_validator_refuses(validator, example, change):
     change(example)
-    assert errors(validator.document(example))
+    assert errors(check_document(example, validator))
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(example, interchange.json_schema(version="tace-log/1"))
 
@@ -273,7 +274,7 @@ def signed(draw, patient_doc, procedure_doc):
 def test_export_then_import_is_the_identity(tmp_path_factory, validator, doc):
     """Import into an empty logbook, then export, gives the document back, signatures and addenda too; and
     importing it again changes nothing."""
-    assert [f for f in validator.document(doc) if f.severity == "error"] == []
+    assert [f for f in check_document(doc, validator) if f.severity == "error"] == []
     path = tmp_path_factory.mktemp("roundtrip") / "logbook.sqlite"
     with Logbook.open(path, validator=validator) as book:
         book.import_document(copy.deepcopy(doc))

@@ -22,7 +22,7 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 # callers, or builds it from a closed set checked below (roles). A new one is added here deliberately.
 INDIRECT_KEYS = {
     ("errors.py", "_detail"),  # an error's class name: every class is checked below
-    ("validation.py", "_signed_form"),  # "type.signature" / "type.addendum", from its two callers
+    ("envelope.py", "_signed_form"),  # "type.signature" / "type.addendum", from its two callers
     ("storage/signatures.py", "refuse_if_signed"),  # "what.changed" / "what.signed_again"
     ("storage/signatures.py", "_signer"),  # "action.sign" / "action.sign_addendum"
     ("storage/accounts.py", "role_named"),  # "role.<role>" for each of users.ROLES

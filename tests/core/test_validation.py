@@ -6,6 +6,7 @@ import json
 import pytest
 
 from tace_log.dictionary import ENTITIES, FieldType
+from tace_log.envelope import check_document
 from tace_log.findings import WARNING, errors, warnings
 from tace_log.formulary import Formulary
 
@@ -15,7 +16,7 @@ def findings_at(findings, path, severity=None):
 
 
 def check(validator, doc):
-    return validator.document(doc)
+    return check_document(doc, validator)
 
 
 def test_the_contract_example_is_valid(validator, example):
@@ -269,15 +270,15 @@ def test_every_problem_in_a_document_is_listed(validator, example):
     ({"format": "tace-log/1", "patients": [[]]}, "must be an object"),
 ])
 def test_malformed_documents_are_reported_not_crashed_on(validator, doc, message):
-    assert any(message in f.message for f in errors(validator.document(doc)))
+    assert any(message in f.message for f in errors(check_document(doc, validator)))
 
 
 def test_contrast_warns_above_250_ml_not_at_it(validator, example):
     proc = example["patients"][0]["procedures"][0]
     proc["contrast_ml"] = 250
-    assert not any(f.code == "high" for f in validator.document(example))
+    assert not any(f.code == "high" for f in check_document(example, validator))
     proc["contrast_ml"] = 250.5
-    assert any(f.code == "high" and "usual up to 250 mL" in f.message for f in validator.document(example))
+    assert any(f.code == "high" and "usual up to 250 mL" in f.message for f in check_document(example, validator))
 
 
 def test_the_staining_to_embolization_rule_comes_from_the_protocol_file(example):
@@ -291,6 +292,7 @@ def test_the_staining_to_embolization_rule_comes_from_the_protocol_file(example)
     proc = example["patients"][0]["procedures"][0]
     proc["embolization"] = "prophylactic_embolization"  # against the default protocol for a stain
     site = dataclasses.replace(default_protocol(), embolization_for_staining={"present": "prophylactic_embolization"})
-    assert any(f.code == "staining_mismatch" for f in Validator(today=TODAY).document(example))
-    assert not any(f.code == "staining_mismatch" for f in Validator(protocol=site, today=TODAY).document(example))
+    assert any(f.code == "staining_mismatch" for f in check_document(example, Validator(today=TODAY)))
+    at_this_site = Validator(protocol=site, today=TODAY)
+    assert not any(f.code == "staining_mismatch" for f in check_document(example, at_this_site))
     assert site.proposed_embolization("present") == "prophylactic_embolization"
