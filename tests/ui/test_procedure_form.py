@@ -21,6 +21,7 @@ import ui.entry.procedure_form
 from tace_log.drafts import DraftStore
 from tace_log.storage import Logbook
 from tests.core.test_applies_when import EarlierRules, patient, unstained
+from tests.core.test_declared_entity import scan_patient, scans  # noqa: F401  (scans: the throwaway entity's fixture)
 from ui.shell.main_window import MainWindow
 
 TODAY = dt.date.today()
@@ -393,3 +394,25 @@ def test_in_chinese_a_validation_message_is_shown_in_chinese(qtbot, chinese, log
     assert "肿瘤染色为有，但栓塞方式为预防性栓塞" in form.findChild(QLabel, "embolization-message").text()
     window.save_action.trigger()
     assert "有肿瘤染色：请至少填写一个染色肝段" in form.banner.text()  # the first error
+
+
+@pytest.mark.usefixtures("scans")
+def test_a_save_from_the_form_keeps_a_declared_part_the_page_does_not_show(qtbot, tmp_path, settings, type_text):
+    """The course grows as declared entities the procedure page does not edit: a save through the form writes back
+    what it loaded of them, never an empty list in their place."""
+    from tace_log.model import Procedure
+
+    with Logbook.open(tmp_path / "course.sqlite") as logbook:
+        someone = scan_patient()
+        someone.resection_date = TODAY - dt.timedelta(days=30)
+        procedure = Procedure(patient_id=someone.id, date=TODAY, tumor_staining="absent",
+                              embolization="prophylactic_embolization")
+        logbook.save_entry(someone, procedure)
+        window = shown_window(qtbot, logbook, settings)
+        open_from_the_worklist(qtbot, window, procedure.id)
+        type_text(window.form.findChild(QLineEdit, "operator"), "王建国")
+        window.save_action.trigger()
+        qtbot.waitUntil(lambda: logbook.get_procedure(procedure.id).operator == "王建国")
+        assert [scan.site for scan in logbook.get_patient(someone.id).scans] == ["segment VI", "segment VIII"]
+        window.close()
+

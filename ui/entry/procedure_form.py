@@ -282,6 +282,7 @@ class ProcedureForm(QWidget):
 
     # -- documents in and out ------------------------------------------------------------------------------
     def _fill(self, patient_doc: dict, procedure_doc: dict) -> None:
+        self._procedure_base = procedure_doc  # what the form does not edit is saved back as it was loaded
         self._fill_patient(patient_doc)
         for f in PROCEDURE.fields:
             self.editors["procedure." + f.key].set_value(procedure_doc.get(f.key))
@@ -290,6 +291,7 @@ class ProcedureForm(QWidget):
         self._proposed_embolization = None
 
     def _fill_patient(self, patient_doc: dict) -> None:
+        self._patient_base = patient_doc  # its parts the page does not show (the course), kept as loaded
         for f in PATIENT.fields:
             self.editors["patient." + f.key].set_value(patient_doc.get(f.key))
         pathology = patient_doc.get("pathology") or {}
@@ -298,10 +300,10 @@ class ProcedureForm(QWidget):
 
     def documents(self) -> tuple[dict, dict]:
         """The patient and procedure documents as the form holds them now (values as typed, invalid included)."""
-        patient = {"id": self.patient_id}
+        patient = {**self._patient_base, "id": self.patient_id}
         patient.update({f.key: self.editors["patient." + f.key].value() for f in PATIENT.fields})
         patient["pathology"] = {f.key: self.editors["patient.pathology." + f.key].value() for f in PATHOLOGY.fields}
-        procedure = {"id": self.procedure_id}
+        procedure = {**self._procedure_base, "id": self.procedure_id}
         procedure.update({f.key: self.editors["procedure." + f.key].value() for f in PROCEDURE.fields})
         procedure["agents"] = self.agents.documents()
         procedure["complications"] = self.complications.documents()
