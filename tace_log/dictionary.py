@@ -317,8 +317,8 @@ class Section(Choice):
 # nowhere else (tests/core/test_dictionary.py holds every field of the page's entities to exactly one section;
 # tests/ui/test_procedure_form.py to a visible editor).
 PROCEDURE_PAGE = (
-    Section("patient", "Patient", "患者", ("mrn", "name", "sex", "birth_date", "weight_kg", "height_cm", "study_id",
-                                         "arm", "resection_date", "resection_margin"), entity="patient"),
+    Section("patient", "Patient", "患者", ("mrn", "name", "sex", "birth_date", "weight_kg", "height_cm", "arm",
+                                         "study_id", "resection_date", "resection_margin"), entity="patient"),
     Section("pathology", "Pathology", "病理", PATHOLOGY.keys, entity="pathology", in_report=False),
     Section("procedure", "Procedure", "手术", ("date", "cycle", "operator", "access_site", "microcatheter")),
     Section("dsa", "DSA findings", "DSA所见", ("tumor_staining", "stained_segments", "lesion_count",

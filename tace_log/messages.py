@@ -77,8 +77,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                  "{field}最多{limit}个字符，当前为{length}个"),
     "too_large": ("is too large a number to store", "数字太大，无法保存"),
     "choice": ("{value} is not one of {choices}", "{value}不在可选值中：{choices}"),
-    "choice.arm": ("{arm} is not an arm of protocol {protocol}; choose {arms}",
-                   "{arm}不是方案{protocol}的分组；请选择{arms}"),
     "choice.role": ("must be one of {roles}", "必须是以下之一：{roles}"),
     "duplicate": ("lists a value twice", "有重复的值"),
     "limit.between": ("must be between {low} and {high}{unit}, not {value}{hint}",

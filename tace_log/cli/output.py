@@ -34,5 +34,7 @@ def print_parts(entity: Entity, record, stream, choices: ChoiceLists, indent: st
             print_fields(part, value, stream, choices, indent=f"{indent}{part.document_key}: ")
             continue
         for row in value:
-            shown = ((f.en, choices.display(f, getattr(row, f.key))) for f in part.fields)
-            print(f"{indent}{part.en}: " + "; ".join(f"{label} {text}" for label, text in shown if text), file=stream)
+            # the field that names the row (an agent's "Agent") without its label: "Agent: epirubicin; Dose 30"
+            shown = ((f"{f.en} " if f.en != part.en else "", choices.display(f, getattr(row, f.key)))
+                     for f in part.fields)
+            print(f"{indent}{part.en}: " + "; ".join(f"{label}{text}" for label, text in shown if text), file=stream)

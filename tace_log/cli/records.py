@@ -8,7 +8,6 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 from .. import interchange
-from ..choice_lists import ChoiceLists
 from ..dictionary import PATIENT, PROCEDURE
 from ..errors import LogbookError, RecordNotFoundError, TaceLogError
 from ..files import atomic_file
@@ -137,8 +136,8 @@ def run_show(args) -> int:
                 patient = found
             procedures = logbook.procedures_of(patient.id)
         checks = {p.id: (logbook.signing.check(p.id), logbook.signing.addenda_of(p.id)) for p in procedures}
+        choices = logbook.validator.choices  # the lists this logbook validates with (its formulary and protocol)
     out = sys.stdout
-    choices = ChoiceLists()
     print(f"Patient {patient.name} (MRN {patient.mrn}), id {patient.id}", file=out)
     print_fields(PATIENT, patient, out, choices)
     print_parts(PATIENT, patient, out, choices)

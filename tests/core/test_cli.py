@@ -35,7 +35,7 @@ def test_import_list_show_export(db, example_file, tmp_path, capsys):
     assert main(["--db", db, "show", procedure_id]) == 0
     shown = capsys.readouterr().out
     # each agent on one line, its fields as the dictionary labels them and the formulary names the agent
-    assert "Agent: Agent epirubicin; Dose 30; Unit mg" in shown
+    assert "Agent: epirubicin; Dose 30; Unit mg" in shown
     assert "superselective chemoembolization" in shown and "Dose-area product" in shown
     assert main(["--db", db, "show", "HS-2024-0007"]) == 0
     assert procedure_id in capsys.readouterr().out

@@ -69,7 +69,8 @@ def _text(field: str, value) -> str:
     if value is None:
         return ""
     if field == "signed_elsewhere":  # a signature or addendum imported with its record
-        return "yes" if value else "no"
+        return QCoreApplication.translate("HistoryView", "yes") if value else QCoreApplication.translate(
+            "HistoryView", "no")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
