@@ -565,14 +565,6 @@ Nothing has been written to it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Agent</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Complication</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Day %1 after resection (protocol window day %2-%3)</source>
         <translation type="unfinished"></translation>
     </message>

@@ -50,7 +50,7 @@ def open_from_the_worklist(qtbot, window, procedure_id):
 
 def add_agent(qtbot, form, agent, dose):
     qtbot.mouseClick(form.findChild(QPushButton, "agents-add"), Qt.MouseButton.LeftButton)
-    row = form.findChild(QWidget, f"agents[{len(form.agents.rows) - 1}]")
+    row = form.findChild(QWidget, f"agents[{len(form.row_editors['agents'].rows) - 1}]")
     choose(row, "agent", agent)
     row.findChild(QLineEdit, "dose").setText(str(dose))
     return row

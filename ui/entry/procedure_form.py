@@ -27,15 +27,16 @@ from PySide6.QtWidgets import (
 
 from tace_log.dictionary import (
     AGENT,
-    COMPLICATION,
     PATHOLOGY,
     PATIENT,
     PROCEDURE,
     PROCEDURE_PAGE,
+    Entity,
     Field,
     FieldType,
     Section,
     declared,
+    path_label,
 )
 from tace_log.drafts import Draft, DraftStore
 from tace_log.errors import TaceLogError
@@ -95,6 +96,7 @@ class ProcedureForm(QWidget):
         self.protocol = logbook.validator.protocol  # the protocol the logbook validates with
         self.choices = logbook.validator.choices  # and its choice lists (agents, arms)
         self.editors: dict[str, FieldEditor] = {}  # by finding path: "patient.mrn", "procedure.date", ...
+        self.row_editors: dict[str, RowsEditor] = {}  # by the procedure's list: "agents", "complications"
         self.findings: list[Finding] = []
         self.dirty = False
         self._loading = True
@@ -205,18 +207,18 @@ class ProcedureForm(QWidget):
         box.addWidget(self.banner)
         box.addWidget(self.summary)
         box.addLayout(self.button_row)
-        self.agents.rows_changed.connect(self.fix_tab_order)
-        self.complications.rows_changed.connect(self.fix_tab_order)
+        for rows in self.row_editors.values():
+            rows.rows_changed.connect(self.fix_tab_order)
         self.fix_tab_order()
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close_requested.emit,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     def fix_tab_order(self) -> None:
-        """Tab follows the page as it reads: the field boxes, the agent and complication rows, the narrative,
+        """Tab follows the page as it reads: the field boxes, the rows (agents, complications), the narrative,
         then the buttons (rows added later would otherwise come last in Qt's creation-order chain)."""
         before = [p for p in self.editors if p not in self._narrative]
         chain = [w for p in before for w in self.editors[p].focus_widgets()]
-        chain += self.agents.focus_widgets() + self.complications.focus_widgets()
+        chain += [w for rows in self.row_editors.values() for w in rows.focus_widgets()]
         chain += [w for p in self._narrative for w in self.editors[p].focus_widgets()]
         chain += [self.button_row.itemAt(i).widget() for i in range(self.button_row.count())
                   if self.button_row.itemAt(i).widget() is not None]
@@ -248,11 +250,10 @@ class ProcedureForm(QWidget):
         box.setObjectName(f"section-{section.key}")
         entity = declared(section.entity)
         if section.rows:
-            editors = {"agents": self._agent_editors, "complications": self._complication_editors}[section.rows]
-            rows = RowsEditor(section.rows, entity, editors,
+            rows = RowsEditor(section.rows, entity, lambda row, entity=entity: self._row_editors(entity, row),
                               self.tr("Add %1").replace("%1", entity.label(language()).lower()), box)
             rows.changed.connect(self._changed)
-            setattr(self, section.rows, rows)
+            self.row_editors[section.rows] = rows
             QVBoxLayout(box).addWidget(rows)
             return box
         form = QFormLayout(box)
@@ -262,11 +263,12 @@ class ProcedureForm(QWidget):
             self._add_editor(form, self._prefix(section) + key, FieldEditor(field, self._choices_for(field), box))
         return box
 
-    def _agent_editors(self, row: Row) -> dict[str, FieldEditor]:
-        # the units offered are the chosen agent's (`_agent_chosen`)
-        editors = {f.key: FieldEditor(f, [] if f.key == "unit" else self._choices_for(f), row.widget)
-                   for f in AGENT.fields}
-        editors["agent"].on_change(lambda: self._agent_chosen(editors))
+    def _row_editors(self, entity: Entity, row: Row) -> dict[str, FieldEditor]:
+        # An agent's units, particle sizes and typical dose are the chosen agent's (`_agent_chosen`).
+        offered: dict[str, list] = {"unit": []} if entity is AGENT else {}
+        editors = {f.key: FieldEditor(f, offered.get(f.key, self._choices_for(f)), row.widget) for f in entity.fields}
+        if entity is AGENT:
+            editors["agent"].on_change(lambda: self._agent_chosen(editors))
         return editors
 
     def _agent_chosen(self, editors: dict[str, FieldEditor]) -> None:
@@ -277,8 +279,6 @@ class ProcedureForm(QWidget):
             editors[end].set_enabled(bool(agent and agent.is_particles) and not self.read_only)
         editors["dose"].input.setPlaceholderText(agent.typical if agent else "")
 
-    def _complication_editors(self, row: Row) -> dict[str, FieldEditor]:
-        return {f.key: FieldEditor(f, self._choices_for(f), row.widget) for f in COMPLICATION.fields}
 
     # -- documents in and out ------------------------------------------------------------------------------
     def _fill(self, patient_doc: dict, procedure_doc: dict) -> None:
@@ -286,8 +286,8 @@ class ProcedureForm(QWidget):
         self._fill_patient(patient_doc)
         for f in PROCEDURE.fields:
             self.editors["procedure." + f.key].set_value(procedure_doc.get(f.key))
-        self.agents.set_documents(procedure_doc.get("agents") or [])
-        self.complications.set_documents(procedure_doc.get("complications") or [])
+        for key, rows in self.row_editors.items():
+            rows.set_documents(procedure_doc.get(key) or [])
         self._proposed_embolization = None
 
     def _fill_patient(self, patient_doc: dict) -> None:
@@ -305,8 +305,7 @@ class ProcedureForm(QWidget):
         patient["pathology"] = {f.key: self.editors["patient.pathology." + f.key].value() for f in PATHOLOGY.fields}
         procedure = {**self._procedure_base, "id": self.procedure_id}
         procedure.update({f.key: self.editors["procedure." + f.key].value() for f in PROCEDURE.fields})
-        procedure["agents"] = self.agents.documents()
-        procedure["complications"] = self.complications.documents()
+        procedure.update({key: rows.documents() for key, rows in self.row_editors.items()})
         return patient, procedure
 
     def display_title(self) -> str:
@@ -406,7 +405,7 @@ class ProcedureForm(QWidget):
     def editor_for(self, path: str) -> FieldEditor | None:
         if path in self.editors:
             return self.editors[path]
-        for rows in (self.agents, self.complications):
+        for rows in self.row_editors.values():
             prefix = f"procedure.{rows.key}["
             if path.startswith(prefix) and "]." in path:
                 index, key = path[len(prefix):].split("].", 1)
@@ -414,16 +413,11 @@ class ProcedureForm(QWidget):
         return None
 
     def label_for(self, path: str) -> str:
-        editor = self.editor_for(path)
-        for rows, title in ((self.agents, self.tr("Agent")), (self.complications, self.tr("Complication"))):
-            prefix = f"procedure.{rows.key}["
-            if path.startswith(prefix):
-                number = int(path[len(prefix):].split("]", 1)[0]) + 1
-                return f"{title} {number}" + (f" · {editor.field.label(language())}" if editor else "")
-        return editor.field.label(language()) if editor else path
+        """A finding's path in the dictionary's labels ('Agent 1 · Dose'), in the form's language."""
+        return path_label(path, language())
 
     def _all_editors(self) -> list[FieldEditor]:
-        rows = [e for r in (*self.agents.rows, *self.complications.rows) for e in r.editors.values()]
+        rows = [e for editors in self.row_editors.values() for r in editors.rows for e in r.editors.values()]
         return [*self.editors.values(), *rows]
 
     def visible_findings(self) -> list[Finding]:
@@ -576,8 +570,8 @@ class ProcedureForm(QWidget):
     def _set_read_only(self) -> None:
         for editor in self._all_editors():
             editor.set_enabled(False)
-        self.agents.set_enabled(False)
-        self.complications.set_enabled(False)
+        for rows in self.row_editors.values():
+            rows.set_enabled(False)
         self.save_button.setEnabled(False)
         self.save_button.hide()
         check = self.logbook.signing.check(self.procedure_id)  # recomputed: never shown as valid if it is not
