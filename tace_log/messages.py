@@ -169,6 +169,29 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "signed_differently": ("procedure {id} is signed here by {signer} ({username}) at {at} with another signature: "
                            "a signed record keeps its one signature",
                            "手术{id}已在本日志中由{signer}（{username}）于{at}以另一签名签署：已签名的记录只保留一个签名"),
+    # -- what recomputing a signature found (signing.SignatureCheck) ------------------------------------------
+    "check.addendum": ("addendum {number} {problem}", "补充说明{number}{problem}"),
+    "check.addendum_hash": ("does not match its SHA-256: its text, reason, author or time was changed",
+                            "与其SHA-256不符：其内容、原因、作者或时间已被更改"),
+    "check.v1_differs": ("no longer matches the record: {covers} differ from what was signed",
+                         "与记录不再相符：{covers}与签名时不同"),
+    "check.impossible_values": ("holds values no record can: it was changed and its hash made again",
+                                "含有任何记录都不可能有的值：内容已被更改并重新计算了哈希值"),
+    "check.version": ("is of content version {version}, stored as version {stored}",
+                      "签名内容版本为{version}，但存储为版本{stored}"),
+    "check.procedure_differs": ("the procedure differs from what was signed ({keys})", "手术与签名时不同（{keys}）"),
+    "check.patient_differs": ("the patient's {field} differs from what was signed ({signed} signed, {now} in the "
+                              "record)", "患者的{field}与签名时不同（签名时为{signed}，记录中为{now}）"),
+    "check.signature_differs": ("{key} differs from what was signed ({signed} signed, {stored} stored)",
+                                "{key}与签名时不同（签名时为{signed}，存储为{stored}）"),
+    "content.not_json": ("is not JSON: not a signed content", "不是JSON：不是签名内容"),
+    "content.not_object": ("is not a JSON object: not a signed content", "不是JSON对象：不是签名内容"),
+    "content.later_version": ("has content_version {version}: made by a later TACE Log, which this one cannot check",
+                              "签名内容版本为{version}：由更新版本的TACE Log生成，本版本无法验证"),
+    "content.not_a_procedure": ("is not the signed content of a procedure (keys {keys})",
+                                "不是手术的签名内容（键：{keys}）"),
+    "content.not_canonical": ("is not written in the one form signed content has (sorted keys, compact, nothing "
+                              "unrecorded)", "未以签名内容的唯一格式书写（键已排序、紧凑、无未记录项）"),
     "v1_covers": ("the procedure and the patient's id, MRN, name, sex and birth date",
                   "手术及患者的ID、住院号、姓名、性别和出生日期"),
     # -- errors: one entry per class (errors.py), for a message that is English detail -----------------------

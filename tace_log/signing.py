@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from .dictionary import PATHOLOGY, PATIENT, PROCEDURE, Field
 from .findings import ERROR, Finding, join
-from .messages import Message
+from .messages import Message, Worded
 from .model import SIGNED, Addendum, Patient, Procedure, Signature
 
 if TYPE_CHECKING:
@@ -103,19 +103,26 @@ def read_content(text: str, canonical: bool = True) -> dict:
     try:
         data = json.loads(text)
     except ValueError:
-        raise ValueError("is not JSON: not a signed content") from None
+        raise UnreadableContent(Message("content.not_json")) from None
     if not isinstance(data, dict):
-        raise ValueError("is not a JSON object: not a signed content")
+        raise UnreadableContent(Message("content.not_object"))
     version = data.get("content_version", 1)
     if version not in (1, CONTENT_VERSION):
-        raise ValueError(f"has content_version {version!r}: made by a later TACE Log, which this one cannot check")
+        raise UnreadableContent(Message("content.later_version", version=repr(version)))
     expected = {"patient", "procedure"} | ({"content_version", "signature"} if version != 1 else set())
     if set(data) != expected or not all(isinstance(data[k], dict) for k in expected - {"content_version"}):
-        raise ValueError(f"is not the signed content of a procedure (keys {', '.join(sorted(map(str, data)))})")
+        raise UnreadableContent(Message("content.not_a_procedure", keys=", ".join(sorted(map(str, data)))))
     if canonical and _canonical(data) != text.encode("utf-8", "surrogatepass"):
-        raise ValueError("is not written in the one form signed content has (sorted keys, compact, nothing "
-                         "unrecorded)")
+        raise UnreadableContent(Message("content.not_canonical"))
     return data
+
+
+class UnreadableContent(ValueError):
+    """Why a text is not a signed content this version reads; its argument is the catalogue's Message."""
+
+    @property
+    def said(self) -> Message:
+        return self.args[0]
 
 
 @dataclass(frozen=True)
@@ -140,17 +147,18 @@ class Change:
 class SignatureCheck:
     """What recomputing a signature and its addenda's hashes against the stored record found.
 
-    `problems` are (the signature key concerned, what is wrong); empty when the signature holds. `signed_patient`
+    `problems` are (the signature key concerned, what is wrong, a catalogue Message); empty when the signature
+    holds. `signed_patient`
     and `signed_procedure` are the record as signed (content version 2 on, when its content holds): what the
     signed report prints; `changes` the patient values that differ now. `addendum_problems` maps an addendum's
     position among those checked to what is wrong with it."""
 
     signature: Signature
-    problems: tuple[tuple[str, str], ...] = ()
+    problems: tuple[tuple[str, Message], ...] = ()
     signed_patient: Patient | None = None
     signed_procedure: Procedure | None = None
     changes: tuple[Change, ...] = ()
-    addendum_problems: dict[int, str] = field(default_factory=dict)
+    addendum_problems: dict[int, Message] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -161,10 +169,11 @@ class SignatureCheck:
         """Made under an older definition, which leaves out some of what the report prints."""
         return self.signature.content_version < CONTENT_VERSION
 
-    def describe(self) -> str:
-        """Every problem, in one line ('' when it holds)."""
-        return "; ".join([*(message for _, message in self.problems),
-                          *(f"addendum {i + 1} {message}" for i, message in sorted(self.addendum_problems.items()))])
+    def describe(self, language: str = "en") -> str:
+        """Every problem, in one line ('' when it holds), in a language."""
+        return "; ".join([*(said.text(language) for _, said in self.problems),
+                          *(Message("check.addendum", number=i + 1, problem=said).text(language)
+                            for i, said in sorted(self.addendum_problems.items()))])
 
 
 def _differing(signed: dict, now: dict) -> list[str]:
@@ -190,13 +199,13 @@ def check_signature(signature: Signature, patient: Patient, procedure: Procedure
                     addenda: Iterable[Addendum] = ()) -> SignatureCheck:
     """Recompute a signature against the stored (or imported) patient and procedure, and each addendum's hash."""
     addendum_problems = {
-        i: "does not match its SHA-256: its text, reason, author or time was changed"
+        i: Message("check.addendum_hash")
         for i, a in enumerate(addenda)
         if a.signature is None or addendum_sha256(procedure.id, signature.content_sha256, a.text, a.reason,
                                                   a.signature.username, a.created_at) != a.signature.content_sha256}
     if signature.content is None:  # version 1: the content is rebuilt from the record
-        v1: tuple[tuple[str, str], ...] = () if _sha256(content_v1(patient, procedure)) == signature.content_sha256 \
-            else (("sha256", f"no longer matches the record: {V1_COVERS} differ from what was signed"),)
+        v1: tuple[tuple[str, Message], ...] = () if _sha256(content_v1(patient, procedure)) == \
+            signature.content_sha256 else (("sha256", Message("check.v1_differs", covers=V1_COVERS_WORDED)),)
         return SignatureCheck(signature, v1, addendum_problems=addendum_problems)
     problems, data = _content_problems(signature, signature.content, patient, procedure)
     if problems or data is None:
@@ -204,8 +213,8 @@ def check_signature(signature: Signature, patient: Patient, procedure: Procedure
     try:
         signed_patient = _as_stored(Patient, data["patient"])
     except (ValueError, TypeError, KeyError, AttributeError):  # a content resealed with values no record holds
-        return SignatureCheck(signature, (("content", "holds values no record can: it was changed and its hash "
-                                                      "made again"),), addendum_problems=addendum_problems)
+        return SignatureCheck(signature, (("content", Message("check.impossible_values")),),
+                              addendum_problems=addendum_problems)
     # the signed procedure is the stored one (compared above), without the times of this logbook's copy: the
     # signed report is the same wherever the record is
     signed_procedure = procedure.replace(created_at=None, updated_at=None, status=SIGNED)
@@ -221,34 +230,33 @@ def _as_stored(cls, doc: dict):
 
 
 def _content_problems(signature: Signature, content: str, patient: Patient,
-                      procedure: Procedure) -> tuple[tuple[tuple[str, str], ...], dict | None]:
+                      procedure: Procedure) -> tuple[tuple[tuple[str, Message], ...], dict | None]:
     """Why a stored content does not hold for this record (its hash, its form, or a signed part that differs),
     and the content read."""
     if _sha256(content.encode("utf-8", "surrogatepass")) != signature.content_sha256:
-        return (("sha256", "does not match the signed content: the content or its hash was changed"),), None
+        return (("sha256", Message("signature_hash")),), None
     try:
         data = read_content(content, canonical=False)
-    except ValueError as why:
-        return (("content", str(why)),), None
+    except UnreadableContent as why:
+        return (("content", why.said),), None
     version = data.get("content_version", 1)
     if version != signature.content_version:
-        return (("content", f"is of content version {version}, stored as version {signature.content_version}"),
-                ), None
-    problems = []
+        return (("content", Message("check.version", version=version, stored=signature.content_version)),), None
+    problems: list[tuple[str, Message]] = []
     signed_procedure, stored_procedure = data["procedure"], _recorded(procedure.to_document())
     if signed_procedure != stored_procedure:
         keys = ", ".join(_differing(signed_procedure, stored_procedure))
-        problems.append(("content", f"the procedure differs from what was signed ({keys})"))
+        problems.append(("content", Message("check.procedure_differs", keys=keys)))
     person = _recorded(patient.to_document())
     for key in IDENTIFYING:
         if data["patient"].get(key) != person.get(key):
-            name = "MRN" if key == "mrn" else key.replace("_", " ")
-            problems.append(("content", f"the patient's {name} differs from what was signed "
-                                        f"({data['patient'].get(key)!r} signed, {person.get(key)!r} in the record)"))
+            name = Worded("MRN" if key == "mrn" else key.replace("_", " "), "ID" if key == "id" else PATIENT[key].zh)
+            problems.append(("content", Message("check.patient_differs", field=name,
+                                                signed=repr(data["patient"].get(key)), now=repr(person.get(key)))))
     manifestation = _recorded(_manifestation(signature))
     for key in _differing(data["signature"], manifestation):
-        problems.append((key, f"{key} differs from what was signed ({data['signature'].get(key)!r} signed, "
-                              f"{manifestation.get(key)!r} stored)"))
+        problems.append((key, Message("check.signature_differs", key=key, signed=repr(data["signature"].get(key)),
+                                      stored=repr(manifestation.get(key)))))
     return tuple(problems), data
 
 
@@ -297,8 +305,8 @@ def document_findings(patient_doc: dict, procedure_doc: dict, path: str) -> list
         return [Finding(join(sig_path, "sha256"), ERROR, Message("signature_hash"))]
     try:
         signature = signature_from_document(signature_doc, read_content(content))
-    except ValueError as why:
-        return [Finding(join(sig_path, "content"), ERROR, Message("signature_content", problem=str(why)))]
+    except UnreadableContent as why:
+        return [Finding(join(sig_path, "content"), ERROR, Message("signature_content", problem=why.said))]
     patient, procedure = Patient.from_document(patient_doc), Procedure.from_document(procedure_doc)
     if signature.content is None and content.encode("utf-8") != content_v1(patient, procedure):
         return [Finding(join(sig_path, "content"), ERROR, Message("signature_content.v1", covers=V1_COVERS_WORDED))]

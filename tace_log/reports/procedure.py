@@ -521,7 +521,7 @@ class _ReportBuilder:
             return [self._heading("signature"), self._draft_paragraph(_text("draft_note", self.lang))]
         out: list[Flowable] = [self._heading("signature")]
         if self.check is not None and not self.check.ok:  # never printed as if it held
-            out.append(p(f"{_text('not_verified', self.lang)}: {self.check.describe()}", "draft"))
+            out.append(p(f"{_text('not_verified', self.lang)}: {self.check.describe(self.lang)}", "draft"))
         out.append(self._signature_grid(self.signature, operator=True))
         if self.signature.signed_elsewhere:
             out.append(p(_text("signed_elsewhere", self.lang), "label"))

@@ -369,3 +369,17 @@ def test_user_changes_replay_from_the_audit_trail(book):
     logbook.users.change_password("li", "li's own password", old_password="set by wang")
     logbook.users.set_active("chen", True, by=("wang", "administrator password"))
     assert replay(logbook)["users"] == table_rows(logbook, "users")
+
+
+def test_what_a_broken_signature_says_is_said_in_the_report_language(book):
+    """Recomputing a signature names what differs, in English for the CLI and the log, in Chinese on a Chinese
+    chart copy and form."""
+    from tace_log.signing import check_signature
+
+    logbook, patient, procedure = book
+    signature = logbook.signing.sign(procedure.id, "chen", PASSWORD)
+    changed = logbook.get_procedure(procedure.id).replace(contrast_ml=190)  # not what was signed
+    check = check_signature(signature, patient, changed)
+    assert not check.ok
+    assert check.describe() == "the procedure differs from what was signed (contrast_ml)"
+    assert check.describe("zh") == "手术与签名时不同（contrast_ml）"

@@ -588,7 +588,7 @@ class ProcedureForm(QWidget):
             if addenda:
                 text += " " + self.tr("%n addendum(s).", "", addenda)
             if not check.ok:
-                text += " " + self.tr("THIS SIGNATURE DOES NOT VERIFY: %1.").replace("%1", check.describe())
+                text += " " + self.tr("THIS SIGNATURE DOES NOT VERIFY: %1.").replace("%1", check.describe(language()))
             elif check.covers_fewer_fields:
                 text += " " + self.tr("Signed before TACE Log kept what was signed: the signature covers only the "
                                       "procedure and the patient's id, MRN, name, sex and birth date.")
