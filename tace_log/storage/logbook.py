@@ -126,9 +126,9 @@ class Logbook:
 
     @property
     def protocol(self) -> Protocol:
-        """The protocol in force for this logbook: the `protocol.json` beside it, else the bundled one; read on
-        first use. A site file that cannot be used raises `ProtocolError` (naming the file and the key), here and
-        wherever the validator is first needed."""
+        """The protocol in force for this logbook: the `protocol.json` beside it, else the bundled one, read on
+        first use (a validator given at open brings its own). A site file that cannot be used raises
+        `ProtocolError` (naming the file and the key), here and wherever the validator is first needed."""
         if self._validator is not None:
             return self._validator.protocol
         if self._protocol is None:
