@@ -109,10 +109,10 @@ class Validator:
                 out.append(Finding(join(path, "resection_date"), ERROR, Message("date_order.birth")))
             else:
                 age = age_on(birth, resection)
-                limits = self.protocol.eligibility["age_years"]
-                if not limits["min"] <= age <= limits["max"]:
+                limits = self.protocol.eligibility.age_years
+                if age is not None and not limits.min <= age <= limits.max:
                     out.append(Finding(join(path, "birth_date"), WARNING, Message(
-                        "eligibility_age", age=age, low=limits["min"], high=limits["max"])))
+                        "eligibility_age", age=age, low=limits.min, high=limits.max)))
         self._parts(PATIENT, doc, path, out)
         procedures = doc.get("procedures")
         if with_procedures and procedures is not None:

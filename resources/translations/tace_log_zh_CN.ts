@@ -380,7 +380,15 @@ Nothing has been written to it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Protocol: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>About TACE Log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot open the procedure form</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

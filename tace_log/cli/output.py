@@ -8,6 +8,11 @@ from ..dictionary import Entity, parts
 EXIT_OK, EXIT_FAILURE, EXIT_INVALID = 0, 1, 2  # done; any other failure; invalid input, nothing written
 
 
+def print_protocol(protocol, stream) -> None:
+    """Which protocol is in force, one line: on stderr where a command validates, so a JSON on stdout stays alone."""
+    print(f"protocol: {protocol.describe()}", file=stream)
+
+
 def print_findings(findings, stream) -> None:
     for f in findings:
         print(f"{f.severity:<7} {f}", file=stream)

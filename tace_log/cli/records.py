@@ -14,10 +14,11 @@ from ..files import atomic_file
 from ..findings import errors
 from ..messages import Message
 from ..paths import default_logbook_path
+from ..protocol import protocol_for
 from ..signing import V1_COVERS, SignatureCheck
 from ..storage import Logbook
-from ..validation import FORMAT, FORMATS
-from .output import EXIT_INVALID, EXIT_OK, print_fields, print_findings, print_parts
+from ..validation import FORMAT, FORMATS, Validator
+from .output import EXIT_INVALID, EXIT_OK, print_fields, print_findings, print_parts, print_protocol
 
 
 def logbook_path(args) -> Path:
@@ -68,6 +69,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run_import(args) -> int:
     doc = interchange.read_file(args.file)
     with open_logbook(args, create=True) as logbook:
+        print_protocol(logbook.protocol, sys.stderr)
         summary = logbook.import_document(doc)
     print_findings(summary.findings, sys.stderr)
     print(f"imported {args.file}: {summary}")
@@ -94,11 +96,13 @@ def run_export(args) -> int:
 def run_validate(args) -> int:
     doc = interchange.read_file(args.file)
     path = logbook_path(args)
+    protocol = protocol_for(path)  # the logbook's, even before it exists: the file beside where it will be
+    print_protocol(protocol, sys.stderr)
     if path.exists():  # also report what would clash with the logbook; never create one just to validate
         with Logbook.open(path, create=False) as logbook:
             findings = interchange.check(logbook, doc)
     else:
-        findings = interchange.check(None, doc)
+        findings = interchange.check(None, doc, Validator(protocol=protocol))
     print_findings(findings, sys.stdout)
     bad = errors(findings)
     print(f"{args.file}: {len(bad)} errors, {len(findings) - len(bad)} warnings"
@@ -179,6 +183,8 @@ def _print_signature(check: SignatureCheck, out) -> None:
 
 
 def run_schema(args) -> int:
-    schema = interchange.json_schema(version=args.format)
+    protocol = protocol_for(logbook_path(args))  # its arms are the schema's choices of `arm`
+    schema = interchange.json_schema(Validator(protocol=protocol), version=args.format)
     _write_output(args, lambda handle: interchange.write_json(schema, handle))
+    print_protocol(protocol, sys.stderr)  # once written: a failure is one line
     return 0

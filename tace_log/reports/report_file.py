@@ -21,7 +21,8 @@ def procedure_report(logbook, procedure_id: str, settings: ReportSettings | None
         patient, procedure = check.signed_patient, check.signed_procedure
     return build_report(patient, procedure, check.signature if check else None,
                         logbook.signing.addenda_of(procedure_id),
-                        settings if settings is not None else load_report_settings(logbook.path), check=check)
+                        settings if settings is not None else load_report_settings(logbook.path),
+                        protocol=logbook.protocol, check=check)  # a site's arm by its name
 
 
 def safe_file_part(text: str | None, fallback: str) -> str:

@@ -51,6 +51,7 @@ from .signatures import Signing
 from .worklist import PATIENT_MATCH, Worklist, like
 
 if TYPE_CHECKING:
+    from ..protocol import Protocol
     from ..validation import Validator
 
 
@@ -92,6 +93,7 @@ class Logbook:
         self._session = Session(db, path)
         self.path = path
         self._validator = validator
+        self._protocol: Protocol | None = None
         self._closed = False
         # Said to the user once, on open (CLI: stderr; app: a banner); the logbook still works.
         self.warnings: list[str] = [w for w in [network_filesystem_warning(path)] if w]
@@ -119,8 +121,21 @@ class Logbook:
         if self._validator is None:
             from ..validation import Validator
 
-            self._validator = Validator()
+            self._validator = Validator(protocol=self.protocol)
         return self._validator
+
+    @property
+    def protocol(self) -> Protocol:
+        """The protocol in force for this logbook: the `protocol.json` beside it, else the bundled one, read on
+        first use (a validator given at open brings its own). A site file that cannot be used raises
+        `ProtocolError` (naming the file and the key), here and wherever the validator is first needed."""
+        if self._validator is not None:
+            return self._validator.protocol
+        if self._protocol is None:
+            from ..protocol import protocol_for
+
+            self._protocol = protocol_for(self.path)
+        return self._protocol
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True, validator: Validator | None = None,

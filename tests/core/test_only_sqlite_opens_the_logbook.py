@@ -95,6 +95,7 @@ def test_an_export_report_or_csv_never_replaces_a_database(tmp_path, capsys, typ
     document.write_text(__import__("json").dumps(typical_document), encoding="utf-8")
     path = tmp_path / "logbook.sqlite"
     assert main(["--db", str(path), "import", str(document)]) == 0
+    capsys.readouterr()  # what the import said (the protocol in force, its summary)
     procedure = typical_document["patients"][0]["procedures"][0]["id"]
     before = path.read_bytes()
     for argv in (["export", "-o", str(path)], ["schema", "-o", str(path)], ["report", procedure, "-o", str(path)],

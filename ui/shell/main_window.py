@@ -38,7 +38,7 @@ from tace_log.users import User
 from ui.people.who_is_working import WhoIsWorking
 from ui.safety.backup_actions import BackupActions
 from ui.safety.logbook_check import LogbookCheck
-from ui.shell.messages import error_text
+from ui.shell.messages import error_text, show_error
 from ui.worklist.panel import WorklistPanel
 
 if TYPE_CHECKING:
@@ -114,6 +114,9 @@ class MainWindow(QMainWindow):
         path_label = QLabel(str(logbook.path), self)
         path_label.setObjectName("logbook_path")
         self.statusBar().addPermanentWidget(path_label)
+        self.protocol_label = QLabel(self)  # the protocol file in force: `show_protocol`, once the window shows
+        self.protocol_label.setObjectName("protocol_in_force")
+        self.statusBar().addPermanentWidget(self.protocol_label)
         self.who = WhoIsWorking(self)
 
         unsubscribe = logbook.subscribe(self._logbook_changed)
@@ -177,13 +180,38 @@ class MainWindow(QMainWindow):
     def about_text(self) -> str:
         return (self.tr("TACE Log %1").replace("%1", __version__) + "\n"
                 + self.tr("Logbook: %1").replace("%1", str(self.logbook.path)) + "\n"
-                + self.tr("Schema version: %1").replace("%1", str(self.logbook.schema_version)))
+                + self.tr("Schema version: %1").replace("%1", str(self.logbook.schema_version)) + "\n"
+                + self.protocol_text()[0])
+
+    def protocol_text(self) -> tuple[str, TaceLogError | None]:
+        """Which protocol file is in force, as the status bar and About say it; or why it cannot be used."""
+        try:
+            return self.tr("Protocol: %1").replace("%1", self.logbook.protocol.describe()), None
+        except TaceLogError as exc:
+            return self.tr("Protocol: %1").replace("%1", error_text(exc)), exc
+
+    def show_protocol(self) -> None:
+        """The protocol in force in the status bar (read after the window shows: start-up does not load it); a
+        protocol file that cannot be used is also said in the notice line, as the form will refuse to open."""
+        if self.logbook_closed:
+            return
+        text, error = self.protocol_text()
+        self.protocol_label.setText(text)
+        if error is not None:
+            self.show_notice(text, ERROR)
 
     def show_about(self) -> None:
         QMessageBox.about(self, self.tr("About TACE Log"), self.about_text())
 
     # -- forms ---------------------------------------------------------------------------------------------
-    def _new_form(self, **record) -> ProcedureForm:
+    def _new_form(self, **record) -> ProcedureForm | None:
+        """A form on the logbook, or None, said in an error box, when its rules cannot be read (a malformed
+        protocol file beside the logbook names its key: never checked against another protocol instead)."""
+        try:
+            _ = self.logbook.validator  # built here, so its error is said, not raised from a slot
+        except TaceLogError as exc:
+            show_error(self, self.tr("Cannot open the procedure form"), error_text(exc))
+            return None
         from ui.entry.procedure_form import ProcedureForm  # loaded with the first form, so the window shows sooner
 
         return ProcedureForm(self.logbook, self.drafts, parent=self.form_host, **record)
@@ -217,6 +245,8 @@ class MainWindow(QMainWindow):
             return None
         patient = self.logbook.get_patient(patient_id) if patient_id else None
         form = self._new_form(patient=patient)
+        if form is None:
+            return None
         self._show_form(form)
         return form
 
@@ -250,6 +280,8 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, self.tr("Cannot open the procedure"), error_text(exc))
             return None
         form = self._new_form(patient=patient, procedure=procedure)
+        if form is None:
+            return None
         self._show_form(form)
         if stale:
             form.say(self.tr("This procedure was signed after your unsaved draft of it was written: the signed "
@@ -348,6 +380,8 @@ class MainWindow(QMainWindow):
         if not self._may_replace_form():
             return None
         form = self._new_form(draft=draft)
+        if form is None:
+            return None
         self._show_form(form)
         self.show_drafts()
         return form
