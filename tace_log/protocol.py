@@ -166,7 +166,7 @@ class Protocol:
 
     def describe(self) -> str:
         """Which protocol is in force, as every command and the app say it: its file, key and version."""
-        return f"{self.source} ({self.key} {self.version})"
+        return f"{self.source} ({' '.join(filter(None, (self.key, self.version)))})"
 
     @classmethod
     def from_file(cls, path: Path) -> Protocol:
@@ -283,11 +283,13 @@ class _Reader:
 
     # -- the file, section by section ------------------------------------------------------------------------
     def protocol(self, data: Any) -> Protocol:
-        data = self.object(data, "", ("key", "version", "title", "arms", "embolization_for_staining",
-                                      "tace_window_days", "lenvatinib", "eligibility"),
-                           ("tace_cycle2", "imaging_schedule", "ltfu_days", "rfs_origin", "recurrence_date_rule"))
+        # `version` is ours, not the contract's: a site file written to the contract alone is read without it
+        data = self.object(data, "", ("key", "title", "arms", "embolization_for_staining", "tace_window_days",
+                                      "lenvatinib", "eligibility"),
+                           ("version", "tace_cycle2", "imaging_schedule", "ltfu_days", "rfs_origin",
+                            "recurrence_date_rule"))
         return Protocol(
-            key=self.text(data, "key", ""), version=self.text(data, "version", ""),
+            key=self.text(data, "key", ""), version=self.text(data, "version", "") if "version" in data else "",
             title=self.text(data, "title", ""), arms=self.arms(data["arms"]),
             tace_window=self.tace_window(data["tace_window_days"]), lenvatinib=self.lenvatinib(data["lenvatinib"]),
             eligibility=self.eligibility(data["eligibility"]),

@@ -141,7 +141,7 @@ MALFORMED = [
     (_set("embolization_for_staining.maybe", "none"), "unknown key embolization_for_staining.maybe"),
     # missing key
     (_delete("arms[1].lenvatinib"), "arms[1].lenvatinib is missing"),
-    (_delete("version"), "version is missing"),
+    (_delete("title"), "title is missing"),
     (_delete("tace_cycle2.to_days_after_cycle1"), "tace_cycle2.to_days_after_cycle1 is missing"),
     # out of range
     (_set("tace_window_days.from", -3), "tace_window_days.from must be a whole number of days from 0 to 365, not -3"),
@@ -281,3 +281,9 @@ def test_validate_import_and_schema_say_the_protocol_in_force_on_stderr(tmp_path
     assert said.err == line
     schema = json.loads(said.out)  # stdout is the schema alone, its arms the site's
     assert "tace" in json.dumps(schema)
+
+
+def test_a_site_file_without_our_version_key_is_read(tmp_path):
+    """`version` is TACE Log's addition, not the contract's: a file written to the contract alone is in force."""
+    protocol = protocol_for(site_file(tmp_path, lambda data: data.pop("version")).parent / "logbook.sqlite")
+    assert protocol.version == "" and protocol.describe().endswith(f"({protocol.key})")
