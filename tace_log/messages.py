@@ -129,6 +129,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "particle_range": ("the particle range must go from small to large ({low} to {high} µm)",
                        "颗粒大小范围必须从小到大（{low}至{high} µm）"),
     "particle_range_incomplete": ("give both ends of the particle size range", "请填写颗粒大小范围的上下限"),
+    # -- findings: a lab result and an adverse event against their catalogues (catalogues.py) ------------------
+    "lab_test": ("{test} is not a test of the lab catalogue: choose one of {tests}",
+                 "{test}不是检验项目目录中的项目：请选择{tests}"),
+    "lab_unit": ("{test} is given in {units}, not {unit}", "{test}的单位应为{units}，不能是{unit}"),
+    "implausible": ("{amount} is implausible for {test}: it must be between {low} and {high}{unit}",
+                    "{test}为{amount}，不合理：应在{low}至{high}{unit}之间"),
+    "unit_slip": ("{amount} is implausible for {test}: {meant}?", "{test}为{amount}，不合理：是否应为{meant}？"),
+    "uln_not_applicable": ("an upper limit of normal is recorded for {tests}, not for {test}",
+                           "仅{tests}需记录正常值上限，{test}不需要"),
+    "ae_term_unknown": ("{term} is not in the adverse-event catalogue: it is kept as written, with kind other (check "
+                        "that it is the CTCAE v5 term)",
+                        "{term}不在不良事件目录中：按原文保存，归为“其他”类（请核对是否为CTCAE v5术语）"),
+    "ae_grade": ("{term} is graded {low} to {high} in CTCAE v5, not {grade}",
+                 "CTCAE v5中{term}分为{low}-{high}级，不能是{grade}级"),
     # -- findings: the logbook and its users -----------------------------------------------------------------
     "mrn_taken": ("MRN {mrn} already belongs to another patient ({owner})", "住院号{mrn}已属于另一位患者（{owner}）"),
     "mrn_taken.import": ("MRN {mrn} already belongs to another patient in the logbook",

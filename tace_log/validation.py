@@ -1,8 +1,8 @@
 """Validation in one place: documents in, findings out. Import, the CLI, the Logbook and the app all call this.
 
-The rules come from the dictionary, the formulary and the protocol; what they say is a list of `Finding`s
-(`tace_log.findings`). Validation works on documents (the interchange shapes) so a wrong type is reported, not
-crashed on.
+The rules come from the dictionary, the formulary, the protocol and the lab and adverse-event catalogues; what they
+say is a list of `Finding`s (`tace_log.findings`). Validation works on documents (the interchange shapes) so a wrong
+type is reported, not crashed on.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import replace
 from typing import Any, TypeGuard
 
+from .catalogues import MAX_GRADE, UNITLESS, AdverseEventCatalogue, LabCatalogue, LabTest, unit_spelling
 from .choice_lists import ChoiceLists
 from .dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, Entity, Field, FieldType, children, parts
 from .findings import ERROR, WARNING, Finding, join
@@ -66,6 +67,19 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
+def _unit(unit: str) -> str:
+    """A unit as written after a number: " g/L"; nothing for a ratio (INR)."""
+    return "" if unit == UNITLESS else f" {unit}"
+
+
+def _amount(test: LabTest, value: float, unit: str) -> str:
+    """A lab value in a unit, and in the canonical unit when that is another: "8.5 g/dL = 85 g/L"."""
+    written = f"{_fmt(value)}{_unit(unit_spelling(unit))}"
+    if unit_spelling(unit) == test.unit:
+        return written
+    return f"{written} = {_fmt(test.to_canonical(value, unit))}{_unit(test.unit)}"
+
+
 def shown(value: Any, width: int = 40) -> str:
     """A value as written in a message, cut short: a wrong value may be a whole document."""
     text = repr(value)
@@ -73,13 +87,15 @@ def shown(value: Any, width: int = 40) -> str:
 
 
 class Validator:
-    """Checks documents against the dictionary, the formulary and the protocol."""
+    """Checks documents against the dictionary, the formulary, the protocol and the catalogues."""
 
     def __init__(self, formulary: Formulary | None = None, protocol: Protocol | None = None,
-                 today: dt.date | None = None):
+                 today: dt.date | None = None, labs: LabCatalogue | None = None,
+                 adverse_events: AdverseEventCatalogue | None = None):
         self.formulary = formulary or default_formulary()
         self.protocol = protocol or default_protocol()
-        self.choices = ChoiceLists(self.formulary, self.protocol)  # every choice field's choices
+        # every choice field's choices, and the catalogues (read on first use)
+        self.choices = ChoiceLists(self.formulary, self.protocol, labs, adverse_events)
         self._today = today
         # The rules of an entity's records beyond their fields, by entity key: each of a list's records, then the
         # list as a whole.
@@ -263,6 +279,57 @@ class Validator:
         if (low is None) != (high is None):
             out.append(Finding(join(path, "particle_max_um" if high is None else "particle_min_um"), WARNING,
                                Message("particle_range_incomplete")))
+
+    # -- the patient's course against the catalogues ----------------------------------------------------------
+    # Record rules of a lab result and an adverse event (entries of `_record_rules` once those entities are
+    # declared), in the document's keys; a value of the wrong type is left to the field checks.
+    def lab_result(self, row: dict, path: str, out: list[Finding]) -> None:
+        """A result against the lab catalogue: a test it has, a unit the test is accepted in, an upper limit of
+        normal only for a test that takes one, and a value plausible in its unit, else the likely unit slip."""
+        labs, key = self.choices.labs, row.get("test")
+        if not isinstance(key, str):
+            return
+        if key not in labs:
+            out.append(Finding(join(path, "test"), ERROR, Message("lab_test", test=shown(key),
+                                                                  tests=Listing(labs.keys))))
+            return
+        test = labs[key]
+        if row.get("uln") is not None and not test.takes_uln:
+            out.append(Finding(join(path, "uln"), ERROR, Message(
+                "uln_not_applicable", test=test, tests=Listing(t for t in labs.tests if t.takes_uln))))
+        unit, value = row.get("unit"), row.get("value")
+        if not isinstance(unit, str):
+            return
+        if not test.accepts(unit):
+            out.append(Finding(join(path, "unit"), ERROR, Message(
+                "lab_unit", test=test, units=Listing(test.units, either=True), unit=shown(unit))))
+            return
+        if not _number(value) or test.plausible(value, unit):
+            return
+        slip = test.unit_slip(value, unit)
+        if slip is not None:
+            out.append(Finding(join(path, "value"), ERROR, Message(
+                "unit_slip", amount=_amount(test, value, unit), test=test, meant=_amount(test, value, slip[0]))))
+        else:
+            out.append(Finding(join(path, "value"), ERROR, Message(
+                "implausible", amount=_amount(test, value, unit), test=test, low=_fmt(test.low),
+                high=_fmt(test.high), unit=_unit(test.unit))))
+
+    def adverse_event(self, row: dict, path: str, out: list[Finding]) -> None:
+        """An event against the adverse-event catalogue: a term not in it is kept (kind other) with a warning; a
+        grade CTCAE v5 does not give the term (palmar-plantar erythrodysesthesia 4) is an error."""
+        term = row.get("term")
+        if not isinstance(term, str) or not term.strip():
+            return
+        found = self.choices.adverse_events.find(term)
+        if found is None:
+            out.append(Finding(join(path, "term"), WARNING, Message("ae_term_unknown", term=shown(term))))
+            return
+        grade = row.get("ctcae_grade")
+        if isinstance(grade, int) and not isinstance(grade, bool) and 1 <= grade <= MAX_GRADE \
+                and not found.min_grade <= grade <= found.max_grade:  # outside 1-5: the field's own limits
+            out.append(Finding(join(path, "ctcae_grade"), ERROR, Message(
+                "ae_grade", term=found, low=found.min_grade, high=found.max_grade, grade=grade)))
 
     # -- fields from the dictionary ---------------------------------------------------------------------------
     def _fields(self, entity: Entity, doc: Any, path: str, stored: bool = False) -> list[Finding]:

@@ -27,6 +27,7 @@ RAW_OPEN = re.compile(r"(?<![\w.])open\(|\.open\((?!\))|read_bytes\(|read_text\(
 NEVER_A_LOGBOOK = {
     ("tace_log/protocol.py", "path.read_text("): "the protocol file",
     ("tace_log/formulary.py", "path.read_text("): "the formulary file",
+    ("tace_log/catalogues.py", "path.read_text("): "the lab or adverse-event catalogue file",
     ("tace_log/settings.py", "path.read_text("): "tace-log-settings.json",
     ("tace_log/drafts.py", "path.read_text("): "a draft file in drafts/",
     ("tace_log/interchange.py", "Path(path).read_text("): "the JSON document to import",

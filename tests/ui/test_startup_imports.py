@@ -11,6 +11,7 @@ LOADED_ON_FIRST_USE = {
     "tace_log.validation": "the rules: the first check or save",
     "tace_log.formulary": "the agents' limits: the first check or the form",
     "tace_log.protocol": "the protocol: the first check or the form",
+    "tace_log.catalogues": "the lab and adverse-event catalogues: the first check or the form",
     "tace_log.interchange": "import and export",
     "tace_log.reports": "the PDF report",
     "reportlab": "the PDF report",
