@@ -99,6 +99,8 @@ class LenvatinibDosing:
 
 @dataclass(frozen=True)
 class AgeRange:
+    """The ages in years at consent the study includes, both ends included."""
+
     min: int
     max: int
 
@@ -117,6 +119,8 @@ class HighRisk:
 
 @dataclass(frozen=True)
 class Eligibility:
+    """The registry record's inclusion limits, as the protocol file gives them."""
+
     age_years: AgeRange
     asa_max: int
     child_pugh: str

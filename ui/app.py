@@ -78,7 +78,6 @@ def open_main_window(path: Path, settings=None):
 def show_main_window(window) -> None:
     """Show a new main window: what its logbook warned of on opening (a network drive) in the notice line,
     every write held from the first moment it shows, and the damage check started once it is painted."""
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from ui.shell.main_window import CHECKING
@@ -88,8 +87,7 @@ def show_main_window(window) -> None:
     window.hold_writes(window.tr(CHECKING))
     window.show()
     QApplication.processEvents()  # painted, rows and all, before the check competes for the disk and the CPU
-    window.check_logbook_in_background()
-    QTimer.singleShot(0, window.show_protocol)  # once shown: the protocol is not loaded at start-up
+    window.check_logbook_in_background()  # when it is done, the window says which protocol is in force
 
 
 def _cannot_open(app, path: Path, exc: Exception) -> None:

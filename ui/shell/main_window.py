@@ -191,7 +191,7 @@ class MainWindow(QMainWindow):
             return self.tr("Protocol: %1").replace("%1", error_text(exc)), exc
 
     def show_protocol(self) -> None:
-        """The protocol in force in the status bar (read after the window shows: start-up does not load it); a
+        """The protocol in force in the status bar (read once the logbook is checked, not at start-up); a
         protocol file that cannot be used is also said in the notice line, as the form will refuse to open."""
         if self.logbook_closed:
             return
@@ -467,6 +467,7 @@ class MainWindow(QMainWindow):
     def _logbook_checked(self, error: Exception | None) -> None:
         if self.logbook_closed:
             return
+        self.show_protocol()  # read now, not at start-up: the first screen loads only what it shows
         if error is None:
             # The schema is compared here, not on the check's thread: it loads hashlib, which start-up must not
             # have loaded when the window shows (tests/ui/test_startup_imports.py).
