@@ -308,6 +308,16 @@ class Section(Choice):
     in_report: bool = True  # the chart copy leaves out what is not about the procedure (the pathology)
 
     @property
+    def path(self) -> str:
+        """Where its fields are in an entry's findings (`Logbook.check_entry`): 'patient.', 'patient.pathology.',
+        'procedure.' (a procedure is saved on its own, so its path starts at it)."""
+        entity, keys = declared(self.entity), []
+        while entity.parent is not None and not entity.standalone:
+            keys.append(entity.document_key)
+            entity = declared(entity.parent)
+        return ".".join([entity.key, *reversed(keys)]) + "."
+
+    @property
     def wide(self) -> bool:
         """Across the page: rows and narrative; other sections share the page's width two by two."""
         return self.rows is not None or all(declared(self.entity)[k].type is F.LONG_TEXT for k in self.fields)

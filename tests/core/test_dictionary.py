@@ -76,3 +76,11 @@ def test_every_field_of_the_procedure_page_is_in_exactly_one_section():
     closing = PROCEDURE_PAGE[-1]
     assert closing.in_report and not closing.rows and closing.fields[-1] == "impression"
     assert all(PROCEDURE[key].type is FieldType.LONG_TEXT for key in closing.fields)
+
+
+def test_a_sections_path_is_where_an_entrys_findings_name_its_fields():
+    """The form finds a field's editor by the path validation gives its findings (`Logbook.check_entry`)."""
+    from tace_log.dictionary import PROCEDURE_PAGE
+
+    paths = {section.entity: section.path for section in PROCEDURE_PAGE if not section.rows}
+    assert paths == {"patient": "patient.", "pathology": "patient.pathology.", "procedure": "procedure."}

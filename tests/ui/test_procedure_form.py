@@ -346,12 +346,11 @@ def test_every_field_of_the_page_has_a_visible_named_editor_in_the_dictionarys_o
         qtbot.mouseClick(form.findChild(QPushButton, f"{rows}-add"), Qt.MouseButton.LeftButton)
         row = form.findChild(QWidget, f"{rows}[0]")
         qtbot.waitUntil(lambda row=row: row.isVisibleTo(window))  # Qt shows a row added to a shown page queued
-    prefixes = {"patient": "patient.", "pathology": "patient.pathology."}
     for section in PROCEDURE_PAGE:
         if section.rows:
             paths = [f"procedure.{section.rows}[0].{key}" for key in declared(section.entity).keys]
         else:
-            paths = [prefixes.get(section.entity, "procedure.") + key for key in section.fields]
+            paths = [section.path + key for key in section.fields]
         for path in paths:
             editor = form.editor_for(path)
             assert editor is not None, path

@@ -166,7 +166,7 @@ class ProcedureForm(QWidget):
             else:
                 column = 1
             if not section.rows and section.wide:
-                self._narrative += [self._prefix(section) + key for key in section.fields]
+                self._narrative += [section.path + key for key in section.fields]
         grid.setRowStretch(row + 1, 1)
         scroll = QScrollArea(self)
         scroll.setObjectName("form-scroll")
@@ -241,10 +241,6 @@ class ProcedureForm(QWidget):
         self.editors[path] = editor
         editor.on_change(self._changed)
 
-    @staticmethod
-    def _prefix(section: Section) -> str:
-        return {"patient": "patient.", "pathology": "patient.pathology."}.get(section.entity, "procedure.")
-
     def _section_box(self, section: Section) -> QGroupBox:
         box = QGroupBox(section.label(language()), self)
         box.setObjectName(f"section-{section.key}")
@@ -260,7 +256,7 @@ class ProcedureForm(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for key in section.fields:
             field = entity[key]
-            self._add_editor(form, self._prefix(section) + key, FieldEditor(field, self._choices_for(field), box))
+            self._add_editor(form, section.path + key, FieldEditor(field, self._choices_for(field), box))
         return box
 
     def _row_editors(self, entity: Entity, row: Row) -> dict[str, FieldEditor]:
