@@ -23,7 +23,11 @@ class FieldType(StrEnum):
     NUMBER = "number"
     CHOICE = "choice"
     MULTI_CHOICE = "multi_choice"  # a set of choices, stored one row per choice
+    DATES = "dates"  # a list of dates (the attempts to reach a patient), stored one row per date
     BOOL = "bool"
+
+
+LISTED = frozenset({FieldType.MULTI_CHOICE, FieldType.DATES})  # list-valued: a table of rows, one per value
 
 
 # The longest a text value may be, in characters: one line is a name or a vessel, not a paragraph (and still one
@@ -77,14 +81,25 @@ class Field(Bilingual):
     # Recorded only when another field of the record has one of these values, e.g. segments when a stain is seen:
     # a value given otherwise is an error for new input (validation), and the form clears it when the other
     # field changes.
-    applies_when: tuple[str, tuple[str, ...]] | None = None
+    applies_when: tuple[str, tuple[Any, ...]] | None = None
     # Where the choices come from when the dictionary does not fix them: a site file's list, named
     # "<file>.<list>" ("formulary.agents", "protocol.arms"), resolved in one place (`choice_lists.ChoiceLists`).
     choices_from: str | None = None
+    # The only values a number may take (a lenvatinib dose: 12, 8 or 4 mg).
+    values: tuple[int, ...] = ()
+    since: int = 1  # the interchange format version that first carries it (tace-log/2: 2)
+    # Values a choice field refuses with a reason of their own (a message key), rather than as merely not one of
+    # the choices: lenvatinib "bid" (twice a day is not an HCC dose).
+    refused: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self):
         if self.max_length is None and self.type in MAX_LENGTH:
             object.__setattr__(self, "max_length", MAX_LENGTH[self.type])
+
+    @property
+    def listed(self) -> bool:
+        """Its value is a list (multi-choice, dates), stored in a table of its own (`Entity.multi_tables`)."""
+        return self.type in LISTED
 
     @cached_property  # read for every value validated
     def choice_keys(self) -> tuple[str, ...]:
@@ -104,6 +119,8 @@ class Field(Bilingual):
             return self.choice(value).label(language)
         if self.type is FieldType.MULTI_CHOICE:
             return ", ".join(self.choice(v).label(language) for v in value)
+        if self.type is FieldType.DATES:
+            return ", ".join(v.isoformat() for v in value)
         if self.type is FieldType.BOOL:
             return ("是" if value else "否") if language == "zh" else ("yes" if value else "no")
         if self.type is FieldType.NUMBER:
@@ -118,7 +135,7 @@ ONE, MANY = "one", "many"  # how many records of an entity a parent has
 
 @dataclass(frozen=True)
 class MultiTable:
-    """Where a multi-choice field is stored: a table of (owner, value) rows, one per choice."""
+    """Where a list-valued field (multi-choice, dates) is stored: a table of (owner, value) rows, one per value."""
 
     table: str
     owner: str  # the column holding the owning record's id
@@ -146,6 +163,10 @@ class Entity(Bilingual):
     own_id: bool = False  # its records carry their own id (in documents too); else each row gets a new one
     # Saved and read on its own (a procedure: signed alone), not as a part of its parent's record.
     standalone: bool = False
+    # One per parent at most, and none until recorded (a recurrence, a death): None in its parent's record and
+    # `null` in documents, rather than a record of blanks (a pathology). Only for an entity with a table.
+    optional: bool = False
+    since: int = 1  # the interchange format version that first carries it (the course: tace-log/2)
     # Attributes its records keep beside the fields, stored in columns of the same name: (name, default).
     bookkeeping: tuple[tuple[str, Any], ...] = ()
 
@@ -153,9 +174,11 @@ class Entity(Bilingual):
         keys = [f.key for f in self.fields]
         if len(keys) != len(set(keys)):
             raise ValueError(f"{self.key}: a field is defined twice")
-        multi = {f.key for f in self.fields if f.type is FieldType.MULTI_CHOICE}
+        multi = {f.key for f in self.fields if f.listed}
         if set(self.multi_tables) != multi:
-            raise ValueError(f"{self.key}: each multi-choice field needs its table ({', '.join(sorted(multi))})")
+            raise ValueError(f"{self.key}: each list-valued field needs its table ({', '.join(sorted(multi))})")
+        if self.optional and (self.cardinality == MANY or self.table is None):
+            raise ValueError(f"{self.key}: only one record with a table of its own can be optional")
         if self.parent is not None and not self.document_key:
             raise ValueError(f"{self.key}: a child needs its key in the parent's document")
         if self.table is None and self.cardinality == MANY:
@@ -208,6 +231,7 @@ PATHOLOGY = Entity("pathology", "Pathology", "病理", (
         ("bile_duct", "bile duct", "胆管"))),
     Field("rupture", "Preoperative rupture", "术前破裂", F.BOOL),
     Field("adjacent_invasion", "Invasion of adjacent organs", "侵犯邻近器官", F.BOOL),
+    Field("hcc_confirmed", "HCC confirmed by pathology", "病理确诊肝细胞癌", F.BOOL, since=2),
 ), parent="patient", document_key="pathology", column_prefix="pathology_",
     multi_tables={"thrombus": MultiTable("patient_thrombus", "patient_id", "site")})
 
@@ -248,6 +272,10 @@ STAIN_SEEN = ("tumor_staining", ("present", "equivocal"))  # segments and lesion
 PROCEDURE = Entity("procedure", "Procedure", "手术", (
     Field("date", "Procedure date", "手术日期", F.DATE, required=True),
     Field("cycle", "Cycle", "周期", F.INT, reject_min=1, reject_max=10),
+    Field("intent", "Intent", "治疗目的", F.CHOICE, help="Adjuvant unless it treats a recurrence", since=2,
+          choices=_choices(
+        ("adjuvant", "adjuvant", "辅助治疗"),
+        ("therapeutic_for_recurrence", "therapeutic, for recurrence", "针对复发的治疗（非辅助周期）"))),
     Field("operator", "Operator", "术者", F.TEXT, required_to_sign=True),
     Field("access_site", "Access site", "穿刺入路", F.CHOICE, choices=_choices(
         ("right_femoral", "right femoral", "右股动脉"), ("left_femoral", "left femoral", "左股动脉"),
@@ -262,6 +290,10 @@ PROCEDURE = Entity("procedure", "Procedure", "手术", (
           applies_when=STAIN_SEEN),
     Field("largest_lesion_mm", "Largest lesion", "最大病灶", F.NUMBER, unit="mm", reject_min=0,
           reject_max=200, applies_when=STAIN_SEEN),
+    Field("stain_interpretation", "Stain interpretation", "染色判读", F.CHOICE, applies_when=STAIN_SEEN, since=2,
+          choices=_choices(("recurrence_suspected", "recurrence suspected", "疑似复发"),
+                           ("residual_suspected", "residual tumour suspected", "疑似残留"),
+                           ("equivocal", "equivocal", "不确定"))),
     Field("embolization", "Embolization", "栓塞方式", F.CHOICE, required=True, choices=_choices(
         ("superselective_chemoembolization", "superselective chemoembolization", "超选择性化疗栓塞"),
         ("prophylactic_embolization", "prophylactic embolization", "预防性栓塞"),
@@ -297,6 +329,194 @@ ADDENDUM = Entity("addendum", "Addendum", "补充说明", (
 ))
 
 
+# -- the patient's course (../shared/interchange-v2.md): around the procedure, from screening to death ---------
+ENROLLED, NOT_ENROLLED = ("enrolled", (True,)), ("enrolled", (False,))
+INTRAHEPATIC, EXTRAHEPATIC = ("pattern", ("intrahepatic", "both")), ("pattern", ("extrahepatic", "both"))
+SCREENING = Entity("screening", "Screening", "筛选", (
+    Field("screen_no", "Screening number", "筛选号", F.TEXT, identifier=True),
+    Field("screen_date", "Screening date", "筛选日期", F.DATE),
+    Field("consent_date", "Consent date", "知情同意日期", F.DATE),
+    Field("enrolled", "Enrolled", "入组", F.BOOL),
+    Field("enrol_date", "Enrolment date", "入组日期", F.DATE, applies_when=ENROLLED),
+    Field("arm_basis", "Arm chosen by", "分组依据", F.CHOICE, help="The cohort is not randomised",
+          applies_when=ENROLLED, choices=_choices(
+        ("patient_choice", "patient's choice", "患者意愿"),
+        ("physician_recommendation", "physician's recommendation", "医生建议"),
+        ("cost", "cost", "费用"), ("other", "other", "其他"))),
+    Field("not_enrolled_reason", "Reason not enrolled", "未入组原因", F.CHOICE, applies_when=NOT_ENROLLED,
+          choices=_choices(
+        ("not_meeting_inclusion", "not meeting inclusion criteria", "不符合纳入标准"),
+        ("meeting_exclusion", "meeting an exclusion criterion", "符合排除标准"),
+        ("declined", "declined", "拒绝参加"), ("physician_decision", "physician's decision", "医生决定"),
+        ("other", "other", "其他"))),
+    Field("not_enrolled_note", "Note on not enrolling", "未入组说明", F.TEXT, applies_when=NOT_ENROLLED),
+    Field("resection_intent", "Resection intent", "手术目的", F.CHOICE, choices=_choices(
+        ("curative", "curative", "根治性"), ("palliative", "palliative", "姑息性"))),
+    Field("asa", "ASA class", "ASA分级", F.INT, reject_min=1, reject_max=6),
+    Field("ecog", "ECOG performance status", "ECOG评分", F.INT, reject_min=0, reject_max=5),
+    Field("ascites", "Ascites", "腹水", F.CHOICE, help="A Child-Pugh input: never assumed", choices=_choices(
+        ("none", "none", "无"), ("mild", "mild", "轻度"), ("moderate_severe", "moderate to severe", "中重度"))),
+    Field("encephalopathy", "Hepatic encephalopathy", "肝性脑病", F.CHOICE, help="A Child-Pugh input: never assumed",
+          choices=_choices(("none", "none", "无"), ("grade_1_2", "grade 1-2", "1-2级"),
+                           ("grade_3_4", "grade 3-4", "3-4级"))),
+    Field("hbsag", "HBsAg", "乙肝表面抗原", F.CHOICE, choices=_choices(
+        ("positive", "positive", "阳性"), ("negative", "negative", "阴性"))),
+    Field("antiviral", "Antiviral therapy", "抗病毒治疗", F.TEXT),
+    Field("prior_lenvatinib", "Prior lenvatinib", "既往使用仑伐替尼", F.BOOL),
+    Field("sorafenib_allergy", "Allergy to sorafenib", "索拉非尼过敏", F.BOOL),
+    Field("pregnant_or_lactating", "Pregnant or lactating", "妊娠或哺乳期", F.BOOL),
+    Field("other_malignancy", "Other malignancy", "合并其他恶性肿瘤", F.BOOL),
+    Field("mental_illness", "Mental illness", "精神疾病", F.BOOL),
+    Field("other_trial_within_3_months", "Other trial within 3 months", "3个月内参加其他临床试验", F.BOOL),
+    Field("prohibited_postop_therapy", "Prohibited postoperative therapy", "术后接受禁用治疗", F.BOOL),
+), parent="patient", since=2, document_key="screening", table="screenings", optional=True)
+
+LAB = Entity("lab", "Lab result", "化验结果", (
+    Field("date", "Date", "日期", F.DATE, required=True),
+    Field("test", "Test", "检验项目", F.CHOICE, required=True, choices_from="lab_catalogue.tests"),
+    Field("value", "Value", "结果", F.NUMBER, required=True, help="As entered, in its unit"),
+    Field("unit", "Unit", "单位", F.TEXT, required=True),
+    Field("qualifier", "Qualifier", "限定符", F.CHOICE, help="Below detection, or above the assay's range",
+          choices=_choices(("<", "<", "<"), (">", ">", ">"))),
+    Field("uln", "Upper limit of normal", "正常值上限", F.NUMBER, reject_min=0, help="For ALT, AST and ALP"),
+), parent="patient", since=2, cardinality=MANY, document_key="labs", table="labs", positioned=True, own_id=True)
+
+DOSE_PERIOD = Entity("dose_period", "Lenvatinib period", "仑伐替尼用药期", (
+    Field("start", "Start", "开始日期", F.DATE, required=True),
+    Field("end", "End", "结束日期", F.DATE, help="The last day taken at this dose; blank while ongoing"),
+    Field("dose_mg", "Dose", "剂量", F.INT, unit="mg", required=True, values=(12, 8, 4)),
+    Field("frequency", "Frequency", "频次", F.CHOICE, required=True, refused=(("bid", "lenvatinib_bid"),),
+          choices=_choices(("qd", "once daily", "每日一次"), ("qod", "every other day", "隔日一次"))),
+    Field("intent", "Intent", "用药目的", F.CHOICE, help="Adjuvant unless after recurrence", choices=_choices(
+        ("adjuvant", "adjuvant", "辅助治疗"), ("post_recurrence", "after recurrence", "复发后治疗"))),
+    Field("weight_kg", "Weight the dose was chosen by", "选择剂量时体重", F.NUMBER, unit="kg", reject_min=30,
+          reject_max=200),
+    Field("end_reason", "Reason it ended", "结束原因", F.CHOICE, choices=_choices(
+        ("held_for_ae", "held for an adverse event", "因不良事件暂停"),
+        ("held_peri_procedural", "held around a procedure", "围手术期暂停"),
+        ("held_other", "held, other reason", "其他原因暂停"), ("recurrence", "recurrence", "复发"),
+        ("discontinued_ae", "discontinued for an adverse event", "因不良事件停药"),
+        ("patient_decision", "patient's decision", "患者决定"),
+        ("completed_planned_duration", "planned duration completed", "完成计划疗程"),
+        ("lost_to_follow_up", "lost to follow-up", "失访"), ("death", "death", "死亡"), ("other", "other", "其他"))),
+    Field("adverse_event_id", "Adverse event that ended it", "导致结束的不良事件", F.TEXT,
+          help="The id of one of the patient's adverse events"),
+), parent="patient", since=2, cardinality=MANY, document_key="lenvatinib", table="lenvatinib_periods", positioned=True,
+    own_id=True)
+
+_ATTRIBUTION = _choices(("unrelated", "unrelated", "无关"), ("unlikely", "unlikely", "可能无关"),
+                        ("possible", "possible", "可能有关"), ("probable", "probable", "很可能有关"),
+                        ("definite", "definite", "肯定有关"))
+
+ADVERSE_EVENT = Entity("adverse_event", "Adverse event", "不良事件", (
+    Field("term", "Term", "不良事件名称", F.TEXT, required=True, help="The CTCAE v5 term, as CTCAE writes it"),
+    Field("ctcae_grade", "CTCAE grade", "CTCAE分级", F.INT, required=True, reject_min=1, reject_max=5),
+    Field("onset", "Onset", "发生日期", F.DATE, required=True),
+    Field("resolved", "Resolved", "缓解日期", F.DATE),
+    Field("serious", "Serious", "严重不良事件", F.BOOL),
+    Field("attribution_lenvatinib", "Related to lenvatinib", "与仑伐替尼的相关性", F.CHOICE, choices=_ATTRIBUTION),
+    Field("attribution_tace", "Related to TACE", "与TACE的相关性", F.CHOICE, choices=_ATTRIBUTION),
+    Field("action_lenvatinib", "Action on lenvatinib", "仑伐替尼处理", F.CHOICE, choices=_choices(
+        ("none", "none", "无调整"), ("interrupted_resumed_same_dose", "interrupted, resumed at the same dose",
+                                     "暂停后原剂量恢复"),
+        ("interrupted_then_reduced", "interrupted, then reduced", "暂停后减量"), ("reduced", "reduced", "减量"),
+        ("discontinued", "discontinued", "停药"))),
+    Field("action_date", "Action date", "处理日期", F.DATE),
+    Field("outcome", "Outcome", "转归", F.CHOICE, choices=_choices(
+        ("recovered", "recovered", "痊愈"), ("recovering", "recovering", "好转中"),
+        ("not_recovered", "not recovered", "未缓解"), ("recovered_with_sequelae", "recovered with sequelae",
+                                                      "痊愈伴后遗症"),
+        ("fatal", "fatal", "死亡"), ("unknown", "unknown", "不详"))),
+    Field("management", "Management", "处理措施", F.TEXT),
+), parent="patient", since=2, cardinality=MANY, document_key="adverse_events", table="adverse_events", positioned=True,
+    own_id=True)
+
+FOLLOW_UP = Entity("follow_up", "Follow-up", "随访", (
+    Field("date", "Date", "随访日期", F.DATE, required=True),
+    Field("type", "Type", "随访方式", F.CHOICE, required=True, choices=_choices(
+        ("imaging", "imaging", "影像检查"), ("clinic", "clinic visit", "门诊"), ("phone", "phone", "电话"))),
+    Field("modality", "Modality", "检查方式", F.CHOICE, applies_when=("type", ("imaging",)), choices=_choices(
+        ("ce_ct", "contrast CT", "增强CT"), ("ce_mri", "contrast MRI", "增强MRI"), ("ceus", "contrast ultrasound",
+                                                                                "超声造影"),
+        ("us", "ultrasound", "超声"), ("chest_ct", "chest CT", "胸部CT"), ("bone_scan", "bone scan", "骨扫描"),
+        ("pet_ct", "PET-CT", "PET-CT"))),
+    Field("result", "Result", "结果", F.CHOICE, applies_when=("type", ("imaging",)), choices=_choices(
+        ("no_evidence_of_disease", "no evidence of disease", "未见复发"), ("equivocal", "equivocal", "可疑"),
+        ("recurrence", "recurrence", "复发"))),
+    Field("alive", "Alive", "存活", F.BOOL, help="Known alive at this contact (blank: yes)"),
+    Field("note", "Note", "备注", F.TEXT),
+), parent="patient", since=2, cardinality=MANY, document_key="follow_ups", table="follow_ups", positioned=True,
+    own_id=True)
+
+RECURRENCE = Entity("recurrence", "Recurrence", "复发", (
+    Field("first_seen_date", "First seen", "首次发现日期", F.DATE, required=True,
+          help="The first CT, MRI, CEUS or histology that shows it"),
+    Field("confirmation_date", "Confirmed", "确诊日期", F.DATE),
+    Field("dsa_first_seen_date", "First seen at DSA", "DSA首次发现日期", F.DATE,
+          help="A stain at DSA before cross-sectional imaging showed it: supporting, not the event by default"),
+    Field("pattern", "Pattern", "复发部位", F.CHOICE, required=True, choices=_choices(
+        ("intrahepatic", "intrahepatic", "肝内"), ("extrahepatic", "extrahepatic", "肝外"),
+        ("both", "intra- and extrahepatic", "肝内及肝外"))),
+    Field("intrahepatic_type", "Intrahepatic type", "肝内复发类型", F.CHOICE, applies_when=INTRAHEPATIC,
+          choices=_choices(
+        ("solitary", "solitary", "单发"), ("multifocal_2_3", "multifocal, 2-3", "多发（2-3个）"),
+        ("multifocal_4_plus", "multifocal, 4 or more", "多发（≥4个）"), ("diffuse", "diffuse", "弥漫"))),
+    Field("relation_to_resection", "Relation to the resection", "与切除部位关系", F.CHOICE,
+          applies_when=INTRAHEPATIC, choices=_choices(
+        ("resection_margin", "at the resection margin", "切缘"), ("same_segment", "same segment", "同一肝段"),
+        ("different_segment", "different segment", "不同肝段"))),
+    Field("extrahepatic_sites", "Extrahepatic sites", "肝外转移部位", F.MULTI_CHOICE, applies_when=EXTRAHEPATIC,
+          choices=_choices(
+        ("lung", "lung", "肺"), ("bone", "bone", "骨"), ("lymph_node_regional", "regional lymph node", "区域淋巴结"),
+        ("lymph_node_distant", "distant lymph node", "远处淋巴结"), ("peritoneum", "peritoneum", "腹膜"),
+        ("adrenal", "adrenal", "肾上腺"), ("brain", "brain", "脑"), ("other", "other", "其他"))),
+    Field("confirmation_method", "Confirmed by", "确诊方法", F.CHOICE, required=True, choices=_choices(
+        ("imaging_noninvasive", "imaging (non-invasive criteria)", "影像学无创诊断"),
+        ("imaging_follow_up_growth", "imaging, growth on follow-up", "随访影像增大"),
+        ("histology_biopsy", "histology, biopsy", "穿刺活检病理"),
+        ("histology_resection", "histology, resection", "手术切除病理"),
+        ("clinical_only", "clinical only", "仅临床诊断"))),
+    Field("treatments", "Treatments", "复发后治疗", F.MULTI_CHOICE, choices=_choices(
+        ("repeat_hepatectomy", "repeat hepatectomy", "再次肝切除"), ("ablation", "ablation", "消融"),
+        ("tace", "TACE", "TACE"), ("haic", "HAIC", "HAIC"), ("radiotherapy", "radiotherapy", "放疗"),
+        ("transplant", "transplant", "肝移植"), ("systemic", "systemic therapy", "系统治疗"),
+        ("best_supportive_care", "best supportive care", "最佳支持治疗"))),
+    Field("note", "Note", "备注", F.TEXT),
+), parent="patient", since=2, document_key="recurrence", table="recurrences", optional=True, multi_tables={
+    "extrahepatic_sites": MultiTable("recurrence_sites", "recurrence_id", "site"),
+    "treatments": MultiTable("recurrence_treatments", "recurrence_id", "treatment")})
+
+DEATH = Entity("death", "Death", "死亡", (
+    Field("date", "Date of death", "死亡日期", F.DATE, required=True),
+    Field("cause", "Cause", "死亡原因", F.CHOICE, required=True, choices=_choices(
+        ("hcc_progression", "HCC progression", "肝癌进展"), ("liver_failure", "liver failure", "肝功能衰竭"),
+        ("treatment_related", "treatment-related", "治疗相关"), ("other_cancer", "other cancer", "其他肿瘤"),
+        ("cardiovascular", "cardiovascular", "心血管疾病"), ("infection", "infection", "感染"),
+        ("other", "other", "其他"), ("unknown", "unknown", "不详"))),
+    Field("source", "Source", "信息来源", F.CHOICE, choices=_choices(
+        ("hospital_record", "hospital record", "医院记录"), ("family", "family", "家属"), ("registry", "registry",
+                                                                                       "死亡登记"),
+        ("other", "other", "其他"))),
+), parent="patient", since=2, document_key="death", table="deaths", optional=True)
+
+LOST_TO_FOLLOW_UP = Entity("lost_to_follow_up", "Lost to follow-up", "失访", (
+    Field("declared_date", "Declared lost", "判定失访日期", F.DATE, required=True),
+    Field("attempt_dates", "Attempts to reach", "联系尝试日期", F.DATES),
+), parent="patient", since=2, document_key="lost_to_follow_up", table="losses_to_follow_up", optional=True,
+    multi_tables={"attempt_dates": MultiTable("contact_attempts", "loss_id", "date")})
+
+WITHDRAWAL = Entity("withdrawal", "Withdrawal", "退出研究", (
+    Field("date", "Date", "退出日期", F.DATE, required=True),
+    Field("reason", "Reason", "退出原因", F.CHOICE, required=True, choices=_choices(
+        ("consent_withdrawn", "consent withdrawn", "撤回知情同意"),
+        ("residual_lesion_on_dsa", "residual lesion at DSA", "DSA发现残留病灶"),
+        ("physician_decision", "physician's decision", "医生决定"), ("other", "other", "其他"))),
+    Field("note", "Note", "备注", F.TEXT),
+), parent="patient", since=2, document_key="withdrawal", table="withdrawals", optional=True)
+
+COURSE = (SCREENING, LAB, DOSE_PERIOD, ADVERSE_EVENT, FOLLOW_UP, RECURRENCE, DEATH, LOST_TO_FOLLOW_UP, WITHDRAWAL)
+
+
 @dataclass(frozen=True)
 class Section(Choice):
     """Fields shown together under one heading, in the form and in the report (REDCap's section header): some
@@ -330,9 +550,10 @@ PROCEDURE_PAGE = (
     Section("patient", "Patient", "患者", ("mrn", "name", "sex", "birth_date", "weight_kg", "height_cm", "arm",
                                          "study_id", "resection_date", "resection_margin"), entity="patient"),
     Section("pathology", "Pathology", "病理", PATHOLOGY.keys, entity="pathology", in_report=False),
-    Section("procedure", "Procedure", "手术", ("date", "cycle", "operator", "access_site", "microcatheter")),
+    Section("procedure", "Procedure", "手术", ("date", "cycle", "intent", "operator", "access_site",
+                                           "microcatheter")),
     Section("dsa", "DSA findings", "DSA所见", ("tumor_staining", "stained_segments", "lesion_count",
-                                               "largest_lesion_mm")),
+                                               "largest_lesion_mm", "stain_interpretation")),
     Section("treatment", "Treatment", "治疗", ("embolization", "selectivity", "target_vessels", "endpoint",
                                                "technical_success")),
     Section("radiation", "Contrast and radiation", "对比剂与辐射", ("contrast_ml", "fluoroscopy_min", "dap_gycm2",
@@ -342,7 +563,7 @@ PROCEDURE_PAGE = (
     Section("narrative", "Narrative", "叙述", ("findings", "impression")),
 )
 
-ENTITIES: tuple[Entity, ...] = (PATIENT, PATHOLOGY, PROCEDURE, AGENT, COMPLICATION)  # the ones shipped
+ENTITIES: tuple[Entity, ...] = (PATIENT, PATHOLOGY, PROCEDURE, AGENT, COMPLICATION, *COURSE)  # the ones shipped
 
 # -- the declared entities: the shipped ones and any declared later (`declare`) -------------------------------
 _DECLARED: dict[str, Entity] = {e.key: e for e in ENTITIES}

@@ -9,7 +9,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from .dictionary import PATIENT
+from .dictionary import PATIENT, PROCEDURE, Entity, children
 from .findings import ERROR, Finding, join
 from .messages import Message
 from .model import canonical_id, stored_text
@@ -46,7 +46,10 @@ def check_document(doc: Any, validator: Validator) -> list[Finding]:
         out += validator.patient(patient, path, stored_procedures=False)
         if not isinstance(patient, dict):
             continue
-        out += _travelling(patient, path, version)
+        if version == FORMAT_1:
+            out += _later_keys(PATIENT, patient, path)
+        else:
+            out += _travelling(patient, path)
         mrn = patient.get("mrn")
         if isinstance(mrn, str) and mrn.strip():
             mrn = stored_text(mrn_field, mrn)  # the MRN as the logbook would hold it
@@ -61,7 +64,29 @@ def check_document(doc: Any, validator: Validator) -> list[Finding]:
             seen_ids.setdefault(record_id, where)
     return out
 
-def _travelling(patient: dict, path: str, version: Any) -> list[Finding]:
+def _later_keys(entity: Entity, doc: dict, path: str) -> list[Finding]:
+    """The keys of a later format (tace-log/2: the course, a signature) in a tace-log/1 document's record."""
+    later = [key for key in doc if key in _since_2(entity)]
+    out = [Finding(join(path, key), ERROR, Message("unknown_key.format_2", format=FORMAT, found=repr(FORMAT_1)))
+           for key in later]
+    for child in children(entity):
+        value = doc.get(child.document_key)
+        if child.document_key in later:
+            continue
+        for where, record in ([(join(path, child.document_key), value)] if isinstance(value, dict) else
+                              [(join(join(path, child.document_key), i), r) for i, r in enumerate(value)
+                               if isinstance(r, dict)] if isinstance(value, list) else []):
+            out += _later_keys(child, record, where)
+    return out
+
+
+def _since_2(entity: Entity) -> frozenset[str]:
+    return frozenset([*(f.key for f in entity.fields if f.since > 1),
+                      *(c.document_key for c in children(entity) if c.since > 1),
+                      *(TRAVELLING_KEYS if entity is PROCEDURE else ())])
+
+
+def _travelling(patient: dict, path: str) -> list[Finding]:
     """The form of the signature and addenda each procedure of a patient carries (tace-log/2 only); whether
     their hashes hold is checked above the rules (`signing.carried_findings`)."""
     out: list[Finding] = []
@@ -70,11 +95,6 @@ def _travelling(patient: dict, path: str, version: Any) -> list[Finding]:
         if not isinstance(proc, dict) or not any(key in proc for key in TRAVELLING_KEYS):
             continue
         ppath = join(join(path, "procedures"), j)
-        if version != FORMAT:
-            out += [Finding(join(ppath, key), ERROR, Message("unknown_key.format_2", format=FORMAT,
-                                                             found=shown(version)))
-                    for key in TRAVELLING_KEYS if key in proc]
-            continue
         problems = _signature_form(proc.get("signature"), join(ppath, "signature"))
         addenda = proc.get("addenda")
         apath = join(ppath, "addenda")

@@ -205,13 +205,15 @@ def write_json(doc: dict, handle) -> None:
 
 
 # -- JSON Schema, generated from the dictionary so it can never disagree with it ------------------------------
+_DATE_SCHEMA = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"}
+
 def _field_schema(f: Field, validator: Validator) -> dict:
     t = f.type
     base: dict[str, Any]
     if t in (FieldType.TEXT, FieldType.LONG_TEXT):
         base = {"type": "string", "maxLength": f.max_length}
     elif t is FieldType.DATE:
-        base = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"}
+        base = dict(_DATE_SCHEMA)
     elif t is FieldType.INT:
         base = {"type": "integer"}
     elif t is FieldType.NUMBER:
@@ -220,9 +222,13 @@ def _field_schema(f: Field, validator: Validator) -> dict:
         base = {"type": "boolean"}
     elif t is FieldType.MULTI_CHOICE:
         base = {"type": "array", "items": {"enum": list(validator.choice_keys(f))}, "uniqueItems": True}
+    elif t is FieldType.DATES:
+        base = {"type": "array", "items": _DATE_SCHEMA, "uniqueItems": True}
     else:
         keys = validator.choice_keys(f)
         base = {"type": "string", "enum": list(keys)} if keys else {"type": "string"}
+    if f.values:
+        base["enum"] = list(f.values)
     if f.reject_min is not None:
         base["minimum"] = f.reject_min
     if f.reject_max is not None:
@@ -235,12 +241,13 @@ def _field_schema(f: Field, validator: Validator) -> dict:
     return {"anyOf": [schema, {"type": "null"}], "description": schema.pop("description")}
 
 
-def _object_schema(entity: Entity, validator: Validator, extra: dict | None = None, with_id: bool = False) -> dict:
-    properties = {"id": {"anyOf": [{"type": "string", "format": "uuid"}, {"type": "null"}]}} if with_id else {}
-    properties.update({f.key: _field_schema(f, validator) for f in entity.fields})
+def _object_schema(entity: Entity, validator: Validator, version: int, extra: dict | None = None) -> dict:
+    fields = [f for f in entity.fields if f.since <= version]
+    properties = {"id": {"anyOf": [{"type": "string", "format": "uuid"}, {"type": "null"}]}} if entity.own_id else {}
+    properties.update({f.key: _field_schema(f, validator) for f in fields})
     properties.update(extra or {})
     return {"type": "object", "title": entity.en, "additionalProperties": False, "properties": properties,
-            "required": [f.key for f in entity.fields if f.required]}
+            "required": [f.key for f in fields if f.required]}
 
 
 _TEXT = {"type": "string", "minLength": 1}
@@ -278,10 +285,13 @@ def json_schema(validator: Validator | None = None, version: str = FORMAT) -> di
         "addenda": {"description": "Signed addenda, oldest first (read-only)", **nullable_list("#/$defs/addendum")}}
     definitions = {}
     for entity in entities():  # each declared entity, its parts and standalone children by reference
+        if entity.since > int(number):
+            continue
         extra = {child.document_key: nullable_list(f"#/$defs/{child.key}") if child.many
-                 else {"anyOf": [{"$ref": f"#/$defs/{child.key}"}, {"type": "null"}]} for child in children(entity)}
-        definitions[entity.key] = _object_schema(entity, v, {**extra, **(signed if entity is PROCEDURE else {})},
-                                                 with_id=entity.own_id)
+                 else {"anyOf": [{"$ref": f"#/$defs/{child.key}"}, {"type": "null"}]} for child in children(entity)
+                 if child.since <= int(number)}
+        definitions[entity.key] = _object_schema(entity, v, int(number),
+                                                 {**extra, **(signed if entity is PROCEDURE else {})})
     if signed:
         definitions.update(signature=_signed_schema("Signature", SIGNATURE_KEYS),
                            addendum=_signed_schema("Addendum", ADDENDUM_KEYS))

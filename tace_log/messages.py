@@ -48,9 +48,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "unknown_key": ("unknown key {key}", "未知的键{key}"),
     "unknown_key.format_2": ("is a {format} key: this document says {found}", "是{format}的键：本文档声明为{found}"),
     "format": ("must be {first} or {second} (found {found})", "必须是{first}或{second}（实际为{found}）"),
-    "not_supported": ("is part of the patient's course ({format}), which this version of TACE Log does not import "
-                      "yet: remove it to import the rest",
-                      "属于患者病程数据（{format}），此版本的TACE Log尚不能导入：删除后可导入其余内容"),
+    "not_supported": ("is a {format} key this version of TACE Log does not import yet: remove it to import the rest",
+                      "是此版本的TACE Log尚不能导入的{format}键：删除后可导入其余内容"),
     "duplicate_mrn": ("MRN {mrn} is also patients[{index}]", "住院号{mrn}与patients[{index}]重复"),
     "duplicate_id": ("is also the id at {other}: two records cannot share one id (a UUID is one id in capitals, in "
                      "braces or without hyphens)",
@@ -130,8 +129,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                        "颗粒大小范围必须从小到大（{low}至{high} µm）"),
     "particle_range_incomplete": ("give both ends of the particle size range", "请填写颗粒大小范围的上下限"),
     # -- findings: a lab result and an adverse event against their catalogues (catalogues.py) ------------------
-    "lab_test": ("{test} is not a test of the lab catalogue: choose one of {tests}",
-                 "{test}不是检验项目目录中的项目：请选择{tests}"),
     "lab_unit": ("{test} is given in {units}, not {unit}", "{test}的单位应为{units}，不能是{unit}"),
     "implausible": ("{amount} is implausible for {test}: it must be between {low} and {high}{unit}",
                     "{test}为{amount}，不合理：应在{low}至{high}{unit}之间"),
@@ -143,6 +140,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                         "{term}不在不良事件目录中：按原文保存，归为“其他”类（请核对是否为CTCAE v5术语）"),
     "ae_grade": ("{term} is graded {low} to {high} in CTCAE v5, not {grade}",
                  "CTCAE v5中{term}分为{low}-{high}级，不能是{grade}级"),
+    # -- findings: the patient's course (course_checks.py) -------------------------------------------------------
+    "date_order.before": ("must not be before {other:lower} ({date})", "不能早于{other}（{date}）"),
+    "required_when": ("is required when {field:lower} is {value}", "{field}为{value}时必填"),
+    "type.dates": ("must be a list of dates (YYYY-MM-DD)", "必须是日期列表（YYYY-MM-DD）"),
+    "values": ("must be {values}, not {value}", "必须是{values}，不能是{value}"),
+    "lenvatinib_bid": ("bid is not an HCC dose: lenvatinib is taken once a day (qd), or every other day (qod) at the "
+                       "lowest step; 12 mg twice a day would be 24 mg a day",
+                       "bid不是肝癌的用法：仑伐替尼每日一次（qd），最低一级为隔日一次（qod）；"
+                       "12 mg每日两次即每日24 mg"),
+    "periods_overlap": ("overlaps lenvatinib[{index}] ({start} to {end}): periods follow one another, one dose each",
+                        "与lenvatinib[{index}]（{start}至{end}）重叠：各用药期依次相接，每期一个剂量"),
+    "ongoing": ("ongoing", "进行中"),
+    "ae_reference": ("names none of this patient's adverse events: record the adverse event with this id",
+                     "不是该患者的任何不良事件：请以此id记录该不良事件"),
+    "LEN-ARM": ("adjuvant lenvatinib in the arm {arm}, which has none: a crossover or a deviation (kept as recorded)",
+                "{arm}组不含仑伐替尼，却记录了辅助仑伐替尼：交叉或偏离方案（按记录保存）"),
+    "attempt_after_declared": ("is after the patient was declared lost to follow-up ({date})",
+                               "晚于判定失访日期（{date}）"),
+    "death_before_alive": ("is before {record} ({date}), which shows the patient alive",
+                           "早于{record}（{date}），该记录显示患者存活"),
+    "after_death": ("is after the patient's recorded death ({date})", "晚于患者记录的死亡日期（{date}）"),
     # -- findings: the logbook and its users -----------------------------------------------------------------
     "mrn_taken": ("MRN {mrn} already belongs to another patient ({owner})", "住院号{mrn}已属于另一位患者（{owner}）"),
     "mrn_taken.import": ("MRN {mrn} already belongs to another patient in the logbook",

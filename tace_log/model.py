@@ -55,19 +55,23 @@ def _value_to_document(ftype: FieldType, value: Any) -> Any:
         return value.isoformat()
     if ftype is FieldType.MULTI_CHOICE:
         return list(value)
+    if ftype is FieldType.DATES:
+        return [d.isoformat() for d in value]
     return value
 
 
 def _value_from_document(f: Field, value: Any) -> Any:
     ftype = f.type
     if value is None:
-        return [] if ftype is FieldType.MULTI_CHOICE else None
+        return [] if f.listed else None
     if ftype is FieldType.TEXT:
         return stored_text(f, value)
     if ftype is FieldType.DATE:
         return dt.date.fromisoformat(value)
     if ftype is FieldType.MULTI_CHOICE:
         return list(value)
+    if ftype is FieldType.DATES:
+        return [dt.date.fromisoformat(d) for d in value]
     if ftype is FieldType.NUMBER and isinstance(value, float) and value.is_integer():
         return int(value)  # 64.0 and 64 are the same weight; keep one spelling so exports round-trip
     return value
@@ -81,12 +85,14 @@ class _Layout:
         self.own_id = entity.own_id
         self.fields = entity.fields
         self.parts = [(c.document_key, record_class(c), c.many) for c in parts(entity)]
-        fixed: dict[str, Any] = {f.key: None for f in entity.fields if f.type is not FieldType.MULTI_CHOICE}
+        self.optional = frozenset(c.document_key for c in parts(entity) if c.optional)  # None until recorded
+        fixed: dict[str, Any] = {f.key: None for f in entity.fields if not f.listed}
+        fixed.update((key, None) for key in self.optional)
         fixed.update(entity.bookkeeping)
         self.fixed = fixed
         fresh: list[tuple[str, Callable[[], Any]]] = [("id", new_id)] if entity.own_id else []
-        fresh += [(f.key, list) for f in entity.fields if f.type is FieldType.MULTI_CHOICE]
-        fresh += [(key, list if many else cls) for key, cls, many in self.parts]
+        fresh += [(f.key, list) for f in entity.fields if f.listed]
+        fresh += [(key, list if many else cls) for key, cls, many in self.parts if key not in self.optional]
         self.fresh = fresh
         self.names = frozenset(fixed).union(name for name, _ in fresh)
         self.order = ("id",) * entity.own_id + tuple(f.key for f in entity.fields) \
@@ -165,7 +171,7 @@ class Record:
         out.update(self.field_document())
         for key, _cls, many in layout.parts:
             value = getattr(self, key)
-            out[key] = [c.to_document() for c in value] if many else value.to_document()
+            out[key] = [c.to_document() for c in value] if many else None if value is None else value.to_document()
         return out
 
     @classmethod
@@ -178,6 +184,8 @@ class Record:
             child = doc.get(key)
             if many:
                 values[key] = [child_cls.from_document(c) for c in (child or [])]
+            elif key in layout.optional:
+                values[key] = None if child is None else child_cls.from_document(child)
             else:
                 values[key] = child_cls.from_document(child or {})
         values.update(extra)

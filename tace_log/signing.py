@@ -68,9 +68,21 @@ def _manifestation(signature: Signature) -> dict:
             "signed_at": signature.signed_at, "meaning": signature.meaning}
 
 
+# The parts of a patient's record that version 2 covers: the pathology. The patient's course (screening, labs, the
+# lenvatinib course, follow-ups...) is not the procedure's: it goes on being recorded, with its own history, after
+# the report is signed.
+SIGNED_PARTS = ("pathology",)
+
+
+def signed_patient_document(patient: Patient) -> dict:
+    """The patient as version 2 signs it: id, every field and the pathology."""
+    return {key: value for key, value in patient.to_document().items()
+            if key == "id" or key in PATIENT.key_set or key in SIGNED_PARTS}
+
+
 def signed_content(patient: Patient, procedure: Procedure, signature: Signature) -> bytes:
     """The content a signature of the current version covers (the hash fields of `signature` are not read)."""
-    return _canonical({"content_version": CONTENT_VERSION, "patient": patient.to_document(),
+    return _canonical({"content_version": CONTENT_VERSION, "patient": signed_patient_document(patient),
                        "procedure": procedure.to_document(), "signature": _manifestation(signature)})
 
 

@@ -15,23 +15,20 @@ from typing import Any, TypeGuard
 
 from .catalogues import MAX_GRADE, UNITLESS, AdverseEventCatalogue, LabCatalogue, LabTest, unit_spelling
 from .choice_lists import ChoiceLists
-from .dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, Entity, Field, FieldType, children, parts
+from .course_checks import CourseChecks
+from .dictionary import AGENT, COMPLICATION, PATIENT, PROCEDURE, Entity, Field, FieldType, children, parts
 from .findings import ERROR, WARNING, Finding, join
 from .formulary import ANTHRACYCLINE, Formulary, default_formulary
 from .messages import Listing, Message, Shown
 from .model import age_on, days_after_resection
 from .protocol import Protocol, default_protocol
+from .times import parse_date
 
 FORMAT_1, FORMAT = "tace-log/1", "tace-log/2"  # import reads both; export writes the second
 FORMATS = (FORMAT_1, FORMAT)
-# Keys of tace-log/2 for the patient's course (../shared/interchange-v2.md), not read by this version yet: refused
-# with their path rather than dropped, so nothing a document holds is lost without a word.
-COURSE_KEYS = {
-    PATIENT.key: ("screening", "labs", "lenvatinib", "adverse_events", "follow_ups", "recurrence", "death",
-                  "lost_to_follow_up", "withdrawal"),
-    PATHOLOGY.key: ("hcc_confirmed",),
-    PROCEDURE.key: ("intent", "stain_interpretation", "entered_in_error"),
-}
+# Keys of tace-log/2 this version does not read yet: refused with their path rather than dropped, so nothing a
+# document holds is lost without a word.
+UNREAD_KEYS = {PROCEDURE.key: ("entered_in_error",)}
 # The keys a procedure of a tace-log/2 document carries its signature and addenda in (`envelope` checks their form).
 TRAVELLING_KEYS = ("signature", "addenda")
 # Rules added after records were stored under earlier ones: a value recorded where it does not apply, a text over
@@ -46,15 +43,6 @@ _UUID = re.compile(rf"(?:urn:uuid:)?(?:{_HEX}|\{{{_HEX}\}})")
 SURROGATE = re.compile("[\ud800-\udfff]")
 # SQLite stores whole numbers in 64 bits, and a whole-number float is stored as one (model._value_from_document).
 _STORABLE = 2**63
-
-
-def parse_date(value: Any) -> dt.date | None:
-    if not isinstance(value, str) or not _DATE.match(value):
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def _number(value: Any) -> TypeGuard[float]:
@@ -99,8 +87,12 @@ class Validator:
         self._today = today
         # The rules of an entity's records beyond their fields, by entity key: each of a list's records, then the
         # list as a whole.
-        self._record_rules = {AGENT.key: self._agent, COMPLICATION.key: self._complication}
-        self._list_rules = {AGENT.key: self._agents_together}
+        # Each is called with the record's (or list's) document, its path, the findings so far and the document
+        # of the record it is part of (a procedure, a patient).
+        self.course = CourseChecks(self)
+        self._record_rules = {AGENT.key: self._agent, COMPLICATION.key: self._complication,
+                              **self.course.record_rules}
+        self._list_rules = {AGENT.key: self._agents_together, **self.course.list_rules}
 
     @property
     def today(self) -> dt.date:
@@ -118,8 +110,8 @@ class Validator:
             return out
         birth = parse_date(doc.get("birth_date"))
         resection = parse_date(doc.get("resection_date"))
-        self._not_future(doc, "birth_date", path, out)
-        self._not_future(doc, "resection_date", path, out)
+        self.not_future(doc, "birth_date", path, out)
+        self.not_future(doc, "resection_date", path, out)
         if birth and resection:
             if resection < birth:
                 out.append(Finding(join(path, "resection_date"), ERROR, Message("date_order.birth")))
@@ -148,7 +140,7 @@ class Validator:
             return out
         patient = patient if isinstance(patient, dict) else {}
         date = parse_date(doc.get("date"))
-        self._not_future(doc, "date", path, out)
+        self.not_future(doc, "date", path, out)
         resection = parse_date(patient.get("resection_date"))
         birth = parse_date(patient.get("birth_date"))
         if date and resection and date < resection:
@@ -156,6 +148,10 @@ class Validator:
                                                                   resection=resection.isoformat())))
         elif date and birth and date < birth:
             out.append(Finding(join(path, "date"), ERROR, Message("date_order.birth")))
+        death = patient.get("death")
+        died = parse_date(death.get("date")) if isinstance(death, dict) else None
+        if date and died and date > died:
+            out.append(Finding(join(path, "date"), ERROR, Message("after_death", date=died.isoformat())))
         self._tace_window(doc, date, resection, path, out)
         self._arm(patient, path, out)
         self._staining(doc, path, out)
@@ -201,27 +197,29 @@ class Validator:
             out.append(Finding(join(path, "selectivity"), WARNING, Message("selectivity_mismatch")))
 
     def _parts(self, entity: Entity, doc: dict, path: str, out: list[Finding]) -> None:
-        """The parts of a record as its declaration says (a patient's pathology, a procedure's agents): each by
-        its fields, then by its entity's own rules."""
+        """The parts of a record as its declaration says (a patient's pathology and course, a procedure's agents):
+        each by its fields, then by its entity's own rules."""
         for part in parts(entity):
             value, ppath = doc.get(part.document_key), join(path, part.document_key)
             if value is None:
                 continue
+            rule = self._record_rules.get(part.key)
             if not part.many:
                 out += self._fields(part, value, ppath)
+                if rule is not None and isinstance(value, dict):
+                    rule(value, ppath, out, doc)
                 continue
             if not isinstance(value, list):
                 out.append(Finding(ppath, ERROR, Message("type.list")))
                 continue
-            rule = self._record_rules.get(part.key)
             for i, row in enumerate(value):
                 out += self._fields(part, row, join(ppath, i))
                 if rule is not None and isinstance(row, dict):
-                    rule(row, join(ppath, i), out)
+                    rule(row, join(ppath, i), out, doc)
             if part.key in self._list_rules:
-                self._list_rules[part.key](value, ppath, out)
+                self._list_rules[part.key](value, ppath, out, doc)
 
-    def _complication(self, comp: dict, cpath: str, out: list[Finding]) -> None:
+    def _complication(self, comp: dict, cpath: str, out: list[Finding], procedure: dict) -> None:
         if comp.get("sir_class") == "death" and comp.get("ctcae_grade") not in (None, 5):
             out.append(Finding(join(cpath, "ctcae_grade"), WARNING, Message("grade_mismatch")))
 
@@ -229,7 +227,7 @@ class Validator:
         key = row.get("agent")
         return self.formulary[key] if isinstance(key, str) and key in self.formulary else None
 
-    def _agents_together(self, agents: list, path: str, out: list[Finding]) -> None:
+    def _agents_together(self, agents: list, path: str, out: list[Finding], procedure: dict) -> None:
         anthracyclines = {agent.en: agent for agent in map(self._formulary_agent,
                                                             (r for r in agents if isinstance(r, dict)))
                           if agent is not None and agent.kind == ANTHRACYCLINE}  # by English name: a stable order
@@ -237,7 +235,7 @@ class Validator:
             out.append(Finding(path, WARNING, Message(
                 "two_anthracyclines", agents=Listing(anthracyclines[name] for name in sorted(anthracyclines)))))
 
-    def _agent(self, row: dict, apath: str, out: list[Finding]) -> None:
+    def _agent(self, row: dict, apath: str, out: list[Finding], procedure: dict) -> None:
         agent = self._formulary_agent(row)
         if agent is None:
             return  # reported by _fields
@@ -280,18 +278,13 @@ class Validator:
             out.append(Finding(join(path, "particle_max_um" if high is None else "particle_min_um"), WARNING,
                                Message("particle_range_incomplete")))
 
-    # -- the patient's course against the catalogues ----------------------------------------------------------
-    # Record rules of a lab result and an adverse event (entries of `_record_rules` once those entities are
-    # declared), in the document's keys; a value of the wrong type is left to the field checks.
+    # -- the patient's course against the catalogues (called by `course_checks`) --------------------------------
+    # A value of the wrong type is left to the field checks.
     def lab_result(self, row: dict, path: str, out: list[Finding]) -> None:
         """A result against the lab catalogue: a test it has, a unit the test is accepted in, an upper limit of
         normal only for a test that takes one, and a value plausible in its unit, else the likely unit slip."""
         labs, key = self.choices.labs, row.get("test")
-        if not isinstance(key, str):
-            return
-        if key not in labs:
-            out.append(Finding(join(path, "test"), ERROR, Message("lab_test", test=shown(key),
-                                                                  tests=Listing(labs.keys))))
+        if not isinstance(key, str) or key not in labs:  # not one of the field's choices: reported with them
             return
         test = labs[key]
         if row.get("uln") is not None and not test.takes_uln:
@@ -341,7 +334,7 @@ class Validator:
         for key in doc:
             if key in known:
                 continue
-            if key in COURSE_KEYS.get(entity.key, ()):  # until its entity is declared
+            if key in UNREAD_KEYS.get(entity.key, ()):
                 out.append(Finding(join(path, key), ERROR, Message("not_supported", format=FORMAT)))
             else:
                 out.append(Finding(join(path, key), ERROR, Message("unknown_key", key=shown(key))))
@@ -426,15 +419,28 @@ class Validator:
             if not isinstance(value, int if t is FieldType.INT else (int, float)) or isinstance(value, bool) \
                     or value != value:  # NaN
                 return Message("type.int") if t is FieldType.INT else Message("type.number")
-            return None if -_STORABLE < value < _STORABLE else Message("too_large")
+            if not -_STORABLE < value < _STORABLE:
+                return Message("too_large")
+            return Message("values", values=Listing(map(str, f.values), either=True), value=_fmt(value)) \
+                if f.values and value not in f.values else None
         if t is FieldType.BOOL:
             return None if isinstance(value, bool) else Message("type.bool")
+        if t is FieldType.DATES:
+            if not isinstance(value, list):
+                return Message("type.list")
+            for v in value:
+                if not isinstance(v, str) or not _DATE.match(v):
+                    return Message("type.dates")
+                if not parse_date(v):
+                    return Message("type.real_date", value=repr(v))
+            return Message("duplicate") if len(set(value)) != len(value) else None
         choices = self.choice_keys(f)
         if t is FieldType.CHOICE:
             if not isinstance(value, str):
                 return Message("type.text")
             if choices and value not in choices:
-                return Message("choice", value=shown(value), choices=", ".join(choices))
+                reason = dict(f.refused).get(value)
+                return Message(reason) if reason else Message("choice", value=shown(value), choices=", ".join(choices))
             return None
         if not isinstance(value, list):  # MULTI_CHOICE
             return Message("type.list")
@@ -449,7 +455,7 @@ class Validator:
         """The allowed keys of a choice field: the dictionary's, or the list it names (`choice_lists`)."""
         return self.choices.keys(f)
 
-    def _not_future(self, doc, key, path, out):
+    def not_future(self, doc, key, path, out):
         date = parse_date(doc.get(key))
         if date and date > self.today:
             out.append(Finding(join(path, key), ERROR, Message("future_date", date=date.isoformat(),

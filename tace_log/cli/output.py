@@ -35,6 +35,8 @@ def print_parts(entity: Entity, record, stream, choices: ChoiceLists, indent: st
     one line."""
     for part in parts(entity):
         value = getattr(record, part.document_key)
+        if value is None:  # an optional part not recorded (no recurrence)
+            continue
         if not part.many:
             print_fields(part, value, stream, choices, indent=f"{indent}{part.document_key}: ")
             continue

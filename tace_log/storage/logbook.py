@@ -229,12 +229,17 @@ class Logbook:
                        order: str = "rowid") -> list[tuple[dict, Any]]:
         """(row, record) of each row of an entity's table that `where` selects, with its parts: a statement per
         table the declaration names, each selecting the rows under the same `where`."""
-        rows = self._rows(f"SELECT {layout.select} FROM {layout.table} WHERE {where} ORDER BY {order}", params)
+        select = layout.select if self.schema_version >= schema_version() else self._older_select(layout)
+        if select is None:
+            return []
+        rows = self._rows(f"SELECT {select} FROM {layout.table} WHERE {where} ORDER BY {order}", params)
         if not rows:
             return []
         subset = f"(SELECT id FROM {layout.table} WHERE {where})"
         multi: dict[str, dict[tuple[str | None, str], list[str]]] = defaultdict(lambda: defaultdict(list))
         for part_key, field_key, table in layout.multi:
+            if self.schema_version < schema_version() and not self._stored_columns(table.table):
+                continue
             for owner, value in self._db.execute(
                     f"SELECT {table.owner}, {table.value} FROM {table.table} WHERE {table.owner} IN {subset} "
                     "ORDER BY rowid", params).fetchall():
@@ -251,6 +256,17 @@ class Logbook:
         return [(r, layout.record(r, multi.get(r["id"], {}), {key: value[0] if key in one else value
                                                               for key, value in parts.get(r["id"], {}).items()}))
                 for r in rows]
+
+    def _older_select(self, layout: records.Layout) -> str | None:
+        """What a logbook of an older schema (read, never upgraded: `read_only`) holds of an entity's columns, the
+        ones it lacks read as not recorded; None when it has no table for the entity yet."""
+        stored = self._stored_columns(layout.table)
+        if not stored:
+            return None
+        return ", ".join(c if c in stored else f"NULL AS {c}" for c in layout.columns)
+
+    def _stored_columns(self, table: str) -> frozenset[str]:
+        return frozenset(row[1] for row in self._db.execute(f"PRAGMA table_info({table})"))
 
     def get_patient(self, patient_id: str) -> Patient:
         found = self._patients_where("id = ?", [patient_id])
@@ -407,19 +423,50 @@ class Logbook:
         self._write_record(records.layout(PROCEDURE), procedure, stored[0] if stored else None)
         return "updated" if stored else "added"
 
-    def _write_record(self, layout: records.Layout, record, before) -> None:
+    def _write_record(self, layout: records.Layout, record, before, owner_id: str | None = None,
+                      position: int | None = None) -> None:
         """A record's row, and its parts rewritten only where they changed, so the audit trail shows real changes
         only (a new record has nothing before it: each part is written)."""
-        self._upsert(layout.table, layout.row(record), before is not None)
+        self._upsert(layout.table, layout.row(record, owner_id, position), before is not None)
         old_values = layout.multi_values(before) if before is not None else None
         for i, (table, values) in enumerate(layout.multi_values(record)):
             if old_values is None or old_values[i][1] != values:
                 self._replace_multi(table.table, table.owner, table.value, record.id, values)
         for key, part, many in layout.tables:
-            new = getattr(record, key) if many else [getattr(record, key)]
-            old = None if before is None else getattr(before, key) if many else [getattr(before, key)]
+            new = _listed(getattr(record, key), many)
+            old = None if before is None else _listed(getattr(before, key), many)
             if _documents(old) != _documents(new):
-                self._replace_children(part, record.id, new)
+                if part.own_id and old:
+                    self._update_children(part, record.id, old, new)
+                else:
+                    self._replace_children(part, record.id, new)
+
+    def _update_children(self, layout: records.Layout, owner_id: str, old: list, new: list) -> None:
+        """Bring a list of records with ids of their own (a patient's labs) from `old` to `new` record by record,
+        so one changed lab is one audited change, not the whole list deleted and written again. The records kept
+        keep their positions (a gap where one was removed is no matter: rows are read in position order), new ones
+        come after them; a list whose kept records changed order is written again whole."""
+        stored = {record.id: (i, record) for i, record in enumerate(old)}
+        kept = [stored[r.id][0] for r in new if r.id in stored]
+        first_new = next((i for i, r in enumerate(new) if r.id not in stored), len(new))
+        if kept != sorted(kept) or any(r.id in stored for r in new[first_new:]):
+            self._replace_children(layout, owner_id, new)
+            return
+        positions = [row[0] for row in self._db.execute(
+            f"SELECT position FROM {layout.table} WHERE {layout.owner} = ? ORDER BY position", [owner_id])]
+        kept_ids = {r.id for r in new}
+        gone = [record.id for record in old if record.id not in kept_ids]
+        if gone:
+            self._delete_under(layout, f"id IN ({', '.join('?' * len(gone))})", gone)
+        after = positions[-1] + 1 if positions else 0
+        for record in new:
+            if record.id in stored:
+                i, before = stored[record.id]
+                if before.to_document() != record.to_document():
+                    self._write_record(layout, record, before, owner_id, positions[i])
+            else:
+                self._write_record(layout, record, None, owner_id, after)
+                after += 1
 
     def _upsert(self, table: str, row: dict, stored: bool) -> None:
         if stored:
@@ -572,6 +619,11 @@ class Logbook:
                 f"SELECT id FROM {table} WHERE id IN ({', '.join('?' * len(part))})", part).fetchall())
         return found
 
+
+
+def _listed(value, many: bool) -> list:
+    """A part's records as a list: a list already, or the one record (none for an optional part not recorded)."""
+    return value if many else [] if value is None else [value]
 
 
 def _documents(parts: list | None) -> list[dict] | None:

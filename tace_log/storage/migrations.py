@@ -14,7 +14,7 @@ from collections.abc import Callable
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from ..dictionary import Entity, declared
+from ..dictionary import COURSE, Entity, declared
 from . import schema
 from .audit import seal
 from .records import layout
@@ -428,8 +428,169 @@ def clear_values_not_applying(db: Database) -> None:
     db.execute("DELETE FROM procedure_segments WHERE procedure_id IN "
                f"(SELECT id FROM procedures WHERE {_NO_STAIN_0006})")
 
+
+# -- 0007: the patient's course (tace-log/2): screening, labs, the lenvatinib course, adverse events, follow-ups, a
+# recurrence, a death, a loss to follow-up, a withdrawal, each a table under its patient; the pathology's "HCC
+# confirmed", a procedure's intent and stain interpretation. The tables are this migration's SQL; their audit
+# triggers are read from the declarations (`audit_triggers`), pinned by tests/core/test_tampering.py. The patients'
+# and procedures' audit triggers are made again to cover the new columns (frozen copies below). A signed
+# procedure's new columns are null: what it signed is unchanged (null is not recorded, `signing._recorded`). ------
+_PATIENTS_0007 = ("{row}.id", "{row}.id", [*_AUDITED["patients"][2], "pathology_hcc_confirmed"])
+_PROCEDURES_0007 = ("{row}.id", "{row}.id", [
+    "id", "patient_id", "date", "cycle", "intent", "operator", "access_site", "microcatheter", "tumor_staining",
+    "lesion_count", "largest_lesion_mm", "stain_interpretation", "embolization", "selectivity", "target_vessels",
+    "endpoint", "technical_success", "contrast_ml", "fluoroscopy_min", "dap_gycm2", "air_kerma_mgy", "findings",
+    "impression", "status"])
+_COURSE_TABLES = [
+    """CREATE TABLE screenings (
+        id TEXT PRIMARY KEY,
+        patient_id TEXT NOT NULL UNIQUE REFERENCES patients(id) ON DELETE CASCADE,
+        screen_no TEXT,
+        screen_date TEXT,
+        consent_date TEXT,
+        enrolled INTEGER,
+        enrol_date TEXT,
+        arm_basis TEXT,
+        not_enrolled_reason TEXT,
+        not_enrolled_note TEXT,
+        resection_intent TEXT,
+        asa INTEGER,
+        ecog INTEGER,
+        ascites TEXT,
+        encephalopathy TEXT,
+        hbsag TEXT,
+        antiviral TEXT,
+        prior_lenvatinib INTEGER,
+        sorafenib_allergy INTEGER,
+        pregnant_or_lactating INTEGER,
+        other_malignancy INTEGER,
+        mental_illness INTEGER,
+        other_trial_within_3_months INTEGER,
+        prohibited_postop_therapy INTEGER
+    )""",
+    """CREATE TABLE labs (
+        id TEXT PRIMARY KEY,
+        patient_id TEXT NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        date TEXT NOT NULL,
+        test TEXT NOT NULL,
+        value REAL NOT NULL,
+        unit TEXT NOT NULL,
+        qualifier TEXT,
+        uln REAL
+    )""",
+    "CREATE INDEX labs_patient ON labs(patient_id, position)",
+    """CREATE TABLE lenvatinib_periods (
+        id TEXT PRIMARY KEY,
+        patient_id TEXT NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        start TEXT NOT NULL,
+        end TEXT,
+        dose_mg INTEGER NOT NULL,
+        frequency TEXT NOT NULL,
+        intent TEXT,
+        weight_kg REAL,
+        end_reason TEXT,
+        adverse_event_id TEXT
+    )""",
+    "CREATE INDEX lenvatinib_periods_patient ON lenvatinib_periods(patient_id, position)",
+    """CREATE TABLE adverse_events (
+        id TEXT PRIMARY KEY,
+        patient_id TEXT NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        term TEXT NOT NULL,
+        ctcae_grade INTEGER NOT NULL,
+        onset TEXT NOT NULL,
+        resolved TEXT,
+        serious INTEGER,
+        attribution_lenvatinib TEXT,
+        attribution_tace TEXT,
+        action_lenvatinib TEXT,
+        action_date TEXT,
+        outcome TEXT,
+        management TEXT
+    )""",
+    "CREATE INDEX adverse_events_patient ON adverse_events(patient_id, position)",
+    """CREATE TABLE follow_ups (
+        id TEXT PRIMARY KEY,
+        patient_id TEXT NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        date TEXT NOT NULL,
+        type TEXT NOT NULL,
+        modality TEXT,
+        result TEXT,
+        alive INTEGER,
+        note TEXT
+    )""",
+    "CREATE INDEX follow_ups_patient ON follow_ups(patient_id, position)",
+    """CREATE TABLE recurrences (
+        id TEXT PRIMARY KEY,
+        patient_id TEXT NOT NULL UNIQUE REFERENCES patients(id) ON DELETE CASCADE,
+        first_seen_date TEXT NOT NULL,
+        confirmation_date TEXT,
+        dsa_first_seen_date TEXT,
+        pattern TEXT NOT NULL,
+        intrahepatic_type TEXT,
+        relation_to_resection TEXT,
+        confirmation_method TEXT NOT NULL,
+        note TEXT
+    )""",
+    """CREATE TABLE recurrence_sites (
+        recurrence_id TEXT NOT NULL REFERENCES recurrences(id) ON DELETE CASCADE,
+        site TEXT NOT NULL,
+        PRIMARY KEY (recurrence_id, site)
+    )""",
+    """CREATE TABLE recurrence_treatments (
+        recurrence_id TEXT NOT NULL REFERENCES recurrences(id) ON DELETE CASCADE,
+        treatment TEXT NOT NULL,
+        PRIMARY KEY (recurrence_id, treatment)
+    )""",
+    """CREATE TABLE deaths (
+        id TEXT PRIMARY KEY,
+        patient_id TEXT NOT NULL UNIQUE REFERENCES patients(id) ON DELETE CASCADE,
+        date TEXT NOT NULL,
+        cause TEXT NOT NULL,
+        source TEXT
+    )""",
+    """CREATE TABLE losses_to_follow_up (
+        id TEXT PRIMARY KEY,
+        patient_id TEXT NOT NULL UNIQUE REFERENCES patients(id) ON DELETE CASCADE,
+        declared_date TEXT NOT NULL
+    )""",
+    """CREATE TABLE contact_attempts (
+        loss_id TEXT NOT NULL REFERENCES losses_to_follow_up(id) ON DELETE CASCADE,
+        date TEXT NOT NULL,
+        PRIMARY KEY (loss_id, date)
+    )""",
+    """CREATE TABLE withdrawals (
+        id TEXT PRIMARY KEY,
+        patient_id TEXT NOT NULL UNIQUE REFERENCES patients(id) ON DELETE CASCADE,
+        date TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        note TEXT
+    )""",
+]
+
+
+@migrations(name="0007_course")
+def course(db: Database) -> None:
+    db.conn.create_function("tace_audit_seal", 11, seal, deterministic=True)  # the schema is re-read on ALTER
+    for statement in [
+        "ALTER TABLE patients ADD COLUMN pathology_hcc_confirmed INTEGER",
+        "ALTER TABLE procedures ADD COLUMN intent TEXT",
+        "ALTER TABLE procedures ADD COLUMN stain_interpretation TEXT",
+        *(f"DROP TRIGGER audit_{table}_{action}" for table in ("patients", "procedures")
+          for action in ("insert", "delete", "update")),
+        *_audit_triggers("patients", _PATIENTS_0007),
+        *_audit_triggers("procedures", _PROCEDURES_0007),
+        *_COURSE_TABLES,
+        *(t for entity in COURSE for t in audit_triggers(entity)),
+    ]:
+        db.execute(statement)
+
 # What the audit triggers cover now: each table's columns as of the last migration that set them.
-AUDITED = {**_AUDITED, "users": _USERS_0003, "signatures": _SIGNATURES_0005, "addenda": _ADDENDA_0005}
+AUDITED = {**_AUDITED, "users": _USERS_0003, "signatures": _SIGNATURES_0005, "addenda": _ADDENDA_0005,
+           "patients": _PATIENTS_0007, "procedures": _PROCEDURES_0007}
 
 
 # -- a declared entity's audit triggers, and migrations added from outside this file ----------------------------
@@ -458,6 +619,10 @@ def audit_triggers(entity: Entity) -> list[str]:
     """The audit triggers of a declared entity's table and its multi-choice tables, for its migration to create
     (docs/adding-an-entity.md)."""
     return [t for table, audited in audited_columns(entity).items() for t in _audit_triggers(table, audited)]
+
+
+# ... and the course's tables, whose triggers migration 0007 read from their declarations.
+AUDITED.update((table, audited) for entity in COURSE for table, audited in audited_columns(entity).items())
 
 
 def add(name: str, migrate: Callable[[Database], None]) -> Callable[[], None]:

@@ -2,8 +2,9 @@
 
 An entity with a table is a row of it: `id`, its parent's id (`<parent>_id`), `position` when its rows keep their
 order, its scalar fields as columns of the same name, its bookkeeping (status, timestamps). An entity without one
-(pathology) is columns of its parent's row, named with its prefix. A multi-choice field is a table with one row
-per choice. Booleans are 0/1; dates are ISO text. Each entity's columns are worked out once (`layout`).
+(pathology) is columns of its parent's row, named with its prefix. A list-valued field (multi-choice, dates) is a
+table with one row per value. Booleans are 0/1; dates are ISO text. Each entity's columns are worked out once
+(`layout`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ..model import Record, record_class
 def to_column(f: Field, value: Any) -> Any:
     if value is None:
         return None
-    if f.type is FieldType.DATE:
+    if f.type is FieldType.DATE or f.type is FieldType.DATES:  # DATES: one of the list's dates
         return value.isoformat()
     if f.type is FieldType.BOOL:
         return int(value)
@@ -29,7 +30,7 @@ def to_column(f: Field, value: Any) -> Any:
 def from_column(f: Field, value: Any) -> Any:
     if value is None:
         return None
-    if f.type is FieldType.DATE:
+    if f.type is FieldType.DATE or f.type is FieldType.DATES:
         return dt.date.fromisoformat(value)
     if f.type is FieldType.BOOL:
         return bool(value)
@@ -39,7 +40,7 @@ def from_column(f: Field, value: Any) -> Any:
 
 
 def scalar_fields(entity: Entity) -> list[Field]:
-    return [f for f in entity.fields if f.type is not FieldType.MULTI_CHOICE]
+    return [f for f in entity.fields if not f.listed]
 
 
 def owner_column(entity: Entity) -> str | None:
@@ -84,8 +85,11 @@ class Layout:
         self.select = ", ".join(columns)
         # what `record` reads, per record in the row: (part key or None, class, (field, column, Field), multi keys)
         self._readers = [(key, cls, [(f.key, prefix + f.key, f) for f in fields],
-                          [k for owner, k, _ in self.multi if owner == key])
+                          [(k, cls.ENTITY[k]) for owner, k, _ in self.multi if owner == key])
                          for key, cls, prefix, fields in self.in_row]
+        # the list-valued fields whose rows are not kept as they are read (dates)
+        self._converted = {(key, k): cls.ENTITY[k] for key, cls, _, _ in self.in_row
+                           for owner, k, _ in self.multi if owner == key and cls.ENTITY[k].type is FieldType.DATES}
 
     def tables_in_order(self) -> list[tuple[str, list[str]]]:
         """(table, columns) of this entity's table, its multi-choice tables and its parts' tables, parents first:
@@ -117,8 +121,9 @@ class Layout:
         values: dict[str, Any] = {}
         for key, cls, columns, multi_keys in self._readers:
             own = {name: from_column(f, row[column]) for name, column, f in columns}
-            for k in multi_keys:
-                own[k] = multi.get((key, k), [])
+            for k, f in multi_keys:
+                found = multi.get((key, k), [])
+                own[k] = [from_column(f, v) for v in found] if f.type is FieldType.DATES else found
             if key is None:
                 values.update(own)
             else:
@@ -128,13 +133,18 @@ class Layout:
         for name in self.bookkeeping:
             values[name] = row[name]
         for key, part, many in self.tables:
-            values[key] = tables[key] if key in tables else [] if many else part.cls()
+            values[key] = tables[key] if key in tables else [] if many else None if part.entity.optional \
+                else part.cls()
         return self.cls(**values)
 
     def multi_values(self, record: Record) -> list[tuple[MultiTable, list[str]]]:
         """Each multi-choice table with the values of a record for it."""
-        return [(table, getattr(record if key is None else getattr(record, key), field_key))
-                for key, field_key, table in self.multi]
+        out = []
+        for key, field_key, table in self.multi:
+            values = getattr(record if key is None else getattr(record, key), field_key)
+            f = self._converted.get((key, field_key))
+            out.append((table, values if f is None else [to_column(f, v) for v in values]))
+        return out
 
     def new_rows(self) -> dict[str, tuple[list[str], list[dict]]]:
         """Empty rows by table, in the order they are inserted: for `rows` to fill."""
@@ -153,7 +163,7 @@ class Layout:
                     out[table.table][1].extend({table.owner: row["id"], table.value: v} for v in values)
             for key, part, many in self.tables:
                 value = getattr(record, key)
-                part.rows(value if many else [value], row["id"], new_id, out)
+                part.rows(value if many else [] if value is None else [value], row["id"], new_id, out)
 
 
 _LAYOUTS: dict[str, Layout] = {}

@@ -216,8 +216,10 @@ def test_a_plausible_result_has_no_finding(row):
 
 
 def test_an_unknown_test_and_a_unit_the_test_is_not_given_in_are_errors():
-    [test] = _lab({"test": "ggt", "value": 40, "unit": "U/L"})
-    assert (test.path, test.severity, test.code) == ("patients[0].labs[0].test", ERROR, "lab_test")
+    patient = {"mrn": "L-1", "name": "Lab Patient", "labs": [{"date": "2025-01-02", "test": "ggt", "value": 40,
+                                                              "unit": "U/L"}]}
+    [test] = Validator().patient(patient, "patients[0]")  # the test is a choice of the catalogue's tests
+    assert (test.path, test.severity, test.code) == ("patients[0].labs[0].test", ERROR, "choice")
     assert "'ggt'" in test.message and "tbil, alb, inr" in test.message
     [unit] = _lab({"test": "hb", "value": 120, "unit": "mmol/L"})
     assert (unit.path, unit.severity, unit.code) == ("patients[0].labs[0].unit", ERROR, "lab_unit")

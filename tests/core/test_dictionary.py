@@ -5,18 +5,38 @@ from pathlib import Path
 
 import pytest
 
-from tace_log.dictionary import AGENT, COMPLICATION, ENTITIES, PATHOLOGY, PATIENT, PROCEDURE, FieldType
-from tace_log.model import AgentDose, Complication, Pathology, Patient, Procedure
+from tace_log.dictionary import (
+    ADVERSE_EVENT,
+    AGENT,
+    COMPLICATION,
+    COURSE,
+    DEATH,
+    DOSE_PERIOD,
+    ENTITIES,
+    FOLLOW_UP,
+    LAB,
+    LOST_TO_FOLLOW_UP,
+    PATHOLOGY,
+    PATIENT,
+    PROCEDURE,
+    RECURRENCE,
+    SCREENING,
+    WITHDRAWAL,
+    FieldType,
+    children,
+)
+from tace_log.model import record_class
 
 CONTRACT = Path(__file__).resolve().parents[3] / "shared" / "interchange-v1.md"
+CONTRACT_2 = CONTRACT.with_name("interchange-v2.md")
 
 
 def test_record_classes_have_exactly_the_dictionary_fields():
-    structural = {"id", "patient_id", "pathology", "agents", "complications", "status", "created_at", "updated_at"}
-    for cls, entity in [(Patient, PATIENT), (Pathology, PATHOLOGY), (Procedure, PROCEDURE), (AgentDose, AGENT),
-                        (Complication, COMPLICATION)]:
-        names = set(cls.attribute_names()) - structural
-        assert names == set(entity.keys), cls.__name__
+    bookkeeping = {"id", "patient_id", "status", "created_at", "updated_at"}
+    for entity in ENTITIES:
+        parts = {c.document_key for c in children(entity) if not c.standalone}
+        names = set(record_class(entity).attribute_names()) - bookkeeping - parts
+        assert names == set(entity.keys), entity.key
 
 
 def test_every_field_has_an_english_and_a_chinese_label():
@@ -37,10 +57,38 @@ def test_interchange_keys_match_the_contract_tables():
     structural = {"id", "procedures", "pathology", "agents", "complications"}
     for title, entity in [("Patient", PATIENT), ("Procedure", PROCEDURE), ("Agent", AGENT),
                           ("Complication", COMPLICATION)]:
-        keys = set()
-        for cell in re.findall(r"^\| `([^|]+)` \|", sections[title], flags=re.M):
-            keys.update(k.strip(" `") for k in cell.split(","))
-        assert keys - structural == set(entity.keys), title
+        assert _table_keys(sections[title]) - structural == {f.key for f in entity.fields if f.since == 1}, title
+
+
+def _table_keys(section: str) -> set[str]:
+    keys = set()
+    for cell in re.findall(r"^\| `([^|]+)` \|", section, flags=re.M):
+        keys.update(k.strip(" `") for k in cell.split(","))
+    return keys
+
+
+def test_the_course_keys_are_the_contracts():
+    """tace-log/2's tables (and the keys its prose gives death, loss to follow-up and withdrawal) are the course's
+    declarations, and what it adds to the pathology and the procedure is all that is new there."""
+    if not CONTRACT_2.exists():
+        pytest.skip(f"the interchange contract is not beside the repository ({CONTRACT_2})")
+    text = CONTRACT_2.read_text(encoding="utf-8")
+    sections = dict(re.findall(r"^## (.+?)\n(.*?)(?=^## )", text, flags=re.S | re.M))
+    assert _table_keys(sections["New patient keys (all optional; `null` or absent = not recorded)"]) == \
+        {e.document_key for e in COURSE}
+    for title, entity in [("Screening", SCREENING), ("Lab", LAB), ("DosePeriod (lenvatinib)", DOSE_PERIOD),
+                          ("AdverseEvent", ADVERSE_EVENT), ("FollowUp", FOLLOW_UP), ("Recurrence", RECURRENCE)]:
+        assert _table_keys(sections[title]) - {"id"} == set(entity.keys), title
+    death = re.sub(r"\([^)]*\)", "", sections["Death"].split("\n\n")[0])
+    assert set(re.findall(r"`(\w+)`", death)) == set(DEATH.keys)
+    for entity in (LOST_TO_FOLLOW_UP, WITHDRAWAL):
+        line = next(row for row in sections["New patient keys (all optional; `null` or absent = not recorded)"]
+                    .splitlines() if row.startswith(f"| `{entity.document_key}`"))
+        # the keys, without what the brackets say of each
+        notes = re.sub(r"\([^)]*\)", "", re.split(r"(?<!\\)\|", line)[3])
+        assert set(re.findall(r"`(\w+)`", notes)) == set(entity.keys), entity.key
+    assert {f.key for f in PATHOLOGY.fields if f.since == 2} == {"hcc_confirmed"}
+    assert {f.key for f in PROCEDURE.fields if f.since == 2} == {"intent", "stain_interpretation"}
 
 
 def test_required_keys_are_the_contracts():

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tace_log import interchange
-from tace_log.dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE
+from tace_log.dictionary import AGENT, COMPLICATION, COURSE, PATHOLOGY, PATIENT, PROCEDURE
 from tace_log.envelope import check_document
 from tace_log.errors import InvalidInputError
 from tace_log.findings import errors
@@ -32,7 +32,7 @@ def test_the_example_imports_and_exports_every_key(logbook, example):
     assert (summary.patients_added, summary.procedures_added) == (1, 1)
     out = interchange.export_document(logbook)
     patient = out["patients"][0]
-    assert set(patient) == {"id", *PATIENT.keys, "pathology", "procedures"}
+    assert set(patient) == {"id", *PATIENT.keys, "pathology", "procedures", *(e.document_key for e in COURSE)}
     assert set(patient["pathology"]) == set(PATHOLOGY.keys)
     proc = patient["procedures"][0]
     assert set(proc) == {"id", *PROCEDURE.keys, "agents", "complications", "signature", "addenda"}
@@ -171,6 +171,7 @@ def procedures(draw, resection):
         "id": str(draw(st.uuids())),
         "date": draw(st.dates(min_value=resection, max_value=TODAY)).isoformat(),
         "cycle": draw(optional(st.integers(1, 10))),
+        "intent": draw(optional(st.sampled_from(PROCEDURE["intent"].choice_keys))),
         "operator": draw(optional(names)),
         "access_site": draw(optional(st.sampled_from(PROCEDURE["access_site"].choice_keys))),
         "microcatheter": draw(optional(line)),
@@ -178,6 +179,8 @@ def procedures(draw, resection):
         "stained_segments": segments,
         "lesion_count": draw(optional(st.integers(0, 50))) if staining != "absent" else None,
         "largest_lesion_mm": draw(optional(st.floats(0, 200, allow_nan=False))) if staining != "absent" else None,
+        "stain_interpretation": draw(optional(st.sampled_from(PROCEDURE["stain_interpretation"].choice_keys)))
+        if staining != "absent" else None,
         "embolization": draw(st.sampled_from(PROCEDURE["embolization"].choice_keys)),
         "selectivity": draw(optional(st.sampled_from(PROCEDURE["selectivity"].choice_keys))),
         "target_vessels": draw(optional(line)),
@@ -226,7 +229,9 @@ def documents(draw):
                                           unique=True)),
                 "rupture": draw(optional(st.booleans())),
                 "adjacent_invasion": draw(optional(st.booleans())),
+                "hcc_confirmed": draw(optional(st.booleans())),
             },
+            **{entity.document_key: [] if entity.many else None for entity in COURSE},
             "procedures": draw(st.lists(procedures(resection), max_size=3)),
         })
         for procedure in patients[-1]["procedures"]:

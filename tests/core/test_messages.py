@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import tace_log
+from tace_log.dictionary import ENTITIES
 from tace_log.errors import InvalidInputError, NotPermittedError, TaceLogError
 from tace_log.findings import ERROR, Finding
 from tace_log.messages import CATALOGUE, Message, parameters, render
@@ -26,6 +27,7 @@ INDIRECT_KEYS = {
     ("storage/signatures.py", "refuse_if_signed"),  # "what.changed" / "what.signed_again"
     ("storage/signatures.py", "_signer"),  # "action.sign" / "action.sign_addendum"
     ("storage/accounts.py", "role_named"),  # "role.<role>" for each of users.ROLES
+    ("validation.py", "_type_problem"),  # a refused choice's reason: each `Field.refused` is checked below
 }
 
 
@@ -112,6 +114,10 @@ def test_every_error_class_of_the_core_has_an_entry():
 def test_the_keys_built_from_a_closed_set_have_entries():
     for role in ROLES:
         assert f"role.{role}" in CATALOGUE
+    for entity in ENTITIES:
+        for f in entity.fields:
+            for _value, key in f.refused:
+                assert key in CATALOGUE and not parameters(CATALOGUE[key][0]), (f.key, key)
     for key in ("type.signature", "type.addendum", "what.changed", "what.signed_again", "action.sign",
                 "action.sign_addendum"):
         assert key in CATALOGUE

@@ -218,7 +218,9 @@ def test_metadata_names_the_report_and_dates_it_from_the_record(report_logbook):
 
 def test_chinese_labels_when_the_settings_ask_for_them(report_logbook, pdf_pages_text):
     patient, procedure = records(report_logbook)
-    text = squeeze("".join(pdf_pages_text(build_report(patient, procedure, settings=ReportSettings(language="zh")))))
+    # signed: the draft mark across the page would come between a label and its value in the text read back
+    text = squeeze("".join(pdf_pages_text(build_report(patient, procedure, SIGNATURE,
+                                                       settings=ReportSettings(language="zh")))))
     assert "TACE手术记录" in text and "肿瘤染色有" in text and "超选择性化疗栓塞" in text and "碘化油" in text
 
 

@@ -305,14 +305,25 @@ def test_a_signature_made_here_is_by_a_user_of_this_logbook(signed):
                "content_version) VALUES ('p2', 'ghost', 'Ghost', 'm', 'x', 'x', 1)")
 
 
-def test_the_patients_course_of_tace_log_2_is_refused_with_its_path(logbook, example):
-    example["format"] = "tace-log/2"
+def test_the_course_in_a_tace_log_1_document_is_refused_with_its_path(logbook, example):
+    """tace-log/1 has no course: its keys there are a mislabelled document, not data to guess at."""
     example["patients"][0]["labs"] = [{"date": "2025-01-02", "test": "alb", "value": 40, "unit": "g/L"}]
+    example["patients"][0]["pathology"]["hcc_confirmed"] = True
     example["patients"][0]["procedures"][0]["intent"] = "adjuvant"
     with pytest.raises(InvalidInputError) as refused:
         logbook.import_document(example)
+    assert [str(f) for f in refused.value.findings] == [
+        f"patients[0].{key}: is a tace-log/2 key: this document says 'tace-log/1'"
+        for key in ("labs", "pathology.hcc_confirmed", "procedures[0].intent")]
+
+
+def test_a_key_of_tace_log_2_not_read_yet_is_refused_with_its_path(logbook, example):
+    example["format"] = "tace-log/2"
+    example["patients"][0]["procedures"][0]["entered_in_error"] = None
+    with pytest.raises(InvalidInputError) as refused:
+        logbook.import_document(example)
     assert [(f.path, f.code) for f in refused.value.findings] == [
-        ("patients[0].labs", "not_supported"), ("patients[0].procedures[0].intent", "not_supported")]
+        ("patients[0].procedures[0].entered_in_error", "not_supported")]
     assert "does not import yet" in refused.value.findings[0].message
 
 

@@ -218,12 +218,16 @@ def test_a_wrong_staining_is_reported_once_not_again_on_what_depends_on_it(valid
     assert [f.code for f in found if f.code in ("choice", "not_applicable")] == ["choice"]
 
 
-def test_every_applies_when_names_a_choice_field_of_its_own_entity_and_its_choices():
+def test_every_applies_when_names_a_choice_or_yes_no_field_of_its_own_entity_and_its_values():
     for entity in ENTITIES:
         for f in entity.fields:
             if f.applies_when is not None:
                 key, values = f.applies_when
-                assert entity[key].type is FieldType.CHOICE and set(values) <= set(entity[key].choice_keys)
+                controlling = entity[key]
+                if controlling.type is FieldType.BOOL:  # enrolment dates for the enrolled
+                    assert set(values) <= {True, False}, f.key
+                else:
+                    assert controlling.type is FieldType.CHOICE and set(values) <= set(controlling.choice_keys)
 
 
 def test_a_four_character_compound_surname_is_accepted(validator, example):
