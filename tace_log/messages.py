@@ -173,6 +173,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                           "patient once",
                           "与{other}指向日志中的同一位患者（一个按ID，一个按住院号）：每位患者只能出现一次"),
     "id_taken": ("this procedure id belongs to another patient in the logbook", "此手术ID属于日志中的另一位患者"),
+    "id_taken.record": ("this id is a {record:lower} of another patient in the logbook: one record cannot move to "
+                        "another patient", "此ID是日志中另一位患者的{record}：记录不能转移到其他患者"),
     "username": ("must be one word, not blank", "必须是一个词，不能为空"),
     "first_user_role": ("the first user must be an administrator or a radiologist, who then adds the others (not a "
                         "{role})", "第一个用户必须是管理员或放射科医师，再由其添加其他用户（不能是{role}）"),

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..dictionary import PATIENT, PROCEDURE
+from ..dictionary import PATIENT, PROCEDURE, children
 from ..errors import (
     InvalidInputError,
     LogbookError,
@@ -528,6 +528,30 @@ class Logbook:
                 elif row:
                     out += self.signing.conflicts(proc.get("signature"), canonical_id(proc["id"]),
                                                   f"{path}.procedures[{j}]")
+        return out + self._course_ids_taken(doc)
+
+    def _course_ids_taken(self, doc: dict) -> list[Finding]:
+        """A record of a patient's course (a lab, an adverse event) whose id the logbook holds under another
+        patient: one id is one record, and it cannot move between patients unseen."""
+        out = []
+        for part in children(PATIENT):
+            if not (part.many and part.own_id and part.table):
+                continue
+            wanted: dict[str, tuple[str | None, str]] = {}  # id -> (the patient it is under here, its path)
+            for i, p in enumerate(doc.get("patients", [])):
+                owner = canonical_id(p.get("id")) or self._patient_id_for_mrn(stored_text(PATIENT["mrn"], p["mrn"]))
+                for j, row in enumerate(p.get(part.document_key) or []):
+                    if row.get("id"):
+                        wanted[canonical_id(row["id"])] = (owner, f"patients[{i}].{part.document_key}[{j}].id")
+            ids = list(wanted)
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                for record_id, holder in self._db.execute(
+                        f"SELECT id, patient_id FROM {part.table} WHERE id IN ({', '.join('?' * len(chunk))})",
+                        chunk).fetchall():
+                    owner, path = wanted[record_id]
+                    if holder != owner:
+                        out.append(Finding(path, ERROR, Message("id_taken.record", record=part)))
         return out
 
     def _patient_id_for_mrn(self, mrn: str) -> str | None:
