@@ -146,9 +146,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "type.dates": ("must be a list of dates (YYYY-MM-DD)", "必须是日期列表（YYYY-MM-DD）"),
     "values": ("must be {values}, not {value}", "必须是{values}，不能是{value}"),
     "lenvatinib_bid": ("bid is not an HCC dose: lenvatinib is taken once a day (qd), or every other day (qod) at the "
-                       "lowest step; 12 mg twice a day would be 24 mg a day",
+                       "lowest step; twice a day doubles the daily dose (12 mg bid is 24 mg a day)",
                        "bid不是肝癌的用法：仑伐替尼每日一次（qd），最低一级为隔日一次（qod）；"
-                       "12 mg每日两次即每日24 mg"),
+                       "每日两次会使日剂量加倍（12 mg bid即每日24 mg）"),
     "periods_overlap": ("overlaps lenvatinib[{index}] ({start} to {end}): periods follow one another, one dose each",
                         "与lenvatinib[{index}]（{start}至{end}）重叠：各用药期依次相接，每期一个剂量"),
     "ongoing": ("ongoing", "进行中"),

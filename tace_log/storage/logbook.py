@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..dictionary import PATIENT, PROCEDURE, children
+from ..dictionary import PATIENT, PROCEDURE, children, parts
 from ..errors import (
     InvalidInputError,
     LogbookError,
@@ -590,6 +590,7 @@ class Logbook:
             patient = Patient.from_document(p)
             if not p.get("id"):
                 patient.id = self._patient_id_for_mrn(patient.mrn) or patient.id
+            self._match_stored_course(patient, p)
             procedures = [Procedure.from_document(proc) for proc in p.get("procedures") or []]
             signed = {}
             for procedure, proc in zip(procedures, p.get("procedures") or [], strict=True):
@@ -601,6 +602,22 @@ class Logbook:
                         [addendum_from_document(a, procedure.id) for a in proc.get("addenda") or []])
             entries.append((patient, procedures, signed))
         return entries
+
+    def _match_stored_course(self, patient: Patient, doc: dict) -> None:
+        """A course record without an id that is an exact copy of one of the patient's stored ones is that record
+        (as a procedure is: an id-less file imported twice neither doubles nor rewrites the course)."""
+        lists = [c for c in parts(PATIENT) if c.many and c.own_id and any(
+            not row.get("id") for row in doc.get(c.document_key) or [])]
+        stored = self._patients_where("id = ?", [patient.id]) if lists else []
+        if not stored:
+            return
+        for part in lists:
+            free = {}  # the stored records not yet matched, by content without the id
+            for record in getattr(stored[0], part.document_key):
+                free.setdefault(_without_id(record), []).append(record.id)
+            for record, row in zip(getattr(patient, part.document_key), doc[part.document_key], strict=True):
+                if not row.get("id") and free.get(_without_id(record)):
+                    record.id = free[_without_id(record)].pop(0)
 
     def _match_stored_copy(self, patient_id: str, procedure: Procedure) -> None:
         content = {**procedure.to_document(), "id": None}
@@ -643,6 +660,12 @@ class Logbook:
                 f"SELECT id FROM {table} WHERE id IN ({', '.join('?' * len(part))})", part).fetchall())
         return found
 
+
+
+def _without_id(record) -> str:
+    import json  # loaded on first use: only an id-less import needs it
+
+    return json.dumps({**record.to_document(), "id": None}, sort_keys=True, default=str)
 
 
 def _listed(value, many: bool) -> list:

@@ -109,3 +109,16 @@ def test_the_course_around_a_signed_procedure_stays_editable_and_the_signature_h
     with Logbook.open(tmp_path / "empty.sqlite") as empty:
         empty.import_document(copy.deepcopy(exported))
         assert interchange.export_document(empty) == exported
+
+
+def test_an_id_less_course_imported_twice_neither_doubles_nor_rewrites(logbook, example):
+    doc = _course_document(example)
+    del doc["patients"][0]["labs"][0]["id"]
+    doc["patients"][0]["labs"].append({"date": "2025-01-02", "test": "alb", "value": 40, "unit": "g/L"})  # twice
+    logbook.import_document(copy.deepcopy(doc))
+    first = [lab.id for lab in logbook.find_patient_by_mrn(doc["patients"][0]["mrn"]).labs]
+    rows = len(list(logbook.audit.rows()))
+    again = logbook.import_document(copy.deepcopy(doc))
+    assert again.patients_unchanged == 1 and len(list(logbook.audit.rows())) == rows
+    assert [lab.id for lab in logbook.find_patient_by_mrn(doc["patients"][0]["mrn"]).labs] == first
+    assert len(set(first)) == 2
