@@ -156,6 +156,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                      "不是该患者的任何不良事件：请以此id记录该不良事件"),
     "LEN-ARM": ("adjuvant lenvatinib in the arm {arm}, which has none: a crossover or a deviation (kept as recorded)",
                 "{arm}组不含仑伐替尼，却记录了辅助仑伐替尼：交叉或偏离方案（按记录保存）"),
+    "LEN-START-EARLY": ("lenvatinib started on day {days} after resection: the label says not before {earliest} days "
+                        "after major surgery, and the wound healed",
+                        "术后第{days}天开始仑伐替尼：说明书要求大手术后至少{earliest}天且伤口愈合后开始"),
+    "LEN-DOSE-WEIGHT": ("a starting dose of {dose} at {weight} kg: the label gives {expected} ({threshold} kg and "
+                        "above: 12 mg, below: 8 mg)",
+                        "体重{weight} kg起始剂量{dose}：说明书为{expected}（≥{threshold} kg为12 mg，以下为8 mg）"),
+    "LEN-DOSE-WEIGHT.threshold": ("exactly {threshold} kg: the registry record does not say which dose, the label "
+                                  "gives {dose}", "体重恰为{threshold} kg：注册记录未规定剂量，说明书为{dose}"),
+    "LEN-LADDER": ("{dose} after a hold for an adverse event at {before}: the next step down is {step}",
+                   "因不良事件暂停前为{before}，恢复为{dose}：下一级应为{step}"),
+    "LEN-RESUME-SAME": ("resumed at {dose} after a hold for a grade {grade} adverse event: the label resumes one step "
+                        "lower ({lower})", "因{grade}级不良事件暂停后按原剂量{dose}恢复：说明书要求降一级（{lower}）"),
+    "LEN-DISCONTINUE": ("lenvatinib goes on after {event} ({onset}), which calls for discontinuation (an arterial "
+                        "thromboembolism, hepatic failure, nephrotic syndrome, a grade 4 event that is not a "
+                        "laboratory value, or a qualifying event at the lowest dose)",
+                        "{event}（{onset}）之后仍继续使用仑伐替尼，该事件要求停药（动脉血栓栓塞、肝衰竭、肾病综合征、"
+                        "非实验室指标的4级事件，或最低剂量时的需调整事件）"),
+    "lenvatinib.stop": ("discontinuation", "停药"),
     "attempt_after_declared": ("is after the patient was declared lost to follow-up ({date})",
                                "晚于判定失访日期（{date}）"),
     "death_before_alive": ("is before {record} ({date}), which shows the patient alive",

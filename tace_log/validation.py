@@ -19,6 +19,7 @@ from .course_checks import CourseChecks
 from .dictionary import AGENT, COMPLICATION, PATIENT, PROCEDURE, Entity, Field, FieldType, children, parts
 from .findings import ERROR, WARNING, Finding, join
 from .formulary import ANTHRACYCLINE, Formulary, default_formulary
+from .lenvatinib import LenvatinibChecks
 from .messages import Listing, Message, Shown
 from .model import age_on, days_after_resection
 from .protocol import Protocol, default_protocol
@@ -90,6 +91,7 @@ class Validator:
         # Each is called with the record's (or list's) document, its path, the findings so far and the document
         # of the record it is part of (a procedure, a patient).
         self.course = CourseChecks(self)
+        self.lenvatinib = LenvatinibChecks(lambda: self.protocol.lenvatinib, lambda: self.choices.adverse_events)
         self._record_rules = {AGENT.key: self._agent, COMPLICATION.key: self._complication,
                               **self.course.record_rules}
         self._list_rules = {AGENT.key: self._agents_together, **self.course.list_rules}
@@ -122,6 +124,7 @@ class Validator:
                     out.append(Finding(join(path, "birth_date"), WARNING, Message(
                         "eligibility_age", age=age, low=limits.min, high=limits.max)))
         self._parts(PATIENT, doc, path, out)
+        self.lenvatinib.check(doc, path, out)
         procedures = doc.get("procedures")
         if with_procedures and procedures is not None:
             if not isinstance(procedures, list):

@@ -612,7 +612,7 @@ class Logbook:
         if not stored:
             return
         for part in lists:
-            free = {}  # the stored records not yet matched, by content without the id
+            free: dict[str, list[str]] = {}  # the stored records not yet matched, by content without the id
             for record in getattr(stored[0], part.document_key):
                 free.setdefault(_without_id(record), []).append(record.id)
             for record, row in zip(getattr(patient, part.document_key), doc[part.document_key], strict=True):
