@@ -103,7 +103,7 @@ def test_each_label_check(case):
 
 
 def test_each_warning_reads_in_chinese_too():
-    for doc, expected in CASES.values():
+    for doc, _expected in CASES.values():
         for finding in Validator().patient(doc, "patients[0]"):
             if finding.said.key.startswith("LEN-"):
                 assert any("\u4e00" <= c <= "\u9fff" for c in finding.text("zh")), finding
