@@ -126,6 +126,37 @@ The logbook as it was before is kept as:
     </message>
 </context>
 <context>
+    <name>CourseRecordDialog</name>
+    <message>
+        <source>%1 — %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason for the change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason for the change (kept in the audit trail)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Not saved: %n error(s).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n warning(s): check them, then press Save again to save with them.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not saved: </source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DamagedLogbookDialog</name>
     <message>
         <source>TACE Log: the logbook cannot be opened</source>
@@ -182,6 +213,10 @@ Nothing has been written to it.</source>
     </message>
     <message>
         <source>YYYY-MM-DD</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD, YYYY-MM-DD, ...</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -356,11 +391,19 @@ Nothing has been written to it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Patient &amp;chart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>&amp;Edit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Patient</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -389,6 +432,10 @@ Nothing has been written to it.</source>
     </message>
     <message>
         <source>Cannot open the procedure form</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a procedure in the worklist first: its patient&apos;s chart opens.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -515,6 +562,33 @@ Nothing has been written to it.</source>
     </message>
     <message>
         <source>The new password %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PatientChart</name>
+    <message>
+        <source>Patient chart — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>resection %1, day %2 today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no resection date: the timeline counts days from it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Why is this record removed? (kept in the audit trail)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A reason is needed to remove a record.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -687,6 +761,21 @@ Nothing has been written to it.</source>
     </message>
     <message>
         <source>History - %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RecordsTab</name>
+    <message>
+        <source>&amp;Add %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -147,6 +147,8 @@ class FieldEditor:
         if t is FieldType.DATE:
             widget.setPlaceholderText(QCoreApplication.translate("FieldEditor", "YYYY-MM-DD"))
             widget.editingFinished.connect(self._tidy_date)
+        elif t is FieldType.DATES:
+            widget.setPlaceholderText(QCoreApplication.translate("FieldEditor", "YYYY-MM-DD, YYYY-MM-DD, ..."))
         elif t in (FieldType.INT, FieldType.NUMBER):
             widget.setAlignment(Qt.AlignmentFlag.AlignRight)
             widget.setMaximumWidth(110)
@@ -179,6 +181,8 @@ class FieldEditor:
         if t is FieldType.MULTI_CHOICE:
             return [key for key, button in self._toggles.items() if button.isChecked()]
         text = self.input.text()
+        if t is FieldType.DATES:  # dates typed one after another: "2025-03-01, 2025-03-15"
+            return [normalise_date(part) for part in re.split(r"[,，、;\s]+", text) if part]
         if t is FieldType.INT:
             return parse_number(text, whole=True)
         if t is FieldType.NUMBER:
@@ -200,6 +204,8 @@ class FieldEditor:
                 button.setChecked(key in (value or []))
         elif value is None:
             self.input.setText("")
+        elif t is FieldType.DATES:
+            self.input.setText(", ".join(str(d) for d in value))
         elif t is FieldType.NUMBER and isinstance(value, float):
             self.input.setText(f"{value:g}")
         else:
