@@ -132,11 +132,35 @@ The logbook as it was before is kept as:
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>&amp;Use it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Reason for the change</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Reason for the change (kept in the audit trail)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting dose: record the patient&apos;s weight first (12 mg at %1 kg and above, 8 mg below).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting dose for %1 kg: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last period: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>After this adverse event the label discontinues lenvatinib: no lower dose.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Held for an adverse event at %1: the next step down is %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
@@ -291,6 +315,39 @@ Nothing has been written to it.</source>
     </message>
     <message>
         <source>no</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LabGrid</name>
+    <message>
+        <source>Enter labs — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lab results: a row per date, a column per test</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add a &amp;date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Not saved: %n error(s).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing to save: type a result under its test.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not saved: </source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -776,6 +833,10 @@ Nothing has been written to it.</source>
     </message>
     <message>
         <source>&amp;Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter as a &amp;grid</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

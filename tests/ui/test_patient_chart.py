@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPushButton
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPushButton, QTableWidgetItem
 
 from tace_log.model import Patient, Procedure
+from ui.course.lab_grid import LabGrid
 from ui.course.record_dialog import CourseRecordDialog
 
 TODAY = dt.date.today()
@@ -118,3 +119,53 @@ def test_a_record_is_removed_only_with_a_reason_kept_in_the_audit_trail(qtbot, w
     assert logbook.get_patient(patient.id).follow_ups == []
     removed = [r for r in logbook.audit.history(patient.id) if r.table_name == "follow_ups" and r.action == "delete"]
     assert [r.reason for r in removed] == ["entered twice"]
+
+
+def test_labs_typed_into_the_grid_are_checked_cell_by_cell_and_saved_together(qtbot, window, logbook):
+    patient, procedure = a_patient_with_a_tace(logbook)
+    chart = open_chart(qtbot, window, procedure)
+    chart.tabs.setCurrentWidget(chart.record_tabs["lab"])
+    qtbot.mouseClick(chart.findChild(QPushButton, "lab-grid"), Qt.MouseButton.LeftButton)
+    grid = chart.findChild(LabGrid)
+    qtbot.waitExposed(grid)
+    column = {t.key: i for i, t in enumerate(grid.tests, start=1)}
+    table = grid.table
+    table.item(0, 0).setText((RESECTION + dt.timedelta(days=7)).strftime("%Y%m%d"))  # a compact date is tidied
+    for test, text in (("hb", "8.5"), ("plt", "150"), ("afp", "<5")):
+        table.setItem(0, column[test], QTableWidgetItem(text))
+    assert table.item(0, 0).text() == (RESECTION + dt.timedelta(days=7)).isoformat()
+    slip = grid.findings[(0, column["hb"])]
+    assert "8.5 g/dL = 85 g/L?" in slip.message and "8.5 g/dL = 85 g/L?" in table.item(0, column["hb"]).toolTip()
+    grid.save_button.click()
+    assert logbook.get_patient(patient.id).labs == []  # nothing saved while a cell is wrong
+    table.item(0, column["hb"]).setText("8.5 g/dL")
+    assert (0, column["hb"]) not in grid.findings
+    grid.save_button.click()
+    qtbot.waitUntil(lambda: not grid.isVisible())
+    labs = {(lab.test, lab.value, lab.unit, lab.qualifier) for lab in logbook.get_patient(patient.id).labs}
+    assert labs == {("hb", 8.5, "g/dL", None), ("plt", 150, "10^9/L", None), ("afp", 5, "ng/mL", "<")}
+
+
+def test_the_lenvatinib_helper_proposes_the_dose_by_weight_then_the_ladders_next_step(qtbot, window, logbook):
+    patient, procedure = a_patient_with_a_tace(logbook)  # 58 kg
+    chart = open_chart(qtbot, window, procedure)
+    qtbot.mouseClick(chart.findChild(QPushButton, "dose_period-add"), Qt.MouseButton.LeftButton)
+    dialog = the_dialog(qtbot)
+    assert "58 kg: 8 mg qd" in dialog.proposal.text()
+    qtbot.mouseClick(dialog.use_proposal, Qt.MouseButton.LeftButton)
+    assert (dialog.editors["dose_mg"].value(), dialog.editors["frequency"].value()) == (8, "qd")
+    dialog.reject()
+    from tace_log.dictionary import ADVERSE_EVENT, DOSE_PERIOD
+    from tace_log.model import record_class
+
+    stored = logbook.get_patient(patient.id)
+    event = record_class(ADVERSE_EVENT)(term="Diarrhea", ctcae_grade=3, onset=RESECTION + dt.timedelta(days=50))
+    stored.adverse_events = [event]
+    stored.lenvatinib = [record_class(DOSE_PERIOD)(start=RESECTION + dt.timedelta(days=21), dose_mg=8, frequency="qd",
+                                                   end=RESECTION + dt.timedelta(days=52), end_reason="held_for_ae",
+                                                   adverse_event_id=event.id)]
+    logbook.save_patient(stored)
+    qtbot.mouseClick(chart.findChild(QPushButton, "dose_period-add"), Qt.MouseButton.LeftButton)
+    dialog = the_dialog(qtbot)
+    assert "the next step down is 4 mg qd" in dialog.proposal.text()
+    dialog.reject()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from tace_log.dictionary import COURSE, Entity, FieldType, declared
 from tace_log.errors import TaceLogError
 from tace_log.model import Patient
+from ui.course.lab_grid import LabGrid
 from ui.course.record_dialog import CourseRecordDialog
 from ui.course.timeline import Timeline
 from ui.shell.language import language
@@ -69,6 +70,11 @@ class RecordsTab(QWidget):
         self.remove_button.clicked.connect(self.remove_selected)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
+        if entity.key == "lab":  # a lab sheet: several results of several dates at once
+            self.grid_button = QPushButton(self.tr("Enter as a &grid"), self)
+            self.grid_button.setObjectName("lab-grid")
+            self.grid_button.clicked.connect(chart.open_lab_grid)
+            buttons.addWidget(self.grid_button)
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
@@ -169,6 +175,11 @@ class PatientChart(QWidget):
         dialog = CourseRecordDialog(self.logbook, self.patient_id, declared(entity_key), record_id, self)
         dialog.open()
         return dialog
+
+    def open_lab_grid(self) -> LabGrid:
+        grid = LabGrid(self.logbook, self.patient_id, self, self.today)
+        grid.open()
+        return grid
 
     def remove_record(self, entity: Entity, record_id: str | None) -> None:
         """Remove one record, after a confirmation and with a reason (kept in the audit trail)."""

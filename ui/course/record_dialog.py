@@ -14,8 +14,10 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
 from tace_log.dictionary import Entity
 from tace_log.errors import TaceLogError
 from tace_log.findings import Finding, errors, warnings
+from tace_log.lenvatinib import DISCONTINUING_KINDS, next_step_down
 from tace_log.model import Patient, Record, record_class
 from ui.entry.field_editors import FieldEditor
 from ui.shell.language import language
@@ -74,6 +77,19 @@ class CourseRecordDialog(QDialog):
             label = QLabel(f.label(language()) + ("*" if f.required else ""), body)
             label.setBuddy(editor.input)
             form.addRow(label, editor.row)
+        self.proposal = QLabel(self)  # the lenvatinib helper: the dose the label proposes for this period
+        self.proposal.setObjectName("dose_proposal")
+        self.use_proposal = QPushButton(self.tr("&Use it"), self)
+        self.use_proposal.setObjectName("use_proposal")
+        proposal = self._proposed_dose(patient) if entity.key == "dose_period" and not self._stored else None
+        if proposal is not None:
+            text, level = proposal
+            self.proposal.setText(text)
+            self.use_proposal.setVisible(level is not None)
+            self.use_proposal.clicked.connect(lambda: self._use(level))
+        else:
+            self.proposal.hide()
+            self.use_proposal.hide()
         scroll = QScrollArea(self)
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
@@ -93,6 +109,10 @@ class CourseRecordDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
+        proposal_line = QHBoxLayout()
+        proposal_line.addWidget(self.proposal, 1)
+        proposal_line.addWidget(self.use_proposal)
+        layout.addLayout(proposal_line)
         layout.addWidget(self.banner)
         layout.addWidget(self.reason)
         layout.addWidget(self.buttons)
@@ -118,6 +138,35 @@ class CourseRecordDialog(QDialog):
                 return record
         self._stored = False
         return cls()
+
+    def _proposed_dose(self, patient: Patient) -> tuple[str, tuple[int, str] | None] | None:
+        """What the label proposes for a new period: the starting dose by weight for the first adjuvant one; after
+        a hold for an adverse event, the next step down (or discontinuation); else the dose it was at."""
+        periods = sorted((p for p in patient.lenvatinib if p.intent in (None, "adjuvant")), key=lambda p: p.start)
+        dosing = self.logbook.protocol.lenvatinib
+        if not periods:
+            if patient.weight_kg is None:
+                return self.tr("Starting dose: record the patient's weight first (12 mg at %1 kg and above, "
+                               "8 mg below).").replace("%1", f"{dosing.threshold_kg:g}"), None
+            level = (int(dosing.dose_mg(patient.weight_kg)), "qd")
+            return self.tr("Starting dose for %1 kg: %2.").replace("%1", f"{patient.weight_kg:g}") \
+                .replace("%2", f"{level[0]} mg qd"), level
+        last = periods[-1]
+        level = (last.dose_mg, last.frequency)
+        if last.end_reason != "held_for_ae":
+            return self.tr("Last period: %1.").replace("%1", f"{level[0]} mg {level[1]}"), level
+        event = next((e for e in patient.adverse_events if e.id == last.adverse_event_id), None)
+        kind = self.logbook.validator.choices.adverse_events.kind(event.term) if event else None
+        step = next_step_down(level)
+        if kind in DISCONTINUING_KINDS or step is None:
+            return self.tr("After this adverse event the label discontinues lenvatinib: no lower dose."), None
+        return self.tr("Held for an adverse event at %1: the next step down is %2.") \
+            .replace("%1", f"{level[0]} mg {level[1]}").replace("%2", f"{step[0]} mg {step[1]}"), step
+
+    def _use(self, level: tuple[int, str] | None) -> None:
+        if level is not None:
+            self.editors["dose_mg"].set_value(level[0])
+            self.editors["frequency"].set_value(level[1])
 
     def document(self) -> dict:
         """The record as the dialog holds it now, in document form (invalid values included)."""
