@@ -24,6 +24,7 @@ from tace_log.storage import Logbook
 
 from ..course_strategies import courses, identifier, line, optional, text
 from .conftest import TODAY
+from .course_support import with_course
 
 
 def test_the_example_imports_and_exports_every_key(logbook, example):
@@ -323,29 +324,8 @@ def test_an_id_spelled_in_capitals_or_braces_is_the_same_record(logbook, example
 
 
 # -- the course through the Logbook ---------------------------------------------------------------------------------
-def _course(patient_doc: dict) -> dict:
-    """A small course for the example patient (resected 2024-09-02), one record of each kind."""
-    ae_id, lab_ids = str(uuid.uuid4()), [str(uuid.uuid4()) for _ in range(3)]
-    return {
-        "screening": {"screen_date": "2024-09-10", "consent_date": "2024-09-12", "enrolled": True,
-                      "enrol_date": "2024-09-13", "arm_basis": "patient_choice", "ecog": 0, "asa": 2},
-        "labs": [{"id": lab_ids[0], "date": "2024-09-10", "test": "hb", "value": 128, "unit": "g/L"},
-                 {"id": lab_ids[1], "date": "2024-09-10", "test": "alt", "value": 41, "unit": "U/L", "uln": 40},
-                 {"id": lab_ids[2], "date": "2024-09-10", "test": "tbil", "value": 0.9, "unit": "mg/dL"}],
-        "adverse_events": [{"id": ae_id, "term": "Hypertension", "ctcae_grade": 2, "onset": "2024-11-01"}],
-        "lenvatinib": [{"id": str(uuid.uuid4()), "start": "2024-09-20", "end": "2024-11-02", "dose_mg": 8,
-                        "frequency": "qd", "end_reason": "held_for_ae", "adverse_event_id": ae_id}],
-        "follow_ups": [{"id": str(uuid.uuid4()), "date": "2024-12-02", "type": "imaging", "modality": "ce_mri",
-                        "result": "no_evidence_of_disease"}],
-        "recurrence": {"first_seen_date": "2025-03-03", "pattern": "intrahepatic", "intrahepatic_type": "solitary",
-                       "confirmation_method": "imaging_noninvasive", "treatments": ["ablation"]},
-    }
-
-
 def test_a_changed_course_record_round_trips_and_one_lab_edited_is_one_audit_row(logbook, example):
-    example["format"] = "tace-log/2"
-    example["patients"][0].update(_course(example["patients"][0]))
-    logbook.import_document(example)
+    logbook.import_document(with_course(example))
     patient = logbook.find_patient_by_mrn("HS-2024-0007")
     before = patient.to_document()
     assert [lab["test"] for lab in before["labs"]] == ["hb", "alt", "tbil"]
