@@ -124,7 +124,9 @@ class Validator:
                     out.append(Finding(join(path, "birth_date"), WARNING, Message(
                         "eligibility_age", age=age, low=limits.min, high=limits.max)))
         self._parts(PATIENT, doc, path, out)
-        self.lenvatinib.check(doc, path, out)
+        judged = (join(path, "lenvatinib"), join(path, "adverse_events"), join(path, "weight_kg"))
+        if not any(f.severity == ERROR and f.path.startswith(judged) for f in out):  # judged once it can be stored
+            self.lenvatinib.check(doc, path, out)
         procedures = doc.get("procedures")
         if with_procedures and procedures is not None:
             if not isinstance(procedures, list):
