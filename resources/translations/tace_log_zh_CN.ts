@@ -243,6 +243,10 @@ Nothing has been written to it.</source>
         <source>YYYY-MM-DD, YYYY-MM-DD, ...</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>HH:MM</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>FileDialog</name>

@@ -266,6 +266,7 @@ def test_a_draft_of_a_procedure_signed_since_opens_the_signed_record_read_only(q
     fill_patient(window.form, type_text, name="周杰", mrn="H6007")
     choose(window.form, "tumor_staining", "absent")
     window.form.findChild(QLineEdit, "operator").setText("Qin")
+    window.form.findChild(QPlainTextEdit, "impression").setPlainText("No stain.")
     window.save_action.trigger()
     window.save_action.trigger()  # confirms the warnings
     procedure_id = window.form.procedure_id
@@ -342,7 +343,7 @@ def test_every_field_of_the_page_has_a_visible_named_editor_in_the_dictionarys_o
 
     window.new_action.trigger()
     form = window.form
-    for rows in ("agents", "complications"):
+    for rows in (section.rows for section in PROCEDURE_PAGE if section.rows):
         qtbot.mouseClick(form.findChild(QPushButton, f"{rows}-add"), Qt.MouseButton.LeftButton)
         row = form.findChild(QWidget, f"{rows}[0]")
         qtbot.waitUntil(lambda row=row: row.isVisibleTo(window))  # Qt shows a row added to a shown page queued
