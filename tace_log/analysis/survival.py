@@ -6,7 +6,8 @@ group's hazard ratio against the first and the median follow-up; `Analysis.as_js
 
 R's conventions, which decide where two readings are possible:
 - Times are days, an event is 1 and a censoring 0. At a tied time the events come first: a patient censored at t is
-  still at risk at t. A curve has a step at every distinct time with an event or a censoring.
+  still at risk at t. A curve has a step at every distinct time with an event or a censoring. (R also merges times
+  closer than 1.5e-8 of each other, its `timefix`; whole days never are.)
 - Kaplan–Meier with Greenwood's variance and the "log" confidence interval (`survfit`'s default `conf.type`):
   S·exp(±z·se), se the standard error of the cumulative hazard, the upper limit at most 1, no interval where S is 0.
 - The median and its limits are `print.survfit`'s: the first time a curve (S, its lower or its upper limit) is
