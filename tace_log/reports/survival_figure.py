@@ -46,10 +46,18 @@ def survival_figure(analysis: Analysis, endpoint: str, names: Mapping[str, str],
     groups = list(analysis.curves)
     shown = {g: names.get(g, g) for g in groups}
     at_risk_label = render("survival.at_risk", language)
+    # a name in the table of numbers at risk is cut to a quarter of the width (the legend has it whole)
+    row_names = {g: _cut_to(name, font, width / 4) for g, name in shown.items()}
     # the names at the left of the numbers at risk, which are centred under the ticks: room for five digits
-    left = max(16 * mm, 2 * mm + max(stringWidth(t, font, SIZE) for t in [*shown.values(), at_risk_label])
+    left = max(16 * mm, 2 * mm + max(stringWidth(t, font, SIZE) for t in [*row_names.values(), at_risk_label])
                + stringWidth("00000", font, SIZE) / 2 + 2 * mm)
-    right, top = 4 * mm, 12 * mm
+    right = 4 * mm
+    title = render(f"survival.endpoint.{endpoint}", language)
+    # the legend beside the title where both fit, else in lines of their own under it
+    legend = _legend_entries(analysis, shown, language)
+    beside = stringWidth(title, font, 9) + 6 * mm + _legend_width(legend, font) <= width - left - right
+    legend_rows = [legend] if beside else _rows(legend, font, width - 4 * mm)
+    top = 12 * mm + (0 if beside else len(legend_rows) * LINE)
     bottom = (3 + len(groups)) * LINE + 1.5 * mm  # tick labels, the axis title, the table's title, a row a group
     plot_w, plot_h = width - left - right, height - top - bottom
 
@@ -70,8 +78,7 @@ def survival_figure(analysis: Analysis, endpoint: str, names: Mapping[str, str],
     for level in (0.0, 0.2, 0.4, 0.6, 0.8, 1.0):
         drawing.add(String(left - 1.5 * mm, y(level) - SIZE / 3, f"{level:.1f}", fontName=font, fontSize=SIZE,
                            fillColor=AXIS, textAnchor="end"))
-    drawing.add(String(left, height - top + 3 * mm, render(f"survival.endpoint.{endpoint}", language),
-                       fontName=font, fontSize=9, fillColor=AXIS))
+    drawing.add(String(left, height - 9 * mm, title, fontName=font, fontSize=9, fillColor=AXIS))
 
     for index, group in enumerate(groups):  # bands first, every curve over every band
         colour = PALETTE[index % len(PALETTE)]
@@ -105,12 +112,13 @@ def survival_figure(analysis: Analysis, endpoint: str, names: Mapping[str, str],
     for index, group in enumerate(groups):
         row = table_top - (index + 1) * LINE
         colour = PALETTE[index % len(PALETTE)]
-        drawing.add(String(2 * mm, row, shown[group], fontName=font, fontSize=SIZE, fillColor=colour))
+        drawing.add(String(2 * mm, row, row_names[group], fontName=font, fontSize=SIZE, fillColor=colour))
         for month in ticks:
             drawing.add(String(left + plot_w * month / span, row, str(_at_risk(analysis.curves[group], month)),
                                fontName=font, fontSize=SIZE, fillColor=colour, textAnchor="middle"))
 
-    _legend(drawing, analysis, groups, shown, font, language, left + plot_w, height - top + 3 * mm)
+    for index, entries in enumerate(legend_rows):
+        _legend(drawing, entries, font, width - right, height - top + 3 * mm + (len(legend_rows) - 1 - index) * LINE)
     return drawing
 
 
@@ -125,27 +133,58 @@ def figure_pdf(drawing: Drawing) -> bytes:
     return out.getvalue()
 
 
-def _legend(drawing: Drawing, analysis: Analysis, groups: list[str], shown: dict[str, str], font: str,
-            language: str, right: float, baseline: float) -> None:
-    """At the top right: each group's line and name, a censoring tick, and the log-rank p where there is a test."""
-    entries: list[tuple[str, colors.Color, str | None]] = [(shown[g], PALETTE[i % len(PALETTE)], "line")
-                                                          for i, g in enumerate(groups)]
-    entries.append((render("survival.censored", language), colors.HexColor("#5a6470"), "tick"))
+Legend = list[tuple[str, colors.Color, str | None]]  # text, colour, and the mark before it: "line", "tick" or none
+MARK_WIDTH = {"line": 7 * mm, "tick": 3 * mm, None: 0}
+LEGEND_GAP = 4 * mm
+
+
+def _legend_entries(analysis: Analysis, shown: dict[str, str], language: str) -> Legend:
+    """Each group's line and name, a censoring tick, and the log-rank p where there is a test."""
+    entries: Legend = [(name, PALETTE[i % len(PALETTE)], "line") for i, name in enumerate(shown.values())]
+    entries.append((render("survival.censored", language), AXIS, "tick"))
     if analysis.logrank.p is not None:
         entries.append((render("survival.logrank_p", language, p=_p(analysis.logrank.p)), AXIS, None))
+    return entries
+
+
+def _legend_width(entries: Legend, font: str) -> float:
+    """Its entries and the gaps between them."""
+    return sum(stringWidth(text, font, SIZE) + MARK_WIDTH[mark] + LEGEND_GAP for text, _, mark in entries) - LEGEND_GAP
+
+
+def _rows(entries: Legend, font: str, width: float) -> list[Legend]:
+    """The legend in rows no wider than `width` (an entry wider than that alone on its row)."""
+    rows: list[Legend] = [[]]
+    for entry in entries:
+        if rows[-1] and _legend_width([*rows[-1], entry], font) > width:
+            rows.append([])
+        rows[-1].append(entry)
+    return rows
+
+
+def _cut_to(text: str, font: str, width: float) -> str:
+    """The text, cut short with "…" to fit `width`."""
+    if stringWidth(text, font, SIZE) <= width:
+        return text
+    while text and stringWidth(text + "…", font, SIZE) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def _legend(drawing: Drawing, entries: Legend, font: str, right: float, baseline: float) -> None:
+    """The legend, its right end at `right`."""
     at = right
     for text, colour, mark in reversed(entries):
         at -= stringWidth(text, font, SIZE)
         drawing.add(String(at, baseline, text, fontName=font, fontSize=SIZE, fillColor=colour))
+        at -= MARK_WIDTH[mark]
         if mark == "line":
-            at -= 7 * mm
             drawing.add(Line(at, baseline + SIZE / 3, at + 5.5 * mm, baseline + SIZE / 3, strokeColor=colour,
                              strokeWidth=1.2))
         elif mark == "tick":
-            at -= 3 * mm
             drawing.add(Line(at + 1 * mm, baseline - 0.6 * mm, at + 1 * mm, baseline + SIZE * 0.7,
                              strokeColor=colour, strokeWidth=0.6))
-        at -= 4 * mm
+        at -= LEGEND_GAP
 
 
 def _p(p: float) -> str:

@@ -78,3 +78,13 @@ def test_one_group_without_events_is_drawn_without_a_test(pdf_pages_text):
     alone = analyse([Observation(30.0, 0, "tace"), Observation(90.0, 0, "tace")], ["tace"])
     [text] = pdf_pages_text(figure_pdf(survival_figure(alone, "os", {}, "en")))
     assert "tace" in text and "Log-rank" not in text
+
+
+def test_long_names_are_whole_in_the_legend_and_cut_in_the_table(pdf_pages_text):
+    names = {"tace": "Transarterial chemoembolization alone, on demand at recurrence",
+             "len_tace": "Lenvatinib with adjuvant transarterial chemoembolization"}
+    drawing = survival_figure(analyse(OBSERVATIONS, ["tace", "len_tace"]), "rfs", names)
+    text = " ".join(pdf_pages_text(figure_pdf(drawing))[0].split())
+    for name in names.values():
+        assert name in text and name[:20] in text.split(name, 1)[1], name  # whole once, then cut in the table
+    assert text.count("…") == 2
