@@ -164,12 +164,6 @@ def analyse(observations: Iterable[Observation], groups: Sequence[str]) -> Analy
     )
 
 
-def kaplan_meier(times: Iterable[float], events: Iterable[int]) -> Curve:
-    """The Kaplan–Meier curve of one group."""
-    tally = _tally(Observation(t, e) for t, e in zip(times, events, strict=True))
-    return _curve(*tally.get("", (Counter(), Counter())))
-
-
 # -- Kaplan–Meier ------------------------------------------------------------------------------------------------
 
 Tally = tuple[Counter, Counter]  # a group's events and censorings by time
@@ -197,6 +191,8 @@ def _curve(events: Counter, censored: Counter) -> Curve:
 
 def _at_risk(died: list[int], left: list[int]) -> list[int]:
     """The number at risk at each time: everyone less those who died or left before it."""
+    if not died:
+        return []
     n = sum(died) + sum(left)
     return [n - gone for gone in accumulate(map(add, died[:-1], left[:-1]), initial=0)]
 
@@ -289,8 +285,9 @@ def _hazard_ratios(tally: dict[Any, Tally], present: list[str], table: _RiskTabl
     if fitted[:1] == [0] and len(fitted) > 1:
         if len(fitted) < len(present):
             table = table.restricted(fitted)
-        if _has_finite_maximum(table):
-            estimates = dict(zip([present[i] for i in fitted[1:]], _cox(table) or (), strict=True))
+        fit = _cox(table) if _has_finite_maximum(table) else None
+        if fit is not None:
+            estimates = dict(zip([present[i] for i in fitted[1:]], fit, strict=True))
     ratios = []
     for group in present[1:]:
         if group in estimates:

@@ -62,3 +62,9 @@ def test_survival_at_reads_months_of_30_4375_days():
 def test_it_refuses_what_is_not_a_survival_time(bad):
     with pytest.raises(ValueError):
         analyse([Observation(1, 1, "a"), bad], ["a"])
+
+
+def test_no_patients_is_no_curve_and_no_test():
+    assert analyse([], ["tace", "len_tace"]).as_json() == {
+        "groups": [], "logrank": {"chi2": None, "df": 0, "p": None}, "hazard_ratios": [],
+        "median_follow_up": {"median": None, "ci": [None, None]}}

@@ -9,8 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
 import shutil
 import subprocess
+import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -142,6 +144,7 @@ patient = st.builds(Observation, times, st.integers(0, 1), st.sampled_from(["arm
 cohort = st.lists(patient, min_size=1, max_size=80)
 
 
+@pytest.mark.slow
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(cohort, min_size=30, max_size=40))
 def test_generated_cohorts_equal_r(rscript, tmp_path_factory, cohorts):
@@ -220,3 +223,15 @@ def test_lung_by_sex_and_veteran_by_treatment_equal_r_and_its_published_figures(
     [ratio] = by_sex["hazard_ratios"]
     assert f"{ratio['hr']:.4f}" == "0.5880" and f"{ratio['p']:.4g}" == "0.001491"  # coxph(~ sex): 0.588, p 0.00149
     assert analyse(veteran, ["1", "2"]).as_json()["groups"][1]["median"] == 52.5
+
+
+@pytest.mark.slow
+def test_without_r_the_tests_skip_saying_so(tmp_path):
+    """A machine without Rscript: these tests are skipped with the reason, never passed."""
+    bare = tmp_path / "bin"  # a PATH with no Rscript on it
+    bare.mkdir()
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:randomly", "-p", "no:cacheprovider",
+                           __file__, "-k", "lung"], capture_output=True, text=True,
+                          env={**os.environ, "PATH": str(bare)}, cwd=Path(__file__).parents[2])
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 skipped" in done.stdout and "R is not installed (no Rscript)" in done.stdout, done.stdout
