@@ -493,6 +493,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "report.record": ("Record {id}", "记录 {id}"),
     "report.signer": ("{name} ({username})", "{name}（{username}）"),
     "report.signer_role": ("{name}, {role} ({username})", "{name}，{role}（{username}）"),
+    # -- the Kaplan–Meier figure's words (reports/survival_figure.py): the endpoints, its axis, its legend -------
+    "survival.endpoint.rfs": ("Recurrence-free survival", "无复发生存"),
+    "survival.endpoint.os": ("Overall survival", "总生存"),
+    "survival.endpoint.ttr": ("Freedom from recurrence (time to recurrence)", "无复发比例（至复发时间）"),
+    "survival.months": ("Months", "月"),
+    "survival.at_risk": ("Number at risk", "风险人数"),
+    "survival.censored": ("Censored", "删失"),
+    "survival.logrank_p": ("Log-rank p {p}", "Log-rank检验 P {p}"),
 }
 
 
