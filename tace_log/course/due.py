@@ -4,9 +4,10 @@ rules"; course-reference.md §5, §6), computed only from records dated on or be
 Readings where the contract leaves room:
 - Days count from the resection (day 0); the imaging schedule from its protocol `anchor` (resection or enrolment).
   Every range is inclusive at both ends.
-- The study's schedule (TACE, imaging, `ltfu_candidate`) is kept for a patient enrolled by that day, and for one
-  with no screening record at all (a logbook started before the course was recorded: the arm and the resection say
-  who is treated). A screening not (yet) enrolled keeps no schedule: `not_enrolled` says it is pending.
+- The study's schedule (TACE, imaging, `ltfu_candidate`) is kept for a patient whose screening says enrolled (the
+  schedule runs from the resection, so TACE cycle 1 is upcoming even before the enrolment date), and for one with
+  no screening record at all (a logbook started before the course was recorded: the arm and the resection say who
+  is treated). A screening not enrolled keeps no schedule; `not_enrolled` says it is still pending (no reason).
 - TACE: an adjuvant procedure (intent not `therapeutic_for_recurrence`) whose cycle is 1 or not recorded is cycle 1
   (as the TACE window check reads it); any later adjuvant procedure, or one recorded as cycle 2 or more, is cycle 2.
 - A contact is a follow-up of any type (not one saying the patient had died), a procedure, the enrolment; a failed
@@ -70,8 +71,7 @@ class DueRules:
             return ("deceased",)
         raised = set(self._status(course, day))
         raised.update(self._dose_alerts(course, day))
-        screening = course.screening
-        followed = screening is None or course.enrolled_by(day)
+        followed = course.screening is None or course.screening.enrolled is True
         if followed:
             recurred = course.recurrence is not None and course.recurrence.first_seen_date <= day
             lost = course.lost_date is not None and course.lost_date <= day
@@ -91,7 +91,7 @@ class DueRules:
         if course.recurrence is not None and course.recurrence.first_seen_date <= day:
             yield "recurrence_recorded"
         s = course.screening
-        if (s is not None and (s.screen_date is None or s.screen_date <= day) and not course.enrolled_by(day)
+        if (s is not None and (s.screen_date is None or s.screen_date <= day) and s.enrolled is not True
                 and s.not_enrolled_reason is None):
             yield "not_enrolled"
 

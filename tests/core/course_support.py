@@ -16,7 +16,7 @@ from tace_log.validation import Validator
 
 from .conftest import DATA, TODAY
 
-RESECTION = dt.date(2022, 1, 3)
+RESECTION = dt.date(2020, 1, 6)
 _EXAMPLE = json.loads((DATA / "example.json").read_text(encoding="utf-8"))
 
 
@@ -25,11 +25,15 @@ def day(n: int | None, start: dt.date = RESECTION) -> str | None:
     return None if n is None else (start + dt.timedelta(days=n)).isoformat()
 
 
-def procedure(on: int, cycle: int | None = 1, intent: str | None = None) -> dict:
+def procedure(on: int, cycle: int | None = 1, intent: str | None = None, stain: str | None = None) -> dict:
+    """A TACE on day `on`; `stain` an interpretation of a tumour stain seen (none seen otherwise)."""
     doc = copy.deepcopy(_EXAMPLE["patients"][0]["procedures"][0])
-    doc.update(id=str(uuid.uuid4()), date=day(on), cycle=cycle, tumor_staining="absent", stained_segments=[],
-               lesion_count=None, largest_lesion_mm=None, embolization="prophylactic_embolization",
-               impression="Prophylactic embolization.")
+    doc.update(id=str(uuid.uuid4()), date=day(on), cycle=cycle)
+    if stain is None:
+        doc.update(tumor_staining="absent", stained_segments=[], lesion_count=None, largest_lesion_mm=None,
+                   embolization="prophylactic_embolization", impression="Prophylactic embolization.")
+    else:
+        doc["stain_interpretation"] = stain
     if intent is not None:
         doc["intent"] = intent
     return doc
