@@ -20,7 +20,7 @@ from pathlib import Path
 from tace_log import __version__
 from tace_log.storage import Logbook
 
-from . import backup, core, report, startup
+from . import backup, core, derived, report, startup
 from .generate import build_logbook
 from .result import Result, table
 
@@ -92,6 +92,8 @@ def figures(sizes: list[int]) -> dict[str, callable]:
         "backup": lambda: backup.backup_and_restore(logbook(min(10_000, largest)), work),
         "report": lambda: report.typical_report(work),
         "report-all": lambda: report.report_all(logbook(min(1000, largest)), work),
+        "course": lambda: derived.over_10k(min(10_000, largest)),
+        "due-day": lambda: derived.due_one_day(largest),
     }
 
 

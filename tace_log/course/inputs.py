@@ -63,7 +63,7 @@ class Withdrawal:
 
 @dataclass(frozen=True, slots=True)
 class PatientCourse:
-    """One patient as the course's rules see them: procedures and follow-ups in date order."""
+    """One patient as the course's rules see them: procedures in date order, the other lists in no order."""
 
     mrn: str
     arm: str | None

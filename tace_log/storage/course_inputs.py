@@ -5,9 +5,11 @@ whole Patient records. A logbook of an older schema (read, never upgraded) reads
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 
 from ..course.inputs import (
     AdverseEvent,
@@ -32,20 +34,22 @@ def _flag(value: int | None) -> bool | None:
     return None if value is None else bool(value)
 
 
-# table -> (columns, what a row becomes); each is read whole for the patients asked for, ordered by date
+# table -> (columns, the order its rows are wanted in, what a row becomes); each is read whole for the patients
+# asked for. Only procedures are wanted in date order (the first adjuvant one is cycle 1): the other rules take
+# the latest or any date, and sorting costs.
 _TABLES: dict[str, tuple[str, str, Callable]] = {
     "screenings": ("screen_date, enrolled, enrol_date, not_enrolled_reason", "",
                    lambda r: Screening(_day(r[0]), _flag(r[1]), _day(r[2]), r[3])),
     "procedures": ("date, cycle, intent", "date", lambda r: Procedure(_date(r[0]), r[1], r[2])),
-    "follow_ups": ("date, type, result, alive", "date", lambda r: FollowUp(_date(r[0]), r[1], r[2], _flag(r[3]))),
+    "follow_ups": ("date, type, result, alive", "", lambda r: FollowUp(_date(r[0]), r[1], r[2], _flag(r[3]))),
     "recurrences": ("first_seen_date, confirmation_date, dsa_first_seen_date", "",
                     lambda r: Recurrence(_date(r[0]), _day(r[1]), _day(r[2]))),
     "deaths": ("date", "", lambda r: _date(r[0])),
     "losses_to_follow_up": ("declared_date", "", lambda r: _date(r[0])),
     "withdrawals": ("date, reason", "", lambda r: Withdrawal(_date(r[0]), r[1])),
-    "lenvatinib_periods": ("start, end, intent, end_reason", "start",
+    "lenvatinib_periods": ("start, end, intent, end_reason", "",
                            lambda r: DosePeriod(_date(r[0]), _day(r[1]), r[2], r[3])),
-    "adverse_events": ("term, ctcae_grade, onset, action_lenvatinib, action_date", "onset",
+    "adverse_events": ("term, ctcae_grade, onset, action_lenvatinib, action_date", "",
                        lambda r: AdverseEvent(r[0], r[1], _date(r[2]), r[3], _day(r[4]))),
 }
 _TREATMENT = ("lenvatinib_periods", "adverse_events")  # what only the flags and the flow read
@@ -65,6 +69,10 @@ class CourseInputs:
     def read(self, mrns: Iterable[str] | None = None, *, treatment: bool = True) -> list[PatientCourse]:
         """Every patient's course (or the patients with these MRNs), by MRN; `treatment=False` leaves out the
         lenvatinib periods and adverse events (the endpoints do not read them)."""
+        with _without_cycle_collection():
+            return self._read(mrns, treatment)
+
+    def _read(self, mrns: Iterable[str] | None, treatment: bool) -> list[PatientCourse]:
         stored = self._stored_columns()
         where, params = "", []
         if mrns is not None:
@@ -113,6 +121,19 @@ class CourseInputs:
             if columns:
                 found[table] = columns
         return found
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Hundreds of thousands of small records made at once, none in a cycle: the cyclic collector would walk them
+    again and again while they are made (it took most of the time), and has nothing to find."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _one(rows: dict[str, list], patient_id: str):
