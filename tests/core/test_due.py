@@ -183,3 +183,15 @@ def test_the_command_prints_every_patients_flags_as_json(tmp_path, capsys):
     assert "protocol: " in err
     assert main(["--db", str(book.path), "due", "A", "--as-of", day(45), "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == [{"mrn": "A", "flags": ["tace1_due"]}]
+
+
+def test_the_imaging_schedule_may_count_from_the_enrolment(tmp_path):
+    schedule = {"interval_days_y1_2": 91, "interval_days_y3_5": 182, "window_days": 14, "anchor": "enrolment"}
+    with logbook_of(tmp_path, patient("E", arm=LEN), patient("N", arm=LEN, screening=None),
+                    protocol={"imaging_schedule": schedule}) as book:
+        courses = {c.mrn: c for c in book.courses.read()}
+        rules = DueRules(book.protocol)
+    # enrolled on day 20: the first visit is day 111 after the resection, its window days 97-125
+    assert [rules.flags(courses["E"], _date(n)) for n in (96, 97, 125, 126)] == [
+        (), ("imaging_due",), ("imaging_due",), ("imaging_overdue",)]
+    assert rules.flags(courses["N"], _date(126)) == ()  # no enrolment recorded: no schedule to count from

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 
 import pytest
 
 from tace_log.cli import main
 from tace_log.course.endpoints import endpoints, logbook_survival_data
+from tace_log.storage import Logbook
 
 from .course_support import RESECTION, day, death, enrolled, logbook_of, patient, procedure, recurrence, scan, visit
 
@@ -126,3 +128,20 @@ def test_the_command_prints_the_contracts_json_alone(tmp_path, capsys):
     assert json.loads(out) == [{"mrn": "C1", "arm": "lenvatinib_tace", "rfs_days": 150, "rfs_event": 1,
                                 "os_days": 91, "os_event": 0, "ttr_days": 150, "ttr_event": 1}]
     assert "protocol: " in err and "1 without a screening record left out" in err
+
+
+def test_a_logbook_without_the_course_tables_reads_as_no_course_yet(tmp_path):
+    book = logbook_of(tmp_path, patient("OLD", screening=None, procedures=[procedure(30)]))
+    book.close()
+    connection = sqlite3.connect(book.path)  # what a logbook before migration 0007 lacks, as far as reading goes
+    with connection:
+        for table in ("recurrence_sites", "recurrence_treatments", "contact_attempts", "screenings", "labs",
+                      "lenvatinib_periods", "adverse_events", "follow_ups", "recurrences", "deaths",
+                      "losses_to_follow_up", "withdrawals"):
+            connection.execute(f"DROP TABLE {table}")
+    connection.close()
+    with Logbook.read_only(book.path) as old:
+        [course] = old.courses.read()
+    assert (course.mrn, course.screening, course.follow_ups, [p.cycle for p in course.procedures]) == (
+        "OLD", None, (), [1])
+    assert endpoints([course], old.protocol, CUTOFF) == []
