@@ -14,7 +14,7 @@ import sys
 from ..course.due import due
 from ..course.endpoints import endpoints
 from ..course.flow import flow
-from .output import print_protocol
+from .output import EXIT_INVALID, print_protocol
 from .records import open_logbook
 
 
@@ -80,6 +80,10 @@ def run_due(args) -> int:
     with open_logbook(args) as logbook:
         print_protocol(logbook.protocol, sys.stderr)
         rows = due(logbook.courses.read(args.mrns or None), logbook.protocol, day)
+    unknown = sorted(set(args.mrns) - {r.mrn for r in rows})
+    if unknown:
+        print(f"tace-log due: no patient with MRN {', '.join(unknown)}", file=sys.stderr)
+        return EXIT_INVALID
     print(f"as of {day.isoformat()}: {sum(bool(r.flags) for r in rows)} of {len(rows)} patients flagged",
           file=sys.stderr)
     _emit([r.as_dict() for r in rows], args.json,

@@ -74,14 +74,14 @@ class CourseInputs:
 
     def _read(self, mrns: Iterable[str] | None, treatment: bool) -> list[PatientCourse]:
         stored = self._stored_columns()
-        where, params = "", []
-        if mrns is not None:
+        sql = "SELECT id, mrn, arm, resection_date FROM patients"
+        if mrns is None:
+            patients = self._db.execute(sql + " ORDER BY mrn").fetchall()
+        else:
             wanted = sorted(set(mrns))
-            if not wanted:
-                return []
-            where, params = f"WHERE mrn IN ({', '.join('?' * len(wanted))})", wanted
-        patients = self._db.execute(
-            f"SELECT id, mrn, arm, resection_date FROM patients {where} ORDER BY mrn", params).fetchall()
+            patients = [row for i in range(0, len(wanted), _CHUNK) for row in self._db.execute(
+                sql + f" WHERE mrn IN ({', '.join('?' * len(wanted[i:i + _CHUNK]))})", wanted[i:i + _CHUNK])]
+            patients.sort(key=lambda row: row[1])
         ids = [p[0] for p in patients] if mrns is not None else None
         parts = {table: self._rows(table, spec, stored, ids) for table, spec in _TABLES.items()
                  if table in stored and (treatment or table not in _TREATMENT)}

@@ -183,6 +183,9 @@ def test_the_command_prints_every_patients_flags_as_json(tmp_path, capsys):
     assert "protocol: " in err
     assert main(["--db", str(book.path), "due", "A", "--as-of", day(45), "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == [{"mrn": "A", "flags": ["tace1_due"]}]
+    assert main(["--db", str(book.path), "due", "A", "NOBODY", "--json"]) == 2  # never an empty answer
+    out, err = capsys.readouterr()
+    assert out == "" and "no patient with MRN NOBODY" in err
 
 
 def test_the_imaging_schedule_may_count_from_the_enrolment(tmp_path):
