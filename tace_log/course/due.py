@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..catalogues import AdverseEventCatalogue, default_adverse_event_catalogue
+from ..protocol import Protocol
 from .inputs import AdverseEvent, PatientCourse
 
 FLAGS = ("tace1_upcoming", "tace1_due", "tace1_overdue", "tace2_due", "imaging_due", "imaging_overdue",
@@ -60,7 +61,7 @@ def imaging_visits(schedule) -> tuple[int, ...]:
 class DueRules:
     """The flags of the protocol in force, for any day."""
 
-    def __init__(self, protocol, catalogue: AdverseEventCatalogue | None = None):
+    def __init__(self, protocol: Protocol, catalogue: AdverseEventCatalogue | None = None):
         self.protocol = protocol
         self.tace_arms = frozenset(a.key for a in protocol.arms if a.tace)
         self.visits = imaging_visits(protocol.imaging_schedule)
@@ -156,7 +157,7 @@ def _acted_by(ae: AdverseEvent, day: dt.date) -> bool:
     return ae.action is not None and (ae.action_date or ae.onset) <= day
 
 
-def due(courses: Iterable[PatientCourse], protocol, day: dt.date) -> list[Due]:
+def due(courses: Iterable[PatientCourse], protocol: Protocol, day: dt.date) -> list[Due]:
     """Every patient's flags as of the day, in the order given."""
     rules = DueRules(protocol)
     return [Due(c.mrn, rules.flags(c, day)) for c in courses]

@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ..protocol import Protocol
 from .inputs import PatientCourse, Recurrence
 
 NO_EVIDENCE = "no_evidence_of_disease"
@@ -73,7 +74,7 @@ def analysed(courses: Iterable[PatientCourse], cutoff: dt.date) -> list[PatientC
     return [c for c in courses if c.enrolled_by(cutoff)]
 
 
-def patient_endpoints(course: PatientCourse, protocol, cutoff: dt.date) -> Endpoints:
+def patient_endpoints(course: PatientCourse, protocol: Protocol, cutoff: dt.date) -> Endpoints:
     day0 = origin(course, protocol.rfs_origin)
     if day0 is None:
         return Endpoints(course.mrn, course.arm, None, None, None, None, None, None)
@@ -106,12 +107,12 @@ def patient_endpoints(course: PatientCourse, protocol, cutoff: dt.date) -> Endpo
     return Endpoints(course.mrn, course.arm, rfs[0], rfs[1], os_[0], os_[1], ttr[0], ttr[1])
 
 
-def endpoints(courses: Iterable[PatientCourse], protocol, cutoff: dt.date) -> list[Endpoints]:
+def endpoints(courses: Iterable[PatientCourse], protocol: Protocol, cutoff: dt.date) -> list[Endpoints]:
     """The endpoints of every patient analysed at the cutoff, in the order given."""
     return [patient_endpoints(c, protocol, cutoff) for c in analysed(courses, cutoff)]
 
 
-def survival_data(courses: Iterable[PatientCourse], protocol,
+def survival_data(courses: Iterable[PatientCourse], protocol: Protocol,
                   cutoff: dt.date) -> dict[str, list[tuple[str, str | None, int, int]]]:
     """What a survival analysis reads: per endpoint ("rfs", "os", "ttr"), (mrn, arm, days, event) for every patient
     analysed at the cutoff whose origin is recorded."""

@@ -21,6 +21,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 
+from ..protocol import Protocol
 from .endpoints import origin
 from .inputs import PatientCourse
 
@@ -31,7 +32,7 @@ NOT_DISCONTINUED = ("held_for_ae", "held_peri_procedural", "held_other", "comple
 POST_RECURRENCE = "post_recurrence"
 
 
-def flow(courses: Iterable[PatientCourse], protocol, cutoff: dt.date) -> dict:
+def flow(courses: Iterable[PatientCourse], protocol: Protocol, cutoff: dt.date) -> dict:
     assessed = 0
     excluded: Counter[str] = Counter()
     enrolled: Counter[str] = Counter()
