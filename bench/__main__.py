@@ -20,7 +20,7 @@ from pathlib import Path
 from tace_log import __version__
 from tace_log.storage import Logbook
 
-from . import backup, core, report, startup, survival
+from . import backup, core, derived, report, startup, survival
 from .generate import build_logbook
 from .result import Result, table
 
@@ -93,6 +93,8 @@ def figures(sizes: list[int]) -> dict[str, callable]:
         "report": lambda: report.typical_report(work),
         "report-all": lambda: report.report_all(logbook(min(1000, largest)), work),
         "survival": lambda: survival.versus_r(work),
+        "course": lambda: derived.over_10k(min(10_000, largest)),
+        "due-day": lambda: derived.due_one_day(largest),
     }
 
 

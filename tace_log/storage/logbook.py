@@ -2,9 +2,9 @@
 
 It opens, creates and closes the file and reads, checks, saves and imports the records; the rest hangs off it as
 managers sharing its `Session`: `users` (accounts, who is working), `signing` (signatures, addenda), `audit`
-(the trail), `backups`, `worklist`. Every write validates first and runs in one transaction; a rule broken anywhere
-means nothing is written. After a write commits, listeners are told what changed (a typed `Change`) so views can
-refresh.
+(the trail), `backups`, `worklist`, `courses` (what the course's derived rules read). Every write validates first
+and runs in one transaction; a rule broken anywhere means nothing is written. After a write commits, listeners
+are told what changed (a typed `Change`) so views can refresh.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from .connection import (
     open_database,
     write_error,
 )
+from .course_inputs import CourseInputs
 from .schema import schema_version
 from .session import Session
 from .signatures import Signing
@@ -102,6 +103,7 @@ class Logbook:
         self.audit = AuditTrail(self._session)
         self.backups = Backups(self._session, self.users)
         self.worklist = Worklist(self._session)
+        self.courses = CourseInputs(self._session)
         if user is not None:
             try:
                 self.users.act_as(user)

@@ -16,7 +16,7 @@ from tace_log.storage import Logbook
 from tace_log.validation import Validator
 
 from .conftest import TODAY
-from .course_support import AE_ID, with_course
+from .course_example import AE_ID, with_course
 from .test_protocol import site_file, with_tace_only_arm
 
 P = "patients[0]"

@@ -24,7 +24,7 @@ from tace_log.storage import Logbook
 
 from ..course_strategies import courses, identifier, line, optional, text
 from .conftest import TODAY
-from .course_support import with_course
+from .course_example import with_course
 
 
 def test_the_example_imports_and_exports_every_key(logbook, example):
