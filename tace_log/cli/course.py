@@ -10,9 +10,10 @@ import argparse
 import datetime as dt
 import json
 import sys
+from pathlib import Path
 
 from ..course.due import due
-from ..course.endpoints import endpoints
+from ..course.endpoints import ENDPOINTS, endpoints, logbook_survival_data
 from ..course.flow import flow
 from .output import EXIT_INVALID, print_protocol
 from .records import open_logbook
@@ -39,6 +40,15 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--as-of", type=_date, default=None, metavar="DATE", help="the day (default: today)")
     p.add_argument("--json", action="store_true", help="print the JSON of the interchange contract")
     p.set_defaults(run=run_due)
+
+    p = commands.add_parser("survival", help="Kaplan-Meier by arm, log-rank, Cox hazard ratios and median follow-up "
+                                             "of an endpoint at a cutoff")
+    p.add_argument("--endpoint", choices=ENDPOINTS, default="rfs", help="rfs (default), os or ttr")
+    p.add_argument("--by", choices=("arm",), default="arm", help="the grouping (arm)")
+    p.add_argument("--cutoff", type=_date, default=None, metavar="DATE", help="analysis cutoff (default: today)")
+    p.add_argument("--json", action="store_true", help="print the JSON of the interchange contract")
+    p.add_argument("-o", "--output", metavar="FILE.pdf", help="also write the Kaplan-Meier figure as a PDF")
+    p.set_defaults(run=run_survival)
 
     p = commands.add_parser("flow", help="the study flow (CONSORT/STROBE counts) at a cutoff")
     p.add_argument("--cutoff", type=_date, default=None, metavar="DATE", help="count up to (default: today)")
@@ -73,6 +83,52 @@ def run_endpoints(args) -> int:
 
     _emit(data, args.json, table)
     return 0
+
+
+UNASSIGNED = "unassigned"  # the group of patients whose arm is not recorded
+
+
+def run_survival(args) -> int:
+    from ..analysis.survival import Observation, analyse  # loaded for this command only
+
+    cutoff = args.cutoff or dt.date.today()
+    with open_logbook(args) as logbook:
+        print_protocol(logbook.protocol, sys.stderr)
+        rows = logbook_survival_data(logbook, cutoff)[args.endpoint]
+        protocol = logbook.protocol
+    observations = [Observation(days, event, arm or UNASSIGNED) for _mrn, arm, days, event in rows]
+    groups = [*protocol.arm_keys, *sorted({o.group for o in observations} - set(protocol.arm_keys))]
+    analysis = analyse(observations, groups)
+    names = {a.key: a.label("en") for a in protocol.arms}
+    print(f"cutoff {cutoff.isoformat()}: {len(observations)} patients analysed for {args.endpoint.upper()}",
+          file=sys.stderr)
+    if args.output:
+        from ..reports.survival_figure import figure_pdf, survival_figure
+
+        Path(args.output).write_bytes(figure_pdf(survival_figure(analysis, args.endpoint, names)))
+        print(f"wrote {args.output}", file=sys.stderr)
+    data = analysis.as_json()
+
+    def table():
+        yield "\t".join(("group", "n", "events", "median_days", "median_ci"))
+        for group in data["groups"]:
+            low, high = group["median_ci"]
+            yield "\t".join((names.get(group["group"], group["group"]), str(group["n"]), str(group["events"]),
+                             _shown(group["median"]), f"{_shown(low)}-{_shown(high)}"))
+        rank = data["logrank"]
+        yield f"log-rank chi2 {_shown(rank['chi2'])} on {rank['df']} df, p {_shown(rank['p'])}"
+        for hr in data["hazard_ratios"]:
+            low, high = hr["ci"]
+            yield (f"HR {names.get(hr['group'], hr['group'])} vs {names.get(hr['reference'], hr['reference'])}: "
+                   f"{_shown(hr['hr'])} ({_shown(low)}-{_shown(high)}), p {_shown(hr['p'])}")
+
+    _emit(data, args.json, table)
+    return 0
+
+
+def _shown(value) -> str:
+    """A figure as the table prints it: NR where not reached, three significant decimals otherwise."""
+    return "NR" if value is None else f"{value:.4g}"
 
 
 def run_due(args) -> int:
