@@ -456,6 +456,10 @@ Nothing has been written to it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>&amp;Queues: who is due</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
@@ -775,6 +779,45 @@ Nothing has been written to it.</source>
     </message>
     <message>
         <source>Changed since signing: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>QueuesWindow</name>
+    <message>
+        <source>Queues</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>As of</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;As of</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MRN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Days left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The protocol in force decides: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

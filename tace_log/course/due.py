@@ -68,9 +68,15 @@ class DueRules:
         self.catalogue = catalogue or default_adverse_event_catalogue()
 
     def flags(self, course: PatientCourse, day: dt.date) -> tuple[str, ...]:
+        return tuple(self.dated(course, day))
+
+    def dated(self, course: PatientCourse, day: dt.date) -> dict[str, dt.date | None]:
+        """Each flag raised on the day, in the contract's order, with the date it is about: when the window it is
+        due in closes (or opens, for one upcoming; closed, for one overdue), when contact was due, the adverse
+        event's onset, the screening's date; None for a state (lost, recurrence recorded, deceased)."""
         if course.death_date is not None and course.death_date <= day:
-            return ("deceased",)
-        raised = set(self._status(course, day))
+            return {"deceased": course.death_date}
+        raised = dict(self._status(course, day))
         raised.update(self._dose_alerts(course, day))
         followed = course.screening is None or course.screening.enrolled is True
         if followed:
@@ -83,20 +89,20 @@ class DueRules:
             if not lost:
                 contacts = [d for d in course.contacts_alive() if d <= day]
                 if contacts and (day - max(contacts)).days > self.protocol.ltfu_days:
-                    raised.add("ltfu_candidate")
-        return tuple(f for f in FLAGS if f in raised)
+                    raised["ltfu_candidate"] = max(contacts) + dt.timedelta(days=self.protocol.ltfu_days + 1)
+        return {f: raised[f] for f in FLAGS if f in raised}
 
-    def _status(self, course: PatientCourse, day: dt.date) -> Iterator[str]:
+    def _status(self, course: PatientCourse, day: dt.date) -> Iterator[tuple[str, dt.date | None]]:
         if course.lost_date is not None and course.lost_date <= day:
-            yield "lost_to_follow_up"
+            yield "lost_to_follow_up", course.lost_date
         if course.recurrence is not None and course.recurrence.first_seen_date <= day:
-            yield "recurrence_recorded"
+            yield "recurrence_recorded", course.recurrence.first_seen_date
         s = course.screening
         if (s is not None and (s.screen_date is None or s.screen_date <= day) and s.enrolled is not True
                 and s.not_enrolled_reason is None):
-            yield "not_enrolled"
+            yield "not_enrolled", s.screen_date
 
-    def _tace(self, course: PatientCourse, day: dt.date) -> Iterator[str]:
+    def _tace(self, course: PatientCourse, day: dt.date) -> Iterator[tuple[str, dt.date]]:
         if course.arm not in self.tace_arms or course.resection_date is None:
             return
         adjuvant = [p for p in course.procedures if p.intent != THERAPEUTIC and p.date <= day]
@@ -104,20 +110,22 @@ class DueRules:
         window = self.protocol.tace_window
         if first is None:
             since = (day - course.resection_date).days
+            opens = course.resection_date + dt.timedelta(days=window.first_day)
+            closes = course.resection_date + dt.timedelta(days=window.last_day)
             if window.first_day - UPCOMING_DAYS <= since < window.first_day:
-                yield "tace1_upcoming"
+                yield "tace1_upcoming", opens
             elif window.first_day <= since <= window.last_day:
-                yield "tace1_due"
+                yield "tace1_due", closes
             elif since > window.last_day:
-                yield "tace1_overdue"
+                yield "tace1_overdue", closes
             return
         cycle2 = self.protocol.tace_cycle2
         done = any(p is not first and (p.date > first.date or (p.cycle or 1) >= 2) for p in adjuvant)
         since = (day - first.date).days
         if cycle2.enabled and not done and cycle2.from_days_after_cycle1 <= since <= cycle2.to_days_after_cycle1:
-            yield "tace2_due"
+            yield "tace2_due", first.date + dt.timedelta(days=cycle2.to_days_after_cycle1)
 
-    def _imaging(self, course: PatientCourse, day: dt.date) -> Iterator[str]:
+    def _imaging(self, course: PatientCourse, day: dt.date) -> Iterator[tuple[str, dt.date]]:
         schedule = self.protocol.imaging_schedule
         anchor = (course.resection_date if schedule.anchor == "resection"
                   else course.screening.enrol_date if course.screening is not None else None)
@@ -131,14 +139,14 @@ class DueRules:
         for visit in self.visits:
             if visit - w <= since <= visit + w:
                 if latest is None or latest < visit - w:
-                    yield "imaging_due"
+                    yield "imaging_due", anchor + dt.timedelta(days=visit + w)
             elif visit + w < since:
                 closed = visit
         # the latest window closed before the day: unsatisfied, and no imaging after it, is one scan behind
         if closed is not None and (latest is None or latest < closed - w):
-            yield "imaging_overdue"
+            yield "imaging_overdue", anchor + dt.timedelta(days=closed + w)
 
-    def _dose_alerts(self, course: PatientCourse, day: dt.date) -> Iterator[str]:
+    def _dose_alerts(self, course: PatientCourse, day: dt.date) -> Iterator[tuple[str, dt.date]]:
         if not any(p.start <= day and (p.end is None or day <= p.end) for p in course.dose_periods):
             return
         started = min(p.start for p in course.dose_periods)
@@ -147,9 +155,9 @@ class DueRules:
                 continue
             acted = _acted_by(ae, day)
             if self.catalogue.kind(ae.term) == ATE and not (acted and ae.action == DISCONTINUED):
-                yield "dose_alert:LEN-ATE-DISCONTINUE"
+                yield "dose_alert:LEN-ATE-DISCONTINUE", ae.onset
             if ae.grade >= ALERT_GRADE and not acted:
-                yield "dose_alert:LEN-AE-NOACTION"
+                yield "dose_alert:LEN-AE-NOACTION", ae.onset
 
 
 def _acted_by(ae: AdverseEvent, day: dt.date) -> bool:

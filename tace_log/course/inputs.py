@@ -77,6 +77,8 @@ class PatientCourse:
     withdrawal: Withdrawal | None = None
     dose_periods: tuple[DosePeriod, ...] = ()
     adverse_events: tuple[AdverseEvent, ...] = ()
+    patient_id: str = ""  # the logbook's record of the patient (the app opens its chart by it)
+    name: str = ""
 
     def enrolled_by(self, day: dt.date) -> bool:
         """Enrolled on or before `day`: the screening says enrolled, on an enrolment date not after it."""

@@ -74,7 +74,7 @@ class CourseInputs:
 
     def _read(self, mrns: Iterable[str] | None, treatment: bool) -> list[PatientCourse]:
         stored = self._stored_columns()
-        sql = "SELECT id, mrn, arm, resection_date FROM patients"
+        sql = "SELECT id, mrn, arm, resection_date, name FROM patients"
         if mrns is None:
             patients = self._db.execute(sql + " ORDER BY mrn").fetchall()
         else:
@@ -95,8 +95,8 @@ class CourseInputs:
             recurrence=_one(single["recurrences"], pid), death_date=_one(single["deaths"], pid),
             lost_date=_one(single["losses_to_follow_up"], pid), withdrawal=_one(single["withdrawals"], pid),
             dose_periods=tuple(parts.get("lenvatinib_periods", {}).get(pid, empty)),
-            adverse_events=tuple(parts.get("adverse_events", {}).get(pid, empty)),
-        ) for pid, mrn, arm, resection in patients]
+            adverse_events=tuple(parts.get("adverse_events", {}).get(pid, empty)), patient_id=pid, name=name,
+        ) for pid, mrn, arm, resection, name in patients]
 
     def _rows(self, table: str, spec: tuple[str, str, Callable], stored: dict[str, frozenset[str]],
               ids: list[str] | None) -> dict[str, list]:

@@ -54,9 +54,7 @@ class RecordsTab(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
-        self.table.doubleClicked.connect(lambda *_: self.open_selected())
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self.open_selected,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        self.table.activated.connect(lambda *_: self.open_selected())  # Enter, or a double click
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table, self.remove_selected,
                   context=Qt.ShortcutContext.WidgetShortcut)
         self.add_button = QPushButton(self.tr("&Add %1").replace("%1", entity.label(language()).lower()), self)

@@ -43,6 +43,7 @@ from ui.worklist.panel import WorklistPanel
 
 if TYPE_CHECKING:
     from ui.course.chart import PatientChart
+    from ui.course.queues import QueuesWindow
     from ui.entry.procedure_form import ProcedureForm
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else QSettings()
         self.form: ProcedureForm | None = None
         self.chart: PatientChart | None = None  # the patient chart opened last
+        self.queues: QueuesWindow | None = None
         self._splitter_restored = False
         self.writes_held: str | None = None  # why writes are held, or None
         self.locked = False
@@ -161,6 +163,8 @@ class MainWindow(QMainWindow):
         self.about_action = self._action(self.tr("&About TACE Log"), None, self.show_about, "about")
         self.chart_action = self._action(self.tr("Patient &chart"), "Ctrl+Shift+C", self.open_chart_for_selected,
                                          "patient_chart")
+        self.queues_action = self._action(self.tr("&Queues: who is due"), "Ctrl+Shift+Q", self.open_queues,
+                                          "queues")
 
         self.file_menu = self.menuBar().addMenu(self.tr("&File"))
         self.file_menu.setObjectName("file_menu")
@@ -176,6 +180,7 @@ class MainWindow(QMainWindow):
         self.patient_menu = self.menuBar().addMenu(self.tr("&Patient"))
         self.patient_menu.setObjectName("patient_menu")
         self.patient_menu.addAction(self.chart_action)
+        self.patient_menu.addAction(self.queues_action)
         self.help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.help_menu.setObjectName("help_menu")
         self.help_menu.addAction(self.about_action)
@@ -271,6 +276,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Choose a procedure in the worklist first: its patient's chart "
                                                  "opens."), 5000)
             return None
+        return self.open_chart(patient_id)
+
+    def open_chart(self, patient_id: str) -> PatientChart:
         from ui.course.chart import PatientChart  # loaded when first asked for, not at start-up
 
         chart = PatientChart(self.logbook, patient_id, self)
@@ -278,6 +286,16 @@ class MainWindow(QMainWindow):
         chart.show()
         self.chart = chart
         return chart
+
+    def open_queues(self) -> QueuesWindow:
+        from ui.course.queues import QueuesWindow  # loaded when first asked for, not at start-up
+
+        if self.queues is None or not self.queues.isVisible():
+            self.queues = QueuesWindow(self.logbook, self)
+            self.queues.patient_requested.connect(self.open_chart)
+        self.queues.show()
+        self.queues.raise_()
+        return self.queues
 
     def open_procedure(self, procedure_id: str) -> ProcedureForm | None:
         if self.form is not None and self.form.procedure_id == procedure_id:
