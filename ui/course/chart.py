@@ -25,10 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tace_log.course.due import DueRules
 from tace_log.dictionary import COURSE, Entity, FieldType, declared
 from tace_log.errors import TaceLogError
 from tace_log.model import Patient
 from ui.course.lab_grid import LabGrid
+from ui.course.queues import QUEUED, flag_name
 from ui.course.record_dialog import CourseRecordDialog
 from ui.course.timeline import Timeline
 from ui.shell.language import language
@@ -158,13 +160,23 @@ class PatientChart(QWidget):
         else:
             parts.append(self.tr("no resection date: the timeline counts days from it"))
         self.heading.setText("   ·   ".join(parts))
-        self.timeline.set_course(patient, procedures, today)
+        self.timeline.set_course(patient, procedures, today, self._next_due(patient, today))
         for tab in self.record_tabs.values():
             tab.show_records(patient)
         for i, entity in enumerate(COURSE):
             count = self.record_tabs[entity.key].table.rowCount()
             self.tabs.setTabText(i, f"{entity.label(language())} ({count})" if entity.many else
                                  entity.label(language()) + (" ✓" if count else ""))
+
+    def _next_due(self, patient: Patient, today: dt.date) -> tuple[dt.date, str] | None:
+        """The nearest date something is due by from today on (the queues' rules), and what."""
+        courses = self.logbook.courses.read([patient.mrn])
+        if not courses:
+            return None
+        dated = DueRules(self.logbook.protocol).dated(courses[0], today)
+        ahead = sorted((date, flag) for flag, date in dated.items() if date is not None and date >= today
+                       and flag in QUEUED)
+        return (ahead[0][0], flag_name(ahead[0][1])) if ahead else None
 
     def open_record(self, entity_key: str, record_id: str | None) -> CourseRecordDialog | None:
         if entity_key == "procedure":

@@ -41,6 +41,8 @@ QUEUES = (
     ("screening", lambda: _tr("Screening pending"), ("not_enrolled",)),
 )
 
+QUEUED = frozenset(flag for _key, _title, flags in QUEUES for flag in flags)
+
 
 def flag_name(flag: str) -> str:
     return {

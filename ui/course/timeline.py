@@ -115,12 +115,19 @@ class Timeline(QWidget):
         self.today_day: int | None = None
         self.first_day, self.last_day = -30, 365
         self._label_ends: dict[int, float] = {}
+        self.next_due: tuple[int, str] | None = None  # (day, what is due by then)
 
-    def set_course(self, patient: Patient, procedures: list[Procedure], today: dt.date | None = None) -> None:
+    def set_course(self, patient: Patient, procedures: list[Procedure], today: dt.date | None = None,
+                   next_due: tuple[dt.date, str] | None = None) -> None:
+        """Fill it; `next_due` is the next date something is due by, and what (marked with a line)."""
         today = today or dt.date.today()
         self.items = items_of(patient, procedures, today)
         self.today_day = (today - patient.resection_date).days if patient.resection_date else None
+        self.next_due = None if next_due is None or patient.resection_date is None else \
+            ((next_due[0] - patient.resection_date).days, next_due[1])
         days = [i.first_day for i in self.items] + [i.last_day for i in self.items] + [0, self.today_day or 0]
+        if self.next_due is not None:
+            days.append(self.next_due[0])
         self.first_day, self.last_day = min(days) - 14, max(days) + 30
         self.current = min(self.current, len(self.items) - 1)
         self.update()
@@ -179,6 +186,12 @@ class Timeline(QWidget):
             x = self.x_of(self.today_day)
             painter.drawLine(QPointF(x, TOP - 4), QPointF(x, bottom))
             painter.drawText(QRectF(x - 40, bottom + 2, 80, 18), Qt.AlignmentFlag.AlignCenter, _tr("today"))
+        if self.next_due is not None:
+            painter.setPen(QPen(QColor("#ef6c00"), 2, Qt.PenStyle.DotLine))
+            x = self.x_of(self.next_due[0])
+            painter.drawLine(QPointF(x, TOP - 4), QPointF(x, bottom))
+            painter.drawText(QRectF(x - 150, bottom + 2, 300, 18), Qt.AlignmentFlag.AlignCenter,
+                             _tr("next: %1").replace("%1", self.next_due[1]))
 
     def _draw_item(self, painter: QPainter, item: Item, chosen: bool) -> None:
         rect = self.rect_of(item)
