@@ -173,8 +173,8 @@ def test_the_lenvatinib_helper_proposes_the_dose_by_weight_then_the_ladders_next
 
 def test_the_timeline_marks_the_next_date_something_is_due_by(qtbot, window, logbook):
     patient = Patient(mrn="CH-2", name="王芳", arm="lenvatinib_tace", resection_date=TODAY - dt.timedelta(days=30))
-    procedure = Procedure(patient_id=patient.id, date=TODAY, tumor_staining="absent", intent="therapeutic_for_recurrence",
-                          embolization="prophylactic_embolization")
+    procedure = Procedure(patient_id=patient.id, date=TODAY, tumor_staining="absent",
+                          intent="therapeutic_for_recurrence", embolization="prophylactic_embolization")
     logbook.save_entry(patient, procedure)  # not the adjuvant cycle: TACE 1 is still due
     chart = open_chart(qtbot, window, procedure)
     assert chart.timeline.next_due == (56, "TACE 1 due")
