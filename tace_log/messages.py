@@ -498,6 +498,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "survival.endpoint.os": ("Overall survival", "总生存"),
     "survival.endpoint.ttr": ("Freedom from recurrence (time to recurrence)", "无复发比例（至复发时间）"),
     "survival.months": ("Months", "月"),
+    "survival.unassigned": ("arm not recorded", "未记录分组"),
     "survival.at_risk": ("Number at risk", "风险人数"),
     "survival.censored": ("Censored", "删失"),
     "survival.logrank_p": ("Log-rank p {p}", "Log-rank检验 P {p}"),

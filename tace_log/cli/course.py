@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from ..course.due import due
-from ..course.endpoints import ENDPOINTS, endpoints, logbook_survival_data
+from ..course.endpoints import ENDPOINTS, endpoints
 from ..course.flow import flow
 from .output import EXIT_INVALID, print_protocol
 from .records import open_logbook
@@ -85,22 +85,15 @@ def run_endpoints(args) -> int:
     return 0
 
 
-UNASSIGNED = "unassigned"  # the group of patients whose arm is not recorded
-
-
 def run_survival(args) -> int:
-    from ..analysis.survival import Observation, analyse  # loaded for this command only
+    from ..analysis.by_arm import survival_by_arm  # loaded for this command only
 
     cutoff = args.cutoff or dt.date.today()
     with open_logbook(args) as logbook:
         print_protocol(logbook.protocol, sys.stderr)
-        rows = logbook_survival_data(logbook, cutoff)[args.endpoint]
-        protocol = logbook.protocol
-    observations = [Observation(days, event, arm or UNASSIGNED) for _mrn, arm, days, event in rows]
-    groups = [*protocol.arm_keys, *sorted({o.group for o in observations} - set(protocol.arm_keys))]
-    analysis = analyse(observations, groups)
-    names = {a.key: a.label("en") for a in protocol.arms}
-    print(f"cutoff {cutoff.isoformat()}: {len(observations)} patients analysed for {args.endpoint.upper()}",
+        analysis, names = survival_by_arm(logbook, args.endpoint, cutoff)
+    analysed = sum(curve.n for curve in analysis.curves.values())
+    print(f"cutoff {cutoff.isoformat()}: {analysed} patients analysed for {args.endpoint.upper()}",
           file=sys.stderr)
     if args.output:
         from ..reports.survival_figure import figure_pdf, survival_figure

@@ -44,6 +44,7 @@ from ui.worklist.panel import WorklistPanel
 if TYPE_CHECKING:
     from ui.course.chart import PatientChart
     from ui.course.queues import QueuesWindow
+    from ui.course.survival_view import SurvivalView
     from ui.entry.procedure_form import ProcedureForm
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
         self.form: ProcedureForm | None = None
         self.chart: PatientChart | None = None  # the patient chart opened last
         self.queues: QueuesWindow | None = None
+        self.survival: SurvivalView | None = None
         self._splitter_restored = False
         self.writes_held: str | None = None  # why writes are held, or None
         self.locked = False
@@ -165,6 +167,7 @@ class MainWindow(QMainWindow):
                                          "patient_chart")
         self.queues_action = self._action(self.tr("&Queues: who is due"), "Ctrl+Shift+Q", self.open_queues,
                                           "queues")
+        self.survival_action = self._action(self.tr("&Survival by arm"), None, self.open_survival, "survival")
 
         self.file_menu = self.menuBar().addMenu(self.tr("&File"))
         self.file_menu.setObjectName("file_menu")
@@ -181,6 +184,8 @@ class MainWindow(QMainWindow):
         self.patient_menu.setObjectName("patient_menu")
         self.patient_menu.addAction(self.chart_action)
         self.patient_menu.addAction(self.queues_action)
+        self.patient_menu.addSeparator()
+        self.patient_menu.addAction(self.survival_action)
         self.help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.help_menu.setObjectName("help_menu")
         self.help_menu.addAction(self.about_action)
@@ -286,6 +291,14 @@ class MainWindow(QMainWindow):
         chart.show()
         self.chart = chart
         return chart
+
+    def open_survival(self) -> SurvivalView:
+        from ui.course.survival_view import SurvivalView  # loaded when first asked for: it imports reportlab
+
+        view = SurvivalView(self.logbook, self)
+        view.show()
+        self.survival = view
+        return view
 
     def open_queues(self) -> QueuesWindow:
         from ui.course.queues import QueuesWindow  # loaded when first asked for, not at start-up
