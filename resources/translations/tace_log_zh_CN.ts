@@ -464,6 +464,10 @@ Nothing has been written to it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Study &amp;report...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
@@ -505,6 +509,18 @@ Nothing has been written to it.</source>
     </message>
     <message>
         <source>Choose a procedure in the worklist first: its patient&apos;s chart opens.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Study report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Data cutoff (YYYY-MM-DD):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not a date: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -50,6 +50,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", metavar="FILE.pdf", help="also write the Kaplan-Meier figure as a PDF")
     p.set_defaults(run=run_survival)
 
+    p = commands.add_parser("study-report", help="the study report PDF at a data cutoff: flow, baseline by arm, "
+                                                 "RFS and OS curves, adverse events, lenvatinib")
+    p.add_argument("--cutoff", type=_date, default=None, metavar="DATE", help="data cutoff (default: today)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help="where to write it")
+    p.add_argument("--language", choices=("en", "zh"), default="en", help="the report's language (default: en)")
+    p.set_defaults(run=run_study_report)
+
     p = commands.add_parser("flow", help="the study flow (CONSORT/STROBE counts) at a cutoff")
     p.add_argument("--cutoff", type=_date, default=None, metavar="DATE", help="count up to (default: today)")
     p.add_argument("--json", action="store_true", help="print the JSON of the interchange contract")
@@ -116,6 +123,18 @@ def run_survival(args) -> int:
                    f"{_shown(hr['hr'])} ({_shown(low)}-{_shown(high)}), p {_shown(hr['p'])}")
 
     _emit(data, args.json, table)
+    return 0
+
+
+def run_study_report(args) -> int:
+    from ..reports.study import study_report  # loaded for this command only
+
+    cutoff = args.cutoff or dt.date.today()
+    with open_logbook(args) as logbook:
+        print_protocol(logbook.protocol, sys.stderr)
+        data = study_report(logbook, cutoff, args.language)
+    Path(args.output).write_bytes(data)
+    print(f"wrote {args.output} (data cutoff {cutoff.isoformat()})", file=sys.stderr)
     return 0
 
 

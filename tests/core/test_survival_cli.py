@@ -56,3 +56,23 @@ def test_survival_writes_the_kaplan_meier_figure(tmp_path, capsys):
     assert "log-rank chi2" in table and "HR lenvatinib + TACE vs lenvatinib" in table
     text = subprocess.run(["pdftotext", str(figure), "-"], capture_output=True, text=True, check=True).stdout
     assert "lenvatinib + TACE" in text
+
+
+def test_the_study_report_is_the_studys_figures_and_the_same_bytes_each_time(tmp_path, capsys, pdf_pages_text):
+    path = _cohort(tmp_path)
+    first, second = tmp_path / "one.pdf", tmp_path / "two.pdf"
+    for out in (first, second):
+        assert main(["--db", str(path), "study-report", "--cutoff", CUTOFF.isoformat(), "-o", str(out)]) == 0
+    assert first.read_bytes() == second.read_bytes()
+    pages = pdf_pages_text(first.read_bytes())
+    text = " ".join(" ".join(pages).split())
+    assert "Data cutoff: 2023-01-06" in text and "Protocol in force:" in text
+    assert "Assessed for eligibility: 6" in text and "Not enrolled: 0" in text
+    assert "Recurrence-free survival" in text and "Overall survival" in text
+    assert f"Page 1 of {len(pages)}" in text
+    fonts = subprocess.run(["pdffonts", str(first)], capture_output=True, text=True, check=True).stdout
+    assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:])  # every font embedded
+    chinese = tmp_path / "zh.pdf"
+    assert main(["--db", str(path), "study-report", "--cutoff", CUTOFF.isoformat(), "--language", "zh",
+                 "-o", str(chinese)]) == 0
+    assert "研究报告" in "".join(pdf_pages_text(chinese.read_bytes()))

@@ -33,3 +33,20 @@ def test_the_survival_view_shows_the_commands_analysis(qtbot, tmp_path, settings
     assert main(["--db", str(path), "survival", "--endpoint", "os", "--cutoff", CUTOFF.isoformat(), "--json"]) == 0
     said = json.loads(capsys.readouterr().out)
     assert [g["events"] for g in said["groups"]] == [0, 1]
+
+
+def test_the_study_report_opens_in_the_preview_from_the_menu(qtbot, tmp_path, settings, monkeypatch):
+    path = _cohort(tmp_path)
+    from tace_log.storage import Logbook
+    from ui.record.report_actions import ReportPreviewDialog
+
+    monkeypatch.setattr("PySide6.QtWidgets.QInputDialog.getText", lambda *a, **k: (CUTOFF.isoformat(), True))
+    with Logbook.open(path) as book:
+        window = shown_window(qtbot, book, settings)
+        window.study_report_action.trigger()
+        preview = window.findChild(ReportPreviewDialog)
+        qtbot.waitUntil(lambda: preview is not None and preview.isVisible() or
+                        window.findChild(ReportPreviewDialog) is not None)
+        preview = window.findChild(ReportPreviewDialog)
+        assert preview.document.pageCount() >= 2 and preview.file_name == f"study-report-{CUTOFF.isoformat()}.pdf"
+        preview.reject()

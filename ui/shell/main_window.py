@@ -10,6 +10,7 @@ content and leaves only Quit.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import TYPE_CHECKING
 
@@ -33,11 +34,12 @@ from tace_log.drafts import Draft, DraftStore
 from tace_log.errors import LogbookCorruptError, TaceLogError
 from tace_log.findings import ERROR, INFO, WARNING
 from tace_log.storage import Change, Changed, Logbook
-from tace_log.times import readable
+from tace_log.times import parse_date, readable
 from tace_log.users import User
 from ui.people.who_is_working import WhoIsWorking
 from ui.safety.backup_actions import BackupActions
 from ui.safety.logbook_check import LogbookCheck
+from ui.shell.language import language
 from ui.shell.messages import error_text, show_error
 from ui.worklist.panel import WorklistPanel
 
@@ -168,6 +170,8 @@ class MainWindow(QMainWindow):
         self.queues_action = self._action(self.tr("&Queues: who is due"), "Ctrl+Shift+Q", self.open_queues,
                                           "queues")
         self.survival_action = self._action(self.tr("&Survival by arm"), None, self.open_survival, "survival")
+        self.study_report_action = self._action(self.tr("Study &report..."), None, lambda: self.open_study_report(),
+                                                "study_report")
 
         self.file_menu = self.menuBar().addMenu(self.tr("&File"))
         self.file_menu.setObjectName("file_menu")
@@ -186,6 +190,7 @@ class MainWindow(QMainWindow):
         self.patient_menu.addAction(self.queues_action)
         self.patient_menu.addSeparator()
         self.patient_menu.addAction(self.survival_action)
+        self.patient_menu.addAction(self.study_report_action)
         self.help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.help_menu.setObjectName("help_menu")
         self.help_menu.addAction(self.about_action)
@@ -299,6 +304,26 @@ class MainWindow(QMainWindow):
         view.show()
         self.survival = view
         return view
+
+    def open_study_report(self, cutoff: dt.date | None = None):
+        """The study report at a data cutoff (asked for, today by default), in the report preview."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from tace_log.reports.study import study_report  # loaded when first asked for
+        from ui.record.report_actions import ReportPreviewDialog
+
+        if cutoff is None:
+            text, ok = QInputDialog.getText(self, self.tr("Study report"), self.tr("Data cutoff (YYYY-MM-DD):"),
+                                            text=dt.date.today().isoformat())
+            cutoff = parse_date(text.strip()) if ok else None
+            if cutoff is None:
+                if ok:
+                    show_error(self, self.tr("Study report"), self.tr("Not a date: %1").replace("%1", text))
+                return None
+        data = study_report(self.logbook, cutoff, language())
+        dialog = ReportPreviewDialog(data, f"study-report-{cutoff.isoformat()}.pdf", self, self.settings)
+        dialog.open()
+        return dialog
 
     def open_queues(self) -> QueuesWindow:
         from ui.course.queues import QueuesWindow  # loaded when first asked for, not at start-up
