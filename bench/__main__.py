@@ -20,7 +20,7 @@ from pathlib import Path
 from tace_log import __version__
 from tace_log.storage import Logbook
 
-from . import backup, core, report, startup
+from . import backup, core, course, report, startup
 from .generate import build_logbook
 from .result import Result, table
 
@@ -84,6 +84,7 @@ def figures(sizes: list[int]) -> dict[str, callable]:
     return {
         "generation": generation,
         "import": lambda: core.import_rate(work),
+        "course-import": lambda: course.course_import(work),
         "save": lambda: core.save(logbook(min(10_000, largest)), work),
         "search": search,
         "bytes": lambda: core.bytes_per_procedure(logbook(largest)),
