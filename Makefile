@@ -7,9 +7,10 @@ STAMP := $(VENV)/.installed
 TS := resources/translations/tace_log_zh_CN.ts
 QM := $(TS:.ts=.qm)
 
-# Debian packages: Qt's offscreen/xcb platforms, the PDF tools the report tests read PDFs back with.
+# Debian packages: Qt's offscreen/xcb platforms, the PDF tools the report tests read PDFs back with, and R's survival
+# package, the reference the survival tests and bench compare with (never shipped).
 DEBIAN_PACKAGES := libegl1 libgl1 libglib2.0-0 libfontconfig1 libfreetype6 libdbus-1-3 libxkbcommon0 \
-	libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 xvfb xauth poppler-utils poppler-data
+	libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 xvfb xauth poppler-utils poppler-data r-base-core r-cran-survival
 
 .PHONY: venv system-packages run test lint bench dist smoke clean translations extract
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from tace_log import __version__
 from tace_log.storage import Logbook
 
-from . import backup, core, course, report, startup
+from . import backup, core, course_import, derived, report, startup, survival
 from .generate import build_logbook
 from .result import Result, table
 
@@ -84,7 +84,7 @@ def figures(sizes: list[int]) -> dict[str, callable]:
     return {
         "generation": generation,
         "import": lambda: core.import_rate(work),
-        "course-import": lambda: course.course_import(work),
+        "course-import": lambda: course_import.course_import(work),
         "save": lambda: core.save(logbook(min(10_000, largest)), work),
         "search": search,
         "bytes": lambda: core.bytes_per_procedure(logbook(largest)),
@@ -93,6 +93,9 @@ def figures(sizes: list[int]) -> dict[str, callable]:
         "backup": lambda: backup.backup_and_restore(logbook(min(10_000, largest)), work),
         "report": lambda: report.typical_report(work),
         "report-all": lambda: report.report_all(logbook(min(1000, largest)), work),
+        "survival": lambda: survival.versus_r(work),
+        "course": lambda: derived.over_10k(min(10_000, largest)),
+        "due-day": lambda: derived.due_one_day(largest),
     }
 
 

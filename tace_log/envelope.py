@@ -39,7 +39,7 @@ def check_document(doc: Any, validator: Validator) -> list[Finding]:
         out.append(Finding("patients", ERROR, Message("type.patients")))
         return out
     seen_mrn: dict[str, int] = {}
-    seen_ids: dict[str, int | tuple[int, int]] = {}  # where each id was first: patient i or procedure (i, j)
+    seen_ids: dict[str, tuple] = {}  # where each id was first: patient (i,) or record (i, list, j)
     mrn_field = PATIENT["mrn"]
     for i, patient in enumerate(patients):
         path = join("patients", i)
@@ -142,13 +142,15 @@ def _signed_form(doc: Any, keys: tuple[str, ...], path: str, not_object: str) ->
     return out
 
 def _ids(patient: dict, i: int):
-    """Each UUID of patient i and its procedures, in its one spelling, with where it is (see _id_path)."""
+    """Each UUID of patient i and of its records with ids of their own (procedures, labs, adverse events...), in
+    its one spelling, with where it is (see _id_path)."""
     if is_uuid(patient.get("id")):
-        yield i, _canonical(patient["id"])
-    procedures = patient.get("procedures")
-    for j, proc in enumerate(procedures if isinstance(procedures, list) else []):
-        if isinstance(proc, dict) and is_uuid(proc.get("id")):
-            yield (i, j), _canonical(proc["id"])
+        yield (i,), _canonical(patient["id"])
+    for key in (c.document_key for c in children(PATIENT) if c.many and c.own_id):
+        rows = patient.get(key)
+        for j, row in enumerate(rows if isinstance(rows, list) else []):
+            if isinstance(row, dict) and is_uuid(row.get("id")):
+                yield (i, key, j), _canonical(row["id"])
 
 
 def _timestamp(value: str) -> bool:
@@ -164,8 +166,9 @@ def _canonical(value: str) -> str:
     return value if _CANONICAL_UUID.fullmatch(value) else canonical_id(value)
 
 
-def _id_path(where: int | tuple[int, int]) -> str:
-    """The path of the id of patient i, or of its procedure j for (i, j): built only for a finding."""
-    if isinstance(where, int):
-        return f"patients[{where}].id"
-    return f"patients[{where[0]}].procedures[{where[1]}].id"
+def _id_path(where: tuple) -> str:
+    """The path of the id of patient i, (i,), or of record j of its list `key`, (i, key, j): built only for a
+    finding."""
+    if len(where) == 1:
+        return f"patients[{where[0]}].id"
+    return f"patients[{where[0]}].{where[1]}[{where[2]}].id"

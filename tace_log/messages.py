@@ -42,6 +42,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "type.text": ("must be text", "必须是文本"),
     "type.date": ("must be a date written YYYY-MM-DD", "必须是YYYY-MM-DD格式的日期"),
     "type.real_date": ("{value} is not a real date", "{value}不是有效日期"),
+    "type.time": ("must be a time of day, HH:MM (09:30)", "必须是时间，格式为HH:MM（如09:30）"),
+    "time_order": ("ends at {end}, before it started ({start}): past midnight, or a slip?",
+                   "结束时间{end}早于开始时间{start}：跨过午夜，还是输入有误？"),
     "type.int": ("must be a whole number", "必须是整数"),
     "type.number": ("must be a number", "必须是数字"),
     "type.bool": ("must be true or false", "必须是true或false"),
@@ -146,9 +149,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "type.dates": ("must be a list of dates (YYYY-MM-DD)", "必须是日期列表（YYYY-MM-DD）"),
     "values": ("must be {values}, not {value}", "必须是{values}，不能是{value}"),
     "lenvatinib_bid": ("bid is not an HCC dose: lenvatinib is taken once a day (qd), or every other day (qod) at the "
-                       "lowest step; 12 mg twice a day would be 24 mg a day",
+                       "lowest step; twice a day doubles the daily dose (12 mg bid is 24 mg a day)",
                        "bid不是肝癌的用法：仑伐替尼每日一次（qd），最低一级为隔日一次（qod）；"
-                       "12 mg每日两次即每日24 mg"),
+                       "每日两次会使日剂量加倍（12 mg bid即每日24 mg）"),
     "periods_overlap": ("overlaps lenvatinib[{index}] ({start} to {end}): periods follow one another, one dose each",
                         "与lenvatinib[{index}]（{start}至{end}）重叠：各用药期依次相接，每期一个剂量"),
     "ongoing": ("ongoing", "进行中"),
@@ -156,6 +159,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                      "不是该患者的任何不良事件：请以此id记录该不良事件"),
     "LEN-ARM": ("adjuvant lenvatinib in the arm {arm}, which has none: a crossover or a deviation (kept as recorded)",
                 "{arm}组不含仑伐替尼，却记录了辅助仑伐替尼：交叉或偏离方案（按记录保存）"),
+    "LEN-START-EARLY": ("lenvatinib started on day {days} after resection: the label says not before {earliest} days "
+                        "after major surgery, and the wound healed",
+                        "术后第{days}天开始仑伐替尼：说明书要求大手术后至少{earliest}天且伤口愈合后开始"),
+    "LEN-DOSE-WEIGHT": ("a starting dose of {dose} at {weight} kg: the label gives {expected} ({threshold} kg and "
+                        "above: 12 mg, below: 8 mg)",
+                        "体重{weight} kg起始剂量{dose}：说明书为{expected}（≥{threshold} kg为12 mg，以下为8 mg）"),
+    "LEN-DOSE-WEIGHT.threshold": ("exactly {threshold} kg: the registry record does not say which dose, the label "
+                                  "gives {dose}", "体重恰为{threshold} kg：注册记录未规定剂量，说明书为{dose}"),
+    "LEN-LADDER": ("{dose} after a hold for an adverse event at {before}: the next step down is {step}",
+                   "因不良事件暂停前为{before}，恢复为{dose}：下一级应为{step}"),
+    "LEN-RESUME-SAME": ("resumed at {dose} after a hold for a grade {grade} adverse event: the label resumes one step "
+                        "lower ({lower})", "因{grade}级不良事件暂停后按原剂量{dose}恢复：说明书要求降一级（{lower}）"),
+    "LEN-DISCONTINUE": ("lenvatinib goes on after {event} ({onset}), which calls for discontinuation (an arterial "
+                        "thromboembolism, hepatic failure, nephrotic syndrome, a grade 4 event that is not a "
+                        "laboratory value, or a qualifying event at the lowest dose)",
+                        "{event}（{onset}）之后仍继续使用仑伐替尼，该事件要求停药（动脉血栓栓塞、肝衰竭、肾病综合征、"
+                        "非实验室指标的4级事件，或最低剂量时的需调整事件）"),
+    "lenvatinib.stop": ("discontinuation", "停药"),
     "attempt_after_declared": ("is after the patient was declared lost to follow-up ({date})",
                                "晚于判定失访日期（{date}）"),
     "death_before_alive": ("is before {record} ({date}), which shows the patient alive",
@@ -173,6 +194,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                           "patient once",
                           "与{other}指向日志中的同一位患者（一个按ID，一个按住院号）：每位患者只能出现一次"),
     "id_taken": ("this procedure id belongs to another patient in the logbook", "此手术ID属于日志中的另一位患者"),
+    "id_taken.record": ("this id is a {record:lower} of another patient in the logbook: one record cannot move to "
+                        "another patient", "此ID是日志中另一位患者的{record}：记录不能转移到其他患者"),
     "username": ("must be one word, not blank", "必须是一个词，不能为空"),
     "first_user_role": ("the first user must be an administrator or a radiologist, who then adds the others (not a "
                         "{role})", "第一个用户必须是管理员或放射科医师，再由其添加其他用户（不能是{role}）"),
@@ -470,6 +493,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "report.record": ("Record {id}", "记录 {id}"),
     "report.signer": ("{name} ({username})", "{name}（{username}）"),
     "report.signer_role": ("{name}, {role} ({username})", "{name}，{role}（{username}）"),
+    # -- the Kaplan–Meier figure's words (reports/survival_figure.py): the endpoints, its axis, its legend -------
+    "survival.endpoint.rfs": ("Recurrence-free survival", "无复发生存"),
+    "survival.endpoint.os": ("Overall survival", "总生存"),
+    "survival.endpoint.ttr": ("Freedom from recurrence (time to recurrence)", "无复发比例（至复发时间）"),
+    "survival.months": ("Months", "月"),
+    "survival.at_risk": ("Number at risk", "风险人数"),
+    "survival.censored": ("Censored", "删失"),
+    "survival.logrank_p": ("Log-rank p {p}", "Log-rank检验 P {p}"),
 }
 
 

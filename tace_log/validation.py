@@ -19,6 +19,7 @@ from .course_checks import CourseChecks
 from .dictionary import AGENT, COMPLICATION, PATIENT, PROCEDURE, Entity, Field, FieldType, children, parts
 from .findings import ERROR, WARNING, Finding, join
 from .formulary import ANTHRACYCLINE, Formulary, default_formulary
+from .lenvatinib import LenvatinibChecks
 from .messages import Listing, Message, Shown
 from .model import age_on, days_after_resection
 from .protocol import Protocol, default_protocol
@@ -37,6 +38,7 @@ TRAVELLING_KEYS = ("signature", "addenda")
 # records were cleared of values not applying by migration 0006 (ARCHITECTURE.md, "Rules added later").
 LATER_RULES = frozenset({"not_applicable", "too_long"})
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
 # The spellings of a UUID taken (canonical_id makes them one): ASCII hex, hyphens, braces, a urn:uuid: prefix.
 _HEX = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 _UUID = re.compile(rf"(?:urn:uuid:)?(?:{_HEX}|\{{{_HEX}\}})")
@@ -90,6 +92,7 @@ class Validator:
         # Each is called with the record's (or list's) document, its path, the findings so far and the document
         # of the record it is part of (a procedure, a patient).
         self.course = CourseChecks(self)
+        self.lenvatinib = LenvatinibChecks(lambda: self.protocol.lenvatinib, lambda: self.choices.adverse_events)
         self._record_rules = {AGENT.key: self._agent, COMPLICATION.key: self._complication,
                               **self.course.record_rules}
         self._list_rules = {AGENT.key: self._agents_together, **self.course.list_rules}
@@ -122,6 +125,9 @@ class Validator:
                     out.append(Finding(join(path, "birth_date"), WARNING, Message(
                         "eligibility_age", age=age, low=limits.min, high=limits.max)))
         self._parts(PATIENT, doc, path, out)
+        judged = (join(path, "lenvatinib"), join(path, "adverse_events"), join(path, "weight_kg"))
+        if not any(f.severity == ERROR and f.path.startswith(judged) for f in out):  # judged once it can be stored
+            self.lenvatinib.check(doc, path, out)
         procedures = doc.get("procedures")
         if with_procedures and procedures is not None:
             if not isinstance(procedures, list):
@@ -152,6 +158,10 @@ class Validator:
         died = parse_date(death.get("date")) if isinstance(death, dict) else None
         if date and died and date > died:
             out.append(Finding(join(path, "date"), ERROR, Message("after_death", date=died.isoformat())))
+        start, end = doc.get("start_time"), doc.get("end_time")
+        if isinstance(start, str) and isinstance(end, str) and _TIME.fullmatch(start) and _TIME.fullmatch(end) \
+                and end < start:
+            out.append(Finding(join(path, "end_time"), WARNING, Message("time_order", start=start, end=end)))
         self._tace_window(doc, date, resection, path, out)
         self._arm(patient, path, out)
         self._staining(doc, path, out)
@@ -411,6 +421,8 @@ class Validator:
             if f.max_length is not None and len(value) > f.max_length:
                 return Message("too_long", field=f, limit=f"{f.max_length:,}", length=f"{len(value):,}")
             return None if value.isascii() and not f.identifier else _text_problem(f, value)
+        if t is FieldType.TIME:
+            return None if isinstance(value, str) and _TIME.fullmatch(value) else Message("type.time")
         if t is FieldType.DATE:
             if not isinstance(value, str) or not _DATE.match(value):
                 return Message("type.date")

@@ -126,6 +126,61 @@ The logbook as it was before is kept as:
     </message>
 </context>
 <context>
+    <name>CourseRecordDialog</name>
+    <message>
+        <source>%1 — %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Use it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason for the change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason for the change (kept in the audit trail)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting dose: record the patient&apos;s weight first (12 mg at %1 kg and above, 8 mg below).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting dose for %1 kg: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last period: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>After this adverse event the label discontinues lenvatinib: no lower dose.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Held for an adverse event at %1: the next step down is %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Not saved: %n error(s).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n warning(s): check them, then press Save again to save with them.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not saved: </source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DamagedLogbookDialog</name>
     <message>
         <source>TACE Log: the logbook cannot be opened</source>
@@ -182,6 +237,14 @@ Nothing has been written to it.</source>
     </message>
     <message>
         <source>YYYY-MM-DD</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD, YYYY-MM-DD, ...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HH:MM</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -256,6 +319,39 @@ Nothing has been written to it.</source>
     </message>
     <message>
         <source>no</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LabGrid</name>
+    <message>
+        <source>Enter labs — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lab results: a row per date, a column per test</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add a &amp;date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Not saved: %n error(s).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing to save: type a result under its test.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not saved: </source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -356,11 +452,19 @@ Nothing has been written to it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Patient &amp;chart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>&amp;Edit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Patient</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -389,6 +493,10 @@ Nothing has been written to it.</source>
     </message>
     <message>
         <source>Cannot open the procedure form</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a procedure in the worklist first: its patient&apos;s chart opens.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -515,6 +623,33 @@ Nothing has been written to it.</source>
     </message>
     <message>
         <source>The new password %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PatientChart</name>
+    <message>
+        <source>Patient chart — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>resection %1, day %2 today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no resection date: the timeline counts days from it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Why is this record removed? (kept in the audit trail)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A reason is needed to remove a record.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -687,6 +822,25 @@ Nothing has been written to it.</source>
     </message>
     <message>
         <source>History - %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RecordsTab</name>
+    <message>
+        <source>&amp;Add %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter as a &amp;grid</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -2,9 +2,9 @@
 
 It opens, creates and closes the file and reads, checks, saves and imports the records; the rest hangs off it as
 managers sharing its `Session`: `users` (accounts, who is working), `signing` (signatures, addenda), `audit`
-(the trail), `backups`, `worklist`. Every write validates first and runs in one transaction; a rule broken anywhere
-means nothing is written. After a write commits, listeners are told what changed (a typed `Change`) so views can
-refresh.
+(the trail), `backups`, `worklist`, `courses` (what the course's derived rules read). Every write validates first
+and runs in one transaction; a rule broken anywhere means nothing is written. After a write commits, listeners
+are told what changed (a typed `Change`) so views can refresh.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..dictionary import PATIENT, PROCEDURE
+from ..dictionary import PATIENT, PROCEDURE, children, parts
 from ..errors import (
     InvalidInputError,
     LogbookError,
@@ -45,6 +45,7 @@ from .connection import (
     open_database,
     write_error,
 )
+from .course_inputs import CourseInputs
 from .schema import schema_version
 from .session import Session
 from .signatures import Signing
@@ -102,6 +103,7 @@ class Logbook:
         self.audit = AuditTrail(self._session)
         self.backups = Backups(self._session, self.users)
         self.worklist = Worklist(self._session)
+        self.courses = CourseInputs(self._session)
         if user is not None:
             try:
                 self.users.act_as(user)
@@ -528,6 +530,30 @@ class Logbook:
                 elif row:
                     out += self.signing.conflicts(proc.get("signature"), canonical_id(proc["id"]),
                                                   f"{path}.procedures[{j}]")
+        return out + self._course_ids_taken(doc)
+
+    def _course_ids_taken(self, doc: dict) -> list[Finding]:
+        """A record of a patient's course (a lab, an adverse event) whose id the logbook holds under another
+        patient: one id is one record, and it cannot move between patients unseen."""
+        out = []
+        for part in children(PATIENT):
+            if not (part.many and part.own_id and part.table):
+                continue
+            wanted: dict[str, tuple[str | None, str]] = {}  # id -> (the patient it is under here, its path)
+            for i, p in enumerate(doc.get("patients", [])):
+                owner = canonical_id(p.get("id")) or self._patient_id_for_mrn(stored_text(PATIENT["mrn"], p["mrn"]))
+                for j, row in enumerate(p.get(part.document_key) or []):
+                    if row.get("id"):
+                        wanted[canonical_id(row["id"])] = (owner, f"patients[{i}].{part.document_key}[{j}].id")
+            ids = list(wanted)
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                for record_id, holder in self._db.execute(
+                        f"SELECT id, patient_id FROM {part.table} WHERE id IN ({', '.join('?' * len(chunk))})",
+                        chunk).fetchall():
+                    owner, path = wanted[record_id]
+                    if holder != owner:
+                        out.append(Finding(path, ERROR, Message("id_taken.record", record=part)))
         return out
 
     def _patient_id_for_mrn(self, mrn: str) -> str | None:
@@ -566,6 +592,7 @@ class Logbook:
             patient = Patient.from_document(p)
             if not p.get("id"):
                 patient.id = self._patient_id_for_mrn(patient.mrn) or patient.id
+            self._match_stored_course(patient, p)
             procedures = [Procedure.from_document(proc) for proc in p.get("procedures") or []]
             signed = {}
             for procedure, proc in zip(procedures, p.get("procedures") or [], strict=True):
@@ -577,6 +604,22 @@ class Logbook:
                         [addendum_from_document(a, procedure.id) for a in proc.get("addenda") or []])
             entries.append((patient, procedures, signed))
         return entries
+
+    def _match_stored_course(self, patient: Patient, doc: dict) -> None:
+        """A course record without an id that is an exact copy of one of the patient's stored ones is that record
+        (as a procedure is: an id-less file imported twice neither doubles nor rewrites the course)."""
+        lists = [c for c in parts(PATIENT) if c.many and c.own_id and any(
+            not row.get("id") for row in doc.get(c.document_key) or [])]
+        stored = self._patients_where("id = ?", [patient.id]) if lists else []
+        if not stored:
+            return
+        for part in lists:
+            free: dict[str, list[str]] = {}  # the stored records not yet matched, by content without the id
+            for record in getattr(stored[0], part.document_key):
+                free.setdefault(_without_id(record), []).append(record.id)
+            for record, row in zip(getattr(patient, part.document_key), doc[part.document_key], strict=True):
+                if not row.get("id") and free.get(_without_id(record)):
+                    record.id = free[_without_id(record)].pop(0)
 
     def _match_stored_copy(self, patient_id: str, procedure: Procedure) -> None:
         content = {**procedure.to_document(), "id": None}
@@ -619,6 +662,12 @@ class Logbook:
                 f"SELECT id FROM {table} WHERE id IN ({', '.join('?' * len(part))})", part).fetchall())
         return found
 
+
+
+def _without_id(record) -> str:
+    import json  # loaded on first use: only an id-less import needs it
+
+    return json.dumps({**record.to_document(), "id": None}, sort_keys=True, default=str)
 
 
 def _listed(value, many: bool) -> list:

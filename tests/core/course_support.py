@@ -1,32 +1,91 @@
-"""A small valid course for the example patient (tests/data/example.json, resected 2024-09-02, one procedure on
-2024-10-03): one record of each kind, for tests that change one thing in it."""
+"""Patients with a course, written as tace-log/2 documents and imported through the real Logbook, for the tests of
+endpoints, flags and the flow: every date is given as days after the patient's resection."""
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import json
+import uuid
+from pathlib import Path
 
-AE_ID = "0b1e5b0c-6f0d-4d8e-9a57-3c2f4d1e7a10"
-COURSE = {
-    "screening": {"screen_date": "2024-09-10", "consent_date": "2024-09-12", "enrolled": True,
-                  "enrol_date": "2024-09-13", "arm_basis": "patient_choice", "ecog": 0, "asa": 2},
-    "labs": [{"id": "5c0b8a8e-1d7e-4a3e-8f0e-2b9f3e6d1a01", "date": "2024-09-10", "test": "hb", "value": 128,
-              "unit": "g/L"},
-             {"id": "5c0b8a8e-1d7e-4a3e-8f0e-2b9f3e6d1a02", "date": "2024-09-10", "test": "alt", "value": 41,
-              "unit": "U/L", "uln": 40},
-             {"id": "5c0b8a8e-1d7e-4a3e-8f0e-2b9f3e6d1a03", "date": "2024-09-10", "test": "tbil", "value": 0.9,
-              "unit": "mg/dL"}],
-    "adverse_events": [{"id": AE_ID, "term": "Hypertension", "ctcae_grade": 2, "onset": "2024-11-01"}],
-    "lenvatinib": [{"id": "7d2c4e6a-0b1f-4c3d-9e8f-1a2b3c4d5e01", "start": "2024-09-20", "end": "2024-11-02",
-                    "dose_mg": 8, "frequency": "qd", "end_reason": "held_for_ae", "adverse_event_id": AE_ID}],
-    "follow_ups": [{"id": "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c01", "date": "2024-12-02", "type": "imaging",
-                    "modality": "ce_mri", "result": "no_evidence_of_disease"}],
-    "recurrence": {"first_seen_date": "2025-03-03", "pattern": "intrahepatic", "intrahepatic_type": "solitary",
-                   "confirmation_method": "imaging_noninvasive", "treatments": ["ablation"]},
-}
+from tace_log.protocol import SITE_FILENAME, protocol_for
+from tace_log.resources import resource
+from tace_log.storage import Logbook
+from tace_log.validation import Validator
+
+from .conftest import DATA, TODAY
+
+RESECTION = dt.date(2020, 1, 6)
+_EXAMPLE = json.loads((DATA / "example.json").read_text(encoding="utf-8"))
 
 
-def with_course(example: dict) -> dict:
-    """The example document as tace-log/2, its patient with the course above (a fresh copy)."""
-    example["format"] = "tace-log/2"
-    example["patients"][0].update(copy.deepcopy(COURSE))
-    return example
+def day(n: int | None, start: dt.date = RESECTION) -> str | None:
+    """The date `n` days after the resection (day 0), as a document writes it."""
+    return None if n is None else (start + dt.timedelta(days=n)).isoformat()
+
+
+def procedure(on: int, cycle: int | None = 1, intent: str | None = None, stain: str | None = None) -> dict:
+    """A TACE on day `on`; `stain` an interpretation of a tumour stain seen (none seen otherwise)."""
+    doc = copy.deepcopy(_EXAMPLE["patients"][0]["procedures"][0])
+    doc.update(id=str(uuid.uuid4()), date=day(on), cycle=cycle)
+    if stain is None:
+        doc.update(tumor_staining="absent", stained_segments=[], lesion_count=None, largest_lesion_mm=None,
+                   embolization="prophylactic_embolization", impression="Prophylactic embolization.")
+    else:
+        doc["stain_interpretation"] = stain
+    if intent is not None:
+        doc["intent"] = intent
+    return doc
+
+
+def scan(on: int, result: str = "no_evidence_of_disease") -> dict:
+    return {"date": day(on), "type": "imaging", "modality": "ce_ct", "result": result}
+
+
+def visit(on: int, kind: str = "clinic", alive: bool | None = None) -> dict:
+    row = {"date": day(on), "type": kind}
+    if alive is not None:
+        row["alive"] = alive
+    return row
+
+
+def enrolled(on: int = 20, arm_basis: str = "patient_choice") -> dict:
+    return {"screen_no": "S-1", "screen_date": day(on - 10), "consent_date": day(on - 5), "enrolled": True,
+            "enrol_date": day(on), "arm_basis": arm_basis}
+
+
+def patient(mrn: str, *, arm: str = "lenvatinib_tace", screening: dict | None | bool = True,
+            procedures: list[dict] = (), follow_ups: list[dict] = (), **course) -> dict:
+    """A patient resected on RESECTION, enrolled on day 20 unless told otherwise (`screening=None`: no screening
+    record), with these course records (tace-log/2 keys: recurrence, death, lenvatinib, ...)."""
+    doc = copy.deepcopy({k: v for k, v in _EXAMPLE["patients"][0].items() if k != "procedures"})
+    doc.update(id=str(uuid.uuid4()), mrn=mrn, study_id=None, arm=arm, resection_date=day(0),
+               procedures=list(procedures), follow_ups=list(follow_ups))
+    doc["screening"] = enrolled() if screening is True else screening
+    doc.update(course)
+    return doc
+
+
+def recurrence(first_seen: int, confirmation: int | None = None, dsa: int | None = None) -> dict:
+    return {"first_seen_date": day(first_seen), "confirmation_date": day(confirmation),
+            "dsa_first_seen_date": day(dsa), "pattern": "intrahepatic",
+            "confirmation_method": "imaging_noninvasive"}
+
+
+def death(on: int, cause: str = "hcc_progression") -> dict:
+    return {"date": day(on), "cause": cause}
+
+
+def logbook_of(folder: Path, *patients: dict, protocol: dict | None = None) -> Logbook:
+    """A new logbook in `folder` holding these patients, imported as one tace-log/2 document; `protocol` changes the
+    bundled protocol's keys in a protocol.json beside it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if protocol is not None:
+        text = json.loads(resource("protocol.json").read_text(encoding="utf-8"))
+        text.update(protocol)
+        (folder / SITE_FILENAME).write_text(json.dumps(text), encoding="utf-8")
+    path = folder / "logbook.sqlite"
+    book = Logbook.open(path, validator=Validator(today=TODAY, protocol=protocol_for(path)))
+    book.import_document({"format": "tace-log/2", "patients": list(patients)})
+    return book

@@ -16,7 +16,7 @@ from tace_log.storage import Logbook
 from tace_log.validation import Validator
 
 from .conftest import TODAY
-from .course_support import AE_ID, with_course
+from .course_example import AE_ID, with_course
 from .test_protocol import site_file, with_tace_only_arm
 
 P = "patients[0]"
@@ -122,7 +122,7 @@ ROWS = [
     pytest.param(edit("lenvatinib", 0, dose_mg=10), [error("lenvatinib[0].dose_mg", "values")],
                  "must be 12 or 8 or 4, not 10", id="10 mg"),
     pytest.param(edit("lenvatinib", 0, frequency="bid"), [error("lenvatinib[0].frequency", "lenvatinib_bid")],
-                 "12 mg twice a day would be 24 mg a day", id="bid, and why"),
+                 "12 mg bid is 24 mg a day", id="bid, and why"),
     pytest.param(edit("lenvatinib", 0, frequency="tid"), [error("lenvatinib[0].frequency", "choice")], None,
                  id="a frequency not qd or qod"),
     pytest.param(record("lenvatinib", None), [], None, id="no lenvatinib recorded"),

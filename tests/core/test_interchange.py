@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tace_log import interchange
-from tace_log.dictionary import AGENT, COMPLICATION, COURSE, PATHOLOGY, PATIENT, PROCEDURE
+from tace_log.dictionary import AGENT, COMPLICATION, COURSE, MEDICATION, PATHOLOGY, PATIENT, PROCEDURE, FieldType
 from tace_log.envelope import check_document
 from tace_log.errors import InvalidInputError
 from tace_log.findings import errors
@@ -24,7 +24,7 @@ from tace_log.storage import Logbook
 
 from ..course_strategies import courses, identifier, line, optional, text
 from .conftest import TODAY
-from .course_support import with_course
+from .course_example import with_course
 
 
 def test_the_example_imports_and_exports_every_key(logbook, example):
@@ -35,7 +35,7 @@ def test_the_example_imports_and_exports_every_key(logbook, example):
     assert set(patient) == {"id", *PATIENT.keys, "pathology", "procedures", *(e.document_key for e in COURSE)}
     assert set(patient["pathology"]) == set(PATHOLOGY.keys)
     proc = patient["procedures"][0]
-    assert set(proc) == {"id", *PROCEDURE.keys, "agents", "complications", "signature", "addenda"}
+    assert set(proc) == {"id", *PROCEDURE.keys, "agents", "medications", "complications", "signature", "addenda"}
     assert (proc["signature"], proc["addenda"], out["format"]) == (None, [], "tace-log/2")  # a draft
     assert set(proc["agents"][0]) == set(AGENT.keys)
     assert proc["agents"][0]["lot"] is None  # not recorded is written as null
@@ -188,7 +188,36 @@ def procedures(draw, resection):
             "management": optional(line)}), max_size=2)),
         "findings": draw(optional(text)),
         "impression": draw(optional(text)),
+        **draw(angiography_details()),
     }
+
+
+@st.composite
+def angiography_details(draw):
+    """The angiography record's details (issue 20), each optional, by its field's type and limits."""
+    out = {}
+    for f in PROCEDURE.fields:
+        if f.since < 2 or f.key in ("intent", "stain_interpretation"):
+            continue
+        if f.type is FieldType.CHOICE:
+            value = st.sampled_from(f.choice_keys)
+        elif f.type is FieldType.BOOL:
+            value = st.booleans()
+        elif f.type is FieldType.TIME:
+            value = st.tuples(st.integers(0, 23), st.integers(0, 59)).map(lambda t: f"{t[0]:02d}:{t[1]:02d}")
+        elif f.type is FieldType.NUMBER:
+            value = st.floats(f.reject_min, f.reject_max, allow_nan=False)
+        else:
+            value = text if f.type is FieldType.LONG_TEXT else line
+        out[f.key] = draw(optional(value))
+    if out["closure"] != "closure_device":
+        out["closure_device"] = None
+    if out["start_time"] and out["end_time"] and out["end_time"] < out["start_time"]:
+        out["start_time"], out["end_time"] = out["end_time"], out["start_time"]
+    out["medications"] = draw(st.lists(st.fixed_dictionaries({
+        "drug": line.filter(bool), "dose": optional(st.floats(0, 500, allow_nan=False)), "unit": optional(line),
+        "route": optional(st.sampled_from(MEDICATION["route"].choice_keys))}), max_size=2))
+    return out
 
 
 @st.composite

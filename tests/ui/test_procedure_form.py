@@ -266,6 +266,7 @@ def test_a_draft_of_a_procedure_signed_since_opens_the_signed_record_read_only(q
     fill_patient(window.form, type_text, name="周杰", mrn="H6007")
     choose(window.form, "tumor_staining", "absent")
     window.form.findChild(QLineEdit, "operator").setText("Qin")
+    window.form.findChild(QPlainTextEdit, "impression").setPlainText("No stain.")
     window.save_action.trigger()
     window.save_action.trigger()  # confirms the warnings
     procedure_id = window.form.procedure_id
@@ -342,7 +343,7 @@ def test_every_field_of_the_page_has_a_visible_named_editor_in_the_dictionarys_o
 
     window.new_action.trigger()
     form = window.form
-    for rows in ("agents", "complications"):
+    for rows in (section.rows for section in PROCEDURE_PAGE if section.rows):
         qtbot.mouseClick(form.findChild(QPushButton, f"{rows}-add"), Qt.MouseButton.LeftButton)
         row = form.findChild(QWidget, f"{rows}[0]")
         qtbot.waitUntil(lambda row=row: row.isVisibleTo(window))  # Qt shows a row added to a shown page queued
@@ -415,3 +416,28 @@ def test_a_save_from_the_form_keeps_a_declared_part_the_page_does_not_show(qtbot
         assert [scan.site for scan in logbook.get_patient(someone.id).scans] == ["segment VI", "segment VIII"]
         window.close()
 
+
+
+def test_a_save_from_the_form_keeps_the_course_recorded_beside_it_meanwhile(qtbot, tmp_path, settings, type_text):
+    """A lab recorded by someone else (the CLI, the coordinator's desk) while the form is open survives the form's
+    save: the form writes back the course as it is stored now, not as it was when the form loaded it."""
+    from tace_log.dictionary import LAB
+    from tace_log.model import Patient, Procedure, record_class
+
+    path = tmp_path / "course.sqlite"
+    with Logbook.open(path) as logbook:
+        someone = Patient(mrn="C-7", name="陈静", resection_date=TODAY - dt.timedelta(days=30))
+        procedure = Procedure(patient_id=someone.id, date=TODAY, tumor_staining="absent",
+                              embolization="prophylactic_embolization")
+        logbook.save_entry(someone, procedure)
+        window = shown_window(qtbot, logbook, settings)
+        open_from_the_worklist(qtbot, window, procedure.id)
+        type_text(window.form.findChild(QLineEdit, "operator"), "王建国")
+        with Logbook.open(path) as beside:  # a second connection, as the CLI beside the app
+            stored = beside.get_patient(someone.id)
+            stored.labs = [record_class(LAB)(date=TODAY, test="alb", value=38, unit="g/L")]
+            beside.save_patient(stored)
+        window.save_action.trigger()
+        qtbot.waitUntil(lambda: logbook.get_procedure(procedure.id).operator == "王建国")
+        assert [(lab.test, lab.value) for lab in logbook.get_patient(someone.id).labs] == [("alb", 38)]
+        window.close()

@@ -24,7 +24,7 @@ def fill(logbook, procedures_per_patient=1, patients=len(NAMES)):
         procedures = [Procedure(date=dt.date(2025, 2, 1) + dt.timedelta(days=i * 3 + j), tumor_staining="absent",
                                 embolization="prophylactic_embolization") for j in range(procedures_per_patient)]
         patients_docs.append({**patient.to_document(), "procedures": [p.to_document() for p in procedures]})
-    logbook.import_document({"format": "tace-log/1", "patients": patients_docs})
+    logbook.import_document({"format": "tace-log/2", "patients": patients_docs})
 
 
 def test_the_worklist_model_passes_qt_model_tester(qtmodeltester, logbook):
@@ -97,7 +97,7 @@ def test_the_bundled_cjk_font_is_registered_and_about_names_the_logbook(window, 
 
 
 def add_realistic_procedure(logbook):
-    logbook.import_document({"format": "tace-log/1", "patients": [{
+    logbook.import_document({"format": "tace-log/2", "patients": [{
         **Patient(mrn="HS20261124007", name="欧阳娜娜", study_id="LT-ADJ-2026-0042",
                   resection_date=dt.date(2026, 10, 20)).to_document(),
         "procedures": [Procedure(date=dt.date(2026, 11, 20), tumor_staining="absent",

@@ -304,6 +304,12 @@ class ProcedureForm(QWidget):
         procedure.update({key: rows.documents() for key, rows in self.row_editors.items()})
         return patient, procedure
 
+    @staticmethod
+    def _not_on_the_page(patient_doc: dict) -> dict:
+        """The parts of a patient's document the page does not show (the course)."""
+        return {key: value for key, value in patient_doc.items()
+                if key != "id" and key not in PATIENT.key_set and key != "pathology"}
+
     def display_title(self) -> str:
         patient, procedure = self.documents()
         parts = [str(patient.get("name") or ""), str(procedure.get("date") or "")]
@@ -509,6 +515,9 @@ class ProcedureForm(QWidget):
             self.save_button.setText(self.tr("&Save with warnings"))
             return False
         patient_doc, procedure_doc = self.documents()
+        stored = self._stored_patient(self.patient_id)
+        if stored is not None:  # the course is not this page's: saved as it is now, not as it was when loaded
+            patient_doc.update(self._not_on_the_page(stored.to_document()))
         patient = Patient.from_document(patient_doc)
         procedure = Procedure.from_document(procedure_doc)
         try:

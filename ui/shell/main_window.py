@@ -42,6 +42,7 @@ from ui.shell.messages import error_text, show_error
 from ui.worklist.panel import WorklistPanel
 
 if TYPE_CHECKING:
+    from ui.course.chart import PatientChart
     from ui.entry.procedure_form import ProcedureForm
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
         self.drafts = DraftStore(logbook.path)
         self.settings = settings if settings is not None else QSettings()
         self.form: ProcedureForm | None = None
+        self.chart: PatientChart | None = None  # the patient chart opened last
         self._splitter_restored = False
         self.writes_held: str | None = None  # why writes are held, or None
         self.locked = False
@@ -157,6 +159,8 @@ class MainWindow(QMainWindow):
         self.close_form_action = self._action(self.tr("&Close procedure"), None, self.close_form, "close_form")
         self.quit_action = self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close, "quit")
         self.about_action = self._action(self.tr("&About TACE Log"), None, self.show_about, "about")
+        self.chart_action = self._action(self.tr("Patient &chart"), "Ctrl+Shift+C", self.open_chart_for_selected,
+                                         "patient_chart")
 
         self.file_menu = self.menuBar().addMenu(self.tr("&File"))
         self.file_menu.setObjectName("file_menu")
@@ -169,6 +173,9 @@ class MainWindow(QMainWindow):
         self.add_file_actions(self.backup_actions.actions())
         self.edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
         self.edit_menu.addAction(self.search_action)
+        self.patient_menu = self.menuBar().addMenu(self.tr("&Patient"))
+        self.patient_menu.setObjectName("patient_menu")
+        self.patient_menu.addAction(self.chart_action)
         self.help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.help_menu.setObjectName("help_menu")
         self.help_menu.addAction(self.about_action)
@@ -254,6 +261,23 @@ class MainWindow(QMainWindow):
         procedure_id = self.worklist.current_procedure_id()
         if procedure_id:
             self.new_procedure(self.logbook.get_procedure(procedure_id).patient_id)
+
+    def open_chart_for_selected(self) -> PatientChart | None:
+        """The chart of the patient of the procedure chosen in the worklist, or of the one in the form."""
+        procedure_id = self.worklist.current_procedure_id()
+        patient_id = self.logbook.get_procedure(procedure_id).patient_id if procedure_id else \
+            (self.form.patient_id if self.form is not None and self.form.patient_stored else None)
+        if patient_id is None:
+            self.statusBar().showMessage(self.tr("Choose a procedure in the worklist first: its patient's chart "
+                                                 "opens."), 5000)
+            return None
+        from ui.course.chart import PatientChart  # loaded when first asked for, not at start-up
+
+        chart = PatientChart(self.logbook, patient_id, self)
+        chart.procedure_requested.connect(self.open_procedure)
+        chart.show()
+        self.chart = chart
+        return chart
 
     def open_procedure(self, procedure_id: str) -> ProcedureForm | None:
         if self.form is not None and self.form.procedure_id == procedure_id:

@@ -2,7 +2,8 @@
 five years (a screening, about 60 lab results, 20 follow-ups, 10 lenvatinib periods, a few adverse events, and for
 some a recurrence, a death, a loss to follow-up or a withdrawal), imported into an empty logbook and measured against
 the procedure import in the same run: seconds, and rows a second with the audit rows (every table counted after
-the import). Deterministic for a seed (`random.Random`), valid by the contract's rules, so nothing is refused.
+the import). Deterministic for a seed (`random.Random`), valid by the contract's rules, so nothing is refused. The
+issue's volumes are the point here; `courses.py` generates the lighter, varied courses the derived figures read.
 
     python -m bench --only course-import
 """
@@ -14,6 +15,7 @@ import random
 from pathlib import Path
 
 from tace_log.catalogues import default_adverse_event_catalogue, default_lab_catalogue
+from tace_log.lenvatinib import DISCONTINUING_KINDS, LADDER
 
 from .core import timed_import
 from .generate import TODAY, _uuid, document, patient
@@ -29,7 +31,9 @@ TYPICAL = {"tbil": (5, 30), "alb": (32, 48), "inr": (0.9, 1.3), "alt": (10, 80),
 # A visit's panel, in turn: five tests each, twelve visits make the five years' sixty results.
 PANELS = [("tbil", "alb", "alt", "ast", "inr"), ("hb", "plt", "anc", "creatinine", "alp"),
           ("afp", "pivka_ii", "hbv_dna", "sbp", "dbp"), ("tbil", "alb", "tsh", "upcr", "urine_protein_24h")]
-AE_TERMS = [t for t in default_adverse_event_catalogue().terms if t.max_grade >= 2]
+# Events a hold is for: graded 2 or 3, none that the label stops lenvatinib after whatever the grade.
+AE_TERMS = [t for t in default_adverse_event_catalogue().terms if t.max_grade >= 2 and t.min_grade <= 3
+            and t.kind not in DISCONTINUING_KINDS]
 IMAGING = ["ce_ct", "ce_mri", "ceus"]
 
 
@@ -55,7 +59,7 @@ def _adverse_events(rng: random.Random, resection: dt.date, last: int) -> list[d
         term = rng.choice(AE_TERMS)
         onset = rng.randint(20, last)
         events.append({"id": _uuid(rng), "term": term.term,
-                       "ctcae_grade": rng.randint(term.min_grade, min(term.max_grade, 3)),
+                       "ctcae_grade": rng.randint(max(2, term.min_grade), min(term.max_grade, 3)),
                        "onset": _day(resection, onset),
                        "resolved": _day(resection, min(last, onset + rng.randint(7, 60))),
                        "serious": False, "attribution_lenvatinib": rng.choice(["possible", "probable"]),
@@ -64,25 +68,29 @@ def _adverse_events(rng: random.Random, resection: dt.date, last: int) -> list[d
     return events
 
 
-def _dose_periods(rng: random.Random, resection: dt.date, last: int, events: list[dict]) -> list[dict]:
-    """Ten periods one after another from two to six weeks after the resection, the dose stepping down after a
-    hold; the last one ongoing if it reaches the horizon."""
-    periods, start, dose = [], rng.randint(14, 42), rng.choice([8, 12])
+def _dose_periods(rng: random.Random, resection: dt.date, last: int, events: list[dict], weight: float) -> list[dict]:
+    """Up to ten periods one after another from two to six weeks after the resection, as the label gives them: the
+    starting dose by weight, one step down the ladder after a hold for an adverse event, discontinued after a hold
+    at its bottom; the last one ongoing if it reaches the horizon."""
+    periods, start, step = [], rng.randint(14, 42), 0 if weight >= 60 else 1
     for i in range(10):
         if start > last:
             break
         end = start + rng.randint(30, 150)
         ongoing = end > last or i == 9 and rng.random() < 0.3
         held = not ongoing and rng.random() < 0.3
+        stop = held and step == len(LADDER) - 1
+        dose, frequency = LADDER[step]
         periods.append({"id": _uuid(rng), "start": _day(resection, start),
                         "end": None if ongoing else _day(resection, end),
-                        "dose_mg": dose, "frequency": "qd", "intent": "adjuvant",
-                        "weight_kg": round(rng.uniform(45, 90), 1) if i == 0 else None,
-                        "end_reason": None if ongoing else "held_for_ae" if held else "held_other",
+                        "dose_mg": dose, "frequency": frequency, "intent": "adjuvant",
+                        "weight_kg": weight if i == 0 else None,
+                        "end_reason": None if ongoing else "discontinued_ae" if stop else "held_for_ae" if held
+                        else "held_peri_procedural",
                         "adverse_event_id": rng.choice(events)["id"] if held else None})
-        if ongoing:
+        if ongoing or stop:
             break
-        dose = {12: 8, 8: 4}.get(dose, 4) if held else dose
+        step += held
         start = end + 1 + rng.randint(0, 14)
     return periods
 
@@ -107,7 +115,7 @@ def _follow_ups(rng: random.Random, resection: dt.date, last: int, recurred: int
     return rows
 
 
-def course(rng: random.Random, resection: dt.date, procedure_dates: list[dt.date]) -> dict:
+def course(rng: random.Random, resection: dt.date, procedure_dates: list[dt.date], weight: float) -> dict:
     """A five-year course from the resection: every record on or before the horizon (today, or the death)."""
     span = (TODAY - resection).days
     first_free = max((d - resection).days for d in procedure_dates) if procedure_dates else 0
@@ -131,7 +139,7 @@ def course(rng: random.Random, resection: dt.date, procedure_dates: list[dt.date
             "sorafenib_allergy": False, "pregnant_or_lactating": False, "other_malignancy": False,
             "mental_illness": False, "other_trial_within_3_months": False, "prohibited_postop_therapy": False},
         "labs": labs,
-        "lenvatinib": _dose_periods(rng, resection, last, events),
+        "lenvatinib": _dose_periods(rng, resection, last, events, weight),
         "adverse_events": events,
         "follow_ups": _follow_ups(rng, resection, last, recurred),
         "recurrence": None if recurred is None else {
@@ -161,7 +169,8 @@ def course_document(patients: int, seed: int = 13) -> dict:
     for index in range(patients):
         resection = TODAY - dt.timedelta(days=YEARS * 365 + rng.randint(1, 180))
         doc = patient(rng, index, rng.randint(1, 3), resection)
-        doc.update(course(rng, resection, [dt.date.fromisoformat(p["date"]) for p in doc["procedures"]]))
+        doc.update(course(rng, resection, [dt.date.fromisoformat(p["date"]) for p in doc["procedures"]],
+                          doc["weight_kg"]))
         out.append(doc)
     return {"format": "tace-log/2", "patients": out}
 
