@@ -20,7 +20,7 @@ from pathlib import Path
 from tace_log import __version__
 from tace_log.storage import Logbook
 
-from . import backup, core, derived, report, startup, survival
+from . import backup, core, course_import, derived, report, startup, survival
 from .generate import build_logbook
 from .result import Result, table
 
@@ -84,6 +84,7 @@ def figures(sizes: list[int]) -> dict[str, callable]:
     return {
         "generation": generation,
         "import": lambda: core.import_rate(work),
+        "course-import": lambda: course_import.course_import(work),
         "save": lambda: core.save(logbook(min(10_000, largest)), work),
         "search": search,
         "bytes": lambda: core.bytes_per_procedure(logbook(largest)),

@@ -145,6 +145,35 @@ def _procedure(rng: random.Random, resection: dt.date, cycle: int) -> dict:
     }
 
 
+def patient(rng: random.Random, index: int, procedures: int, resection: dt.date) -> dict:
+    """The `index`-th generated patient, resected on `resection`, with `procedures` TACE cycles."""
+    birth = resection - dt.timedelta(days=rng.randint(30 * 365, 74 * 365))
+    return {
+        "id": _uuid(rng),
+        "mrn": f"HS{index:07d}",
+        "name": _name(rng),
+        "sex": rng.choice("MF"),
+        "birth_date": birth.isoformat(),
+        "weight_kg": round(rng.uniform(45, 90), 1),
+        "height_cm": rng.randint(150, 185),
+        "arm": "lenvatinib_tace",  # every generated patient has a TACE
+        "study_id": f"LT-{index:06d}",
+        "resection_date": resection.isoformat(),
+        "resection_margin": "R0",
+        "pathology": {
+            "mvi": "M2",
+            "tumor_count": rng.randint(1, 5),
+            "max_diameter_cm": round(rng.uniform(2, 12), 1),
+            "capsule": rng.choice(["complete", "incomplete", "absent"]),
+            "margin_clear": rng.random() < 0.5,
+            "thrombus": rng.sample(["portal_vein", "hepatic_vein", "bile_duct"], rng.randint(0, 1)),
+            "rupture": False,
+            "adjacent_invasion": False,
+        },
+        "procedures": [_procedure(rng, resection, cycle) for cycle in range(1, procedures + 1)],
+    }
+
+
 def document(procedures: int, seed: int = 7) -> dict:
     """A tace-log/1 document with exactly `procedures` procedures."""
     rng = random.Random(seed)
@@ -152,33 +181,7 @@ def document(procedures: int, seed: int = 7) -> dict:
     while made < procedures:
         n = min(rng.randint(1, 3), procedures - made)
         resection = TODAY - dt.timedelta(days=rng.randint(60, 3650))
-        birth = resection - dt.timedelta(days=rng.randint(30 * 365, 74 * 365))
-        patients.append(
-            {
-                "id": _uuid(rng),
-                "mrn": f"HS{len(patients):07d}",
-                "name": _name(rng),
-                "sex": rng.choice("MF"),
-                "birth_date": birth.isoformat(),
-                "weight_kg": round(rng.uniform(45, 90), 1),
-                "height_cm": rng.randint(150, 185),
-                "arm": "lenvatinib_tace",  # every generated patient has a TACE
-                "study_id": f"LT-{len(patients):06d}",
-                "resection_date": resection.isoformat(),
-                "resection_margin": "R0",
-                "pathology": {
-                    "mvi": "M2",
-                    "tumor_count": rng.randint(1, 5),
-                    "max_diameter_cm": round(rng.uniform(2, 12), 1),
-                    "capsule": rng.choice(["complete", "incomplete", "absent"]),
-                    "margin_clear": rng.random() < 0.5,
-                    "thrombus": rng.sample(["portal_vein", "hepatic_vein", "bile_duct"], rng.randint(0, 1)),
-                    "rupture": False,
-                    "adjacent_invasion": False,
-                },
-                "procedures": [_procedure(rng, resection, cycle) for cycle in range(1, n + 1)],
-            }
-        )
+        patients.append(patient(rng, len(patients), n, resection))
         made += n
     return {"format": "tace-log/1", "patients": patients}
 
