@@ -16,7 +16,7 @@ from typing import Any, TypeGuard
 from .catalogues import MAX_GRADE, UNITLESS, AdverseEventCatalogue, LabCatalogue, LabTest, unit_spelling
 from .choice_lists import ChoiceLists
 from .course_checks import CourseChecks
-from .dictionary import AGENT, COMPLICATION, PATIENT, PROCEDURE, Entity, Field, FieldType, children, parts
+from .dictionary import AGENT, COMPLICATION, PATIENT, PROCEDURE, Entity, Field, FieldType, children, on_change, parts
 from .findings import ERROR, WARNING, Finding, join
 from .formulary import ANTHRACYCLINE, Formulary, default_formulary
 from .lenvatinib import LenvatinibChecks
@@ -339,8 +339,7 @@ class Validator:
         if not isinstance(doc, dict):
             return [Finding(path, ERROR, Message("type.entity", entity=entity))]
         out: list[Finding] = []
-        known = entity.key_set.union((c.document_key for c in children(entity)), ("id",) if entity.own_id else (),
-                                     TRAVELLING_KEYS if entity is PROCEDURE else ())  # checked by `document`
+        known = _known_keys(entity)
         for key in doc:
             if key in known:
                 continue
@@ -472,6 +471,21 @@ class Validator:
         if date and date > self.today:
             out.append(Finding(join(path, key), ERROR, Message("future_date", date=date.isoformat(),
                                                                today=self.today.isoformat())))
+
+
+_KNOWN: dict[str, frozenset[str]] = {}  # by entity: the keys its documents may hold, worked out once
+on_change(_KNOWN.clear)
+
+
+def _known_keys(entity: Entity) -> frozenset[str]:
+    """The keys a record of the entity may hold: its fields, its children's, its id, a procedure's signature and
+    addenda (whose form `envelope` checks)."""
+    found = _KNOWN.get(entity.key)
+    if found is None:
+        found = _KNOWN[entity.key] = entity.key_set.union(
+            (c.document_key for c in children(entity)), ("id",) if entity.own_id else (),
+            TRAVELLING_KEYS if entity is PROCEDURE else ())
+    return found
 
 
 def is_uuid(value: Any) -> bool:
