@@ -20,7 +20,7 @@ from pathlib import Path
 from tace_log import __version__
 from tace_log.storage import Logbook
 
-from . import backup, core, course_import, derived, report, startup, survival
+from . import backup, chart, core, course_import, derived, report, startup, survival
 from .generate import build_logbook
 from .result import Result, table
 
@@ -96,6 +96,8 @@ def figures(sizes: list[int]) -> dict[str, callable]:
         "survival": lambda: survival.versus_r(work),
         "course": lambda: derived.over_10k(min(10_000, largest)),
         "due-day": lambda: derived.due_one_day(largest),
+        "chart": lambda: chart.chart(work),
+        "queues": lambda: chart.queues(largest),
     }
 
 

@@ -27,8 +27,8 @@ def test_the_queues_say_what_tace_log_due_says_most_urgent_first(qtbot, tmp_path
     qtbot.waitExposed(queues)
     queues.day.setDate(QDate(AS_OF.year, AS_OF.month, AS_OF.day))
     tace = queues.tables["tace"]
-    assert [tace.item(r, 0).text() for r in range(tace.rowCount())] == ["Q-LATE"]
-    assert tace.item(0, 3).text() == day(56) and tace.item(0, 4).text() == "16"
+    assert [tace.text(r, 0) for r in range(tace.rowCount())] == ["Q-LATE"]
+    assert tace.text(0, 3) == day(56) and tace.text(0, 4) == "16"
     assert queues.tabs.tabText(0).endswith("(1)") and queues.tabs.tabText(4).endswith("(1)")
     shown = {(e.mrn, e.flag) for entries in queues.entries.values() for e in entries}
     book.close()

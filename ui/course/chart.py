@@ -12,14 +12,11 @@ import datetime as dt
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -35,6 +32,7 @@ from ui.course.record_dialog import CourseRecordDialog
 from ui.course.timeline import Timeline
 from ui.shell.language import language
 from ui.shell.messages import error_text
+from ui.shell.rows_table import RowsTable
 
 SHOWN_FIELDS = 5  # the columns of a kind's table: its first fields (the rest are in the record's dialog)
 
@@ -47,15 +45,9 @@ class RecordsTab(QWidget):
         self.chart, self.entity = chart, entity
         self.setObjectName(f"{entity.key}-tab")
         self.fields = [f for f in entity.fields if f.type is not FieldType.LONG_TEXT][:SHOWN_FIELDS]
-        self.table = QTableWidget(0, len(self.fields), self)
+        self.table = RowsTable([f.label(language()) for f in self.fields], self)
         self.table.setObjectName(f"{entity.key}-table")
         self.table.setAccessibleName(entity.label(language()))
-        self.table.setHorizontalHeaderLabels([f.label(language()) for f in self.fields])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().hide()
         self.table.activated.connect(lambda *_: self.open_selected())  # Enter, or a double click
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table, self.remove_selected,
                   context=Qt.ShortcutContext.WidgetShortcut)
@@ -87,12 +79,9 @@ class RecordsTab(QWidget):
         value = getattr(patient, self.entity.document_key)
         records = value if self.entity.many else [] if value is None else [value]
         self.ids = [getattr(r, "id", None) for r in records]
-        self.table.setRowCount(len(records))
         choices = self.chart.logbook.validator.choices
-        for row, record in enumerate(records):
-            for column, f in enumerate(self.fields):
-                self.table.setItem(row, column, QTableWidgetItem(choices.display(f, getattr(record, f.key),
-                                                                                 language())))
+        self.table.set_rows([[choices.display(f, getattr(record, f.key), language()) for f in self.fields]
+                             for record in records])
         if not self.entity.many:  # one record at most: Add while none, then open it
             self.add_button.setEnabled(not records)
         self.remove_button.setEnabled(bool(records))

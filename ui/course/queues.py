@@ -12,20 +12,17 @@ import datetime as dt
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDateEdit,
     QHBoxLayout,
     QLabel,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from tace_log.course.due import DueRules
+from ui.shell.rows_table import RowsTable
 
 
 def _tr(text: str) -> str:
@@ -109,17 +106,12 @@ class QueuesWindow(QWidget):
         self.summary.setObjectName("queues_summary")
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("queue_tabs")
-        self.tables: dict[str, QTableWidget] = {}
+        self.tables: dict[str, RowsTable] = {}
         for key, title, _flags in QUEUES:
-            table = QTableWidget(0, 5, self)
+            table = RowsTable([self.tr("MRN"), self.tr("Name"), self.tr("Due"), self.tr("Date"), self.tr("Days left")],
+                              self)
             table.setObjectName(f"queue-{key}")
             table.setAccessibleName(title())
-            table.setHorizontalHeaderLabels([self.tr("MRN"), self.tr("Name"), self.tr("Due"), self.tr("Date"),
-                                             self.tr("Days left")])
-            table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-            table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-            table.horizontalHeader().setStretchLastSection(True)
-            table.verticalHeader().hide()
             # Enter, or a double click (the platform's activation), opens the row's patient
             table.activated.connect(lambda *_, key=key: self.open_selected(key))
             self.tables[key] = table
@@ -154,17 +146,10 @@ class QueuesWindow(QWidget):
             "%1", self.logbook.protocol.describe()))
 
     @staticmethod
-    def _show(table: QTableWidget, rows: list[Entry]) -> None:
-        table.setRowCount(len(rows))
-        for r, entry in enumerate(rows):
-            days = "" if entry.days_left is None else str(entry.days_left)
-            cells = [entry.mrn, entry.name, flag_name(entry.flag),
-                     entry.date.isoformat() if entry.date else "", days]
-            for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if entry.days_left is not None and entry.days_left < 0:
-                    item.setForeground(QBrush(QColor("#c62828")))  # past its date
-                table.setItem(r, c, item)
+    def _show(table: RowsTable, rows: list[Entry]) -> None:
+        table.set_rows([[e.mrn, e.name, flag_name(e.flag), e.date.isoformat() if e.date else "",
+                         "" if e.days_left is None else str(e.days_left)] for e in rows],
+                       ["#c62828" if e.days_left is not None and e.days_left < 0 else None for e in rows])  # past due
 
     def open_selected(self, key: str) -> None:
         row = self.tables[key].currentRow()

@@ -14,8 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +25,7 @@ from tace_log.messages import render
 from tace_log.reports.survival_figure import figure_pdf, survival_figure
 from ui.record.report_actions import export_pdf, load_pdf, print_pdf
 from ui.shell.language import language
+from ui.shell.rows_table import RowsTable
 
 
 def _number(value, digits: int = 1) -> str:
@@ -68,13 +67,10 @@ class SurvivalView(QWidget):
         self.view.setObjectName("survival_figure")
         self.view.setAccessibleName(self.tr("Kaplan-Meier curves by arm"))
         self.view.setZoomMode(QPdfView.ZoomMode.FitInView)
-        self.table = QTableWidget(0, 7, self)
-        self.table.setObjectName("survival_table")
-        self.table.setHorizontalHeaderLabels([
+        self.table = RowsTable([
             self.tr("Arm"), self.tr("Patients"), self.tr("Events"), self.tr("Median (months)"), self.tr("95% CI"),
-            self.tr("At 12 / 24 / 36 months"), self.tr("HR (95% CI), p")])
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
+            self.tr("At 12 / 24 / 36 months"), self.tr("HR (95% CI), p")], self)
+        self.table.setObjectName("survival_table")
         self.logrank = QLabel(self)
         self.logrank.setObjectName("logrank")
         export = QPushButton(self.tr("E&xport PDF..."), self)
@@ -115,8 +111,8 @@ class SurvivalView(QWidget):
         self.view.setDocument(self.document)
         data = analysis.as_json()
         hazard = {h["group"]: h for h in data["hazard_ratios"]}
-        self.table.setRowCount(len(data["groups"]))
-        for row, group in enumerate(data["groups"]):
+        rows = []
+        for group in data["groups"]:
             median, (low, high) = group["median"], group["median_ci"]
             landmarks = " / ".join(_percent(group["survival_at"][str(m)]["survival"]) for m in LANDMARK_MONTHS)
             hr = hazard.get(group["group"])
@@ -126,8 +122,8 @@ class SurvivalView(QWidget):
             cells = [names.get(group["group"], group["group"]), str(group["n"]), str(group["events"]),
                      _months(median), f"{_months(low)}-{_months(high)}",
                      landmarks, hr_text or self.tr("reference")]
-            for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(text))
+            rows.append(cells)
+        self.table.set_rows(rows)
         self.table.resizeColumnsToContents()
         rank = data["logrank"]
         self.logrank.setText(self.tr("Log-rank chi-square %1 on %2 df, p %3").replace(
