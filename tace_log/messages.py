@@ -494,6 +494,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "report.signer": ("{name} ({username})", "{name}（{username}）"),
     "report.signer_role": ("{name}, {role} ({username})", "{name}，{role}（{username}）"),
     # -- the Kaplan–Meier figure's words (reports/survival_figure.py): the endpoints, its axis, its legend -------
+    "liver_map.stained": ("Stained segments", "染色肝段"),
+    "liver_map.treated": ("Treated (by the target vessels)", "治疗肝段（按靶血管）"),
     # -- the study report (reports/study.py) ----------------------------------------------------------------
     "study.title": ("Study report — {study}", "研究报告 — {study}"),
     "study.cutoff": ("Data cutoff: {date}", "数据截止日期：{date}"),

@@ -356,6 +356,13 @@ Nothing has been written to it.</source>
     </message>
 </context>
 <context>
+    <name>LiverMap</name>
+    <message>
+        <source>Couinaud liver map, anterior view: arrow keys choose a segment, Space marks it stained</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>LogbookLock</name>
     <message>
         <source>process %1 by %2 on %3</source>

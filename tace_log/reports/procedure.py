@@ -40,6 +40,7 @@ from reportlab.platypus import (
 
 from .. import __version__
 from ..choice_lists import ChoiceLists
+from ..couinaud import treated_segments
 from ..dictionary import ADDENDUM, AGENT, PATIENT, PROCEDURE, PROCEDURE_PAGE, Entity, FieldType, Section, declared
 from ..errors import TaceLogError
 from ..files import raw_access
@@ -51,6 +52,7 @@ from ..settings import ReportSettings, SettingsError
 from ..signing import SignatureCheck
 from ..times import as_utc, readable
 from .fonts import register_report_font
+from .liver_map import liver_map_drawing
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 14 * mm
@@ -374,7 +376,12 @@ class _ReportBuilder:
             return [flowable for key in section.fields for flowable in self._narrative(key)]
         record = self.patient if section.entity == "patient" else self.procedure
         keys = [key for field_key in section.fields for key in (field_key, DERIVED_AFTER.get(field_key)) if key]
-        return [*self._section(section.label(self.lang)), self._fields(declared(section.entity), record, keys)]
+        out = [*self._section(section.label(self.lang)), self._fields(declared(section.entity), record, keys)]
+        if "stained_segments" in section.fields:  # the segments on the Couinaud map too
+            out.append(liver_map_drawing(self.procedure.stained_segments,
+                                         treated_segments(self.procedure.target_vessels), self.lang,
+                                         width=90 * mm))
+        return out
 
     def _section(self, key_or_label: str) -> list:
         """A section heading, on a new page when too little room is left for it and a few lines under it."""

@@ -441,3 +441,30 @@ def test_a_save_from_the_form_keeps_the_course_recorded_beside_it_meanwhile(qtbo
         qtbot.waitUntil(lambda: logbook.get_procedure(procedure.id).operator == "王建国")
         assert [(lab.test, lab.value) for lab in logbook.get_patient(someone.id).labs] == [("alb", 38)]
         window.close()
+
+
+def test_the_liver_map_picks_segments_by_click_and_by_keyboard_with_the_buttons(qtbot, window, type_text):
+    """The Couinaud map and the segment buttons are one editor: a click on segment VI, or Space on the focused
+    segment, flips its button; the target vessels hatch the segments they treat."""
+    from PySide6.QtCore import QPoint
+
+    from tace_log.couinaud import HEIGHT, SEGMENTS, WIDTH
+
+    window.new_action.trigger()
+    form = window.form
+    choose(form, "tumor_staining", "present")
+    liver = form.liver_map
+    qtbot.waitUntil(liver.isVisible)
+    scale = min(liver.width() / WIDTH, liver.height() / HEIGHT)
+    dx, dy = (liver.width() - WIDTH * scale) / 2, (liver.height() - HEIGHT * scale) / 2
+    x, y = SEGMENTS["VI"][1]
+    qtbot.mouseClick(liver, Qt.MouseButton.LeftButton, pos=QPoint(int(dx + x * scale), int(dy + y * scale)))
+    assert form.editors["procedure.stained_segments"].value() == ["VI"]
+    liver.setFocus()
+    liver.focused = "VI"
+    qtbot.keyClick(liver, Qt.Key.Key_Right)  # VII
+    qtbot.keyClick(liver, Qt.Key.Key_Space)
+    assert form.editors["procedure.stained_segments"].value() == ["VI", "VII"]
+    assert form.findChild(QToolButton, "stained_segments.VII").isChecked()
+    type_text(form.findChild(QLineEdit, "target_vessels"), "A6, A4b")
+    assert liver.treated() == {"VI", "IVb"}
