@@ -268,6 +268,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "WarningsNotAcknowledgedError": ("{detail}", "警告尚未确认：{detail}"),
     "SettingsError": ("{detail}", "设置文件有误：{detail}"),
     "ProtocolError": ("{detail}", "方案文件有误：{detail}"),
+    "DoseFileError": ("{detail}", "剂量报告无法读取：{detail}"),
     # -- errors: their parts and their own wordings ----------------------------------------------------------
     "first_finding": (": {finding}", "：{finding}"),
     "and_more": (" (and {count} more)", "（另有{count}项）"),
@@ -494,6 +495,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "report.signer": ("{name} ({username})", "{name}（{username}）"),
     "report.signer_role": ("{name}, {role} ({username})", "{name}，{role}（{username}）"),
     # -- the Kaplan–Meier figure's words (reports/survival_figure.py): the endpoints, its axis, its legend -------
+    # -- a radiation dose structured report read in (rdsr.py) -------------------------------------------------
+    "dose.not_dicom": ("{path} is not a DICOM file: {reason}", "{path}不是DICOM文件：{reason}"),
+    "dose.not_dose_report": ("{path} is not an X-ray radiation dose report (SOP class {kind}): export the dose "
+                             "report (RDSR) from the X-ray system",
+                             "{path}不是X线辐射剂量报告（SOP类{kind}）：请从X线设备导出剂量报告（RDSR）"),
+    "dose.no_totals": ("{path} has no accumulated dose data: nothing to read",
+                       "{path}没有累积剂量数据：无可读取内容"),
+    "dose.unit": ("{path}: the unit {unit} of {value} is not one TACE Log knows",
+                  "{path}：{value}的单位{unit}无法识别"),
     "liver_map.stained": ("Stained segments", "染色肝段"),
     "liver_map.treated": ("Treated (by the target vessels)", "治疗肝段（按靶血管）"),
     # -- the study report (reports/study.py) ----------------------------------------------------------------

@@ -451,6 +451,10 @@ Nothing has been written to it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Import &amp;dose...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
@@ -513,6 +517,24 @@ Nothing has been written to it.</source>
     <message>
         <source>Cannot open the procedure form</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a procedure that is not signed first: the dose goes into its form.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import dose</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DICOM dose reports (*.dcm *.DCM);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Dose read from %1 (%2, %n irradiation event(s)): check it, then Save.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
     </message>
     <message>
         <source>Choose a procedure in the worklist first: its patient&apos;s chart opens.</source>

@@ -468,3 +468,29 @@ def test_the_liver_map_picks_segments_by_click_and_by_keyboard_with_the_buttons(
     assert form.findChild(QToolButton, "stained_segments.VII").isChecked()
     type_text(form.findChild(QLineEdit, "target_vessels"), "A6, A4b")
     assert liver.treated() == {"VI", "IVb"}
+
+
+def test_a_dose_report_fills_the_form_unsaved(qtbot, window, logbook, type_text, tmp_path):
+    """File > Import dose: the RDSR's DAP, air kerma and fluoroscopy time go into the form, not the logbook, and a
+    file that is no dose report says so in the form."""
+    import zipfile
+    from pathlib import Path
+
+    wheels = sorted((Path(__file__).resolve().parents[2] / ".venv" / "wheels").glob("pyskindose-*.whl"))
+    if not wheels:
+        pytest.skip("the pyskindose wheel with the vendor RDSRs is not in .venv/wheels (run make)")
+    with zipfile.ZipFile(wheels[-1]) as wheel:
+        name = next(n for n in wheel.namelist() if n.endswith("siemens_axiom_artis.dcm"))
+        report = tmp_path / "dose.dcm"
+        report.write_bytes(wheel.read(name))
+    window.new_action.trigger()
+    fill_patient(window.form, type_text)
+    assert window.import_dose(str(report))
+    assert window.form.editors["procedure.dap_gycm2"].value() == 0.09  # 9.37e-06 Gy·m² is 0.0937 Gy·cm²
+    assert window.form.editors["procedure.air_kerma_mgy"].value() == 1.36
+    assert window.form.editors["procedure.fluoroscopy_min"].value() == 0.3
+    assert "check it, then Save" in window.form.banner.text() and window.form.dirty
+    assert logbook.counts()["procedures"] == 0
+    (tmp_path / "note.dcm").write_text("not DICOM")
+    assert not window.import_dose(str(tmp_path / "note.dcm"))
+    assert "not a DICOM file" in window.form.banner.text()

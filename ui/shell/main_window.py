@@ -39,6 +39,7 @@ from tace_log.users import User
 from ui.people.who_is_working import WhoIsWorking
 from ui.safety.backup_actions import BackupActions
 from ui.safety.logbook_check import LogbookCheck
+from ui.shell.file_dialog import file_dialog
 from ui.shell.language import language
 from ui.shell.messages import error_text, show_error
 from ui.worklist.panel import WorklistPanel
@@ -163,6 +164,8 @@ class MainWindow(QMainWindow):
         self.search_action = self._action(self.tr("&Find"), QKeySequence.StandardKey.Find, self.focus_search,
                                           "find")
         self.close_form_action = self._action(self.tr("&Close procedure"), None, self.close_form, "close_form")
+        self.import_dose_action = self._action(self.tr("Import &dose..."), None, lambda: self.import_dose(),
+                                               "import_dose")
         self.quit_action = self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close, "quit")
         self.about_action = self._action(self.tr("&About TACE Log"), None, self.show_about, "about")
         self.chart_action = self._action(self.tr("Patient &chart"), "Ctrl+Shift+C", self.open_chart_for_selected,
@@ -175,7 +178,8 @@ class MainWindow(QMainWindow):
 
         self.file_menu = self.menuBar().addMenu(self.tr("&File"))
         self.file_menu.setObjectName("file_menu")
-        for action in (self.new_action, self.new_for_patient_action, self.save_action, self.close_form_action):
+        for action in (self.new_action, self.new_for_patient_action, self.save_action, self.close_form_action,
+                       self.import_dose_action):
             self.file_menu.addAction(action)
         self.file_menu.addSeparator()
         self.backup_actions = BackupActions(lambda: self.logbook, self)
@@ -276,6 +280,35 @@ class MainWindow(QMainWindow):
         procedure_id = self.worklist.current_procedure_id()
         if procedure_id:
             self.new_procedure(self.logbook.get_procedure(procedure_id).patient_id)
+
+    def import_dose(self, path: str | None = None) -> bool:
+        """The dose of the X-ray system's radiation dose report (RDSR) into the open form, unsaved: the form's
+        checks and the radiologist's Save apply as to anything typed."""
+        form = self.form
+        if form is None or form.read_only:
+            self.statusBar().showMessage(self.tr("Open a procedure that is not signed first: the dose goes into "
+                                                 "its form."), 5000)
+            return False
+        if path is None:
+            dialog = file_dialog(self, self.tr("Import dose"), "", self.tr("DICOM dose reports (*.dcm *.DCM);;"
+                                                                            "All files (*)"))
+            if not dialog.exec() or not dialog.selectedFiles():
+                return False
+            path = dialog.selectedFiles()[0]
+        from tace_log.rdsr import read_dose_report  # loaded when first asked for (pydicom)
+
+        try:
+            summary = read_dose_report(path)
+        except TaceLogError as exc:
+            form.say(error_text(exc), ERROR)
+            return False
+        values = summary.form_values()
+        for key, value in values.items():
+            form.editors["procedure." + key].set_value(value)
+        form.say(self.tr("Dose read from %1 (%2, %n irradiation event(s)): check it, then Save.", "",
+                         summary.irradiation_events).replace("%1", path).replace("%2", summary.device or "RDSR"),
+                 INFO)
+        return True
 
     def open_chart_for_selected(self) -> PatientChart | None:
         """The chart of the patient of the procedure chosen in the worklist, or of the one in the form."""
