@@ -2,9 +2,9 @@
 
 It opens, creates and closes the file and reads, checks, saves and imports the records; the rest hangs off it as
 managers sharing its `Session`: `users` (accounts, who is working), `signing` (signatures, addenda), `audit`
-(the trail), `backups`, `worklist`. Every write validates first and runs in one transaction; a rule broken anywhere
-means nothing is written. After a write commits, listeners are told what changed (a typed `Change`) so views can
-refresh.
+(the trail), `backups`, `worklist`, `eligibility` (the eligibility rules' inputs). Every write validates first and
+runs in one transaction; a rule broken anywhere means nothing is written. After a write commits, listeners are told
+what changed (a typed `Change`) so views can refresh.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from .connection import (
     open_database,
     write_error,
 )
+from .eligibility_inputs import EligibilityReader
 from .schema import schema_version
 from .session import Session
 from .signatures import Signing
@@ -102,6 +103,7 @@ class Logbook:
         self.audit = AuditTrail(self._session)
         self.backups = Backups(self._session, self.users)
         self.worklist = Worklist(self._session)
+        self.eligibility = EligibilityReader(self._session, lambda: self.protocol)
         if user is not None:
             try:
                 self.users.act_as(user)
@@ -612,7 +614,7 @@ class Logbook:
         if not stored:
             return
         for part in lists:
-            free = {}  # the stored records not yet matched, by content without the id
+            free: dict[str, list[str]] = {}  # the stored records not yet matched, by content without the id
             for record in getattr(stored[0], part.document_key):
                 free.setdefault(_without_id(record), []).append(record.id)
             for record, row in zip(getattr(patient, part.document_key), doc[part.document_key], strict=True):
