@@ -17,11 +17,22 @@ import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..catalogues import TOLERANCE, LabCatalogue, default_lab_catalogue
 from ..dictionary import PATHOLOGY
 from ..protocol import CHILD_PUGH_CLASSES, Protocol
-from .scores import UNKNOWN, Albi, ChildPugh, Span, albi, child_pugh
+from .scores import (
+    ALBUMIN_POINTS,
+    BILIRUBIN_POINTS,
+    CHILD_PUGH_CLASS,
+    INR_POINTS,
+    Albi,
+    ChildPugh,
+    Span,
+    albi,
+    child_pugh,
+)
 
 # The contract's rule ids, in its order: the order `failed_rules` and `missing` follow.
 RULES = ("INC-HCC-PATHOLOGY", "INC-HIGH-RISK", "INC-AGE", "INC-ASA", "INC-CHILD-PUGH-A", "INC-TBIL", "INC-ALB",
@@ -45,10 +56,10 @@ _PASS: Verdict = (True, ())
 _FAIL: Verdict = (False, ())
 
 
-@dataclass(frozen=True, slots=True)
-class LabResult:
+class LabResult(NamedTuple):
     """One stored lab result, as entered: its value in its unit, `<`/`>` when it is a bound, the lab's ULN, and
-    its place in the patient's list (a later one on the same date was recorded last)."""
+    its place in the patient's list (a later one on the same date was recorded last). A named tuple: a patient's
+    candidates are many, and cheap to make."""
 
     test: str
     date: dt.date
@@ -76,7 +87,6 @@ class EligibilityInputs:
     max_diameter_cm: float | None = None
     capsule: str | None = None
     margin_clear: bool | None = None
-    thrombus: bool = False
     rupture: bool | None = None
     adjacent_invasion: bool | None = None
     screen_date: dt.date | None = None
@@ -94,6 +104,7 @@ class EligibilityInputs:
     mental_illness: bool | None = None
     other_trial_within_3_months: bool | None = None
     prohibited_postop_therapy: bool | None = None
+    thrombus: bool = False
     labs: tuple[LabResult, ...] = ()
 
     @property
@@ -173,9 +184,11 @@ def _any(*verdicts: Verdict) -> Verdict:
     return (None, missing) if unknown else _FAIL
 
 
-def at_most(span: Span, limit: float) -> bool | None:
+def at_most(span: Span | float, limit: float) -> bool | None:
     """Whether every value the span allows is at most the limit (True), none is (False), or it is not settled."""
     slack = TOLERANCE * abs(limit)
+    if not isinstance(span, Span):
+        return span <= limit + slack
     if span.high <= limit + slack:
         return True
     if (span.low >= limit - slack) if span.low_open else (span.low > limit + slack):
@@ -183,9 +196,11 @@ def at_most(span: Span, limit: float) -> bool | None:
     return None
 
 
-def at_least(span: Span, limit: float) -> bool | None:
+def at_least(span: Span | float, limit: float) -> bool | None:
     """Whether every value the span allows is at least the limit (True), none is (False), or it is not settled."""
     slack = TOLERANCE * abs(limit)
+    if not isinstance(span, Span):
+        return span >= limit - slack
     if span.low >= limit - slack:
         return True
     if (span.high <= limit + slack) if span.high_open else (span.high < limit - slack):
@@ -199,12 +214,11 @@ def _beyond(value: float, limit: float, inclusive: bool) -> bool:
     return value >= limit - slack if inclusive else value > limit + slack
 
 
-@dataclass(frozen=True, slots=True)
-class _Reading:
-    """The result a lab rule reads for one test: its value as a span in the canonical unit and its ULN, or why
-    there is none (the missing inputs' paths)."""
+class _Reading(NamedTuple):
+    """The result a lab rule reads for one test: its value in the canonical unit (a `Span` when it is a bound, None
+    when there is none) and its ULN, or why there is none (the missing inputs' paths)."""
 
-    span: Span
+    value: float | Span | None
     uln: float | None
     missing: tuple[str, ...]
 
@@ -232,6 +246,9 @@ class EligibilityRules:
         self._mvi_rank = _MVI_RANK[e.high_risk.mvi]
         self._class_rank = _CLASS_RANK[e.child_pugh]
         self._max_age = None if e.labs_max_age_days is None else dt.timedelta(days=e.labs_max_age_days)
+        # each test's units as the catalogue spells them, and their factors: a unit written otherwise (umol/L) is
+        # converted by the catalogue itself
+        self._factors = {(test, unit): factor for test in LAB_TESTS for unit, factor in catalogue[test].factors.items()}
 
     def evaluate_all(self, patients: Iterable[EligibilityInputs]) -> list[EligibilityResult]:
         return [self.evaluate(p) for p in patients]
@@ -246,15 +263,17 @@ class EligibilityRules:
         rules["INC-AGE"] = age[1]
         rules["INC-ASA"] = (None, ("screening.asa",)) if p.asa is None else (p.asa <= self.eligibility.asa_max, ())
         tbil, alb, inr = readings["tbil"], readings["alb"], readings["inr"]
-        cp = child_pugh(tbil.span, alb.span, inr.span, p.ascites, p.encephalopathy)
-        if cp.cls is None:
-            unsettled = [r.missing or (f"labs.{test}",) for test, r in (("tbil", tbil), ("alb", alb), ("inr", inr))
-                         if r.span.value is None]
+        cp = child_pugh(tbil.value, alb.value, inr.value, p.ascites, p.encephalopathy)
+        best, worst = (_CLASS_RANK[str(CHILD_PUGH_CLASS.of(score))] for score in (cp.lowest, cp.highest))
+        if best <= self._class_rank < worst:  # the scores the inputs allow lie on both sides of the protocol's class
+            unsettled = [r.missing or (f"labs.{test}",) for test, r, points in (
+                ("tbil", tbil, BILIRUBIN_POINTS), ("alb", alb, ALBUMIN_POINTS), ("inr", inr, INR_POINTS))
+                if r.value is None or points.settled(r.value) is None]
             unsettled += [(f"screening.{key}",) for key, value in (
                 ("ascites", p.ascites), ("encephalopathy", p.encephalopathy)) if value is None]
             rules["INC-CHILD-PUGH-A"] = (None, tuple(path for paths in unsettled for path in paths))
         else:
-            rules["INC-CHILD-PUGH-A"] = (_CLASS_RANK[cp.cls] <= self._class_rank, ())
+            rules["INC-CHILD-PUGH-A"] = (worst <= self._class_rank, ())
         for rule, test, kind, limit in self.lab_limits:
             rules[rule] = self._lab_rule(test, readings[test], kind, limit)
         ecog_max = self.eligibility.ecog_max
@@ -268,7 +287,7 @@ class EligibilityRules:
             rules[rule] = _is(getattr(p, flag), False, f"screening.{flag}")
         verdicts = [passed for passed, _ in rules.values()]
         eligible = False if False in verdicts else None if None in verdicts else True
-        return EligibilityResult(p.mrn, eligible, rules, parts, cp, albi(tbil.span, alb.span), age[0])
+        return EligibilityResult(p.mrn, eligible, rules, parts, cp, albi(tbil.value, alb.value), age[0])
 
     # -- the rules that take more than one line ------------------------------------------------------------------
     def _high_risk(self, p: EligibilityInputs) -> dict[str, Verdict]:
@@ -311,8 +330,8 @@ class EligibilityRules:
         resection (on one date, the one recorded last), if not older than the protocol allows."""
         on, resection = p.lab_reference_date, p.resection_date
         if on is None or resection is None:
-            why = _Reading(UNKNOWN, None, tuple(path for path, value in (("resection_date", resection),
-                                                                         (REFERENCE_DATE, on)) if value is None))
+            why = _Reading(None, None, tuple(path for path, value in (("resection_date", resection),
+                                                                      (REFERENCE_DATE, on)) if value is None))
             return dict.fromkeys(LAB_TESTS, why)
         latest: dict[str, LabResult] = {}
         for lab in p.labs:
@@ -324,10 +343,11 @@ class EligibilityRules:
         for test in LAB_TESTS:
             lab = latest.get(test)  # type: ignore[assignment]
             if lab is None or (self._max_age is not None and on - lab.date > self._max_age):
-                out[test] = _Reading(UNKNOWN, None, (f"labs.{test}",))
-            else:
-                value = self.catalogue[test].to_canonical(lab.value, lab.unit)
-                out[test] = _Reading(Span.reading(value, lab.qualifier), lab.uln, ())
+                out[test] = _Reading(None, None, (f"labs.{test}",))
+                continue
+            factor = self._factors.get((test, lab.unit))
+            value = lab.value * factor if factor is not None else self.catalogue[test].to_canonical(lab.value, lab.unit)
+            out[test] = _Reading(value if lab.qualifier is None else Span.reading(value, lab.qualifier), lab.uln, ())
         return out
 
     @staticmethod
@@ -339,7 +359,7 @@ class EligibilityRules:
         if kind == ULN:
             if reading.uln is None:
                 return None, (f"labs.{test}.uln",)
-            passed = at_most(reading.span, limit * reading.uln)
+            passed = at_most(reading.value, limit * reading.uln)  # type: ignore[arg-type]
         else:
-            passed = (at_most if kind == MAX else at_least)(reading.span, limit)
+            passed = (at_most if kind == MAX else at_least)(reading.value, limit)  # type: ignore[arg-type]
         return (None, (f"labs.{test}",)) if passed is None else (passed, ())

@@ -55,25 +55,25 @@ def _span(value: float | Span | None) -> Span:
     return value if isinstance(value, Span) else Span.exact(value)
 
 
-def _at(x: float, bound: float) -> bool:
-    return abs(x - bound) <= TOLERANCE * abs(bound)
-
-
 @dataclass(frozen=True)
 class Bands:
     """A step function of a value: ascending cut points, each saying whether the point itself belongs to the band
-    below it, and one outcome per band (one more than the cuts)."""
+    below it, and one outcome per band (one more than the cuts). A value within the tolerance of a cut is at it."""
 
     cuts: tuple[tuple[float, bool], ...]
     outcomes: tuple
 
+    def __post_init__(self):
+        object.__setattr__(self, "_cuts", tuple((bound - TOLERANCE * abs(bound), bound + TOLERANCE * abs(bound),
+                                                 lower_owns) for bound, lower_owns in self.cuts))
+
     def _index(self, x: float, side: int) -> int:
         """The band of `x` (side 0), or of the values just below (-1) or just above (+1) it."""
-        for i, (bound, lower_owns) in enumerate(self.cuts):
-            if _at(x, bound):
-                return i if side < 0 or (side == 0 and lower_owns) else i + 1
-            if x < bound:
+        for i, (below, above, lower_owns) in enumerate(self._cuts):  # type: ignore[attr-defined]
+            if x < below:
                 return i
+            if x <= above:  # at the cut
+                return i if side < 0 or (side == 0 and lower_owns) else i + 1
         return len(self.cuts)
 
     def of(self, x: float) -> object:
@@ -85,8 +85,10 @@ class Bands:
         last = self._index(span.high, -1 if span.high_open else 0)
         return self.outcomes[first:last + 1]
 
-    def settled(self, span: Span) -> object | None:
-        """The outcome if the span allows only one, else None."""
+    def settled(self, span: Span | float) -> object | None:
+        """The outcome if the span (or value) allows only one, else None."""
+        if not isinstance(span, Span):
+            return self.of(span)
         found = set(self.possible(span))
         return found.pop() if len(found) == 1 else None
 
@@ -110,6 +112,8 @@ class ChildPugh:
 
     score: int | None
     cls: str | None
+    lowest: int = 5  # the lowest and highest scores the inputs allow (one when the score is settled)
+    highest: int = 15
 
 
 def child_pugh(bilirubin_umol_l: float | Span | None, albumin_g_l: float | Span | None,
@@ -118,15 +122,19 @@ def child_pugh(bilirubin_umol_l: float | Span | None, albumin_g_l: float | Span 
     choices); an input that is None may be anything."""
     lowest = highest = 0
     for bands, value in ((BILIRUBIN_POINTS, bilirubin_umol_l), (ALBUMIN_POINTS, albumin_g_l), (INR_POINTS, inr)):
-        points = bands.possible(_span(value))
-        lowest, highest = lowest + min(points), highest + max(points)
+        if value is None or isinstance(value, Span):
+            points = bands.possible(_span(value))
+            lowest, highest = lowest + min(points), highest + max(points)
+        else:  # a value: its points (the common case, kept quick)
+            point = bands.of(value)
+            lowest, highest = lowest + point, highest + point  # type: ignore[operator]
     for table, choice in ((ASCITES_POINTS, ascites), (ENCEPHALOPATHY_POINTS, encephalopathy)):
         if choice is None:
             lowest, highest = lowest + 1, highest + 3
         else:
             lowest, highest = lowest + table[choice], highest + table[choice]
     cls = CHILD_PUGH_CLASS.settled(Span(lowest, highest, False, False))
-    return ChildPugh(lowest if lowest == highest else None, cls)  # type: ignore[arg-type]
+    return ChildPugh(lowest if lowest == highest else None, cls, lowest, highest)  # type: ignore[arg-type]
 
 
 # -- ALBI ------------------------------------------------------------------------------------------------------
@@ -155,6 +163,9 @@ def albi_score(bilirubin_umol_l: float, albumin_g_l: float) -> float:
 def albi(bilirubin_umol_l: float | Span | None, albumin_g_l: float | Span | None) -> Albi:
     """ALBI from bilirubin (µmol/L) and albumin (g/L). The score rises with bilirubin and falls with albumin, so
     its span runs from (lowest bilirubin, highest albumin) to (highest bilirubin, lowest albumin)."""
+    if isinstance(bilirubin_umol_l, (int, float)) and isinstance(albumin_g_l, (int, float)):
+        value = albi_score(bilirubin_umol_l, albumin_g_l)
+        return Albi(value, ALBI_GRADE.of(value))  # type: ignore[arg-type]
     tbil, alb = _span(bilirubin_umol_l), _span(albumin_g_l)
     score = Span(albi_score(tbil.low, alb.high), albi_score(tbil.high, alb.low),
                  tbil.low_open or alb.high_open, tbil.high_open or alb.low_open)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from dataclasses import fields
+from typing import TYPE_CHECKING
 
 from ..course.eligibility import LAB_TESTS, EligibilityInputs, EligibilityResult, EligibilityRules, LabResult
 from ..dictionary import PATHOLOGY, PATIENT, SCREENING, FieldType
@@ -18,7 +18,7 @@ from .schema import MIGRATION_NAMES
 from .session import Session
 
 if TYPE_CHECKING:
-    from ..protocol import Protocol
+    from .logbook import Logbook
 
 _COURSE_VERSION = MIGRATION_NAMES.index("0007_course") + 1  # the schema that stores screenings and labs
 _PATIENT = ("mrn", "sex", "birth_date", "resection_date", "resection_margin")
@@ -27,30 +27,28 @@ _PATHOLOGY = ("hcc_confirmed", "mvi", "tumor_count", "max_diameter_cm", "capsule
 _SCREENING = ("screen_date", "consent_date", "enrol_date", "resection_intent", "asa", "ecog", "ascites",
               "encephalopathy", "prior_lenvatinib", "sorafenib_allergy", "pregnant_or_lactating", "other_malignancy",
               "mental_illness", "other_trial_within_3_months", "prohibited_postop_therapy")
+_COLUMNS = (*_PATIENT, *_PATHOLOGY, *_SCREENING)
+# The inputs are made positionally from a row (10,000 rows): the row's columns are its first fields, in order.
+assert _COLUMNS == tuple(f.name for f in fields(EligibilityInputs))[:len(_COLUMNS)]
 _FIELDS = [*(PATIENT[c] for c in _PATIENT), *(PATHOLOGY[c] for c in _PATHOLOGY), *(SCREENING[c] for c in _SCREENING)]
-_DATES = frozenset(f.key for f in _FIELDS if f.type is FieldType.DATE)  # stored as ISO text
-_FLAGS = frozenset(f.key for f in _FIELDS if f.type is FieldType.BOOL)  # stored as 0/1
+# a date is stored as ISO text, a flag as 0/1
+_CONVERT = tuple(dt.date.fromisoformat if f.type is FieldType.DATE else bool if f.type is FieldType.BOOL else None
+                 for f in _FIELDS)
 _TESTS = ", ".join(f"'{t}'" for t in LAB_TESTS)
-
-
-def _date(value: str | None) -> dt.date | None:
-    return None if value is None else dt.date.fromisoformat(value)
-
-
-def _flag(value: int | None) -> bool | None:
-    return None if value is None else bool(value)
 
 
 class EligibilityReader:
     """Reads the eligibility rules' inputs and evaluates them with the logbook's protocol (`Logbook.eligibility`)."""
 
-    def __init__(self, session: Session, protocol: Callable[[], Protocol]):
+    def __init__(self, session: Session, logbook: Logbook):
         self._session = session
-        self._protocol = protocol
+        self._logbook = logbook
 
     def evaluate(self, mrn: str | None = None) -> list[EligibilityResult]:
-        """Each patient's eligibility (or the one with this MRN), ordered by MRN."""
-        return EligibilityRules(self._protocol()).evaluate_all(self.inputs(mrn))
+        """Each patient's eligibility (or the one with this MRN), ordered by MRN, by the logbook's protocol and lab
+        catalogue (its validator's)."""
+        rules = EligibilityRules(self._logbook.protocol, self._logbook.validator.choices.labs)
+        return rules.evaluate_all(self.inputs(mrn))
 
     def inputs(self, mrn: str | None = None) -> list[EligibilityInputs]:
         """The rules' inputs of every patient, or of the one with this MRN (none: an empty list), by MRN."""
@@ -59,7 +57,6 @@ class EligibilityReader:
         columns = [f"p.{c}" for c in _PATIENT]
         columns += [f"p.{PATHOLOGY.column_prefix}{c}" if course or c != "hcc_confirmed" else "NULL" for c in _PATHOLOGY]
         columns += [f"s.{c}" if course else "NULL" for c in _SCREENING]
-        names = (*_PATIENT, *_PATHOLOGY, *_SCREENING)
         where, params = ("WHERE p.mrn = ?", [mrn]) if mrn is not None else ("", [])
         screenings = f"LEFT JOIN {SCREENING.table} s ON s.patient_id = p.id" if course else ""
         rows = db.execute(f"SELECT p.id, {', '.join(columns)} FROM patients p {screenings} {where} ORDER BY p.mrn",
@@ -69,19 +66,19 @@ class EligibilityReader:
             f"JOIN patients p ON p.id = t.patient_id {where}", params)}
         labs: dict[str, list[LabResult]] = defaultdict(list)
         if course:
-            # Only what a rule may read: the tests it reads, dated from the resection to the reference date.
+            # Only what a rule may read: the tests it reads, dated from the resection to the reference date. Each
+            # patient's labs are walked from its screening (CROSS JOIN keeps that order), not the labs table whole.
             for patient_id, test, date, position, value, unit, qualifier, uln in db.execute(
                     "SELECT l.patient_id, l.test, l.date, l.position, l.value, l.unit, l.qualifier, l.uln "
-                    f"FROM {SCREENING.table} s JOIN patients p ON p.id = s.patient_id "
-                    "JOIN labs l ON l.patient_id = s.patient_id "
-                    f"WHERE l.test IN ({_TESTS}) AND l.date >= p.resection_date "
+                    f"FROM {SCREENING.table} s JOIN patients p ON p.id = s.patient_id CROSS JOIN labs l "
+                    f"WHERE l.patient_id = s.patient_id AND l.test IN ({_TESTS}) AND l.date >= p.resection_date "
                     f"AND l.date <= coalesce(s.enrol_date, s.consent_date, s.screen_date) "
                     f"{where.replace('WHERE', 'AND')}", params):
                 labs[patient_id].append(LabResult(test, dt.date.fromisoformat(date), position, value, unit, qualifier,
                                                   uln))
         out = []
-        for row in rows:
-            values: dict[str, Any] = {name: (_date(v) if name in _DATES else _flag(v) if name in _FLAGS else v)
-                      for name, v in zip(names, row[1:], strict=True)}
-            out.append(EligibilityInputs(**values, thrombus=row[0] in thrombus, labs=tuple(labs.get(row[0], ()))))
+        for patient_id, *row in rows:
+            values = [v if v is None or to is None else to(v) for to, v in zip(_CONVERT, row, strict=True)]
+            out.append(EligibilityInputs(*values, thrombus=patient_id in thrombus,  # type: ignore[arg-type, misc]
+                                         labs=tuple(labs.get(patient_id, ()))))
         return out

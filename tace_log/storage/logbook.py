@@ -103,7 +103,7 @@ class Logbook:
         self.audit = AuditTrail(self._session)
         self.backups = Backups(self._session, self.users)
         self.worklist = Worklist(self._session)
-        self.eligibility = EligibilityReader(self._session, lambda: self.protocol)
+        self.eligibility = EligibilityReader(self._session, self)
         if user is not None:
             try:
                 self.users.act_as(user)
