@@ -2,7 +2,7 @@
 computation written as plain SQL over the same file (the baseline), the two checked to agree patient by patient.
 
 The baseline is one query on a bare sqlite3 connection: the latest result of each test in the rules' window
-(a window function), the rules as SQL's own three-valued comparisons, Child-Pugh as the lowest and highest score
+(a `max()` and the columns of its row), the rules as SQL's own three-valued comparisons, Child-Pugh as the lowest and highest score
 the inputs allow, ALBI, the age in completed years; Python only names the failed rules. It does not list the
 missing inputs' paths, which the product does.
 """
@@ -52,7 +52,8 @@ def _points(v: str, q: str, low: float, high: float, rising: bool) -> tuple[str,
 def baseline_sql() -> str:
     protocol = default_protocol()
     e, risk, catalogue = protocol.eligibility, protocol.eligibility.high_risk, default_lab_catalogue()
-    factors = ", ".join(f"('{t}', '{u}', {f!r})" for t in LAB_TESTS for u, f in catalogue[t].factors.items())
+    factor = "CASE l.test || ' ' || l.unit " + " ".join(
+        f"WHEN '{t} {u}' THEN {f!r}" for t in LAB_TESTS for u, f in catalogue[t].factors.items() if f != 1) + " ELSE 1 END"
     tests = ", ".join(f"'{t}'" for t in LAB_TESTS)
     pivot = ", ".join(f"max(CASE WHEN test = '{t}' THEN v END) AS {t}, "
                       f"max(CASE WHEN test = '{t}' THEN q END) AS {t}_q, "
@@ -107,8 +108,7 @@ def baseline_sql() -> str:
     birthday = f"CASE WHEN substr(birth_date, 6) = '02-29' AND NOT {leap} THEN '03-01' ELSE substr(birth_date, 6) END"
     age = f"{year} - CAST(substr(birth_date, 1, 4) AS INT) - (substr(age_date, 6) < {birthday})"
     return f"""
-    WITH factors(test, unit, factor) AS (VALUES {factors}),
-    r AS (
+    WITH r AS (
         SELECT p.id, p.mrn, p.sex, p.birth_date, p.resection_date, p.resection_margin,
                p.pathology_hcc_confirmed AS hcc, p.pathology_mvi AS mvi, p.pathology_tumor_count AS n,
                p.pathology_max_diameter_cm AS size, p.pathology_capsule AS capsule,
@@ -121,12 +121,13 @@ def baseline_sql() -> str:
                coalesce(s.enrol_date, s.consent_date, s.screen_date) AS lab_date,
                coalesce(s.consent_date, s.screen_date) AS age_date
         FROM patients p LEFT JOIN screenings s ON s.patient_id = p.id),
-    ranked AS (
-        SELECT l.patient_id, l.test, l.value * f.factor AS v, l.qualifier AS q, l.uln,
-               row_number() OVER (PARTITION BY l.patient_id, l.test ORDER BY l.date DESC, l.position DESC) AS rank
-        FROM r JOIN labs l ON l.patient_id = r.id JOIN factors f ON f.test = l.test AND f.unit = l.unit
-        WHERE l.test IN ({tests}) AND l.date >= r.resection_date AND l.date <= r.lab_date {max_age}),
-    x AS (SELECT patient_id, {pivot} FROM ranked WHERE rank = 1 GROUP BY patient_id),
+    latest AS (  -- each test's latest result: SQLite takes a max()'s row's other columns from that row
+        SELECT l.patient_id, l.test, l.value * {factor} AS v, l.qualifier AS q, l.uln,
+               max(l.date || printf('%010d', l.position)) AS latest
+        FROM r CROSS JOIN labs l ON l.patient_id = r.id
+        WHERE l.test IN ({tests}) AND l.date >= r.resection_date AND l.date <= r.lab_date {max_age}
+        GROUP BY l.patient_id, l.test),
+    x AS (SELECT patient_id, {pivot} FROM latest GROUP BY patient_id),
     scored AS (
         SELECT *, {fewest} AS cp_fewest, {most} AS cp_most, {albi} AS albi, {age} AS age
         FROM r LEFT JOIN x ON x.patient_id = r.id)

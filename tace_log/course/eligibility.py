@@ -25,7 +25,7 @@ from ..protocol import CHILD_PUGH_CLASSES, Protocol
 from .scores import (
     ALBUMIN_POINTS,
     BILIRUBIN_POINTS,
-    CHILD_PUGH_CLASS,
+    CLASS_OF_SCORE,
     INR_POINTS,
     Albi,
     ChildPugh,
@@ -42,9 +42,10 @@ RULES = ("INC-HCC-PATHOLOGY", "INC-HIGH-RISK", "INC-AGE", "INC-ASA", "INC-CHILD-
 HIGH_RISK_PARTS = ("A", "B", "C")  # A: MVI with number, size or margin; B: a tumour thrombus; C: rupture, invasion
 LAB_TESTS = ("tbil", "alb", "ast", "alt", "alp", "anc", "hb", "plt", "inr")  # the tests the rules read
 # The screening flags an exclusion reads: the rule passes when the flag is recorded false.
-EXCLUSION_FLAGS = (("EXC-OTHER-MALIGNANCY", "other_malignancy"), ("EXC-MENTAL-ILLNESS", "mental_illness"),
-                   ("EXC-OTHER-TRIAL-WITHIN-3-MONTHS", "other_trial_within_3_months"),
-                   ("EXC-PROHIBITED-POSTOP-THERAPY", "prohibited_postop_therapy"))
+EXCLUSION_FLAGS = tuple((rule, flag, f"screening.{flag}") for rule, flag in (
+    ("EXC-OTHER-MALIGNANCY", "other_malignancy"), ("EXC-MENTAL-ILLNESS", "mental_illness"),
+    ("EXC-OTHER-TRIAL-WITHIN-3-MONTHS", "other_trial_within_3_months"),
+    ("EXC-PROHIBITED-POSTOP-THERAPY", "prohibited_postop_therapy")))
 _MVI_RANK = {key: rank for rank, key in enumerate(PATHOLOGY["mvi"].choice_keys)}  # M0 < M1 < M2
 _CLASS_RANK = {key: rank for rank, key in enumerate(CHILD_PUGH_CLASSES)}  # A < B < C
 # The path naming the dates a lab's and the age's reference date comes from, when none is recorded.
@@ -264,7 +265,7 @@ class EligibilityRules:
         rules["INC-ASA"] = (None, ("screening.asa",)) if p.asa is None else (p.asa <= self.eligibility.asa_max, ())
         tbil, alb, inr = readings["tbil"], readings["alb"], readings["inr"]
         cp = child_pugh(tbil.value, alb.value, inr.value, p.ascites, p.encephalopathy)
-        best, worst = (_CLASS_RANK[str(CHILD_PUGH_CLASS.of(score))] for score in (cp.lowest, cp.highest))
+        best, worst = _CLASS_RANK[CLASS_OF_SCORE[cp.lowest]], _CLASS_RANK[CLASS_OF_SCORE[cp.highest]]
         if best <= self._class_rank < worst:  # the scores the inputs allow lie on both sides of the protocol's class
             unsettled = [r.missing or (f"labs.{test}",) for test, r, points in (
                 ("tbil", tbil, BILIRUBIN_POINTS), ("alb", alb, ALBUMIN_POINTS), ("inr", inr, INR_POINTS))
@@ -283,8 +284,8 @@ class EligibilityRules:
         rules["EXC-R1-R2-OR-PALLIATIVE"] = _all(_is(p.resection_margin, "R0", "resection_margin"),
                                                 _is(p.resection_intent, "curative", "screening.resection_intent"))
         rules["EXC-PREGNANT-OR-LACTATING"] = self._not_pregnant(p)
-        for rule, flag in EXCLUSION_FLAGS:
-            rules[rule] = _is(getattr(p, flag), False, f"screening.{flag}")
+        for rule, flag, path in EXCLUSION_FLAGS:
+            rules[rule] = _is(getattr(p, flag), False, path)
         verdicts = [passed for passed, _ in rules.values()]
         eligible = False if False in verdicts else None if None in verdicts else True
         return EligibilityResult(p.mrn, eligible, rules, parts, cp, albi(tbil.value, alb.value), age[0])
@@ -337,7 +338,7 @@ class EligibilityRules:
         for lab in p.labs:
             if resection <= lab.date <= on:
                 found = latest.get(lab.test)
-                if found is None or (lab.date, lab.position) > (found.date, found.position):
+                if found is None or lab.date > found.date or (lab.date == found.date and lab.position > found.position):
                     latest[lab.test] = lab
         out = {}
         for test in LAB_TESTS:

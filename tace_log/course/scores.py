@@ -103,6 +103,7 @@ INR_POINTS = Bands(((1.7, False), (2.3, True)), (1, 2, 3))
 ASCITES_POINTS = {"none": 1, "mild": 2, "moderate_severe": 3}
 ENCEPHALOPATHY_POINTS = {"none": 1, "grade_1_2": 2, "grade_3_4": 3}
 CHILD_PUGH_CLASS = Bands(((6, True), (9, True)), ("A", "B", "C"))  # 5-6 A, 7-9 B, 10-15 C
+CLASS_OF_SCORE: dict[int, str] = {score: CHILD_PUGH_CLASS.of(score) for score in range(5, 16)}  # type: ignore[misc]
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +134,9 @@ def child_pugh(bilirubin_umol_l: float | Span | None, albumin_g_l: float | Span 
             lowest, highest = lowest + 1, highest + 3
         else:
             lowest, highest = lowest + table[choice], highest + table[choice]
-    cls = CHILD_PUGH_CLASS.settled(Span(lowest, highest, False, False))
-    return ChildPugh(lowest if lowest == highest else None, cls, lowest, highest)  # type: ignore[arg-type]
+    cls = CLASS_OF_SCORE[lowest]
+    return ChildPugh(lowest if lowest == highest else None, cls if cls == CLASS_OF_SCORE[highest] else None, lowest,
+                     highest)
 
 
 # -- ALBI ------------------------------------------------------------------------------------------------------
