@@ -1,10 +1,10 @@
 """Eligibility of every patient of a generated logbook with full courses: `Logbook.eligibility` against the same
 computation written as plain SQL over the same file (the baseline), the two checked to agree patient by patient.
 
-The baseline is one query on a bare sqlite3 connection: the latest result of each test in the rules' window
-(a `max()` and the columns of its row), the rules as SQL's own three-valued comparisons, Child-Pugh as the lowest and highest score
-the inputs allow, ALBI, the age in completed years; Python only names the failed rules. It does not list the
-missing inputs' paths, which the product does.
+The baseline is one query on a bare sqlite3 connection: the latest result of each test in the rules' window (a
+`max()` and the columns of its row), the rules as SQL's own three-valued comparisons, Child-Pugh as the lowest and
+highest score the inputs allow, ALBI, the age in completed years; Python only names the failed rules. It does not
+list the missing inputs' paths, which the product does.
 """
 
 from __future__ import annotations
@@ -52,8 +52,8 @@ def _points(v: str, q: str, low: float, high: float, rising: bool) -> tuple[str,
 def baseline_sql() -> str:
     protocol = default_protocol()
     e, risk, catalogue = protocol.eligibility, protocol.eligibility.high_risk, default_lab_catalogue()
-    factor = "CASE l.test || ' ' || l.unit " + " ".join(
-        f"WHEN '{t} {u}' THEN {f!r}" for t in LAB_TESTS for u, f in catalogue[t].factors.items() if f != 1) + " ELSE 1 END"
+    factor = "CASE l.test || ' ' || l.unit " + " ".join(f"WHEN '{t} {u}' THEN {f!r}" for t in LAB_TESTS
+                                                        for u, f in catalogue[t].factors.items() if f != 1) + " ELSE 1 END"
     tests = ", ".join(f"'{t}'" for t in LAB_TESTS)
     pivot = ", ".join(f"max(CASE WHEN test = '{t}' THEN v END) AS {t}, "
                       f"max(CASE WHEN test = '{t}' THEN q END) AS {t}_q, "
