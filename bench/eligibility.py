@@ -52,8 +52,9 @@ def _points(v: str, q: str, low: float, high: float, rising: bool) -> tuple[str,
 def baseline_sql() -> str:
     protocol = default_protocol()
     e, risk, catalogue = protocol.eligibility, protocol.eligibility.high_risk, default_lab_catalogue()
-    factor = "CASE l.test || ' ' || l.unit " + " ".join(f"WHEN '{t} {u}' THEN {f!r}" for t in LAB_TESTS
-                                                        for u, f in catalogue[t].factors.items() if f != 1) + " ELSE 1 END"
+    factors = " ".join(f"WHEN '{t} {u}' THEN {f!r}" for t in LAB_TESTS for u, f in catalogue[t].factors.items()
+                       if f != 1)
+    factor = f"CASE l.test || ' ' || l.unit {factors} ELSE 1 END"
     tests = ", ".join(f"'{t}'" for t in LAB_TESTS)
     pivot = ", ".join(f"max(CASE WHEN test = '{t}' THEN v END) AS {t}, "
                       f"max(CASE WHEN test = '{t}' THEN q END) AS {t}_q, "
