@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 import uuid
 from collections.abc import Callable
 
@@ -499,3 +500,22 @@ def test_the_eligibility_command_prints_the_contracts_json_alone(tmp_path, capsy
     assert "not eligible" in table and "INC-AGE" in table and "age 18-75 years at consent" in table
     assert main(["--db", db, "eligibility", "HS-404"]) == 1
     assert "no patient with MRN 'HS-404'" in capsys.readouterr().err
+
+
+def test_a_logbook_from_before_the_course_is_read_as_it_is(tmp_path):
+    """A logbook of schema 6 (no screenings or labs yet), opened read-only and never upgraded: every patient is listed,
+    the course's inputs missing."""
+    path = tmp_path / "l.sqlite"
+    with Logbook.open(path, validator=Validator(today=TODAY)) as book:
+        book.import_document(_document({"stored": []}))
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA user_version = 6")
+    connection.close()
+    book = Logbook.read_only(path)
+    try:
+        (result,) = book.eligibility.evaluate()
+    finally:
+        book.close()
+    assert result.eligible is None and result.age_at_consent is None
+    assert {"pathology.hcc_confirmed", "screening.consent_date", "screening.ecog"} <= set(result.missing)
+    assert result.rules["INC-HIGH-RISK"] == (True, ())  # the pathology is older than the course
