@@ -77,7 +77,12 @@ class Bands:
         return len(self.cuts)
 
     def of(self, x: float) -> object:
-        return self.outcomes[self._index(x, 0)]
+        for i, (below, above, lower_owns) in enumerate(self._cuts):  # type: ignore[attr-defined]
+            if x < below or (x <= above and lower_owns):
+                return self.outcomes[i]
+            if x <= above:
+                return self.outcomes[i + 1]
+        return self.outcomes[-1]
 
     def possible(self, span: Span) -> tuple:
         """The outcomes of every band the span reaches, in band order."""

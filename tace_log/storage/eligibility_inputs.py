@@ -8,7 +8,10 @@ The rules themselves are `course/eligibility.py`'s; this only fetches their inpu
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import fields
 from typing import TYPE_CHECKING
 
@@ -37,6 +40,19 @@ _CONVERT = tuple(dt.date.fromisoformat if f.type is FieldType.DATE else bool if 
 _TESTS = ", ".join(f"'{t}'" for t in LAB_TESTS)
 
 
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """The cyclic garbage collector paused: the inputs and results of 10,000 patients are a million small objects
+    made at once, none in a cycle, and collecting while they are made costs a quarter of the time."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 class EligibilityReader:
     """Reads the eligibility rules' inputs and evaluates them with the logbook's protocol (`Logbook.eligibility`)."""
 
@@ -48,7 +64,8 @@ class EligibilityReader:
         """Each patient's eligibility (or the one with this MRN), ordered by MRN, by the logbook's protocol and lab
         catalogue (its validator's)."""
         rules = EligibilityRules(self._logbook.protocol, self._logbook.validator.choices.labs)
-        return rules.evaluate_all(self.inputs(mrn))
+        with _no_collection():
+            return rules.evaluate_all(self.inputs(mrn))
 
     def inputs(self, mrn: str | None = None) -> list[EligibilityInputs]:
         """The rules' inputs of every patient, or of the one with this MRN (none: an empty list), by MRN."""
