@@ -188,8 +188,8 @@ def eligibility(path: Path, runs: int = 7) -> list[Result]:
         timings = [(_timed(lambda: [r.as_json() for r in book.eligibility.evaluate()]),
                     _timed(lambda: baseline(conn, sql))) for _ in range(runs)]
     conn.close()
-    (ours, ours_cpu), (theirs, theirs_cpu) = ((statistics.median(t[side][kind] for t in timings) for kind in (0, 1))
-                                              for side in (0, 1))
+    ours, ours_cpu = (statistics.median(t[0][kind] for t in timings) for kind in (0, 1))
+    theirs, theirs_cpu = (statistics.median(t[1][kind] for t in timings) for kind in (0, 1))
     ratio = ours / theirs
     return [
         Result(

@@ -83,8 +83,9 @@ class EligibilityReader:
             f"JOIN patients p ON p.id = t.patient_id {where}", params)}
         labs: dict[str, list[LabResult]] = defaultdict(list)
         if course:
-            # Only what a rule may read: the tests it reads, dated from the resection to the reference date. Each
-            # patient's labs are walked from its screening (CROSS JOIN keeps that order), not the labs table whole.
+            # Only what a rule may read: the tests it reads, dated from the resection to the reference date, sought
+            # for each screened patient (CROSS JOIN keeps that order) in the index made for it (labs_by_test,
+            # migration 0008), never the labs table walked whole.
             for patient_id, test, date, position, value, unit, qualifier, uln in db.execute(
                     "SELECT l.patient_id, l.test, l.date, l.position, l.value, l.unit, l.qualifier, l.uln "
                     f"FROM {SCREENING.table} s JOIN patients p ON p.id = s.patient_id CROSS JOIN labs l "
