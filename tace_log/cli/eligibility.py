@@ -31,15 +31,17 @@ def run_eligibility(args) -> int:
     with open_logbook(args) as logbook:
         protocol = logbook.protocol  # a site file that cannot be used is an error naming its key, exit 1
         print_protocol(protocol, sys.stderr)
-        results = logbook.eligibility.evaluate(args.mrn)
+        if args.json:
+            rows = logbook.eligibility.as_json(args.mrn)
+            found, lines = len(rows), [json.dumps(rows, ensure_ascii=False, indent=2)]
+        else:
+            results = logbook.eligibility.evaluate(args.mrn)
+            found, lines = len(results), table(results, protocol, args.lang, rules=args.mrn is not None)
         path = logbook.path
-    if args.mrn is not None and not results:
+    if args.mrn is not None and not found:
         raise LogbookError(Message("error.no_mrn", mrn=repr(args.mrn), path=path))
-    if args.json:
-        print(json.dumps([r.as_json() for r in results], ensure_ascii=False, indent=2))
-    else:
-        for line in table(results, protocol, args.lang, rules=args.mrn is not None):
-            print(line)
+    for line in lines:
+        print(line)
     return 0
 
 

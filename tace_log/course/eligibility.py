@@ -345,7 +345,13 @@ class EligibilityRules:
                 out[test] = (None, None, _LAB_PATHS[test])
                 continue
             factor = self._factors.get((test, lab.unit))
-            value = lab.value * factor if factor is not None else self.catalogue[test].to_canonical(lab.value, lab.unit)
+            if factor is None:
+                try:  # a unit spelt otherwise (umol/L)
+                    factor = self.catalogue[test].to_canonical(1.0, lab.unit)
+                except KeyError:  # a unit the catalogue no longer takes (a site edited it): no value to compare
+                    out[test] = (None, None, _LAB_PATHS[test])
+                    continue
+            value = lab.value * factor
             out[test] = (value if lab.qualifier is None else Span.reading(value, lab.qualifier), lab.uln, ())
         return out
 

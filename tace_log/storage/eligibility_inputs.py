@@ -67,6 +67,12 @@ class EligibilityReader:
         with _no_collection():
             return rules.evaluate_all(self.inputs(mrn))
 
+    def as_json(self, mrn: str | None = None) -> list[dict]:
+        """`evaluate`'s results as the contract's objects (`tace-log eligibility --json`), made in one go."""
+        results = self.evaluate(mrn)
+        with _no_collection():
+            return [r.as_json() for r in results]
+
     def inputs(self, mrn: str | None = None) -> list[EligibilityInputs]:
         """The rules' inputs of every patient, or of the one with this MRN (none: an empty list), by MRN."""
         db = self._session.db

@@ -10,15 +10,17 @@ import json
 import sqlite3
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
+from tace_log.catalogues import LabCatalogue, default_lab_catalogue
 from tace_log.cli import main
-from tace_log.course.eligibility import RULES, completed_years
+from tace_log.course.eligibility import RULES, EligibilityInputs, EligibilityRules, LabResult, completed_years
 from tace_log.course.scores import Albi, Span, albi, child_pugh
 from tace_log.dictionary import LAB
 from tace_log.model import Patient, record_class
-from tace_log.protocol import SITE_FILENAME, protocol_for
+from tace_log.protocol import SITE_FILENAME, default_protocol, protocol_for
 from tace_log.resources import resource
 from tace_log.storage import Logbook
 from tace_log.validation import Validator
@@ -519,3 +521,15 @@ def test_a_logbook_from_before_the_course_is_read_as_it_is(tmp_path):
     assert result.eligible is None and result.age_at_consent is None
     assert {"pathology.hcc_confirmed", "screening.consent_date", "screening.ecog"} <= set(result.missing)
     assert result.rules["INC-HIGH-RISK"] == (True, ())  # the pathology is older than the course
+
+
+def test_a_result_in_a_unit_the_catalogue_no_longer_takes_is_not_read():
+    """A site catalogue that dropped g/dL for albumin: a result stored in it is no value to compare, not a crash."""
+    catalogue = default_lab_catalogue()
+    site = LabCatalogue(tuple(replace(t, factors={"g/L": 1}) if t.key == "alb" else t for t in catalogue.tests))
+    day = dt.date(2025, 3, 25)
+    inputs = EligibilityInputs(mrn="X", resection_date=dt.date(2025, 3, 10), screen_date=day,
+                               labs=(LabResult("alb", day, 0, 2.8, "g/dL"), LabResult("hb", day, 1, 8.5, "g/dL")))
+    result = EligibilityRules(default_protocol(), site).evaluate(inputs)
+    assert result.rules["INC-ALB"] == (None, ("labs.alb",))
+    assert result.rules["INC-HB"] == (True, ())
