@@ -2,9 +2,9 @@
 
 It opens, creates and closes the file and reads, checks, saves and imports the records; the rest hangs off it as
 managers sharing its `Session`: `users` (accounts, who is working), `signing` (signatures, addenda), `audit`
-(the trail), `backups`, `worklist`, `eligibility` (the eligibility rules' inputs, made on first use). Every write validates first and
-runs in one transaction; a rule broken anywhere means nothing is written. After a write commits, listeners are told
-what changed (a typed `Change`) so views can refresh.
+(the trail), `backups`, `worklist`, `eligibility` (the eligibility rules' inputs, made on first use). Every write
+validates first and runs in one transaction; a rule broken anywhere means nothing is written. After a write commits,
+listeners are told what changed (a typed `Change`) so views can refresh.
 """
 
 from __future__ import annotations
