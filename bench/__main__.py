@@ -20,7 +20,8 @@ from pathlib import Path
 from tace_log import __version__
 from tace_log.storage import Logbook
 
-from . import backup, chart, core, course_import, derived, report, startup, survival
+from . import backup, chart, core, course, course_import, derived, report, startup, survival
+from .eligibility import eligibility
 from .generate import build_logbook
 from .result import Result, table
 
@@ -36,6 +37,18 @@ def logbook(procedures: int) -> Path:
     if not path.exists() or not stamp.exists() or stamp.read_text() != key:
         seconds = build_logbook(path, procedures)
         print(f"  generated {procedures:,} procedures in {seconds:.1f} s", file=sys.stderr)
+        stamp.write_text(key)
+    return path
+
+
+def course_logbook(patients: int) -> Path:
+    """A generated logbook of patients with full courses, rebuilt only when its generator or the schema changed."""
+    path = OUT / f"course-{patients}.sqlite"
+    stamp = Path(f"{path}.stamp")
+    key = hashlib.sha256((HERE / "course.py").read_bytes()).hexdigest() + f":{Logbook.supported_schema_version()}"
+    if not path.exists() or not stamp.exists() or stamp.read_text() != key:
+        seconds = course.build_logbook(path, patients)
+        print(f"  generated {patients:,} patients with courses in {seconds:.1f} s", file=sys.stderr)
         stamp.write_text(key)
     return path
 
@@ -98,6 +111,7 @@ def figures(sizes: list[int]) -> dict[str, callable]:
         "due-day": lambda: derived.due_one_day(largest),
         "chart": lambda: chart.chart(work),
         "queues": lambda: chart.queues(largest),
+        "eligibility": lambda: eligibility(course_logbook(10_000)),
     }
 
 
