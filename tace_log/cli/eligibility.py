@@ -8,8 +8,7 @@ import argparse
 import json
 import sys
 
-from ..catalogues import UNITLESS, default_lab_catalogue
-from ..course.eligibility import HIGH_RISK_PARTS, MAX, RULES, ULN, EligibilityResult, EligibilityRules, Verdict
+from ..course.eligibility import HIGH_RISK_PARTS, RULES, EligibilityResult, Verdict, rule_texts
 from ..errors import LogbookError
 from ..messages import EN, Message, render
 from ..protocol import Protocol
@@ -100,39 +99,3 @@ def _rule_lines(result: EligibilityResult, texts: dict[str, Message], language: 
         if rule == "INC-HIGH-RISK":
             out += [line(part, result.high_risk_parts[part], texts[part], "    ") for part in HIGH_RISK_PARTS]
     return out
-
-
-def rule_texts(protocol: Protocol) -> dict[str, Message]:
-    """What each rule asks, with the protocol's limits (a lab's in its canonical unit), by rule id and high-risk
-    part."""
-    e, risk, labs = protocol.eligibility, protocol.eligibility.high_risk, default_lab_catalogue()
-    limits = {rule: (test, kind, limit) for rule, test, kind, limit in EligibilityRules(protocol).lab_limits}
-
-    def lab(rule: str) -> Message:
-        test, kind, limit = limits[rule]
-        if kind == ULN:
-            return Message("eligibility.lab_uln", test=labs[test], times=f"{limit:g}")
-        return Message("eligibility.lab_max" if kind == MAX else "eligibility.lab_min", test=labs[test],
-                       limit=f"{limit:.4g}", unit="" if labs[test].unit == UNITLESS else f" {labs[test].unit}")
-
-    return {
-        "INC-HCC-PATHOLOGY": Message("eligibility.INC-HCC-PATHOLOGY"),
-        "INC-HIGH-RISK": Message("eligibility.INC-HIGH-RISK"),
-        "A": Message("eligibility.high_risk.A", mvi=risk.mvi,
-                     count=f"{'>=' if risk.count_inclusive else '>'} {risk.tumor_count_min}",
-                     size=f"{'>=' if risk.size_inclusive else '>'} {risk.max_diameter_cm_min:g}"),
-        "B": Message("eligibility.high_risk.B"),
-        "C": Message("eligibility.high_risk.C"),
-        "INC-AGE": Message("eligibility.INC-AGE", low=e.age_years.min, high=e.age_years.max),
-        "INC-ASA": Message("eligibility.INC-ASA", max=e.asa_max),
-        "INC-CHILD-PUGH-A": Message("eligibility.INC-CHILD-PUGH-A", cls=e.child_pugh),
-        **{rule: lab(rule) for rule in limits},
-        "INC-ECOG": Message("eligibility.INC-ECOG", max=e.ecog_max),
-        "INC-TX-HISTORY": Message("eligibility.INC-TX-HISTORY"),
-        "EXC-R1-R2-OR-PALLIATIVE": Message("eligibility.EXC-R1-R2-OR-PALLIATIVE"),
-        "EXC-PREGNANT-OR-LACTATING": Message("eligibility.EXC-PREGNANT-OR-LACTATING"),
-        "EXC-OTHER-MALIGNANCY": Message("eligibility.EXC-OTHER-MALIGNANCY"),
-        "EXC-MENTAL-ILLNESS": Message("eligibility.EXC-MENTAL-ILLNESS"),
-        "EXC-OTHER-TRIAL-WITHIN-3-MONTHS": Message("eligibility.EXC-OTHER-TRIAL-WITHIN-3-MONTHS"),
-        "EXC-PROHIBITED-POSTOP-THERAPY": Message("eligibility.EXC-PROHIBITED-POSTOP-THERAPY"),
-    }

@@ -8,7 +8,7 @@ import datetime as dt
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPushButton, QTableWidgetItem
 
-from tace_log.model import Patient, Procedure
+from tace_log.model import Patient, Procedure, record_class
 from ui.course.lab_grid import LabGrid
 from ui.course.record_dialog import CourseRecordDialog
 
@@ -178,3 +178,28 @@ def test_the_timeline_marks_the_next_date_something_is_due_by(qtbot, window, log
     logbook.save_entry(patient, procedure)  # not the adjuvant cycle: TACE 1 is still due
     chart = open_chart(qtbot, window, procedure)
     assert chart.timeline.next_due == (56, "TACE 1 due")
+
+
+def test_the_eligibility_tab_says_each_rule_and_records_a_screen_failure_in_one_step(qtbot, window, logbook,
+                                                                                     monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from tace_log.dictionary import LAB, SCREENING
+
+    patient, procedure = a_patient_with_a_tace(logbook)
+    stored = logbook.get_patient(patient.id)
+    screen = RESECTION + dt.timedelta(days=10)
+    stored.screening = record_class(SCREENING)(screen_date=screen, consent_date=screen)
+    stored.labs = [record_class(LAB)(date=screen, test="plt", value=40, unit="10^9/L")]  # below 75: fails
+    logbook.save_patient(stored)
+    chart = open_chart(qtbot, window, procedure)
+    panel = chart.eligibility
+    rules = {panel.table.text(r, 0): panel.table.text(r, 2) for r in range(panel.table.rowCount())}
+    assert rules["INC-PLT"] == "fail" and rules["INC-TBIL"] == "unknown"
+    assert panel.verdict.text().startswith("Not eligible: ") and "INC-PLT" in panel.verdict.text()
+    assert "Child-Pugh" in panel.scores.text()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    qtbot.mouseClick(panel.fail_button, Qt.MouseButton.LeftButton)
+    screening = logbook.get_patient(patient.id).screening
+    assert (screening.enrolled, screening.not_enrolled_reason) == (False, "not_meeting_inclusion")
+    assert any((r.reason or "").startswith("screen failure") for r in logbook.audit.history(patient.id))

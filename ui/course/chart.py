@@ -26,6 +26,7 @@ from tace_log.course.due import DueRules
 from tace_log.dictionary import COURSE, Entity, FieldType, declared
 from tace_log.errors import TaceLogError
 from tace_log.model import Patient
+from ui.course.eligibility_panel import EligibilityPanel
 from ui.course.lab_grid import LabGrid
 from ui.course.queues import QUEUED, flag_name
 from ui.course.record_dialog import CourseRecordDialog
@@ -123,6 +124,8 @@ class PatientChart(QWidget):
         self.record_tabs = {entity.key: RecordsTab(self, entity) for entity in COURSE}
         for entity in COURSE:
             self.tabs.addTab(self.record_tabs[entity.key], entity.label(language()))
+        self.eligibility = EligibilityPanel(logbook, patient_id, self)
+        self.tabs.addTab(self.eligibility, self.tr("Eligibility"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.timeline)
@@ -152,6 +155,7 @@ class PatientChart(QWidget):
         self.timeline.set_course(patient, procedures, today, self._next_due(patient, today))
         for tab in self.record_tabs.values():
             tab.show_records(patient)
+        self.eligibility.show_patient(patient)
         for i, entity in enumerate(COURSE):
             count = self.record_tabs[entity.key].table.rowCount()
             self.tabs.setTabText(i, f"{entity.label(language())} ({count})" if entity.many else
