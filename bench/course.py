@@ -2,23 +2,15 @@
 (a screening panel, some before the resection, then monthly panels), lenvatinib periods, adverse events, imaging
 and phone follow-ups, and for some a recurrence or a death. Deterministic for a seed; a fifth of the patients miss
 an item or fall outside a limit, so every branch of the rules is taken.
-
-    python -m bench.course 10000 -o bench/out/course-10000.sqlite
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import random
-import sys
-import time
 from pathlib import Path
 
-from tace_log.storage import Logbook
-from tace_log.validation import Validator
-
-from .generate import TODAY, _name, _uuid
+from .generate import TODAY, _name, _uuid, import_into
 
 LABS_PER_PATIENT = 60
 AE_TERMS = ("Hypertension", "Proteinuria", "Palmar-plantar erythrodysesthesia syndrome", "Diarrhea", "Fatigue",
@@ -142,26 +134,5 @@ def document(patients: int, seed: int = 17) -> dict:
 
 def build_logbook(path: Path, patients: int, seed: int = 17) -> float:
     """Create a logbook of `patients` generated courses through the real (bulk) import; returns seconds."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
     doc = document(patients, seed)
-    start = time.perf_counter()
-    with Logbook.open(path, validator=Validator(today=TODAY)) as book:
-        book.import_document(doc)
-    return time.perf_counter() - start
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("patients", type=int)
-    parser.add_argument("-o", "--output", type=Path, required=True)
-    parser.add_argument("--seed", type=int, default=17)
-    args = parser.parse_args(argv)
-    seconds = build_logbook(args.output, args.patients, args.seed)
-    print(f"{args.patients} patients with courses in {seconds:.1f} s -> {args.output}", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return import_into(path, [doc])

@@ -2,23 +2,15 @@
 TACE cycles for the TACE arm, scheduled imaging with misses and phone calls, a lenvatinib course with holds and
 reductions, adverse events, and for some a recurrence, a death, a loss to follow-up or a withdrawal. Every record
 passes the real import's rules. Deterministic for a seed.
-
-    python -m bench.courses 10000 -o bench/out/courses-10000.sqlite
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import random
-import sys
-import time
 from pathlib import Path
 
-from tace_log.storage import Logbook
-from tace_log.validation import Validator
-
-from .generate import TODAY, _name, _procedure, _uuid
+from .generate import TODAY, _name, _procedure, _uuid, import_into
 
 CHUNK = 5000  # patients imported per transaction
 REASONS = ["not_meeting_inclusion", "meeting_exclusion", "declined", "physician_decision", "other", None]
@@ -168,26 +160,5 @@ def document(patients: int, seed: int = 17, first: int = 0) -> dict:
 
 def build(path: Path, patients: int, seed: int = 17) -> float:
     """Create a logbook of `patients` generated courses through the real import, in chunks; returns seconds."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    start = time.perf_counter()
-    with Logbook.open(path, validator=Validator(today=TODAY)) as book:
-        for first in range(0, patients, CHUNK):
-            book.import_document(document(min(CHUNK, patients - first), seed, first))
-    return time.perf_counter() - start
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("patients", type=int)
-    parser.add_argument("-o", "--output", type=Path, required=True)
-    parser.add_argument("--seed", type=int, default=17)
-    args = parser.parse_args(argv)
-    seconds = build(args.output, args.patients, args.seed)
-    print(f"{args.patients} patients in {seconds:.1f} s -> {args.output}", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return import_into(path, (document(min(CHUNK, patients - first), seed, first)
+                              for first in range(0, patients, CHUNK)))

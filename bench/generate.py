@@ -12,6 +12,7 @@ import random
 import sys
 import time
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 
 from tace_log.dictionary import PROCEDURE
@@ -186,16 +187,23 @@ def document(procedures: int, seed: int = 7) -> dict:
     return {"format": "tace-log/1", "patients": patients}
 
 
-def build_logbook(path: Path, procedures: int, seed: int = 7) -> float:
-    """Create a logbook holding `procedures` generated procedures, through the real import; returns seconds."""
+def import_into(path: Path, documents: Iterable[dict]) -> float:
+    """Create a logbook at `path` (anew) holding these documents, through the real import; returns the seconds the
+    imports took (a generator of documents is made as it is imported, a chunk at a time)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-    doc = document(procedures, seed)
     start = time.perf_counter()
     with Logbook.open(path, validator=Validator(today=TODAY)) as book:
-        book.import_document(doc)
+        for doc in documents:
+            book.import_document(doc)
     return time.perf_counter() - start
+
+
+def build_logbook(path: Path, procedures: int, seed: int = 7) -> float:
+    """Create a logbook holding `procedures` generated procedures, through the real import; returns seconds."""
+    doc = document(procedures, seed)
+    return import_into(path, [doc])
 
 
 def main(argv: list[str] | None = None) -> int:
