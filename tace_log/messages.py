@@ -572,6 +572,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "study.characteristic": ("Characteristic", "特征"),
     "study.age": ("Age at consent, years: median (IQR)", "知情同意时年龄（岁）：中位数（四分位距）"),
     "study.male": ("Male", "男性"),
+    "study.child_pugh": ("Child-Pugh class {cls}", "Child-Pugh {cls}级"),
+    "study.albi": ("ALBI grade {grade}", "ALBI {grade}级"),
     "study.km_rfs": ("Recurrence-free survival", "无复发生存"),
     "study.km_os": ("Overall survival", "总生存"),
     "study.arm": ("Arm", "分组"),

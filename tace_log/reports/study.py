@@ -169,6 +169,13 @@ class _StudyReport:
         row(PATHOLOGY["tumor_count"].label(self.lang), lambda ps: _median_iqr(
             [p.pathology.tumor_count for p in ps if p.pathology.tumor_count is not None]))
         row("AFP (ng/mL)", lambda ps: _median_iqr([v for p in ps if (v := self._baseline_lab(p, "afp")) is not None]))
+        scores = {r.mrn: r for r in self.logbook.eligibility.evaluate()}  # as at screening: tace-log eligibility
+        for cls in ("A", "B"):
+            row(_t("child_pugh", self.lang, cls=cls), lambda ps, cls=cls: _count(
+                sum(scores[p.mrn].child_pugh.cls == cls for p in ps if p.mrn in scores), len(ps)))
+        for grade in (1, 2, 3):
+            row(_t("albi", self.lang, grade=grade), lambda ps, grade=grade: _count(
+                sum(scores[p.mrn].albi.grade == grade for p in ps if p.mrn in scores), len(ps)))
         widths = [0.4] + [0.6 / max(len(self.arms), 1)] * len(self.arms)
         return [self.heading("baseline"), self.table(rows, widths)]
 

@@ -69,6 +69,7 @@ def test_the_study_report_is_the_studys_figures_and_the_same_bytes_each_time(tmp
     assert "Data cutoff: 2023-01-06" in text and "Protocol in force:" in text
     assert "Assessed for eligibility: 6" in text and "Not enrolled: 0" in text
     assert "Recurrence-free survival" in text and "Overall survival" in text
+    assert "Child-Pugh class A" in text and "ALBI grade 1" in text
     assert f"Page 1 of {len(pages)}" in text
     fonts = subprocess.run(["pdffonts", str(first)], capture_output=True, text=True, check=True).stdout
     assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:])  # every font embedded
