@@ -42,6 +42,14 @@ class Bilingual:
 
 
 @dataclass(frozen=True)
+class Words(Bilingual):
+    """A phrase in English and Chinese (a field's help), rendered in a message's language like a label."""
+
+    en: str
+    zh: str
+
+
+@dataclass(frozen=True)
 class Choice(Bilingual):
     """One allowed value of a choice field: its stored key and its English and Chinese labels."""
 
@@ -71,6 +79,7 @@ class Field(Bilingual):
     # character in it, so two look-alike spellings are never two patients.
     identifier: bool = False
     help: str = ""
+    help_zh: str = ""  # the help in Chinese (`hint`)
     # The most characters a value may have: by default, MAX_LENGTH of its type (text fields only). Above it is an
     # error for new input; a stored longer value still exports and prints.
     max_length: int | None = None
@@ -85,6 +94,11 @@ class Field(Bilingual):
     def __post_init__(self):
         if self.max_length is None and self.type in MAX_LENGTH:
             object.__setattr__(self, "max_length", MAX_LENGTH[self.type])
+
+    @property
+    def hint(self) -> Words:
+        """The help in both languages: what the form's placeholder and tooltip, and a finding's hint, say."""
+        return Words(self.help, self.help_zh or self.help)
 
     @cached_property  # read for every value validated
     def choice_keys(self) -> tuple[str, ...]:
@@ -212,21 +226,24 @@ PATHOLOGY = Entity("pathology", "Pathology", "病理", (
     multi_tables={"thrombus": MultiTable("patient_thrombus", "patient_id", "site")})
 
 PATIENT = Entity("patient", "Patient", "患者", (
-    Field("mrn", "MRN", "住院号", F.TEXT, required=True, identifier=True, help="Hospital medical record number"),
+    Field("mrn", "MRN", "住院号", F.TEXT, required=True, identifier=True, help="Hospital medical record number",
+          help_zh="医院住院号（病案号）"),
     Field("name", "Name", "姓名", F.TEXT, required=True),
     Field("sex", "Sex", "性别", F.CHOICE, choices=_choices(("M", "male", "男"), ("F", "female", "女"))),
     Field("birth_date", "Birth date", "出生日期", F.DATE),
     Field("weight_kg", "Weight", "体重", F.NUMBER, unit="kg", reject_min=30, reject_max=200),
     Field("height_cm", "Height", "身高", F.NUMBER, unit="cm", reject_min=100, reject_max=230),
-    Field("arm", "Study arm", "研究分组", F.CHOICE, help="An arm of the active protocol", choices_from="protocol.arms"),
+    Field("arm", "Study arm", "研究分组", F.CHOICE, help="An arm of the active protocol",
+          help_zh="当前研究方案中的分组", choices_from="protocol.arms"),
     Field("study_id", "Study ID", "研究编号", F.TEXT, identifier=True),
-    Field("resection_date", "Resection date", "手术日期", F.DATE),
+    Field("resection_date", "Resection date", "肝切除日期", F.DATE),
     Field("resection_margin", "Resection margin", "切缘", F.CHOICE,
           choices=_choices(("R0", "R0", "R0"), ("R1", "R1", "R1"), ("R2", "R2", "R2"))),
 ), document_key="patients", table="patients", own_id=True, bookkeeping=_STAMPS)
 
 AGENT = Entity("agent", "Agent", "药物/栓塞剂", (
-    Field("agent", "Agent", "药物", F.CHOICE, required=True, help="A formulary agent", choices_from="formulary.agents"),
+    Field("agent", "Agent", "药物", F.CHOICE, required=True, help="A formulary agent",
+          help_zh="药品目录中的药物", choices_from="formulary.agents"),
     Field("dose", "Dose", "剂量", F.NUMBER, required=True),
     Field("unit", "Unit", "单位", F.TEXT, required=True),
     Field("particle_min_um", "Particle size from", "颗粒最小直径", F.NUMBER, unit="µm"),
@@ -235,7 +252,7 @@ AGENT = Entity("agent", "Agent", "药物/栓塞剂", (
 ), parent="procedure", cardinality=MANY, document_key="agents", table="agent_doses", positioned=True)
 
 COMPLICATION = Entity("complication", "Complication", "并发症", (
-    Field("term", "Term", "术语", F.TEXT, required=True, help="CTCAE v5 term"),
+    Field("term", "Term", "并发症名称", F.TEXT, required=True, help="CTCAE v5 term", help_zh="CTCAE v5 术语"),
     Field("ctcae_grade", "CTCAE grade", "CTCAE分级", F.INT, reject_min=1, reject_max=5),
     Field("sir_class", "SIR class", "SIR分级", F.CHOICE, choices=_choices(
         ("mild", "mild", "轻度"), ("moderate", "moderate", "中度"), ("severe", "severe", "重度"),
@@ -253,14 +270,14 @@ PROCEDURE = Entity("procedure", "Procedure", "手术", (
         ("right_femoral", "right femoral", "右股动脉"), ("left_femoral", "left femoral", "左股动脉"),
         ("right_radial", "right radial", "右桡动脉"), ("left_radial", "left radial", "左桡动脉"),
         ("brachial", "brachial", "肱动脉"))),
-    Field("microcatheter", "Microcatheter", "微导管", F.TEXT, help="e.g. Progreat 2.7F"),
+    Field("microcatheter", "Microcatheter", "微导管", F.TEXT, help="e.g. Progreat 2.7F", help_zh="例如 Progreat 2.7F"),
     Field("tumor_staining", "Tumour staining", "肿瘤染色", F.CHOICE, required=True, choices=_choices(
         ("present", "present", "有"), ("absent", "absent", "无"), ("equivocal", "equivocal", "可疑"))),
     Field("stained_segments", "Stained segments", "染色肝段", F.MULTI_CHOICE, choices=COUINAUD_SEGMENTS,
           applies_when=STAIN_SEEN),
     Field("lesion_count", "Stained lesions", "染色病灶数", F.INT, reject_min=0, reject_max=50,
           applies_when=STAIN_SEEN),
-    Field("largest_lesion_mm", "Largest lesion", "最大病灶", F.NUMBER, unit="mm", reject_min=0,
+    Field("largest_lesion_mm", "Largest lesion", "最大病灶直径", F.NUMBER, unit="mm", reject_min=0,
           reject_max=200, applies_when=STAIN_SEEN),
     Field("embolization", "Embolization", "栓塞方式", F.CHOICE, required=True, choices=_choices(
         ("superselective_chemoembolization", "superselective chemoembolization", "超选择性化疗栓塞"),
@@ -270,7 +287,7 @@ PROCEDURE = Entity("procedure", "Procedure", "手术", (
         ("whole_liver", "whole liver (proper hepatic)", "全肝（肝固有动脉）"), ("lobar", "lobar", "肝叶"),
         ("segmental", "segmental", "肝段"), ("subsegmental", "subsegmental", "亚段"),
         ("superselective", "superselective", "超选择"))),
-    Field("target_vessels", "Target vessels", "靶血管", F.TEXT, help="e.g. A6, A7"),
+    Field("target_vessels", "Target vessels", "靶血管", F.TEXT, help="e.g. A6, A7", help_zh="例如 A6、A7"),
     Field("endpoint", "Embolization endpoint", "栓塞终点", F.CHOICE, choices=_choices(
         ("stasis", "stasis", "血流停滞"), ("near_stasis", "near-stasis", "接近停滞"),
         ("substasis", "sub-stasis", "次停滞"), ("not_applicable", "not applicable", "不适用"))),
@@ -279,13 +296,15 @@ PROCEDURE = Entity("procedure", "Procedure", "手术", (
     Field("contrast_ml", "Contrast", "对比剂用量", F.NUMBER, unit="mL", reject_min=0, reject_max=600,
           warn_max=250, warn_max_inclusive=False),
     Field("fluoroscopy_min", "Fluoroscopy time", "透视时间", F.NUMBER, unit="min", reject_min=0,
-          reject_max=300, warn_max=60, help="Minutes, not seconds"),
+          reject_max=300, warn_max=60, help="Minutes, not seconds",
+          help_zh="单位为分钟，不是秒"),
     Field("dap_gycm2", "Dose-area product", "剂量面积乘积", F.NUMBER, unit="Gy·cm²", reject_min=0,
-          reject_max=5000, warn_min=1, warn_max=500, help="Gy·cm² (1 Gy·m² = 10,000 Gy·cm²)"),
+          reject_max=5000, warn_min=1, warn_max=500, help="Gy·cm² (1 Gy·m² = 10,000 Gy·cm²)",
+          help_zh="单位为 Gy·cm²（1 Gy·m² = 10,000 Gy·cm²）"),
     Field("air_kerma_mgy", "Reference air kerma", "参考点空气比释动能", F.NUMBER, unit="mGy", reject_min=0,
           reject_max=30000, warn_max=5000),
-    Field("findings", "Findings", "所见", F.LONG_TEXT),
-    Field("impression", "Impression", "印象", F.LONG_TEXT),
+    Field("findings", "Findings", "术中所见", F.LONG_TEXT),
+    Field("impression", "Impression", "术中诊断", F.LONG_TEXT),
 ), parent="patient", cardinality=MANY, document_key="procedures", table="procedures", own_id=True, standalone=True,
     multi_tables={"stained_segments": MultiTable("procedure_segments", "procedure_id", "segment")},
     bookkeeping=(("patient_id", None), ("status", "draft"), *_STAMPS))
@@ -339,7 +358,7 @@ PROCEDURE_PAGE = (
                                                                 "air_kerma_mgy")),
     Section("agents", "Agents and doses", "药物与剂量", entity="agent", rows="agents"),
     Section("complications", "Complications", "并发症", entity="complication", rows="complications"),
-    Section("narrative", "Narrative", "叙述", ("findings", "impression")),
+    Section("narrative", "Narrative", "术中所见与诊断", ("findings", "impression")),
 )
 
 ENTITIES: tuple[Entity, ...] = (PATIENT, PATHOLOGY, PROCEDURE, AGENT, COMPLICATION)  # the ones shipped

@@ -28,6 +28,7 @@ def create_application(argv: list[str] | None = None):
     from PySide6.QtWidgets import QApplication
 
     from ui.shell.language import choose_language, install_translations
+    from ui.shell.screen import keep_windows_on_screen
 
     app = QApplication.instance()
     if app is None:
@@ -37,6 +38,7 @@ def create_application(argv: list[str] | None = None):
         app.setApplicationVersion(__version__)
         register_cjk_font(app)
         install_translations(app, choose_language())
+        keep_windows_on_screen(app)
     return app
 
 

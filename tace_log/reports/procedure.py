@@ -44,7 +44,7 @@ from ..dictionary import ADDENDUM, AGENT, COMPLICATION, PATIENT, PROCEDURE, PROC
 from ..errors import TaceLogError
 from ..files import raw_access
 from ..formulary import Formulary, default_formulary
-from ..messages import CATALOGUE, Message, render
+from ..messages import CATALOGUE, Message, render, worded
 from ..model import Addendum, Signature, age_on, days_after_resection
 from ..protocol import Protocol, default_protocol
 from ..settings import ReportSettings, SettingsError
@@ -348,16 +348,12 @@ class _ReportBuilder:
         """'王建国 Wang Jianguo, radiologist (wangjg)': the full name, the role when known, the user name."""
         if not signature.role:
             return _text("signer", self.lang, name=signature.signer, username=signature.username)
-        role = f"role.{signature.role}"
         return _text("signer_role", self.lang, name=signature.signer, username=signature.username,
-                     role=render(role, self.lang) if role in CATALOGUE else signature.role)
+                     role=worded(f"role.{signature.role}", self.lang, signature.role))
 
     def _meaning(self, meaning: str) -> str:
         """A signature's stored meaning as the label of its signer: what they signed, whatever it was then."""
-        key = f"meaning.{meaning}"
-        if key in CATALOGUE:
-            return render(key, self.lang)
-        return meaning[:1].upper() + meaning[1:]
+        return worded(f"meaning.{meaning}", self.lang, meaning[:1].upper() + meaning[1:])
 
     # -- flowables ---------------------------------------------------------------------------------------
     def _heading(self, key_or_label: str) -> Paragraph:
@@ -461,7 +457,7 @@ class _ReportBuilder:
         header = [AGENT[k].label(self.lang) for k in AGENT_COLUMNS]
         rows = []
         for a in self.procedure.agents:
-            dose = f"{AGENT['dose'].display(a.dose, self.lang)} {a.unit}"
+            dose = f"{AGENT['dose'].display(a.dose, self.lang)} {worded(f'unit.{a.unit}', self.lang, a.unit)}"
             rows.append([self._display(AGENT[k], getattr(a, k)) if k != "dose" else dose for k in AGENT_COLUMNS])
         return [self._list_table(header, rows, [0.34, 0.16, 0.15, 0.15, 0.20])]
 

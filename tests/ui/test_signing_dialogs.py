@@ -169,7 +169,7 @@ def test_addendum_dialog_adds_a_signed_addendum_and_history_shows_everything(qtb
     view = HistoryView(logbook, draft.id)
     qtbot.addWidget(view)
     rows = view.row_texts()
-    assert ["update", "Status", "draft", "signed"] in [r[2:6] for r in rows]
+    assert ["changed", "Status", "draft", "signed"] in [r[2:6] for r in rows]
     assert any(r[3] == "Agent: Dose" and r[5] == "90" for r in rows)
     assert any(r[3] == "Addendum: text" and "术后疼痛" in r[5] and r[6].startswith("迟发") for r in rows)
     assert all(r[1] for r in rows)

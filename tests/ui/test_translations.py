@@ -1,6 +1,7 @@
 """The app's own strings: extracted by `pyside6-lupdate` into the committed .ts, each under the context it is
 looked up in at run time, and loaded for Chinese."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -89,3 +90,47 @@ def test_the_window_shows_every_text_through_its_translation(qtbot, marked, logb
     assert form.findChild(QPushButton, "save").text().startswith("⟪")
     assert form.findChild(QLineEdit, "date").placeholderText() == "⟪YYYY-MM-DD⟫"
 
+
+
+# Translations that write a placeholder's words into the sentence instead (the signature's meaning, "reviewed and
+# signed by", reads in Chinese only around "you": 由您审核并签名).
+WORDS_WRITTEN_IN = {("AddendumDialog", "%1"), ("SignDialog", "%1")}
+
+
+def _messages():
+    for context in ET.parse(TS).getroot().iter("context"):
+        for message in context.iter("message"):
+            yield context.findtext("name"), message
+
+
+def test_every_string_of_the_app_has_a_finished_chinese_translation():
+    unfinished = [(c, m.findtext("source")) for c, m in _messages()
+                  if m.find("translation").get("type") in ("unfinished", "vanished", "obsolete")
+                  or not "".join(m.find("translation").itertext()).strip()]
+    assert unfinished == []
+
+
+def test_the_translations_keep_the_placeholders_plurals_and_mnemonics():
+    for context, message in _messages():
+        source = message.findtext("source")
+        forms = [f.text for f in message.iter("numerusform")] or [message.findtext("translation")]
+        for text in forms:
+            said = set(re.findall(r"%\d", source)) - {p for c, p in WORDS_WRITTEN_IN if c == context}
+            assert said <= set(re.findall(r"%\d", text)) <= set(re.findall(r"%\d", source)), (context, source)
+            if message.get("numerus") == "yes":
+                assert "%n" in text, (context, source)  # Qt's plural forms: the count is in the sentence
+            mnemonic = re.search(r"&(\w)", source)
+            if mnemonic:  # the same Alt key in both languages: 保存(&S)
+                assert f"(&{mnemonic.group(1).upper()})" in text.upper(), (context, source, text)
+
+
+def test_chinese_loads_qts_own_translations(qapp):
+    """Qt's own words (Save, Discard, Cancel in a question; the file and print dialogs) in Chinese too."""
+    translators = install_translations(qapp, "zh")
+    try:
+        assert "qtbase_zh_CN.qm" in [Path(t.filePath()).name for t in translators]
+        assert qapp.translate("QPlatformTheme", "Discard") == "丢弃"
+    finally:
+        for translator in translators:
+            qapp.removeTranslator(translator)
+        install_translations(qapp, "en")

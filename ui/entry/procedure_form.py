@@ -48,7 +48,7 @@ from tace_log.validation import parse_date
 from ui.entry.field_editors import SEVERITY_COLOUR, FieldEditor, severity_name
 from ui.entry.rows_editor import Row, RowsEditor
 from ui.shell.language import language
-from ui.shell.messages import error_text
+from ui.shell.messages import core_word, error_text
 
 _BANNER = ("#signed_banner { background: #e3f2fd; border: 1px solid #1565c0; color: #0d47a1; padding: 6px; "
            "font-weight: bold; }")
@@ -270,7 +270,7 @@ class ProcedureForm(QWidget):
     def _agent_chosen(self, editors: dict[str, FieldEditor]) -> None:
         key = editors["agent"].value()
         agent = self.formulary[key] if key in self.formulary else None
-        editors["unit"].set_choices([(u, u) for u in agent.units] if agent else [])
+        editors["unit"].set_choices([(u, core_word("unit", u)) for u in agent.units] if agent else [])
         for end in ("particle_min_um", "particle_max_um"):
             editors[end].set_enabled(bool(agent and agent.is_particles) and not self.read_only)
         editors["dose"].input.setPlaceholderText(agent.typical if agent else "")
@@ -456,7 +456,8 @@ class ProcedureForm(QWidget):
                          .replace("%3", str(window.last_day)))
         weight = patient_doc.get("weight_kg")
         if isinstance(weight, (int, float)) and weight > 0:
-            parts.append(self.tr("Lenvatinib %1 for %2").replace("%1", self.protocol.lenvatinib.describe(weight))
+            dose = self.protocol.lenvatinib.describe(weight, language())
+            parts.append(self.tr("Lenvatinib %1 for %2").replace("%1", dose)
                          .replace("%2", PATIENT["weight_kg"].display(weight)))
         self.derived.setText("   ·   ".join(parts))
         self.derived.setVisible(bool(parts))
@@ -574,12 +575,13 @@ class ProcedureForm(QWidget):
         text = self.tr("This procedure is signed: it is shown read-only.")
         if check is not None:
             signature = check.signature
-            signer = f"{signature.signer} ({signature.username})" + (f", {signature.role}," if signature.role else "")
+            role = core_word("role", signature.role) if signature.role else ""
+            signer = f"{signature.signer} ({signature.username})" + (f", {role}," if role else "")
             text = (self.tr("Signed elsewhere by %1 at %2 (%3): not a user of this logbook. Read-only: later "
                             "changes are addenda.") if signature.signed_elsewhere else
                     self.tr("Signed by %1 at %2 (%3). Read-only: later changes are addenda."))
             text = (text.replace("%1", signer).replace("%2", readable(signature.signed_at))
-                    .replace("%3", signature.meaning))
+                    .replace("%3", core_word("meaning", signature.meaning)))
             addenda = len(self.logbook.signing.addenda_of(self.procedure_id))
             if addenda:
                 text += " " + self.tr("%n addendum(s).", "", addenda)

@@ -28,10 +28,10 @@ class WhoIsWorking(QObject):
         # idle lock covered it (the Sign in button then asks as the lock does).
         self.working_before: str | None = None
         self.idle_locked = False
-        self.switch_action = QAction(self.tr("S&witch user..."), window, objectName="switch_user")
+        self.switch_action = QAction(self.tr("Switch &user..."), window, objectName="switch_user")
         self.switch_action.setShortcut("Ctrl+Shift+U")
         self.switch_action.triggered.connect(lambda: self.sign_in(switching=True))
-        self.password_action = QAction(self.tr("Change &password..."), window, objectName="change_password")
+        self.password_action = QAction(self.tr("Change pass&word..."), window, objectName="change_password")
         self.password_action.triggered.connect(self.change_password)
         window.add_file_actions([self.switch_action, self.password_action])
         try:

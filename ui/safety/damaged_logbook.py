@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QV
 from tace_log.errors import LogbookError, TaceLogError
 from tace_log.storage import Backups
 from tace_log.users import User, may_restore
-from ui.shell.messages import error_text
+from ui.shell.messages import core_word, error_text
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ class DamagedLogbookDialog(QDialog):
         if self.backup and user is not None and not may_restore(user.role):
             refusal = (self.tr("Restoring a backup needs an administrator or a radiologist, and %1 is a %2: ask one "
                                "of them to restore it. Until then the file stays as it is.")
-                       .replace("%1", user.full_name).replace("%2", user.role))
+                       .replace("%1", user.full_name).replace("%2", core_word("role", user.role)))
             offer += "\n\n" + refusal
         self.offer = QLabel(offer, objectName="backup_offer")
         self.offer.setWordWrap(True)

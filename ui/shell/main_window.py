@@ -39,6 +39,7 @@ from ui.people.who_is_working import WhoIsWorking
 from ui.safety.backup_actions import BackupActions
 from ui.safety.logbook_check import LogbookCheck
 from ui.shell.messages import error_text, show_error
+from ui.shell.screen import keep_on_screen, resize_to_fit
 from ui.worklist.panel import WorklistPanel
 
 if TYPE_CHECKING:
@@ -510,8 +511,8 @@ class MainWindow(QMainWindow):
             if isinstance(value, QByteArray):
                 restore(value)
         if not isinstance(self.settings.value("main_window/geometry"), QByteArray):
-            screen = self.screen().availableGeometry()
-            self.resize(min(1480, screen.width()), min(900, screen.height()))
+            resize_to_fit(self, 1480, 900)
+        keep_on_screen(self)  # a geometry saved on a larger monitor, or on one no longer there
         header = self.worklist.table.horizontalHeader()
         if (header.sortIndicatorSection(), header.sortIndicatorOrder()) != (0, Qt.SortOrder.DescendingOrder):
             self.worklist.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())  # else loaded

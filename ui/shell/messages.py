@@ -7,12 +7,19 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from tace_log.errors import TaceLogError
+from tace_log.messages import ZH, worded
 from ui.shell.language import language
 
 
 def error_text(exc: BaseException) -> str:
     """What an error says in the UI language: the core's through its message catalogue, any other as it is."""
     return exc.text(language()) if isinstance(exc, TaceLogError) else str(exc)
+
+
+def core_word(kind: str, stored: str) -> str:
+    """A word the core stores in English (`role`, a signature's `meaning`, a `unit`) as the UI shows it: in
+    Chinese the catalogue's word for it, in English as stored (lower case, to sit mid-sentence)."""
+    return worded(f"{kind}.{stored}", ZH, stored) if language() == ZH else stored
 
 
 def add_users_hint() -> str:
