@@ -70,7 +70,7 @@ class HistoryView(QWidget):
 
     def refresh(self) -> None:
         rows = [(readable(e.at), e.username or "", _action(e.action), field_label(e.table_name, field),
-                 _text(field, old), _text(field, new), e.reason or "")
+                 _text(e.table_name, field, old), _text(e.table_name, field, new), e.reason or "")
                 for e in self.logbook.audit.history(self.record_id) for field, old, new in e.changes()
                 if field not in ("id", "procedure_id", "patient_id", "position", "content")]  # content: its SHA-256
         self.table.setRowCount(len(rows))
@@ -88,9 +88,12 @@ def _action(action: str) -> str:
     return QCoreApplication.translate("HistoryView", _ACTIONS[action]) if action in _ACTIONS else action
 
 
-def _text(field: str, value) -> str:
+def _text(table: str, field: str, value) -> str:
     if value is None:
         return ""
+    clinical = Logbook.audited_field(table, field)
+    if clinical is not None and clinical.choices and value in clinical.choice_keys:
+        return clinical.choice(value).label(language())  # "right femoral", 右股动脉: not the stored key
     if field == "signed_elsewhere":  # a signature or addendum imported with its record
         return QCoreApplication.translate("HistoryView", "yes") if value else QCoreApplication.translate(
             "HistoryView", "no")
