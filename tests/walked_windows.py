@@ -86,7 +86,7 @@ class MainWindows:
 def walk_the_app(walker, qtbot, tmp_path, type_text, monkeypatch) -> None:
     """Every state of the main window and its dialogs worth walking, each from fresh windows."""
     windows = MainWindows(qtbot, tmp_path)
-    main = "main_window: " + QCoreApplication.translate("MainWindow", "TACE Log — %1").replace("%1", LOGBOOK)
+    main = "main_window: " + QCoreApplication.translate("MainWindow", "TACE Log — %1").replace("%1", LOGBOOK) + "[*]"
     walker.walk(windows.setup())  # an unsigned procedure open: Sign, the report buttons, the rows, the menus
     walker.walk(windows.setup(procedure="signed"))  # Addendum...
     walker.walk(windows.setup(user=None, root=lambda window: window.who.sign_in()))  # who is working, at start

@@ -447,12 +447,20 @@ Nothing has been written to it.</source>
         <translation>关于 TACE 手术登记(&amp;A)</translation>
     </message>
     <message>
+        <source>&amp;Refresh worklist</source>
+        <translation>刷新工作列表(&amp;R)</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
     </message>
     <message>
         <source>&amp;Help</source>

@@ -50,6 +50,16 @@ def window(qtbot, logbook, settings):
 
 
 @pytest.fixture
+def chinese(qapp):
+    """The app in Chinese (TACE_LOG_LANG=zh at start-up), English again after the test."""
+    translators = install_translations(qapp, "zh")
+    yield
+    for translator in translators:
+        qapp.removeTranslator(translator)
+    install_translations(qapp, "en")
+
+
+@pytest.fixture
 def walker(qtbot, tmp_path, request):
     """The walker of tests/ui_walker.py, writing what its file and print dialogs save in the test's folder."""
     from ui_walker import Walker

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
@@ -25,8 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from walked_windows import damaged_logbook_dialogs, unexpected_error_dialogs, walk_the_app
-
-from ui.shell.language import install_translations
 
 CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 # Written the same in Chinese: units, abbreviations of the trade, brand names, file kinds, the test data's names.
@@ -98,15 +95,6 @@ class Reader:
         for where, text in visible_texts(window):
             if untranslated(text):
                 self.untranslated.setdefault(f"{window.objectName() or type(window).__name__}: {where}", text)
-
-
-@pytest.fixture
-def chinese(qapp):
-    translators = install_translations(qapp, "zh")
-    yield
-    for translator in translators:
-        qapp.removeTranslator(translator)
-    install_translations(qapp, "en")
 
 
 def test_the_reader_tells_chinese_from_english():

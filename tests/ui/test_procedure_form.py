@@ -361,18 +361,6 @@ def test_every_field_of_the_page_has_a_visible_named_editor_in_the_dictionarys_o
     assert places == sorted(places), "the form's sections are not in the dictionary's page order"
 
 
-@pytest.fixture
-def chinese(qapp):
-    """The app in Chinese (TACE_LOG_LANG=zh at start-up), English again after the test."""
-    from ui.shell.language import install_translations
-
-    translators = install_translations(qapp, "zh")
-    yield
-    for translator in translators:
-        qapp.removeTranslator(translator)
-    install_translations(qapp, "en")
-
-
 def test_in_chinese_a_validation_message_is_shown_in_chinese(qtbot, chinese, logbook, settings, type_text):
     window = shown_window(qtbot, logbook, settings)
     window.new_action.trigger()

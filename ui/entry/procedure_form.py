@@ -85,6 +85,7 @@ def _described(editor: FieldEditor, value) -> str:
 class ProcedureForm(QWidget):
     saved = Signal(str)  # the procedure id
     close_requested = Signal()
+    dirty_changed = Signal(bool)  # whether it holds unsaved changes: the window's title marks them
 
     def __init__(self, logbook: Logbook, drafts: DraftStore, patient: Patient | None = None,
                  procedure: Procedure | None = None, draft: Draft | None = None, parent: QWidget | None = None):
@@ -98,7 +99,8 @@ class ProcedureForm(QWidget):
         self.editors: dict[str, FieldEditor] = {}  # by finding path: "patient.mrn", "procedure.date", ...
         self.row_editors: dict[str, RowsEditor] = {}  # by the procedure's list: "agents", "complications"
         self.findings: list[Finding] = []
-        self.dirty = False
+        self._dirty = False
+        self._saved_said = False  # the banner says "Saved.": the next edit takes it away
         self._loading = True
         self._confirmed_warnings: tuple[str, ...] | None = None
         self._proposed_embolization: str | None = None
@@ -137,6 +139,17 @@ class ProcedureForm(QWidget):
         if self.read_only:
             self._set_read_only()
 
+    @property
+    def dirty(self) -> bool:
+        """Whether the form holds changes not saved to the logbook."""
+        return self._dirty
+
+    @dirty.setter
+    def dirty(self, dirty: bool) -> None:
+        if dirty != self._dirty:
+            self._dirty = dirty
+            self.dirty_changed.emit(dirty)
+
     # -- building the page ---------------------------------------------------------------------------------
     def _build(self) -> None:
         self.title = QLabel(self)
@@ -168,10 +181,11 @@ class ProcedureForm(QWidget):
             if not section.rows and section.wide:
                 self._narrative += [section.path + key for key in section.fields]
         grid.setRowStretch(row + 1, 1)
-        scroll = QScrollArea(self)
+        scroll = self.scroll = QScrollArea(self)
         scroll.setObjectName("form-scroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from field to field; the page follows the focus
         scroll.setWidget(page)
 
         self.summary = QListWidget(self)
@@ -224,6 +238,7 @@ class ProcedureForm(QWidget):
                   if self.button_row.itemAt(i).widget() is not None]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
+        self.first_field = chain[0]  # where Tab from the worklist lands (the main window chains them)
 
     def _choices_for(self, field: Field) -> list[tuple[str, str]] | None:
         """The choices of a field whose list is not the dictionary's (the formulary's agents, the protocol's
@@ -320,6 +335,9 @@ class ProcedureForm(QWidget):
         if self._loading:
             return
         self.dirty = True
+        if self._saved_said:  # "Saved." no longer holds
+            self._saved_said = False
+            self.banner.hide()
         self._validate_timer.start()
         if not self._draft_timer.isActive():
             self._draft_timer.start()
@@ -463,14 +481,20 @@ class ProcedureForm(QWidget):
         self.derived.setVisible(bool(parts))
 
     def _focus_finding(self, item: QListWidgetItem) -> None:
-        editor = self.editor_for(item.data(Qt.ItemDataRole.UserRole))
+        self.show_field(item.data(Qt.ItemDataRole.UserRole))
+
+    def show_field(self, path: str) -> None:
+        """Scroll the field a finding is about into view, and put the cursor in it."""
+        editor = self.editor_for(path)
         if editor is not None:
+            self.scroll.ensureWidgetVisible(editor.row)
             editor.input.setFocus()
 
     def _warning_key(self) -> tuple[str, ...]:
         return tuple(str(f) for f in warnings(self.findings))
 
     def say(self, text: str, severity: str) -> None:
+        self._saved_said = False
         colour = SEVERITY_COLOUR.get(severity, "#2e7d32")
         self.banner.setStyleSheet(f"color: {colour}; font-weight: bold;")
         self.banner.setText(text)
@@ -499,9 +523,7 @@ class ProcedureForm(QWidget):
             first = bad[0]
             self.say(self.tr("Not saved: %n error(s). ", "", len(bad))
                       + f"{self.label_for(first.path)}: {first.text(language())}", ERROR)
-            editor = self.editor_for(first.path)
-            if editor is not None:
-                editor.input.setFocus()
+            self.show_field(first.path)
             return False
         if warnings(self.findings) and self._confirmed_warnings != self._warning_key():
             self._confirmed_warnings = self._warning_key()
@@ -524,6 +546,7 @@ class ProcedureForm(QWidget):
         self._confirmed_warnings = None
         self.save_button.setText(self.tr("&Save"))
         self.say(self.tr("Saved."), "ok")
+        self._saved_said = True
         self.saved.emit(self.procedure_id)
         return True
 

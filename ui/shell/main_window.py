@@ -68,7 +68,8 @@ class MainWindow(QMainWindow):
         self.locked = False
         self.closed = False
         self.check: LogbookCheck | None = None
-        self.setWindowTitle(self.tr("TACE Log — %1").replace("%1", logbook.path.name))
+        # [*]: Qt shows a "*" there while the open form holds unsaved changes (setWindowModified).
+        self.setWindowTitle(self.tr("TACE Log — %1").replace("%1", logbook.path.name) + "[*]")
 
         self.worklist = WorklistPanel(logbook, self)
         self.worklist.open_requested.connect(self.open_procedure)
@@ -158,6 +159,8 @@ class MainWindow(QMainWindow):
         self.close_form_action = self._action(self.tr("&Close procedure"), None, self.close_form, "close_form")
         self.quit_action = self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close, "quit")
         self.about_action = self._action(self.tr("&About TACE Log"), None, self.show_about, "about")
+        self.refresh_action = self._action(self.tr("&Refresh worklist"), "F5", self.worklist.refresh,
+                                           "refresh_worklist")
 
         self.file_menu = self.menuBar().addMenu(self.tr("&File"))
         self.file_menu.setObjectName("file_menu")
@@ -170,6 +173,9 @@ class MainWindow(QMainWindow):
         self.add_file_actions(self.backup_actions.actions())
         self.edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
         self.edit_menu.addAction(self.search_action)
+        self.view_menu = self.menuBar().addMenu(self.tr("&View"))
+        self.view_menu.setObjectName("view_menu")
+        self.view_menu.addAction(self.refresh_action)
         self.help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.help_menu.setObjectName("help_menu")
         self.help_menu.addAction(self.about_action)
@@ -220,6 +226,7 @@ class MainWindow(QMainWindow):
     def _drop_form(self) -> None:
         """The open form goes: its timers stopped first, so none fires on a form (or a logbook) that is gone."""
         self.form.retire()
+        self.setWindowModified(False)
         self.form_host.removeWidget(self.form)
         self.form.deleteLater()
         self.form = None
@@ -230,12 +237,15 @@ class MainWindow(QMainWindow):
         self.form = form
         form.saved.connect(self.worklist.select_procedure)
         form.close_requested.connect(self.close_form)
+        form.dirty_changed.connect(self.setWindowModified)
+        self.setWindowModified(form.dirty)
         from ui.record.record_buttons import RecordButtons  # the form's modules load with the first form
 
         form.record_buttons = RecordButtons(form, self)
         form.set_writes_held(self.writes_held)
         self.form_host.addWidget(form)
         self.form_host.setCurrentWidget(form)
+        QWidget.setTabOrder(self.worklist.table, form.first_field)  # Tab from the list into the form, Shift+Tab back
         form.editors["patient.mrn" if not form.patient_stored else "procedure.date"].input.setFocus()
 
     def _may_replace_form(self) -> bool:
