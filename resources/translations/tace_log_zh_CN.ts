@@ -83,6 +83,12 @@
 
 %1</translation>
     </message>
+    <message numerus="yes">
+        <source>%1 (%2 KB, %n procedure(s); verified)</source>
+        <translation>
+            <numerusform>%1（%2 KB，%n 例手术；已校验）</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Backed up:
 %1</source>

@@ -326,7 +326,7 @@ def test_a_record_stored_before_the_rule_opens_unchanged_with_the_value_flagged_
     message = form.findChild(QLabel, "lesion_count-message")
     assert message.text().startswith("Stained lesions is recorded only when tumour staining is present")
     form.save_button.click()
-    assert form.banner.text().startswith("Not saved: 1 error(s). Stained lesions: Stained lesions is recorded")
+    assert form.banner.text().startswith("Not saved: 1 error. Stained lesions: Stained lesions is recorded")
     lesions.selectAll()
     qtbot.keyClick(lesions, Qt.Key.Key_Delete)
     form.save_button.click()

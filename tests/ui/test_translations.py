@@ -14,20 +14,23 @@ from PySide6.QtWidgets import QLineEdit, QPushButton
 
 from tace_log.resources import resource
 from ui.app import show_main_window
-from ui.shell.language import APP_TRANSLATIONS, install_translations
+from ui.shell.language import APP_TRANSLATIONS, ENGLISH_PLURALS, install_translations
 
 ROOT = Path(__file__).resolve().parents[2]
 TS = resource("translations", f"{APP_TRANSLATIONS}.ts")
+TS_EN = resource("translations", f"{ENGLISH_PLURALS}.ts")  # English's plural forms only
 
 
 def test_the_committed_ts_is_a_fresh_extraction_of_ui(tmp_path):
-    fresh = tmp_path / TS.name
+    fresh, fresh_en = tmp_path / TS.name, tmp_path / TS_EN.name
     shutil.copyfile(TS, fresh)  # lupdate merges into it, so translations already made stay as they are
-    subprocess.run(["make", "--no-print-directory", "-s", "extract", f"TS={fresh}"], cwd=ROOT, check=True,
-                   timeout=120)
-    assert fresh.read_text(encoding="utf-8") == TS.read_text(encoding="utf-8"), (
-        "ui/ has strings the committed .ts does not (or the other way round): run `make translations` and commit "
-        f"{TS.relative_to(ROOT)}")
+    shutil.copyfile(TS_EN, fresh_en)
+    subprocess.run(["make", "--no-print-directory", "-s", "extract", f"TS={fresh}", f"TS_EN={fresh_en}"], cwd=ROOT,
+                   check=True, timeout=120)
+    for committed, extracted in ((TS, fresh), (TS_EN, fresh_en)):
+        assert extracted.read_text(encoding="utf-8") == committed.read_text(encoding="utf-8"), (
+            "ui/ has strings the committed .ts does not (or the other way round): run `make translations` and "
+            f"commit {committed.relative_to(ROOT)}")
 
 
 def test_lupdate_finds_the_strings_of_ui():
@@ -97,14 +100,15 @@ def test_the_window_shows_every_text_through_its_translation(qtbot, marked, logb
 WORDS_WRITTEN_IN = {("AddendumDialog", "%1"), ("SignDialog", "%1")}
 
 
-def _messages():
-    for context in ET.parse(TS).getroot().iter("context"):
+def _messages(ts=TS):
+    for context in ET.parse(ts).getroot().iter("context"):
         for message in context.iter("message"):
             yield context.findtext("name"), message
 
 
-def test_every_string_of_the_app_has_a_finished_chinese_translation():
-    unfinished = [(c, m.findtext("source")) for c, m in _messages()
+@pytest.mark.parametrize("ts", [TS, TS_EN], ids=["zh_CN", "en plurals"])
+def test_every_string_of_the_app_has_a_finished_translation(ts):
+    unfinished = [(c, m.findtext("source")) for c, m in _messages(ts)
                   if m.find("translation").get("type") in ("unfinished", "vanished", "obsolete")
                   or not "".join(m.find("translation").itertext()).strip()]
     assert unfinished == []
@@ -134,3 +138,13 @@ def test_chinese_loads_qts_own_translations(qapp):
         for translator in translators:
             qapp.removeTranslator(translator)
         install_translations(qapp, "en")
+
+
+def test_english_says_one_procedure_and_two_procedures(qapp):
+    """Qt's %n forms: without the English plurals, English would read "1 procedure(s)"."""
+    install_translations(qapp, "en")
+    assert qapp.translate("WorklistPanel", "%n procedure(s)", "", 1) == "1 procedure"
+    assert qapp.translate("WorklistPanel", "%n procedure(s)", "", 2) == "2 procedures"
+    assert all(len(list(m.iter("numerusform"))) == 2 for _c, m in _messages(TS_EN))
+    numerus = {m.findtext("source") for _c, m in _messages() if m.get("numerus") == "yes"}
+    assert numerus == {m.findtext("source") for _c, m in _messages(TS_EN)}  # every plural of the app has its forms

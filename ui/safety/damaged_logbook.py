@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QV
 
 from tace_log.errors import LogbookError, TaceLogError
 from tace_log.storage import Backups
+from tace_log.times import shown
 from tace_log.users import User, may_restore
 from ui.shell.messages import core_word, error_text
 
@@ -37,7 +38,7 @@ class DamagedLogbookDialog(QDialog):
                               objectName="damage_message")
         self.message.setWordWrap(True)
         if self.backup:
-            made = dt.datetime.fromtimestamp(self.backup.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+            made = shown(dt.datetime.fromtimestamp(self.backup.stat().st_mtime, dt.UTC))
             offer = (self.tr("The newest good backup is %1 (made %2). Restoring it brings back the logbook as it "
                              "was then; the damaged file is kept beside the backups.")
                      .replace("%1", self.backup.name).replace("%2", made))

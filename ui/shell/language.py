@@ -15,6 +15,8 @@ from tace_log.resources import resource
 
 _language = "en"
 APP_TRANSLATIONS = "tace_log_zh_CN"  # the app's own .qm in resources/translations/, for Chinese
+ENGLISH_PLURALS = "tace_log_en"  # English's plural forms ("1 procedure", "2 procedures") of the same strings
+_installed: list[QTranslator] = []  # what the last install_translations put in, taken out by the next
 
 
 def language() -> str:
@@ -30,16 +32,19 @@ def choose_language() -> str:
 
 
 def install_translations(app: QCoreApplication, lang: str) -> list[QTranslator]:
-    """Use `lang` for the dictionary labels and load the translation files there are; returns the translators."""
+    """Use `lang` for the dictionary labels and load its translation files (those of the language before are
+    removed); returns the translators."""
     global _language
     _language = lang
-    installed = []
-    if lang == "en":
-        return installed
-    for name, folder in (("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
-                         (APP_TRANSLATIONS, str(resource("translations")))):
+    for translator in _installed:
+        app.removeTranslator(translator)
+    _installed.clear()
+    ours = str(resource("translations"))
+    files = ([(ENGLISH_PLURALS, ours)] if lang == "en" else
+             [("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)), (APP_TRANSLATIONS, ours)])
+    for name, folder in files:
         translator = QTranslator(app)
         if translator.load(name, folder):
             app.installTranslator(translator)
-            installed.append(translator)
-    return installed
+            _installed.append(translator)
+    return list(_installed)
