@@ -32,7 +32,9 @@ class ReportSettings:
     institution: str = ""
     department: str = ""
     logo: Path | None = None  # a PNG or JPEG drawn at the top right of every page
-    language: str = "en"  # the language of labels: "en" or "zh"
+    # The language of labels, "en" or "zh", when the site fixes it; None: the reader's (the app's language; the
+    # CLI's English).
+    language: str | None = None
 
 
 def settings_file(logbook_path: str | Path) -> Path:
@@ -76,8 +78,8 @@ def load_report_settings(logbook_path: str | Path) -> ReportSettings:
     for key in ("institution", "department", "logo", "language"):
         if key in report and not isinstance(report[key], str):
             raise SettingsError(Message("error.settings_text", path=path, key=key))
-    language = report.get("language", "en")
-    if language not in LANGUAGES:
+    language = report.get("language")
+    if language is not None and language not in LANGUAGES:
         raise SettingsError(Message("error.settings_language", path=path, languages=", ".join(LANGUAGES),
                                     value=repr(language)))
     logo = None

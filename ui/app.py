@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 def create_application(argv: list[str] | None = None):
     """The QApplication with the app's names, the bundled CJK font and the UI language (made once)."""
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     from ui.shell.language import choose_language, install_translations
@@ -37,7 +38,7 @@ def create_application(argv: list[str] | None = None):
         app.setApplicationName("TACE Log")
         app.setApplicationVersion(__version__)
         register_cjk_font(app)
-        install_translations(app, choose_language())
+        install_translations(app, choose_language(QSettings()))
         keep_windows_on_screen(app)
     return app
 
@@ -173,10 +174,18 @@ class AppWindows:
                 log.error("cannot open %s: %s", self.path, exc)
                 _cannot_open(self.app, self.path, exc)
                 return False
-        self.hook.parent = self.window
-        self.window.logbook_damaged.connect(self.damaged)
+        self._adopt(self.window)
         self.window.who.sign_in()
         return True
+
+    def _adopt(self, window) -> None:
+        """The window on the logbook from now on: at opening, or in place of one left for another language."""
+        if self.window is not None and self.window is not window:
+            self.window.deleteLater()
+        self.window = window
+        self.hook.parent = window
+        window.logbook_damaged.connect(self.damaged)
+        window.replaced.connect(self._adopt)
 
     def damaged(self, error) -> None:
         """The background check found damage: the window has closed the logbook; offer the newest good backup

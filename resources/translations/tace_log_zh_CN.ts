@@ -473,6 +473,14 @@ Nothing has been written to it.</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;System language</source>
+        <translation>跟随系统(&amp;S)</translation>
+    </message>
+    <message>
         <source>TACE Log %1</source>
         <translation>TACE 手术登记 %1</translation>
     </message>

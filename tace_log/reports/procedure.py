@@ -315,7 +315,7 @@ class _ReportBuilder:
         self.signature, self.addenda, self.check = signature, addenda, check
         self.settings = settings
         self.choices = ChoiceLists(formulary, protocol)  # agents' and arms' names
-        self.lang = settings.language
+        self.lang = settings.language or "en"  # the caller puts the reader's language in (`procedure_report`)
         self.font = register_report_font()
         self.styles = _Styles(self.font)
         self.width = PAGE_WIDTH - 2 * MARGIN

@@ -148,6 +148,16 @@ class WhoIsWorking(QObject):
             asked = self.change_password()  # signing and allowing user changes need a password of their own
             asked.message.setText(self.tr("Your password was set by someone else: choose your own."))
 
+    def carry_on_from(self, before: WhoIsWorking) -> None:
+        """This window replaces another on the same logbook (View > Language): whoever was signed in there is
+        here, under the same idle lock."""
+        self.signed_in = before.signed_in
+        if before.idle is not None:
+            self.idle = IdleLock(self.idle_minutes, self)
+            self.idle.locked.connect(self.lock)
+            self.idle.unlock()
+        self.show_user()
+
     def stop(self) -> None:
         """No more locking or signing in (the window closes, or its logbook was found damaged and closed)."""
         if self.idle is not None:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from tace_log.errors import TaceLogError
 from tace_log.reports import procedure_report, report_file_name, write_pdf
 from ui.shell.file_dialog import file_dialog
+from ui.shell.language import language
 from ui.shell.messages import error_text, show_error
 from ui.shell.screen import resize_to_fit
 from ui.shell.widgets import command_button
@@ -43,7 +44,7 @@ class _ReportFile:
     def __init__(self, logbook, procedure_id: str):
         procedure = logbook.get_procedure(procedure_id)
         patient = logbook.get_patient(procedure.patient_id)
-        self.data = procedure_report(logbook, procedure_id)
+        self.data = procedure_report(logbook, procedure_id, language=language())  # unless the site fixes one
         self.file_name = report_file_name(procedure.date.isoformat() if procedure.date else None, patient.mrn,
                                           procedure.id)
 

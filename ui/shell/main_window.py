@@ -14,7 +14,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -38,6 +38,7 @@ from tace_log.users import User
 from ui.people.who_is_working import WhoIsWorking
 from ui.safety.backup_actions import BackupActions
 from ui.safety.logbook_check import LogbookCheck
+from ui.shell.language import LANGUAGE_KEY, SYSTEM, install_translations, language, resolved
 from ui.shell.messages import error_text, show_error
 from ui.shell.screen import keep_on_screen, resize_to_fit
 from ui.worklist.panel import WorklistPanel
@@ -55,6 +56,7 @@ WORKLIST_HEADER = "worklist_header"
 
 class MainWindow(QMainWindow):
     logbook_damaged = Signal(object)  # the LogbookError the background check found; the logbook is closed by then
+    replaced = Signal(object)  # the window, in another language, that took this one's place (`show_in`)
 
     def __init__(self, logbook: Logbook, settings: QSettings | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -67,6 +69,7 @@ class MainWindow(QMainWindow):
         self.writes_held: str | None = None  # why writes are held, or None
         self.locked = False
         self.closed = False
+        self.handed_over = False  # replaced by a window in another language: it carries on with the logbook
         self.check: LogbookCheck | None = None
         # [*]: Qt shows a "*" there while the open form holds unsaved changes (setWindowModified).
         self.setWindowTitle(self.tr("TACE Log — %1").replace("%1", logbook.path.name) + "[*]")
@@ -176,9 +179,56 @@ class MainWindow(QMainWindow):
         self.view_menu = self.menuBar().addMenu(self.tr("&View"))
         self.view_menu.setObjectName("view_menu")
         self.view_menu.addAction(self.refresh_action)
+        self._build_language_menu()
         self.help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.help_menu.setObjectName("help_menu")
         self.help_menu.addAction(self.about_action)
+
+    def _build_language_menu(self) -> None:
+        """View > Language: the system's, or one chosen for this workstation; each named in its own language."""
+        self.language_menu = self.view_menu.addMenu(self.tr("&Language"))
+        self.language_menu.setObjectName("language_menu")
+        group = QActionGroup(self)
+        chosen = str(self.settings.value(LANGUAGE_KEY, SYSTEM))
+        self.language_actions: dict[str, QAction] = {}
+        for key, text in ((SYSTEM, self.tr("&System language")), ("en", "&English"), ("zh", "中文(&Z)")):
+            action = QAction(text, group, objectName=f"language_{key}", checkable=True)
+            action.setChecked(key == chosen)
+            action.triggered.connect(lambda _=False, key=key: self.choose_language(key))
+            self.language_menu.addAction(action)
+            self._window_actions.append(action)
+            self.language_actions[key] = action
+
+    def choose_language(self, choice: str) -> MainWindow | None:
+        """Remember the choice for this workstation; if it is another language than the window's, the window is
+        shown afresh in it (returned). None: the same language, or the open form's changes kept it open."""
+        self.settings.setValue(LANGUAGE_KEY, choice)
+        self.settings.sync()
+        wanted = resolved(choice)
+        return self.show_in(wanted) if wanted != language() else None
+
+    def show_in(self, lang: str) -> MainWindow | None:
+        """A new window in `lang` in this one's place, on the same logbook, with the same person signed in and
+        the open procedure open again (its unsaved changes saved or discarded first, as the user says)."""
+        reopen = self.form.procedure_id if self.form is not None else None
+        if not self.close_form():
+            return None
+        from PySide6.QtWidgets import QApplication
+
+        from ui.app import show_main_window
+        from ui.record.record_buttons import stored_and_signed
+
+        self.save_settings()
+        install_translations(QApplication.instance(), lang)
+        window = MainWindow(self.logbook, self.settings)
+        window.who.carry_on_from(self.who)
+        show_main_window(window)  # its own start: the notices, writes held until the check passes
+        if reopen is not None and stored_and_signed(self.logbook, reopen)[0]:
+            window.open_procedure(reopen)
+        self.handed_over = True
+        self.close()
+        self.replaced.emit(window)  # whoever holds this window (AppWindows) takes the new one, and lets this go
+        return window
 
     def focus_search(self) -> None:
         self.worklist.search.setFocus()
@@ -553,6 +603,13 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.closed:  # closed before (the app, then a test's teardown): the logbook may be gone by now
+            event.accept()
+            return
+        if self.handed_over:  # the window in the new language carries on: no backup, the logbook stays open
+            self.who.stop()
+            if self.check is not None:
+                self.check.wait()
+            self.closed = True
             event.accept()
             return
         if self.locked and self.form is not None:
