@@ -117,7 +117,7 @@ class Field(Bilingual):
         if self.type is FieldType.CHOICE and self.choices:
             return self.choice(value).label(language)
         if self.type is FieldType.MULTI_CHOICE:
-            return ", ".join(self.choice(v).label(language) for v in value)
+            return ("、" if language == "zh" else ", ").join(self.choice(v).label(language) for v in value)
         if self.type is FieldType.BOOL:
             return ("是" if value else "否") if language == "zh" else ("yes" if value else "no")
         if self.type is FieldType.NUMBER:

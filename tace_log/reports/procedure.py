@@ -50,6 +50,7 @@ from ..protocol import Protocol, default_protocol
 from ..settings import ReportSettings, SettingsError
 from ..signing import SignatureCheck
 from ..times import as_utc, readable
+from .chinese_text import ChineseParagraph, printable
 from .fonts import register_report_font
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -121,6 +122,7 @@ def _fit(parts: list[str], separator: str, font: str, size: float, width: float)
 
 class _Styles:
     def __init__(self, font: str):
+        self.font = font
         base = ParagraphStyle("base", fontName=font, fontSize=9.5, leading=12.5)
         self.body = base
         self.body_cjk = ParagraphStyle("body_cjk", parent=base, wordWrap="CJK")
@@ -142,7 +144,7 @@ class _Styles:
 
     def paragraph(self, text: str, kind: str = "body") -> Paragraph:
         """Plain text as a Paragraph: markup escaped, line breaks kept, CJK text wrapped between characters."""
-        return Paragraph(escape(text).replace("\n", "<br/>"), self.style(text, kind))
+        return ChineseParagraph(escape(printable(text, self.font)).replace("\n", "<br/>"), self.style(text, kind))
 
 
 _SPANNED = None  # a table cell that the cell before it spans
@@ -222,7 +224,8 @@ class _Page:
     def _line(self, canvas: Canvas, x: float, y: float, parts: list[str], size: float, width: float,
               separator: str = "", right: bool = False) -> float:
         """Draw one fitted header line, its line breaks as spaces; returns its width."""
-        text, size = _fit([" ".join(part.split()) for part in parts], separator, self.font, size, width)
+        text, size = _fit([printable(" ".join(part.split()), self.font) for part in parts], separator, self.font, size,
+                          width)
         canvas.setFont(self.font, size)
         (canvas.drawRightString if right else canvas.drawString)(x, y, text)
         return stringWidth(text, self.font, size)
@@ -439,7 +442,7 @@ class _ReportBuilder:
         if not any(cell and _taller(*cell) for cell in cells):
             return [[cell[0] if cell else "" for cell in cells]]
         lines = [_lines_at(cell[0], cell[1]) if cell else [] for cell in cells]
-        return [[Paragraph(escape(text[i]), cell[0].style) if cell and i < len(text) else "" for cell, text in
+        return [[ChineseParagraph(escape(text[i]), cell[0].style) if cell and i < len(text) else "" for cell, text in
                  zip(cells, lines, strict=True)] for i in range(max(map(len, lines)))]
 
     def _fields(self, entity: Entity, record, keys: Iterable[str]) -> Table:
@@ -492,8 +495,8 @@ class _ReportBuilder:
                 continue
             lines = _lines_at(whole, self.width)
             last = len(lines) - 1
-            out += [Paragraph(escape(line), self.styles.narrative_line if i < last else self.styles.narrative_cjk)
-                    for i, line in enumerate(lines)]
+            out += [ChineseParagraph(escape(line), self.styles.narrative_line if i < last
+                                     else self.styles.narrative_cjk) for i, line in enumerate(lines)]
         return out
 
     def _signature_grid(self, signature: Signature, operator: bool) -> Table:
