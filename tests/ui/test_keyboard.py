@@ -133,3 +133,11 @@ def test_the_title_marks_unsaved_changes_and_saved_clears_on_the_next_edit(qtbot
     assert not form.banner.isVisible()  # "Saved." no longer holds
     window.close_form()
     assert not window.isWindowModified()
+
+
+def test_the_worklist_shows_what_another_process_saved_by_itself(qtbot, window, logbook, typical_document):
+    """F5 is not needed: the logbook's files changing on disk re-read the list."""
+    assert window.worklist.model.rowCount() == 0
+    with Logbook.open(logbook.path) as elsewhere:
+        elsewhere.import_document(typical_document)
+    qtbot.waitUntil(lambda: window.worklist.model.rowCount() == 1)
