@@ -1,6 +1,7 @@
 """The app's own strings: extracted by `pyside6-lupdate` into the committed .ts, each under the context it is
 looked up in at run time, and loaded for Chinese."""
 
+import math
 import re
 import shutil
 import subprocess
@@ -9,8 +10,16 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTranslator
-from PySide6.QtWidgets import QLineEdit, QPushButton
+from PySide6.QtCore import QCoreApplication, QTranslator
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+)
 
 from tace_log.resources import resource
 from ui.app import show_main_window
@@ -54,26 +63,34 @@ def test_chinese_loads_the_apps_own_translations(qapp):
 def marked(qapp, tmp_path):
     """Every extracted string translated as ⟪itself⟫: a text shown without the marks was not looked up under the
     context lupdate extracted it in (or not at all)."""
+    translator = pseudo_translation(qapp, tmp_path)
+    yield
+    qapp.removeTranslator(translator)
+
+
+def pseudo_translation(qapp, folder: Path, longer: float = 0.0) -> QTranslator:
+    """Install a translation of every extracted string as ⟪itself⟫, `longer` (0.4: 40%) longer inside the marks
+    (as a translation can be), placeholders and mnemonic kept."""
     tree = ET.parse(TS)
     for message in tree.getroot().iter("message"):
         translation = message.find("translation")
         translation.attrib.pop("type", None)
-        marked_text = f"⟪{message.findtext('source')}⟫"
+        source = message.findtext("source")
+        marked_text = f"⟪{source}{'~' * math.ceil(len(source) * longer)}⟫"
         forms = translation.findall("numerusform")
         for form in forms:
             form.text = marked_text
         if not forms:
             translation.text = marked_text
-    ts = tmp_path / "marked.ts"
+    ts = folder / "marked.ts"
     tree.write(ts, encoding="utf-8")
-    qm = tmp_path / "marked.qm"
+    qm = folder / "marked.qm"
     subprocess.run([str(Path(sys.executable).parent / "pyside6-lrelease"), "-silent", str(ts), "-qm", str(qm)],
                    check=True, timeout=60)
     translator = QTranslator(qapp)
     assert translator.load(str(qm))
     qapp.installTranslator(translator)
-    yield
-    qapp.removeTranslator(translator)
+    return translator
 
 
 def test_the_window_shows_every_text_through_its_translation(qtbot, marked, logbook, settings):
@@ -148,3 +165,74 @@ def test_english_says_one_procedure_and_two_procedures(qapp):
     assert all(len(list(m.iter("numerusform"))) == 2 for _c, m in _messages(TS_EN))
     numerus = {m.findtext("source") for _c, m in _messages() if m.get("numerus") == "yes"}
     assert numerus == {m.findtext("source") for _c, m in _messages(TS_EN)}  # every plural of the app has its forms
+
+
+class PseudoReader:
+    """What the walk saw of our strings that was not looked up (no ⟪marks⟫), or is cut short in its widget."""
+
+    def __init__(self):
+        self.unmarked: dict[str, str] = {}
+        self.truncated: dict[str, str] = {}
+        self.windows = 0
+
+    @staticmethod
+    def _qts_own(button) -> bool:
+        """A dialog button box's standard button with Qt's own word (Cancel, Close): qtbase's to translate."""
+        box = button.parent()
+        none = QDialogButtonBox.StandardButton.NoButton
+        if not isinstance(box, QDialogButtonBox) or box.standardButton(button) == none:
+            return False
+        fresh = QDialogButtonBox(box.standardButton(button))
+        text = fresh.buttons()[0].text()
+        fresh.deleteLater()
+        return button.text() == text
+
+    def __call__(self, window) -> None:
+        self.windows += 1
+        name = window.objectName() or type(window).__name__
+        ours = [("title", window.windowTitle())]
+        if isinstance(window, QMainWindow):
+            for menu in window.menuBar().actions():
+                ours += [("menu", menu.text())] + [(f"menu {menu.text()}", a.text()) for a in menu.menu().actions()
+                                                   if not a.isSeparator()]
+        if isinstance(window, QMessageBox):
+            ours.append(("message", window.text()))
+        for button in window.findChildren(QPushButton) + window.findChildren(QCheckBox):
+            if button.isVisibleTo(window) and button.window() is window:
+                if not self._qts_own(button):
+                    ours.append((f"button {button.objectName()}", button.text()))
+                text = button.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+                needed = button.fontMetrics().horizontalAdvance(text) + (24 if isinstance(button, QCheckBox) else 8)
+                if button.width() < needed:  # the text and the least of a frame around it (a box beside it)
+                    self.truncated[f"{name}: button {button.objectName()}"] = f"{text} {button.width()} < {needed}"
+        for label in window.findChildren(QLabel):
+            if label.isVisibleTo(window) and label.window() is window and not label.wordWrap() and label.text():
+                shown = label.text().replace("&&", "\0").replace("&", "").replace("\0", "&") if label.buddy() \
+                    else label.text()  # a buddy's mnemonic is underlined, not shown
+                needed = max(label.fontMetrics().horizontalAdvance(line) for line in shown.split("\n"))
+                if label.contentsRect().width() + 1 < needed:
+                    self.truncated[f"{name}: label {label.objectName()}"] = label.text()
+        qts = {QCoreApplication.translate("QMessageBox", "Show Details...")}  # a message box's own button
+        for where, text in ours:
+            if re.search(r"[^\W\d_]", text) and "⟪" not in text and text not in qts:  # "✕" is no word
+                self.unmarked[f"{name}: {where}"] = text
+
+
+def test_a_pseudo_translation_40_percent_longer_is_shown_whole_everywhere(qtbot, qapp, tmp_path, walker, type_text,
+                                                                         monkeypatch):
+    """Every window and dialog walked with each string ⟪bracketed and 40% longer⟫, as a translation may be: each
+    title, menu, button and message is looked up (bracketed), and no button or label is cut short."""
+    from walked_windows import damaged_logbook_dialogs, unexpected_error_dialogs, walk_the_app
+
+    translator = pseudo_translation(qapp, tmp_path, longer=0.4)
+    try:
+        reader = PseudoReader()
+        walker.inspect = reader
+        walk_the_app(walker, qtbot, tmp_path, type_text, monkeypatch)
+        walker.walk(damaged_logbook_dialogs(qtbot, tmp_path / "damaged"))
+        walker.walk(unexpected_error_dialogs(tmp_path))
+        assert reader.windows > 20
+        assert reader.unmarked == {}
+        assert reader.truncated == {}
+    finally:
+        qapp.removeTranslator(translator)

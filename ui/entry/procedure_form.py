@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -47,6 +46,7 @@ from tace_log.times import readable
 from tace_log.validation import parse_date
 from ui.entry.field_editors import SEVERITY_COLOUR, FieldEditor, severity_name
 from ui.entry.rows_editor import Row, RowsEditor
+from ui.shell.flow_layout import FlowLayout
 from ui.shell.language import language
 from ui.shell.messages import core_word, error_text
 
@@ -207,9 +207,9 @@ class ProcedureForm(QWidget):
         self.close_button.setObjectName("close")
         self.close_button.setToolTip(self.tr("Close (Esc)"))
         self.close_button.clicked.connect(self.close_requested.emit)
-        self.button_row = QHBoxLayout()
+        # Wraps onto a second line rather than cut a button's text (a long translation, a narrow window).
+        self.button_row = FlowLayout(last_at_the_end=True)
         self.button_row.addWidget(self.save_button)
-        self.button_row.addStretch(1)
         self.button_row.addWidget(self.close_button)
 
         box = QVBoxLayout(self)
