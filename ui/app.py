@@ -175,7 +175,8 @@ class AppWindows:
                 _cannot_open(self.app, self.path, exc)
                 return False
         self._adopt(self.window)
-        self.window.who.sign_in()
+        if self.window.who.sign_in() is None:  # no one to sign in: on a logbook without users, the first one
+            self.window.who.first_run()
         return True
 
     def _adopt(self, window) -> None:

@@ -457,6 +457,10 @@ Nothing has been written to it.</source>
         <translation>刷新工作列表(&amp;R)</translation>
     </message>
     <message>
+        <source>&amp;Users...</source>
+        <translation>用户(&amp;U)...</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -467,6 +471,10 @@ Nothing has been written to it.</source>
     <message>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>T&amp;ools</source>
+        <translation>工具(&amp;O)</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -557,8 +565,8 @@ Nothing has been written to it.</source>
         <translation>登记库检查完毕：未发现损坏。</translation>
     </message>
     <message>
-        <source>The logbook&apos;s schema was changed outside TACE Log (%1), so nothing will be saved to it. Ask your administrator: tace-log check names every change.</source>
-        <translation>登记库的数据库结构在 TACE 手术登记之外被修改（%1），因此不会向其保存任何内容。请联系管理员：tace-log check 会列出每一处修改。</translation>
+        <source>The logbook&apos;s schema was changed outside TACE Log (%1), so nothing will be saved to it. Ask your administrator: the log file names every change.</source>
+        <translation>登记库的数据库结构在 TACE 手术登记之外被修改（%1），因此不会向其保存任何内容。请联系管理员：日志文件列出了每一处修改。</translation>
     </message>
     <message>
         <source>The logbook could not be checked, so nothing will be saved to it: %1</source>
@@ -576,8 +584,8 @@ Nothing has been written to it.</source>
 <context>
     <name>Messages</name>
     <message>
-        <source>add users with `tace-log user add NAME --role radiologist`</source>
-        <translation>请用 `tace-log user add 用户名 --role radiologist` 添加用户</translation>
+        <source>add them in Tools &gt; Users</source>
+        <translation>请在“工具 &gt; 用户”中添加</translation>
     </message>
 </context>
 <context>
@@ -961,6 +969,176 @@ The action may not have finished. What you typed is still in the window: check i
     <message>
         <source>TACE Log: unexpected problem</source>
         <translation>TACE 手术登记：意外问题</translation>
+    </message>
+</context>
+<context>
+    <name>UserChangeDialog</name>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>User &amp;name</source>
+        <translation>用户名(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Full name</source>
+        <translation>姓名(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Role</source>
+        <translation>角色(&amp;R)</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <source>New password again</source>
+        <translation>再次输入新密码</translation>
+    </message>
+    <message>
+        <source>&amp;New password</source>
+        <translation>新密码(&amp;N)</translation>
+    </message>
+    <message>
+        <source>New password &amp;again</source>
+        <translation>再次输入新密码(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Allowed by</source>
+        <translation>授权人</translation>
+    </message>
+    <message>
+        <source>Password of who allows it</source>
+        <translation>授权人的密码</translation>
+    </message>
+    <message>
+        <source>Allowed &amp;by</source>
+        <translation>授权人(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Their &amp;password</source>
+        <translation>授权人密码(&amp;P)</translation>
+    </message>
+    <message>
+        <source>The two new passwords differ: nothing was changed.</source>
+        <translation>两次输入的新密码不一致：未作任何更改。</translation>
+    </message>
+</context>
+<context>
+    <name>UsersDialog</name>
+    <message>
+        <source>TACE Log - first user</source>
+        <translation>TACE 手术登记 - 第一位用户</translation>
+    </message>
+    <message>
+        <source>This logbook has no users yet. Add the first radiologist (or an administrator): they sign procedures, and allow adding the others in Tools &gt; Users.</source>
+        <translation>此登记库尚无用户。请添加第一位放射科医师（或管理员）：由其签署手术记录，并在“工具 &gt; 用户”中授权添加其他用户。</translation>
+    </message>
+    <message>
+        <source>Add and sign in</source>
+        <translation>添加并登录</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>&amp;Add user...</source>
+        <translation>添加用户(&amp;A)...</translation>
+    </message>
+    <message>
+        <source>&amp;Deactivate...</source>
+        <translation>停用(&amp;D)...</translation>
+    </message>
+    <message>
+        <source>Set &amp;password...</source>
+        <translation>设置密码(&amp;P)...</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>在用</translation>
+    </message>
+    <message>
+        <source>deactivated</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>, must change password</source>
+        <translation>，须修改密码</translation>
+    </message>
+    <message>
+        <source>&amp;Activate...</source>
+        <translation>启用(&amp;A)...</translation>
+    </message>
+    <message>
+        <source>Add user</source>
+        <translation>添加用户</translation>
+    </message>
+    <message>
+        <source>A new user, with the role they work in: radiologists sign procedures, nurses record them.</source>
+        <translation>新用户及其工作角色：放射科医师签署手术记录，护士录入手术记录。</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Deactivate %1? They can no longer sign in or sign; their signatures stay as they are.</source>
+        <translation>停用 %1？停用后不能再登录或签名；其已有签名保持不变。</translation>
+    </message>
+    <message>
+        <source>Activate %1 again?</source>
+        <translation>重新启用 %1？</translation>
+    </message>
+    <message>
+        <source>Deactivate user</source>
+        <translation>停用用户</translation>
+    </message>
+    <message>
+        <source>Activate user</source>
+        <translation>启用用户</translation>
+    </message>
+    <message>
+        <source>Deactivate</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>Activate</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Set password</source>
+        <translation>设置密码</translation>
+    </message>
+    <message>
+        <source>A new password for %1, who forgot theirs. They must choose their own before they sign or allow changes.</source>
+        <translation>为忘记密码的 %1 设置新密码。其在签名或授权更改前必须改为自己的密码。</translation>
     </message>
 </context>
 <context>

@@ -92,6 +92,29 @@ class WhoIsWorking(QObject):
         self._cover(self.tr("Who is working at this workstation? Sign in to continue."), idle=False)
         return self._ask(locked=False)
 
+    def first_run(self):
+        """A logbook with no users at all: ask for the first radiologist (or administrator), signed in once
+        added. Cancelled, the workstation's login works as before, and Tools > Users adds them later."""
+        from ui.people.users_dialog import first_user_dialog
+
+        if self.window.logbook_closed or self.window.logbook.users.everyone():
+            return None
+        dialog = first_user_dialog(self.window.logbook, self.window)
+        dialog.accepted.connect(lambda: self._first_user_added(dialog.added))
+        dialog.open()
+        return dialog
+
+    def _first_user_added(self, username: str) -> None:
+        self.signed_in = self.window.logbook.users.get(username)
+        if self.idle is None:
+            self.idle = IdleLock(self.idle_minutes, self)
+            self.idle.locked.connect(self.lock)
+        self.idle.unlock()
+        self.show_user()
+        self.window.update_actions()
+        if self.window.form is not None:
+            self.window.form.record_buttons.update()
+
     def lock(self):
         """The idle lock: the content is covered (the open form is kept, its draft on disk) until a sign-in."""
         if not self.has_users or self.window.locked:

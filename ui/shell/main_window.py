@@ -164,6 +164,7 @@ class MainWindow(QMainWindow):
         self.about_action = self._action(self.tr("&About TACE Log"), None, self.show_about, "about")
         self.refresh_action = self._action(self.tr("&Refresh worklist"), "F5", self.worklist.refresh,
                                            "refresh_worklist")
+        self.users_action = self._action(self.tr("&Users..."), None, self.show_users, "users")
 
         self.file_menu = self.menuBar().addMenu(self.tr("&File"))
         self.file_menu.setObjectName("file_menu")
@@ -180,6 +181,9 @@ class MainWindow(QMainWindow):
         self.view_menu.setObjectName("view_menu")
         self.view_menu.addAction(self.refresh_action)
         self._build_language_menu()
+        self.tools_menu = self.menuBar().addMenu(self.tr("T&ools"))  # not &T: Alt+T is the form's History
+        self.tools_menu.setObjectName("tools_menu")
+        self.tools_menu.addAction(self.users_action)
         self.help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.help_menu.setObjectName("help_menu")
         self.help_menu.addAction(self.about_action)
@@ -229,6 +233,12 @@ class MainWindow(QMainWindow):
         self.close()
         self.replaced.emit(window)  # whoever holds this window (AppWindows) takes the new one, and lets this go
         return window
+
+    def show_users(self):
+        """Tools > Users: the users listed, added, deactivated and activated, a forgotten password set."""
+        from ui.people.users_dialog import users_dialog
+
+        return users_dialog(self.logbook, self)
 
     def focus_search(self) -> None:
         self.worklist.search.setFocus()
@@ -511,7 +521,7 @@ class MainWindow(QMainWindow):
         for action in self._window_actions:
             action.setEnabled(not self.locked and not self.logbook_closed)
         self.quit_action.setEnabled(True)
-        for action in (self.save_action, self.backup_actions.restore_action):
+        for action in (self.save_action, self.backup_actions.restore_action, self.users_action):
             action.setEnabled(not self.locked and not self.writes_held)
         self.who.update_actions()
         if self.form is not None:
@@ -539,7 +549,7 @@ class MainWindow(QMainWindow):
                 return
             log.error("the schema of %s was changed outside TACE Log: %s", self.logbook.path, "; ".join(tampered))
             self.hold_writes(self.tr("The logbook's schema was changed outside TACE Log (%1), so nothing will be "
-                                     "saved to it. Ask your administrator: tace-log check names every change.")
+                                     "saved to it. Ask your administrator: the log file names every change.")
                              .replace("%1", "; ".join(tampered)))
             self.show_notice(self.writes_held, ERROR)
             return

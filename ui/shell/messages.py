@@ -23,7 +23,7 @@ def core_word(kind: str, stored: str) -> str:
 
 
 def add_users_hint() -> str:
-    return QCoreApplication.translate("Messages", "add users with `tace-log user add NAME --role radiologist`")
+    return QCoreApplication.translate("Messages", "add them in Tools > Users")
 
 
 def show_error(parent: QWidget | None, title: str, text: str) -> None:
