@@ -58,7 +58,7 @@ def test_the_first_run_adds_the_first_radiologist_and_signs_them_in(qtbot, tmp_p
     dialog = window.findChild(UserChangeDialog, "first_user_dialog")
     assert dialog is not None and dialog.isVisible()
     assert dialog.allowed_by is None  # the first user needs nobody's permission
-    assert [dialog.role.itemData(i) for i in range(dialog.role.count())] == ["admin", "radiologist"]
+    assert [dialog.role.itemData(i) for i in range(dialog.role.count())] == ["radiologist", "admin"]
     dialog.role.setCurrentIndex(dialog.role.findData("radiologist"))
     fill(type_text, dialog, new_username="wang", full_name="王建国 Wang Jianguo", new_password=NEW_PASSWORD,
          new_password_again=NEW_PASSWORD)

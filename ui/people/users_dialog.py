@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from tace_log.errors import TaceLogError
-from tace_log.users import AUTHORISING_ROLES, ROLES, User
+from tace_log.users import ADMIN, AUTHORISING_ROLES, RADIOLOGIST, ROLES, User
 from ui.shell.messages import core_word, error_text
 from ui.shell.widgets import command_button, message_line, named, password_field
 
@@ -122,7 +122,7 @@ def first_user_dialog(logbook, parent=None) -> UserChangeDialog:
                                                   "administrator): they sign procedures, and allow adding the "
                                                   "others in Tools > Users."),
         QCoreApplication.translate("UsersDialog", "Add and sign in"), add, parent, new_user=True, new_password=True,
-        roles=AUTHORISING_ROLES)
+        roles=(RADIOLOGIST, ADMIN))  # a radiologist first: the usual first user
     dialog.setObjectName("first_user_dialog")
     dialog.added = None
     return dialog
