@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import TaceLogError
+from .files import atomic_file
 from .messages import Message
 
 SETTINGS_FILENAME = "tace-log-settings.json"
@@ -89,3 +90,22 @@ def load_report_settings(logbook_path: str | Path) -> ReportSettings:
             raise SettingsError(Message("error.settings_logo_missing", path=path, logo=repr(report["logo"]),
                                         resolved=logo))
     return ReportSettings(report.get("institution", ""), report.get("department", ""), logo, language)
+
+
+def save_report_settings(logbook_path: str | Path, report: ReportSettings) -> Path:
+    """Write the report header and language into the settings file beside the logbook (its other keys kept as
+    they are), as `load_report_settings` reads them back: a logo in the settings' folder (or below it) by its
+    relative path, any other by its full path; empty values and a language not fixed left out. Returns the file."""
+    path = settings_file(logbook_path)
+    data = _read_settings(path) or {}
+    written: dict[str, str] = {k: v for k, v in (("institution", report.institution.strip()),
+                                                   ("department", report.department.strip())) if v}
+    if report.logo is not None:
+        logo = Path(report.logo).resolve()
+        written["logo"] = logo.relative_to(path.parent).as_posix() if logo.is_relative_to(path.parent) else str(logo)
+    if report.language is not None:
+        written["language"] = report.language
+    data["report"] = written
+    with atomic_file(path) as handle:
+        handle.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    return path

@@ -461,6 +461,10 @@ Nothing has been written to it.</source>
         <translation>用户(&amp;U)...</translation>
     </message>
     <message>
+        <source>&amp;Settings...</source>
+        <translation>设置(&amp;S)...</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -868,6 +872,93 @@ Nothing has been written to it.</source>
     <message>
         <source>Remove this row</source>
         <translation>删除这一行</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Institution</source>
+        <translation>医院</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>科室</translation>
+    </message>
+    <message>
+        <source>&amp;Institution</source>
+        <translation>医院(&amp;I)</translation>
+    </message>
+    <message>
+        <source>&amp;Department</source>
+        <translation>科室(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Choose logo...</source>
+        <translation>选择标志(&amp;C)...</translation>
+    </message>
+    <message>
+        <source>&amp;No logo</source>
+        <translation>不用标志(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Logo</source>
+        <translation>标志</translation>
+    </message>
+    <message>
+        <source>Report language</source>
+        <translation>报告语言</translation>
+    </message>
+    <message>
+        <source>The app&apos;s language</source>
+        <translation>跟随界面语言</translation>
+    </message>
+    <message>
+        <source>Report &amp;language</source>
+        <translation>报告语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Chart folder</source>
+        <translation>病历文件夹</translation>
+    </message>
+    <message>
+        <source>Your home folder</source>
+        <translation>您的主文件夹</translation>
+    </message>
+    <message>
+        <source>C&amp;hart folder</source>
+        <translation>病历文件夹(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Protocol in force</source>
+        <translation>现行研究方案</translation>
+    </message>
+    <message>
+        <source>The report header and language are kept in %1, beside the logbook; the chart folder on this workstation.</source>
+        <translation>报告页眉和语言保存在登记库旁的 %1 中；病历文件夹保存在本工作站。</translation>
+    </message>
+    <message>
+        <source>No logo</source>
+        <translation>无标志</translation>
+    </message>
+    <message>
+        <source>%1 is not a PNG or JPEG image.</source>
+        <translation>%1 不是 PNG 或 JPEG 图像。</translation>
+    </message>
+    <message>
+        <source>Choose the report&apos;s logo</source>
+        <translation>选择报告标志</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg)</source>
+        <translation>图像 (*.png *.jpg *.jpeg)</translation>
+    </message>
+    <message>
+        <source>The chart folder %1 is not a folder.</source>
+        <translation>病历文件夹 %1 不是文件夹。</translation>
     </message>
 </context>
 <context>

@@ -30,6 +30,8 @@ CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 ALLOWED = {"mL", "mg", "kg", "cm", "mm", "min", "mGy", "Gy", "µm", "PDF", "TACE", "DSA", "CTCAE", "SIR", "MRN",
            "SHA", "ID", "UTC", "Ctrl", "Esc", "Enter", "Progreat", "F", "sqlite", "log", "json", "os", "root",
            "chen", "li", "Jr", "D"}
+# Labels that show a file's own words, not the app's: the protocol file in force (its path, registry key, version).
+DATA_LABELS = {"protocol_in_force"}
 PATH = re.compile(r"\S*[/\\]\S*|\S+\.(sqlite|pdf|log|json)\b")
 WORD = re.compile(r"[A-Za-zµ]+")
 
@@ -51,7 +53,8 @@ def visible_texts(window: QWidget) -> list[tuple[str, str]]:
         return widget.isVisibleTo(window) and widget.window() is window
 
     for label in window.findChildren(QLabel):
-        if shown(label) and label.buddy() is None and label.textFormat() != Qt.TextFormat.RichText:
+        if shown(label) and label.buddy() is None and label.textFormat() != Qt.TextFormat.RichText \
+                and label.objectName() not in DATA_LABELS:
             found.append((f"label {label.objectName()}", label.text()))
     for label in window.findChildren(QLabel):
         if shown(label) and label.buddy() is not None:

@@ -165,6 +165,7 @@ class MainWindow(QMainWindow):
         self.refresh_action = self._action(self.tr("&Refresh worklist"), "F5", self.worklist.refresh,
                                            "refresh_worklist")
         self.users_action = self._action(self.tr("&Users..."), None, self.show_users, "users")
+        self.settings_action = self._action(self.tr("&Settings..."), None, self.show_settings, "settings")
 
         self.file_menu = self.menuBar().addMenu(self.tr("&File"))
         self.file_menu.setObjectName("file_menu")
@@ -184,6 +185,7 @@ class MainWindow(QMainWindow):
         self.tools_menu = self.menuBar().addMenu(self.tr("T&ools"))  # not &T: Alt+T is the form's History
         self.tools_menu.setObjectName("tools_menu")
         self.tools_menu.addAction(self.users_action)
+        self.tools_menu.addAction(self.settings_action)
         self.help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.help_menu.setObjectName("help_menu")
         self.help_menu.addAction(self.about_action)
@@ -239,6 +241,16 @@ class MainWindow(QMainWindow):
         from ui.people.users_dialog import users_dialog
 
         return users_dialog(self.logbook, self)
+
+    def show_settings(self):
+        """Tools > Settings: the report header and language, the chart folder, the protocol in force."""
+        from ui.shell.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.logbook, self.settings, self)
+        dialog.setObjectName("settings_dialog")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def focus_search(self) -> None:
         self.worklist.search.setFocus()
