@@ -15,7 +15,7 @@ QM_EN := $(TS_EN:.ts=.qm)
 DEBIAN_PACKAGES := libegl1 libgl1 libglib2.0-0 libfontconfig1 libfreetype6 libdbus-1-3 libxkbcommon0 \
 	libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 xvfb xauth poppler-utils poppler-data tzdata
 
-.PHONY: venv system-packages run test lint bench dist smoke clean translations extract
+.PHONY: venv system-packages run test lint bench dist smoke clean translations extract screenshots
 
 venv: $(STAMP) $(QM) $(QM_EN)  # the translations too: the tests read English's plural forms from its .qm
 
@@ -67,6 +67,12 @@ $(QM): $(TS) $(STAMP)
 
 $(QM_EN): $(TS_EN) $(STAMP)
 	$(BIN)/pyside6-lrelease -silent $(TS_EN) -qm $@
+
+# The app at 1366x768 in English and Chinese (docs/screenshots.py), committed under docs/screenshots/.
+screenshots: venv
+	for lang in en zh; do TACE_LOG_LANG=$$lang \
+		QT_QPA_PLATFORM=offscreen:configfile=docs/screenshots/screen-1366x768.json \
+		$(BIN)/python docs/screenshots.py docs/screenshots/$$lang || exit 1; done
 
 bench: venv
 	$(BIN)/python -m bench
