@@ -150,7 +150,7 @@ def test_sign_dialog_without_an_active_radiologist_says_so(qtbot, tmp_path):
         dialog = SignDialog(logbook, procedure.id)
         qtbot.addWidget(dialog)
         assert dialog.username.count() == 0 and not dialog.sign_button.isEnabled()
-        assert dialog.message.text().startswith("No active radiologist in this logbook: add users with")
+        assert dialog.message.text() == "No active radiologist in this logbook: add them in Tools > Users."
 
 
 def test_addendum_dialog_adds_a_signed_addendum_and_history_shows_everything(qtbot, logbook, draft):
