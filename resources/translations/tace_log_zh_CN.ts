@@ -682,6 +682,14 @@ Nothing has been written to it.</source>
         <translation>新建手术</translation>
     </message>
     <message>
+        <source>Removed a row of %1: Ctrl+Z brings it back until you save.</source>
+        <translation>已删除一行%1：保存前按 Ctrl+Z 可恢复。</translation>
+    </message>
+    <message>
+        <source>Brought back the row of %1.</source>
+        <translation>已恢复这一行%1。</translation>
+    </message>
+    <message>
         <source>%1 is now %2: cleared %3 (recorded only when it is %4). Choose %4 again to bring them back.</source>
         <translation>%1 现为%2：已清除 %3（仅在为%4时记录）。重新选择%4即可恢复。</translation>
     </message>

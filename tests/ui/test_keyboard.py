@@ -9,7 +9,7 @@ import re
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit
-from test_procedure_form import choose, fill_patient
+from test_procedure_form import add_agent, choose, fill_patient
 
 from tace_log.storage import Logbook
 
@@ -141,3 +141,24 @@ def test_the_worklist_shows_what_another_process_saved_by_itself(qtbot, window, 
     with Logbook.open(logbook.path) as elsewhere:
         elsewhere.import_document(typical_document)
     qtbot.waitUntil(lambda: window.worklist.model.rowCount() == 1)
+
+
+def test_ctrl_z_brings_back_a_removed_agent_row_until_save(qtbot, window, logbook, type_text):
+    form = window.new_procedure()
+    activated(qtbot, window)
+    fill_patient(form, type_text, name="赵敏", mrn="H5005")
+    choose(form, "tumor_staining", "absent")
+    add_agent(qtbot, form, "lipiodol", 5)
+    add_agent(qtbot, form, "epirubicin", 30)
+    agents = form.row_editors["agents"]
+    qtbot.mouseClick(agents.rows[0].remove, Qt.MouseButton.LeftButton)  # the lipiodol row's ✕
+    assert [d["agent"] for d in agents.documents()] == ["epirubicin"]
+    assert "Ctrl+Z" in form.banner.text()
+    assert agents.add_button.hasFocus()
+    qtbot.keyClick(agents.add_button, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert [(d["agent"], d["dose"]) for d in agents.documents()] == [("lipiodol", 5), ("epirubicin", 30)]
+    qtbot.mouseClick(agents.rows[1].remove, Qt.MouseButton.LeftButton)
+    assert form.save(), form.banner.text()
+    qtbot.keyClick(agents.add_button, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # saved: nothing back
+    assert [d["agent"] for d in agents.documents()] == ["lipiodol"]
+    assert [a.agent for a in logbook.get_procedure(form.procedure_id).agents] == ["lipiodol"]

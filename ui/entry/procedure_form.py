@@ -109,6 +109,7 @@ class ProcedureForm(QWidget):
         self._cleared: dict[str, object] = {}  # what a change of its condition cleared, to bring back if it returns
         self.writes_held: str | None = None  # why the window holds writes (the logbook is being checked), or None
         self.record_buttons = None  # Preview, Sign, History…: added by the main window (ui.record.record_buttons)
+        self._removed_rows: list[tuple[RowsEditor, list[dict]]] = []  # what Ctrl+Z brings back, until Save
 
         if draft is not None:
             patient_doc, procedure_doc = draft.patient, draft.procedure
@@ -226,6 +227,9 @@ class ProcedureForm(QWidget):
         self.fix_tab_order()
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close_requested.emit,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        # Outside a text field (where Ctrl+Z undoes the typing), Ctrl+Z brings back the last row removed.
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self, self.undo_remove,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     def fix_tab_order(self) -> None:
         """Tab follows the page as it reads: the field boxes, the rows (agents, complications), the narrative,
@@ -264,6 +268,7 @@ class ProcedureForm(QWidget):
             rows = RowsEditor(section.rows, entity, lambda row, entity=entity: self._row_editors(entity, row),
                               self.tr("Add %1").replace("%1", entity.label(language()).lower()), box)
             rows.changed.connect(self._changed)
+            rows.removed.connect(lambda before, rows=rows: self._row_removed(rows, before))
             self.row_editors[section.rows] = rows
             QVBoxLayout(box).addWidget(rows)
             return box
@@ -341,6 +346,21 @@ class ProcedureForm(QWidget):
         self._validate_timer.start()
         if not self._draft_timer.isActive():
             self._draft_timer.start()
+
+    def _row_removed(self, rows: RowsEditor, before: list[dict]) -> None:
+        self._removed_rows.append((rows, before))
+        self.say(self.tr("Removed a row of %1: Ctrl+Z brings it back until you save.")
+                 .replace("%1", rows.entity.label(language()).lower()), INFO)
+
+    def undo_remove(self) -> bool:
+        """Bring back the last row removed since the form was opened or saved; False if there is none."""
+        if not self._removed_rows or self.read_only:
+            return False
+        rows, before = self._removed_rows.pop()
+        rows.set_documents(before)
+        self._changed()
+        self.say(self.tr("Brought back the row of %1.").replace("%1", rows.entity.label(language()).lower()), INFO)
+        return True
 
     def _conditions_changed(self) -> None:
         """A field that stops applying (lesions when staining turns absent) is cleared and disabled, and the
@@ -541,6 +561,7 @@ class ProcedureForm(QWidget):
             return False
         self.patient_stored = True
         self.dirty = False
+        self._removed_rows.clear()  # saved: what was removed is no longer in the record to bring back
         self._draft_timer.stop()
         self.drafts.discard(self.procedure_id, self.logbook.users.current)
         self._confirmed_warnings = None
