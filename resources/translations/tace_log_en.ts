@@ -31,16 +31,16 @@ The logbook as it was before is kept as:
     <name>CourseRecordDialog</name>
     <message numerus="yes">
         <source>Not saved: %n error(s).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Not saved: %n error.</numerusform>
+            <numerusform>Not saved: %n errors.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n warning(s): check them, then press Save again to save with them.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n warning: check it, then press Save again to save with it.</numerusform>
+            <numerusform>%n warnings: check them, then press Save again to save with them.</numerusform>
         </translation>
     </message>
 </context>
@@ -48,9 +48,9 @@ The logbook as it was before is kept as:
     <name>EligibilityPanel</name>
     <message numerus="yes">
         <source>Not decided: %n input(s) missing</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Not decided: %n input missing</numerusform>
+            <numerusform>Not decided: %n inputs missing</numerusform>
         </translation>
     </message>
 </context>
@@ -58,9 +58,9 @@ The logbook as it was before is kept as:
     <name>LabGrid</name>
     <message numerus="yes">
         <source>Not saved: %n error(s).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Not saved: %n error.</numerusform>
+            <numerusform>Not saved: %n errors.</numerusform>
         </translation>
     </message>
 </context>
@@ -68,9 +68,9 @@ The logbook as it was before is kept as:
     <name>MainWindow</name>
     <message numerus="yes">
         <source>Dose read from %1 (%2, %n irradiation event(s)): check it, then Save.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Dose read from %1 (%2, %n irradiation event): check it, then Save.</numerusform>
+            <numerusform>Dose read from %1 (%2, %n irradiation events): check it, then Save.</numerusform>
         </translation>
     </message>
 </context>

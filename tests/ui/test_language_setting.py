@@ -47,7 +47,7 @@ def test_view_language_shows_the_window_in_chinese_and_remembers_it(qtbot, tmp_p
         chinese = replaced[0]
         qtbot.addWidget(chinese)
         menus = [a.text() for a in chinese.menuBar().actions()]
-        assert menus == ["文件(&F)", "编辑(&E)", "视图(&V)", "工具(&O)", "帮助(&H)"]
+        assert menus == ["文件(&F)", "编辑(&E)", "患者(&I)", "视图(&V)", "工具(&O)", "帮助(&H)"]
         assert chinese.form is not None and chinese.form.procedure_id == procedure.id  # open again
         assert chinese.language_actions["zh"].isChecked()
         assert logbook.is_open and logbook.users.current == "chen" and chinese.who.signed_in.username == "chen"
