@@ -74,6 +74,11 @@ class Field(Bilingual):
     # Names a record (MRN, study ID, lot): stored in Unicode NFC and refused with an invisible or control
     # character in it, so two look-alike spellings are never two patients.
     identifier: bool = False
+    # Names the person (name, MRN, birth date): marked an identifier in REDCap, left out of a de-identified export.
+    personal: bool = False
+    # Typed in words, not coded (a note, a narrative, who operated): left out of a de-identified export unless
+    # asked for, since anything can be written in it. Narrative (long text) always is.
+    free_text: bool = False
     help: str = ""
     # The most characters a value may have: by default, MAX_LENGTH of its type (text fields only). Above it is an
     # error for new input; a stored longer value still exports and prints.
@@ -95,6 +100,8 @@ class Field(Bilingual):
     def __post_init__(self):
         if self.max_length is None and self.type in MAX_LENGTH:
             object.__setattr__(self, "max_length", MAX_LENGTH[self.type])
+        if self.type is FieldType.LONG_TEXT:
+            object.__setattr__(self, "free_text", True)
 
     @property
     def listed(self) -> bool:
@@ -236,10 +243,11 @@ PATHOLOGY = Entity("pathology", "Pathology", "病理", (
     multi_tables={"thrombus": MultiTable("patient_thrombus", "patient_id", "site")})
 
 PATIENT = Entity("patient", "Patient", "患者", (
-    Field("mrn", "MRN", "住院号", F.TEXT, required=True, identifier=True, help="Hospital medical record number"),
-    Field("name", "Name", "姓名", F.TEXT, required=True),
+    Field("mrn", "MRN", "住院号", F.TEXT, required=True, identifier=True, personal=True,
+          help="Hospital medical record number"),
+    Field("name", "Name", "姓名", F.TEXT, required=True, personal=True),
     Field("sex", "Sex", "性别", F.CHOICE, choices=_choices(("M", "male", "男"), ("F", "female", "女"))),
-    Field("birth_date", "Birth date", "出生日期", F.DATE),
+    Field("birth_date", "Birth date", "出生日期", F.DATE, personal=True),
     Field("weight_kg", "Weight", "体重", F.NUMBER, unit="kg", reject_min=30, reject_max=200),
     Field("height_cm", "Height", "身高", F.NUMBER, unit="cm", reject_min=100, reject_max=230),
     Field("arm", "Study arm", "研究分组", F.CHOICE, help="An arm of the active protocol", choices_from="protocol.arms"),
@@ -264,7 +272,7 @@ COMPLICATION = Entity("complication", "Complication", "并发症", (
     Field("sir_class", "SIR class", "SIR分级", F.CHOICE, choices=_choices(
         ("mild", "mild", "轻度"), ("moderate", "moderate", "中度"), ("severe", "severe", "重度"),
         ("life_threatening", "life-threatening", "危及生命"), ("death", "death", "死亡"))),
-    Field("management", "Management", "处理", F.TEXT),
+    Field("management", "Management", "处理", F.TEXT, free_text=True),
 ), parent="procedure", cardinality=MANY, document_key="complications", table="complications", positioned=True)
 
 STAIN_SEEN = ("tumor_staining", ("present", "equivocal"))  # segments and lesions are recorded for a stain
@@ -276,12 +284,12 @@ PROCEDURE = Entity("procedure", "Procedure", "手术", (
           choices=_choices(
         ("adjuvant", "adjuvant", "辅助治疗"),
         ("therapeutic_for_recurrence", "therapeutic, for recurrence", "针对复发的治疗（非辅助周期）"))),
-    Field("operator", "Operator", "术者", F.TEXT, required_to_sign=True),
+    Field("operator", "Operator", "术者", F.TEXT, required_to_sign=True, free_text=True),
     Field("access_site", "Access site", "穿刺入路", F.CHOICE, choices=_choices(
         ("right_femoral", "right femoral", "右股动脉"), ("left_femoral", "left femoral", "左股动脉"),
         ("right_radial", "right radial", "右桡动脉"), ("left_radial", "left radial", "左桡动脉"),
         ("brachial", "brachial", "肱动脉"))),
-    Field("microcatheter", "Microcatheter", "微导管", F.TEXT, help="e.g. Progreat 2.7F"),
+    Field("microcatheter", "Microcatheter", "微导管", F.TEXT, free_text=True, help="e.g. Progreat 2.7F"),
     Field("tumor_staining", "Tumour staining", "肿瘤染色", F.CHOICE, required=True, choices=_choices(
         ("present", "present", "有"), ("absent", "absent", "无"), ("equivocal", "equivocal", "可疑"))),
     Field("stained_segments", "Stained segments", "染色肝段", F.MULTI_CHOICE, choices=COUINAUD_SEGMENTS,
@@ -302,7 +310,7 @@ PROCEDURE = Entity("procedure", "Procedure", "手术", (
         ("whole_liver", "whole liver (proper hepatic)", "全肝（肝固有动脉）"), ("lobar", "lobar", "肝叶"),
         ("segmental", "segmental", "肝段"), ("subsegmental", "subsegmental", "亚段"),
         ("superselective", "superselective", "超选择"))),
-    Field("target_vessels", "Target vessels", "靶血管", F.TEXT, help="e.g. A6, A7"),
+    Field("target_vessels", "Target vessels", "靶血管", F.TEXT, free_text=True, help="e.g. A6, A7"),
     Field("endpoint", "Embolization endpoint", "栓塞终点", F.CHOICE, choices=_choices(
         ("stasis", "stasis", "血流停滞"), ("near_stasis", "near-stasis", "接近停滞"),
         ("substasis", "sub-stasis", "次停滞"), ("not_applicable", "not applicable", "不适用"))),
@@ -349,7 +357,8 @@ SCREENING = Entity("screening", "Screening", "筛选", (
         ("meeting_exclusion", "meeting an exclusion criterion", "符合排除标准"),
         ("declined", "declined", "拒绝参加"), ("physician_decision", "physician's decision", "医生决定"),
         ("other", "other", "其他"))),
-    Field("not_enrolled_note", "Note on not enrolling", "未入组说明", F.TEXT, applies_when=NOT_ENROLLED),
+    Field("not_enrolled_note", "Note on not enrolling", "未入组说明", F.TEXT, applies_when=NOT_ENROLLED,
+          free_text=True),
     Field("resection_intent", "Resection intent", "手术目的", F.CHOICE, choices=_choices(
         ("curative", "curative", "根治性"), ("palliative", "palliative", "姑息性"))),
     Field("asa", "ASA class", "ASA分级", F.INT, reject_min=1, reject_max=6),
@@ -361,7 +370,7 @@ SCREENING = Entity("screening", "Screening", "筛选", (
                            ("grade_3_4", "grade 3-4", "3-4级"))),
     Field("hbsag", "HBsAg", "乙肝表面抗原", F.CHOICE, choices=_choices(
         ("positive", "positive", "阳性"), ("negative", "negative", "阴性"))),
-    Field("antiviral", "Antiviral therapy", "抗病毒治疗", F.TEXT),
+    Field("antiviral", "Antiviral therapy", "抗病毒治疗", F.TEXT, free_text=True),
     Field("prior_lenvatinib", "Prior lenvatinib", "既往使用仑伐替尼", F.BOOL),
     Field("sorafenib_allergy", "Allergy to sorafenib", "索拉非尼过敏", F.BOOL),
     Field("pregnant_or_lactating", "Pregnant or lactating", "妊娠或哺乳期", F.BOOL),
@@ -427,7 +436,7 @@ ADVERSE_EVENT = Entity("adverse_event", "Adverse event", "不良事件", (
         ("not_recovered", "not recovered", "未缓解"), ("recovered_with_sequelae", "recovered with sequelae",
                                                       "痊愈伴后遗症"),
         ("fatal", "fatal", "死亡"), ("unknown", "unknown", "不详"))),
-    Field("management", "Management", "处理措施", F.TEXT),
+    Field("management", "Management", "处理措施", F.TEXT, free_text=True),
 ), parent="patient", since=2, cardinality=MANY, document_key="adverse_events", table="adverse_events", positioned=True,
     own_id=True)
 
@@ -444,7 +453,7 @@ FOLLOW_UP = Entity("follow_up", "Follow-up", "随访", (
         ("no_evidence_of_disease", "no evidence of disease", "未见复发"), ("equivocal", "equivocal", "可疑"),
         ("recurrence", "recurrence", "复发"))),
     Field("alive", "Alive", "存活", F.BOOL, help="Known alive at this contact (blank: yes)"),
-    Field("note", "Note", "备注", F.TEXT),
+    Field("note", "Note", "备注", F.TEXT, free_text=True),
 ), parent="patient", since=2, cardinality=MANY, document_key="follow_ups", table="follow_ups", positioned=True,
     own_id=True)
 
@@ -481,7 +490,7 @@ RECURRENCE = Entity("recurrence", "Recurrence", "复发", (
         ("tace", "TACE", "TACE"), ("haic", "HAIC", "HAIC"), ("radiotherapy", "radiotherapy", "放疗"),
         ("transplant", "transplant", "肝移植"), ("systemic", "systemic therapy", "系统治疗"),
         ("best_supportive_care", "best supportive care", "最佳支持治疗"))),
-    Field("note", "Note", "备注", F.TEXT),
+    Field("note", "Note", "备注", F.TEXT, free_text=True),
 ), parent="patient", since=2, document_key="recurrence", table="recurrences", optional=True, multi_tables={
     "extrahepatic_sites": MultiTable("recurrence_sites", "recurrence_id", "site"),
     "treatments": MultiTable("recurrence_treatments", "recurrence_id", "treatment")})
@@ -511,7 +520,7 @@ WITHDRAWAL = Entity("withdrawal", "Withdrawal", "退出研究", (
         ("consent_withdrawn", "consent withdrawn", "撤回知情同意"),
         ("residual_lesion_on_dsa", "residual lesion at DSA", "DSA发现残留病灶"),
         ("physician_decision", "physician's decision", "医生决定"), ("other", "other", "其他"))),
-    Field("note", "Note", "备注", F.TEXT),
+    Field("note", "Note", "备注", F.TEXT, free_text=True),
 ), parent="patient", since=2, document_key="withdrawal", table="withdrawals", optional=True)
 
 COURSE = (SCREENING, LAB, DOSE_PERIOD, ADVERSE_EVENT, FOLLOW_UP, RECURRENCE, DEATH, LOST_TO_FOLLOW_UP, WITHDRAWAL)

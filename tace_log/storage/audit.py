@@ -242,6 +242,15 @@ class AuditTrail:
         return [AuditEntry(*row) for row in self._session.db.execute(
             f"SELECT {', '.join(COLUMNS)} FROM audit_log WHERE parent_id = ? ORDER BY seq", [record_id]).fetchall()]
 
+    def under(self, owner_ids: list[str], chunk: int = 500) -> Iterator[AuditEntry]:
+        """The rows kept under any of these records (`history` for many at once: an export's batch), in chain order
+        within each chunk of owners."""
+        for start in range(0, len(owner_ids), chunk):
+            part = owner_ids[start:start + chunk]
+            yield from (AuditEntry(*row) for row in self._session.db.execute(
+                f"SELECT {', '.join(COLUMNS)} FROM audit_log WHERE parent_id IN ({', '.join('?' * len(part))}) "
+                "ORDER BY seq", part))
+
     def verify(self) -> ChainCheck:
         """The hash chain, and the trail compared with every head recorded outside it: the head file beside the
         logbook and its backups' (storage/heads.py)."""

@@ -1,0 +1,432 @@
+"""CDISC ODM 1.3.2: the study's metadata and its clinical data in one XML file, read from the declarations
+(docs/exports.md).
+
+The patient (the root entity) and each record saved on its own (a procedure) are study events: `SE.PATIENT` once
+per subject, `SE.PROCEDURE` repeating. Each event has one form; every entity is an item group in its event's form,
+repeating where its records repeat (labs, agents), its fields items (a multi-choice field one yes/no item per
+choice: ODM has no multi-select). Each value carries an AuditRecord from the audit trail's latest row that wrote it,
+and each signed procedure's form its Signature, both left out of a de-identified file.
+
+Written as a stream: the clinical data a batch of patients at a time into a temporary file, then the metadata and
+the users and signature meanings the data named, then the data after them (ODM puts AdminData first).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+import tempfile
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import quoteattr
+
+from .. import __version__
+from ..choice_lists import ChoiceLists, Option
+from ..dictionary import Entity, Field, FieldType, declared, entities
+from ..files import atomic_file
+from ..messages import EN, ZH, render
+from ..model import Signature
+from ..storage import Logbook
+from ..storage.audit import AuditEntry
+from .columns import Column, columns
+from .deidentify import Deidentification
+from .walk import Batch, Node, batches
+
+NAMESPACE = "http://www.cdisc.org/ns/odm/v1.3"
+LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+STUDY, VERSION, LOCATION = "ST.TACE-LOG", "MDV.1", "LOC.SITE"
+DATA_TYPES = {FieldType.TEXT: "text", FieldType.LONG_TEXT: "text", FieldType.DATE: "date", FieldType.INT: "integer",
+              FieldType.NUMBER: "float", FieldType.CHOICE: "text", FieldType.BOOL: "boolean",
+              FieldType.DATES: "text", FieldType.MULTI_CHOICE: "boolean"}
+
+
+def _oid_part(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_]", "_", text).upper()
+
+
+def event_of(entity: Entity) -> Entity:
+    """The study event an entity's records are in: the patient's, or the record saved on its own it belongs to."""
+    while entity.parent is not None and not entity.standalone:
+        entity = declared(entity.parent)
+    return entity
+
+
+def repeats_in_event(entity: Entity) -> bool:
+    """Its records repeat within one event's form (labs in the patient's, agents in a procedure's)."""
+    while entity.parent is not None and not entity.standalone:
+        if entity.many:
+            return True
+        entity = declared(entity.parent)
+    return False
+
+
+@dataclass
+class Item:
+    """One ItemDef: a column (or one choice of a multi-choice column, or a record's id)."""
+
+    oid: str
+    name: str
+    data_type: str
+    en: str
+    zh: str
+    column: Column | None = None
+    choice: str | None = None  # the choice this yes/no item stands for
+    source: Field | None = None
+    codes: tuple[Option, ...] = ()
+
+    def value(self, node: Node) -> Any:
+        if self.column is None:
+            return node.id
+        value = self.column.read(node)
+        if self.choice is not None:
+            return None if not value else self.choice in value
+        return value
+
+
+@dataclass
+class Metadata:
+    """The ODM metadata the declarations make: events, forms, item groups, items, code lists, units."""
+
+    choices: ChoiceLists
+    plan: Deidentification | None
+    items: dict[str, list[Item]] = field(default_factory=dict)  # by entity key
+    units: dict[str, str] = field(default_factory=dict)  # unit -> OID
+
+    def __post_init__(self):
+        for entity in entities():
+            self.items[entity.key] = self._items(entity)
+
+    def _items(self, entity: Entity) -> list[Item]:
+        base = f"IT.{_oid_part(entity.key)}"
+        out = [Item(f"{base}.ID", "id", "text", *_labels("export.record_id", entity=entity))] \
+            if entity.own_id and entity.parent is not None else []
+        for c in columns(entity, self.plan):
+            f = c.field
+            if f.unit and f.unit not in self.units:
+                self.units[f.unit] = f"MU.{len(self.units) + 1}"
+            if f.type is FieldType.MULTI_CHOICE:
+                for i, option in enumerate(self.choices.options(f), 1):
+                    part = _oid_part(option.key) if re.fullmatch(r"\w+", option.key) else str(i)
+                    out.append(Item(f"{base}.{_oid_part(f.key)}.{part}", f"{f.key}.{option.key}", "boolean",
+                                    f"{f.en}: {option.label(EN)}", f"{f.zh}：{option.label(ZH)}", c, option.key, f))
+                continue
+            codes = self.choices.options(f) if f.type is FieldType.CHOICE else ()
+            data_type = "integer" if f.values else DATA_TYPES[f.type]
+            out.append(Item(f"{base}.{_oid_part(f.key)}", f.key, data_type, f.en, f.zh, c, source=f, codes=codes))
+        return out
+
+    def events(self) -> list[Entity]:
+        return [e for e in entities() if e.parent is None or e.standalone]
+
+    def groups(self, event: Entity) -> list[Entity]:
+        return [e for e in entities() if event_of(e) is event]
+
+    def element(self, description: str) -> ET.Element:
+        """Study: GlobalVariables, BasicDefinitions, MetaDataVersion."""
+        study = ET.Element("Study", OID=STUDY)
+        gv = ET.SubElement(study, "GlobalVariables")
+        ET.SubElement(gv, "StudyName").text = "TACE Log"
+        ET.SubElement(gv, "StudyDescription").text = description
+        ET.SubElement(gv, "ProtocolName").text = self.choices.protocol.describe()
+        if self.units:
+            basic = ET.SubElement(study, "BasicDefinitions")
+            for unit, oid in self.units.items():
+                mu = ET.SubElement(basic, "MeasurementUnit", OID=oid, Name=unit)
+                _translated(ET.SubElement(mu, "Symbol"), unit, unit)
+        mdv = ET.SubElement(study, "MetaDataVersion", OID=VERSION, Name="TACE Log data dictionary")
+        protocol = ET.SubElement(mdv, "Protocol")
+        events = self.events()
+        for n, event in enumerate(events, 1):
+            ET.SubElement(protocol, "StudyEventRef", StudyEventOID=_event_oid(event), OrderNumber=str(n),
+                          Mandatory="Yes" if event.parent is None else "No")
+        for event in events:
+            sed = ET.SubElement(mdv, "StudyEventDef", OID=_event_oid(event), Name=event.en,
+                                Repeating="No" if event.parent is None else "Yes",
+                                Type="Common" if event.parent is None else "Unscheduled")
+            ET.SubElement(sed, "FormRef", FormOID=_form_oid(event), Mandatory="Yes")
+        for event in events:
+            form = ET.SubElement(mdv, "FormDef", OID=_form_oid(event), Name=event.en, Repeating="No")
+            for entity in self.groups(event):
+                ET.SubElement(form, "ItemGroupRef", ItemGroupOID=_group_oid(entity),
+                              Mandatory="Yes" if entity is event else "No")
+        for entity in entities():
+            group = ET.SubElement(mdv, "ItemGroupDef", OID=_group_oid(entity), Name=entity.en,
+                                  Repeating="Yes" if repeats_in_event(entity) else "No")
+            for item in self.items[entity.key]:
+                required = item.source is not None and item.source.required and item.column is not None \
+                    and item.column.source is None
+                ET.SubElement(group, "ItemRef", ItemOID=item.oid, Mandatory="Yes" if required else "No")
+        code_lists = []
+        for entity in entities():
+            for item in self.items[entity.key]:
+                mdv.append(self._item_def(item))
+                if item.codes or (item.source is not None and item.source.values):
+                    code_lists.append(self._code_list(item))
+        mdv.extend(code_lists)
+        return study
+
+    def _item_def(self, item: Item) -> ET.Element:
+        attrs = {"OID": item.oid, "Name": item.name, "DataType": item.data_type}
+        f = item.column.field if item.column is not None else None
+        if f is not None and item.data_type == "text" and f.max_length and not item.codes:
+            attrs["Length"] = str(f.max_length)
+        element = ET.Element("ItemDef", attrs)
+        _translated(ET.SubElement(element, "Question"), item.en, item.zh)
+        if f is None or item.choice is not None:
+            return element
+        if f.unit:
+            ET.SubElement(element, "MeasurementUnitRef", MeasurementUnitOID=self.units[f.unit])
+        for limit, comparator in ((f.reject_min, "GE"), (f.reject_max, "LE")):
+            if limit is not None:
+                check = ET.SubElement(element, "RangeCheck", Comparator=comparator, SoftHard="Hard")
+                ET.SubElement(check, "CheckValue").text = f"{limit:g}"
+        if item.codes or f.values:
+            ET.SubElement(element, "CodeListRef", CodeListOID=_code_list_oid(item))
+        return element
+
+    def _code_list(self, item: Item) -> ET.Element:
+        f = item.column.field if item.column is not None else None
+        assert f is not None
+        integer = bool(f.values)
+        element = ET.Element("CodeList", OID=_code_list_oid(item), Name=f.en, DataType="integer" if integer else "text")
+        options = [(str(v), f"{v} {f.unit or ''}".strip(), f"{v} {f.unit or ''}".strip()) for v in f.values] \
+            if integer else [(o.key, o.label(EN), o.label(ZH)) for o in item.codes]
+        for code, en, zh in options:
+            cli = ET.SubElement(element, "CodeListItem", CodedValue=code)
+            _translated(ET.SubElement(cli, "Decode"), en, zh)
+        return element
+
+
+def _event_oid(entity: Entity) -> str:
+    return f"SE.{_oid_part(entity.key)}"
+
+
+def _form_oid(entity: Entity) -> str:
+    return f"F.{_oid_part(entity.key)}"
+
+
+def _group_oid(entity: Entity) -> str:
+    return f"IG.{_oid_part(entity.key)}"
+
+
+def _code_list_oid(item: Item) -> str:
+    return "CL." + item.oid.removeprefix("IT.")
+
+
+def _labels(message: str, **params) -> tuple[str, str]:
+    return render(message, EN, **params), render(message, ZH, **params)
+
+
+def _translated(parent: ET.Element, en: str, zh: str) -> None:
+    for language, text in ((EN, en), (ZH, zh)):
+        ET.SubElement(parent, "TranslatedText", {LANG: language}).text = text
+
+
+def value_text(data_type: str, value: Any) -> str:
+    """A value as ODM writes it for its DataType."""
+    if data_type == "boolean":
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "; ".join(value_text(data_type, v) for v in value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+class Trail:
+    """The audit rows of a batch, by what they wrote: a column of a row, a chosen value of a multi-choice row."""
+
+    def __init__(self, audit: dict[str, list[AuditEntry]]):
+        self.column: dict[tuple[str, str, str], AuditEntry] = {}  # (table, row id, column) -> latest row writing it
+        self.listed: dict[tuple[str, str], dict[str, AuditEntry]] = defaultdict(dict)  # (table, owner) -> by value
+        self.rows: dict[tuple[str, str], dict[str, Any]] = {}  # (table, row id) -> its values, for rows alive
+        rows = sorted((r for found in audit.values() for r in found), key=lambda r: r.seq)
+        for row in rows:
+            if row.record_id is None:
+                continue
+            key = (row.table_name, row.record_id)
+            if row.field is None and row.action in ("insert", "delete"):
+                values = json.loads(str(row.new_value if row.action == "insert" else row.old_value))
+                if row.action == "insert":
+                    self.rows[key] = values
+                    for column in values:
+                        self.column[row.table_name, row.record_id, column] = row
+                else:
+                    self.rows.pop(key, None)
+            elif row.field is not None and row.action in ("insert", "delete"):  # a multi-choice row
+                value = row.new_value if row.action == "insert" else row.old_value
+                self.listed[key][str(value)] = row
+            elif row.field is not None:
+                self.column[row.table_name, row.record_id, row.field] = row
+                if key in self.rows:
+                    self.rows[key][row.field] = row.new_value
+
+    def row_id(self, node: Node) -> tuple[str, str, str] | None:
+        """(table, row id, column prefix) where a node's record is stored."""
+        entity = node.entity
+        if entity.table is None:  # columns of its parent's row (a pathology)
+            assert node.parent is not None
+            parent = self.row_id(node.parent)
+            return None if parent is None else (parent[0], parent[1], entity.column_prefix)
+        if entity.own_id:
+            return entity.table, node.record.id, ""
+        assert node.parent is not None
+        parent = self.row_id(node.parent)
+        if parent is None:
+            return None
+        owner = f"{entity.parent}_id"
+        alive = sorted(((values.get("position") or 0, row_id) for (table, row_id), values in self.rows.items()
+                        if table == entity.table and values.get(owner) == parent[1]))
+        index = (node.position or 1) - 1
+        return (entity.table, alive[index][1], "") if index < len(alive) else None
+
+    def latest(self, node: Node, item: Item) -> AuditEntry | None:
+        if item.column is None or item.column.source is not None:
+            return None
+        where = self.row_id(node)
+        if where is None:
+            return None
+        table, row_id, column_prefix = where
+        f = item.column.field
+        if f.listed:
+            multi = node.entity.multi_tables[f.key]
+            written = self.listed.get((multi.table, row_id), {})
+            if item.choice is not None:
+                return written.get(item.choice)
+            return max(written.values(), key=lambda r: r.seq, default=None)
+        return self.column.get((table, row_id, column_prefix + f.key))
+
+
+@dataclass
+class People:
+    """The users and signature meanings the clinical data names, given OIDs as they are met."""
+
+    users: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # user name -> (OID, full name)
+    meanings: dict[str, str] = field(default_factory=dict)  # meaning -> SignatureDef OID
+
+    def user(self, username: str | None, full_name: str | None = None) -> str:
+        name = username or "unknown"
+        if name not in self.users:
+            self.users[name] = (f"USR.{len(self.users) + 1}", full_name)
+        elif full_name and not self.users[name][1]:
+            self.users[name] = (self.users[name][0], full_name)
+        return self.users[name][0]
+
+    def meaning(self, text: str) -> str:
+        return self.meanings.setdefault(text, f"SD.{len(self.meanings) + 1}")
+
+    def element(self) -> ET.Element:
+        admin = ET.Element("AdminData", StudyOID=STUDY)
+        for name, (oid, full_name) in self.users.items():
+            user = ET.SubElement(admin, "User", OID=oid)
+            ET.SubElement(user, "LoginName").text = name
+            if full_name:
+                ET.SubElement(user, "FullName").text = full_name
+        location = ET.SubElement(admin, "Location", OID=LOCATION, Name="TACE Log logbook", LocationType="Site")
+        ET.SubElement(location, "MetaDataVersionRef", StudyOID=STUDY, MetaDataVersionOID=VERSION,
+                      EffectiveDate=dt.date.today().isoformat())
+        for meaning, oid in self.meanings.items():
+            sd = ET.SubElement(admin, "SignatureDef", OID=oid, Methodology="Electronic")
+            ET.SubElement(sd, "Meaning").text = meaning
+            ET.SubElement(sd, "LegalReason").text = render("export.signature_legal", EN)
+        return admin
+
+
+class Writer:
+    """The clinical data of one batch of patients, as SubjectData elements."""
+
+    def __init__(self, metadata: Metadata, people: People, plan: Deidentification | None):
+        self.metadata, self.people, self.plan = metadata, people, plan
+
+    def subjects(self, batch: Batch) -> Iterator[ET.Element]:
+        trail = None if self.plan else Trail(batch.audit)
+        for top in batch.trees:
+            subject = ET.Element("SubjectData", SubjectKey=top.id)
+            for event_node in [top, *(n for n in top.walk() if n.entity.standalone)]:
+                self._event(subject, event_node, batch, trail)
+            yield subject
+
+    def _event(self, subject: ET.Element, event_node: Node, batch: Batch, trail: Trail | None) -> None:
+        entity = event_node.entity
+        attrs = {"StudyEventOID": _event_oid(entity)}
+        if event_node.instance is not None:
+            attrs["StudyEventRepeatKey"] = str(event_node.instance)
+        event = ET.SubElement(subject, "StudyEventData", attrs)
+        form = ET.SubElement(event, "FormData", FormOID=_form_oid(entity))
+        signed = batch.signed.get(event_node.record.id) if entity.standalone and not self.plan else None
+        if signed:
+            self._signature(form, signed[0])
+        for node in _in_event(event_node):
+            attrs = {"ItemGroupOID": _group_oid(node.entity)}
+            if repeats_in_event(node.entity):
+                attrs["ItemGroupRepeatKey"] = str(node.instance)
+            group = ET.SubElement(form, "ItemGroupData", attrs)
+            for item in self.metadata.items[node.entity.key]:
+                value = item.value(node)
+                if value is None or value == [] or value == "":
+                    continue
+                data = ET.SubElement(group, "ItemData", ItemOID=item.oid, Value=value_text(item.data_type, value))
+                written = trail.latest(node, item) if trail else None
+                if written is not None:
+                    self._audit(data, written)
+
+    def _audit(self, parent: ET.Element, row: AuditEntry) -> None:
+        record = ET.SubElement(parent, "AuditRecord")
+        ET.SubElement(record, "UserRef", UserOID=self.people.user(row.username))
+        ET.SubElement(record, "LocationRef", LocationOID=LOCATION)
+        ET.SubElement(record, "DateTimeStamp").text = row.at
+        if row.reason:
+            ET.SubElement(record, "ReasonForChange").text = row.reason
+        ET.SubElement(record, "SourceID").text = f"audit row {row.seq} ({row.action}), hash {row.hash}"
+
+    def _signature(self, parent: ET.Element, signature: Signature) -> None:
+        element = ET.SubElement(parent, "Signature")
+        ET.SubElement(element, "UserRef", UserOID=self.people.user(signature.username, signature.signer))
+        ET.SubElement(element, "LocationRef", LocationOID=LOCATION)
+        ET.SubElement(element, "SignatureRef", SignatureOID=self.people.meaning(signature.meaning))
+        ET.SubElement(element, "DateTimeStamp").text = signature.signed_at
+
+
+def _in_event(event_node: Node) -> Iterator[Node]:
+    """The records of one event: its own and its parts', not those of the events below it (a patient's procedures)."""
+    yield event_node
+    stack = list(reversed(event_node.children))
+    while stack:
+        node = stack.pop()
+        if node.entity.standalone:
+            continue
+        yield node
+        stack.extend(reversed(node.children))
+
+
+def write(logbook: Logbook, target: str | Path, plan: Deidentification | None = None, batch: int = 500) -> dict:
+    """The logbook as one ODM 1.3.2 file; returns the subjects written."""
+    metadata = Metadata(logbook.validator.choices, plan)
+    people = People()
+    writer = Writer(metadata, people, plan)
+    subjects = 0
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as clinical:
+        for part in batches(logbook, batch, audit=True, pseudonym=plan.pseudonym if plan else None):
+            for subject in writer.subjects(part):
+                clinical.write(ET.tostring(subject, encoding="unicode"))
+                subjects += 1
+        clinical.seek(0)
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        with atomic_file(target) as out:
+            out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+            out.write(f'<ODM xmlns="{NAMESPACE}" ODMVersion="1.3.2" FileType="Snapshot" '
+                      f'FileOID={quoteattr("TACE-LOG." + now)} CreationDateTime="{now}" SourceSystem="TACE Log" '
+                      f'SourceSystemVersion="{__version__}">\n')
+            description = render("export.odm_description", EN, path=logbook.path.name)
+            out.write(ET.tostring(metadata.element(description), encoding="unicode") + "\n")
+            out.write(ET.tostring(people.element(), encoding="unicode") + "\n")
+            out.write(f'<ClinicalData StudyOID="{STUDY}" MetaDataVersionOID="{VERSION}">')
+            shutil.copyfileobj(clinical, out)
+            out.write("</ClinicalData>\n</ODM>\n")
+    return {"subjects": subjects}
