@@ -94,7 +94,7 @@ def export_logbook(path: Path) -> Logbook:
 
 
 def identifiers(logbook: Logbook) -> list[str]:
-    """Every name, MRN and birth date (as written in the logbook and as ISO) of the logbook's patients, and their ids."""
+    """Every name, MRN and birth date (as stored, as ISO, as digits) of the logbook's patients, and their ids."""
     found = []
     for patient, _ in logbook.iter_patients():
         found += [patient.name, patient.mrn, patient.id]
