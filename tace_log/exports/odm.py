@@ -240,32 +240,71 @@ def value_text(data_type: str, value: Any) -> str:
 
 
 class Trail:
-    """The audit rows of a batch, by what they wrote: a column of a row, a chosen value of a multi-choice row."""
+    """The audit rows of a batch, by what they wrote: a column of a row, a chosen value of a multi-choice row.
+
+    A list of parts is saved by deleting its rows and inserting them again (a procedure's agents, a changed
+    screening, the chosen segments): a value inserted again as it was deleted in the same save keeps the row
+    that first wrote it, so each value's AuditRecord says when it last changed, not when it was last saved. A save's
+    rewrite is a run of deletes, then inserts, under one owner, with nothing else between."""
 
     def __init__(self, audit: dict[str, list[AuditEntry]]):
-        self.column: dict[tuple[str, str, str], AuditEntry] = {}  # (table, row id, column) -> latest row writing it
+        self.column: dict[tuple[str, str, str], AuditEntry] = {}  # (table, row id, column) -> row that wrote it
         self.listed: dict[tuple[str, str], dict[str, AuditEntry]] = defaultdict(dict)  # (table, owner) -> by value
-        self.rows: dict[tuple[str, str], dict[str, Any]] = {}  # (table, row id) -> its values, for rows alive
-        rows = sorted((r for found in audit.values() for r in found), key=lambda r: r.seq)
+        self.alive: dict[tuple[str, Any], dict[str, int]] = defaultdict(dict)  # (table, owner) -> row id: position
+        for rows in audit.values():
+            self._read(rows)
+
+    def _read(self, rows: list[AuditEntry]) -> None:
+        """The rows kept under one owner, in chain order."""
+        deleted: dict[tuple[str, Any], tuple[str, dict]] = {}  # this run's: (table, position) -> (row id, values)
+        gone: dict[tuple[str, str, str], AuditEntry] = {}  # this run's deleted choices: (table, owner, value)
+        renamed: dict[str, str] = {}  # a row written again: new id -> old id
+        inserting = False
         for row in rows:
             if row.record_id is None:
                 continue
-            key = (row.table_name, row.record_id)
-            if row.field is None and row.action in ("insert", "delete"):
-                values = json.loads(str(row.new_value if row.action == "insert" else row.old_value))
-                if row.action == "insert":
-                    self.rows[key] = values
-                    for column in values:
-                        self.column[row.table_name, row.record_id, column] = row
+            whole, written = row.field is None, row.action in ("insert", "delete")
+            if not written or (row.action == "delete" and inserting):  # the run ends
+                deleted, gone, inserting = {}, {}, False
+            if whole and row.action == "delete":
+                values = json.loads(str(row.old_value))
+                deleted[row.table_name, values.get("position")] = (row.record_id, values)
+                self._forget(row.table_name, row.record_id, values)
+            elif whole and row.action == "insert":
+                inserting = True
+                values = json.loads(str(row.new_value))
+                old_id, old = deleted.pop((row.table_name, values.get("position")), (None, {}))
+                if old_id is not None:
+                    renamed[row.record_id] = old_id
+                for column, value in values.items():
+                    kept = self.column.get((row.table_name, old_id or "", column))
+                    same = old_id is not None and column != "id" and old.get(column) == value and kept
+                    self.column[row.table_name, row.record_id, column] = kept if same and kept else row
+                self._keep(row.table_name, row.record_id, values)
+            elif written:  # a chosen value of a multi-choice field, chosen or taken away
+                value = str(row.new_value if row.action == "insert" else row.old_value)
+                owner = row.record_id
+                if row.action == "delete":
+                    previous = self.listed[row.table_name, owner].get(value)
+                    if previous is not None:
+                        gone[row.table_name, owner, value] = previous
+                    self.listed[row.table_name, owner][value] = row
                 else:
-                    self.rows.pop(key, None)
-            elif row.field is not None and row.action in ("insert", "delete"):  # a multi-choice row
-                value = row.new_value if row.action == "insert" else row.old_value
-                self.listed[key][str(value)] = row
-            elif row.field is not None:
+                    inserting = True
+                    before = gone.pop((row.table_name, renamed.get(owner, owner), value), None)
+                    self.listed[row.table_name, owner][value] = before or row
+            else:
                 self.column[row.table_name, row.record_id, row.field] = row
-                if key in self.rows:
-                    self.rows[key][row.field] = row.new_value
+
+    def _keep(self, table: str, row_id: str, values: dict) -> None:
+        for column, owner in values.items():
+            if column.endswith("_id") and column != "id":
+                self.alive[table, owner][row_id] = values.get("position") or 0
+
+    def _forget(self, table: str, row_id: str, values: dict) -> None:
+        for column, owner in values.items():
+            if column.endswith("_id") and column != "id":
+                self.alive[table, owner].pop(row_id, None)
 
     def row_id(self, node: Node) -> tuple[str, str, str] | None:
         """(table, row id, column prefix) where a node's record is stored."""
@@ -280,19 +319,19 @@ class Trail:
         parent = self.row_id(node.parent)
         if parent is None:
             return None
-        owner = f"{entity.parent}_id"
-        alive = sorted(((values.get("position") or 0, row_id) for (table, row_id), values in self.rows.items()
-                        if table == entity.table and values.get(owner) == parent[1]))
+        alive = sorted((position, row_id) for row_id, position in self.alive[entity.table, parent[1]].items())
         index = (node.position or 1) - 1
         return (entity.table, alive[index][1], "") if index < len(alive) else None
 
     def latest(self, node: Node, item: Item) -> AuditEntry | None:
-        if item.column is None or item.column.source is not None:
+        if item.column is not None and item.column.source is not None:  # derived (de-identified): no trail
             return None
         where = self.row_id(node)
         if where is None:
             return None
         table, row_id, column_prefix = where
+        if item.column is None:  # the record's id: its insert
+            return self.column.get((table, row_id, "id"))
         f = item.column.field
         if f.listed:
             multi = node.entity.multi_tables[f.key]
