@@ -293,7 +293,7 @@ class Trail:
                     inserting = True
                     before = gone.pop((row.table_name, renamed.get(owner, owner), value), None)
                     self.listed[row.table_name, owner][value] = before or row
-            else:
+            elif row.field is not None:  # an update, one column at a time
                 self.column[row.table_name, row.record_id, row.field] = row
 
     def _keep(self, table: str, row_id: str, values: dict) -> None:
