@@ -450,9 +450,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "what.deactivate_user": ("deactivating a user", "停用用户"),
     "error.permission_needed": ("{what} needs the user name and password of {who}", "{what}需要{who}的用户名和密码"),
     # the exports (exports/): words of the files they write, and their refusals
-    "export.record_id": ("{entity} id", "{entity}ID"),
+    "export.record_id": ("{entity} id", "{entity}编号"),
     "export.instance": ("{entity} instance", "{entity}实例号"),
-    "export.age": ("Age at resection", "手术时年龄"),
+    "export.age": ("Age at resection (years)", "手术时年龄（岁）"),
     "export.day": ("{field}: days from resection", "{field}：距手术天数"),
     "export.done": ("exported {patients} patients as {format} to {path}", "已将{patients}名患者导出为{format}：{path}"),
     "export.odm_description": ("TACE Log, exported from {path}", "TACE Log，导出自{path}"),

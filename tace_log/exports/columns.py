@@ -46,8 +46,7 @@ def columns(entity: Entity, plan: Deidentification | None = None) -> list[Column
             out.append(Column(f, _plain(f)))
         elif f.personal:
             if f.type is FieldType.DATE:  # a birth date: the age it gives at resection
-                out.append(Column(_made(f"age_at_{ANCHOR.key}", FieldType.INT, "export.age", unit="a"),
-                                  _age(f), f))
+                out.append(Column(_made("age_at_resection", FieldType.INT, "export.age"), _age(f), f))
         elif f.free_text and not plan.free_text:
             continue
         elif f.type in DATED and plan.shift_dates:
@@ -61,8 +60,8 @@ def columns(entity: Entity, plan: Deidentification | None = None) -> list[Column
     return out
 
 
-def _made(key: str, ftype: FieldType, message: str, unit: str | None = None, **params) -> Field:
-    return Field(key, render(message, EN, **params), render(message, ZH, **params), ftype, unit=unit)
+def _made(key: str, ftype: FieldType, message: str, **params) -> Field:
+    return Field(key, render(message, EN, **params), render(message, ZH, **params), ftype)
 
 
 def _plain(f: Field) -> Callable[[Node], Any]:
