@@ -34,6 +34,7 @@ from ..messages import EN, ZH, render
 from ..model import Signature
 from ..storage import Logbook
 from ..storage.audit import AuditEntry
+from ..times import now_utc
 from .columns import Column, columns
 from .deidentify import Deidentification
 from .walk import Batch, Node, batches
@@ -360,7 +361,7 @@ class People:
     def meaning(self, text: str) -> str:
         return self.meanings.setdefault(text, f"SD.{len(self.meanings) + 1}")
 
-    def element(self) -> ET.Element:
+    def element(self, effective: str) -> ET.Element:
         admin = ET.Element("AdminData", StudyOID=STUDY)
         for name, (oid, full_name) in self.users.items():
             user = ET.SubElement(admin, "User", OID=oid)
@@ -369,7 +370,7 @@ class People:
                 ET.SubElement(user, "FullName").text = full_name
         location = ET.SubElement(admin, "Location", OID=LOCATION, Name="TACE Log logbook", LocationType="Site")
         ET.SubElement(location, "MetaDataVersionRef", StudyOID=STUDY, MetaDataVersionOID=VERSION,
-                      EffectiveDate=dt.date.today().isoformat())
+                      EffectiveDate=effective)
         for meaning, oid in self.meanings.items():
             sd = ET.SubElement(admin, "SignatureDef", OID=oid, Methodology="Electronic")
             ET.SubElement(sd, "Meaning").text = meaning
@@ -456,15 +457,17 @@ def write(logbook: Logbook, target: str | Path, plan: Deidentification | None = 
                 clinical.write(ET.tostring(subject, encoding="unicode"))
                 subjects += 1
         clinical.seek(0)
-        now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        # dated by its data, the logbook's last change: the same logbook gives the same file (a package's bytes)
+        now = logbook.audit.newest() or now_utc()
         with atomic_file(target) as out:
             out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
             out.write(f'<ODM xmlns="{NAMESPACE}" ODMVersion="1.3.2" FileType="Snapshot" '
-                      f'FileOID={quoteattr("TACE-LOG." + now)} CreationDateTime="{now}" SourceSystem="TACE Log" '
+                      f'FileOID={quoteattr("TACE-LOG." + now)} CreationDateTime="{now}" AsOfDateTime="{now}" '
+                      'SourceSystem="TACE Log" '
                       f'SourceSystemVersion="{__version__}">\n')
             description = render("export.odm_description", EN, path=logbook.path.name)
             out.write(ET.tostring(metadata.element(description), encoding="unicode") + "\n")
-            out.write(ET.tostring(people.element(), encoding="unicode") + "\n")
+            out.write(ET.tostring(people.element(now[:10]), encoding="unicode") + "\n")
             out.write(f'<ClinicalData StudyOID="{STUDY}" MetaDataVersionOID="{VERSION}">')
             shutil.copyfileobj(clinical, out)
             out.write("</ClinicalData>\n</ODM>\n")

@@ -251,6 +251,11 @@ class AuditTrail:
                 f"SELECT {', '.join(COLUMNS)} FROM audit_log WHERE parent_id IN ({', '.join('?' * len(part))}) "
                 "ORDER BY seq", part))
 
+    def newest(self) -> str | None:
+        """When the trail's newest row was written: the time of the logbook's last change (None: never changed)."""
+        found = self._session.db.execute("SELECT at FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+        return found[0] if found else None
+
     def verify(self) -> ChainCheck:
         """The hash chain, and the trail compared with every head recorded outside it: the head file beside the
         logbook and its backups' (storage/heads.py)."""
