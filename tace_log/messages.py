@@ -455,6 +455,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "export.age": ("Age at resection (years)", "手术时年龄（岁）"),
     "export.day": ("{field}: days from resection", "{field}：距手术天数"),
     "export.done": ("exported {patients} patients as {format} to {path}", "已将{patients}名患者导出为{format}：{path}"),
+    "export.packaged": ("packaged {files} files ({formats}) to {path}, the data as of {as_of}",
+                        "已将{files}个文件（{formats}）打包至{path}，数据截至{as_of}"),
+    "error.one_format": ("give one --format, or several with --package", "请只指定一个--format，或用--package指定多个"),
+    "error.package_needs_output": ("--package writes a zip: give it with -o FILE.zip", "--package会写出zip文件：请用-o "
+                                   "FILE.zip指定"),
     "export.odm_description": ("TACE Log, exported from {path}", "TACE Log，导出自{path}"),
     "export.signature_legal": ("Signed electronically in TACE Log with the signer's password; the SHA-256 of the "
                                "signed content is in the signature's SourceID",
