@@ -324,11 +324,9 @@ class Trail:
         index = (node.position or 1) - 1
         return (entity.table, alive[index][1], "") if index < len(alive) else None
 
-    def latest(self, node: Node, item: Item) -> AuditEntry | None:
-        if item.column is not None and item.column.source is not None:  # derived (de-identified): no trail
-            return None
-        where = self.row_id(node)
-        if where is None:
+    def latest(self, node: Node, where: tuple[str, str, str] | None, item: Item) -> AuditEntry | None:
+        """The row that last changed an item's value, given where its record is stored (`row_id`)."""
+        if where is None or (item.column is not None and item.column.source is not None):  # derived: no trail
             return None
         table, row_id, column_prefix = where
         if item.column is None:  # the record's id: its insert
@@ -378,59 +376,78 @@ class People:
         return admin
 
 
+_ATTRIBUTE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;",
+                            "\t": "&#9;"})
+_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+
+
+def _a(value: str) -> str:
+    """An attribute's value, escaped (line breaks too, which XML would otherwise read as spaces)."""
+    return value.translate(_ATTRIBUTE)
+
+
+def _t(value: str) -> str:
+    return value.translate(_TEXT)
+
+
 class Writer:
-    """The clinical data of one batch of patients, as SubjectData elements."""
+    """The clinical data of one batch of patients, as the text of SubjectData elements: written as strings rather
+    than built as elements, since ClinicalData is nearly all of the file (an AuditRecord per value), and each audit
+    row's AuditRecord is written once and reused for every value it wrote."""
 
     def __init__(self, metadata: Metadata, people: People, plan: Deidentification | None):
         self.metadata, self.people, self.plan = metadata, people, plan
 
-    def subjects(self, batch: Batch) -> Iterator[ET.Element]:
+    def subjects(self, batch: Batch) -> Iterator[str]:
         trail = None if self.plan else Trail(batch.audit)
+        audits: dict[int, str] = {}  # audit row seq -> its AuditRecord
         for top in batch.trees:
-            subject = ET.Element("SubjectData", SubjectKey=top.id)
+            out = [f'<SubjectData SubjectKey="{_a(top.id)}">']
             for event_node in [top, *(n for n in top.walk() if n.entity.standalone)]:
-                self._event(subject, event_node, batch, trail)
-            yield subject
+                self._event(out, event_node, batch, trail, audits)
+            out.append("</SubjectData>")
+            yield "".join(out)
 
-    def _event(self, subject: ET.Element, event_node: Node, batch: Batch, trail: Trail | None) -> None:
+    def _event(self, out: list[str], event_node: Node, batch: Batch, trail: Trail | None,
+               audits: dict[int, str]) -> None:
         entity = event_node.entity
-        attrs = {"StudyEventOID": _event_oid(entity)}
-        if event_node.instance is not None:
-            attrs["StudyEventRepeatKey"] = str(event_node.instance)
-        event = ET.SubElement(subject, "StudyEventData", attrs)
-        form = ET.SubElement(event, "FormData", FormOID=_form_oid(entity))
+        key = "" if event_node.instance is None else f' StudyEventRepeatKey="{event_node.instance}"'
+        out.append(f'<StudyEventData StudyEventOID="{_event_oid(entity)}"{key}>'
+                   f'<FormData FormOID="{_form_oid(entity)}">')
         signed = batch.signed.get(event_node.record.id) if entity.standalone and not self.plan else None
         if signed:
-            self._signature(form, signed[0])
+            out.append(self._signature(signed[0]))
         for node in _in_event(event_node):
-            attrs = {"ItemGroupOID": _group_oid(node.entity)}
-            if repeats_in_event(node.entity):
-                attrs["ItemGroupRepeatKey"] = str(node.instance)
-            group = ET.SubElement(form, "ItemGroupData", attrs)
+            key = f' ItemGroupRepeatKey="{node.instance}"' if repeats_in_event(node.entity) else ""
+            out.append(f'<ItemGroupData ItemGroupOID="{_group_oid(node.entity)}"{key}>')
+            where = trail.row_id(node) if trail else None
             for item in self.metadata.items[node.entity.key]:
                 value = item.value(node)
                 if value is None or value == [] or value == "":
                     continue
-                data = ET.SubElement(group, "ItemData", ItemOID=item.oid, Value=value_text(item.data_type, value))
-                written = trail.latest(node, item) if trail else None
-                if written is not None:
-                    self._audit(data, written)
+                data = f'<ItemData ItemOID="{item.oid}" Value="{_a(value_text(item.data_type, value))}"'
+                written = trail.latest(node, where, item) if trail else None
+                if written is None:
+                    out.append(data + "/>")
+                    continue
+                audit = audits.get(written.seq)
+                if audit is None:
+                    audit = audits[written.seq] = self._audit(written)
+                out.append(f"{data}>{audit}</ItemData>")
+            out.append("</ItemGroupData>")
+        out.append("</FormData></StudyEventData>")
 
-    def _audit(self, parent: ET.Element, row: AuditEntry) -> None:
-        record = ET.SubElement(parent, "AuditRecord")
-        ET.SubElement(record, "UserRef", UserOID=self.people.user(row.username))
-        ET.SubElement(record, "LocationRef", LocationOID=LOCATION)
-        ET.SubElement(record, "DateTimeStamp").text = row.at
-        if row.reason:
-            ET.SubElement(record, "ReasonForChange").text = row.reason
-        ET.SubElement(record, "SourceID").text = f"audit row {row.seq} ({row.action}), hash {row.hash}"
+    def _audit(self, row: AuditEntry) -> str:
+        reason = f"<ReasonForChange>{_t(row.reason)}</ReasonForChange>" if row.reason else ""
+        return (f'<AuditRecord><UserRef UserOID="{self.people.user(row.username)}"/>'
+                f'<LocationRef LocationOID="{LOCATION}"/><DateTimeStamp>{_t(row.at)}</DateTimeStamp>{reason}'
+                f"<SourceID>audit row {row.seq} ({_t(row.action)}), hash {row.hash}</SourceID></AuditRecord>")
 
-    def _signature(self, parent: ET.Element, signature: Signature) -> None:
-        element = ET.SubElement(parent, "Signature")
-        ET.SubElement(element, "UserRef", UserOID=self.people.user(signature.username, signature.signer))
-        ET.SubElement(element, "LocationRef", LocationOID=LOCATION)
-        ET.SubElement(element, "SignatureRef", SignatureOID=self.people.meaning(signature.meaning))
-        ET.SubElement(element, "DateTimeStamp").text = signature.signed_at
+    def _signature(self, signature: Signature) -> str:
+        user = self.people.user(signature.username, signature.signer)
+        return (f'<Signature><UserRef UserOID="{user}"/><LocationRef LocationOID="{LOCATION}"/>'
+                f'<SignatureRef SignatureOID="{self.people.meaning(signature.meaning)}"/>'
+                f"<DateTimeStamp>{_t(signature.signed_at)}</DateTimeStamp></Signature>")
 
 
 def _in_event(event_node: Node) -> Iterator[Node]:
@@ -454,7 +471,7 @@ def write(logbook: Logbook, target: str | Path, plan: Deidentification | None = 
     with tempfile.TemporaryFile("w+", encoding="utf-8") as clinical:
         for part in batches(logbook, batch, audit=True, pseudonym=plan.pseudonym if plan else None):
             for subject in writer.subjects(part):
-                clinical.write(ET.tostring(subject, encoding="unicode"))
+                clinical.write(subject)
                 subjects += 1
         clinical.seek(0)
         # dated by its data, the logbook's last change: the same logbook gives the same file (a package's bytes)

@@ -73,7 +73,7 @@ def course_document() -> dict:
                   withdrawal={"date": "2025-09-02", "reason": "consent_withdrawn", "note": "王芳 moved away"})
     for procedure in second["procedures"]:
         procedure["date"] = "2025-02-04"
-        procedure["findings"] = "Stain in VI; 王芳 tolerated well."
+        procedure["findings"] = "Stain in VI & VII (<2 cm);\n王芳 tolerated well.\tNo \"pain\"."
     doc["patients"].append(second)
     return doc
 

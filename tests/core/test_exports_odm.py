@@ -143,6 +143,15 @@ def test_what_the_schema_cannot_check_holds(odm):
     assert [g.get("ItemGroupRepeatKey") for g in agents] == ["1001", "1002", "1003"]
 
 
+def test_text_comes_back_as_it_was_written(odm, book):
+    """Quotes, ampersands, angle brackets, tabs and line breaks in values are escaped, and read back the same."""
+    second = odm.findall(".//odm:SubjectData", NS)[1]
+    patient = book.find_patient_by_mrn("ZS-2025-0113")
+    assert second.find(".//odm:ItemData[@ItemOID='IT.PATIENT.NAME']", NS).get("Value") == patient.name
+    findings = second.find(".//odm:ItemData[@ItemOID='IT.PROCEDURE.FINDINGS']", NS).get("Value")
+    assert findings == book.procedures_of(patient.id)[0].findings and "\n" in findings and "\t" in findings
+
+
 def test_the_checks_catch_what_the_schema_lets_through(odm, schema):
     """A wrong file the schema accepts (exchange-reference §2.4): the checks above name each fault."""
     lab = odm.find(".//odm:ItemGroupData[@ItemGroupOID='IG.LAB']", NS)
