@@ -2,9 +2,9 @@
 
     python bench/export_worker.py bare|baseline|csv|redcap|odm LOGBOOK OUT
 
-`bare` opens the logbook with the export modules loaded and reads one batch: what every export holds before it
-writes. `baseline` writes the same records with a plain `csv.writer`, one file per entity, each field's value as it
-is: the least an export can do.
+`bare` opens the logbook with the export modules loaded and reads one batch (as many patients as an export reads
+at a time): what every export holds before it writes. `baseline` writes the same records with a plain `csv.writer`,
+one file per entity, each field's value as it is: the least an export can do.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 
 from tace_log import exports
 from tace_log.dictionary import children, entities
+from tace_log.exports.walk import BATCH
 from tace_log.storage import Logbook
 
 
@@ -39,7 +40,7 @@ def baseline(book: Logbook, folder: Path) -> None:
                 write(child, part)
 
     root = next(e for e in entities() if e.parent is None)
-    for patient, procedures in book.iter_patients(500):
+    for patient, procedures in book.iter_patients(BATCH):
         write(root, patient, procedures)
     for h in handles.values():
         h.close()
@@ -49,7 +50,7 @@ def main(mode: str, logbook: str, out: str) -> None:
     with Logbook.open(logbook, create=False) as book:
         start = time.perf_counter()
         if mode == "bare":
-            next(iter(book.iter_patients(500)), None)
+            next(iter(book.iter_patients(BATCH)), None)
         elif mode == "baseline":
             baseline(book, Path(out))
         else:

@@ -8,13 +8,14 @@ from pathlib import Path
 from ..storage import Logbook
 from . import csv_files, odm, redcap
 from .deidentify import Deidentification
+from .walk import BATCH
 
 WRITERS = {"csv": csv_files.write, "redcap": redcap.write, "odm": odm.write}
 FOLDERS = frozenset({"csv", "redcap"})  # formats that write several files into a folder
 
 
 def write(logbook: Logbook, format: str, target: str | Path, plan: Deidentification | None = None,
-          batch: int = 500) -> dict:
+          batch: int = BATCH) -> dict:
     """Export the logbook in `format` to `target` (a folder for csv and redcap, a file for odm); returns counts."""
     return WRITERS[format](logbook, target, plan, batch)
 

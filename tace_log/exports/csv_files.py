@@ -21,7 +21,7 @@ from ..files import atomic_file
 from ..storage import Logbook
 from .columns import Column, columns
 from .deidentify import Deidentification
-from .walk import Node, batches
+from .walk import BATCH, Node, batches
 
 LIST_SEPARATOR = "; "
 CODEBOOK = "codebook.csv"
@@ -56,7 +56,7 @@ def cell(ftype: FieldType, value: Any) -> Any:
     return value
 
 
-def write(logbook: Logbook, folder: str | Path, plan: Deidentification | None = None, batch: int = 500) -> dict:
+def write(logbook: Logbook, folder: str | Path, plan: Deidentification | None = None, batch: int = BATCH) -> dict:
     """Write every entity's CSV and the codebook into `folder` (made if missing); returns the rows per file."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

@@ -37,7 +37,7 @@ from ..storage.audit import AuditEntry
 from ..times import now_utc
 from .columns import Column, columns
 from .deidentify import Deidentification
-from .walk import Batch, Node, batches
+from .walk import BATCH, Batch, Node, batches
 
 NAMESPACE = "http://www.cdisc.org/ns/odm/v1.3"
 LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -425,7 +425,8 @@ class Writer:
                 value = item.value(node)
                 if value is None or value == [] or value == "":
                     continue
-                data = f'<ItemData ItemOID="{item.oid}" Value="{_a(value_text(item.data_type, value))}"'
+                text = value_text(item.data_type, value)
+                data = f'<ItemData ItemOID="{item.oid}" Value="{_a(text) if item.data_type == "text" else text}"'
                 written = trail.latest(node, where, item) if trail else None
                 if written is None:
                     out.append(data + "/>")
@@ -462,7 +463,7 @@ def _in_event(event_node: Node) -> Iterator[Node]:
         stack.extend(reversed(node.children))
 
 
-def write(logbook: Logbook, target: str | Path, plan: Deidentification | None = None, batch: int = 500) -> dict:
+def write(logbook: Logbook, target: str | Path, plan: Deidentification | None = None, batch: int = BATCH) -> dict:
     """The logbook as one ODM 1.3.2 file; returns the subjects written."""
     metadata = Metadata(logbook.validator.choices, plan)
     people = People()

@@ -27,7 +27,7 @@ from ..messages import EN, ZH, render
 from ..storage import Logbook
 from .columns import Column, columns
 from .deidentify import Deidentification
-from .walk import Node, batches, repeating
+from .walk import BATCH, Node, batches, repeating
 
 # The data dictionary's header, exactly as REDCap writes it (exchange-reference §1.1), and the metadata names.
 HEADER = ("Variable / Field Name", "Form Name", "Section Header", "Field Type", "Field Label",
@@ -105,6 +105,9 @@ class Project:
     def __init__(self, choices: ChoiceLists, plan: Deidentification | None = None):
         self.choices, self.plan = choices, plan
         self.complete = {e.key: f"{e.key}_complete" for e in entities()}  # each form's status, named by REDCap
+        self._columns: dict[str, list[tuple[str | None, int]]] = {}  # variable -> (its choice, column index)
+        self._complete_column: dict[str, int] = {}  # form -> the column of its `<form>_complete`
+        self._width = 0
         names = Names({RECORD_ID, *self.complete.values()})
         self.forms: dict[str, list[Variable]] = {}
         self.by_column: dict[tuple[str, str], Variable] = {}
@@ -189,9 +192,18 @@ class Project:
             header.append(self.complete[form])
         return header
 
-    def record_rows(self, top: Node, signed: set[str]) -> Iterator[dict[str, Any]]:
-        """The rows of one patient: one for the forms that do not repeat, one per instance of those that do."""
-        base: dict[str, Any] = {RECORD_ID: top.id}
+    def record_rows(self, top: Node, signed: set[str]) -> Iterator[list[Any]]:
+        """The rows of one patient, in `record_header`'s columns: one for the forms that do not repeat, one per
+        instance of those that do."""
+        if not self._columns:  # each variable's columns: worked out once
+            index = {name: i for i, name in enumerate(self.record_header())}
+            self._width = len(index)
+            for v in self.variables():
+                self._columns[v.name] = [(key, index[f"{v.name}___{_checkbox_code(code)}"])
+                                         for key, code in v.codes.items()] if v.checkbox else [(None, index[v.name])]
+            self._complete_column.update((form, index[name]) for form, name in self.complete.items())
+        base = [""] * self._width
+        base[0] = top.id
         nodes = list(top.walk())
         for node in nodes:
             if not repeating(node.entity):
@@ -199,20 +211,22 @@ class Project:
         yield base
         for node in nodes:
             if repeating(node.entity):
-                row = {RECORD_ID: top.id, REPEAT_COLUMNS[0]: node.entity.key, REPEAT_COLUMNS[1]: node.instance}
+                row = [""] * self._width
+                row[:3] = top.id, node.entity.key, node.instance
                 self._fill(row, node, signed)
                 yield row
 
-    def _fill(self, row: dict[str, Any], node: Node, signed: set[str]) -> None:
+    def _fill(self, row: list[Any], node: Node, signed: set[str]) -> None:
+        columns = self._columns
         for v in self.forms[node.entity.key]:
             value = v.value(node)
             if v.checkbox:
                 chosen = set(value or ())
-                for key, code in v.codes.items():
-                    row[f"{v.name}___{_checkbox_code(code)}"] = int(key in chosen)
+                for key, i in columns[v.name]:
+                    row[i] = int(key in chosen)
             else:
-                row[v.name] = _cell(v, value)
-        row[self.complete[node.entity.key]] = COMPLETE if _signed_part(node, signed) else UNVERIFIED
+                row[columns[v.name][0][1]] = _cell(v, value)
+        row[self._complete_column[node.entity.key]] = COMPLETE if _signed_part(node, signed) else UNVERIFIED
 
 
 def _signed_part(node: Node, signed: set[str]) -> bool:
@@ -278,7 +292,7 @@ def _kind(f: Field, v: Variable) -> tuple[str, str, str, str, str]:
     return "text", "", "", "", ""
 
 
-def write(logbook: Logbook, folder: str | Path, plan: Deidentification | None = None, batch: int = 500) -> dict:
+def write(logbook: Logbook, folder: str | Path, plan: Deidentification | None = None, batch: int = BATCH) -> dict:
     """The project's files in `folder`: the data dictionary, the repeating forms, the instrument designations (for
     a project made longitudinal with one event) and the records; returns the rows of each."""
     folder = Path(folder)
@@ -306,9 +320,8 @@ def write(logbook: Logbook, folder: str | Path, plan: Deidentification | None = 
                 repeating_forms.writerow([entity.key, ""])
                 counts[FILES[1]] += 1
         header = project.record_header()
-        records = csv.DictWriter(stack.enter_context(atomic_file(folder / FILES[3], encoding="utf-8-sig",
-                                                                 newline="")), header, restval="")
-        records.writeheader()
+        records = opened(FILES[3])
+        records.writerow(header)
         for part in batches(logbook, batch, audit=True, pseudonym=plan.pseudonym if plan else None):
             signed = set(part.signed)
             for top in part.trees:

@@ -22,6 +22,9 @@ from ..storage import Logbook
 from ..storage.audit import AuditEntry
 
 NESTED = 1000  # a repeating record in a repeating parent: parent instance * NESTED + its own number
+# Patients read at a time: small enough that a batch with its audit rows stays within twice a bare process's memory
+# (bench/exports.py), large enough that the queries per batch cost nothing.
+BATCH = 200
 
 
 def root() -> Entity:
@@ -140,7 +143,7 @@ def owners(top: Node) -> list[str]:
     return [n.record.id for n in top.walk() if n.entity.own_id]
 
 
-def batches(logbook: Logbook, size: int = 500, audit: bool = False, pseudonym=None) -> Iterator[Batch]:
+def batches(logbook: Logbook, size: int = BATCH, audit: bool = False, pseudonym=None) -> Iterator[Batch]:
     """The logbook's patients as trees, `size` at a time: never the whole logbook in memory. `pseudonym(patient)`
     names a patient instead of its id; `audit` reads the audit rows of each batch's records and numbers them."""
     pending: list[tuple[Patient, list[Procedure]]] = []
