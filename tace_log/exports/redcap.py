@@ -202,7 +202,7 @@ class Project:
                 self._columns[v.name] = [(key, index[f"{v.name}___{_checkbox_code(code)}"])
                                          for key, code in v.codes.items()] if v.checkbox else [(None, index[v.name])]
             self._complete_column.update((form, index[name]) for form, name in self.complete.items())
-        base = [""] * self._width
+        base: list[Any] = [""] * self._width
         base[0] = top.id
         nodes = list(top.walk())
         for node in nodes:
@@ -211,8 +211,7 @@ class Project:
         yield base
         for node in nodes:
             if repeating(node.entity):
-                row = [""] * self._width
-                row[:3] = top.id, node.entity.key, node.instance
+                row: list[Any] = [top.id, node.entity.key, node.instance] + [""] * (self._width - 3)
                 self._fill(row, node, signed)
                 yield row
 
