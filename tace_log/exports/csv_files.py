@@ -92,9 +92,13 @@ def codebook_rows(layout: dict[str, list[Column]], choices: ChoiceLists) -> Iter
     for entity in entities():
         for c in layout[entity.key]:
             options = choices.options(c.field) if c.field.type in (FieldType.CHOICE, FieldType.MULTI_CHOICE) else ()
+            listed = {language: " | ".join(f"{o.key}, {o.label(language)}" for o in options)
+                      for language in ("en", "zh")}
+            if c.field.values:  # the only numbers it takes (a lenvatinib dose: 12, 8, 4)
+                listed = dict.fromkeys(listed, " | ".join(f"{v}, {v} {c.field.unit or ''}".rstrip()
+                                                          for v in c.field.values))
             yield [file_name(entity), c.key, entity.key, c.field.en, c.field.zh, c.field.type.value,
-                   c.field.unit or "", " | ".join(f"{o.key}, {o.label('en')}" for o in options),
-                   " | ".join(f"{o.key}, {o.label('zh')}" for o in options),
+                   c.field.unit or "", listed["en"], listed["zh"],
                    "" if c.source is None else f"{entity.key}.{c.source.key}"]
 
 

@@ -252,6 +252,8 @@ class Trail:
         self.column: dict[tuple[str, str, str], AuditEntry] = {}  # (table, row id, column) -> row that wrote it
         self.listed: dict[tuple[str, str], dict[str, AuditEntry]] = defaultdict(dict)  # (table, owner) -> by value
         self.alive: dict[tuple[str, Any], dict[str, int]] = defaultdict(dict)  # (table, owner) -> row id: position
+        # each table's column naming the record a row belongs to (an agent's `procedure_id`)
+        self.owners = {e.table: f"{e.parent}_id" for e in entities() if e.table is not None and e.parent is not None}
         for rows in audit.values():
             self._read(rows)
 
@@ -270,7 +272,8 @@ class Trail:
             if whole and row.action == "delete":
                 values = json.loads(str(row.old_value))
                 deleted[row.table_name, values.get("position")] = (row.record_id, values)
-                self._forget(row.table_name, row.record_id, values)
+                owner = values.get(self.owners.get(row.table_name, ""))
+                self.alive[row.table_name, owner].pop(row.record_id, None)
             elif whole and row.action == "insert":
                 inserting = True
                 values = json.loads(str(row.new_value))
@@ -281,7 +284,8 @@ class Trail:
                     kept = self.column.get((row.table_name, old_id or "", column))
                     same = old_id is not None and column != "id" and old.get(column) == value and kept
                     self.column[row.table_name, row.record_id, column] = kept if same and kept else row
-                self._keep(row.table_name, row.record_id, values)
+                owner = values.get(self.owners.get(row.table_name, ""))
+                self.alive[row.table_name, owner][row.record_id] = values.get("position") or 0
             elif written:  # a chosen value of a multi-choice field, chosen or taken away
                 value = str(row.new_value if row.action == "insert" else row.old_value)
                 owner = row.record_id
@@ -296,16 +300,6 @@ class Trail:
                     self.listed[row.table_name, owner][value] = before or row
             elif row.field is not None:  # an update, one column at a time
                 self.column[row.table_name, row.record_id, row.field] = row
-
-    def _keep(self, table: str, row_id: str, values: dict) -> None:
-        for column, owner in values.items():
-            if column.endswith("_id") and column != "id":
-                self.alive[table, owner][row_id] = values.get("position") or 0
-
-    def _forget(self, table: str, row_id: str, values: dict) -> None:
-        for column, owner in values.items():
-            if column.endswith("_id") and column != "id":
-                self.alive[table, owner].pop(row_id, None)
 
     def row_id(self, node: Node) -> tuple[str, str, str] | None:
         """(table, row id, column prefix) where a node's record is stored."""

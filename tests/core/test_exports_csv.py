@@ -101,6 +101,7 @@ def test_the_codebook_names_every_column_with_its_labels_type_unit_and_choices(b
     assert staining["choices_zh"] == "present, 有 | absent, 无 | equivocal, 可疑"
     assert codebook["procedure", "dap_gycm2"]["unit"] == "Gy·cm²"
     assert "lenvatinib_tace, " in codebook["patient", "arm"]["choices_en"]  # a list from the protocol file
+    assert codebook["dose_period", "dose_mg"]["choices_en"] == "12, 12 mg | 8, 8 mg | 4, 4 mg"
 
 
 def test_the_command_writes_the_folder(book, tmp_path, capsys):
