@@ -67,11 +67,11 @@ class Names:
     def make(self, *words: str) -> str:
         name = re.sub(r"[^a-z0-9_]", "_", "_".join(w for w in words if w).lower())
         name = re.sub(r"_+", "_", name).strip("_")
-        if not name[:1].isalpha():
+        if not name[:1].isalpha() or name.startswith("redcap_"):  # REDCap's own columns start redcap_
             name = "v_" + name
         name = name[:MAX_NAME].rstrip("_")
         candidate, n = name, 2
-        while candidate in self.taken or candidate.startswith("redcap_"):
+        while candidate in self.taken:
             tail = f"_{n}"
             candidate, n = name[:MAX_NAME - len(tail)] + tail, n + 1
         self.taken.add(candidate)

@@ -111,6 +111,15 @@ def test_a_field_shown_for_a_checkbox_choice_branches_on_field_code():
     assert project._branching("probe", variables[-1]) == "[sites(lung)] = '1'"
 
 
+def test_names_are_made_legal_and_unique():
+    names = redcap.Names({"record_id"})
+    made = [names.make("", "record_id"), names.make("", "1st"), names.make("", "redcap_event_name"),
+            names.make("proc", "Dose (mg)"), names.make("ltfu", "a_field_name_far_longer_than_twenty_six"),
+            names.make("ltfu", "a_field_name_far_longer_than_twenty_seven")]
+    assert made == ["record_id_2", "v_1st", "v_redcap_event_name", "proc_dose_mg", "ltfu_a_field_name_far_long",
+                    "ltfu_a_field_name_far_lo_2"]
+
+
 def test_identifiers_are_marked(project):
     marked = {r["Variable / Field Name"] for r in _dictionary(project) if r["Identifier?"] == "y"}
     assert marked == {"mrn", "name", "birth_date"}
