@@ -457,6 +457,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "export.done": ("exported {patients} patients as {format} to {path}", "已将{patients}名患者导出为{format}：{path}"),
     "export.packaged": ("packaged {files} files ({formats}) to {path}, the data as of {as_of}",
                         "已将{files}个文件（{formats}）打包至{path}，数据截至{as_of}"),
+    "error.deidentify_options": ("--secret-file, --shift-dates and --free-text go with --deidentify",
+                                 "--secret-file、--shift-dates和--free-text需与--deidentify一起使用"),
     "error.one_format": ("give one --format, or several with --package", "请只指定一个--format，或用--package指定多个"),
     "error.package_needs_output": ("--package writes a zip: give it with -o FILE.zip", "--package会写出zip文件：请用-o "
                                    "FILE.zip指定"),

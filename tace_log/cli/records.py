@@ -121,6 +121,8 @@ def run_export(args) -> int:
 
 def _plan(args) -> exports.Deidentification | None:
     if not args.deidentify:
+        if args.secret_file or args.shift_dates or args.free_text:
+            raise TaceLogError(Message("error.deidentify_options"))
         return None
     return exports.Deidentification.with_secret_file(args.secret_file, shift_dates=args.shift_dates,
                                                      free_text=args.free_text)

@@ -121,6 +121,8 @@ def test_the_command_deidentifies(book, tmp_path, capsys):
     assert _leaks(tmp_path / "rc", words) == []
     assert main(["--db", db, "export", "--deidentify"]) == 1
     assert "--deidentify is for csv, redcap and odm" in capsys.readouterr().err
+    assert main(["--db", db, "export", "--format", "csv", "--shift-dates", "-o", str(tmp_path / "c")]) == 1
+    assert "go with --deidentify" in capsys.readouterr().err
     secret.write_bytes(b"short")
     assert main(["--db", db, "export", "--format", "csv", "--deidentify", "--secret-file", str(secret), "-o",
                  str(tmp_path / "c")]) == 1
