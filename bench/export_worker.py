@@ -2,8 +2,8 @@
 
     python bench/export_worker.py bare|baseline|csv|redcap|odm LOGBOOK OUT
 
-`bare` opens the logbook with the export modules loaded and reads one batch (as many patients as an export reads
-at a time): what every export holds before it writes. `baseline` writes the same records with a plain `csv.writer`,
+`bare` opens the logbook with the export modules loaded and reads it through, a batch at a time as the exports do
+(as many patients as they read at once), keeping nothing: what every export holds before it writes. `baseline` writes the same records with a plain `csv.writer`,
 one file per entity, each field's value as it is: the least an export can do.
 """
 
@@ -50,7 +50,8 @@ def main(mode: str, logbook: str, out: str) -> None:
     with Logbook.open(logbook, create=False) as book:
         start = time.perf_counter()
         if mode == "bare":
-            next(iter(book.iter_patients(BATCH)), None)
+            for _ in book.iter_patients(BATCH):
+                pass
         elif mode == "baseline":
             baseline(book, Path(out))
         else:
