@@ -3,8 +3,9 @@
     python bench/export_worker.py bare|baseline|csv|redcap|odm LOGBOOK OUT
 
 `bare` opens the logbook with the export modules loaded and reads it through, a batch at a time as the exports do
-(as many patients as they read at once), keeping nothing: what every export holds before it writes. `baseline` writes the same records with a plain `csv.writer`,
-one file per entity, each field's value as it is: the least an export can do.
+(as many patients as they read at once), keeping nothing: what every export holds before it writes. `baseline`
+writes the same records with a plain `csv.writer`, one file per entity, each field's value as it is: the least an
+export can do.
 """
 
 from __future__ import annotations

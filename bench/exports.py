@@ -1,6 +1,7 @@
 """The trial exports over a logbook with full courses: each format's rate and peak memory, side by side in one run
 with a plain `csv.writer` over the same records (the rate's baseline) and a bare process that reads the logbook
-through a batch at a time, keeping nothing (the memory's baseline). Each runs in a process of its own, its own peak memory read as it ends."""
+through a batch at a time, keeping nothing (the memory's baseline). Each runs in a process of its own, its own
+peak memory read as it ends."""
 
 from __future__ import annotations
 
