@@ -464,7 +464,7 @@ def write(logbook: Logbook, target: str | Path, plan: Deidentification | None = 
     writer = Writer(metadata, people, plan)
     subjects = 0
     with tempfile.TemporaryFile("w+", encoding="utf-8") as clinical:
-        for part in batches(logbook, batch, audit=True, pseudonym=plan.pseudonym if plan else None):
+        for part in batches(logbook, batch, audit="rows", pseudonym=plan.pseudonym if plan else None):
             for subject in writer.subjects(part):
                 clinical.write(subject)
                 subjects += 1

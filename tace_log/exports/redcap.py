@@ -321,7 +321,7 @@ def write(logbook: Logbook, folder: str | Path, plan: Deidentification | None = 
         header = project.record_header()
         records = opened(FILES[3])
         records.writerow(header)
-        for part in batches(logbook, batch, audit=True, pseudonym=plan.pseudonym if plan else None):
+        for part in batches(logbook, batch, audit="inserts", pseudonym=plan.pseudonym if plan else None):
             signed = set(part.signed)
             for top in part.trees:
                 for record in project.record_rows(top, signed):

@@ -143,9 +143,10 @@ def owners(top: Node) -> list[str]:
     return [n.record.id for n in top.walk() if n.entity.own_id]
 
 
-def batches(logbook: Logbook, size: int = BATCH, audit: bool = False, pseudonym=None) -> Iterator[Batch]:
+def batches(logbook: Logbook, size: int = BATCH, audit: str = "", pseudonym=None) -> Iterator[Batch]:
     """The logbook's patients as trees, `size` at a time: never the whole logbook in memory. `pseudonym(patient)`
-    names a patient instead of its id; `audit` reads the audit rows of each batch's records and numbers them."""
+    names a patient instead of its id; `audit` reads the audit rows of each batch's records ("rows") or only their
+    inserts ("inserts", without values: enough to number them), and numbers them."""
     pending: list[tuple[Patient, list[Procedure]]] = []
 
     def flush() -> Batch:
@@ -153,7 +154,8 @@ def batches(logbook: Logbook, size: int = BATCH, audit: bool = False, pseudonym=
         trees = [tree(p, procs, pseudonym(p) if pseudonym else None) for p, procs in pending]
         rows: dict[str, list[AuditEntry]] = defaultdict(list)
         if audit:
-            for row in logbook.audit.under([owner for t in trees for owner in owners(t)]):
+            for row in logbook.audit.under([owner for t in trees for owner in owners(t)],
+                                           inserts_only=audit == "inserts"):
                 rows[row.parent_id or ""].append(row)
             for t in trees:
                 number(t, {owner: rows.get(owner, []) for owner in owners(t)})
