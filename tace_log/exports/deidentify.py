@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import TaceLogError
+from ..files import raw_access
 from ..messages import Message
 from ..model import Patient
 
@@ -40,7 +41,7 @@ class Deidentification:
         if path is None:
             return cls(**options)
         try:
-            secret = Path(path).read_bytes().strip()
+            secret = raw_access(path).read_bytes().strip()  # a mistyped path may name the logbook
         except OSError as exc:
             raise TaceLogError(Message("error.cannot_read", path=path, reason=exc.strerror or exc)) from exc
         if len(secret) < 16:
