@@ -7,9 +7,11 @@ STAMP := $(VENV)/.installed
 TS := resources/translations/tace_log_zh_CN.ts
 QM := $(TS:.ts=.qm)
 
-# Debian packages: Qt's offscreen/xcb platforms, the PDF tools the report tests read PDFs back with.
+# Debian packages: Qt's offscreen/xcb platforms, the PDF tools the report tests read PDFs back with, R's survival and
+# DCMTK, the independent references the survival and dose-report tests and bench compare with (never shipped).
 DEBIAN_PACKAGES := libegl1 libgl1 libglib2.0-0 libfontconfig1 libfreetype6 libdbus-1-3 libxkbcommon0 \
-	libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 xvfb xauth poppler-utils poppler-data
+	libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 xvfb xauth poppler-utils poppler-data r-base-core r-cran-survival \
+	dcmtk
 
 .PHONY: venv system-packages run test lint bench dist smoke clean translations extract
 
@@ -20,6 +22,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	@# real angiography dose reports for the tests (pseudonymised vendor RDSRs, MIT, in this wheel; never installed)
+	$(BIN)/pip download --quiet --no-deps -d $(VENV)/wheels 'pyskindose==25.1.1'
 	touch $(STAMP)
 
 # Installs missing Debian packages when run as root (as on a fresh workstation or CI); otherwise says what is missing.

@@ -20,7 +20,8 @@ from pathlib import Path
 from tace_log import __version__
 from tace_log.storage import Logbook
 
-from . import backup, core, exports, report, startup
+from . import backup, chart, core, course, course_import, derived, exports, report, startup, survival
+from .eligibility import eligibility
 from .generate import build_logbook
 from .result import Result, table
 
@@ -37,6 +38,18 @@ def logbook(procedures: int, courses: bool = False) -> Path:
     if not path.exists() or not stamp.exists() or stamp.read_text() != key:
         seconds = build_logbook(path, procedures, courses=courses)
         print(f"  generated {procedures:,} procedures in {seconds:.1f} s", file=sys.stderr)
+        stamp.write_text(key)
+    return path
+
+
+def course_logbook(patients: int) -> Path:
+    """A generated logbook of patients with full courses, rebuilt only when its generator or the schema changed."""
+    path = OUT / f"course-{patients}.sqlite"
+    stamp = Path(f"{path}.stamp")
+    key = hashlib.sha256((HERE / "course.py").read_bytes()).hexdigest() + f":{Logbook.supported_schema_version()}"
+    if not path.exists() or not stamp.exists() or stamp.read_text() != key:
+        seconds = course.build_logbook(path, patients)
+        print(f"  generated {patients:,} patients with courses in {seconds:.1f} s", file=sys.stderr)
         stamp.write_text(key)
     return path
 
@@ -85,6 +98,7 @@ def figures(sizes: list[int]) -> dict[str, callable]:
     return {
         "generation": generation,
         "import": lambda: core.import_rate(work),
+        "course-import": lambda: course_import.course_import(work),
         "save": lambda: core.save(logbook(min(10_000, largest)), work),
         "search": search,
         "bytes": lambda: core.bytes_per_procedure(logbook(largest)),
@@ -93,6 +107,12 @@ def figures(sizes: list[int]) -> dict[str, callable]:
         "backup": lambda: backup.backup_and_restore(logbook(min(10_000, largest)), work),
         "report": lambda: report.typical_report(work),
         "report-all": lambda: report.report_all(logbook(min(1000, largest)), work),
+        "survival": lambda: survival.versus_r(work),
+        "course": lambda: derived.over_10k(min(10_000, largest)),
+        "due-day": lambda: derived.due_one_day(largest),
+        "chart": lambda: chart.chart(work),
+        "queues": lambda: chart.queues(largest),
+        "eligibility": lambda: eligibility(course_logbook(10_000)),
         "exports": lambda: exports.compare(logbook(largest, courses=True), work),
     }
 

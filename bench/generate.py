@@ -14,6 +14,7 @@ import random
 import sys
 import time
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 
 from tace_log.dictionary import PROCEDURE
@@ -147,6 +148,35 @@ def _procedure(rng: random.Random, resection: dt.date, cycle: int) -> dict:
     }
 
 
+def patient(rng: random.Random, index: int, procedures: int, resection: dt.date) -> dict:
+    """The `index`-th generated patient, resected on `resection`, with `procedures` TACE cycles."""
+    birth = resection - dt.timedelta(days=rng.randint(30 * 365, 74 * 365))
+    return {
+        "id": _uuid(rng),
+        "mrn": f"HS{index:07d}",
+        "name": _name(rng),
+        "sex": rng.choice("MF"),
+        "birth_date": birth.isoformat(),
+        "weight_kg": round(rng.uniform(45, 90), 1),
+        "height_cm": rng.randint(150, 185),
+        "arm": "lenvatinib_tace",  # every generated patient has a TACE
+        "study_id": f"LT-{index:06d}",
+        "resection_date": resection.isoformat(),
+        "resection_margin": "R0",
+        "pathology": {
+            "mvi": "M2",
+            "tumor_count": rng.randint(1, 5),
+            "max_diameter_cm": round(rng.uniform(2, 12), 1),
+            "capsule": rng.choice(["complete", "incomplete", "absent"]),
+            "margin_clear": rng.random() < 0.5,
+            "thrombus": rng.sample(["portal_vein", "hepatic_vein", "bile_duct"], rng.randint(0, 1)),
+            "rupture": False,
+            "adjacent_invasion": False,
+        },
+        "procedures": [_procedure(rng, resection, cycle) for cycle in range(1, procedures + 1)],
+    }
+
+
 def _day(resection: dt.date, days: int) -> str:
     return (resection + dt.timedelta(days=days)).isoformat()
 
@@ -188,49 +218,30 @@ def document(procedures: int, seed: int = 7, courses: bool = False) -> dict:
     while made < procedures:
         n = min(rng.randint(1, 3), procedures - made)
         resection = TODAY - dt.timedelta(days=rng.randint(60, 3650))
-        birth = resection - dt.timedelta(days=rng.randint(30 * 365, 74 * 365))
-        patients.append(
-            {
-                "id": _uuid(rng),
-                "mrn": f"HS{len(patients):07d}",
-                "name": _name(rng),
-                "sex": rng.choice("MF"),
-                "birth_date": birth.isoformat(),
-                "weight_kg": round(rng.uniform(45, 90), 1),
-                "height_cm": rng.randint(150, 185),
-                "arm": "lenvatinib_tace",  # every generated patient has a TACE
-                "study_id": f"LT-{len(patients):06d}",
-                "resection_date": resection.isoformat(),
-                "resection_margin": "R0",
-                "pathology": {
-                    "mvi": "M2",
-                    "tumor_count": rng.randint(1, 5),
-                    "max_diameter_cm": round(rng.uniform(2, 12), 1),
-                    "capsule": rng.choice(["complete", "incomplete", "absent"]),
-                    "margin_clear": rng.random() < 0.5,
-                    "thrombus": rng.sample(["portal_vein", "hepatic_vein", "bile_duct"], rng.randint(0, 1)),
-                    "rupture": False,
-                    "adjacent_invasion": False,
-                },
-                "procedures": [_procedure(rng, resection, cycle) for cycle in range(1, n + 1)],
-            }
-        )
+        patients.append(patient(rng, len(patients), n, resection))
         if courses:
             patients[-1].update(_course(rng, resection, patients[-1]["weight_kg"]))
         made += n
     return {"format": "tace-log/2" if courses else "tace-log/1", "patients": patients}
 
 
-def build_logbook(path: Path, procedures: int, seed: int = 7, courses: bool = False) -> float:
-    """Create a logbook holding `procedures` generated procedures, through the real import; returns seconds."""
+def import_into(path: Path, documents: Iterable[dict]) -> float:
+    """Create a logbook at `path` (anew) holding these documents, through the real import; returns the seconds the
+    imports took (a generator of documents is made as it is imported, a chunk at a time)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-    doc = document(procedures, seed, courses)
     start = time.perf_counter()
     with Logbook.open(path, validator=Validator(today=TODAY)) as book:
-        book.import_document(doc)
+        for doc in documents:
+            book.import_document(doc)
     return time.perf_counter() - start
+
+
+def build_logbook(path: Path, procedures: int, seed: int = 7, courses: bool = False) -> float:
+    """Create a logbook holding `procedures` generated procedures, through the real import; returns seconds."""
+    doc = document(procedures, seed, courses)
+    return import_into(path, [doc])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -39,7 +39,7 @@ class _Validator(Protocol):
     @property
     def protocol(self) -> Any: ...
 
-    def not_future(self, doc: dict, key: str, path: str, out: list[Finding]) -> None: ...
+    def not_future(self, doc: dict, key: str | int, path: str, out: list[Finding]) -> None: ...
 
     def lab_result(self, row: dict, path: str, out: list[Finding]) -> None: ...
 
@@ -65,9 +65,14 @@ class CourseChecks:
     # -- each record ----------------------------------------------------------------------------------------------
     def _dates(self, entity: Entity, doc: dict, path: str, patient: dict, out: list[Finding],
                from_resection: tuple[str, ...] = ()) -> None:
-        """No date of the course is in the future; those in `from_resection` are not before the resection."""
+        """No date of the course is in the future (a list's either); those in `from_resection` are not before the
+        resection."""
         resection = _date(patient, "resection_date")
         for f in entity.fields:
+            dates = doc.get(f.key)
+            if f.type is FieldType.DATES and isinstance(dates, list):  # each by its index: attempt_dates[1]
+                for i in range(len(dates)):
+                    self.validator.not_future(dict(enumerate(dates)), i, join(path, f.key), out)
             if f.type is FieldType.DATE:
                 self.validator.not_future(doc, f.key, path, out)
                 date = _date(doc, f.key)
@@ -103,7 +108,9 @@ class CourseChecks:
         self._dates(DOSE_PERIOD, doc, path, patient, out, from_resection=("start",))
         self._not_before(DOSE_PERIOD, doc, path, "end", "start", out)
         event = doc.get("adverse_event_id")
-        if isinstance(event, str) and _canonical(event) not in _adverse_event_ids(patient):
+        if isinstance(event, str) and _canonical(event) is None:  # a text field: its form is checked here
+            out.append(Finding(join(path, "adverse_event_id"), ERROR, Message("type.uuid")))
+        elif isinstance(event, str) and _canonical(event) not in _adverse_event_ids(patient):
             out.append(Finding(join(path, "adverse_event_id"), ERROR, Message("ae_reference")))
         protocol = self.validator.protocol
         arm = patient.get("arm")
@@ -170,7 +177,7 @@ class CourseChecks:
 def _canonical(record_id: str) -> str | None:
     try:
         return canonical_id(record_id)
-    except ValueError:  # not a UUID: reported by the field checks
+    except ValueError:  # not a UUID: reported by the field checks (an id) or by `dose_period` (a reference)
         return None
 
 

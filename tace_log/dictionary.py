@@ -19,6 +19,7 @@ class FieldType(StrEnum):
     TEXT = "text"  # one line: a name, a vessel, a catheter
     LONG_TEXT = "long_text"  # narrative: findings, impression
     DATE = "date"
+    TIME = "time"  # 'HH:MM', the workstation's local time on the record's date (a procedure's start and end)
     INT = "int"
     NUMBER = "number"
     CHOICE = "choice"
@@ -275,6 +276,16 @@ COMPLICATION = Entity("complication", "Complication", "并发症", (
     Field("management", "Management", "处理", F.TEXT, free_text=True),
 ), parent="procedure", cardinality=MANY, document_key="complications", table="complications", positioned=True)
 
+MEDICATION = Entity("medication", "Other drug", "其他用药", (
+    Field("drug", "Drug", "药物", F.TEXT, required=True, help="e.g. lidocaine, ondansetron"),
+    Field("dose", "Dose", "剂量", F.NUMBER, reject_min=0),
+    Field("unit", "Unit", "单位", F.TEXT, help="e.g. mg, mL"),
+    Field("route", "Route", "给药途径", F.CHOICE, choices=_choices(
+        ("local", "local infiltration", "局部浸润"), ("iv", "intravenous", "静脉"), ("im", "intramuscular", "肌内"),
+        ("intra_arterial", "intra-arterial", "动脉内"), ("oral", "oral", "口服"), ("sc", "subcutaneous", "皮下"))),
+), parent="procedure", cardinality=MANY, document_key="medications", table="procedure_medications",
+    positioned=True, since=2)
+
 STAIN_SEEN = ("tumor_staining", ("present", "equivocal"))  # segments and lesions are recorded for a stain
 
 PROCEDURE = Entity("procedure", "Procedure", "手术", (
@@ -284,12 +295,39 @@ PROCEDURE = Entity("procedure", "Procedure", "手术", (
           choices=_choices(
         ("adjuvant", "adjuvant", "辅助治疗"),
         ("therapeutic_for_recurrence", "therapeutic, for recurrence", "针对复发的治疗（非辅助周期）"))),
+    Field("start_time", "Start time", "开始时间", F.TIME, since=2, help="HH:MM, local time"),
+    Field("end_time", "End time", "结束时间", F.TIME, since=2, help="HH:MM, local time"),
+    Field("procedure_name", "Procedure name", "手术名称", F.TEXT, free_text=True, since=2,
+          help="e.g. hepatic angiography with superselective TACE"),
+    Field("indication", "Indication", "适应证", F.TEXT, free_text=True, since=2,
+          help="e.g. adjuvant TACE one month after resection"),
+    Field("pre_diagnosis", "Pre-procedure diagnosis", "术前诊断", F.TEXT, free_text=True, since=2),
     Field("operator", "Operator", "术者", F.TEXT, required_to_sign=True, free_text=True),
+    Field("assistants", "Assistants", "助手", F.TEXT, free_text=True, since=2),
+    Field("consent_obtained", "Consent obtained", "已签署知情同意书", F.BOOL, since=2),
+    Field("time_out_done", "Time-out done", "已执行术前核查（Time-out）", F.BOOL, since=2),
+    Field("anaesthesia", "Anaesthesia", "麻醉方式", F.CHOICE, since=2, choices=_choices(
+        ("local", "local", "局部麻醉"), ("conscious_sedation", "conscious sedation", "清醒镇静"),
+        ("general", "general", "全身麻醉"))),
     Field("access_site", "Access site", "穿刺入路", F.CHOICE, choices=_choices(
         ("right_femoral", "right femoral", "右股动脉"), ("left_femoral", "left femoral", "左股动脉"),
         ("right_radial", "right radial", "右桡动脉"), ("left_radial", "left radial", "左桡动脉"),
         ("brachial", "brachial", "肱动脉"))),
+    Field("sheath_fr", "Sheath", "血管鞘", F.NUMBER, unit="Fr", reject_min=3, reject_max=12, since=2),
+    Field("base_catheter", "Base catheter", "造影导管", F.TEXT, free_text=True, since=2, help="e.g. RH 5F"),
     Field("microcatheter", "Microcatheter", "微导管", F.TEXT, free_text=True, help="e.g. Progreat 2.7F"),
+    Field("closure", "Closure", "穿刺点处理", F.CHOICE, since=2, choices=_choices(
+        ("manual_compression", "manual compression", "手工压迫"), ("closure_device", "closure device", "血管闭合器"))),
+    Field("closure_device", "Closure device", "闭合器名称", F.TEXT, free_text=True, since=2,
+          help="e.g. Perclose ProGlide", applies_when=("closure", ("closure_device",))),
+    Field("michels_type", "Hepatic arterial anatomy (Michels)", "肝动脉解剖（Michels分型）", F.CHOICE, since=2,
+          choices=_choices(*((k, f"type {k}", f"{k}型") for k in ("I", "II", "III", "IV", "V", "VI", "VII", "VIII",
+                                                                   "IX", "X")))),
+    Field("anatomy_variants", "Variants and collaterals", "解剖变异与侧支", F.TEXT, free_text=True, since=2,
+          help="e.g. replaced right hepatic artery from the SMA; inferior phrenic collateral"),
+    Field("portal_vein", "Portal vein", "门静脉", F.CHOICE, since=2, choices=_choices(
+        ("patent", "patent", "通畅"), ("partial_thrombus", "partial thrombus", "部分癌栓/血栓"),
+        ("occluded", "occluded", "闭塞"))),
     Field("tumor_staining", "Tumour staining", "肿瘤染色", F.CHOICE, required=True, choices=_choices(
         ("present", "present", "有"), ("absent", "absent", "无"), ("equivocal", "equivocal", "可疑"))),
     Field("stained_segments", "Stained segments", "染色肝段", F.MULTI_CHOICE, choices=COUINAUD_SEGMENTS,
@@ -316,6 +354,13 @@ PROCEDURE = Entity("procedure", "Procedure", "手术", (
         ("substasis", "sub-stasis", "次停滞"), ("not_applicable", "not applicable", "不适用"))),
     Field("technical_success", "Technical success", "技术成功", F.CHOICE, choices=_choices(
         ("complete", "complete", "完全"), ("partial", "partial", "部分"), ("failed", "failed", "失败"))),
+    Field("emulsion_drug", "Drug emulsified with lipiodol", "与碘油乳化的药物", F.TEXT, since=2,
+          help="e.g. epirubicin"),
+    Field("emulsion_ratio", "Emulsion ratio (drug : lipiodol)", "乳化比例（药物:碘油）", F.TEXT, since=2,
+          help="e.g. 1:2"),
+    Field("completion_angiography", "Completion angiography", "术毕造影", F.BOOL, since=2),
+    Field("cone_beam_ct", "Cone-beam CT", "锥形束CT", F.BOOL, since=2),
+    Field("contrast_agent", "Contrast agent", "对比剂", F.TEXT, since=2, help="e.g. iodixanol 320"),
     Field("contrast_ml", "Contrast", "对比剂用量", F.NUMBER, unit="mL", reject_min=0, reject_max=600,
           warn_max=250, warn_max_inclusive=False),
     Field("fluoroscopy_min", "Fluoroscopy time", "透视时间", F.NUMBER, unit="min", reject_min=0,
@@ -324,8 +369,12 @@ PROCEDURE = Entity("procedure", "Procedure", "手术", (
           reject_max=5000, warn_min=1, warn_max=500, help="Gy·cm² (1 Gy·m² = 10,000 Gy·cm²)"),
     Field("air_kerma_mgy", "Reference air kerma", "参考点空气比释动能", F.NUMBER, unit="mGy", reject_min=0,
           reject_max=30000, warn_max=5000),
+    Field("tolerance", "Patient tolerance", "患者耐受情况", F.CHOICE, since=2, choices=_choices(
+        ("good", "well tolerated", "耐受良好"), ("fair", "fair", "尚可"), ("poor", "poorly tolerated", "耐受差"))),
     Field("findings", "Findings", "所见", F.LONG_TEXT),
-    Field("impression", "Impression", "印象", F.LONG_TEXT),
+    Field("impression", "Impression", "印象", F.LONG_TEXT, required_to_sign=True),
+    Field("post_orders", "Post-procedure orders", "术后医嘱", F.LONG_TEXT, since=2),
+    Field("follow_up_plan", "Follow-up plan", "随访计划", F.LONG_TEXT, since=2),
 ), parent="patient", cardinality=MANY, document_key="procedures", table="procedures", own_id=True, standalone=True,
     multi_tables={"stained_segments": MultiTable("procedure_segments", "procedure_id", "segment")},
     bookkeeping=(("patient_id", None), ("status", "draft"), *_STAMPS))
@@ -559,20 +608,28 @@ PROCEDURE_PAGE = (
     Section("patient", "Patient", "患者", ("mrn", "name", "sex", "birth_date", "weight_kg", "height_cm", "arm",
                                          "study_id", "resection_date", "resection_margin"), entity="patient"),
     Section("pathology", "Pathology", "病理", PATHOLOGY.keys, entity="pathology", in_report=False),
-    Section("procedure", "Procedure", "手术", ("date", "cycle", "intent", "operator", "access_site",
-                                           "microcatheter")),
+    Section("procedure", "Procedure", "手术", ("date", "start_time", "end_time", "cycle", "intent", "procedure_name",
+                                           "indication", "pre_diagnosis", "operator", "assistants",
+                                           "consent_obtained", "time_out_done", "anaesthesia")),
+    Section("access", "Access and devices", "入路与器械", ("access_site", "sheath_fr", "base_catheter",
+                                                     "microcatheter", "closure", "closure_device")),
+    Section("anatomy", "Hepatic arterial anatomy", "肝动脉解剖", ("michels_type", "anatomy_variants", "portal_vein")),
     Section("dsa", "DSA findings", "DSA所见", ("tumor_staining", "stained_segments", "lesion_count",
                                                "largest_lesion_mm", "stain_interpretation")),
     Section("treatment", "Treatment", "治疗", ("embolization", "selectivity", "target_vessels", "endpoint",
-                                               "technical_success")),
-    Section("radiation", "Contrast and radiation", "对比剂与辐射", ("contrast_ml", "fluoroscopy_min", "dap_gycm2",
-                                                                "air_kerma_mgy")),
+                                               "technical_success", "emulsion_drug", "emulsion_ratio",
+                                               "completion_angiography", "cone_beam_ct")),
+    Section("radiation", "Contrast and radiation", "对比剂与辐射", ("contrast_agent", "contrast_ml",
+                                                                "fluoroscopy_min", "dap_gycm2", "air_kerma_mgy")),
     Section("agents", "Agents and doses", "药物与剂量", entity="agent", rows="agents"),
+    Section("medications", "Other drugs", "其他用药", entity="medication", rows="medications"),
     Section("complications", "Complications", "并发症", entity="complication", rows="complications"),
+    Section("aftercare", "After the procedure", "术后", ("tolerance", "post_orders", "follow_up_plan")),
     Section("narrative", "Narrative", "叙述", ("findings", "impression")),
 )
 
-ENTITIES: tuple[Entity, ...] = (PATIENT, PATHOLOGY, PROCEDURE, AGENT, COMPLICATION, *COURSE)  # the ones shipped
+ENTITIES: tuple[Entity, ...] = (PATIENT, PATHOLOGY, PROCEDURE, AGENT, COMPLICATION, MEDICATION,
+                                *COURSE)  # the ones shipped
 
 # -- the declared entities: the shipped ones and any declared later (`declare`) -------------------------------
 _DECLARED: dict[str, Entity] = {e.key: e for e in ENTITIES}

@@ -214,6 +214,8 @@ def _field_schema(f: Field, validator: Validator) -> dict:
         base = {"type": "string", "maxLength": f.max_length}
     elif t is FieldType.DATE:
         base = dict(_DATE_SCHEMA)
+    elif t is FieldType.TIME:
+        base = {"type": "string", "pattern": r"^(?:[01]\d|2[0-3]):[0-5]\d$"}
     elif t is FieldType.INT:
         base = {"type": "integer"}
     elif t is FieldType.NUMBER:

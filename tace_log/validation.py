@@ -16,7 +16,7 @@ from typing import Any, TypeGuard
 from .catalogues import MAX_GRADE, UNITLESS, AdverseEventCatalogue, LabCatalogue, LabTest, unit_spelling
 from .choice_lists import ChoiceLists
 from .course_checks import CourseChecks
-from .dictionary import AGENT, COMPLICATION, PATIENT, PROCEDURE, Entity, Field, FieldType, children, parts
+from .dictionary import AGENT, COMPLICATION, PATIENT, PROCEDURE, Entity, Field, FieldType, children, on_change, parts
 from .findings import ERROR, WARNING, Finding, join
 from .formulary import ANTHRACYCLINE, Formulary, default_formulary
 from .lenvatinib import LenvatinibChecks
@@ -38,6 +38,7 @@ TRAVELLING_KEYS = ("signature", "addenda")
 # records were cleared of values not applying by migration 0006 (ARCHITECTURE.md, "Rules added later").
 LATER_RULES = frozenset({"not_applicable", "too_long"})
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
 # The spellings of a UUID taken (canonical_id makes them one): ASCII hex, hyphens, braces, a urn:uuid: prefix.
 _HEX = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 _UUID = re.compile(rf"(?:urn:uuid:)?(?:{_HEX}|\{{{_HEX}\}})")
@@ -124,7 +125,9 @@ class Validator:
                     out.append(Finding(join(path, "birth_date"), WARNING, Message(
                         "eligibility_age", age=age, low=limits.min, high=limits.max)))
         self._parts(PATIENT, doc, path, out)
-        self.lenvatinib.check(doc, path, out)
+        judged = (join(path, "lenvatinib"), join(path, "adverse_events"), join(path, "weight_kg"))
+        if not any(f.severity == ERROR and f.path.startswith(judged) for f in out):  # judged once it can be stored
+            self.lenvatinib.check(doc, path, out)
         procedures = doc.get("procedures")
         if with_procedures and procedures is not None:
             if not isinstance(procedures, list):
@@ -155,6 +158,10 @@ class Validator:
         died = parse_date(death.get("date")) if isinstance(death, dict) else None
         if date and died and date > died:
             out.append(Finding(join(path, "date"), ERROR, Message("after_death", date=died.isoformat())))
+        start, end = doc.get("start_time"), doc.get("end_time")
+        if isinstance(start, str) and isinstance(end, str) and _TIME.fullmatch(start) and _TIME.fullmatch(end) \
+                and end < start:
+            out.append(Finding(join(path, "end_time"), WARNING, Message("time_order", start=start, end=end)))
         self._tace_window(doc, date, resection, path, out)
         self._arm(patient, path, out)
         self._staining(doc, path, out)
@@ -332,8 +339,7 @@ class Validator:
         if not isinstance(doc, dict):
             return [Finding(path, ERROR, Message("type.entity", entity=entity))]
         out: list[Finding] = []
-        known = entity.key_set.union((c.document_key for c in children(entity)), ("id",) if entity.own_id else (),
-                                     TRAVELLING_KEYS if entity is PROCEDURE else ())  # checked by `document`
+        known = _known_keys(entity)
         for key in doc:
             if key in known:
                 continue
@@ -414,6 +420,8 @@ class Validator:
             if f.max_length is not None and len(value) > f.max_length:
                 return Message("too_long", field=f, limit=f"{f.max_length:,}", length=f"{len(value):,}")
             return None if value.isascii() and not f.identifier else _text_problem(f, value)
+        if t is FieldType.TIME:
+            return None if isinstance(value, str) and _TIME.fullmatch(value) else Message("type.time")
         if t is FieldType.DATE:
             if not isinstance(value, str) or not _DATE.match(value):
                 return Message("type.date")
@@ -463,6 +471,21 @@ class Validator:
         if date and date > self.today:
             out.append(Finding(join(path, key), ERROR, Message("future_date", date=date.isoformat(),
                                                                today=self.today.isoformat())))
+
+
+_KNOWN: dict[str, frozenset[str]] = {}  # by entity: the keys its documents may hold, worked out once
+on_change(_KNOWN.clear)
+
+
+def _known_keys(entity: Entity) -> frozenset[str]:
+    """The keys a record of the entity may hold: its fields, its children's, its id, a procedure's signature and
+    addenda (whose form `envelope` checks)."""
+    found = _KNOWN.get(entity.key)
+    if found is None:
+        found = _KNOWN[entity.key] = entity.key_set.union(
+            (c.document_key for c in children(entity)), ("id",) if entity.own_id else (),
+            TRAVELLING_KEYS if entity is PROCEDURE else ())
+    return found
 
 
 def is_uuid(value: Any) -> bool:

@@ -126,6 +126,61 @@ The logbook as it was before is kept as:
     </message>
 </context>
 <context>
+    <name>CourseRecordDialog</name>
+    <message>
+        <source>%1 — %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Use it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason for the change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason for the change (kept in the audit trail)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting dose: record the patient&apos;s weight first (12 mg at %1 kg and above, 8 mg below).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting dose for %1 kg: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last period: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>After this adverse event the label discontinues lenvatinib: no lower dose.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Held for an adverse event at %1: the next step down is %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Not saved: %n error(s).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n warning(s): check them, then press Save again to save with them.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not saved: </source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DamagedLogbookDialog</name>
     <message>
         <source>TACE Log: the logbook cannot be opened</source>
@@ -167,6 +222,75 @@ Nothing has been written to it.</source>
     </message>
 </context>
 <context>
+    <name>EligibilityPanel</name>
+    <message>
+        <source>Rule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What it asks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Eligibility rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Record as a screen &amp;failure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pass</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>fail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Eligible</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not eligible: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Not decided: %n input(s) missing</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Child-Pugh %1 (class %2) · ALBI %3 (grade %4) · age at consent %5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Screen failure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Record this patient as not enrolled: %1 (%2)?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>screen failure: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>FieldEditor</name>
     <message>
         <source>error</source>
@@ -182,6 +306,14 @@ Nothing has been written to it.</source>
     </message>
     <message>
         <source>YYYY-MM-DD</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD, YYYY-MM-DD, ...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HH:MM</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -256,6 +388,46 @@ Nothing has been written to it.</source>
     </message>
     <message>
         <source>no</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LabGrid</name>
+    <message>
+        <source>Enter labs — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lab results: a row per date, a column per test</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add a &amp;date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Not saved: %n error(s).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing to save: type a result under its test.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not saved: </source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LiverMap</name>
+    <message>
+        <source>Couinaud liver map, anterior view: arrow keys choose a segment, Space marks it stained</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -348,6 +520,10 @@ Nothing has been written to it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Import &amp;dose...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
@@ -356,11 +532,31 @@ Nothing has been written to it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Patient &amp;chart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Queues: who is due</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Survival by arm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Study &amp;report...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>&amp;Edit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Patient</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -389,6 +585,40 @@ Nothing has been written to it.</source>
     </message>
     <message>
         <source>Cannot open the procedure form</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a procedure that is not signed first: the dose goes into its form.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import dose</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DICOM dose reports (*.dcm *.DCM);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Dose read from %1 (%2, %n irradiation event(s)): check it, then Save.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Choose a procedure in the worklist first: its patient&apos;s chart opens.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Study report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Data cutoff (YYYY-MM-DD):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not a date: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -519,6 +749,37 @@ Nothing has been written to it.</source>
     </message>
 </context>
 <context>
+    <name>PatientChart</name>
+    <message>
+        <source>Eligibility</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Patient chart — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>resection %1, day %2 today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no resection date: the timeline counts days from it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Why is this record removed? (kept in the audit trail)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A reason is needed to remove a record.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ProcedureForm</name>
     <message>
         <source>Unsaved changes</source>
@@ -644,6 +905,45 @@ Nothing has been written to it.</source>
     </message>
 </context>
 <context>
+    <name>QueuesWindow</name>
+    <message>
+        <source>Queues</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>As of</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;As of</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MRN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Days left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The protocol in force decides: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>RecordButtons</name>
     <message>
         <source>Pre&amp;view</source>
@@ -687,6 +987,25 @@ Nothing has been written to it.</source>
     </message>
     <message>
         <source>History - %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RecordsTab</name>
+    <message>
+        <source>&amp;Add %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter as a &amp;grid</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -818,6 +1137,77 @@ Nothing has been written to it.</source>
     </message>
     <message>
         <source>&amp;Password</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SurvivalView</name>
+    <message>
+        <source>Survival by arm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Endpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cutoff</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Endpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Cutoff</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kaplan-Meier curves by arm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Arm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Patients</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Median (months)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>95% CI</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>At 12 / 24 / 36 months</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HR (95% CI), p</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E&amp;xport PDF...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Print...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Log-rank chi-square %1 on %2 df, p %3</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -16,10 +16,10 @@ from .. import __version__
 from ..errors import InvalidInputError, LogbookCorruptError, TaceLogError
 from ..logs import configure_logging
 from ..storage.backup import newest_good_backup
-from . import backup, protocol, records, reports, signing
+from . import backup, course, dose, eligibility, protocol, records, reports, signing
 from .output import EXIT_FAILURE, EXIT_INVALID, EXIT_OK, print_findings
 
-COMMAND_MODULES = [records, reports, backup, signing, protocol]
+COMMAND_MODULES = [records, reports, backup, signing, protocol, course, eligibility, dose]
 log = logging.getLogger(__name__)
 
 

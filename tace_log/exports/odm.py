@@ -42,9 +42,11 @@ from .walk import BATCH, Batch, Node, batches
 NAMESPACE = "http://www.cdisc.org/ns/odm/v1.3"
 LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 STUDY, VERSION, LOCATION = "ST.TACE-LOG", "MDV.1", "LOC.SITE"
-DATA_TYPES = {FieldType.TEXT: "text", FieldType.LONG_TEXT: "text", FieldType.DATE: "date", FieldType.INT: "integer",
-              FieldType.NUMBER: "float", FieldType.CHOICE: "text", FieldType.BOOL: "boolean",
-              FieldType.DATES: "text", FieldType.MULTI_CHOICE: "boolean"}
+# a time is HH:MM as recorded: ODM's partialTime (its `time` wants the seconds too)
+DATA_TYPES = {FieldType.TEXT: "text", FieldType.LONG_TEXT: "text", FieldType.DATE: "date",
+              FieldType.TIME: "partialTime", FieldType.INT: "integer", FieldType.NUMBER: "float",
+              FieldType.CHOICE: "text", FieldType.BOOL: "boolean", FieldType.DATES: "text",
+              FieldType.MULTI_CHOICE: "boolean"}
 
 
 def _oid_part(text: str) -> str:

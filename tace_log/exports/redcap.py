@@ -282,6 +282,8 @@ def _kind(f: Field, v: Variable) -> tuple[str, str, str, str, str]:
         return "yesno", "", "", "", ""
     if t is FieldType.DATE:
         return "text", "date_ymd", "", "", ""
+    if t is FieldType.TIME:  # HH:MM, as REDCap's `time` takes it
+        return "text", "time", "", "", ""
     if t is FieldType.INT:
         return "text", "integer", _number(f.reject_min), _number(f.reject_max), ""
     if t is FieldType.NUMBER:

@@ -40,7 +40,8 @@ from reportlab.platypus import (
 
 from .. import __version__
 from ..choice_lists import ChoiceLists
-from ..dictionary import ADDENDUM, AGENT, COMPLICATION, PATIENT, PROCEDURE, PROCEDURE_PAGE, Entity, Section, declared
+from ..couinaud import treated_segments
+from ..dictionary import ADDENDUM, AGENT, PATIENT, PROCEDURE, PROCEDURE_PAGE, Entity, FieldType, Section, declared
 from ..errors import TaceLogError
 from ..files import raw_access
 from ..formulary import Formulary, default_formulary
@@ -51,6 +52,7 @@ from ..settings import ReportSettings, SettingsError
 from ..signing import SignatureCheck
 from ..times import as_utc, readable
 from .fonts import register_report_font
+from .liver_map import liver_map_drawing
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 14 * mm
@@ -368,13 +370,18 @@ class _ReportBuilder:
         """One section of the dictionary's procedure page: its fields in a grid, its rows in a table, or its
         narrative fields each under its own heading."""
         if section.rows:
-            rows = {"agents": self._agents, "complications": self._complications}[section.rows]
-            return [*self._section(section.label(self.lang)), *rows()]
+            rows = self._agents() if section.rows == "agents" else self._rows(declared(section.entity), section.rows)
+            return [*self._section(section.label(self.lang)), *rows]
         if section.wide:
             return [flowable for key in section.fields for flowable in self._narrative(key)]
         record = self.patient if section.entity == "patient" else self.procedure
         keys = [key for field_key in section.fields for key in (field_key, DERIVED_AFTER.get(field_key)) if key]
-        return [*self._section(section.label(self.lang)), self._fields(declared(section.entity), record, keys)]
+        out = [*self._section(section.label(self.lang)), self._fields(declared(section.entity), record, keys)]
+        if "stained_segments" in section.fields:  # the segments on the Couinaud map too
+            out.append(liver_map_drawing(self.procedure.stained_segments,
+                                         treated_segments(self.procedure.target_vessels), self.lang,
+                                         width=90 * mm))
+        return out
 
     def _section(self, key_or_label: str) -> list:
         """A section heading, on a new page when too little room is left for it and a few lines under it."""
@@ -465,13 +472,19 @@ class _ReportBuilder:
             rows.append([self._display(AGENT[k], getattr(a, k)) if k != "dose" else dose for k in AGENT_COLUMNS])
         return [self._list_table(header, rows, [0.34, 0.16, 0.15, 0.15, 0.20])]
 
-    def _complications(self) -> list:
-        if not self.procedure.complications:
+    def _rows(self, entity: Entity, key: str) -> list:
+        """A list of the procedure's (complications, other drugs) as a table of its entity's fields, a dose with its
+        unit in one column; the widths by what a column holds."""
+        records = getattr(self.procedure, key)
+        if not records:
             return [self.styles.paragraph(_text("none_recorded", self.lang))]
-        header = [COMPLICATION[k].label(self.lang) for k in COMPLICATION.keys]
-        rows = [[COMPLICATION[k].display(getattr(c, k), self.lang) for k in COMPLICATION.keys]
-                for c in self.procedure.complications]
-        return [self._list_table(header, rows, [0.32, 0.14, 0.16, 0.38])]
+        columns = [f for f in entity.fields if not (f.key == "unit" and "dose" in entity.key_set)]
+        header = [f.label(self.lang) for f in columns]
+        rows = [[f"{f.display(r.dose, self.lang)} {r.unit or ''}".strip() if f.key == "dose" and "unit" in
+                 entity.key_set and r.dose is not None else self._display(f, getattr(r, f.key)) for f in columns]
+                for r in records]
+        weights = [1.0 if f.type in (FieldType.INT, FieldType.NUMBER, FieldType.CHOICE) else 2.0 for f in columns]
+        return [self._list_table(header, rows, [w / sum(weights) for w in weights])]
 
     def _narrative(self, key: str) -> list:
         text = getattr(self.procedure, key) or ""

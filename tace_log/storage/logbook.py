@@ -2,9 +2,10 @@
 
 It opens, creates and closes the file and reads, checks, saves and imports the records; the rest hangs off it as
 managers sharing its `Session`: `users` (accounts, who is working), `signing` (signatures, addenda), `audit`
-(the trail), `backups`, `worklist`. Every write validates first and runs in one transaction; a rule broken anywhere
-means nothing is written. After a write commits, listeners are told what changed (a typed `Change`) so views can
-refresh.
+(the trail), `backups`, `worklist`, `courses` (what the course's derived rules read), `eligibility` (the
+eligibility rules' inputs, made on first use). Every write validates first and runs in one transaction; a rule broken
+anywhere means nothing is written. After a write commits, listeners are told what changed (a typed `Change`) so views
+can refresh.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from .connection import (
     open_database,
     write_error,
 )
+from .course_inputs import CourseInputs
 from .schema import schema_version
 from .session import Session
 from .signatures import Signing
@@ -53,6 +55,7 @@ from .worklist import PATIENT_MATCH, Worklist, like
 if TYPE_CHECKING:
     from ..protocol import Protocol
     from ..validation import Validator
+    from .eligibility_inputs import EligibilityReader
 
 
 @dataclass
@@ -102,6 +105,8 @@ class Logbook:
         self.audit = AuditTrail(self._session)
         self.backups = Backups(self._session, self.users)
         self.worklist = Worklist(self._session)
+        self.courses = CourseInputs(self._session)
+        self._eligibility: EligibilityReader | None = None
         if user is not None:
             try:
                 self.users.act_as(user)
@@ -123,6 +128,16 @@ class Logbook:
 
             self._validator = Validator(protocol=self.protocol)
         return self._validator
+
+    @property
+    def eligibility(self) -> EligibilityReader:
+        """Each patient's eligibility, computed from the course (`eligibility_inputs.py`): made on first use, as the
+        rules it loads (the protocol, the catalogues) are not what the first screen needs."""
+        if self._eligibility is None:
+            from .eligibility_inputs import EligibilityReader
+
+            self._eligibility = EligibilityReader(self._session, self)
+        return self._eligibility
 
     @property
     def protocol(self) -> Protocol:

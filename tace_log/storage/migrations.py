@@ -14,7 +14,7 @@ from collections.abc import Callable
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from ..dictionary import COURSE, Entity, declared
+from ..dictionary import COURSE, MEDICATION, Entity, declared
 from . import schema
 from .audit import seal
 from .records import layout
@@ -588,9 +588,87 @@ def course(db: Database) -> None:
     ]:
         db.execute(statement)
 
+
+# -- 0008: the angiography record, complete (issue 20): a procedure's times, indication and diagnosis, assistants,
+# consent and time-out, anaesthesia, sheath, base catheter and closure, the hepatic arterial anatomy, the lipiodol
+# emulsion, completion angiography and cone-beam CT, the contrast agent, tolerance, orders and follow-up plan; and
+# the other drugs given (lidocaine, antiemetics), a list locked with its signed procedure like the agents. The
+# procedures' audit triggers are made again for the new columns (frozen below); a signed procedure's new columns
+# are null, so what it signed is unchanged. ------------------------------------------------------------------------
+_PROCEDURES_0008 = ("{row}.id", "{row}.id", [
+    "id", "patient_id", "date", "cycle", "intent", "start_time", "end_time", "procedure_name", "indication",
+    "pre_diagnosis", "operator", "assistants", "consent_obtained", "time_out_done", "anaesthesia",
+    "access_site", "sheath_fr", "base_catheter", "microcatheter", "closure", "closure_device", "michels_type",
+    "anatomy_variants", "portal_vein", "tumor_staining", "lesion_count", "largest_lesion_mm",
+    "stain_interpretation", "embolization", "selectivity", "target_vessels", "endpoint", "technical_success",
+    "emulsion_drug", "emulsion_ratio", "completion_angiography", "cone_beam_ct", "contrast_agent",
+    "contrast_ml", "fluoroscopy_min", "dap_gycm2", "air_kerma_mgy", "tolerance", "findings", "impression",
+    "post_orders", "follow_up_plan", "status"])
+_ANGIOGRAPHY_RECORD = [
+    "ALTER TABLE procedures ADD COLUMN start_time TEXT",
+    "ALTER TABLE procedures ADD COLUMN end_time TEXT",
+    "ALTER TABLE procedures ADD COLUMN procedure_name TEXT",
+    "ALTER TABLE procedures ADD COLUMN indication TEXT",
+    "ALTER TABLE procedures ADD COLUMN pre_diagnosis TEXT",
+    "ALTER TABLE procedures ADD COLUMN assistants TEXT",
+    "ALTER TABLE procedures ADD COLUMN consent_obtained INTEGER",
+    "ALTER TABLE procedures ADD COLUMN time_out_done INTEGER",
+    "ALTER TABLE procedures ADD COLUMN anaesthesia TEXT",
+    "ALTER TABLE procedures ADD COLUMN sheath_fr REAL",
+    "ALTER TABLE procedures ADD COLUMN base_catheter TEXT",
+    "ALTER TABLE procedures ADD COLUMN closure TEXT",
+    "ALTER TABLE procedures ADD COLUMN closure_device TEXT",
+    "ALTER TABLE procedures ADD COLUMN michels_type TEXT",
+    "ALTER TABLE procedures ADD COLUMN anatomy_variants TEXT",
+    "ALTER TABLE procedures ADD COLUMN portal_vein TEXT",
+    "ALTER TABLE procedures ADD COLUMN emulsion_drug TEXT",
+    "ALTER TABLE procedures ADD COLUMN emulsion_ratio TEXT",
+    "ALTER TABLE procedures ADD COLUMN completion_angiography INTEGER",
+    "ALTER TABLE procedures ADD COLUMN cone_beam_ct INTEGER",
+    "ALTER TABLE procedures ADD COLUMN contrast_agent TEXT",
+    "ALTER TABLE procedures ADD COLUMN tolerance TEXT",
+    "ALTER TABLE procedures ADD COLUMN post_orders TEXT",
+    "ALTER TABLE procedures ADD COLUMN follow_up_plan TEXT",
+    """CREATE TABLE procedure_medications (
+        id TEXT PRIMARY KEY,
+        procedure_id TEXT NOT NULL REFERENCES procedures(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        drug TEXT NOT NULL,
+        dose REAL,
+        unit TEXT,
+        route TEXT,
+        UNIQUE (procedure_id, position)
+    )""",
+]
+
+
+@migrations(name="0008_angiography_record")
+def angiography_record(db: Database) -> None:
+    db.conn.create_function("tace_audit_seal", 11, seal, deterministic=True)  # the schema is re-read on ALTER
+    for statement in [
+        *_ANGIOGRAPHY_RECORD,
+        *(f"DROP TRIGGER audit_procedures_{action}" for action in ("insert", "delete", "update")),
+        *_audit_triggers("procedures", _PROCEDURES_0008),
+        *audit_triggers(MEDICATION),
+        *(f"""CREATE TRIGGER lock_procedure_medications_{action} BEFORE {action.upper()} ON procedure_medications
+                WHEN {_signed(row + '.procedure_id')}
+                BEGIN SELECT RAISE(ABORT, 'procedure {_LOCKED}'); END"""
+          for action, row in (("insert", "NEW"), ("update", "OLD"), ("delete", "OLD"))),
+    ]:
+        db.execute(statement)
+
+
+# -- 0009: a patient's lab results by test and date, with the columns a rule reads: eligibility reads each patient's
+# results of nine tests up to a date (storage/eligibility_inputs.py), and over 10,000 patients with 60 results each,
+# seeking them here rather than walking every result of every patient is a third of its time. --------------------
+@migrations(name="0009_labs_by_test")
+def labs_by_test(db: Database) -> None:
+    db.execute("CREATE INDEX labs_by_test ON labs(patient_id, test, date, position, value, unit, qualifier, uln)")
+
+
 # What the audit triggers cover now: each table's columns as of the last migration that set them.
 AUDITED = {**_AUDITED, "users": _USERS_0003, "signatures": _SIGNATURES_0005, "addenda": _ADDENDA_0005,
-           "patients": _PATIENTS_0007, "procedures": _PROCEDURES_0007}
+           "patients": _PATIENTS_0007, "procedures": _PROCEDURES_0008}
 
 
 # -- a declared entity's audit triggers, and migrations added from outside this file ----------------------------
@@ -621,8 +699,10 @@ def audit_triggers(entity: Entity) -> list[str]:
     return [t for table, audited in audited_columns(entity).items() for t in _audit_triggers(table, audited)]
 
 
-# ... and the course's tables, whose triggers migration 0007 read from their declarations.
-AUDITED.update((table, audited) for entity in COURSE for table, audited in audited_columns(entity).items())
+# ... and the course's tables and the other drugs', whose triggers migrations 0007 and 0008 read from their
+# declarations.
+AUDITED.update((table, audited) for entity in (*COURSE, MEDICATION)
+               for table, audited in audited_columns(entity).items())
 
 
 def add(name: str, migrate: Callable[[Database], None]) -> Callable[[], None]:

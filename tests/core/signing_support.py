@@ -25,7 +25,8 @@ def signable_logbook(path: Path) -> tuple[Logbook, Patient, Procedure]:
                           embolization="superselective_chemoembolization", selectivity="segmental",
                           agents=[AgentDose(agent="lipiodol", dose=5, unit="mL"),
                                   AgentDose(agent="epirubicin", dose=30, unit="mg")],
-                          complications=[Complication(term="Nausea", ctcae_grade=1)])
+                          complications=[Complication(term="Nausea", ctcae_grade=1)],
+                          impression="Superselective TACE of segments VII and VIII.")
     logbook.save_procedure(procedure)
     assert not logbook.signing.findings_to_sign(procedure.id), logbook.signing.findings_to_sign(procedure.id)
     return logbook, patient, procedure

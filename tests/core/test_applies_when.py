@@ -24,7 +24,7 @@ LESIONS = "Stained lesions is recorded only when tumour staining is present or e
 def unstained(patient: Patient, **values) -> Procedure:
     """A procedure with no stain that still records 3 stained lesions (and whatever else is given)."""
     values = {"date": dt.date(2025, 2, 3), "tumor_staining": "absent", "embolization": "prophylactic_embolization",
-              "lesion_count": 3, **values}
+              "lesion_count": 3, "impression": "Prophylactic embolization.", **values}
     return Procedure(patient_id=patient.id, agents=[AgentDose(agent="lipiodol", dose=5, unit="mL")], **values)
 
 

@@ -59,6 +59,8 @@ def _valid(data_type: str, value: str, length: str | None) -> bool:
             return re.fullmatch(r"-?\d+(\.\d+)?([eE][-+]?\d+)?", value) is not None
         if data_type == "date":
             return dt.date.fromisoformat(value).isoformat() == value
+        if data_type == "partialTime":
+            return re.fullmatch(r"([01]\d|2[0-3])(:[0-5]\d(:[0-5]\d)?)?", value) is not None
         if data_type == "boolean":
             return value in ("true", "false")
         return data_type == "text" and (length is None or len(value) <= int(length))

@@ -5,7 +5,6 @@ import copy
 import datetime as dt
 import hashlib
 import json
-import unicodedata
 import uuid
 
 import jsonschema
@@ -14,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tace_log import interchange
-from tace_log.dictionary import AGENT, COMPLICATION, COURSE, PATHOLOGY, PATIENT, PROCEDURE
+from tace_log.dictionary import AGENT, COMPLICATION, COURSE, MEDICATION, PATHOLOGY, PATIENT, PROCEDURE, FieldType
 from tace_log.envelope import check_document
 from tace_log.errors import InvalidInputError
 from tace_log.findings import errors
@@ -22,9 +21,10 @@ from tace_log.model import Patient, Procedure
 from tace_log.resources import resource
 from tace_log.signing import MEANING, addendum_sha256, content_v1, sign, signature_document
 from tace_log.storage import Logbook
-from tace_log.validation import drawn_as_nothing
 
+from ..course_strategies import courses, identifier, line, optional, text
 from .conftest import TODAY
+from .course_example import with_course
 
 
 def test_the_example_imports_and_exports_every_key(logbook, example):
@@ -35,7 +35,7 @@ def test_the_example_imports_and_exports_every_key(logbook, example):
     assert set(patient) == {"id", *PATIENT.keys, "pathology", "procedures", *(e.document_key for e in COURSE)}
     assert set(patient["pathology"]) == set(PATHOLOGY.keys)
     proc = patient["procedures"][0]
-    assert set(proc) == {"id", *PROCEDURE.keys, "agents", "complications", "signature", "addenda"}
+    assert set(proc) == {"id", *PROCEDURE.keys, "agents", "medications", "complications", "signature", "addenda"}
     assert (proc["signature"], proc["addenda"], out["format"]) == (None, [], "tace-log/2")  # a draft
     assert set(proc["agents"][0]) == set(AGENT.keys)
     assert proc["agents"][0]["lot"] is None  # not recorded is written as null
@@ -135,15 +135,6 @@ def test_the_schema_refuses_what_the_validator_refuses(validator, example, chang
 
 
 # -- property: export then import is the identity ------------------------------------------------------------
-def optional(strategy):
-    return st.one_of(st.none(), strategy)
-
-
-text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)  # narrative: kept as typed
-line = text.map(str.strip)  # single-line text is stored without stray spaces around it
-# an identifier (MRN, study ID, lot) is stored in NFKC and has no invisible, blank or control character in it
-identifier = line.map(lambda s: unicodedata.normalize("NFKC", s).strip()).filter(
-    lambda s: s.isprintable() and not any(map(drawn_as_nothing, s)))
 names = st.one_of(st.sampled_from(["张伟", "欧阳娜娜", "李娜", "Wang Fang", "O'Neil", "林晓明"]), line.filter(bool))
 past = st.dates(min_value=TODAY.replace(year=2020), max_value=TODAY)
 
@@ -197,7 +188,36 @@ def procedures(draw, resection):
             "management": optional(line)}), max_size=2)),
         "findings": draw(optional(text)),
         "impression": draw(optional(text)),
+        **draw(angiography_details()),
     }
+
+
+@st.composite
+def angiography_details(draw):
+    """The angiography record's details (issue 20), each optional, by its field's type and limits."""
+    out = {}
+    for f in PROCEDURE.fields:
+        if f.since < 2 or f.key in ("intent", "stain_interpretation"):
+            continue
+        if f.type is FieldType.CHOICE:
+            value = st.sampled_from(f.choice_keys)
+        elif f.type is FieldType.BOOL:
+            value = st.booleans()
+        elif f.type is FieldType.TIME:
+            value = st.tuples(st.integers(0, 23), st.integers(0, 59)).map(lambda t: f"{t[0]:02d}:{t[1]:02d}")
+        elif f.type is FieldType.NUMBER:
+            value = st.floats(f.reject_min, f.reject_max, allow_nan=False)
+        else:
+            value = text if f.type is FieldType.LONG_TEXT else line
+        out[f.key] = draw(optional(value))
+    if out["closure"] != "closure_device":
+        out["closure_device"] = None
+    if out["start_time"] and out["end_time"] and out["end_time"] < out["start_time"]:
+        out["start_time"], out["end_time"] = out["end_time"], out["start_time"]
+    out["medications"] = draw(st.lists(st.fixed_dictionaries({
+        "drug": line.filter(bool), "dose": optional(st.floats(0, 500, allow_nan=False)), "unit": optional(line),
+        "route": optional(st.sampled_from(MEDICATION["route"].choice_keys))}), max_size=2))
+    return out
 
 
 @st.composite
@@ -205,6 +225,8 @@ def documents(draw):
     patients = []
     for i in range(draw(st.integers(0, 3))):
         resection = draw(past)
+        arm = draw(optional(st.sampled_from(["lenvatinib", "lenvatinib_tace"])))
+        procs = draw(st.lists(procedures(resection), max_size=3))
         patients.append({
             "id": str(draw(st.uuids())),
             "mrn": f"HS-{i}-{draw(st.integers(0, 10**6))}",
@@ -215,7 +237,7 @@ def documents(draw):
                                .map(lambda d: d and d.isoformat())),
             "weight_kg": draw(optional(st.floats(30, 200, allow_nan=False))),
             "height_cm": draw(optional(st.integers(100, 230))),
-            "arm": draw(optional(st.sampled_from(["lenvatinib", "lenvatinib_tace"]))),
+            "arm": arm,
             "study_id": draw(optional(identifier)),
             "resection_date": resection.isoformat(),
             "resection_margin": draw(optional(st.sampled_from(["R0", "R1", "R2"]))),
@@ -231,8 +253,8 @@ def documents(draw):
                 "adjacent_invasion": draw(optional(st.booleans())),
                 "hcc_confirmed": draw(optional(st.booleans())),
             },
-            **{entity.document_key: [] if entity.many else None for entity in COURSE},
-            "procedures": draw(st.lists(procedures(resection), max_size=3)),
+            "procedures": procs,
+            **draw(courses(resection, arm, [dt.date.fromisoformat(p["date"]) for p in procs])),
         })
         for procedure in patients[-1]["procedures"]:
             procedure.update(signature=None, addenda=[])
@@ -328,3 +350,37 @@ def test_an_id_spelled_in_capitals_or_braces_is_the_same_record(logbook, example
         summary = logbook.import_document(doc)
         assert (summary.patients_unchanged, summary.procedures_unchanged) == (1, 1)
     assert logbook.counts()["procedures"] == 1
+
+
+# -- the course through the Logbook ---------------------------------------------------------------------------------
+def test_a_changed_course_record_round_trips_and_one_lab_edited_is_one_audit_row(logbook, example):
+    logbook.import_document(with_course(example))
+    patient = logbook.find_patient_by_mrn("HS-2024-0007")
+    before = patient.to_document()
+    assert [lab["test"] for lab in before["labs"]] == ["hb", "alt", "tbil"]
+    seq = max(row.seq for row in logbook.audit.rows())
+
+    patient.labs[1].value = 58  # ALT again, read wrongly the first time
+    assert logbook.save_patient(patient).changed
+    new_rows = [row for row in logbook.audit.rows() if row.seq > seq]
+    assert [(r.table_name, r.action, r.record_id, r.field, r.old_value, r.new_value) for r in new_rows] == [
+        ("labs", "update", patient.labs[1].id, "value", 41, 58)]
+    assert new_rows[0].parent_id == patient.id  # in the patient's history
+    stored = logbook.get_patient(patient.id).to_document()
+    assert stored == {**before, "labs": [before["labs"][0], {**before["labs"][1], "value": 58}, before["labs"][2]]}
+
+    # each kind of course record changed: read back as saved
+    patient.recurrence.extrahepatic_sites = ["lung"]
+    patient.recurrence.pattern = "both"
+    patient.screening.ecog = 1
+    patient.follow_ups[0].result = "equivocal"
+    patient.adverse_events[0].resolved = dt.date(2024, 11, 20)
+    patient.lenvatinib[0].dose_mg = 4
+    gone = patient.labs.pop(0)
+    seq = max(row.seq for row in logbook.audit.rows())
+    assert logbook.save_patient(patient).changed
+    labs_written = [(r.action, r.record_id) for r in logbook.audit.rows() if r.seq > seq and r.table_name == "labs"]
+    assert labs_written == [("delete", gone.id)]  # the other two labs are left alone
+    assert logbook.get_patient(patient.id).to_document() == patient.to_document()
+    assert logbook.audit.verify().ok
+    assert interchange.export_document(logbook)["patients"][0]["recurrence"]["extrahepatic_sites"] == ["lung"]

@@ -133,11 +133,11 @@ def test_addenda_follow_the_signed_report_clearly_marked(report_logbook, pdf_pag
 
 
 def long_procedure(procedure):
-    """30 agent rows and about three pages of narrative."""
+    """60 agent rows (more than a page) and about three pages of narrative."""
     formulary = default_formulary()
     procedure = copy.deepcopy(procedure)
     procedure.agents = []
-    for i in range(30):
+    for i in range(60):
         agent = formulary.agents[i % len(formulary.agents)]
         particles = agent.is_particles
         procedure.agents.append(AgentDose(
@@ -159,7 +159,7 @@ def test_a_long_record_flows_onto_further_pages_with_the_table_header_repeated(r
     for page in agent_pages:
         assert "Particlesizefrom" in squeeze(page) and "Lot" in page  # the header row, on every page of the table
     text = squeeze("".join(pages))
-    assert all(f"LOT-{i:02d}" in text for i in range(30))
+    assert all(f"LOT-{i:02d}" in text for i in range(60))
     assert all(f"Paragraph{n}:" in text for n in range(1, 31))
     findings_pages = [i for i, page in enumerate(pages) if "Paragraph" in page]
     assert len(findings_pages) >= 3
@@ -272,7 +272,7 @@ def test_a_minimal_draft_shows_what_is_not_recorded(pdf_pages_text):
     patient = Patient(mrn="M1", name="张伟")
     procedure = Procedure(patient_id=patient.id, date=None, tumor_staining="absent", embolization="none")
     text = "".join(pdf_pages_text(build_report(patient, procedure)))
-    assert text.count("None recorded.") == 2  # no agents, no complications
+    assert text.count("None recorded.") == 3  # no agents, no other drugs, no complications
     assert "Tumour staining" in text and "absent" in text and "none (aborted)" in text
     assert "—" in text and DRAFT_TEXT in text
 

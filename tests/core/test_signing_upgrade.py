@@ -56,7 +56,7 @@ def test_an_old_logbook_upgrades_and_then_audits_and_signs(tmp_path):
         assert patient.name == "旧病人" and not list(logbook.audit.rows())  # the trail starts at the upgrade
         logbook.users.add("rad", "Rad One", "radiologist", "a good password")
         procedure = Procedure(patient_id="p1", date=dt.date(2024, 2, 1), operator="Rad", tumor_staining="absent",
-                              embolization="none")
+                              embolization="none", impression="Aborted: no stain.")
         logbook.save_procedure(procedure)
         logbook.signing.sign(procedure.id, "rad", "a good password", acknowledge_warnings=True)
         assert logbook.signing.intact(procedure.id) and logbook.audit.verify().ok

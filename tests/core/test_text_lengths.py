@@ -119,7 +119,7 @@ def stored_before_the_limits(tmp_path):
         procedure = Procedure(
             patient_id=patient.id, date=dt.date(2025, 2, 3), operator="Chen Wei", tumor_staining="absent",
             embolization="prophylactic_embolization", target_vessels=LONG_VALUES["target_vessels"],
-            microcatheter=LONG_VALUES["microcatheter"], findings=LONG_VALUES["findings"],
+            microcatheter=LONG_VALUES["microcatheter"], findings=LONG_VALUES["findings"], impression="No stain.",
             agents=[AgentDose(agent="lipiodol", dose=5, unit="mL")],
             complications=[Complication(term="Abdominal pain", ctcae_grade=1, management=LONG_VALUES["management"])])
         logbook.save_procedure(procedure)

@@ -266,6 +266,7 @@ def test_a_draft_of_a_procedure_signed_since_opens_the_signed_record_read_only(q
     fill_patient(window.form, type_text, name="周杰", mrn="H6007")
     choose(window.form, "tumor_staining", "absent")
     window.form.findChild(QLineEdit, "operator").setText("Qin")
+    window.form.findChild(QPlainTextEdit, "impression").setPlainText("No stain.")
     window.save_action.trigger()
     window.save_action.trigger()  # confirms the warnings
     procedure_id = window.form.procedure_id
@@ -342,7 +343,7 @@ def test_every_field_of_the_page_has_a_visible_named_editor_in_the_dictionarys_o
 
     window.new_action.trigger()
     form = window.form
-    for rows in ("agents", "complications"):
+    for rows in (section.rows for section in PROCEDURE_PAGE if section.rows):
         qtbot.mouseClick(form.findChild(QPushButton, f"{rows}-add"), Qt.MouseButton.LeftButton)
         row = form.findChild(QWidget, f"{rows}[0]")
         qtbot.waitUntil(lambda row=row: row.isVisibleTo(window))  # Qt shows a row added to a shown page queued
@@ -440,3 +441,56 @@ def test_a_save_from_the_form_keeps_the_course_recorded_beside_it_meanwhile(qtbo
         qtbot.waitUntil(lambda: logbook.get_procedure(procedure.id).operator == "王建国")
         assert [(lab.test, lab.value) for lab in logbook.get_patient(someone.id).labs] == [("alb", 38)]
         window.close()
+
+
+def test_the_liver_map_picks_segments_by_click_and_by_keyboard_with_the_buttons(qtbot, window, type_text):
+    """The Couinaud map and the segment buttons are one editor: a click on segment VI, or Space on the focused
+    segment, flips its button; the target vessels hatch the segments they treat."""
+    from PySide6.QtCore import QPoint
+
+    from tace_log.couinaud import HEIGHT, SEGMENTS, WIDTH
+
+    window.new_action.trigger()
+    form = window.form
+    choose(form, "tumor_staining", "present")
+    liver = form.liver_map
+    qtbot.waitUntil(liver.isVisible)
+    scale = min(liver.width() / WIDTH, liver.height() / HEIGHT)
+    dx, dy = (liver.width() - WIDTH * scale) / 2, (liver.height() - HEIGHT * scale) / 2
+    x, y = SEGMENTS["VI"][1]
+    qtbot.mouseClick(liver, Qt.MouseButton.LeftButton, pos=QPoint(int(dx + x * scale), int(dy + y * scale)))
+    assert form.editors["procedure.stained_segments"].value() == ["VI"]
+    liver.setFocus()
+    liver.focused = "VI"
+    qtbot.keyClick(liver, Qt.Key.Key_Right)  # VII
+    qtbot.keyClick(liver, Qt.Key.Key_Space)
+    assert form.editors["procedure.stained_segments"].value() == ["VI", "VII"]
+    assert form.findChild(QToolButton, "stained_segments.VII").isChecked()
+    type_text(form.findChild(QLineEdit, "target_vessels"), "A6, A4b")
+    assert liver.treated() == {"VI", "IVb"}
+
+
+def test_a_dose_report_fills_the_form_unsaved(qtbot, window, logbook, type_text, tmp_path):
+    """File > Import dose: the RDSR's DAP, air kerma and fluoroscopy time go into the form, not the logbook, and a
+    file that is no dose report says so in the form."""
+    import zipfile
+    from pathlib import Path
+
+    wheels = sorted((Path(__file__).resolve().parents[2] / ".venv" / "wheels").glob("pyskindose-*.whl"))
+    if not wheels:
+        pytest.skip("the pyskindose wheel with the vendor RDSRs is not in .venv/wheels (run make)")
+    with zipfile.ZipFile(wheels[-1]) as wheel:
+        name = next(n for n in wheel.namelist() if n.endswith("siemens_axiom_artis.dcm"))
+        report = tmp_path / "dose.dcm"
+        report.write_bytes(wheel.read(name))
+    window.new_action.trigger()
+    fill_patient(window.form, type_text)
+    assert window.import_dose(str(report))
+    assert window.form.editors["procedure.dap_gycm2"].value() == 0.09  # 9.37e-06 Gy·m² is 0.0937 Gy·cm²
+    assert window.form.editors["procedure.air_kerma_mgy"].value() == 1.36
+    assert window.form.editors["procedure.fluoroscopy_min"].value() == 0.3
+    assert "check it, then Save" in window.form.banner.text() and window.form.dirty
+    assert logbook.counts()["procedures"] == 0
+    (tmp_path / "note.dcm").write_text("not DICOM")
+    assert not window.import_dose(str(tmp_path / "note.dcm"))
+    assert "not a DICOM file" in window.form.banner.text()

@@ -36,7 +36,7 @@ def draft(logbook):
     patient = Patient(mrn="U-1", name="刘洋", resection_date=dt.date(2025, 4, 1))
     logbook.save_patient(patient)
     procedure = Procedure(patient_id=patient.id, date=dt.date(2025, 5, 2), operator="Zhou", tumor_staining="absent",
-                          embolization="prophylactic_embolization",
+                          embolization="prophylactic_embolization", impression="No stain: prophylactic embolization.",
                           agents=[AgentDose(agent="epirubicin", dose=90, unit="mg")])
     logbook.save_procedure(procedure)
     return procedure
@@ -145,7 +145,8 @@ def test_sign_dialog_without_an_active_radiologist_says_so(qtbot, tmp_path):
         patient = Patient(mrn="U-2", name="刘洋")
         logbook.save_patient(patient)
         procedure = Procedure(patient_id=patient.id, date=dt.date(2025, 5, 2), operator="Zhou",
-                              tumor_staining="absent", embolization="prophylactic_embolization")
+                              tumor_staining="absent", embolization="prophylactic_embolization",
+                              impression="No stain.")
         logbook.save_procedure(procedure)
         dialog = SignDialog(logbook, procedure.id)
         qtbot.addWidget(dialog)

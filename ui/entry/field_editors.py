@@ -31,6 +31,7 @@ from ui.shell.language import language
 # Colours of a finding beside its field (error red, warning amber), readable on a light theme.
 SEVERITY_COLOUR = {ERROR: "#c62828", WARNING: "#b26a00", INFO: "#1565c0"}
 _COMPACT_DATE = re.compile(r"^(\d{4})[./]?(\d{1,2})[./]?(\d{1,2})$")
+_COMPACT_TIME = re.compile(r"^(\d{1,2})[:.：]?(\d{2})$")
 
 
 def severity_name(severity: str) -> str:
@@ -62,6 +63,14 @@ def normalise_date(text: str) -> str:
             return dt.date(*map(int, match.groups())).isoformat()
         except ValueError:
             return text
+    return text
+
+
+def normalise_time(text: str) -> str:
+    """'930', '0930', '9:30' and '9.30' become 09:30; anything else stays as typed (validation names it)."""
+    match = _COMPACT_TIME.match(text.strip())
+    if match and int(match.group(1)) < 24 and int(match.group(2)) < 60:
+        return f"{int(match.group(1)):02d}:{match.group(2)}"
     return text
 
 
@@ -147,6 +156,12 @@ class FieldEditor:
         if t is FieldType.DATE:
             widget.setPlaceholderText(QCoreApplication.translate("FieldEditor", "YYYY-MM-DD"))
             widget.editingFinished.connect(self._tidy_date)
+        elif t is FieldType.DATES:
+            widget.setPlaceholderText(QCoreApplication.translate("FieldEditor", "YYYY-MM-DD, YYYY-MM-DD, ..."))
+        elif t is FieldType.TIME:
+            widget.setPlaceholderText(QCoreApplication.translate("FieldEditor", "HH:MM"))
+            widget.setMaximumWidth(110)
+            widget.editingFinished.connect(self._tidy_time)
         elif t in (FieldType.INT, FieldType.NUMBER):
             widget.setAlignment(Qt.AlignmentFlag.AlignRight)
             widget.setMaximumWidth(110)
@@ -156,6 +171,11 @@ class FieldEditor:
         widget.setToolTip(self.field.help)
         widget.textChanged.connect(self._changed)
         return widget
+
+    def _tidy_time(self) -> None:
+        tidy = normalise_time(self.input.text())
+        if tidy != self.input.text():
+            self.input.setText(tidy)
 
     def _tidy_date(self) -> None:
         tidy = normalise_date(self.input.text())
@@ -179,6 +199,8 @@ class FieldEditor:
         if t is FieldType.MULTI_CHOICE:
             return [key for key, button in self._toggles.items() if button.isChecked()]
         text = self.input.text()
+        if t is FieldType.DATES:  # dates typed one after another: "2025-03-01, 2025-03-15"
+            return [normalise_date(part) for part in re.split(r"[,，、;\s]+", text) if part]
         if t is FieldType.INT:
             return parse_number(text, whole=True)
         if t is FieldType.NUMBER:
@@ -200,6 +222,8 @@ class FieldEditor:
                 button.setChecked(key in (value or []))
         elif value is None:
             self.input.setText("")
+        elif t is FieldType.DATES:
+            self.input.setText(", ".join(str(d) for d in value))
         elif t is FieldType.NUMBER and isinstance(value, float):
             self.input.setText(f"{value:g}")
         else:

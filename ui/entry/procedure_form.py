@@ -46,6 +46,7 @@ from tace_log.storage import Logbook
 from tace_log.times import readable
 from tace_log.validation import parse_date
 from ui.entry.field_editors import SEVERITY_COLOUR, FieldEditor, severity_name
+from ui.entry.liver_map import LiverMap
 from ui.entry.rows_editor import Row, RowsEditor
 from ui.shell.language import language
 from ui.shell.messages import error_text
@@ -97,6 +98,7 @@ class ProcedureForm(QWidget):
         self.choices = logbook.validator.choices  # and its choice lists (agents, arms)
         self.editors: dict[str, FieldEditor] = {}  # by finding path: "patient.mrn", "procedure.date", ...
         self.row_editors: dict[str, RowsEditor] = {}  # by the procedure's list: "agents", "complications"
+        self.liver_map: LiverMap | None = None  # the stained segments drawn, beside their buttons
         self.findings: list[Finding] = []
         self.dirty = False
         self._loading = True
@@ -257,6 +259,11 @@ class ProcedureForm(QWidget):
         for key in section.fields:
             field = entity[key]
             self._add_editor(form, section.path + key, FieldEditor(field, self._choices_for(field), box))
+            if section.path + key == "procedure.stained_segments":  # the liver map picks them too
+                self.liver_map = LiverMap(self.editors["procedure.stained_segments"], parent=box)
+                form.addRow(self.liver_map)
+        if "procedure.target_vessels" in self.editors and self.liver_map is not None:
+            self.liver_map.watch(self.editors["procedure.target_vessels"])
         return box
 
     def _row_editors(self, entity: Entity, row: Row) -> dict[str, FieldEditor]:

@@ -10,6 +10,7 @@ content and leaves only Quit.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import TYPE_CHECKING
 
@@ -33,15 +34,20 @@ from tace_log.drafts import Draft, DraftStore
 from tace_log.errors import LogbookCorruptError, TaceLogError
 from tace_log.findings import ERROR, INFO, WARNING
 from tace_log.storage import Change, Changed, Logbook
-from tace_log.times import readable
+from tace_log.times import parse_date, readable
 from tace_log.users import User
 from ui.people.who_is_working import WhoIsWorking
 from ui.safety.backup_actions import BackupActions
 from ui.safety.logbook_check import LogbookCheck
+from ui.shell.file_dialog import file_dialog
+from ui.shell.language import language
 from ui.shell.messages import error_text, show_error
 from ui.worklist.panel import WorklistPanel
 
 if TYPE_CHECKING:
+    from ui.course.chart import PatientChart
+    from ui.course.queues import QueuesWindow
+    from ui.course.survival_view import SurvivalView
     from ui.entry.procedure_form import ProcedureForm
 
 log = logging.getLogger(__name__)
@@ -62,6 +68,9 @@ class MainWindow(QMainWindow):
         self.drafts = DraftStore(logbook.path)
         self.settings = settings if settings is not None else QSettings()
         self.form: ProcedureForm | None = None
+        self.chart: PatientChart | None = None  # the patient chart opened last
+        self.queues: QueuesWindow | None = None
+        self.survival: SurvivalView | None = None
         self._splitter_restored = False
         self.writes_held: str | None = None  # why writes are held, or None
         self.locked = False
@@ -155,12 +164,22 @@ class MainWindow(QMainWindow):
         self.search_action = self._action(self.tr("&Find"), QKeySequence.StandardKey.Find, self.focus_search,
                                           "find")
         self.close_form_action = self._action(self.tr("&Close procedure"), None, self.close_form, "close_form")
+        self.import_dose_action = self._action(self.tr("Import &dose..."), None, lambda: self.import_dose(),
+                                               "import_dose")
         self.quit_action = self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close, "quit")
         self.about_action = self._action(self.tr("&About TACE Log"), None, self.show_about, "about")
+        self.chart_action = self._action(self.tr("Patient &chart"), "Ctrl+Shift+C", self.open_chart_for_selected,
+                                         "patient_chart")
+        self.queues_action = self._action(self.tr("&Queues: who is due"), "Ctrl+Shift+Q", self.open_queues,
+                                          "queues")
+        self.survival_action = self._action(self.tr("&Survival by arm"), None, self.open_survival, "survival")
+        self.study_report_action = self._action(self.tr("Study &report..."), None, lambda: self.open_study_report(),
+                                                "study_report")
 
         self.file_menu = self.menuBar().addMenu(self.tr("&File"))
         self.file_menu.setObjectName("file_menu")
-        for action in (self.new_action, self.new_for_patient_action, self.save_action, self.close_form_action):
+        for action in (self.new_action, self.new_for_patient_action, self.save_action, self.close_form_action,
+                       self.import_dose_action):
             self.file_menu.addAction(action)
         self.file_menu.addSeparator()
         self.backup_actions = BackupActions(lambda: self.logbook, self)
@@ -169,6 +188,13 @@ class MainWindow(QMainWindow):
         self.add_file_actions(self.backup_actions.actions())
         self.edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
         self.edit_menu.addAction(self.search_action)
+        self.patient_menu = self.menuBar().addMenu(self.tr("&Patient"))
+        self.patient_menu.setObjectName("patient_menu")
+        self.patient_menu.addAction(self.chart_action)
+        self.patient_menu.addAction(self.queues_action)
+        self.patient_menu.addSeparator()
+        self.patient_menu.addAction(self.survival_action)
+        self.patient_menu.addAction(self.study_report_action)
         self.help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.help_menu.setObjectName("help_menu")
         self.help_menu.addAction(self.about_action)
@@ -254,6 +280,93 @@ class MainWindow(QMainWindow):
         procedure_id = self.worklist.current_procedure_id()
         if procedure_id:
             self.new_procedure(self.logbook.get_procedure(procedure_id).patient_id)
+
+    def import_dose(self, path: str | None = None) -> bool:
+        """The dose of the X-ray system's radiation dose report (RDSR) into the open form, unsaved: the form's
+        checks and the radiologist's Save apply as to anything typed."""
+        form = self.form
+        if form is None or form.read_only:
+            self.statusBar().showMessage(self.tr("Open a procedure that is not signed first: the dose goes into "
+                                                 "its form."), 5000)
+            return False
+        if path is None:
+            dialog = file_dialog(self, self.tr("Import dose"), "", self.tr("DICOM dose reports (*.dcm *.DCM);;"
+                                                                            "All files (*)"))
+            if not dialog.exec() or not dialog.selectedFiles():
+                return False
+            path = dialog.selectedFiles()[0]
+        from tace_log.rdsr import read_dose_report  # loaded when first asked for (pydicom)
+
+        try:
+            summary = read_dose_report(path)
+        except TaceLogError as exc:
+            form.say(error_text(exc), ERROR)
+            return False
+        values = summary.form_values()
+        for key, value in values.items():
+            form.editors["procedure." + key].set_value(value)
+        form.say(self.tr("Dose read from %1 (%2, %n irradiation event(s)): check it, then Save.", "",
+                         summary.irradiation_events).replace("%1", path).replace("%2", summary.device or "RDSR"),
+                 INFO)
+        return True
+
+    def open_chart_for_selected(self) -> PatientChart | None:
+        """The chart of the patient of the procedure chosen in the worklist, or of the one in the form."""
+        procedure_id = self.worklist.current_procedure_id()
+        patient_id = self.logbook.get_procedure(procedure_id).patient_id if procedure_id else \
+            (self.form.patient_id if self.form is not None and self.form.patient_stored else None)
+        if patient_id is None:
+            self.statusBar().showMessage(self.tr("Choose a procedure in the worklist first: its patient's chart "
+                                                 "opens."), 5000)
+            return None
+        return self.open_chart(patient_id)
+
+    def open_chart(self, patient_id: str) -> PatientChart:
+        from ui.course.chart import PatientChart  # loaded when first asked for, not at start-up
+
+        chart = PatientChart(self.logbook, patient_id, self)
+        chart.procedure_requested.connect(self.open_procedure)
+        chart.show()
+        self.chart = chart
+        return chart
+
+    def open_survival(self) -> SurvivalView:
+        from ui.course.survival_view import SurvivalView  # loaded when first asked for: it imports reportlab
+
+        view = SurvivalView(self.logbook, self)
+        view.show()
+        self.survival = view
+        return view
+
+    def open_study_report(self, cutoff: dt.date | None = None):
+        """The study report at a data cutoff (asked for, today by default), in the report preview."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from tace_log.reports.study import study_report  # loaded when first asked for
+        from ui.record.report_actions import ReportPreviewDialog
+
+        if cutoff is None:
+            text, ok = QInputDialog.getText(self, self.tr("Study report"), self.tr("Data cutoff (YYYY-MM-DD):"),
+                                            text=dt.date.today().isoformat())
+            cutoff = parse_date(text.strip()) if ok else None
+            if cutoff is None:
+                if ok:
+                    show_error(self, self.tr("Study report"), self.tr("Not a date: %1").replace("%1", text))
+                return None
+        data = study_report(self.logbook, cutoff, language())
+        dialog = ReportPreviewDialog(data, f"study-report-{cutoff.isoformat()}.pdf", self, self.settings)
+        dialog.open()
+        return dialog
+
+    def open_queues(self) -> QueuesWindow:
+        from ui.course.queues import QueuesWindow  # loaded when first asked for, not at start-up
+
+        if self.queues is None or not self.queues.isVisible():
+            self.queues = QueuesWindow(self.logbook, self)
+            self.queues.patient_requested.connect(self.open_chart)
+        self.queues.show()
+        self.queues.raise_()
+        return self.queues
 
     def open_procedure(self, procedure_id: str) -> ProcedureForm | None:
         if self.form is not None and self.form.procedure_id == procedure_id:

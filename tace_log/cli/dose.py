@@ -1,0 +1,49 @@
+"""`tace-log dose-import PROCEDURE_ID FILE.dcm [--save]`: the dose an X-ray system's radiation dose report (RDSR)
+gives, read into a procedure's dose fields; shown, and saved with `--save` (validated and audited like any save,
+the file named as the reason). A signed procedure is never changed: its dose goes in an addendum."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..dictionary import PROCEDURE
+from ..findings import errors
+from .output import EXIT_INVALID, print_findings, print_protocol
+from .records import open_logbook
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser("dose-import", help="read a procedure's dose from the X-ray system's radiation dose "
+                                                "report (RDSR), and save it with --save")
+    p.add_argument("procedure_id", metavar="PROCEDURE_ID")
+    p.add_argument("file", metavar="FILE.dcm", help="a DICOM X-Ray Radiation Dose SR")
+    p.add_argument("--save", action="store_true", help="write the values into the (unsigned) procedure")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from ..rdsr import read_dose_report  # loaded for this command only (pydicom)
+
+    summary = read_dose_report(args.file)
+    values = summary.form_values()
+    with open_logbook(args) as logbook:
+        print_protocol(logbook.protocol, sys.stderr)
+        procedure = logbook.get_procedure(args.procedure_id)
+        updated = procedure.replace(**values)
+        findings = logbook.check_procedure(updated)
+        print(f"{args.file}: {summary.device or 'X-ray system'}, {summary.planes} plane(s), "
+              f"{summary.irradiation_events} irradiation events")
+        for key, value in values.items():
+            print(f"  {PROCEDURE[key].en:<24} {PROCEDURE[key].display(value)}")
+        print_findings([f for f in findings if f.path.split(".")[-1] in values], sys.stdout)
+        if not args.save:
+            print("not saved: add --save to write these into the procedure")
+            return 0
+        if errors(findings):
+            print_findings(errors(findings), sys.stderr)
+            return EXIT_INVALID
+        with logbook.users.reason(f"dose imported from {args.file}"):
+            logbook.save_procedure(updated)
+        print("saved")
+    return 0

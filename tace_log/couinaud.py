@@ -1,0 +1,57 @@
+"""The Couinaud segments in an anterior view of the liver (the patient's right on the viewer's left, IV split into
+IVa and IVb, the caudate lobe I at the hilum) as polygons in a 100 x 60 box, which the form's segment picker
+(`ui/entry/liver_map.py`) and the report's drawing (`reports/liver_map.py`) both scale; and which segments the
+target vessels treat (A6 is segment VI's artery).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .dictionary import COUINAUD_SEGMENTS
+
+WIDTH, HEIGHT = 100.0, 60.0  # the box the polygons are in; y grows downwards, as on a screen
+# Each segment's outline (anterior view), and where its name is written.
+SEGMENTS: dict[str, tuple[tuple[tuple[float, float], ...], tuple[float, float]]] = {
+    "VII": (((4, 18), (20, 8), (27, 29), (7, 35)), (14, 22)),
+    "VIII": (((20, 8), (44, 4), (45, 27), (27, 29)), (34, 17)),
+    "VI": (((7, 35), (27, 29), (29, 50), (15, 47)), (19, 40)),
+    "V": (((27, 29), (45, 27), (45, 53), (29, 50)), (37, 40)),
+    "IVa": (((44, 4), (60, 7), (58, 25), (45, 27)), (52, 15)),
+    "IVb": (((45, 27), (58, 25), (56, 45), (45, 53)), (51, 40)),
+    "II": (((60, 7), (90, 15), (84, 25), (58, 25)), (72, 17)),
+    "III": (((58, 25), (84, 25), (96, 30), (56, 45)), (72, 33)),
+    "I": (((46, 23), (54, 22), (55, 30), (47, 31)), (50.5, 26.5)),
+}
+_ARTERY = re.compile(r"\bA\s*([1-8])(?:\s*([ab]))?", re.IGNORECASE)
+
+
+def treated_segments(target_vessels: str | None) -> list[str]:
+    """The segments whose arteries the target vessels name ("A6, A7" → VI, VII; A4 is IVa and IVb, A4a only IVa),
+    in the segments' order."""
+    found: set[str] = set()
+    for number, half in _ARTERY.findall(target_vessels or ""):
+        roman = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")[int(number) - 1]
+        if roman == "IV":
+            found.update(["IVa", "IVb"] if not half else [f"IV{half.lower()}"])
+        else:
+            found.add(roman)
+    return [c.key for c in COUINAUD_SEGMENTS if c.key in found]
+
+
+def contains(segment: str, x: float, y: float) -> bool:
+    """Whether the point (in the map's box) is inside the segment's outline (I, drawn over IVa and IVb, first)."""
+    points = SEGMENTS[segment][0]
+    inside = False
+    for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1], strict=True):
+        if (y1 > y) != (y2 > y) and x < (x2 - x1) * (y - y1) / (y2 - y1) + x1:
+            inside = not inside
+    return inside
+
+
+def segment_at(x: float, y: float) -> str | None:
+    """The segment at a point of the map's box: the caudate first, as it is drawn over segment IV."""
+    for key in ("I", *(k for k in SEGMENTS if k != "I")):
+        if contains(key, x, y):
+            return key
+    return None
