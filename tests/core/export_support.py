@@ -23,6 +23,7 @@ def course_document() -> dict:
     doc = json.loads((DATA / "example.json").read_text(encoding="utf-8"))
     doc["format"] = "tace-log/2"
     first = doc["patients"][0]
+    first["procedures"][0].update(start_time="09:05", end_time="10:40", assistants="Zhou", michels_type="I")
     first["procedures"][0]["complications"] = [
         {"term": "Nausea", "ctcae_grade": 1, "sir_class": "mild", "management": "ondansetron"},
         {"term": "Abdominal pain", "ctcae_grade": 2, "sir_class": "moderate"}]

@@ -177,6 +177,8 @@ def test_items_have_types_lengths_units_ranges_and_bilingual_code_lists(odm):
     assert [(r.get("Comparator"), r.find("odm:CheckValue", NS).text) for r in dap.findall("odm:RangeCheck", NS)] \
         == [("GE", "0"), ("LE", "5000")]
     assert items["IT.PATIENT.NAME"].get("Length") == "200"
+    assert items["IT.PROCEDURE.START_TIME"].get("DataType") == "partialTime"
+    assert odm.find(".//odm:ItemData[@ItemOID='IT.PROCEDURE.START_TIME']", NS).get("Value") == "09:05"
     question = {t.get(LANG): t.text for t in items["IT.PROCEDURE.TUMOR_STAINING"].findall(".//odm:TranslatedText",
                                                                                              NS)}
     assert question == {"en": "Tumour staining", "zh": "肿瘤染色"}

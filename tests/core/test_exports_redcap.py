@@ -70,6 +70,7 @@ def test_types_choices_validation_and_limits_come_from_the_dictionary(project, b
     assert rows["path_tumor_count"]["Text Validation Type OR Show Slider Number"] == "integer"
     assert rows["proc_date"]["Text Validation Type OR Show Slider Number"] == "date_ymd"
     assert rows["scre_enrolled"]["Field Type"] == "yesno"
+    assert rows["proc_start_time"]["Text Validation Type OR Show Slider Number"] == "time"
     assert rows["proc_findings"]["Field Type"] == "notes"
     assert rows["dp_dose_mg"][choices] == "12, 12 mg | 8, 8 mg | 4, 4 mg"
     assert rows["lab_qualifier"][choices] == "1, < | 2, >"  # codes REDCap takes, for keys it would not
