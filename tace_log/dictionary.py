@@ -47,6 +47,14 @@ class Bilingual:
 
 
 @dataclass(frozen=True)
+class Words(Bilingual):
+    """A phrase in English and Chinese (a field's help), rendered in a message's language like a label."""
+
+    en: str
+    zh: str
+
+
+@dataclass(frozen=True)
 class Choice(Bilingual):
     """One allowed value of a choice field: its stored key and its English and Chinese labels."""
 
@@ -81,6 +89,7 @@ class Field(Bilingual):
     # asked for, since anything can be written in it. Narrative (long text) always is.
     free_text: bool = False
     help: str = ""
+    help_zh: str = ""  # the help in Chinese (`hint`)
     # The most characters a value may have: by default, MAX_LENGTH of its type (text fields only). Above it is an
     # error for new input; a stored longer value still exports and prints.
     max_length: int | None = None
@@ -109,6 +118,11 @@ class Field(Bilingual):
         """Its value is a list (multi-choice, dates), stored in a table of its own (`Entity.multi_tables`)."""
         return self.type in LISTED
 
+    @property
+    def hint(self) -> Words:
+        """The help in both languages: what the form's placeholder and tooltip, and a finding's hint, say."""
+        return Words(self.help, self.help_zh or self.help)
+
     @cached_property  # read for every value validated
     def choice_keys(self) -> tuple[str, ...]:
         return tuple(c.key for c in self.choices)
@@ -126,7 +140,7 @@ class Field(Bilingual):
         if self.type is FieldType.CHOICE and self.choices:
             return self.choice(value).label(language)
         if self.type is FieldType.MULTI_CHOICE:
-            return ", ".join(self.choice(v).label(language) for v in value)
+            return ("、" if language == "zh" else ", ").join(self.choice(v).label(language) for v in value)
         if self.type is FieldType.DATES:
             return ", ".join(v.isoformat() for v in value)
         if self.type is FieldType.BOOL:
@@ -244,22 +258,25 @@ PATHOLOGY = Entity("pathology", "Pathology", "病理", (
     multi_tables={"thrombus": MultiTable("patient_thrombus", "patient_id", "site")})
 
 PATIENT = Entity("patient", "Patient", "患者", (
-    Field("mrn", "MRN", "住院号", F.TEXT, required=True, identifier=True, personal=True,
-          help="Hospital medical record number"),
-    Field("name", "Name", "姓名", F.TEXT, required=True, personal=True),
+    Field("mrn", "MRN", "住院号", F.TEXT, personal=True, required=True, identifier=True,
+          help="Hospital medical record number",
+          help_zh="医院住院号（病案号）"),
+    Field("name", "Name", "姓名", F.TEXT, personal=True, required=True),
     Field("sex", "Sex", "性别", F.CHOICE, choices=_choices(("M", "male", "男"), ("F", "female", "女"))),
     Field("birth_date", "Birth date", "出生日期", F.DATE, personal=True),
     Field("weight_kg", "Weight", "体重", F.NUMBER, unit="kg", reject_min=30, reject_max=200),
     Field("height_cm", "Height", "身高", F.NUMBER, unit="cm", reject_min=100, reject_max=230),
-    Field("arm", "Study arm", "研究分组", F.CHOICE, help="An arm of the active protocol", choices_from="protocol.arms"),
+    Field("arm", "Study arm", "研究分组", F.CHOICE, help="An arm of the active protocol",
+          help_zh="当前研究方案中的分组", choices_from="protocol.arms"),
     Field("study_id", "Study ID", "研究编号", F.TEXT, identifier=True),
-    Field("resection_date", "Resection date", "手术日期", F.DATE),
+    Field("resection_date", "Resection date", "肝切除日期", F.DATE),
     Field("resection_margin", "Resection margin", "切缘", F.CHOICE,
           choices=_choices(("R0", "R0", "R0"), ("R1", "R1", "R1"), ("R2", "R2", "R2"))),
 ), document_key="patients", table="patients", own_id=True, bookkeeping=_STAMPS)
 
 AGENT = Entity("agent", "Agent", "药物/栓塞剂", (
-    Field("agent", "Agent", "药物", F.CHOICE, required=True, help="A formulary agent", choices_from="formulary.agents"),
+    Field("agent", "Agent", "药物", F.CHOICE, required=True, help="A formulary agent",
+          help_zh="药品目录中的药物", choices_from="formulary.agents"),
     Field("dose", "Dose", "剂量", F.NUMBER, required=True),
     Field("unit", "Unit", "单位", F.TEXT, required=True),
     Field("particle_min_um", "Particle size from", "颗粒最小直径", F.NUMBER, unit="µm"),
@@ -268,7 +285,7 @@ AGENT = Entity("agent", "Agent", "药物/栓塞剂", (
 ), parent="procedure", cardinality=MANY, document_key="agents", table="agent_doses", positioned=True)
 
 COMPLICATION = Entity("complication", "Complication", "并发症", (
-    Field("term", "Term", "术语", F.TEXT, required=True, help="CTCAE v5 term"),
+    Field("term", "Term", "并发症名称", F.TEXT, required=True, help="CTCAE v5 term", help_zh="CTCAE v5 术语"),
     Field("ctcae_grade", "CTCAE grade", "CTCAE分级", F.INT, reject_min=1, reject_max=5),
     Field("sir_class", "SIR class", "SIR分级", F.CHOICE, choices=_choices(
         ("mild", "mild", "轻度"), ("moderate", "moderate", "中度"), ("severe", "severe", "重度"),
@@ -277,9 +294,10 @@ COMPLICATION = Entity("complication", "Complication", "并发症", (
 ), parent="procedure", cardinality=MANY, document_key="complications", table="complications", positioned=True)
 
 MEDICATION = Entity("medication", "Other drug", "其他用药", (
-    Field("drug", "Drug", "药物", F.TEXT, required=True, help="e.g. lidocaine, ondansetron"),
+    Field("drug", "Drug", "药物", F.TEXT, required=True, help="e.g. lidocaine, ondansetron",
+          help_zh="例如 利多卡因、昂丹司琼"),
     Field("dose", "Dose", "剂量", F.NUMBER, reject_min=0),
-    Field("unit", "Unit", "单位", F.TEXT, help="e.g. mg, mL"),
+    Field("unit", "Unit", "单位", F.TEXT, help="e.g. mg, mL", help_zh="例如 mg、mL"),
     Field("route", "Route", "给药途径", F.CHOICE, choices=_choices(
         ("local", "local infiltration", "局部浸润"), ("iv", "intravenous", "静脉"), ("im", "intramuscular", "肌内"),
         ("intra_arterial", "intra-arterial", "动脉内"), ("oral", "oral", "口服"), ("sc", "subcutaneous", "皮下"))),
@@ -291,18 +309,21 @@ STAIN_SEEN = ("tumor_staining", ("present", "equivocal"))  # segments and lesion
 PROCEDURE = Entity("procedure", "Procedure", "手术", (
     Field("date", "Procedure date", "手术日期", F.DATE, required=True),
     Field("cycle", "Cycle", "周期", F.INT, reject_min=1, reject_max=10),
-    Field("intent", "Intent", "治疗目的", F.CHOICE, help="Adjuvant unless it treats a recurrence", since=2,
+    Field("intent", "Intent", "治疗目的", F.CHOICE, since=2,
+          help="Adjuvant unless it treats a recurrence", help_zh="除非用于治疗复发，均为辅助治疗",
           choices=_choices(
         ("adjuvant", "adjuvant", "辅助治疗"),
         ("therapeutic_for_recurrence", "therapeutic, for recurrence", "针对复发的治疗（非辅助周期）"))),
-    Field("start_time", "Start time", "开始时间", F.TIME, since=2, help="HH:MM, local time"),
-    Field("end_time", "End time", "结束时间", F.TIME, since=2, help="HH:MM, local time"),
+    Field("start_time", "Start time", "开始时间", F.TIME, since=2, help="HH:MM, local time", help_zh="时:分，当地时间"),
+    Field("end_time", "End time", "结束时间", F.TIME, since=2, help="HH:MM, local time", help_zh="时:分，当地时间"),
     Field("procedure_name", "Procedure name", "手术名称", F.TEXT, free_text=True, since=2,
-          help="e.g. hepatic angiography with superselective TACE"),
+          help="e.g. hepatic angiography with superselective TACE",
+          help_zh="例如 肝动脉造影+超选择性TACE"),
     Field("indication", "Indication", "适应证", F.TEXT, free_text=True, since=2,
-          help="e.g. adjuvant TACE one month after resection"),
+          help="e.g. adjuvant TACE one month after resection",
+          help_zh="例如 肝切除术后1个月辅助TACE"),
     Field("pre_diagnosis", "Pre-procedure diagnosis", "术前诊断", F.TEXT, free_text=True, since=2),
-    Field("operator", "Operator", "术者", F.TEXT, required_to_sign=True, free_text=True),
+    Field("operator", "Operator", "术者", F.TEXT, free_text=True, required_to_sign=True),
     Field("assistants", "Assistants", "助手", F.TEXT, free_text=True, since=2),
     Field("consent_obtained", "Consent obtained", "已签署知情同意书", F.BOOL, since=2),
     Field("time_out_done", "Time-out done", "已执行术前核查（Time-out）", F.BOOL, since=2),
@@ -314,17 +335,21 @@ PROCEDURE = Entity("procedure", "Procedure", "手术", (
         ("right_radial", "right radial", "右桡动脉"), ("left_radial", "left radial", "左桡动脉"),
         ("brachial", "brachial", "肱动脉"))),
     Field("sheath_fr", "Sheath", "血管鞘", F.NUMBER, unit="Fr", reject_min=3, reject_max=12, since=2),
-    Field("base_catheter", "Base catheter", "造影导管", F.TEXT, free_text=True, since=2, help="e.g. RH 5F"),
-    Field("microcatheter", "Microcatheter", "微导管", F.TEXT, free_text=True, help="e.g. Progreat 2.7F"),
+    Field("base_catheter", "Base catheter", "造影导管", F.TEXT, free_text=True, since=2, help="e.g. RH 5F",
+          help_zh="例如 RH 5F"),
+    Field("microcatheter", "Microcatheter", "微导管", F.TEXT, free_text=True, help="e.g. Progreat 2.7F",
+          help_zh="例如 Progreat 2.7F"),
     Field("closure", "Closure", "穿刺点处理", F.CHOICE, since=2, choices=_choices(
         ("manual_compression", "manual compression", "手工压迫"), ("closure_device", "closure device", "血管闭合器"))),
     Field("closure_device", "Closure device", "闭合器名称", F.TEXT, free_text=True, since=2,
-          help="e.g. Perclose ProGlide", applies_when=("closure", ("closure_device",))),
+          help="e.g. Perclose ProGlide", help_zh="例如 Perclose ProGlide",
+          applies_when=("closure", ("closure_device",))),
     Field("michels_type", "Hepatic arterial anatomy (Michels)", "肝动脉解剖（Michels分型）", F.CHOICE, since=2,
           choices=_choices(*((k, f"type {k}", f"{k}型") for k in ("I", "II", "III", "IV", "V", "VI", "VII", "VIII",
                                                                    "IX", "X")))),
     Field("anatomy_variants", "Variants and collaterals", "解剖变异与侧支", F.TEXT, free_text=True, since=2,
-          help="e.g. replaced right hepatic artery from the SMA; inferior phrenic collateral"),
+          help="e.g. replaced right hepatic artery from the SMA; inferior phrenic collateral",
+          help_zh="例如 肝右动脉起自肠系膜上动脉；膈下动脉侧支"),
     Field("portal_vein", "Portal vein", "门静脉", F.CHOICE, since=2, choices=_choices(
         ("patent", "patent", "通畅"), ("partial_thrombus", "partial thrombus", "部分癌栓/血栓"),
         ("occluded", "occluded", "闭塞"))),
@@ -334,7 +359,7 @@ PROCEDURE = Entity("procedure", "Procedure", "手术", (
           applies_when=STAIN_SEEN),
     Field("lesion_count", "Stained lesions", "染色病灶数", F.INT, reject_min=0, reject_max=50,
           applies_when=STAIN_SEEN),
-    Field("largest_lesion_mm", "Largest lesion", "最大病灶", F.NUMBER, unit="mm", reject_min=0,
+    Field("largest_lesion_mm", "Largest lesion", "最大病灶直径", F.NUMBER, unit="mm", reject_min=0,
           reject_max=200, applies_when=STAIN_SEEN),
     Field("stain_interpretation", "Stain interpretation", "染色判读", F.CHOICE, applies_when=STAIN_SEEN, since=2,
           choices=_choices(("recurrence_suspected", "recurrence suspected", "疑似复发"),
@@ -348,31 +373,35 @@ PROCEDURE = Entity("procedure", "Procedure", "手术", (
         ("whole_liver", "whole liver (proper hepatic)", "全肝（肝固有动脉）"), ("lobar", "lobar", "肝叶"),
         ("segmental", "segmental", "肝段"), ("subsegmental", "subsegmental", "亚段"),
         ("superselective", "superselective", "超选择"))),
-    Field("target_vessels", "Target vessels", "靶血管", F.TEXT, free_text=True, help="e.g. A6, A7"),
+    Field("target_vessels", "Target vessels", "靶血管", F.TEXT, free_text=True, help="e.g. A6, A7",
+          help_zh="例如 A6、A7"),
     Field("endpoint", "Embolization endpoint", "栓塞终点", F.CHOICE, choices=_choices(
         ("stasis", "stasis", "血流停滞"), ("near_stasis", "near-stasis", "接近停滞"),
         ("substasis", "sub-stasis", "次停滞"), ("not_applicable", "not applicable", "不适用"))),
     Field("technical_success", "Technical success", "技术成功", F.CHOICE, choices=_choices(
         ("complete", "complete", "完全"), ("partial", "partial", "部分"), ("failed", "failed", "失败"))),
     Field("emulsion_drug", "Drug emulsified with lipiodol", "与碘油乳化的药物", F.TEXT, since=2,
-          help="e.g. epirubicin"),
+          help="e.g. epirubicin", help_zh="例如 表柔比星"),
     Field("emulsion_ratio", "Emulsion ratio (drug : lipiodol)", "乳化比例（药物:碘油）", F.TEXT, since=2,
-          help="e.g. 1:2"),
+          help="e.g. 1:2", help_zh="例如 1:2"),
     Field("completion_angiography", "Completion angiography", "术毕造影", F.BOOL, since=2),
     Field("cone_beam_ct", "Cone-beam CT", "锥形束CT", F.BOOL, since=2),
-    Field("contrast_agent", "Contrast agent", "对比剂", F.TEXT, since=2, help="e.g. iodixanol 320"),
+    Field("contrast_agent", "Contrast agent", "对比剂", F.TEXT, since=2,
+          help="e.g. iodixanol 320", help_zh="例如 碘克沙醇320"),
     Field("contrast_ml", "Contrast", "对比剂用量", F.NUMBER, unit="mL", reject_min=0, reject_max=600,
           warn_max=250, warn_max_inclusive=False),
     Field("fluoroscopy_min", "Fluoroscopy time", "透视时间", F.NUMBER, unit="min", reject_min=0,
-          reject_max=300, warn_max=60, help="Minutes, not seconds"),
+          reject_max=300, warn_max=60, help="Minutes, not seconds",
+          help_zh="单位为分钟，不是秒"),
     Field("dap_gycm2", "Dose-area product", "剂量面积乘积", F.NUMBER, unit="Gy·cm²", reject_min=0,
-          reject_max=5000, warn_min=1, warn_max=500, help="Gy·cm² (1 Gy·m² = 10,000 Gy·cm²)"),
+          reject_max=5000, warn_min=1, warn_max=500, help="Gy·cm² (1 Gy·m² = 10,000 Gy·cm²)",
+          help_zh="单位为 Gy·cm²（1 Gy·m² = 10,000 Gy·cm²）"),
     Field("air_kerma_mgy", "Reference air kerma", "参考点空气比释动能", F.NUMBER, unit="mGy", reject_min=0,
           reject_max=30000, warn_max=5000),
     Field("tolerance", "Patient tolerance", "患者耐受情况", F.CHOICE, since=2, choices=_choices(
         ("good", "well tolerated", "耐受良好"), ("fair", "fair", "尚可"), ("poor", "poorly tolerated", "耐受差"))),
-    Field("findings", "Findings", "所见", F.LONG_TEXT),
-    Field("impression", "Impression", "印象", F.LONG_TEXT, required_to_sign=True),
+    Field("findings", "Findings", "术中所见", F.LONG_TEXT),
+    Field("impression", "Impression", "术中诊断", F.LONG_TEXT, required_to_sign=True),
     Field("post_orders", "Post-procedure orders", "术后医嘱", F.LONG_TEXT, since=2),
     Field("follow_up_plan", "Follow-up plan", "随访计划", F.LONG_TEXT, since=2),
 ), parent="patient", cardinality=MANY, document_key="procedures", table="procedures", own_id=True, standalone=True,
@@ -396,6 +425,7 @@ SCREENING = Entity("screening", "Screening", "筛选", (
     Field("enrolled", "Enrolled", "入组", F.BOOL),
     Field("enrol_date", "Enrolment date", "入组日期", F.DATE, applies_when=ENROLLED),
     Field("arm_basis", "Arm chosen by", "分组依据", F.CHOICE, help="The cohort is not randomised",
+          help_zh="本队列非随机分组",
           applies_when=ENROLLED, choices=_choices(
         ("patient_choice", "patient's choice", "患者意愿"),
         ("physician_recommendation", "physician's recommendation", "医生建议"),
@@ -412,9 +442,11 @@ SCREENING = Entity("screening", "Screening", "筛选", (
         ("curative", "curative", "根治性"), ("palliative", "palliative", "姑息性"))),
     Field("asa", "ASA class", "ASA分级", F.INT, reject_min=1, reject_max=6),
     Field("ecog", "ECOG performance status", "ECOG评分", F.INT, reject_min=0, reject_max=5),
-    Field("ascites", "Ascites", "腹水", F.CHOICE, help="A Child-Pugh input: never assumed", choices=_choices(
+    Field("ascites", "Ascites", "腹水", F.CHOICE, help="A Child-Pugh input: never assumed",
+          help_zh="Child-Pugh评分项：不可默认", choices=_choices(
         ("none", "none", "无"), ("mild", "mild", "轻度"), ("moderate_severe", "moderate to severe", "中重度"))),
-    Field("encephalopathy", "Hepatic encephalopathy", "肝性脑病", F.CHOICE, help="A Child-Pugh input: never assumed",
+    Field("encephalopathy", "Hepatic encephalopathy", "肝性脑病", F.CHOICE,
+          help="A Child-Pugh input: never assumed", help_zh="Child-Pugh评分项：不可默认",
           choices=_choices(("none", "none", "无"), ("grade_1_2", "grade 1-2", "1-2级"),
                            ("grade_3_4", "grade 3-4", "3-4级"))),
     Field("hbsag", "HBsAg", "乙肝表面抗原", F.CHOICE, choices=_choices(
@@ -432,20 +464,24 @@ SCREENING = Entity("screening", "Screening", "筛选", (
 LAB = Entity("lab", "Lab result", "化验结果", (
     Field("date", "Date", "日期", F.DATE, required=True),
     Field("test", "Test", "检验项目", F.CHOICE, required=True, choices_from="lab_catalogue.tests"),
-    Field("value", "Value", "结果", F.NUMBER, required=True, help="As entered, in its unit"),
+    Field("value", "Value", "结果", F.NUMBER, required=True, help="As entered, in its unit", help_zh="按原始单位录入"),
     Field("unit", "Unit", "单位", F.TEXT, required=True),
     Field("qualifier", "Qualifier", "限定符", F.CHOICE, help="Below detection, or above the assay's range",
+          help_zh="低于检测下限，或高于检测范围",
           choices=_choices(("<", "<", "<"), (">", ">", ">"))),
-    Field("uln", "Upper limit of normal", "正常值上限", F.NUMBER, reject_min=0, help="For ALT, AST and ALP"),
+    Field("uln", "Upper limit of normal", "正常值上限", F.NUMBER, reject_min=0, help="For ALT, AST and ALP",
+          help_zh="用于谷丙转氨酶、谷草转氨酶和碱性磷酸酶"),
 ), parent="patient", since=2, cardinality=MANY, document_key="labs", table="labs", positioned=True, own_id=True)
 
 DOSE_PERIOD = Entity("dose_period", "Lenvatinib period", "仑伐替尼用药期", (
     Field("start", "Start", "开始日期", F.DATE, required=True),
-    Field("end", "End", "结束日期", F.DATE, help="The last day taken at this dose; blank while ongoing"),
+    Field("end", "End", "结束日期", F.DATE, help="The last day taken at this dose; blank while ongoing",
+          help_zh="此剂量的最后服药日；仍在服用则留空"),
     Field("dose_mg", "Dose", "剂量", F.INT, unit="mg", required=True, values=(12, 8, 4)),
     Field("frequency", "Frequency", "频次", F.CHOICE, required=True, refused=(("bid", "lenvatinib_bid"),),
           choices=_choices(("qd", "once daily", "每日一次"), ("qod", "every other day", "隔日一次"))),
-    Field("intent", "Intent", "用药目的", F.CHOICE, help="Adjuvant unless after recurrence", choices=_choices(
+    Field("intent", "Intent", "用药目的", F.CHOICE, help="Adjuvant unless after recurrence",
+          help_zh="除非复发后用药，均为辅助治疗", choices=_choices(
         ("adjuvant", "adjuvant", "辅助治疗"), ("post_recurrence", "after recurrence", "复发后治疗"))),
     Field("weight_kg", "Weight the dose was chosen by", "选择剂量时体重", F.NUMBER, unit="kg", reject_min=30,
           reject_max=200),
@@ -458,7 +494,8 @@ DOSE_PERIOD = Entity("dose_period", "Lenvatinib period", "仑伐替尼用药期"
         ("completed_planned_duration", "planned duration completed", "完成计划疗程"),
         ("lost_to_follow_up", "lost to follow-up", "失访"), ("death", "death", "死亡"), ("other", "other", "其他"))),
     Field("adverse_event_id", "Adverse event that ended it", "导致结束的不良事件", F.TEXT,
-          help="The id of one of the patient's adverse events"),
+          help="The id of one of the patient's adverse events",
+          help_zh="该患者某一不良事件的ID"),
 ), parent="patient", since=2, cardinality=MANY, document_key="lenvatinib", table="lenvatinib_periods", positioned=True,
     own_id=True)
 
@@ -467,7 +504,8 @@ _ATTRIBUTION = _choices(("unrelated", "unrelated", "无关"), ("unlikely", "unli
                         ("definite", "definite", "肯定有关"))
 
 ADVERSE_EVENT = Entity("adverse_event", "Adverse event", "不良事件", (
-    Field("term", "Term", "不良事件名称", F.TEXT, required=True, help="The CTCAE v5 term, as CTCAE writes it"),
+    Field("term", "Term", "不良事件名称", F.TEXT, required=True, help="The CTCAE v5 term, as CTCAE writes it",
+          help_zh="CTCAE v5术语，按CTCAE原文填写"),
     Field("ctcae_grade", "CTCAE grade", "CTCAE分级", F.INT, required=True, reject_min=1, reject_max=5),
     Field("onset", "Onset", "发生日期", F.DATE, required=True),
     Field("resolved", "Resolved", "缓解日期", F.DATE),
@@ -501,17 +539,20 @@ FOLLOW_UP = Entity("follow_up", "Follow-up", "随访", (
     Field("result", "Result", "结果", F.CHOICE, applies_when=("type", ("imaging",)), choices=_choices(
         ("no_evidence_of_disease", "no evidence of disease", "未见复发"), ("equivocal", "equivocal", "可疑"),
         ("recurrence", "recurrence", "复发"))),
-    Field("alive", "Alive", "存活", F.BOOL, help="Known alive at this contact (blank: yes)"),
+    Field("alive", "Alive", "存活", F.BOOL, help="Known alive at this contact (blank: yes)",
+          help_zh="本次联系时确认存活（留空：是）"),
     Field("note", "Note", "备注", F.TEXT, free_text=True),
 ), parent="patient", since=2, cardinality=MANY, document_key="follow_ups", table="follow_ups", positioned=True,
     own_id=True)
 
 RECURRENCE = Entity("recurrence", "Recurrence", "复发", (
     Field("first_seen_date", "First seen", "首次发现日期", F.DATE, required=True,
-          help="The first CT, MRI, CEUS or histology that shows it"),
+          help="The first CT, MRI, CEUS or histology that shows it",
+          help_zh="首次显示复发的CT、MRI、超声造影或病理"),
     Field("confirmation_date", "Confirmed", "确诊日期", F.DATE),
     Field("dsa_first_seen_date", "First seen at DSA", "DSA首次发现日期", F.DATE,
-          help="A stain at DSA before cross-sectional imaging showed it: supporting, not the event by default"),
+          help="A stain at DSA before cross-sectional imaging showed it: supporting, not the event by default",
+          help_zh="断层影像显示之前DSA已见染色：为支持证据，默认不作为复发事件"),
     Field("pattern", "Pattern", "复发部位", F.CHOICE, required=True, choices=_choices(
         ("intrahepatic", "intrahepatic", "肝内"), ("extrahepatic", "extrahepatic", "肝外"),
         ("both", "intra- and extrahepatic", "肝内及肝外"))),
@@ -625,7 +666,7 @@ PROCEDURE_PAGE = (
     Section("medications", "Other drugs", "其他用药", entity="medication", rows="medications"),
     Section("complications", "Complications", "并发症", entity="complication", rows="complications"),
     Section("aftercare", "After the procedure", "术后", ("tolerance", "post_orders", "follow_up_plan")),
-    Section("narrative", "Narrative", "叙述", ("findings", "impression")),
+    Section("narrative", "Narrative", "术中所见与诊断", ("findings", "impression")),
 )
 
 ENTITIES: tuple[Entity, ...] = (PATIENT, PATHOLOGY, PROCEDURE, AGENT, COMPLICATION, MEDICATION,

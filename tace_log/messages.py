@@ -486,6 +486,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "role.radiologist": ("radiologist", "放射科医师"),
     "role.nurse": ("nurse", "护士"),
     "role.admin": ("administrator", "管理员"),
+    # -- units the formulary names in words (mg, mL are written the same in both) --------------------------
+    "unit.vial": ("vial", "瓶"),
+    "frequency.once daily": ("once daily", "每日一次"),  # the protocol file's words for lenvatinib's frequency
     "meaning.reviewed and signed by": ("Reviewed and signed by", "审核并签名"),
     "meaning.addendum written and signed by": ("Addendum written and signed by", "补充说明撰写并签名"),
     "meaning.performed and reviewed by": ("Performed and reviewed by", "执行并审核"),  # signatures made before
@@ -715,6 +718,12 @@ def render(key: str, language: str = EN, /, **params: Any) -> str:
     """The catalogue's text for `key` in `language` ('zh' or English), its parameters filled in."""
     en, zh = CATALOGUE[key]
     return _Formatter(language).format(zh if language == ZH else en, **params)
+
+
+def worded(key: str, language: str, stored: str) -> str:
+    """A word the core stores in English (a role, a signature's meaning, a unit) in the language, when the
+    catalogue has it (`role.radiologist`, `unit.vial`); else as stored."""
+    return render(key, language) if key in CATALOGUE else stored
 
 
 def parameters(template: str) -> set[str]:

@@ -17,7 +17,7 @@ from typing import Any
 
 from .dictionary import PATHOLOGY, PROCEDURE, Bilingual
 from .errors import TaceLogError
-from .messages import Listing, Message
+from .messages import Listing, Message, worded
 from .resources import resource
 
 SITE_FILENAME = "protocol.json"  # beside the logbook, it replaces the bundled protocol
@@ -91,10 +91,11 @@ class LenvatinibDosing:
         # Exactly at the threshold the label gives the higher dose (the registry record leaves it undefined).
         return self.dose_mg_at_or_above if weight_kg >= self.threshold_kg else self.dose_mg_below
 
-    def describe(self, weight_kg: float | None) -> str:
+    def describe(self, weight_kg: float | None, language: str = "en") -> str:
+        """'8 mg once daily' ('8 mg 每日一次'): a frequency the catalogue knows in the language, another as written."""
         if weight_kg is None:
             return ""
-        return f"{self.dose_mg(weight_kg):g} mg {self.frequency}"
+        return f"{self.dose_mg(weight_kg):g} mg {worded(f'frequency.{self.frequency}', language, self.frequency)}"
 
 
 @dataclass(frozen=True)

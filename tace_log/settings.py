@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import TaceLogError
+from .files import atomic_file
 from .messages import Message
 
 SETTINGS_FILENAME = "tace-log-settings.json"
@@ -32,7 +33,9 @@ class ReportSettings:
     institution: str = ""
     department: str = ""
     logo: Path | None = None  # a PNG or JPEG drawn at the top right of every page
-    language: str = "en"  # the language of labels: "en" or "zh"
+    # The language of labels, "en" or "zh", when the site fixes it; None: the reader's (the app's language; the
+    # CLI's English).
+    language: str | None = None
 
 
 def settings_file(logbook_path: str | Path) -> Path:
@@ -76,8 +79,8 @@ def load_report_settings(logbook_path: str | Path) -> ReportSettings:
     for key in ("institution", "department", "logo", "language"):
         if key in report and not isinstance(report[key], str):
             raise SettingsError(Message("error.settings_text", path=path, key=key))
-    language = report.get("language", "en")
-    if language not in LANGUAGES:
+    language = report.get("language")
+    if language is not None and language not in LANGUAGES:
         raise SettingsError(Message("error.settings_language", path=path, languages=", ".join(LANGUAGES),
                                     value=repr(language)))
     logo = None
@@ -87,3 +90,22 @@ def load_report_settings(logbook_path: str | Path) -> ReportSettings:
             raise SettingsError(Message("error.settings_logo_missing", path=path, logo=repr(report["logo"]),
                                         resolved=logo))
     return ReportSettings(report.get("institution", ""), report.get("department", ""), logo, language)
+
+
+def save_report_settings(logbook_path: str | Path, report: ReportSettings) -> Path:
+    """Write the report header and language into the settings file beside the logbook (its other keys kept as
+    they are), as `load_report_settings` reads them back: a logo in the settings' folder (or below it) by its
+    relative path, any other by its full path; empty values and a language not fixed left out. Returns the file."""
+    path = settings_file(logbook_path)
+    data = _read_settings(path) or {}
+    written: dict[str, str] = {k: v for k, v in (("institution", report.institution.strip()),
+                                                   ("department", report.department.strip())) if v}
+    if report.logo is not None:
+        logo = Path(report.logo).resolve()
+        written["logo"] = logo.relative_to(path.parent).as_posix() if logo.is_relative_to(path.parent) else str(logo)
+    if report.language is not None:
+        written["language"] = report.language
+    data["report"] = written
+    with atomic_file(path) as handle:
+        handle.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    return path

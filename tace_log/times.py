@@ -1,4 +1,6 @@
-"""Timestamps as TACE Log writes and shows them: ISO 8601 in UTC ('2026-03-14T11:00:05Z'), read as a person would."""
+"""Timestamps as TACE Log writes and shows them: written in ISO 8601 in UTC ('2026-03-14T11:00:05Z'), as the
+audit trail and every record keep them; shown and printed in the workstation's local time with its offset
+('2026-03-14 19:00:05 +08:00' in Shanghai), so a radiologist reads the time on the wall clock, unambiguously."""
 
 from __future__ import annotations
 
@@ -18,9 +20,20 @@ def as_utc(stamp: str) -> dt.datetime:
     return moment.astimezone(dt.UTC) if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
+def shown(moment: dt.datetime) -> str:
+    """A moment (aware) in the workstation's zone (TZ, else the system's), with the zone's offset: '2026-03-14
+    19:00:05 +08:00'; on a workstation kept in UTC, '2026-03-14 11:00:05 UTC'."""
+    local = moment.astimezone()
+    offset = local.utcoffset() or dt.timedelta(0)
+    if not offset:
+        return f"{local:%Y-%m-%d %H:%M:%S} UTC"
+    minutes = abs(offset) // dt.timedelta(minutes=1)
+    return f"{local:%Y-%m-%d %H:%M:%S} {'-' if offset < dt.timedelta(0) else '+'}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
 def readable(stamp: str | None) -> str:
-    """'2026-03-14 11:00:05 UTC': how the report, the history and the app print a moment."""
-    return as_utc(stamp).strftime("%Y-%m-%d %H:%M:%S UTC") if stamp else ""
+    """A stored timestamp as the report, the history and the app show it (`shown`); '' for none."""
+    return shown(as_utc(stamp)) if stamp else ""
 
 
 def parse_date(value: object) -> dt.date | None:

@@ -395,7 +395,7 @@ class Validator:
         if f.type not in (FieldType.INT, FieldType.NUMBER):
             return None
         unit = f" {f.unit}" if f.unit else ""
-        hint = Message("hint", help=f.help) if f.help else ""
+        hint = Message("hint", help=f.hint) if f.help else ""
         if (f.reject_min is not None and value < f.reject_min) or (f.reject_max is not None and value > f.reject_max):
             if f.reject_min is not None and f.reject_max is not None:
                 return ERROR, Message("limit.between", low=_fmt(f.reject_min), high=_fmt(f.reject_max), unit=unit,

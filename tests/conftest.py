@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,10 @@ os.environ["HOME"] = str(PRIVATE_HOME)
 for _name, _folder in USER_FOLDERS.items():
     os.environ[_name] = str(PRIVATE_HOME / _folder)
 (PRIVATE_HOME / "runtime").mkdir(mode=0o700)  # Qt wants its runtime folder private to the user
+# Times are shown in the workstation's zone: the tests' workstation is in UTC, whatever the machine's is, and a
+# test of another zone says so (`time_zone`).
+os.environ["TZ"] = "UTC"
+time.tzset()
 
 
 def pytest_unconfigure(config):
@@ -68,6 +73,17 @@ def _pdf_pages_text(data: bytes) -> list[str]:
 def pdf_pages_text():
     """Reads a PDF back: the text of each page, as poppler's pdftotext sees it."""
     return _pdf_pages_text
+
+
+@pytest.fixture
+def time_zone():
+    """`time_zone("Asia/Shanghai")`: the workstation in that zone for the test (and the processes it starts)."""
+    with pytest.MonkeyPatch.context() as patch:
+        def move(zone: str) -> None:
+            patch.setenv("TZ", zone)
+            time.tzset()
+        yield move
+    time.tzset()
 
 
 @pytest.fixture

@@ -80,6 +80,13 @@ class Walker:
         self.found: dict[str, tuple[str, ...]] = {}  # every key seen, and the plan that showed it
         self.pressed: set[str] = set()
         self.answered = 0
+        # Called with every window and dialog the walk shows, as it shows (before its buttons are pressed): a test
+        # of what they all must be (in Chinese, on the screen) sets it.
+        self.inspect: Callable[[QWidget], None] | None = None
+
+    def look_at(self, window: QWidget) -> None:
+        if self.inspect is not None:
+            self.inspect(window)
 
     def walk(self, setup: Setup, only: Iterable[str] | None = None) -> None:
         """Press what `setup()`'s window offers that no walk pressed yet (or, given `only`, those keys of it, again),
@@ -158,6 +165,7 @@ class _Run:
 
     def go(self) -> dict[str, bool]:
         if not self.todo:
+            self.walker.look_at(self.window)
             return offer(self.window)
         self._press_in(self.window, self.todo.pop(0))
         self.settle()
@@ -178,6 +186,7 @@ class _Run:
             elif self.todo:
                 self._press_in(dialog, self.todo.pop(0))  # may exec() a dialog: this timer answers it meanwhile
             else:
+                self.walker.look_at(dialog)
                 self.offered.update(offer(dialog))
                 dialog.reject()
 

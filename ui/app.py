@@ -25,9 +25,11 @@ log = logging.getLogger(__name__)
 
 def create_application(argv: list[str] | None = None):
     """The QApplication with the app's names, the bundled CJK font and the UI language (made once)."""
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     from ui.shell.language import choose_language, install_translations
+    from ui.shell.screen import keep_windows_on_screen
 
     app = QApplication.instance()
     if app is None:
@@ -36,7 +38,8 @@ def create_application(argv: list[str] | None = None):
         app.setApplicationName("TACE Log")
         app.setApplicationVersion(__version__)
         register_cjk_font(app)
-        install_translations(app, choose_language())
+        install_translations(app, choose_language(QSettings()))
+        keep_windows_on_screen(app)
     return app
 
 
@@ -171,10 +174,19 @@ class AppWindows:
                 log.error("cannot open %s: %s", self.path, exc)
                 _cannot_open(self.app, self.path, exc)
                 return False
-        self.hook.parent = self.window
-        self.window.logbook_damaged.connect(self.damaged)
-        self.window.who.sign_in()
+        self._adopt(self.window)
+        if self.window.who.sign_in() is None:  # no one to sign in: on a logbook without users, the first one
+            self.window.who.first_run()
         return True
+
+    def _adopt(self, window) -> None:
+        """The window on the logbook from now on: at opening, or in place of one left for another language."""
+        if self.window is not None and self.window is not window:
+            self.window.deleteLater()
+        self.window = window
+        self.hook.parent = window
+        window.logbook_damaged.connect(self.damaged)
+        window.replaced.connect(self._adopt)
 
     def damaged(self, error) -> None:
         """The background check found damage: the window has closed the logbook; offer the newest good backup

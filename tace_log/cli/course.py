@@ -10,7 +10,6 @@ import argparse
 import datetime as dt
 import json
 import sys
-from pathlib import Path
 
 from ..course.due import due
 from ..course.endpoints import ENDPOINTS, endpoints
@@ -103,9 +102,10 @@ def run_survival(args) -> int:
     print(f"cutoff {cutoff.isoformat()}: {analysed} patients analysed for {args.endpoint.upper()}",
           file=sys.stderr)
     if args.output:
+        from ..reports import write_pdf
         from ..reports.survival_figure import figure_pdf, survival_figure
 
-        Path(args.output).write_bytes(figure_pdf(survival_figure(analysis, args.endpoint, names)))
+        write_pdf(args.output, figure_pdf(survival_figure(analysis, args.endpoint, names)))
         print(f"wrote {args.output}", file=sys.stderr)
     data = analysis.as_json()
 
@@ -127,13 +127,14 @@ def run_survival(args) -> int:
 
 
 def run_study_report(args) -> int:
+    from ..reports import write_pdf
     from ..reports.study import study_report  # loaded for this command only
 
     cutoff = args.cutoff or dt.date.today()
     with open_logbook(args) as logbook:
         print_protocol(logbook.protocol, sys.stderr)
         data = study_report(logbook, cutoff, args.language)
-    Path(args.output).write_bytes(data)
+    write_pdf(args.output, data)
     print(f"wrote {args.output} (data cutoff {cutoff.isoformat()})", file=sys.stderr)
     return 0
 

@@ -45,12 +45,13 @@ from ..dictionary import ADDENDUM, AGENT, PATIENT, PROCEDURE, PROCEDURE_PAGE, En
 from ..errors import TaceLogError
 from ..files import raw_access
 from ..formulary import Formulary, default_formulary
-from ..messages import CATALOGUE, Message, render
+from ..messages import CATALOGUE, Message, render, worded
 from ..model import Addendum, Signature, age_on, days_after_resection
 from ..protocol import Protocol, default_protocol
 from ..settings import ReportSettings, SettingsError
 from ..signing import SignatureCheck
 from ..times import as_utc, readable
+from .chinese_text import ChineseParagraph, printable
 from .fonts import register_report_font
 from .liver_map import liver_map_drawing
 
@@ -123,6 +124,7 @@ def _fit(parts: list[str], separator: str, font: str, size: float, width: float)
 
 class _Styles:
     def __init__(self, font: str):
+        self.font = font
         base = ParagraphStyle("base", fontName=font, fontSize=9.5, leading=12.5)
         self.body = base
         self.body_cjk = ParagraphStyle("body_cjk", parent=base, wordWrap="CJK")
@@ -144,7 +146,7 @@ class _Styles:
 
     def paragraph(self, text: str, kind: str = "body") -> Paragraph:
         """Plain text as a Paragraph: markup escaped, line breaks kept, CJK text wrapped between characters."""
-        return Paragraph(escape(text).replace("\n", "<br/>"), self.style(text, kind))
+        return ChineseParagraph(escape(printable(text, self.font)).replace("\n", "<br/>"), self.style(text, kind))
 
 
 _SPANNED = None  # a table cell that the cell before it spans
@@ -224,7 +226,8 @@ class _Page:
     def _line(self, canvas: Canvas, x: float, y: float, parts: list[str], size: float, width: float,
               separator: str = "", right: bool = False) -> float:
         """Draw one fitted header line, its line breaks as spaces; returns its width."""
-        text, size = _fit([" ".join(part.split()) for part in parts], separator, self.font, size, width)
+        text, size = _fit([printable(" ".join(part.split()), self.font) for part in parts], separator, self.font, size,
+                          width)
         canvas.setFont(self.font, size)
         (canvas.drawRightString if right else canvas.drawString)(x, y, text)
         return stringWidth(text, self.font, size)
@@ -317,7 +320,7 @@ class _ReportBuilder:
         self.signature, self.addenda, self.check = signature, addenda, check
         self.settings = settings
         self.choices = ChoiceLists(formulary, protocol)  # agents' and arms' names
-        self.lang = settings.language
+        self.lang = settings.language or "en"  # the caller puts the reader's language in (`procedure_report`)
         self.font = register_report_font()
         self.styles = _Styles(self.font)
         self.width = PAGE_WIDTH - 2 * MARGIN
@@ -350,16 +353,12 @@ class _ReportBuilder:
         """'王建国 Wang Jianguo, radiologist (wangjg)': the full name, the role when known, the user name."""
         if not signature.role:
             return _text("signer", self.lang, name=signature.signer, username=signature.username)
-        role = f"role.{signature.role}"
         return _text("signer_role", self.lang, name=signature.signer, username=signature.username,
-                     role=render(role, self.lang) if role in CATALOGUE else signature.role)
+                     role=worded(f"role.{signature.role}", self.lang, signature.role))
 
     def _meaning(self, meaning: str) -> str:
         """A signature's stored meaning as the label of its signer: what they signed, whatever it was then."""
-        key = f"meaning.{meaning}"
-        if key in CATALOGUE:
-            return render(key, self.lang)
-        return meaning[:1].upper() + meaning[1:]
+        return worded(f"meaning.{meaning}", self.lang, meaning[:1].upper() + meaning[1:])
 
     # -- flowables ---------------------------------------------------------------------------------------
     def _heading(self, key_or_label: str) -> Paragraph:
@@ -450,7 +449,7 @@ class _ReportBuilder:
         if not any(cell and _taller(*cell) for cell in cells):
             return [[cell[0] if cell else "" for cell in cells]]
         lines = [_lines_at(cell[0], cell[1]) if cell else [] for cell in cells]
-        return [[Paragraph(escape(text[i]), cell[0].style) if cell and i < len(text) else "" for cell, text in
+        return [[ChineseParagraph(escape(text[i]), cell[0].style) if cell and i < len(text) else "" for cell, text in
                  zip(cells, lines, strict=True)] for i in range(max(map(len, lines)))]
 
     def _fields(self, entity: Entity, record, keys: Iterable[str]) -> Table:
@@ -468,7 +467,7 @@ class _ReportBuilder:
         header = [AGENT[k].label(self.lang) for k in AGENT_COLUMNS]
         rows = []
         for a in self.procedure.agents:
-            dose = f"{AGENT['dose'].display(a.dose, self.lang)} {a.unit}"
+            dose = f"{AGENT['dose'].display(a.dose, self.lang)} {worded(f'unit.{a.unit}', self.lang, a.unit)}"
             rows.append([self._display(AGENT[k], getattr(a, k)) if k != "dose" else dose for k in AGENT_COLUMNS])
         return [self._list_table(header, rows, [0.34, 0.16, 0.15, 0.15, 0.20])]
 
@@ -509,8 +508,8 @@ class _ReportBuilder:
                 continue
             lines = _lines_at(whole, self.width)
             last = len(lines) - 1
-            out += [Paragraph(escape(line), self.styles.narrative_line if i < last else self.styles.narrative_cjk)
-                    for i, line in enumerate(lines)]
+            out += [ChineseParagraph(escape(line), self.styles.narrative_line if i < last
+                                     else self.styles.narrative_cjk) for i, line in enumerate(lines)]
         return out
 
     def _signature_grid(self, signature: Signature, operator: bool) -> Table:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -10,18 +11,22 @@ from ..settings import ReportSettings, load_report_settings
 from .procedure import build_report
 
 
-def procedure_report(logbook, procedure_id: str, settings: ReportSettings | None = None) -> bytes:
-    """The report of a stored procedure with its addenda; settings default to the file beside the logbook. A
-    signed one is printed from what was signed (its signed content, when its signature holds), its signature
-    recomputed: whether it holds, what it covers, and each patient value changed since signing."""
+def procedure_report(logbook, procedure_id: str, settings: ReportSettings | None = None,
+                     language: str = "en") -> bytes:
+    """The report of a stored procedure with its addenda; settings default to the file beside the logbook, and
+    its labels are in `language` (the reader's) unless the settings fix one for the site. A signed one is printed
+    from what was signed (its signed content, when its signature holds), its signature recomputed: whether it
+    holds, what it covers, and each patient value changed since signing."""
     procedure = logbook.get_procedure(procedure_id)
     patient = logbook.get_patient(procedure.patient_id)
     check = logbook.signing.check(procedure_id)
     if check is not None and check.signed_procedure is not None:
         patient, procedure = check.signed_patient, check.signed_procedure
+    settings = settings if settings is not None else load_report_settings(logbook.path)
+    if settings.language is None:
+        settings = dataclasses.replace(settings, language=language)
     return build_report(patient, procedure, check.signature if check else None,
-                        logbook.signing.addenda_of(procedure_id),
-                        settings if settings is not None else load_report_settings(logbook.path),
+                        logbook.signing.addenda_of(procedure_id), settings,
                         protocol=logbook.protocol, check=check)  # a site's arm by its name
 
 

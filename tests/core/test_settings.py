@@ -33,3 +33,19 @@ def test_a_settings_file_that_is_not_an_object_is_refused(tmp_path):
     for load in (load_idle_lock_minutes, load_report_settings):
         with pytest.raises(SettingsError, match="must hold a JSON object"):
             load(tmp_path / "logbook.sqlite")
+
+
+def test_saved_report_settings_read_back_as_written_and_keep_the_other_keys(tmp_path):
+    import json
+
+    from tace_log.settings import ReportSettings, load_report_settings, save_report_settings, settings_file
+
+    logbook = tmp_path / "site" / "logbook.sqlite"
+    logbook.parent.mkdir()
+    settings_file(logbook).write_text(json.dumps({"idle_lock_minutes": 4}), encoding="utf-8")
+    elsewhere = tmp_path / "logo.png"
+    elsewhere.write_bytes(b"not read here")
+    save_report_settings(logbook, ReportSettings("华山医院", " ", elsewhere, None))
+    data = json.loads(settings_file(logbook).read_text(encoding="utf-8"))
+    assert data == {"idle_lock_minutes": 4, "report": {"institution": "华山医院", "logo": str(elsewhere.resolve())}}
+    assert load_report_settings(logbook) == ReportSettings("华山医院", "", elsewhere.resolve(), None)

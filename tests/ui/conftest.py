@@ -13,12 +13,14 @@ from ui_support import shown_window  # noqa: E402
 from tace_log.storage import Logbook  # noqa: E402
 from ui.app import register_cjk_font  # noqa: E402
 from ui.shell.language import install_translations  # noqa: E402
+from ui.shell.screen import keep_windows_on_screen  # noqa: E402
 
 
 @pytest.fixture(scope="session", autouse=True)
 def app_setup(qapp):
     register_cjk_font(qapp)
     install_translations(qapp, "en")
+    keep_windows_on_screen(qapp)  # as create_application does
     return qapp
 
 
@@ -45,6 +47,26 @@ def settings(tmp_path):
 @pytest.fixture
 def window(qtbot, logbook, settings):
     return shown_window(qtbot, logbook, settings)
+
+
+@pytest.fixture
+def chinese(qapp):
+    """The app in Chinese (TACE_LOG_LANG=zh at start-up), English again after the test."""
+    translators = install_translations(qapp, "zh")
+    yield
+    for translator in translators:
+        qapp.removeTranslator(translator)
+    install_translations(qapp, "en")
+
+
+@pytest.fixture
+def walker(qtbot, tmp_path, request):
+    """The walker of tests/ui_walker.py, writing what its file and print dialogs save in the test's folder."""
+    from ui_walker import Walker
+
+    assert not request.config.getini("qt_no_exception_capture")  # else a slot's exception would pass unseen
+    assert request.node.get_closest_marker("qt_no_exception_capture") is None
+    return Walker(qtbot, tmp_path / "walked")
 
 
 @pytest.fixture

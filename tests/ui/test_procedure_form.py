@@ -327,7 +327,7 @@ def test_a_record_stored_before_the_rule_opens_unchanged_with_the_value_flagged_
     message = form.findChild(QLabel, "lesion_count-message")
     assert message.text().startswith("Stained lesions is recorded only when tumour staining is present")
     form.save_button.click()
-    assert form.banner.text().startswith("Not saved: 1 error(s). Stained lesions: Stained lesions is recorded")
+    assert form.banner.text().startswith("Not saved: 1 error. Stained lesions: Stained lesions is recorded")
     lesions.selectAll()
     qtbot.keyClick(lesions, Qt.Key.Key_Delete)
     form.save_button.click()
@@ -360,18 +360,6 @@ def test_every_field_of_the_page_has_a_visible_named_editor_in_the_dictionarys_o
     boxes = [form.findChild(QWidget, f"section-{section.key}") for section in PROCEDURE_PAGE]
     places = [(box.mapTo(form, box.rect().topLeft()).y(), box.mapTo(form, box.rect().topLeft()).x()) for box in boxes]
     assert places == sorted(places), "the form's sections are not in the dictionary's page order"
-
-
-@pytest.fixture
-def chinese(qapp):
-    """The app in Chinese (TACE_LOG_LANG=zh at start-up), English again after the test."""
-    from ui.shell.language import install_translations
-
-    translators = install_translations(qapp, "zh")
-    yield
-    for translator in translators:
-        qapp.removeTranslator(translator)
-    install_translations(qapp, "en")
 
 
 def test_in_chinese_a_validation_message_is_shown_in_chinese(qtbot, chinese, logbook, settings, type_text):

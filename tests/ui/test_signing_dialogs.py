@@ -151,7 +151,7 @@ def test_sign_dialog_without_an_active_radiologist_says_so(qtbot, tmp_path):
         dialog = SignDialog(logbook, procedure.id)
         qtbot.addWidget(dialog)
         assert dialog.username.count() == 0 and not dialog.sign_button.isEnabled()
-        assert dialog.message.text().startswith("No active radiologist in this logbook: add users with")
+        assert dialog.message.text() == "No active radiologist in this logbook: add them in Tools > Users."
 
 
 def test_addendum_dialog_adds_a_signed_addendum_and_history_shows_everything(qtbot, logbook, draft):
@@ -170,7 +170,7 @@ def test_addendum_dialog_adds_a_signed_addendum_and_history_shows_everything(qtb
     view = HistoryView(logbook, draft.id)
     qtbot.addWidget(view)
     rows = view.row_texts()
-    assert ["update", "Status", "draft", "signed"] in [r[2:6] for r in rows]
+    assert ["changed", "Status", "draft", "signed"] in [r[2:6] for r in rows]
     assert any(r[3] == "Agent: Dose" and r[5] == "90" for r in rows)
     assert any(r[3] == "Addendum: text" and "术后疼痛" in r[5] and r[6].startswith("迟发") for r in rows)
     assert all(r[1] for r in rows)

@@ -202,7 +202,7 @@ def test_closing_while_locked_keeps_the_typing_as_a_draft_without_asking(qtbot, 
 def test_without_users_the_os_login_works_and_the_status_bar_says_how_to_add_users(window, logbook):
     assert window.who.sign_in() is None and not window.locked
     assert logbook.users.current in window.who_label.text()
-    assert "tace-log user add NAME --role radiologist" in window.who_label.text()
+    assert "add them in Tools > Users" in window.who_label.text()
     assert not window.who.switch_action.isEnabled()
     assert window.who.lock() is None and not window.locked  # nobody could unlock it
 

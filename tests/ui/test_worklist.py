@@ -58,7 +58,7 @@ def test_typing_a_two_character_chinese_name_narrows_the_worklist(qtbot, window,
     names = {window.worklist.model.index(r, 1).data() for r in range(2)}
     assert names == {"张伟", "张伟明"}
     count = window.findChild(QLabel, "worklist-count")
-    qtbot.waitUntil(lambda: count.text() == "2 procedure(s)")  # the count follows the rows once typing pauses
+    qtbot.waitUntil(lambda: count.text() == "2 procedures")  # the count follows the rows once typing pauses
     search = window.findChild(QLineEdit, "search")
     search.clear()
     type_text(search, "S-003")  # study ID

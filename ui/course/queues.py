@@ -24,32 +24,35 @@ from PySide6.QtWidgets import (
 from tace_log.course.due import DueRules
 from ui.shell.rows_table import RowsTable
 
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Queues", text)
-
-
 # Each queue: its key, its title, and the flags it shows (`course.due.FLAGS`).
 QUEUES = (
-    ("tace", lambda: _tr("TACE due"), ("tace1_overdue", "tace1_due", "tace2_due", "tace1_upcoming")),
-    ("imaging", lambda: _tr("Imaging"), ("imaging_overdue", "imaging_due")),
-    ("contact", lambda: _tr("Not heard from"), ("ltfu_candidate",)),
-    ("lenvatinib", lambda: _tr("Dose alerts"), ("dose_alert:LEN-ATE-DISCONTINUE", "dose_alert:LEN-AE-NOACTION")),
-    ("screening", lambda: _tr("Screening pending"), ("not_enrolled",)),
+    ("tace", lambda: QCoreApplication.translate("Queues", "TACE due"),
+     ("tace1_overdue", "tace1_due", "tace2_due", "tace1_upcoming")),
+    ("imaging", lambda: QCoreApplication.translate("Queues", "Imaging"), ("imaging_overdue", "imaging_due")),
+    ("contact", lambda: QCoreApplication.translate("Queues", "Not heard from"), ("ltfu_candidate",)),
+    ("lenvatinib", lambda: QCoreApplication.translate("Queues", "Dose alerts"),
+     ("dose_alert:LEN-ATE-DISCONTINUE", "dose_alert:LEN-AE-NOACTION")),
+    ("screening", lambda: QCoreApplication.translate("Queues", "Screening pending"), ("not_enrolled",)),
 )
 
 QUEUED = frozenset(flag for _key, _title, flags in QUEUES for flag in flags)
 
 
 def flag_name(flag: str) -> str:
-    return {
-        "tace1_upcoming": _tr("TACE 1 upcoming"), "tace1_due": _tr("TACE 1 due"),
-        "tace1_overdue": _tr("TACE 1 overdue"), "tace2_due": _tr("TACE 2 due"), "imaging_due": _tr("imaging due"),
-        "imaging_overdue": _tr("imaging overdue"), "ltfu_candidate": _tr("no contact: lost to follow-up?"),
-        "dose_alert:LEN-ATE-DISCONTINUE": _tr("arterial thromboembolism: discontinue lenvatinib"),
-        "dose_alert:LEN-AE-NOACTION": _tr("grade 3+ adverse event without an action on lenvatinib"),
-        "not_enrolled": _tr("screened, no decision yet"),
-    }.get(flag, flag)
+    translate = QCoreApplication.translate
+    names = {
+        "tace1_upcoming": translate("Queues", "TACE 1 upcoming"),
+        "tace1_due": translate("Queues", "TACE 1 due"),
+        "tace1_overdue": translate("Queues", "TACE 1 overdue"),
+        "tace2_due": translate("Queues", "TACE 2 due"),
+        "imaging_due": translate("Queues", "imaging due"),
+        "imaging_overdue": translate("Queues", "imaging overdue"),
+        "ltfu_candidate": translate("Queues", "no contact: lost to follow-up?"),
+        "dose_alert:LEN-ATE-DISCONTINUE": translate("Queues", "arterial thromboembolism: discontinue lenvatinib"),
+        "dose_alert:LEN-AE-NOACTION": translate("Queues", "grade 3+ adverse event without an action on lenvatinib"),
+        "not_enrolled": translate("Queues", "screened, no decision yet"),
+    }
+    return names.get(flag, flag)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -24,7 +24,32 @@ RESULT_COLOURS = {"no_evidence_of_disease": "#43a047", "equivocal": "#fbc02d", "
 DOSE_COLOURS = {12: "#1565c0", 8: "#42a5f5", 4: "#90caf9"}
 
 
+# Every word the timeline says, marked for the translators (lupdate reads these); `_tr` takes no other.
+_WORDS = frozenset((
+    QT_TRANSLATE_NOOP("Timeline", "%1, day %2"),
+    QT_TRANSLATE_NOOP("Timeline", "Adverse events"),
+    QT_TRANSLATE_NOOP("Timeline", "Follow-up"),
+    QT_TRANSLATE_NOOP("Timeline", "Labs"),
+    QT_TRANSLATE_NOOP("Timeline", "Lenvatinib"),
+    QT_TRANSLATE_NOOP("Timeline", "Milestones"),
+    QT_TRANSLATE_NOOP("Timeline", "TACE"),
+    QT_TRANSLATE_NOOP("Timeline", "TACE %1"),
+    QT_TRANSLATE_NOOP("Timeline", "Timeline of the patient's course"),
+    QT_TRANSLATE_NOOP("Timeline", "consent"),
+    QT_TRANSLATE_NOOP("Timeline", "day %1"),
+    QT_TRANSLATE_NOOP("Timeline", "death"),
+    QT_TRANSLATE_NOOP("Timeline", "enrolled"),
+    QT_TRANSLATE_NOOP("Timeline", "lost"),
+    QT_TRANSLATE_NOOP("Timeline", "next: %1"),
+    QT_TRANSLATE_NOOP("Timeline", "recurrence"),
+    QT_TRANSLATE_NOOP("Timeline", "screened"),
+    QT_TRANSLATE_NOOP("Timeline", "today"),
+    QT_TRANSLATE_NOOP("Timeline", "withdrawn"),
+))
+
+
 def _tr(text: str) -> str:
+    assert text in _WORDS, text
     return QCoreApplication.translate("Timeline", text)
 
 

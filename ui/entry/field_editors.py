@@ -12,8 +12,10 @@ import re
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -30,6 +32,8 @@ from ui.shell.language import language
 
 # Colours of a finding beside its field (error red, warning amber), readable on a light theme.
 SEVERITY_COLOUR = {ERROR: "#c62828", WARNING: "#b26a00", INFO: "#1565c0"}
+TOGGLES_PER_ROW = 5  # a multi-choice field's toggles (the nine Couinaud segments) wrap after this many
+TOGGLE_PADDING = 20  # a toggle's style sheet padding and border, both sides, and the style's own margin
 _COMPACT_DATE = re.compile(r"^(\d{4})[./]?(\d{1,2})[./]?(\d{1,2})$")
 _COMPACT_TIME = re.compile(r"^(\d{1,2})[:.：]?(\d{2})$")
 
@@ -93,7 +97,7 @@ class FieldEditor:
         self.input.setObjectName(field.key)
         self.input.setAccessibleName(field.label(language()))
         if field.help:
-            self.input.setAccessibleDescription(field.help)
+            self.input.setAccessibleDescription(field.hint.label(language()))
         line = QHBoxLayout()
         line.setContentsMargins(0, 0, 0, 0)
         line.addWidget(self.input, 0 if field.type in (FieldType.INT, FieldType.NUMBER) else 1)
@@ -130,27 +134,32 @@ class FieldEditor:
             return widget
         if t is FieldType.MULTI_CHOICE:
             widget = QWidget(self.row)
-            layout = QHBoxLayout(widget)
+            layout = QGridLayout(widget)
             layout.setContentsMargins(0, 0, 0, 0)
             layout.setSpacing(2)
             self._toggles = {}
-            for key, label in choices:
+            for index, (key, label) in enumerate(choices):
                 button = QToolButton(widget)
                 button.setText(label)
                 button.setCheckable(True)
                 button.setObjectName(f"{self.field.key}.{key}")
                 button.setAccessibleName(f"{self.field.label(language())} {label}")
                 button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Tab reaches every toggle; Space flips it
-                button.setMinimumWidth(34)
+                # Never narrower than its label in bold (as when chosen): Qt elides a squeezed label to "…",
+                # and "I段 II段 … …" names no segment. The toggles wrap into rows instead, as the liver's
+                # segments are read: I-IVb, then V-VIII.
+                bold = QFont(button.font())
+                bold.setBold(True)
+                button.setMinimumWidth(max(34, QFontMetrics(bold).horizontalAdvance(label) + TOGGLE_PADDING))
                 # A chosen segment must be plain to see at a glance from the table: filled, not just sunken.
                 button.setStyleSheet("QToolButton { padding: 2px 6px; border: 1px solid #9e9e9e; border-radius: 3px; }"
                                      "QToolButton:checked { background: #1565c0; color: white; font-weight: bold; }"
                                      "QToolButton:disabled { color: #9e9e9e; border-color: #d0d0d0; }"
                                      "QToolButton:focus { border: 2px solid #1565c0; }")
                 button.toggled.connect(self._changed)
-                layout.addWidget(button)
+                layout.addWidget(button, *divmod(index, TOGGLES_PER_ROW))
                 self._toggles[key] = button
-            layout.addStretch(1)
+            layout.setColumnStretch(TOGGLES_PER_ROW, 1)
             return widget
         widget = QLineEdit(self.row)
         if t is FieldType.DATE:
@@ -167,8 +176,8 @@ class FieldEditor:
             widget.setMaximumWidth(110)
             widget.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         if self.field.help and t is FieldType.TEXT:
-            widget.setPlaceholderText(self.field.help)
-        widget.setToolTip(self.field.help)
+            widget.setPlaceholderText(self.field.hint.label(language()))
+        widget.setToolTip(self.field.hint.label(language()))
         widget.textChanged.connect(self._changed)
         return widget
 
@@ -254,7 +263,7 @@ class FieldEditor:
         if finding is None:
             self.message.hide()
             self.message.clear()
-            self.input.setToolTip(self.field.help)
+            self.input.setToolTip(self.field.hint.label(language()))
             self.input.setStyleSheet("")
             return
         colour = SEVERITY_COLOUR.get(finding.severity, "#000")

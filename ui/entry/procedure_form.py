@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -48,8 +47,9 @@ from tace_log.validation import parse_date
 from ui.entry.field_editors import SEVERITY_COLOUR, FieldEditor, severity_name
 from ui.entry.liver_map import LiverMap
 from ui.entry.rows_editor import Row, RowsEditor
+from ui.shell.flow_layout import FlowLayout
 from ui.shell.language import language
-from ui.shell.messages import error_text
+from ui.shell.messages import core_word, error_text
 
 _BANNER = ("#signed_banner { background: #e3f2fd; border: 1px solid #1565c0; color: #0d47a1; padding: 6px; "
            "font-weight: bold; }")
@@ -86,6 +86,7 @@ def _described(editor: FieldEditor, value) -> str:
 class ProcedureForm(QWidget):
     saved = Signal(str)  # the procedure id
     close_requested = Signal()
+    dirty_changed = Signal(bool)  # whether it holds unsaved changes: the window's title marks them
 
     def __init__(self, logbook: Logbook, drafts: DraftStore, patient: Patient | None = None,
                  procedure: Procedure | None = None, draft: Draft | None = None, parent: QWidget | None = None):
@@ -100,7 +101,8 @@ class ProcedureForm(QWidget):
         self.row_editors: dict[str, RowsEditor] = {}  # by the procedure's list: "agents", "complications"
         self.liver_map: LiverMap | None = None  # the stained segments drawn, beside their buttons
         self.findings: list[Finding] = []
-        self.dirty = False
+        self._dirty = False
+        self._saved_said = False  # the banner says "Saved.": the next edit takes it away
         self._loading = True
         self._confirmed_warnings: tuple[str, ...] | None = None
         self._proposed_embolization: str | None = None
@@ -109,6 +111,7 @@ class ProcedureForm(QWidget):
         self._cleared: dict[str, object] = {}  # what a change of its condition cleared, to bring back if it returns
         self.writes_held: str | None = None  # why the window holds writes (the logbook is being checked), or None
         self.record_buttons = None  # Preview, Sign, History…: added by the main window (ui.record.record_buttons)
+        self._removed_rows: list[tuple[RowsEditor, list[dict]]] = []  # what Ctrl+Z brings back, until Save
 
         if draft is not None:
             patient_doc, procedure_doc = draft.patient, draft.procedure
@@ -138,6 +141,17 @@ class ProcedureForm(QWidget):
         self.validate()
         if self.read_only:
             self._set_read_only()
+
+    @property
+    def dirty(self) -> bool:
+        """Whether the form holds changes not saved to the logbook."""
+        return self._dirty
+
+    @dirty.setter
+    def dirty(self, dirty: bool) -> None:
+        if dirty != self._dirty:
+            self._dirty = dirty
+            self.dirty_changed.emit(dirty)
 
     # -- building the page ---------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -170,10 +184,11 @@ class ProcedureForm(QWidget):
             if not section.rows and section.wide:
                 self._narrative += [section.path + key for key in section.fields]
         grid.setRowStretch(row + 1, 1)
-        scroll = QScrollArea(self)
+        scroll = self.scroll = QScrollArea(self)
         scroll.setObjectName("form-scroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from field to field; the page follows the focus
         scroll.setWidget(page)
 
         self.summary = QListWidget(self)
@@ -195,9 +210,9 @@ class ProcedureForm(QWidget):
         self.close_button.setObjectName("close")
         self.close_button.setToolTip(self.tr("Close (Esc)"))
         self.close_button.clicked.connect(self.close_requested.emit)
-        self.button_row = QHBoxLayout()
+        # Wraps onto a second line rather than cut a button's text (a long translation, a narrow window).
+        self.button_row = FlowLayout(last_at_the_end=True)
         self.button_row.addWidget(self.save_button)
-        self.button_row.addStretch(1)
         self.button_row.addWidget(self.close_button)
 
         box = QVBoxLayout(self)
@@ -214,6 +229,9 @@ class ProcedureForm(QWidget):
         self.fix_tab_order()
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close_requested.emit,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        # Outside a text field (where Ctrl+Z undoes the typing), Ctrl+Z brings back the last row removed.
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self, self.undo_remove,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     def fix_tab_order(self) -> None:
         """Tab follows the page as it reads: the field boxes, the rows (agents, complications), the narrative,
@@ -226,6 +244,7 @@ class ProcedureForm(QWidget):
                   if self.button_row.itemAt(i).widget() is not None]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
+        self.first_field = chain[0]  # where Tab from the worklist lands (the main window chains them)
 
     def _choices_for(self, field: Field) -> list[tuple[str, str]] | None:
         """The choices of a field whose list is not the dictionary's (the formulary's agents, the protocol's
@@ -251,6 +270,7 @@ class ProcedureForm(QWidget):
             rows = RowsEditor(section.rows, entity, lambda row, entity=entity: self._row_editors(entity, row),
                               self.tr("Add %1").replace("%1", entity.label(language()).lower()), box)
             rows.changed.connect(self._changed)
+            rows.removed.connect(lambda before, rows=rows: self._row_removed(rows, before))
             self.row_editors[section.rows] = rows
             QVBoxLayout(box).addWidget(rows)
             return box
@@ -277,7 +297,7 @@ class ProcedureForm(QWidget):
     def _agent_chosen(self, editors: dict[str, FieldEditor]) -> None:
         key = editors["agent"].value()
         agent = self.formulary[key] if key in self.formulary else None
-        editors["unit"].set_choices([(u, u) for u in agent.units] if agent else [])
+        editors["unit"].set_choices([(u, core_word("unit", u)) for u in agent.units] if agent else [])
         for end in ("particle_min_um", "particle_max_um"):
             editors[end].set_enabled(bool(agent and agent.is_particles) and not self.read_only)
         editors["dose"].input.setPlaceholderText(agent.typical if agent else "")
@@ -333,9 +353,27 @@ class ProcedureForm(QWidget):
         if self._loading:
             return
         self.dirty = True
+        if self._saved_said:  # "Saved." no longer holds
+            self._saved_said = False
+            self.banner.hide()
         self._validate_timer.start()
         if not self._draft_timer.isActive():
             self._draft_timer.start()
+
+    def _row_removed(self, rows: RowsEditor, before: list[dict]) -> None:
+        self._removed_rows.append((rows, before))
+        self.say(self.tr("Removed a row of %1: Ctrl+Z brings it back until you save.")
+                 .replace("%1", rows.entity.label(language()).lower()), INFO)
+
+    def undo_remove(self) -> bool:
+        """Bring back the last row removed since the form was opened or saved; False if there is none."""
+        if not self._removed_rows or self.read_only:
+            return False
+        rows, before = self._removed_rows.pop()
+        rows.set_documents(before)
+        self._changed()
+        self.say(self.tr("Brought back the row of %1.").replace("%1", rows.entity.label(language()).lower()), INFO)
+        return True
 
     def _conditions_changed(self) -> None:
         """A field that stops applying (lesions when staining turns absent) is cleared and disabled, and the
@@ -469,20 +507,27 @@ class ProcedureForm(QWidget):
                          .replace("%3", str(window.last_day)))
         weight = patient_doc.get("weight_kg")
         if isinstance(weight, (int, float)) and weight > 0:
-            parts.append(self.tr("Lenvatinib %1 for %2").replace("%1", self.protocol.lenvatinib.describe(weight))
+            dose = self.protocol.lenvatinib.describe(weight, language())
+            parts.append(self.tr("Lenvatinib %1 for %2").replace("%1", dose)
                          .replace("%2", PATIENT["weight_kg"].display(weight)))
         self.derived.setText("   ·   ".join(parts))
         self.derived.setVisible(bool(parts))
 
     def _focus_finding(self, item: QListWidgetItem) -> None:
-        editor = self.editor_for(item.data(Qt.ItemDataRole.UserRole))
+        self.show_field(item.data(Qt.ItemDataRole.UserRole))
+
+    def show_field(self, path: str) -> None:
+        """Scroll the field a finding is about into view, and put the cursor in it."""
+        editor = self.editor_for(path)
         if editor is not None:
+            self.scroll.ensureWidgetVisible(editor.row)
             editor.input.setFocus()
 
     def _warning_key(self) -> tuple[str, ...]:
         return tuple(str(f) for f in warnings(self.findings))
 
     def say(self, text: str, severity: str) -> None:
+        self._saved_said = False
         colour = SEVERITY_COLOUR.get(severity, "#2e7d32")
         self.banner.setStyleSheet(f"color: {colour}; font-weight: bold;")
         self.banner.setText(text)
@@ -511,9 +556,7 @@ class ProcedureForm(QWidget):
             first = bad[0]
             self.say(self.tr("Not saved: %n error(s). ", "", len(bad))
                       + f"{self.label_for(first.path)}: {first.text(language())}", ERROR)
-            editor = self.editor_for(first.path)
-            if editor is not None:
-                editor.input.setFocus()
+            self.show_field(first.path)
             return False
         if warnings(self.findings) and self._confirmed_warnings != self._warning_key():
             self._confirmed_warnings = self._warning_key()
@@ -534,11 +577,13 @@ class ProcedureForm(QWidget):
             return False
         self.patient_stored = True
         self.dirty = False
+        self._removed_rows.clear()  # saved: what was removed is no longer in the record to bring back
         self._draft_timer.stop()
         self.drafts.discard(self.procedure_id, self.logbook.users.current)
         self._confirmed_warnings = None
         self.save_button.setText(self.tr("&Save"))
         self.say(self.tr("Saved."), "ok")
+        self._saved_said = True
         self.saved.emit(self.procedure_id)
         return True
 
@@ -590,12 +635,13 @@ class ProcedureForm(QWidget):
         text = self.tr("This procedure is signed: it is shown read-only.")
         if check is not None:
             signature = check.signature
-            signer = f"{signature.signer} ({signature.username})" + (f", {signature.role}," if signature.role else "")
+            role = core_word("role", signature.role) if signature.role else ""
+            signer = f"{signature.signer} ({signature.username})" + (f", {role}," if role else "")
             text = (self.tr("Signed elsewhere by %1 at %2 (%3): not a user of this logbook. Read-only: later "
                             "changes are addenda.") if signature.signed_elsewhere else
                     self.tr("Signed by %1 at %2 (%3). Read-only: later changes are addenda."))
             text = (text.replace("%1", signer).replace("%2", readable(signature.signed_at))
-                    .replace("%3", signature.meaning))
+                    .replace("%3", core_word("meaning", signature.meaning)))
             addenda = len(self.logbook.signing.addenda_of(self.procedure_id))
             if addenda:
                 text += " " + self.tr("%n addendum(s).", "", addenda)

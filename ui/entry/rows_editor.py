@@ -42,6 +42,7 @@ def _column_width(f: Field) -> int:
 class RowsEditor(QWidget):
     changed = Signal()
     rows_changed = Signal()  # a row was added or removed (the form re-threads its Tab order)
+    removed = Signal(list)  # a row was removed: the rows' documents before, to bring it back (Ctrl+Z)
 
     def __init__(self, key: str, entity: Entity, make_editors: EditorFactory, add_text: str,
                  parent: QWidget | None = None):
@@ -105,10 +106,11 @@ class RowsEditor(QWidget):
         return row
 
     def remove_row(self, index: int) -> None:
-        documents = self.documents()
-        del documents[index]
-        self.set_documents(documents)
+        before = self.documents()
+        self.set_documents(before[:index] + before[index + 1:])
+        self.add_button.setFocus()  # the row's button is gone: the keyboard goes on from here
         self.changed.emit()
+        self.removed.emit(before)
 
     def set_documents(self, documents: list[dict]) -> None:
         for row in self.rows:

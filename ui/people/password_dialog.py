@@ -1,5 +1,5 @@
 """File > Change password: a user changes their own password with the current one. A forgotten password is set
-by an administrator with `tace-log user passwd NAME --by ADMIN`."""
+for them in Tools > Users (or `tace-log user passwd NAME --by ADMIN`)."""
 
 from __future__ import annotations
 

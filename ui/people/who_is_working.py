@@ -28,10 +28,10 @@ class WhoIsWorking(QObject):
         # idle lock covered it (the Sign in button then asks as the lock does).
         self.working_before: str | None = None
         self.idle_locked = False
-        self.switch_action = QAction(self.tr("S&witch user..."), window, objectName="switch_user")
+        self.switch_action = QAction(self.tr("Switch &user..."), window, objectName="switch_user")
         self.switch_action.setShortcut("Ctrl+Shift+U")
         self.switch_action.triggered.connect(lambda: self.sign_in(switching=True))
-        self.password_action = QAction(self.tr("Change &password..."), window, objectName="change_password")
+        self.password_action = QAction(self.tr("Change pass&word..."), window, objectName="change_password")
         self.password_action.triggered.connect(self.change_password)
         window.add_file_actions([self.switch_action, self.password_action])
         try:
@@ -92,6 +92,29 @@ class WhoIsWorking(QObject):
         self._cover(self.tr("Who is working at this workstation? Sign in to continue."), idle=False)
         return self._ask(locked=False)
 
+    def first_run(self):
+        """A logbook with no users at all: ask for the first radiologist (or administrator), signed in once
+        added. Cancelled, the workstation's login works as before, and Tools > Users adds them later."""
+        from ui.people.users_dialog import first_user_dialog
+
+        if self.window.logbook_closed or self.window.logbook.users.everyone():
+            return None
+        dialog = first_user_dialog(self.window.logbook, self.window)
+        dialog.accepted.connect(lambda: self._first_user_added(dialog.added))
+        dialog.open()
+        return dialog
+
+    def _first_user_added(self, username: str) -> None:
+        self.signed_in = self.window.logbook.users.get(username)
+        if self.idle is None:
+            self.idle = IdleLock(self.idle_minutes, self)
+            self.idle.locked.connect(self.lock)
+        self.idle.unlock()
+        self.show_user()
+        self.window.update_actions()
+        if self.window.form is not None:
+            self.window.form.record_buttons.update()
+
     def lock(self):
         """The idle lock: the content is covered (the open form is kept, its draft on disk) until a sign-in."""
         if not self.has_users or self.window.locked:
@@ -147,6 +170,16 @@ class WhoIsWorking(QObject):
         if self.signed_in.must_change_password:
             asked = self.change_password()  # signing and allowing user changes need a password of their own
             asked.message.setText(self.tr("Your password was set by someone else: choose your own."))
+
+    def carry_on_from(self, before: WhoIsWorking) -> None:
+        """This window replaces another on the same logbook (View > Language): whoever was signed in there is
+        here, under the same idle lock."""
+        self.signed_in = before.signed_in
+        if before.idle is not None:
+            self.idle = IdleLock(self.idle_minutes, self)
+            self.idle.locked.connect(self.lock)
+            self.idle.unlock()
+        self.show_user()
 
     def stop(self) -> None:
         """No more locking or signing in (the window closes, or its logbook was found damaged and closed)."""

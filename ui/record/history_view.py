@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QTableWidgetItem,
 from tace_log.storage import Logbook
 from tace_log.times import readable
 from ui.shell.language import language
+from ui.shell.messages import core_word
 
 # Marked for extraction here, translated where shown (the translator is installed after import).
 COLUMNS = [QT_TRANSLATE_NOOP("HistoryView", "When"), QT_TRANSLATE_NOOP("HistoryView", "Who"),
@@ -18,6 +19,23 @@ _PARTS = {"agent_doses": QT_TRANSLATE_NOOP("HistoryView", "Agent"),
           "complications": QT_TRANSLATE_NOOP("HistoryView", "Complication"),
           "signatures": QT_TRANSLATE_NOOP("HistoryView", "Signature"),
           "addenda": QT_TRANSLATE_NOOP("HistoryView", "Addendum")}
+# The audited columns that are not clinical fields, by name as the trail stores it (shown readable: "signed at").
+_COLUMN_WORDS = {c: w for c, w in (
+    ("status", QT_TRANSLATE_NOOP("HistoryView", "status")), ("username", QT_TRANSLATE_NOOP("HistoryView", "username")),
+    ("signer", QT_TRANSLATE_NOOP("HistoryView", "signer")), ("meaning", QT_TRANSLATE_NOOP("HistoryView", "meaning")),
+    ("signed_at", QT_TRANSLATE_NOOP("HistoryView", "signed at")),
+    ("content_sha256", QT_TRANSLATE_NOOP("HistoryView", "content sha256")),
+    ("content_version", QT_TRANSLATE_NOOP("HistoryView", "content version")),
+    ("signer_role", QT_TRANSLATE_NOOP("HistoryView", "signer role")),
+    ("signed_elsewhere", QT_TRANSLATE_NOOP("HistoryView", "signed elsewhere")),
+    ("text", QT_TRANSLATE_NOOP("HistoryView", "text")), ("reason", QT_TRANSLATE_NOOP("HistoryView", "reason")),
+    ("author", QT_TRANSLATE_NOOP("HistoryView", "author")),
+    ("created_at", QT_TRANSLATE_NOOP("HistoryView", "created at")),
+    ("updated_at", QT_TRANSLATE_NOOP("HistoryView", "updated at")))}
+_STATUS = {"draft": QT_TRANSLATE_NOOP("HistoryView", "draft"), "signed": QT_TRANSLATE_NOOP("HistoryView", "signed")}
+# A change's action as the trail stores it; an event (a restore) is shown as stored.
+_ACTIONS = {"insert": QT_TRANSLATE_NOOP("HistoryView", "added"), "update": QT_TRANSLATE_NOOP("HistoryView", "changed"),
+            "delete": QT_TRANSLATE_NOOP("HistoryView", "removed")}
 
 
 def field_label(table: str, column: str) -> str:
@@ -26,7 +44,8 @@ def field_label(table: str, column: str) -> str:
     if field is not None:
         label = field.label(language())
     else:  # not a clinical field (status, signature columns): the column name, readable ("Addendum: text")
-        label = column.replace("_", " ")
+        label = (QCoreApplication.translate("HistoryView", _COLUMN_WORDS[column]) if column in _COLUMN_WORDS
+                 else column.replace("_", " "))
         label = label if table in _PARTS else label.capitalize()
     return f"{QCoreApplication.translate('HistoryView', _PARTS[table])}: {label}" if table in _PARTS else label
 
@@ -50,8 +69,8 @@ class HistoryView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        rows = [(readable(e.at), e.username or "", e.action, field_label(e.table_name, field),
-                 _text(field, old), _text(field, new), e.reason or "")
+        rows = [(readable(e.at), e.username or "", _action(e.action), field_label(e.table_name, field),
+                 _text(e.table_name, field, old), _text(e.table_name, field, new), e.reason or "")
                 for e in self.logbook.audit.history(self.record_id) for field, old, new in e.changes()
                 if field not in ("id", "procedure_id", "patient_id", "position", "content")]  # content: its SHA-256
         self.table.setRowCount(len(rows))
@@ -65,12 +84,23 @@ class HistoryView(QWidget):
                 for r in range(self.table.rowCount())]
 
 
-def _text(field: str, value) -> str:
+def _action(action: str) -> str:
+    return QCoreApplication.translate("HistoryView", _ACTIONS[action]) if action in _ACTIONS else action
+
+
+def _text(table: str, field: str, value) -> str:
     if value is None:
         return ""
+    clinical = Logbook.audited_field(table, field)
+    if clinical is not None and clinical.choices and value in clinical.choice_keys:
+        return clinical.choice(value).label(language())  # "right femoral", 右股动脉: not the stored key
     if field == "signed_elsewhere":  # a signature or addendum imported with its record
         return QCoreApplication.translate("HistoryView", "yes") if value else QCoreApplication.translate(
             "HistoryView", "no")
+    if field == "status" and value in _STATUS:
+        return QCoreApplication.translate("HistoryView", _STATUS[value])
+    if field in ("meaning", "signer_role"):
+        return core_word("meaning" if field == "meaning" else "role", str(value))
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

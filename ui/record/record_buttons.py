@@ -30,12 +30,12 @@ class RecordButtons(QObject):
         super().__init__(form)
         self.form, self.window = form, window
         self.dialog: QDialog | None = None  # the last dialog opened, for tests and to keep it alive
-        self.preview = self._button("preview_report", self.tr("Pre&view"), self.show_preview)
-        self.export = self._button("export_report", self.tr("&Export PDF..."), self.export_pdf)
+        self.preview = self._button("preview_report", self.tr("P&review"), self.show_preview)
+        self.export = self._button("export_report", self.tr("E&xport PDF..."), self.export_pdf)
         self.print = self._button("print_report", self.tr("&Print..."), self.print_pdf)
         self.sign = self._button("sign_procedure", self.tr("Si&gn..."), self.open_sign_dialog)
         self.addendum = self._button("add_addendum", self.tr("&Addendum..."), self.open_addendum_dialog)
-        self.history = self._button("show_history", self.tr("&History"), self.open_history)
+        self.history = self._button("show_history", self.tr("His&tory"), self.open_history)
         at = form.button_row.indexOf(form.save_button) + 1
         for offset, button in enumerate((self.preview, self.export, self.print, self.sign, self.addendum,
                                          self.history)):

@@ -29,7 +29,9 @@ from PySide6.QtWidgets import (
 from tace_log.errors import TaceLogError
 from tace_log.reports import procedure_report, report_file_name, write_pdf
 from ui.shell.file_dialog import file_dialog
+from ui.shell.language import language
 from ui.shell.messages import error_text, show_error
+from ui.shell.screen import resize_to_fit
 from ui.shell.widgets import command_button
 
 CHART_FOLDER_KEY = "reports/chart_folder"  # the last folder a report was exported to, per workstation
@@ -42,7 +44,7 @@ class _ReportFile:
     def __init__(self, logbook, procedure_id: str):
         procedure = logbook.get_procedure(procedure_id)
         patient = logbook.get_patient(procedure.patient_id)
-        self.data = procedure_report(logbook, procedure_id)
+        self.data = procedure_report(logbook, procedure_id, language=language())  # unless the site fixes one
         self.file_name = report_file_name(procedure.date.isoformat() if procedure.date else None, patient.mrn,
                                           procedure.id)
 
@@ -144,7 +146,7 @@ class ReportPreviewDialog(QDialog):
         super().__init__(parent)
         self.data, self.file_name, self._settings = data, file_name, settings
         self.setWindowTitle(self.tr("Report preview - %1").replace("%1", file_name))
-        self.resize(820, 960)
+        resize_to_fit(self, 820, 960)  # an A4 page's width; as tall as the screen allows, the buttons in view
         self.document = load_pdf(data, self)
         self.view = QPdfView(self)
         self.view.setObjectName("report_preview")

@@ -59,7 +59,9 @@ class BackupActions(QObject):
             self._say(QMessageBox.Icon.Critical, self.tr("No backup was made.\n\n%1").replace("%1", error_text(exc)))
             return
         log.info("backup made: %s in %.2f s", report, report.seconds)
-        self._say(QMessageBox.Icon.Information, self.tr("Backed up:\n%1").replace("%1", str(report)))
+        made = self.tr("%1 (%2 KB, %n procedure(s); verified)", "", report.counts.get("procedures", 0))
+        self._say(QMessageBox.Icon.Information, self.tr("Backed up:\n%1").replace(
+            "%1", made.replace("%1", str(report.path)).replace("%2", f"{report.size / 1024:.0f}")))
 
     def choose_backup(self) -> QFileDialog | QMessageBox:
         """A file dialog in the backups folder; choosing a file asks before restoring it. Someone who may not

@@ -11,8 +11,9 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QV
 
 from tace_log.errors import LogbookError, TaceLogError
 from tace_log.storage import Backups
+from tace_log.times import shown
 from tace_log.users import User, may_restore
-from ui.shell.messages import error_text
+from ui.shell.messages import core_word, error_text
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ class DamagedLogbookDialog(QDialog):
                               objectName="damage_message")
         self.message.setWordWrap(True)
         if self.backup:
-            made = dt.datetime.fromtimestamp(self.backup.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+            made = shown(dt.datetime.fromtimestamp(self.backup.stat().st_mtime, dt.UTC))
             offer = (self.tr("The newest good backup is %1 (made %2). Restoring it brings back the logbook as it "
                              "was then; the damaged file is kept beside the backups.")
                      .replace("%1", self.backup.name).replace("%2", made))
@@ -48,7 +49,7 @@ class DamagedLogbookDialog(QDialog):
         if self.backup and user is not None and not may_restore(user.role):
             refusal = (self.tr("Restoring a backup needs an administrator or a radiologist, and %1 is a %2: ask one "
                                "of them to restore it. Until then the file stays as it is.")
-                       .replace("%1", user.full_name).replace("%2", user.role))
+                       .replace("%1", user.full_name).replace("%2", core_word("role", user.role)))
             offer += "\n\n" + refusal
         self.offer = QLabel(offer, objectName="backup_offer")
         self.offer.setWordWrap(True)

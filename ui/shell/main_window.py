@@ -15,7 +15,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -40,8 +40,9 @@ from ui.people.who_is_working import WhoIsWorking
 from ui.safety.backup_actions import BackupActions
 from ui.safety.logbook_check import LogbookCheck
 from ui.shell.file_dialog import file_dialog
-from ui.shell.language import language
+from ui.shell.language import LANGUAGE_KEY, SYSTEM, install_translations, language, resolved
 from ui.shell.messages import error_text, show_error
+from ui.shell.screen import keep_on_screen, resize_to_fit
 from ui.worklist.panel import WorklistPanel
 
 if TYPE_CHECKING:
@@ -60,6 +61,7 @@ WORKLIST_HEADER = "worklist_header"
 
 class MainWindow(QMainWindow):
     logbook_damaged = Signal(object)  # the LogbookError the background check found; the logbook is closed by then
+    replaced = Signal(object)  # the window, in another language, that took this one's place (`show_in`)
 
     def __init__(self, logbook: Logbook, settings: QSettings | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -75,8 +77,10 @@ class MainWindow(QMainWindow):
         self.writes_held: str | None = None  # why writes are held, or None
         self.locked = False
         self.closed = False
+        self.handed_over = False  # replaced by a window in another language: it carries on with the logbook
         self.check: LogbookCheck | None = None
-        self.setWindowTitle(self.tr("TACE Log — %1").replace("%1", logbook.path.name))
+        # [*]: Qt shows a "*" there while the open form holds unsaved changes (setWindowModified).
+        self.setWindowTitle(self.tr("TACE Log — %1").replace("%1", logbook.path.name) + "[*]")
 
         self.worklist = WorklistPanel(logbook, self)
         self.worklist.open_requested.connect(self.open_procedure)
@@ -175,6 +179,10 @@ class MainWindow(QMainWindow):
         self.survival_action = self._action(self.tr("&Survival by arm"), None, self.open_survival, "survival")
         self.study_report_action = self._action(self.tr("Study &report..."), None, lambda: self.open_study_report(),
                                                 "study_report")
+        self.refresh_action = self._action(self.tr("&Refresh worklist"), "F5", self.worklist.refresh,
+                                           "refresh_worklist")
+        self.users_action = self._action(self.tr("&Users..."), None, self.show_users, "users")
+        self.settings_action = self._action(self.tr("&Settings..."), None, self.show_settings, "settings")
 
         self.file_menu = self.menuBar().addMenu(self.tr("&File"))
         self.file_menu.setObjectName("file_menu")
@@ -188,16 +196,86 @@ class MainWindow(QMainWindow):
         self.add_file_actions(self.backup_actions.actions())
         self.edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
         self.edit_menu.addAction(self.search_action)
-        self.patient_menu = self.menuBar().addMenu(self.tr("&Patient"))
+        self.patient_menu = self.menuBar().addMenu(self.tr("Pat&ient"))
         self.patient_menu.setObjectName("patient_menu")
         self.patient_menu.addAction(self.chart_action)
         self.patient_menu.addAction(self.queues_action)
         self.patient_menu.addSeparator()
         self.patient_menu.addAction(self.survival_action)
         self.patient_menu.addAction(self.study_report_action)
+        self.view_menu = self.menuBar().addMenu(self.tr("&View"))
+        self.view_menu.setObjectName("view_menu")
+        self.view_menu.addAction(self.refresh_action)
+        self._build_language_menu()
+        self.tools_menu = self.menuBar().addMenu(self.tr("T&ools"))  # not &T: Alt+T is the form's History
+        self.tools_menu.setObjectName("tools_menu")
+        self.tools_menu.addAction(self.users_action)
+        self.tools_menu.addAction(self.settings_action)
         self.help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.help_menu.setObjectName("help_menu")
         self.help_menu.addAction(self.about_action)
+
+    def _build_language_menu(self) -> None:
+        """View > Language: the system's, or one chosen for this workstation; each named in its own language."""
+        self.language_menu = self.view_menu.addMenu(self.tr("&Language"))
+        self.language_menu.setObjectName("language_menu")
+        group = QActionGroup(self)
+        chosen = str(self.settings.value(LANGUAGE_KEY, SYSTEM))
+        self.language_actions: dict[str, QAction] = {}
+        for key, text in ((SYSTEM, self.tr("&System language")), ("en", "&English"), ("zh", "中文(&Z)")):
+            action = QAction(text, group, objectName=f"language_{key}", checkable=True)
+            action.setChecked(key == chosen)
+            action.triggered.connect(lambda _=False, key=key: self.choose_language(key))
+            self.language_menu.addAction(action)
+            self._window_actions.append(action)
+            self.language_actions[key] = action
+
+    def choose_language(self, choice: str) -> MainWindow | None:
+        """Remember the choice for this workstation; if it is another language than the window's, the window is
+        shown afresh in it (returned). None: the same language, or the open form's changes kept it open."""
+        self.settings.setValue(LANGUAGE_KEY, choice)
+        self.settings.sync()
+        wanted = resolved(choice)
+        return self.show_in(wanted) if wanted != language() else None
+
+    def show_in(self, lang: str) -> MainWindow | None:
+        """A new window in `lang` in this one's place, on the same logbook, with the same person signed in and
+        the open procedure open again (its unsaved changes saved or discarded first, as the user says)."""
+        reopen = self.form.procedure_id if self.form is not None else None
+        if not self.close_form():
+            return None
+        from PySide6.QtWidgets import QApplication
+
+        from ui.app import show_main_window
+        from ui.record.record_buttons import stored_and_signed
+
+        self.save_settings()
+        install_translations(QApplication.instance(), lang)
+        window = MainWindow(self.logbook, self.settings)
+        window.who.carry_on_from(self.who)
+        show_main_window(window)  # its own start: the notices, writes held until the check passes
+        if reopen is not None and stored_and_signed(self.logbook, reopen)[0]:
+            window.open_procedure(reopen)
+        self.handed_over = True
+        self.close()
+        self.replaced.emit(window)  # whoever holds this window (AppWindows) takes the new one, and lets this go
+        return window
+
+    def show_users(self):
+        """Tools > Users: the users listed, added, deactivated and activated, a forgotten password set."""
+        from ui.people.users_dialog import users_dialog
+
+        return users_dialog(self.logbook, self)
+
+    def show_settings(self):
+        """Tools > Settings: the report header and language, the chart folder, the protocol in force."""
+        from ui.shell.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.logbook, self.settings, self)
+        dialog.setObjectName("settings_dialog")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def focus_search(self) -> None:
         self.worklist.search.setFocus()
@@ -245,6 +323,7 @@ class MainWindow(QMainWindow):
     def _drop_form(self) -> None:
         """The open form goes: its timers stopped first, so none fires on a form (or a logbook) that is gone."""
         self.form.retire()
+        self.setWindowModified(False)
         self.form_host.removeWidget(self.form)
         self.form.deleteLater()
         self.form = None
@@ -255,12 +334,15 @@ class MainWindow(QMainWindow):
         self.form = form
         form.saved.connect(self.worklist.select_procedure)
         form.close_requested.connect(self.close_form)
+        form.dirty_changed.connect(self.setWindowModified)
+        self.setWindowModified(form.dirty)
         from ui.record.record_buttons import RecordButtons  # the form's modules load with the first form
 
         form.record_buttons = RecordButtons(form, self)
         form.set_writes_held(self.writes_held)
         self.form_host.addWidget(form)
         self.form_host.setCurrentWidget(form)
+        QWidget.setTabOrder(self.worklist.table, form.first_field)  # Tab from the list into the form, Shift+Tab back
         form.editors["patient.mrn" if not form.patient_stored else "procedure.date"].input.setFocus()
 
     def _may_replace_form(self) -> bool:
@@ -563,7 +645,7 @@ class MainWindow(QMainWindow):
         for action in self._window_actions:
             action.setEnabled(not self.locked and not self.logbook_closed)
         self.quit_action.setEnabled(True)
-        for action in (self.save_action, self.backup_actions.restore_action):
+        for action in (self.save_action, self.backup_actions.restore_action, self.users_action):
             action.setEnabled(not self.locked and not self.writes_held)
         self.who.update_actions()
         if self.form is not None:
@@ -591,7 +673,7 @@ class MainWindow(QMainWindow):
                 return
             log.error("the schema of %s was changed outside TACE Log: %s", self.logbook.path, "; ".join(tampered))
             self.hold_writes(self.tr("The logbook's schema was changed outside TACE Log (%1), so nothing will be "
-                                     "saved to it. Ask your administrator: tace-log check names every change.")
+                                     "saved to it. Ask your administrator: the log file names every change.")
                              .replace("%1", "; ".join(tampered)))
             self.show_notice(self.writes_held, ERROR)
             return
@@ -623,8 +705,8 @@ class MainWindow(QMainWindow):
             if isinstance(value, QByteArray):
                 restore(value)
         if not isinstance(self.settings.value("main_window/geometry"), QByteArray):
-            screen = self.screen().availableGeometry()
-            self.resize(min(1480, screen.width()), min(900, screen.height()))
+            resize_to_fit(self, 1480, 900)
+        keep_on_screen(self)  # a geometry saved on a larger monitor, or on one no longer there
         header = self.worklist.table.horizontalHeader()
         if (header.sortIndicatorSection(), header.sortIndicatorOrder()) != (0, Qt.SortOrder.DescendingOrder):
             self.worklist.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())  # else loaded
@@ -655,6 +737,13 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.closed:  # closed before (the app, then a test's teardown): the logbook may be gone by now
+            event.accept()
+            return
+        if self.handed_over:  # the window in the new language carries on: no backup, the logbook stays open
+            self.who.stop()
+            if self.check is not None:
+                self.check.wait()
+            self.closed = True
             event.accept()
             return
         if self.locked and self.form is not None:

@@ -7,6 +7,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from tace_log.errors import TaceLogError
+from tace_log.messages import ZH, worded
 from ui.shell.language import language
 
 
@@ -15,8 +16,14 @@ def error_text(exc: BaseException) -> str:
     return exc.text(language()) if isinstance(exc, TaceLogError) else str(exc)
 
 
+def core_word(kind: str, stored: str) -> str:
+    """A word the core stores in English (`role`, a signature's `meaning`, a `unit`) as the UI shows it: in
+    Chinese the catalogue's word for it, in English as stored (lower case, to sit mid-sentence)."""
+    return worded(f"{kind}.{stored}", ZH, stored) if language() == ZH else stored
+
+
 def add_users_hint() -> str:
-    return QCoreApplication.translate("Messages", "add users with `tace-log user add NAME --role radiologist`")
+    return QCoreApplication.translate("Messages", "add them in Tools > Users")
 
 
 def show_error(parent: QWidget | None, title: str, text: str) -> None:

@@ -7,6 +7,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit, QPushButton
 
 from tace_log.users import User
+from ui.shell.messages import core_word
 
 
 def named(widget, key: str, accessible: str):
@@ -28,7 +29,7 @@ def command_button(button: QPushButton, key: str, slot) -> QPushButton:
 def user_picker(users: list[User], current: str | None) -> QComboBox:
     combo = named(QComboBox(), "username", QCoreApplication.translate("SigningWidgets", "User"))
     for user in users:
-        combo.addItem(f"{user.full_name} ({user.username}, {user.role})", user.username)
+        combo.addItem(f"{user.full_name} ({user.username}, {core_word('role', user.role)})", user.username)
     index = combo.findData(current)
     combo.setCurrentIndex(max(index, 0))
     return combo

@@ -6,7 +6,9 @@ view fetch more as it scrolls (canFetchMore/fetchMore), so 100,000 procedures op
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractTableModel, QEvent, QFileSystemWatcher, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from tace_log.dictionary import PATIENT, PROCEDURE
@@ -16,6 +18,7 @@ from ui.shell.language import language
 
 PAGE = 200
 SEARCH_DELAY_MS = 200  # search as you type, once the typing pauses
+CHANGED_DELAY_MS = 300  # the list is re-read this long after the logbook's files last changed on disk
 FIT_ROWS = 50  # the rows the columns are fitted to: more than a screenful, without measuring a whole page
 CELL_PADDING, HEADER_PADDING = 14, 28  # the style's text margins; the header's also hold the sort arrow
 
@@ -161,6 +164,7 @@ class WorklistPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list for the form (arrows move between rows)
         header = self.table.horizontalHeader()
         header.setSortIndicatorShown(True)
         header.setSortIndicator(0, Qt.SortOrder.DescendingOrder)
@@ -190,6 +194,16 @@ class WorklistPanel(QWidget):
         self._count_later.setInterval(SEARCH_DELAY_MS)
         self._count_later.timeout.connect(self._show_count)
         self.model.modelReset.connect(self._count_later.start)
+
+        # Another process's save (the CLI, an import, a second workstation on a shared folder) reaches no notice
+        # of this one: the logbook's files changing on disk are watched instead, and the list re-read once they
+        # settle. SQLite in WAL mode writes each commit to `<logbook>-wal` first, the logbook at checkpoints.
+        self._watched = [str(logbook.path), f"{logbook.path}-wal"]
+        self.watcher = QFileSystemWatcher(self)
+        self.watcher.fileChanged.connect(self._changed_on_disk)
+        self._reread_later = QTimer(self, singleShot=True, interval=CHANGED_DELAY_MS)
+        self._reread_later.timeout.connect(self._reread_after_change)
+        self._watch()
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
@@ -236,6 +250,21 @@ class WorklistPanel(QWidget):
         self.model.set_search(self.search.text())
         if self.model.rowCount():
             self.table.selectRow(0)
+
+    def _watch(self) -> None:
+        """Watch the logbook's files that exist now (a watch ends when its file is replaced or removed)."""
+        missing = [f for f in self._watched if f not in self.watcher.files() and Path(f).exists()]
+        if missing:
+            self.watcher.addPaths(missing)
+
+    def _changed_on_disk(self, _path: str) -> None:
+        self._watch()
+        self._reread_later.start()  # one re-read for the burst of writes a commit makes
+
+    def _reread_after_change(self) -> None:
+        if self.model.logbook.is_open:
+            self.refresh()
+            self._count_later.start()
 
     def refresh(self) -> None:
         """Re-read after a change to the logbook, staying on the selected procedure and where the list was
