@@ -29,7 +29,7 @@ CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 # Written the same in Chinese: units, abbreviations of the trade, brand names, file kinds, the test data's names.
 ALLOWED = {"mL", "mg", "kg", "cm", "mm", "min", "mGy", "Gy", "µm", "PDF", "TACE", "DSA", "CTCAE", "SIR", "MRN",
            "SHA", "ID", "UTC", "Ctrl", "Esc", "Enter", "Progreat", "F", "sqlite", "log", "json", "os", "root",
-           "chen", "li", "Jr", "D"}
+           "chen", "li", "Jr", "D", "Fr"}
 # Labels that show a file's own words, not the app's: the protocol file in force (its path, registry key, version).
 DATA_LABELS = {"protocol_in_force"}
 PATH = re.compile(r"\S*[/\\]\S*|\S+\.(sqlite|pdf|log|json)\b")
