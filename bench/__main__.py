@@ -20,7 +20,7 @@ from pathlib import Path
 from tace_log import __version__
 from tace_log.storage import Logbook
 
-from . import backup, chart, core, course, course_import, derived, report, startup, survival
+from . import backup, chart, core, course, course_import, derived, exports, report, startup, survival
 from .eligibility import eligibility
 from .generate import build_logbook
 from .result import Result, table
@@ -29,13 +29,14 @@ HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 
 
-def logbook(procedures: int) -> Path:
-    """A generated logbook of this size, rebuilt only when the generator or the schema changed."""
-    path = OUT / f"logbook-{procedures}.sqlite"
+def logbook(procedures: int, courses: bool = False) -> Path:
+    """A generated logbook of this size (with the patients' courses), rebuilt only when the generator or the schema
+    changed."""
+    path = OUT / f"logbook-{procedures}{'-courses' if courses else ''}.sqlite"
     stamp = Path(f"{path}.stamp")
     key = hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest() + f":{Logbook.supported_schema_version()}"
     if not path.exists() or not stamp.exists() or stamp.read_text() != key:
-        seconds = build_logbook(path, procedures)
+        seconds = build_logbook(path, procedures, courses=courses)
         print(f"  generated {procedures:,} procedures in {seconds:.1f} s", file=sys.stderr)
         stamp.write_text(key)
     return path
@@ -112,6 +113,7 @@ def figures(sizes: list[int]) -> dict[str, callable]:
         "chart": lambda: chart.chart(work),
         "queues": lambda: chart.queues(largest),
         "eligibility": lambda: eligibility(course_logbook(10_000)),
+        "exports": lambda: exports.compare(logbook(largest, courses=True), work),
     }
 
 

@@ -1,5 +1,7 @@
 """Realistic synthetic logbooks: 1-3 procedures per patient, 2-5 agents each, Chinese and Latin names, both
-staining outcomes. Deterministic for a seed, so runs compare like with like.
+staining outcomes; with `courses`, each patient's course too (screening, labs, a lenvatinib period, an adverse
+event for half, imaging every 91 days, a recurrence for one in five). Deterministic for a seed, so runs compare like
+with like.
 
     python -m bench.generate 100000 -o bench/out/logbook-100k.sqlite
 """
@@ -175,16 +177,52 @@ def patient(rng: random.Random, index: int, procedures: int, resection: dt.date)
     }
 
 
-def document(procedures: int, seed: int = 7) -> dict:
-    """A tace-log/1 document with exactly `procedures` procedures."""
+def _day(resection: dt.date, days: int) -> str:
+    return (resection + dt.timedelta(days=days)).isoformat()
+
+
+LABS = [("tbil", "µmol/L", 5, 20), ("alb", "g/L", 36, 48), ("alt", "U/L", 10, 60), ("ast", "U/L", 10, 60),
+        ("plt", "10^9/L", 110, 300), ("inr", "1", 0.9, 1.2), ("afp", "ng/mL", 2, 400), ("hb", "g/L", 110, 160)]
+
+
+def _course(rng: random.Random, resection: dt.date, weight: float) -> dict:
+    """A patient's course, all of it dated between the resection and TODAY."""
+    days = (TODAY - resection).days
+    labs = [{"id": _uuid(rng), "date": _day(resection, 6), "test": test, "value": round(rng.uniform(low, high), 1),
+             "unit": unit, **({"uln": 40} if test in ("alt", "ast") else {})} for test, unit, low, high in LABS]
+    period = {"id": _uuid(rng), "start": _day(resection, 21), "dose_mg": 12 if weight >= 60 else 8, "frequency": "qd",
+              "intent": "adjuvant", "weight_kg": weight}
+    if days > 200:
+        period.update(end=_day(resection, 200), end_reason="completed_planned_duration")
+    events = [{"id": _uuid(rng), "term": "Hypertension", "ctcae_grade": rng.randint(1, 2), "onset": _day(resection, 40),
+               "attribution_lenvatinib": "probable", "action_lenvatinib": "none", "outcome": "recovered"}] \
+        if rng.random() < 0.5 and days > 40 else []
+    follow_ups = [{"id": _uuid(rng), "date": _day(resection, 91 * k), "type": "imaging", "modality": "ce_ct",
+                   "result": "no_evidence_of_disease", "alive": True} for k in range(1, min(days // 91, 4) + 1)]
+    recurrence = {"first_seen_date": _day(resection, days - 10), "pattern": "intrahepatic",
+                  "intrahepatic_type": "solitary", "confirmation_method": "imaging_noninvasive"} \
+        if rng.random() < 0.2 and days - 10 > 91 * len(follow_ups) else None
+    return {"screening": {"screen_no": f"S{rng.getrandbits(32):08x}", "screen_date": _day(resection, 5),
+                          "consent_date": _day(resection, 6), "enrolled": True, "enrol_date": _day(resection, 7),
+                          "arm_basis": "patient_choice", "resection_intent": "curative", "asa": rng.randint(1, 3),
+                          "ecog": rng.randint(0, 1), "ascites": "none", "encephalopathy": "none",
+                          "hbsag": rng.choice(["positive", "negative"])},
+            "labs": labs, "lenvatinib": [period], "adverse_events": events, "follow_ups": follow_ups,
+            "recurrence": recurrence}
+
+
+def document(procedures: int, seed: int = 7, courses: bool = False) -> dict:
+    """A tace-log/1 document with exactly `procedures` procedures (tace-log/2, with `courses`)."""
     rng = random.Random(seed)
     patients, made = [], 0
     while made < procedures:
         n = min(rng.randint(1, 3), procedures - made)
         resection = TODAY - dt.timedelta(days=rng.randint(60, 3650))
         patients.append(patient(rng, len(patients), n, resection))
+        if courses:
+            patients[-1].update(_course(rng, resection, patients[-1]["weight_kg"]))
         made += n
-    return {"format": "tace-log/1", "patients": patients}
+    return {"format": "tace-log/2" if courses else "tace-log/1", "patients": patients}
 
 
 def import_into(path: Path, documents: Iterable[dict]) -> float:
@@ -200,9 +238,9 @@ def import_into(path: Path, documents: Iterable[dict]) -> float:
     return time.perf_counter() - start
 
 
-def build_logbook(path: Path, procedures: int, seed: int = 7) -> float:
+def build_logbook(path: Path, procedures: int, seed: int = 7, courses: bool = False) -> float:
     """Create a logbook holding `procedures` generated procedures, through the real import; returns seconds."""
-    doc = document(procedures, seed)
+    doc = document(procedures, seed, courses)
     return import_into(path, [doc])
 
 

@@ -83,6 +83,11 @@ class Field(Bilingual):
     # Names a record (MRN, study ID, lot): stored in Unicode NFC and refused with an invisible or control
     # character in it, so two look-alike spellings are never two patients.
     identifier: bool = False
+    # Names the person (name, MRN, birth date): marked an identifier in REDCap, left out of a de-identified export.
+    personal: bool = False
+    # Typed in words, not coded (a note, a narrative, who operated): left out of a de-identified export unless
+    # asked for, since anything can be written in it. Narrative (long text) always is.
+    free_text: bool = False
     help: str = ""
     help_zh: str = ""  # the help in Chinese (`hint`)
     # The most characters a value may have: by default, MAX_LENGTH of its type (text fields only). Above it is an
@@ -105,6 +110,8 @@ class Field(Bilingual):
     def __post_init__(self):
         if self.max_length is None and self.type in MAX_LENGTH:
             object.__setattr__(self, "max_length", MAX_LENGTH[self.type])
+        if self.type is FieldType.LONG_TEXT:
+            object.__setattr__(self, "free_text", True)
 
     @property
     def listed(self) -> bool:
@@ -251,11 +258,12 @@ PATHOLOGY = Entity("pathology", "Pathology", "病理", (
     multi_tables={"thrombus": MultiTable("patient_thrombus", "patient_id", "site")})
 
 PATIENT = Entity("patient", "Patient", "患者", (
-    Field("mrn", "MRN", "住院号", F.TEXT, required=True, identifier=True, help="Hospital medical record number",
+    Field("mrn", "MRN", "住院号", F.TEXT, personal=True, required=True, identifier=True,
+          help="Hospital medical record number",
           help_zh="医院住院号（病案号）"),
-    Field("name", "Name", "姓名", F.TEXT, required=True),
+    Field("name", "Name", "姓名", F.TEXT, personal=True, required=True),
     Field("sex", "Sex", "性别", F.CHOICE, choices=_choices(("M", "male", "男"), ("F", "female", "女"))),
-    Field("birth_date", "Birth date", "出生日期", F.DATE),
+    Field("birth_date", "Birth date", "出生日期", F.DATE, personal=True),
     Field("weight_kg", "Weight", "体重", F.NUMBER, unit="kg", reject_min=30, reject_max=200),
     Field("height_cm", "Height", "身高", F.NUMBER, unit="cm", reject_min=100, reject_max=230),
     Field("arm", "Study arm", "研究分组", F.CHOICE, help="An arm of the active protocol",
@@ -282,7 +290,7 @@ COMPLICATION = Entity("complication", "Complication", "并发症", (
     Field("sir_class", "SIR class", "SIR分级", F.CHOICE, choices=_choices(
         ("mild", "mild", "轻度"), ("moderate", "moderate", "中度"), ("severe", "severe", "重度"),
         ("life_threatening", "life-threatening", "危及生命"), ("death", "death", "死亡"))),
-    Field("management", "Management", "处理", F.TEXT),
+    Field("management", "Management", "处理", F.TEXT, free_text=True),
 ), parent="procedure", cardinality=MANY, document_key="complications", table="complications", positioned=True)
 
 MEDICATION = Entity("medication", "Other drug", "其他用药", (
@@ -308,14 +316,15 @@ PROCEDURE = Entity("procedure", "Procedure", "手术", (
         ("therapeutic_for_recurrence", "therapeutic, for recurrence", "针对复发的治疗（非辅助周期）"))),
     Field("start_time", "Start time", "开始时间", F.TIME, since=2, help="HH:MM, local time", help_zh="时:分，当地时间"),
     Field("end_time", "End time", "结束时间", F.TIME, since=2, help="HH:MM, local time", help_zh="时:分，当地时间"),
-    Field("procedure_name", "Procedure name", "手术名称", F.TEXT, since=2,
+    Field("procedure_name", "Procedure name", "手术名称", F.TEXT, free_text=True, since=2,
           help="e.g. hepatic angiography with superselective TACE",
           help_zh="例如 肝动脉造影+超选择性TACE"),
-    Field("indication", "Indication", "适应证", F.TEXT, since=2, help="e.g. adjuvant TACE one month after resection",
+    Field("indication", "Indication", "适应证", F.TEXT, free_text=True, since=2,
+          help="e.g. adjuvant TACE one month after resection",
           help_zh="例如 肝切除术后1个月辅助TACE"),
-    Field("pre_diagnosis", "Pre-procedure diagnosis", "术前诊断", F.TEXT, since=2),
-    Field("operator", "Operator", "术者", F.TEXT, required_to_sign=True),
-    Field("assistants", "Assistants", "助手", F.TEXT, since=2),
+    Field("pre_diagnosis", "Pre-procedure diagnosis", "术前诊断", F.TEXT, free_text=True, since=2),
+    Field("operator", "Operator", "术者", F.TEXT, free_text=True, required_to_sign=True),
+    Field("assistants", "Assistants", "助手", F.TEXT, free_text=True, since=2),
     Field("consent_obtained", "Consent obtained", "已签署知情同意书", F.BOOL, since=2),
     Field("time_out_done", "Time-out done", "已执行术前核查（Time-out）", F.BOOL, since=2),
     Field("anaesthesia", "Anaesthesia", "麻醉方式", F.CHOICE, since=2, choices=_choices(
@@ -326,18 +335,19 @@ PROCEDURE = Entity("procedure", "Procedure", "手术", (
         ("right_radial", "right radial", "右桡动脉"), ("left_radial", "left radial", "左桡动脉"),
         ("brachial", "brachial", "肱动脉"))),
     Field("sheath_fr", "Sheath", "血管鞘", F.NUMBER, unit="Fr", reject_min=3, reject_max=12, since=2),
-    Field("base_catheter", "Base catheter", "造影导管", F.TEXT, since=2, help="e.g. RH 5F", help_zh="例如 RH 5F"),
-    Field("microcatheter", "Microcatheter", "微导管", F.TEXT, help="e.g. Progreat 2.7F",
+    Field("base_catheter", "Base catheter", "造影导管", F.TEXT, free_text=True, since=2, help="e.g. RH 5F",
+          help_zh="例如 RH 5F"),
+    Field("microcatheter", "Microcatheter", "微导管", F.TEXT, free_text=True, help="e.g. Progreat 2.7F",
           help_zh="例如 Progreat 2.7F"),
     Field("closure", "Closure", "穿刺点处理", F.CHOICE, since=2, choices=_choices(
         ("manual_compression", "manual compression", "手工压迫"), ("closure_device", "closure device", "血管闭合器"))),
-    Field("closure_device", "Closure device", "闭合器名称", F.TEXT, since=2,
+    Field("closure_device", "Closure device", "闭合器名称", F.TEXT, free_text=True, since=2,
           help="e.g. Perclose ProGlide", help_zh="例如 Perclose ProGlide",
           applies_when=("closure", ("closure_device",))),
     Field("michels_type", "Hepatic arterial anatomy (Michels)", "肝动脉解剖（Michels分型）", F.CHOICE, since=2,
           choices=_choices(*((k, f"type {k}", f"{k}型") for k in ("I", "II", "III", "IV", "V", "VI", "VII", "VIII",
                                                                    "IX", "X")))),
-    Field("anatomy_variants", "Variants and collaterals", "解剖变异与侧支", F.TEXT, since=2,
+    Field("anatomy_variants", "Variants and collaterals", "解剖变异与侧支", F.TEXT, free_text=True, since=2,
           help="e.g. replaced right hepatic artery from the SMA; inferior phrenic collateral",
           help_zh="例如 肝右动脉起自肠系膜上动脉；膈下动脉侧支"),
     Field("portal_vein", "Portal vein", "门静脉", F.CHOICE, since=2, choices=_choices(
@@ -363,7 +373,8 @@ PROCEDURE = Entity("procedure", "Procedure", "手术", (
         ("whole_liver", "whole liver (proper hepatic)", "全肝（肝固有动脉）"), ("lobar", "lobar", "肝叶"),
         ("segmental", "segmental", "肝段"), ("subsegmental", "subsegmental", "亚段"),
         ("superselective", "superselective", "超选择"))),
-    Field("target_vessels", "Target vessels", "靶血管", F.TEXT, help="e.g. A6, A7", help_zh="例如 A6、A7"),
+    Field("target_vessels", "Target vessels", "靶血管", F.TEXT, free_text=True, help="e.g. A6, A7",
+          help_zh="例如 A6、A7"),
     Field("endpoint", "Embolization endpoint", "栓塞终点", F.CHOICE, choices=_choices(
         ("stasis", "stasis", "血流停滞"), ("near_stasis", "near-stasis", "接近停滞"),
         ("substasis", "sub-stasis", "次停滞"), ("not_applicable", "not applicable", "不适用"))),
@@ -425,7 +436,8 @@ SCREENING = Entity("screening", "Screening", "筛选", (
         ("meeting_exclusion", "meeting an exclusion criterion", "符合排除标准"),
         ("declined", "declined", "拒绝参加"), ("physician_decision", "physician's decision", "医生决定"),
         ("other", "other", "其他"))),
-    Field("not_enrolled_note", "Note on not enrolling", "未入组说明", F.TEXT, applies_when=NOT_ENROLLED),
+    Field("not_enrolled_note", "Note on not enrolling", "未入组说明", F.TEXT, applies_when=NOT_ENROLLED,
+          free_text=True),
     Field("resection_intent", "Resection intent", "手术目的", F.CHOICE, choices=_choices(
         ("curative", "curative", "根治性"), ("palliative", "palliative", "姑息性"))),
     Field("asa", "ASA class", "ASA分级", F.INT, reject_min=1, reject_max=6),
@@ -439,7 +451,7 @@ SCREENING = Entity("screening", "Screening", "筛选", (
                            ("grade_3_4", "grade 3-4", "3-4级"))),
     Field("hbsag", "HBsAg", "乙肝表面抗原", F.CHOICE, choices=_choices(
         ("positive", "positive", "阳性"), ("negative", "negative", "阴性"))),
-    Field("antiviral", "Antiviral therapy", "抗病毒治疗", F.TEXT),
+    Field("antiviral", "Antiviral therapy", "抗病毒治疗", F.TEXT, free_text=True),
     Field("prior_lenvatinib", "Prior lenvatinib", "既往使用仑伐替尼", F.BOOL),
     Field("sorafenib_allergy", "Allergy to sorafenib", "索拉非尼过敏", F.BOOL),
     Field("pregnant_or_lactating", "Pregnant or lactating", "妊娠或哺乳期", F.BOOL),
@@ -511,7 +523,7 @@ ADVERSE_EVENT = Entity("adverse_event", "Adverse event", "不良事件", (
         ("not_recovered", "not recovered", "未缓解"), ("recovered_with_sequelae", "recovered with sequelae",
                                                       "痊愈伴后遗症"),
         ("fatal", "fatal", "死亡"), ("unknown", "unknown", "不详"))),
-    Field("management", "Management", "处理措施", F.TEXT),
+    Field("management", "Management", "处理措施", F.TEXT, free_text=True),
 ), parent="patient", since=2, cardinality=MANY, document_key="adverse_events", table="adverse_events", positioned=True,
     own_id=True)
 
@@ -529,7 +541,7 @@ FOLLOW_UP = Entity("follow_up", "Follow-up", "随访", (
         ("recurrence", "recurrence", "复发"))),
     Field("alive", "Alive", "存活", F.BOOL, help="Known alive at this contact (blank: yes)",
           help_zh="本次联系时确认存活（留空：是）"),
-    Field("note", "Note", "备注", F.TEXT),
+    Field("note", "Note", "备注", F.TEXT, free_text=True),
 ), parent="patient", since=2, cardinality=MANY, document_key="follow_ups", table="follow_ups", positioned=True,
     own_id=True)
 
@@ -568,7 +580,7 @@ RECURRENCE = Entity("recurrence", "Recurrence", "复发", (
         ("tace", "TACE", "TACE"), ("haic", "HAIC", "HAIC"), ("radiotherapy", "radiotherapy", "放疗"),
         ("transplant", "transplant", "肝移植"), ("systemic", "systemic therapy", "系统治疗"),
         ("best_supportive_care", "best supportive care", "最佳支持治疗"))),
-    Field("note", "Note", "备注", F.TEXT),
+    Field("note", "Note", "备注", F.TEXT, free_text=True),
 ), parent="patient", since=2, document_key="recurrence", table="recurrences", optional=True, multi_tables={
     "extrahepatic_sites": MultiTable("recurrence_sites", "recurrence_id", "site"),
     "treatments": MultiTable("recurrence_treatments", "recurrence_id", "treatment")})
@@ -598,7 +610,7 @@ WITHDRAWAL = Entity("withdrawal", "Withdrawal", "退出研究", (
         ("consent_withdrawn", "consent withdrawn", "撤回知情同意"),
         ("residual_lesion_on_dsa", "residual lesion at DSA", "DSA发现残留病灶"),
         ("physician_decision", "physician's decision", "医生决定"), ("other", "other", "其他"))),
-    Field("note", "Note", "备注", F.TEXT),
+    Field("note", "Note", "备注", F.TEXT, free_text=True),
 ), parent="patient", since=2, document_key="withdrawal", table="withdrawals", optional=True)
 
 COURSE = (SCREENING, LAB, DOSE_PERIOD, ADVERSE_EVENT, FOLLOW_UP, RECURRENCE, DEATH, LOST_TO_FOLLOW_UP, WITHDRAWAL)

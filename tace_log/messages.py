@@ -454,6 +454,34 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "what.activate_user": ("activating a user", "启用用户"),
     "what.deactivate_user": ("deactivating a user", "停用用户"),
     "error.permission_needed": ("{what} needs the user name and password of {who}", "{what}需要{who}的用户名和密码"),
+    # the exports (exports/): words of the files they write, and their refusals
+    "export.record_id": ("{entity} id", "{entity}编号"),
+    "export.instance": ("{entity} instance", "{entity}实例号"),
+    "export.age": ("Age at resection (years)", "手术时年龄（岁）"),
+    "export.day": ("{field}: days from resection", "{field}：距手术天数"),
+    "export.done": ("exported {patients} patients as {format} to {path}", "已将{patients}名患者导出为{format}：{path}"),
+    "export.packaged": ("packaged {files} files ({formats}) to {path}, the data as of {as_of}",
+                        "已将{files}个文件（{formats}）打包至{path}，数据截至{as_of}"),
+    "error.deidentify_options": ("--secret-file, --shift-dates and --free-text go with --deidentify",
+                                 "--secret-file、--shift-dates和--free-text需与--deidentify一起使用"),
+    "error.one_format": ("give one --format, or several with --package", "请只指定一个--format，或用--package指定多个"),
+    "error.package_needs_output": ("--package writes a zip: give it with -o FILE.zip", "--package会写出zip文件：请用-o "
+                                   "FILE.zip指定"),
+    "export.odm_description": ("TACE Log, exported from {path}", "TACE Log，导出自{path}"),
+    "export.signature_legal": ("Signed electronically in TACE Log with the signer's password; the SHA-256 of the "
+                               "signed content is in the signature's SourceID",
+                               "在TACE Log中以签名人密码进行电子签名；签名内容的SHA-256见签名的SourceID"),
+    "error.shift_needs_secret": ("shifting dates needs the site secret: --secret-file FILE",
+                                 "日期偏移需要站点密钥：--secret-file FILE"),
+    "error.secret_too_short": ("{path}: a site secret must be at least {length} characters",
+                               "{path}：站点密钥至少需要{length}个字符"),
+    "error.no_study_id": ("patient {id} has no study ID to stand for it: give them one, or use a site secret "
+                          "(--secret-file FILE)", "患者{id}没有可替代的研究编号：请补充研究编号，或使用站点密钥"
+                          "（--secret-file FILE）"),
+    "error.export_needs_output": ("--format {format} writes several files: give a folder with -o DIR",
+                                  "--format {format}会写出多个文件：请用-o DIR指定文件夹"),
+    "error.json_not_deidentified": ("--deidentify is for csv, redcap and odm: the tace-log/2 JSON is the whole record",
+                                    "--deidentify仅用于csv、redcap和odm：tace-log/2 JSON是完整记录"),
     # -- roles and what a signature means --------------------------------------------------------------------
     "role.radiologist": ("radiologist", "放射科医师"),
     "role.nurse": ("nurse", "护士"),

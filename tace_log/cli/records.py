@@ -7,7 +7,7 @@ import sys
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-from .. import interchange
+from .. import exports, interchange, package
 from ..dictionary import PATIENT, PROCEDURE
 from ..errors import LogbookError, RecordNotFoundError, TaceLogError
 from ..files import atomic_file
@@ -42,8 +42,24 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("file", help="the JSON file")
     p.set_defaults(run=run_import)
 
-    p = commands.add_parser("export", help="export the whole logbook as tace-log/2 JSON, with signatures and addenda")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
+    p = commands.add_parser("export", help="export the whole logbook: tace-log/2 JSON with signatures and addenda "
+                                            "(the default), or CSV, REDCap or CDISC ODM 1.3.2 (docs/exports.md)")
+    p.add_argument("--format", choices=package.FORMATS, action="append",
+                   help="json (default), csv (a folder of files), redcap (a folder: data dictionary, repeating forms, "
+                        "records), odm (one XML file); with --package, repeat it to choose (default: all)")
+    p.add_argument("-o", "--output", metavar="PATH", help="write to PATH: a file, or a folder for csv and redcap "
+                                                          "(json: default standard output)")
+    p.add_argument("--package", action="store_true",
+                   help="one zip for the trial office (-o FILE.zip): the formats, the signed PDF reports, the audit "
+                        "trail and manifest.json; the same logbook gives the same bytes")
+    p.add_argument("--deidentify", action="store_true",
+                   help="leave out name, MRN, birth date, free text, the audit trail and signatures; the study ID (or "
+                        "a keyed hash) stands for the patient, ages and days from resection for the dates")
+    p.add_argument("--secret-file", metavar="FILE", help="with --deidentify: the site secret (never sent) that keys "
+                                                         "the patient's pseudonym and the date shift")
+    p.add_argument("--shift-dates", action="store_true", help="with --deidentify and --secret-file: keep dates, each "
+                                                              "patient's moved by a number of days of their own")
+    p.add_argument("--free-text", action="store_true", help="with --deidentify: keep the free-text fields")
     p.set_defaults(run=run_export)
 
     p = commands.add_parser("validate", help="check a tace-log/1 or /2 JSON file; writes nothing")
@@ -85,11 +101,53 @@ def _write_output(args, write) -> None:
 
 
 def run_export(args) -> int:
+    if args.package:
+        return _run_package(args)
+    if len(args.format or ()) > 1:
+        raise TaceLogError(Message("error.one_format"))
+    args.format = (args.format or ["json"])[0]
+    if args.format != "json":
+        return _run_trial_export(args)
+    if args.deidentify:
+        raise TaceLogError(Message("error.json_not_deidentified"))
     with open_logbook(args) as logbook:
         doc = interchange.export_document(logbook)
     _write_output(args, lambda handle: interchange.write_json(doc, handle))
     if args.output:
-        print(f"exported {len(doc['patients'])} patients to {args.output}", file=sys.stderr)
+        print(Message("export.done", patients=len(doc["patients"]), format="tace-log/2", path=args.output),
+              file=sys.stderr)
+    return 0
+
+
+def _plan(args) -> exports.Deidentification | None:
+    if not args.deidentify:
+        if args.secret_file or args.shift_dates or args.free_text:
+            raise TaceLogError(Message("error.deidentify_options"))
+        return None
+    return exports.Deidentification.with_secret_file(args.secret_file, shift_dates=args.shift_dates,
+                                                     free_text=args.free_text)
+
+
+def _run_trial_export(args) -> int:
+    if not args.output:
+        raise TaceLogError(Message("error.export_needs_output", format=args.format))
+    plan = _plan(args)
+    with open_logbook(args) as logbook:
+        patients = logbook.counts()["patients"]
+        exports.write(logbook, args.format, args.output, plan)
+    print(Message("export.done", patients=patients, format=args.format, path=args.output), file=sys.stderr)
+    return 0
+
+
+def _run_package(args) -> int:
+    if not args.output:
+        raise TaceLogError(Message("error.package_needs_output"))
+    plan = _plan(args)
+    formats = tuple(args.format or (f for f in package.FORMATS if plan is None or f != "json"))
+    with open_logbook(args) as logbook:
+        manifest = package.write_package(logbook, args.output, formats, plan)
+    print(Message("export.packaged", files=len(manifest["files"]) + 1, formats=", ".join(manifest["formats"]),
+                  path=args.output, as_of=manifest["as_of"] or "-"), file=sys.stderr)
     return 0
 
 

@@ -247,6 +247,23 @@ class AuditTrail:
         return [AuditEntry(*row) for row in self._session.db.execute(
             f"SELECT {', '.join(COLUMNS)} FROM audit_log WHERE parent_id = ? ORDER BY seq", [record_id]).fetchall()]
 
+    def under(self, owner_ids: list[str], chunk: int = 500, inserts_only: bool = False) -> Iterator[AuditEntry]:
+        """The rows kept under any of these records (`history` for many at once: an export's batch), in chain order
+        within each chunk of owners; `inserts_only`: only the rows that inserted a record, without its values (when
+        each record was first written is all that is wanted)."""
+        columns = ", ".join("NULL" if inserts_only and c in ("old_value", "new_value") else c for c in COLUMNS)
+        only = " AND action = 'insert'" if inserts_only else ""
+        for start in range(0, len(owner_ids), chunk):
+            part = owner_ids[start:start + chunk]
+            yield from (AuditEntry(*row) for row in self._session.db.execute(
+                f"SELECT {columns} FROM audit_log WHERE parent_id IN ({', '.join('?' * len(part))}){only} "
+                "ORDER BY seq", part))
+
+    def newest(self) -> str | None:
+        """When the trail's newest row was written: the time of the logbook's last change (None: never changed)."""
+        found = self._session.db.execute("SELECT at FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+        return found[0] if found else None
+
     def verify(self) -> ChainCheck:
         """The hash chain, and the trail compared with every head recorded outside it: the head file beside the
         logbook and its backups' (storage/heads.py)."""

@@ -136,6 +136,46 @@ def test_show_prints_a_declared_entity(scans, tmp_path, capsys):
     assert "Scan: Site segment VIII; Modality MRI" in out
 
 
+def test_a_declared_entity_is_in_every_trial_export(scans, tmp_path):
+    """CSV, REDCap and ODM walk the declarations: the scans appear in each with no code of their own."""
+    from lxml import etree
+
+    from tace_log import exports
+
+    from .export_support import read_csv
+    from .test_exports_odm import NS, XSD, problems
+
+    with Logbook.open(tmp_path / "l.sqlite") as book:
+        patient = scan_patient()
+        book.save_patient(patient)
+        for fmt in ("csv", "redcap"):
+            exports.write(book, fmt, tmp_path / fmt)
+        exports.write(book, "odm", tmp_path / "study.xml")
+    scans_csv = read_csv(tmp_path / "csv" / "scans.csv")
+    assert [(r["id"], r["patient_id"], r["position"], r["site"], r["size_mm"], r["phases"]) for r in scans_csv] == [
+        (patient.scans[0].id, patient.id, "1", "segment VI", "23.5", "arterial; delayed"),
+        (patient.scans[1].id, patient.id, "2", "segment VIII", "", "")]
+    codebook = {r["column"]: r for r in read_csv(tmp_path / "csv" / "codebook.csv") if r["entity"] == "scan"}
+    assert codebook["modality"]["choices_zh"] == "ct, CT | mri, 磁共振" and codebook["size_mm"]["unit"] == "mm"
+
+    dictionary_rows = {r["Variable / Field Name"]: r for r in read_csv(tmp_path / "redcap" / "data_dictionary.csv")}
+    assert dictionary_rows["scan_phases"]["Field Type"] == "checkbox"
+    assert dictionary_rows["scan_size_mm"]["Text Validation Max"] == "300"
+    assert dictionary_rows["scan_id"]["Form Name"] == "scan"
+    assert "scan" in {r["form_name"] for r in read_csv(tmp_path / "redcap" / "repeating_forms.csv")}
+    rows = [r for r in read_csv(tmp_path / "redcap" / "records.csv") if r["redcap_repeat_instrument"] == "scan"]
+    assert [(r["redcap_repeat_instance"], r["scan_site"], r["scan_phases___arterial"]) for r in rows] == [
+        ("1", "segment VI", "1"), ("2", "segment VIII", "0")]
+
+    tree = etree.parse(str(tmp_path / "study.xml"))
+    assert etree.XMLSchema(etree.parse(str(XSD))).validate(tree) and problems(tree) == []
+    groups = tree.findall(".//odm:ItemGroupData[@ItemGroupOID='IG.SCAN']", NS)
+    assert [g.get("ItemGroupRepeatKey") for g in groups] == ["1", "2"]
+    site = groups[0].find("odm:ItemData[@ItemOID='IT.SCAN.SITE']", NS)
+    assert site.get("Value") == "segment VI" and site.find("odm:AuditRecord", NS) is not None
+    assert groups[0].find("odm:ItemData[@ItemOID='IT.SCAN.PHASES.DELAYED']", NS).get("Value") == "true"
+
+
 def test_withdrawn_it_is_gone(scans):
     assert "scans" in Patient().to_document()
     dictionary.withdraw(SCAN)

@@ -38,6 +38,9 @@ NEVER_A_LOGBOOK = {
     ("tace_log/storage/holders.py", "LOCKS_FILE.read_text("): "/proc/locks",
     ("tace_log/storage/heads.py", "os.open(head_file(path)"): "the audit trail's head file beside the logbook",
     ("tace_log/storage/heads.py", "source.read_text("): "a head file (of the logbook or of a backup)",
+    ("tace_log/exports/odm.py", "shutil.copyfileobj(clinical, out)"): "the clinical data's own temporary file",
+    ("tace_log/package.py", "(root / JSON_FILE).open("): "the package's JSON in its own temporary folder",
+    ("tace_log/package.py", "(root / name).read_bytes("): "a file of the package's own temporary folder",
 }
 
 

@@ -1,0 +1,23 @@
+"""The trial exports: CSV, REDCap and CDISC ODM 1.3.2, each built from the data dictionary's declarations, each
+optionally de-identified (docs/exports.md). `write` names them; the tace-log/2 JSON is `interchange`'s."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..storage import Logbook
+from . import csv_files, odm, redcap
+from .deidentify import Deidentification
+from .walk import BATCH
+
+WRITERS = {"csv": csv_files.write, "redcap": redcap.write, "odm": odm.write}
+FOLDERS = frozenset({"csv", "redcap"})  # formats that write several files into a folder
+
+
+def write(logbook: Logbook, format: str, target: str | Path, plan: Deidentification | None = None,
+          batch: int = BATCH) -> dict:
+    """Export the logbook in `format` to `target` (a folder for csv and redcap, a file for odm); returns counts."""
+    return WRITERS[format](logbook, target, plan, batch)
+
+
+__all__ = ["Deidentification", "FOLDERS", "WRITERS", "write"]
