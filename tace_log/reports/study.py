@@ -94,7 +94,7 @@ class _StudyReport:
     # -- the sections -----------------------------------------------------------------------------------------
     def first_page(self) -> list:
         s = self.styles
-        newest = self.logbook.audit.newest_change()
+        newest = self.logbook.audit.newest()
         lines = [_t("cutoff", self.lang, date=self.cutoff.isoformat()),
                  _t("protocol", self.lang, protocol=self.protocol.describe()),
                  _t("logbook", self.lang, name=self.logbook.path.name, version=__version__)]

@@ -236,11 +236,6 @@ class AuditTrail:
         """Every audit row in chain order, a batch at a time."""
         return read_rows(self._session.db, batch)
 
-    def newest_change(self) -> str | None:
-        """When the logbook last changed (its newest audit row, UTC): the data's as-of time."""
-        row = self._session.db.execute("SELECT at FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
-        return row[0] if row else None
-
     def history(self, record_id: str) -> list[AuditEntry]:
         """Who changed what and when for a patient or procedure: its own rows and its parts' (a procedure's
         agents, complications, segments, signature and addenda; a patient's tumour thrombus)."""

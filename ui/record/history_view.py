@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
-from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QVBoxLayout, QWidget
 
 from tace_log.storage import Logbook
 from tace_log.times import readable
 from ui.shell.language import language
 from ui.shell.messages import core_word
+from ui.shell.rows_table import RowsTable
 
 # Marked for extraction here, translated where shown (the translator is installed after import).
 COLUMNS = [QT_TRANSLATE_NOOP("HistoryView", "When"), QT_TRANSLATE_NOOP("HistoryView", "Who"),
@@ -57,12 +58,11 @@ class HistoryView(QWidget):
     def __init__(self, logbook, record_id: str, parent=None):
         super().__init__(parent)
         self.logbook, self.record_id = logbook, record_id
-        self.table = QTableWidget(0, len(COLUMNS))
+        # a view over a model: a patient's history holds thousands of values (shell/rows_table.py says why)
+        self.table = RowsTable([self.tr(column) for column in COLUMNS], self)
         self.table.setObjectName("history")
         self.table.setAccessibleName(self.tr("Record history"))
-        self.table.setHorizontalHeaderLabels([self.tr(column) for column in COLUMNS])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
@@ -73,15 +73,11 @@ class HistoryView(QWidget):
                  _text(e.table_name, field, old), _text(e.table_name, field, new), e.reason or "")
                 for e in self.logbook.audit.history(self.record_id) for field, old, new in e.changes()
                 if field not in ("id", "procedure_id", "patient_id", "position", "content")]  # content: its SHA-256
-        self.table.setRowCount(len(rows))
-        for r, values in enumerate(rows):
-            for c, value in enumerate(values):
-                self.table.setItem(r, c, QTableWidgetItem(value))
+        self.table.set_rows(rows)
         self.table.resizeColumnsToContents()
 
     def row_texts(self) -> list[list[str]]:
-        return [[self.table.item(r, c).text() for c in range(self.table.columnCount())]
-                for r in range(self.table.rowCount())]
+        return [list(row) for row in self.table.rows_model.rows]
 
 
 def _action(action: str) -> str:
