@@ -721,8 +721,8 @@ Nothing has been written to it.</source>
         <translation>导入剂量</translation>
     </message>
     <message>
-        <source>DICOM dose reports (*.dcm *.DCM);;All files (*)</source>
-        <translation>DICOM剂量报告 (*.dcm *.DCM);;所有文件 (*)</translation>
+        <source>All files (*);;DICOM files (*.dcm *.DCM)</source>
+        <translation>所有文件 (*);;DICOM文件 (*.dcm *.DCM)</translation>
     </message>
     <message numerus="yes">
         <source>Dose read from %1 (%2, %n irradiation event(s)): check it, then Save.</source>

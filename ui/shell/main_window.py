@@ -372,8 +372,9 @@ class MainWindow(QMainWindow):
                                                  "its form."), 5000)
             return False
         if path is None:
-            dialog = file_dialog(self, self.tr("Import dose"), "", self.tr("DICOM dose reports (*.dcm *.DCM);;"
-                                                                            "All files (*)"))
+            # every file shown first: an X-ray system's RDSR often has no extension at all
+            dialog = file_dialog(self, self.tr("Import dose"), "", self.tr("All files (*);;"
+                                                                            "DICOM files (*.dcm *.DCM)"))
             if not dialog.exec() or not dialog.selectedFiles():
                 return False
             path = dialog.selectedFiles()[0]
