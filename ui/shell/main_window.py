@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QSettings, Qt, Signal
@@ -373,11 +374,13 @@ class MainWindow(QMainWindow):
             return False
         if path is None:
             # every file shown first: an X-ray system's RDSR often has no extension at all
-            dialog = file_dialog(self, self.tr("Import dose"), "", self.tr("All files (*);;"
+            start = self.settings.value("import_dose/folder", str(self.logbook.path.parent))
+            dialog = file_dialog(self, self.tr("Import dose"), str(start), self.tr("All files (*);;"
                                                                             "DICOM files (*.dcm *.DCM)"))
             if not dialog.exec() or not dialog.selectedFiles():
                 return False
             path = dialog.selectedFiles()[0]
+            self.settings.setValue("import_dose/folder", str(Path(path).parent))  # the next one is likely there
         from tace_log.rdsr import read_dose_report  # loaded when first asked for (pydicom)
 
         try:
