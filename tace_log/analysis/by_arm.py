@@ -7,10 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 from ..course.endpoints import logbook_survival_data
+from ..course.flow import UNASSIGNED  # the group of patients whose arm is not recorded, as the flow counts them
 from ..messages import render
 from .survival import Analysis, Observation, analyse
-
-UNASSIGNED = "unassigned"  # the group of patients whose arm is not recorded
 
 
 def survival_by_arm(logbook, endpoint: str, cutoff: dt.date, language: str = "en") -> tuple[Analysis, dict[str, str]]:

@@ -11,9 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QTabWidget,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from tace_log.course.due import DueRules
 from ui.shell.rows_table import RowsTable
+from ui.shell.widgets import date_edit
 
 # Each queue: its key, its title, and the flags it shows (`course.due.FLAGS`).
 QUEUES = (
@@ -95,13 +95,7 @@ class QueuesWindow(QWidget):
         self.logbook = logbook
         self.setObjectName("queues")
         self.setWindowTitle(self.tr("Queues"))
-        self.day = QDateEdit(self)
-        self.day.setObjectName("as_of")
-        self.day.setAccessibleName(self.tr("As of"))
-        self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("yyyy-MM-dd")
-        start = today or dt.date.today()
-        self.day.setDate(QDate(start.year, start.month, start.day))
+        self.day = date_edit(self, "as_of", self.tr("As of"), today or dt.date.today())
         self.day.dateChanged.connect(lambda *_: self.reload())
         label = QLabel(self.tr("&As of"), self)
         label.setBuddy(self.day)
@@ -134,8 +128,7 @@ class QueuesWindow(QWidget):
 
     @property
     def as_of(self) -> dt.date:
-        d = self.day.date()
-        return dt.date(d.year(), d.month(), d.day())
+        return self.day.date().toPython()
 
     def reload(self) -> None:
         if not self.logbook.is_open:

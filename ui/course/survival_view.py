@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -26,6 +25,7 @@ from tace_log.reports.survival_figure import figure_pdf, survival_figure
 from ui.record.report_actions import export_pdf, load_pdf, print_pdf
 from ui.shell.language import language
 from ui.shell.rows_table import RowsTable
+from ui.shell.widgets import date_edit
 
 
 def _number(value, digits: int = 1) -> str:
@@ -53,13 +53,7 @@ class SurvivalView(QWidget):
         self.endpoint.setAccessibleName(self.tr("Endpoint"))
         for key in ENDPOINTS:
             self.endpoint.addItem(render(f"survival.endpoint.{key}", language()), key)
-        self.cutoff = QDateEdit(self)
-        self.cutoff.setObjectName("cutoff")
-        self.cutoff.setAccessibleName(self.tr("Cutoff"))
-        self.cutoff.setCalendarPopup(True)
-        self.cutoff.setDisplayFormat("yyyy-MM-dd")
-        day = cutoff or dt.date.today()
-        self.cutoff.setDate(QDate(day.year, day.month, day.day))
+        self.cutoff = date_edit(self, "cutoff", self.tr("Cutoff"), cutoff or dt.date.today())
         endpoint_label, cutoff_label = QLabel(self.tr("&Endpoint"), self), QLabel(self.tr("&Cutoff"), self)
         endpoint_label.setBuddy(self.endpoint)
         cutoff_label.setBuddy(self.cutoff)
@@ -99,8 +93,7 @@ class SurvivalView(QWidget):
 
     @property
     def as_of(self) -> dt.date:
-        d = self.cutoff.date()
-        return dt.date(d.year(), d.month(), d.day())
+        return self.cutoff.date().toPython()
 
     def reload(self) -> None:
         endpoint = self.endpoint.currentData()

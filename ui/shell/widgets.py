@@ -3,8 +3,10 @@ of every button row (a command button, named and with an accessible name)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit, QPushButton
+import datetime as dt
+
+from PySide6.QtCore import QCoreApplication, QDate
+from PySide6.QtWidgets import QComboBox, QDateEdit, QDialogButtonBox, QLabel, QLineEdit, QPushButton
 
 from tace_log.users import User
 from ui.shell.messages import core_word
@@ -15,6 +17,15 @@ def named(widget, key: str, accessible: str):
     widget.setObjectName(key)
     widget.setAccessibleName(accessible)
     return widget
+
+
+def date_edit(parent, key: str, accessible: str, day: dt.date) -> QDateEdit:
+    """A day as the app writes dates (YYYY-MM-DD), with a calendar; `.date().toPython()` is its date."""
+    edit = named(QDateEdit(parent), key, accessible)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setDate(QDate(day.year, day.month, day.day))
+    return edit
 
 
 def command_button(button: QPushButton, key: str, slot) -> QPushButton:
