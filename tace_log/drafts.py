@@ -1,10 +1,11 @@
 """Drafts: what a form holds before it is saved, kept on disk so nothing typed is lost to a crash or a kill.
 
-One JSON file per open form and per person in a `drafts/` folder beside the logbook (two people's unsaved work on
-one procedure are two drafts: neither overwrites the other's), written atomically (a temporary file,
-fsync, rename) so a kill mid-write leaves the previous draft, never half of one. A draft is deleted when its form
-is saved or explicitly discarded; whatever is left at the next start is offered back. Drafts hold documents
-(the interchange shapes) exactly as the form had them, invalid values included: a draft is not a record.
+One JSON file per open form (a procedure form, or a course record's dialog) and per person in a `drafts/` folder
+beside the logbook (two people's unsaved work on one procedure are two drafts: neither overwrites the other's),
+written atomically (a temporary file, fsync, rename) so a kill mid-write leaves the previous draft, never half of
+one. A draft is deleted when its form is saved or explicitly discarded; whatever is left at the next start is offered
+back. Drafts hold documents (the interchange shapes) exactly as the form had them, invalid values included: a draft
+is not a record.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from .files import atomic_file
 from .times import now_utc
 
 DRAFTS_FOLDER = "drafts"
+DRAFT_INTERVAL_MS = 3000  # how long typing may go unsaved to disk at most
 _SUFFIX = ".draft.json"
 
 
@@ -25,7 +27,7 @@ _SUFFIX = ".draft.json"
 class Draft:
     """An unsaved form as it was last typed, to be offered back after a crash."""
 
-    id: str  # the procedure id the form edits: one draft per procedure and owner
+    id: str  # the record the form edits (a procedure's id, or `course_draft_id`): one draft per record and owner
     logbook: str  # the logbook file it belongs to (a folder may hold several logbooks)
     saved_at: str  # ISO 8601 UTC
     title: str  # what the user recognises it by, e.g. "张伟 2026-11-20"
@@ -34,10 +36,21 @@ class Draft:
     # Who typed it (the logbook's `users.current`): their work, offered back to them. None in a draft file written
     # before drafts recorded it.
     owner: str | None = None
+    # A course record's draft (a lab, a dose period...): the entity's key and the record's document; `patient` then
+    # holds only the patient's id and `procedure` is empty. None in a procedure form's draft.
+    entity: str | None = None
+    record: dict | None = None
 
     def to_json(self) -> dict:
         return {"id": self.id, "logbook": self.logbook, "saved_at": self.saved_at, "title": self.title,
-                "patient": self.patient, "procedure": self.procedure, "owner": self.owner}
+                "patient": self.patient, "procedure": self.procedure, "owner": self.owner,
+                "entity": self.entity, "record": self.record}
+
+
+def course_draft_id(patient_id: str, entity_key: str, record_id: str | None) -> str:
+    """The draft id of a course record's dialog: the record's own id, or for a patient's one record of an entity
+    with no id of its own (the screening, the recurrence...) the patient and the entity."""
+    return record_id or f"{patient_id}-{entity_key}"
 
 
 class DraftStore:
@@ -53,8 +66,9 @@ class DraftStore:
         whose = f".{owner.encode('utf-8').hex()}" if owner else ""  # hex: any user name makes a safe file name
         return self.folder / f"{draft_id}{whose}{_SUFFIX}"
 
-    def save(self, draft_id: str, title: str, patient: dict, procedure: dict, owner: str | None = None) -> Draft:
-        draft = Draft(draft_id, self.logbook, now_utc(), title, patient, procedure, owner)
+    def save(self, draft_id: str, title: str, patient: dict, procedure: dict, owner: str | None = None,
+             entity: str | None = None, record: dict | None = None) -> Draft:
+        draft = Draft(draft_id, self.logbook, now_utc(), title, patient, procedure, owner, entity, record)
         target = self._file(draft_id, owner)
         self.folder.mkdir(parents=True, exist_ok=True)
         with atomic_file(target) as handle:
@@ -74,7 +88,7 @@ class DraftStore:
             try:
                 data = json.loads(path.read_text(encoding="utf-8"))
                 draft = Draft(**{k: data[k] for k in ("id", "logbook", "saved_at", "title", "patient", "procedure")},
-                              owner=data.get("owner"))
+                              owner=data.get("owner"), entity=data.get("entity"), record=data.get("record"))
             except (OSError, ValueError, KeyError, TypeError):
                 continue
             if draft.logbook == self.logbook:

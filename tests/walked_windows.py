@@ -13,7 +13,7 @@ from PySide6.QtCore import QCoreApplication, QSettings
 from safety_samples import damage, fill
 from ui_support import sign_in_by_clicking
 
-import ui.entry.procedure_form
+import ui.shell.messages
 from tace_log.drafts import DraftStore
 from tace_log.errors import LogbookCorruptError
 from tace_log.model import Procedure, new_id
@@ -22,7 +22,7 @@ from ui.safety.damaged_logbook import DamagedLogbookDialog
 from ui.safety.unexpected_error import unexpected_error_dialog
 from ui.shell.main_window import MainWindow
 
-ASK_UNSAVED = ui.entry.procedure_form.ask_unsaved  # the real question (tests/ui/conftest.py answers it with Discard)
+ASK_UNSAVED = ui.shell.messages.ask_unsaved  # the real question (tests/ui/conftest.py answers it with Discard)
 LOGBOOK = "walk.sqlite"
 
 
@@ -95,7 +95,7 @@ def walk_the_app(walker, qtbot, tmp_path, type_text, monkeypatch) -> None:
     walker.walk(windows.setup(user="li", password=NURSE_PASSWORD),  # File > Restore says a nurse may not
                 only=[f"{main}/action:restore_backup"])
     with monkeypatch.context() as patch:
-        patch.setattr(ui.entry.procedure_form, "ask_unsaved", ASK_UNSAVED)
+        patch.setattr(ui.shell.messages, "ask_unsaved", ASK_UNSAVED)
         walker.walk(windows.setup(then=lambda window: type_text(window.form.editors["procedure.operator"].input,
                                                                 "Jr")),
                     only=[f"{main}/action:close_form"])  # Save, Discard or Cancel?

@@ -163,6 +163,10 @@ The logbook as it was before is kept as:
         <translation>更改原因（记入审计记录）</translation>
     </message>
     <message>
+        <source>Your unsaved draft of this record is shown: Save keeps it, Cancel discards it.</source>
+        <translation>显示的是您未保存的此记录草稿：点“保存”保留，点“取消”丢弃。</translation>
+    </message>
+    <message>
         <source>Starting dose: record the patient&apos;s weight first (12 mg at %1 kg and above, 8 mg below).</source>
         <translation>起始剂量：请先记录患者体重（≥%1 kg为12 mg，以下为8 mg）。</translation>
     </message>
@@ -181,6 +185,10 @@ The logbook as it was before is kept as:
     <message>
         <source>Held for an adverse event at %1: the next step down is %2.</source>
         <translation>在%1时因不良事件暂停：下一级剂量为%2。</translation>
+    </message>
+    <message>
+        <source>The draft could not be kept on disk: </source>
+        <translation>草稿未能保存到磁盘：</translation>
     </message>
     <message numerus="yes">
         <source>Not saved: %n error(s).</source>
@@ -783,6 +791,10 @@ Nothing has been written to it.</source>
         <translation>丢弃</translation>
     </message>
     <message>
+        <source>Cannot restore the draft</source>
+        <translation>无法恢复草稿</translation>
+    </message>
+    <message>
         <source>Discard %2&apos;s unsaved draft %1? It is their work, and cannot be brought back.</source>
         <translation>丢弃 %2 的未保存草稿 %1？这是对方的工作，丢弃后无法找回。</translation>
     </message>
@@ -820,6 +832,14 @@ Nothing has been written to it.</source>
     <message>
         <source>add them in Tools &gt; Users</source>
         <translation>请在“工具 &gt; 用户”中添加</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>未保存的更改</translation>
+    </message>
+    <message>
+        <source>%1 has unsaved changes. Save them?</source>
+        <translation>%1 有未保存的更改。是否保存？</translation>
     </message>
 </context>
 <context>
@@ -906,14 +926,6 @@ Nothing has been written to it.</source>
 </context>
 <context>
     <name>ProcedureForm</name>
-    <message>
-        <source>Unsaved changes</source>
-        <translation>未保存的更改</translation>
-    </message>
-    <message>
-        <source>%1 has unsaved changes. Save them?</source>
-        <translation>%1 有未保存的更改。是否保存？</translation>
-    </message>
     <message>
         <source>Findings</source>
         <translation>核查结果</translation>

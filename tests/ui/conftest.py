@@ -28,9 +28,9 @@ def app_setup(qapp):
 def unsaved_forms_are_discarded_at_teardown(monkeypatch):
     """A window closed at a test's end must not wait on the "unsaved changes" question; tests of that question
     replace this answer with their own."""
-    from ui.entry import procedure_form
+    from ui.shell import messages
 
-    monkeypatch.setattr(procedure_form, "ask_unsaved", lambda parent, title: QMessageBox.StandardButton.Discard)
+    monkeypatch.setattr(messages, "ask_unsaved", lambda parent, title: QMessageBox.StandardButton.Discard)
 
 
 @pytest.fixture

@@ -65,11 +65,11 @@ def test_unsaved_changes_cancelled_keep_the_window_as_it_is(qtbot, window, type_
                                                             back_in_english):
     from PySide6.QtWidgets import QMessageBox
 
-    from ui.entry import procedure_form
+    from ui.shell import messages
 
     form = window.new_procedure()
     type_text(form.editors["patient.name"].input, "王")
-    monkeypatch.setattr(procedure_form, "ask_unsaved", lambda parent, title: QMessageBox.StandardButton.Cancel)
+    monkeypatch.setattr(messages, "ask_unsaved", lambda parent, title: QMessageBox.StandardButton.Cancel)
     assert window.choose_language("zh") is None
     assert window.form is form and form.dirty and language() == "en" and not window.closed
 

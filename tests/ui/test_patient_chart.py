@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPushButton, QTableWidgetItem
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit, QPushButton, QTableWidgetItem
 
 from tace_log.model import Patient, Procedure, record_class
 from ui.course.lab_grid import LabGrid
@@ -203,3 +203,68 @@ def test_the_eligibility_tab_says_each_rule_and_records_a_screen_failure_in_one_
     screening = logbook.get_patient(patient.id).screening
     assert (screening.enrolled, screening.not_enrolled_reason) == (False, "not_meeting_inclusion")
     assert any((r.reason or "").startswith("screen failure") for r in logbook.audit.history(patient.id))
+
+
+def test_a_course_record_typed_but_not_saved_survives_a_crash_as_a_draft(qtbot, logbook, settings, monkeypatch,
+                                                                          type_text):
+    import shiboken6
+    from ui_support import shown_window
+
+    import ui.course.record_dialog
+    from tace_log.drafts import DraftStore
+    from ui.shell.main_window import MainWindow
+
+    monkeypatch.setattr(ui.course.record_dialog, "DRAFT_INTERVAL_MS", 20)
+    patient, procedure = a_patient_with_a_tace(logbook)
+    first = MainWindow(logbook, settings)
+    first.show()
+    chart = open_chart(qtbot, first, procedure)
+    qtbot.mouseClick(chart.findChild(QPushButton, "follow_up-add"), Qt.MouseButton.LeftButton)
+    dialog = the_dialog(qtbot)
+    day = (RESECTION + dt.timedelta(days=90)).isoformat()
+    type_text(dialog.findChild(QLineEdit, "date"), day)
+    choose(dialog, "type", "phone")
+    store = DraftStore(logbook.path)
+    qtbot.waitUntil(lambda: any(d.entity == "follow_up" and (d.record or {}).get("type") == "phone"
+                                for d in store.drafts()))
+    first.deleteLater()  # a crash: no close, no question, no save
+    qtbot.waitUntil(lambda: not shiboken6.isValid(first))
+
+    second = shown_window(qtbot, logbook, settings)
+    assert second.drafts_bar.isVisible()
+    assert "陈静" in " ".join(w.text() for w in second.drafts_bar.findChildren(QLabel))
+    qtbot.mouseClick(second.drafts_bar.findChild(QPushButton, "restore_draft"), Qt.MouseButton.LeftButton)
+    restored = the_dialog(qtbot)
+    assert restored.findChild(QLineEdit, "date").text() == day
+    assert restored.findChild(QComboBox, "type").currentData() == "phone"
+    assert restored.dirty and not second.drafts_bar.isVisible()  # being typed again: not offered twice
+    restored.save_button.click()
+    qtbot.waitUntil(lambda: not restored.isVisible())
+    assert [(f.date.isoformat(), f.type) for f in logbook.get_patient(patient.id).follow_ups] == [(day, "phone")]
+    assert store.drafts() == []  # saved: the draft is gone
+
+
+def test_cancelling_typed_course_input_asks_first_and_discarding_removes_its_draft(qtbot, window, logbook,
+                                                                                  monkeypatch, type_text):
+    from PySide6.QtWidgets import QMessageBox
+
+    import ui.shell.messages
+    from tace_log.drafts import DraftStore
+
+    patient, procedure = a_patient_with_a_tace(logbook)
+    chart = open_chart(qtbot, window, procedure)
+    qtbot.mouseClick(chart.findChild(QPushButton, "adverse_event-add"), Qt.MouseButton.LeftButton)
+    dialog = the_dialog(qtbot)
+    type_text(dialog.findChild(QLineEdit, "term"), "Hypertension")
+    assert dialog.save_draft()
+    asked = []
+    monkeypatch.setattr(ui.shell.messages, "ask_unsaved",
+                        lambda parent, title: asked.append(title) or QMessageBox.StandardButton.Cancel)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # a slip of the finger keeps what was typed
+    assert dialog.isVisible() and asked == [dialog.windowTitle()]
+    assert len(DraftStore(logbook.path).drafts()) == 1
+    monkeypatch.setattr(ui.shell.messages, "ask_unsaved", lambda parent, title: QMessageBox.StandardButton.Discard)
+    dialog.buttons.button(dialog.buttons.StandardButton.Cancel).click()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert DraftStore(logbook.path).drafts() == []
+    assert logbook.get_patient(patient.id).adverse_events == []

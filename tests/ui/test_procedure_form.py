@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from ui_support import shown_window
 
 import ui.entry.procedure_form
+import ui.shell.messages
 from tace_log.drafts import DraftStore
 from tace_log.storage import Logbook
 from tests.core.test_applies_when import EarlierRules, patient, unstained
@@ -176,7 +177,7 @@ def test_a_draft_survives_the_window_destroyed_unsaved(qtbot, logbook, settings,
                                             (QMessageBox.StandardButton.Discard, True)])
 def test_closing_a_changed_form_asks_first(qtbot, window, monkeypatch, type_text, answer, closes):
     asked = []
-    monkeypatch.setattr(ui.entry.procedure_form, "ask_unsaved", lambda parent, title: asked.append(title) or answer)
+    monkeypatch.setattr(ui.shell.messages, "ask_unsaved", lambda parent, title: asked.append(title) or answer)
     window.new_action.trigger()
     form = window.form
     type_text(form.findChild(QLineEdit, "name"), "李明")
@@ -188,7 +189,7 @@ def test_closing_a_changed_form_asks_first(qtbot, window, monkeypatch, type_text
 
 
 def test_an_unchanged_form_closes_with_escape_without_asking(qtbot, window, monkeypatch):
-    monkeypatch.setattr(ui.entry.procedure_form, "ask_unsaved", lambda *a: pytest.fail("asked"))
+    monkeypatch.setattr(ui.shell.messages, "ask_unsaved", lambda *a: pytest.fail("asked"))
     window.new_action.trigger()
     qtbot.keyClick(window.form.findChild(QLineEdit, "mrn"), Qt.Key.Key_Escape)
     assert window.form is None

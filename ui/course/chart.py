@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from tace_log.course.due import DueRules
 from tace_log.dictionary import COURSE, Entity, FieldType, declared
+from tace_log.drafts import Draft
 from tace_log.errors import TaceLogError
 from tace_log.model import Patient
 from ui.course.eligibility_panel import EligibilityPanel
@@ -171,11 +172,12 @@ class PatientChart(QWidget):
                        and flag in QUEUED)
         return (ahead[0][0], flag_name(ahead[0][1])) if ahead else None
 
-    def open_record(self, entity_key: str, record_id: str | None) -> CourseRecordDialog | None:
+    def open_record(self, entity_key: str, record_id: str | None, draft: Draft | None = None) \
+            -> CourseRecordDialog | None:
         if entity_key == "procedure":
             self.procedure_requested.emit(record_id)
             return None
-        dialog = CourseRecordDialog(self.logbook, self.patient_id, declared(entity_key), record_id, self)
+        dialog = CourseRecordDialog(self.logbook, self.patient_id, declared(entity_key), record_id, self, draft)
         dialog.open()
         return dialog
 

@@ -3,7 +3,9 @@ recurrence...) in a dialog made from its entity's declaration: one editor per fi
 same rules as every save, warnings confirmed by a second Save, and saved in one transaction with the patient.
 
 The dialog edits one record and nothing else of the patient: on Save it takes the patient's record as stored at
-that moment and puts this one record into it, so what someone else recorded meanwhile is kept.
+that moment and puts this one record into it, so what someone else recorded meanwhile is kept. What is typed is
+kept on disk as a draft (`tace_log.drafts`, as the procedure form's), offered back by the main window after a
+crash; Save or a confirmed Cancel removes it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -24,11 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from tace_log.dictionary import Entity
+from tace_log.drafts import DRAFT_INTERVAL_MS, Draft, DraftStore, course_draft_id
 from tace_log.errors import TaceLogError
 from tace_log.findings import Finding, errors, warnings
 from tace_log.lenvatinib import DISCONTINUING_KINDS, next_step_down
 from tace_log.model import Patient, Record, record_class
 from ui.entry.field_editors import FieldEditor
+from ui.shell import messages
 from ui.shell.language import language
 from ui.shell.messages import error_text
 
@@ -38,16 +43,22 @@ WARNING_COLOUR, ERROR_COLOUR = "#b26a00", "#c62828"
 class CourseRecordDialog(QDialog):
     """`CourseRecordDialog(logbook, patient_id, entity, record_id=None)`: a new record of `entity` when
     `record_id` is None (or the patient's one record of an optional entity, such as the recurrence), else that
-    record. On accept the patient is saved and `dialog.saved` is the record as stored."""
+    record. On accept the patient is saved and `dialog.saved` is the record as stored. With `draft`, the dialog
+    shows that unsaved draft of the record instead of what is stored."""
 
-    def __init__(self, logbook, patient_id: str, entity: Entity, record_id: str | None = None, parent=None):
+    def __init__(self, logbook, patient_id: str, entity: Entity, record_id: str | None = None, parent=None,
+                 draft: Draft | None = None):
         super().__init__(parent)
         self.logbook, self.patient_id, self.entity = logbook, patient_id, entity
         self.saved: Record | None = None
         self.findings: list[Finding] = []
         self._confirmed: tuple | None = None  # the warnings a first Save showed
+        self.drafts = DraftStore(logbook.path)
         patient = logbook.get_patient(patient_id)
+        if draft is not None and entity.own_id:
+            record_id = (draft.record or {}).get("id") or record_id
         self.record = self._record_of(patient, record_id)
+        self.draft_id = course_draft_id(patient_id, entity.key, self.record.id if entity.own_id else None)
         self.setObjectName(f"{entity.key}-dialog")
         title = self.tr("%1 — %2").replace("%1", entity.label(language())).replace("%2", patient.name)
         self.setWindowTitle(title)
@@ -72,6 +83,8 @@ class CourseRecordDialog(QDialog):
                 line.editingFinished.connect(lambda line=line, english=english:
                                              line.setText(english.get(line.text().strip(), line.text())))
             editor.set_value(getattr(self.record, f.key))
+            if draft is not None and draft.record is not None and f.key in draft.record:
+                editor.set_value(draft.record[f.key])
             editor.on_change(self._changed)
             self.editors[f.key] = editor
             label = QLabel(f.label(language()) + ("*" if f.required else ""), body)
@@ -120,6 +133,12 @@ class CourseRecordDialog(QDialog):
         self._timer.setSingleShot(True)
         self._timer.setInterval(250)
         self._timer.timeout.connect(self.validate)
+        self._draft_timer = QTimer(self, singleShot=True, interval=DRAFT_INTERVAL_MS)
+        self._draft_timer.timeout.connect(self.save_draft)
+        self.dirty = draft is not None  # a restored draft is unsaved work
+        if draft is not None:
+            self._say(self.tr("Your unsaved draft of this record is shown: Save keeps it, Cancel discards it."),
+                      WARNING_COLOUR)
         self.resize(560, min(120 + 46 * len(entity.fields), 640))
         first = next(iter(self.editors.values()), None)
         if first is not None:
@@ -137,7 +156,8 @@ class CourseRecordDialog(QDialog):
                 self._stored = True
                 return record
         self._stored = False
-        return cls()
+        # a draft of a record no longer stored keeps its id: saving it records it again, under the same id
+        return cls(id=record_id) if record_id else cls()
 
     def _proposed_dose(self, patient: Patient) -> tuple[str, tuple[int, str] | None] | None:
         """What the label proposes for a new period: the starting dose by weight for the first adjuvant one; after
@@ -195,10 +215,37 @@ class CourseRecordDialog(QDialog):
 
     # -- checking and saving -----------------------------------------------------------------------------------
     def _changed(self) -> None:
+        self.dirty = True
         self._timer.start()
+        if not self._draft_timer.isActive():
+            self._draft_timer.start()
+
+    def save_draft(self) -> bool:
+        """Keep what is typed on disk as the person working's draft of this record; False (said) if it cannot be."""
+        title = self.windowTitle()
+        try:
+            self.drafts.save(self.draft_id, title, {"id": self.patient_id}, {}, self.logbook.users.current,
+                             entity=self.entity.key, record=self.document())
+        except OSError as exc:
+            self._say(self.tr("The draft could not be kept on disk: ") + str(exc), ERROR_COLOUR)
+            return False
+        return True
+
+    def reject(self) -> None:
+        """Cancel, Esc or the window's close: unsaved typing is saved, discarded or kept open, as the person says."""
+        if self.dirty:
+            answer = messages.ask_unsaved(self, self.windowTitle())
+            if answer == QMessageBox.StandardButton.Save:
+                self.save()
+                return
+            if answer != QMessageBox.StandardButton.Discard:
+                return
+        self.drafts.discard(self.draft_id, self.logbook.users.current)
+        super().reject()
 
     def done(self, result: int) -> None:
         self._timer.stop()  # closed: nothing left to check
+        self._draft_timer.stop()
         super().done(result)
 
     def validate(self) -> list[Finding]:
@@ -242,5 +289,7 @@ class CourseRecordDialog(QDialog):
             return
         stored = getattr(self.logbook.get_patient(self.patient_id), self.entity.document_key)
         self.saved = stored if not self.entity.many else next(r for r in stored if r.id == self.record.id)
+        self.dirty = False
+        self.drafts.discard(self.draft_id, self.logbook.users.current)
         super().accept()
 

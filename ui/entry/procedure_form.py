@@ -7,7 +7,7 @@ until it is saved; Save writes patient and procedure in one transaction through 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -37,7 +37,7 @@ from tace_log.dictionary import (
     declared,
     path_label,
 )
-from tace_log.drafts import Draft, DraftStore
+from tace_log.drafts import DRAFT_INTERVAL_MS, Draft, DraftStore
 from tace_log.errors import TaceLogError
 from tace_log.findings import ERROR, INFO, WARNING, Finding, errors, warnings
 from tace_log.model import SIGNED, Patient, Procedure, days_after_resection, new_id
@@ -47,6 +47,7 @@ from tace_log.validation import parse_date
 from ui.entry.field_editors import SEVERITY_COLOUR, FieldEditor, severity_name
 from ui.entry.liver_map import LiverMap
 from ui.entry.rows_editor import Row, RowsEditor
+from ui.shell import messages
 from ui.shell.flow_layout import FlowLayout
 from ui.shell.language import language
 from ui.shell.messages import core_word, error_text
@@ -56,20 +57,10 @@ _BANNER = ("#signed_banner { background: #e3f2fd; border: 1px solid #1565c0; col
 _BANNER_BROKEN = ("#signed_banner { background: #fdecea; border: 2px solid #b00020; color: #b00020; padding: 6px; "
                   "font-weight: bold; }")  # a signature that does not verify
 
-DRAFT_INTERVAL_MS = 3000  # how long typing may go unsaved to disk at most
 VALIDATE_DELAY_MS = 150
 
 # The fields recorded only for some value of another (segments and lesions for a stain), from the dictionary.
 CONDITIONAL = {f.key: f.applies_when for f in PROCEDURE.fields if f.applies_when is not None}
-
-
-def ask_unsaved(parent: QWidget, title: str) -> QMessageBox.StandardButton:
-    """Save, Discard or Cancel for a form with unsaved changes (a function, so one place words the question)."""
-    return QMessageBox.question(
-        parent, QCoreApplication.translate("ProcedureForm", "Unsaved changes"),
-        QCoreApplication.translate("ProcedureForm", "%1 has unsaved changes. Save them?").replace("%1", title),
-        QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Save)
 
 
 def _recorded(value) -> bool:
@@ -616,7 +607,7 @@ class ProcedureForm(QWidget):
         """True when the form can go: nothing unsaved, or the user saved or discarded it."""
         if not self.dirty:
             return True
-        answer = ask_unsaved(self, self.display_title())
+        answer = messages.ask_unsaved(self, self.display_title())
         if answer == QMessageBox.StandardButton.Save:
             return self.save()
         if answer == QMessageBox.StandardButton.Discard:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -49,6 +50,7 @@ from ui.worklist.panel import WorklistPanel
 if TYPE_CHECKING:
     from ui.course.chart import PatientChart
     from ui.course.queues import QueuesWindow
+    from ui.course.record_dialog import CourseRecordDialog
     from ui.course.survival_view import SurvivalView
     from ui.entry.procedure_form import ProcedureForm
 
@@ -546,8 +548,10 @@ class MainWindow(QMainWindow):
             if item.widget():
                 item.widget().hide()  # gone from sight now, deleted once its click (Restore) has returned
                 item.widget().deleteLater()
-        open_id = self.form.procedure_id if self.form is not None else None
-        waiting = [d for d in self.drafts.drafts() if d.id != open_id]
+        # the drafts being typed now: the open form's, and those of course records' dialogs open in a chart
+        open_ids = {self.form.procedure_id if self.form is not None else None}
+        open_ids |= {getattr(d, "draft_id", None) for d in self.findChildren(QDialog) if d.isVisible()}
+        waiting = [d for d in self.drafts.drafts() if d.id not in open_ids]
         for draft in waiting:
             line = QWidget(self.drafts_bar)
             row = QHBoxLayout(line)
@@ -573,7 +577,9 @@ class MainWindow(QMainWindow):
             self.drafts_box.addWidget(line)
         self.drafts_bar.setVisible(bool(waiting))
 
-    def restore_draft(self, draft: Draft) -> ProcedureForm | None:
+    def restore_draft(self, draft: Draft) -> ProcedureForm | CourseRecordDialog | None:
+        if draft.entity is not None:
+            return self._restore_course_draft(draft)
         if self._signed_since(draft):
             return self.open_procedure(draft.id)  # the signed record, with word of the stale draft
         if not self._may_replace_form():
@@ -584,6 +590,19 @@ class MainWindow(QMainWindow):
         self._show_form(form)
         self.show_drafts()
         return form
+
+    def _restore_course_draft(self, draft: Draft) -> CourseRecordDialog | None:
+        """A course record's draft, in its dialog over the patient's chart."""
+        try:
+            chart = self.open_chart(draft.patient["id"])
+        except TaceLogError as exc:  # the patient is no longer in the logbook
+            QMessageBox.warning(self, self.tr("Cannot restore the draft"), error_text(exc))
+            return None
+        dialog = chart.open_record(draft.entity, (draft.record or {}).get("id"), draft)
+        if dialog is not None:
+            dialog.finished.connect(self.show_drafts)
+        self.show_drafts()
+        return dialog
 
     def discard_draft(self, draft: Draft) -> None:
         owner = self._other_owner(draft)

@@ -1,5 +1,5 @@
 """What the app says in more than one window: a typed error (`TaceLogError`) at its edge, in the UI language and
-in one critical message box, and how to add users."""
+in one critical message box, the question asked before unsaved typing is closed, and how to add users."""
 
 from __future__ import annotations
 
@@ -28,3 +28,13 @@ def add_users_hint() -> str:
 
 def show_error(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.critical(parent, title, text)
+
+
+def ask_unsaved(parent: QWidget, title: str) -> QMessageBox.StandardButton:
+    """Save, Discard or Cancel for a form or a dialog with unsaved changes (one place words the question; tests
+    answer it by replacing this function)."""
+    return QMessageBox.question(
+        parent, QCoreApplication.translate("Messages", "Unsaved changes"),
+        QCoreApplication.translate("Messages", "%1 has unsaved changes. Save them?").replace("%1", title),
+        QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Save)
