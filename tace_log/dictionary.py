@@ -63,6 +63,11 @@ class Choice(Bilingual):
     zh: str
 
 
+def recorded(value: Any) -> bool:
+    """Whether a field holds a value: not None, not an empty text, not an empty list (0 and False are values)."""
+    return value not in (None, "", [])
+
+
 @dataclass(frozen=True)
 class Field(Bilingual):
     """One clinical field: its key, labels, type, unit, choices and plausibility limits."""

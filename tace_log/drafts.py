@@ -36,8 +36,9 @@ class Draft:
     # Who typed it (the logbook's `users.current`): their work, offered back to them. None in a draft file written
     # before drafts recorded it.
     owner: str | None = None
-    # A course record's draft (a lab, a dose period...): the entity's key and the record's document; `patient` then
-    # holds only the patient's id and `procedure` is empty. None in a procedure form's draft.
+    # A course record's draft (a lab, a dose period...): the entity's key and the record's document (or `lab_grid`
+    # and {"grid": its rows of cell text}); `patient` then holds only the patient's id and `procedure` is empty.
+    # None in a procedure form's draft.
     entity: str | None = None
     record: dict | None = None
 

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from .dictionary import PATHOLOGY, PATIENT, PROCEDURE, Field
+from .dictionary import PATHOLOGY, PATIENT, PROCEDURE, Field, recorded
 from .findings import ERROR, Finding, join
 from .messages import Message, Worded
 from .model import SIGNED, Addendum, Patient, Procedure, Signature
@@ -357,6 +357,6 @@ def signing_findings(validator: Validator, patient: Patient, procedure: Procedur
     record may not (`required_to_sign` in the dictionary)."""
     findings = validator.procedure(procedure.to_document(), patient.to_document())
     for f in PROCEDURE.fields:
-        if f.required_to_sign and getattr(procedure, f.key) in (None, "", []):
+        if f.required_to_sign and not recorded(getattr(procedure, f.key)):
             findings.append(Finding(join("", f.key), ERROR, Message("required_to_sign")))
     return findings

@@ -514,6 +514,14 @@ Nothing has been written to it.</source>
         <source>Add a &amp;date</source>
         <translation>添加日期(&amp;D)</translation>
     </message>
+    <message>
+        <source>Your unsaved draft of these labs is shown: Save keeps it, Cancel discards it.</source>
+        <translation>显示的是您未保存的检验结果草稿：点“保存”保留，点“取消”丢弃。</translation>
+    </message>
+    <message>
+        <source>The draft could not be kept on disk: </source>
+        <translation>草稿未能保存到磁盘：</translation>
+    </message>
     <message numerus="yes">
         <source>Not saved: %n error(s).</source>
         <translation>

@@ -41,7 +41,18 @@ from reportlab.platypus import (
 from .. import __version__
 from ..choice_lists import ChoiceLists
 from ..couinaud import treated_segments
-from ..dictionary import ADDENDUM, AGENT, PATIENT, PROCEDURE, PROCEDURE_PAGE, Entity, FieldType, Section, declared
+from ..dictionary import (
+    ADDENDUM,
+    AGENT,
+    PATIENT,
+    PROCEDURE,
+    PROCEDURE_PAGE,
+    Entity,
+    FieldType,
+    Section,
+    declared,
+    recorded,
+)
 from ..errors import TaceLogError
 from ..files import raw_access
 from ..formulary import Formulary, default_formulary
@@ -374,8 +385,15 @@ class _ReportBuilder:
         if section.wide:
             return [flowable for key in section.fields for flowable in self._narrative(key)]
         record = self.patient if section.entity == "patient" else self.procedure
-        keys = [key for field_key in section.fields for key in (field_key, DERIVED_AFTER.get(field_key)) if key]
-        out = [*self._section(section.label(self.lang)), self._fields(declared(section.entity), record, keys)]
+        entity = declared(section.entity)
+        # A field of the first record's (tace-log/1) prints a dash when not recorded: its absence is news on a
+        # chart copy. A detail added later (the full angiography record) prints only when recorded, and a section
+        # of such details with none recorded is left out, so an unrecorded detail never fills a page with dashes.
+        fields = [key for key in section.fields if entity[key].since == 1 or recorded(getattr(record, key))]
+        if not fields:
+            return []
+        keys = [key for field_key in fields for key in (field_key, DERIVED_AFTER.get(field_key)) if key]
+        out = [*self._section(section.label(self.lang)), self._fields(entity, record, keys)]
         if "stained_segments" in section.fields:  # the segments on the Couinaud map too
             out.append(liver_map_drawing(self.procedure.stained_segments,
                                          treated_segments(self.procedure.target_vessels), self.lang,

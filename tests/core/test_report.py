@@ -17,7 +17,7 @@ import pypdf
 import pytest
 
 from tace_log import __version__
-from tace_log.dictionary import AGENT, COMPLICATION, PATIENT, PROCEDURE
+from tace_log.dictionary import AGENT, COMPLICATION, PATIENT, PROCEDURE, recorded
 from tace_log.errors import TaceLogError
 from tace_log.formulary import default_formulary
 from tace_log.model import Addendum, AgentDose, Signature
@@ -55,7 +55,11 @@ def test_every_recorded_value_is_in_the_report(report_logbook, pdf_pages_text):
                 "Age (years)", "64", "Days after resection", "32", "lenvatinib + TACE"]  # derived, the arm's name
     for f in PATIENT.fields:
         expected += [f.label(), f.display(getattr(patient, f.key)) if f.key != "arm" else ""]
+    unrecorded_details = []
     for f in PROCEDURE.fields:
+        if f.since > 1 and not recorded(getattr(procedure, f.key)):  # a later detail prints only when recorded
+            unrecorded_details.append(f.label())
+            continue
         value = f.display(getattr(procedure, f.key))
         expected += [f.label(), *(line for line in value.splitlines() if line.strip())]  # narrative: every line
     for a in procedure.agents:
@@ -67,6 +71,7 @@ def test_every_recorded_value_is_in_the_report(report_logbook, pdf_pages_text):
         expected += [COMPLICATION[k].display(getattr(c, k)) for k in ("term", "ctcae_grade", "sir_class", "management")]
     missing = [value for value in expected if squeeze(value) not in text]
     assert not missing, f"not in the report: {missing}"
+    assert unrecorded_details and not [label for label in unrecorded_details if squeeze(label) in text]
     assert "镇痛，观察。" in text and "考虑早期复发：" in text  # CJK punctuation survives as text
 
 

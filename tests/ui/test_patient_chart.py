@@ -268,3 +268,43 @@ def test_cancelling_typed_course_input_asks_first_and_discarding_removes_its_dra
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert DraftStore(logbook.path).drafts() == []
     assert logbook.get_patient(patient.id).adverse_events == []
+
+
+def test_results_typed_into_the_lab_grid_survive_a_crash_as_a_draft(qtbot, logbook, settings, monkeypatch):
+    import shiboken6
+    from ui_support import shown_window
+
+    import ui.course.lab_grid
+    from tace_log.drafts import DraftStore
+    from ui.shell.main_window import MainWindow
+
+    monkeypatch.setattr(ui.course.lab_grid, "DRAFT_INTERVAL_MS", 20)
+    patient, procedure = a_patient_with_a_tace(logbook)
+    first = MainWindow(logbook, settings)
+    first.show()
+    chart = open_chart(qtbot, first, procedure)
+    chart.tabs.setCurrentWidget(chart.record_tabs["lab"])
+    qtbot.mouseClick(chart.findChild(QPushButton, "lab-grid"), Qt.MouseButton.LeftButton)
+    grid = chart.findChild(LabGrid)
+    qtbot.waitExposed(grid)
+    column = {t.key: i for i, t in enumerate(grid.tests, start=1)}
+    day = (RESECTION + dt.timedelta(days=7)).isoformat()
+    grid.table.item(0, 0).setText(day)
+    grid.table.setItem(0, column["hb"], QTableWidgetItem("8.5"))  # a unit slip, kept as typed
+    store = DraftStore(logbook.path)
+    qtbot.waitUntil(lambda: any(d.entity == "lab_grid" and "8.5" in (d.record or {}).get("grid", [[]])[0]
+                                for d in store.drafts()))
+    first.deleteLater()  # a crash
+    qtbot.waitUntil(lambda: not shiboken6.isValid(first))
+
+    second = shown_window(qtbot, logbook, settings)
+    qtbot.mouseClick(second.drafts_bar.findChild(QPushButton, "restore_draft"), Qt.MouseButton.LeftButton)
+    restored = second.chart.findChild(LabGrid)
+    qtbot.waitExposed(restored)
+    assert restored.table.item(0, 0).text() == day and restored.table.item(0, column["hb"]).text() == "8.5"
+    assert (0, column["hb"]) in restored.findings  # the slip is named again
+    restored.table.item(0, column["hb"]).setText("8.5 g/dL")
+    restored.save_button.click()
+    qtbot.waitUntil(lambda: not restored.isVisible())
+    assert [(lab.test, lab.value) for lab in logbook.get_patient(patient.id).labs] == [("hb", 8.5)]
+    assert store.drafts() == []

@@ -67,7 +67,7 @@ class RecordsTab(QWidget):
         if entity.key == "lab":  # a lab sheet: several results of several dates at once
             self.grid_button = QPushButton(self.tr("Enter as a &grid"), self)
             self.grid_button.setObjectName("lab-grid")
-            self.grid_button.clicked.connect(chart.open_lab_grid)
+            self.grid_button.clicked.connect(lambda: chart.open_lab_grid())
             buttons.addWidget(self.grid_button)
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.remove_button)
@@ -181,8 +181,8 @@ class PatientChart(QWidget):
         dialog.open()
         return dialog
 
-    def open_lab_grid(self) -> LabGrid:
-        grid = LabGrid(self.logbook, self.patient_id, self, self.today)
+    def open_lab_grid(self, draft: Draft | None = None) -> LabGrid:
+        grid = LabGrid(self.logbook, self.patient_id, self, self.today, draft)
         grid.open()
         return grid
 

@@ -36,6 +36,7 @@ from tace_log.dictionary import (
     Section,
     declared,
     path_label,
+    recorded,
 )
 from tace_log.drafts import DRAFT_INTERVAL_MS, Draft, DraftStore
 from tace_log.errors import TaceLogError
@@ -61,10 +62,6 @@ VALIDATE_DELAY_MS = 150
 
 # The fields recorded only for some value of another (segments and lesions for a stain), from the dictionary.
 CONDITIONAL = {f.key: f.applies_when for f in PROCEDURE.fields if f.applies_when is not None}
-
-
-def _recorded(value) -> bool:
-    return value not in (None, "", [])
 
 
 def _described(editor: FieldEditor, value) -> str:
@@ -377,14 +374,14 @@ class ProcedureForm(QWidget):
             editor = self.editors["procedure." + key]
             applies = self.editors["procedure." + controlling].value() in values
             applied, self._applies[key] = self._applies.get(key), applies
-            if applied and not applies and _recorded(editor.value()) and not self.read_only:
+            if applied and not applies and recorded(editor.value()) and not self.read_only:
                 self._cleared[key] = editor.value()
                 cleared.setdefault((controlling, values), []).append(_described(editor, editor.value()))
                 editor.set_value(None)
-            elif applies and applied is False and key in self._cleared and not _recorded(editor.value()):
+            elif applies and applied is False and key in self._cleared and not recorded(editor.value()):
                 restored.append(_described(editor, self._cleared[key]))
                 editor.set_value(self._cleared.pop(key))
-            editor.set_enabled((applies or _recorded(editor.value())) and not self.read_only)
+            editor.set_enabled((applies or recorded(editor.value())) and not self.read_only)
         for (controlling, values), what in cleared.items():
             condition = self.editors["procedure." + controlling]
             wanted = " / ".join(condition.field.display(v, language()) for v in values)

@@ -49,6 +49,7 @@ from ui.worklist.panel import WorklistPanel
 
 if TYPE_CHECKING:
     from ui.course.chart import PatientChart
+    from ui.course.lab_grid import LabGrid
     from ui.course.queues import QueuesWindow
     from ui.course.record_dialog import CourseRecordDialog
     from ui.course.survival_view import SurvivalView
@@ -577,7 +578,7 @@ class MainWindow(QMainWindow):
             self.drafts_box.addWidget(line)
         self.drafts_bar.setVisible(bool(waiting))
 
-    def restore_draft(self, draft: Draft) -> ProcedureForm | CourseRecordDialog | None:
+    def restore_draft(self, draft: Draft) -> ProcedureForm | CourseRecordDialog | LabGrid | None:
         if draft.entity is not None:
             return self._restore_course_draft(draft)
         if self._signed_since(draft):
@@ -591,14 +592,15 @@ class MainWindow(QMainWindow):
         self.show_drafts()
         return form
 
-    def _restore_course_draft(self, draft: Draft) -> CourseRecordDialog | None:
-        """A course record's draft, in its dialog over the patient's chart."""
+    def _restore_course_draft(self, draft: Draft) -> CourseRecordDialog | LabGrid | None:
+        """A course record's draft (or the lab grid's), in its dialog over the patient's chart."""
         try:
             chart = self.open_chart(draft.patient["id"])
         except TaceLogError as exc:  # the patient is no longer in the logbook
             QMessageBox.warning(self, self.tr("Cannot restore the draft"), error_text(exc))
             return None
-        dialog = chart.open_record(draft.entity, (draft.record or {}).get("id"), draft)
+        dialog = chart.open_lab_grid(draft) if draft.entity == "lab_grid" else \
+            chart.open_record(draft.entity, (draft.record or {}).get("id"), draft)
         if dialog is not None:
             dialog.finished.connect(self.show_drafts)
         self.show_drafts()
