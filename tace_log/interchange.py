@@ -15,6 +15,7 @@ import math
 import re
 from array import array
 from collections import Counter
+from collections.abc import Collection
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -182,7 +183,8 @@ def export_patient(patient: Patient, procedures: list[Procedure],
     return doc
 
 
-def export_document(logbook: Logbook, batch: int = 500) -> dict:
+def export_document(logbook: Logbook, batch: int = 500, only: Collection[str] | None = None) -> dict:
+    """The logbook (or the patients with an id in `only`) as a tace-log/2 document."""
     patients: list[dict] = []
     pending: list[tuple[Patient, list[Procedure]]] = []
 
@@ -191,7 +193,7 @@ def export_document(logbook: Logbook, batch: int = 500) -> dict:
         patients.extend(export_patient(p, procs, signed) for p, procs in pending)
         pending.clear()
 
-    for patient, procedures in logbook.iter_patients(batch):
+    for patient, procedures in logbook.iter_patients(batch, only):
         pending.append((patient, procedures))
         if len(pending) == batch:
             flush()

@@ -43,6 +43,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "type.date": ("must be a date written YYYY-MM-DD", "必须是YYYY-MM-DD格式的日期"),
     "type.real_date": ("{value} is not a real date", "{value}不是有效日期"),
     "type.time": ("must be a time of day, HH:MM (09:30)", "必须是时间，格式为HH:MM（如09:30）"),
+    "likely_duplicate": ("the patient already has a procedure on {date}, cycle {cycle}: the same one entered twice?",
+                         "该患者已有{date}第{cycle}次的手术记录：是否重复录入？"),
     "time_order": ("ends at {end}, before it started ({start}): past midnight, or a slip?",
                    "结束时间{end}早于开始时间{start}：跨过午夜，还是输入有误？"),
     "type.int": ("must be a whole number", "必须是整数"),
@@ -464,6 +466,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                         "已将{files}个文件（{formats}）打包至{path}，数据截至{as_of}"),
     "error.deidentify_options": ("--secret-file, --shift-dates and --free-text go with --deidentify",
                                  "--secret-file、--shift-dates和--free-text需与--deidentify一起使用"),
+    "error.changed_since": ("--changed-since {value} is not a moment: give ISO 8601, e.g. 2026-11-30T18:00+08:00 "
+                            "(no zone: local time) or a date", "--changed-since {value}不是有效时间：请用ISO 8601格式，"
+                            "如2026-11-30T18:00+08:00（不带时区即本地时间），或只写日期"),
     "error.one_format": ("give one --format, or several with --package", "请只指定一个--format，或用--package指定多个"),
     "error.package_needs_output": ("--package writes a zip: give it with -o FILE.zip", "--package会写出zip文件：请用-o "
                                    "FILE.zip指定"),

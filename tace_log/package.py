@@ -12,10 +12,12 @@ identify). The JSON is left out too: it is the whole record, signed content and 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import tempfile
 import zipfile
+from collections.abc import Collection
 from pathlib import Path
 
 from . import __version__, exports, interchange
@@ -26,7 +28,7 @@ from .model import SIGNED
 from .reports.report_file import procedure_report, report_file_name, write_pdf
 from .settings import load_report_settings
 from .storage import Logbook
-from .times import as_utc
+from .times import as_utc, audit_stamp
 from .validation import FORMAT
 
 FORMATS = ("json", "csv", "redcap", "odm")
@@ -36,11 +38,13 @@ NO_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: for a logbook tha
 
 
 def write_package(logbook: Logbook, target: str | Path, formats: tuple[str, ...] = FORMATS,
-                  plan: exports.Deidentification | None = None) -> dict:
-    """Write the package to `target` (a .zip); returns its manifest."""
+                  plan: exports.Deidentification | None = None, changed_since: dt.datetime | None = None) -> dict:
+    """Write the package to `target` (a .zip); returns its manifest. With `changed_since`, only the patients with
+    a change after it (by the audit trail) are in its data and reports; the audit trail is whole."""
     if plan is not None and "json" in formats:
         raise TaceLogError(Message("error.json_not_deidentified"))
     as_of = logbook.audit.newest()
+    only = logbook.patients_changed_since(changed_since) if changed_since is not None else None
     rows: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix="tace-log-package-") as work:
         root = Path(work)
@@ -48,18 +52,18 @@ def write_package(logbook: Logbook, target: str | Path, formats: tuple[str, ...]
             if fmt not in formats:
                 continue
             if fmt == "json":
-                doc = interchange.export_document(logbook)
+                doc = interchange.export_document(logbook, only=only)
                 with (root / JSON_FILE).open("w", encoding="utf-8") as handle:
                     interchange.write_json(doc, handle)
                 rows[JSON_FILE] = len(doc["patients"])
             elif fmt == "odm":
                 (root / ODM_FILE).parent.mkdir()
-                rows[ODM_FILE] = exports.write(logbook, fmt, root / ODM_FILE, plan)["subjects"]
+                rows[ODM_FILE] = exports.write(logbook, fmt, root / ODM_FILE, plan, only=only)["subjects"]
             else:
-                counts = exports.write(logbook, fmt, root / fmt, plan)
+                counts = exports.write(logbook, fmt, root / fmt, plan, only=only)
                 rows.update((f"{fmt}/{name}", n) for name, n in counts.items())
         if plan is None:
-            rows.update(_reports(logbook, root / "reports"))
+            rows.update(_reports(logbook, root / "reports", only))
             (root / AUDIT_FILE).parent.mkdir()
             rows[AUDIT_FILE] = logbook.audit.export(root / AUDIT_FILE)
         files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
@@ -73,6 +77,7 @@ def write_package(logbook: Logbook, target: str | Path, formats: tuple[str, ...]
             "site": {"institution": settings.institution, "department": settings.department},
             "protocol": {"key": protocol.key, "version": protocol.version, "in_force": protocol.describe()},
             "as_of": as_of,
+            **({"changed_since": audit_stamp(changed_since)} if changed_since is not None else {}),
             "deidentified": plan is not None,
             "formats": [f for f in FORMATS if f in formats],
             "rows": dict(sorted(rows.items())),
@@ -95,12 +100,12 @@ def _entry(name: str, stamp) -> zipfile.ZipInfo:
     return info
 
 
-def _reports(logbook: Logbook, folder: Path) -> dict[str, int]:
+def _reports(logbook: Logbook, folder: Path, only: Collection[str] | None) -> dict[str, int]:
     """The PDF report of each signed procedure, named as `tace-log report --all` names them."""
     folder.mkdir()
     settings = load_report_settings(logbook.path)
     written = 0
-    for patient, procedures in logbook.iter_patients():
+    for patient, procedures in logbook.iter_patients(only=only):
         for procedure in procedures:
             if procedure.status == SIGNED:
                 name = report_file_name(procedure.date.isoformat() if procedure.date else None, patient.mrn,

@@ -20,6 +20,18 @@ def as_utc(stamp: str) -> dt.datetime:
     return moment.astimezone(dt.UTC) if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
+def typed_moment(text: str) -> dt.datetime:
+    """A moment a person typed (`--changed-since`): ISO 8601, a date alone meaning its midnight; without a zone,
+    the workstation's local time. Raises ValueError when it is not one."""
+    moment = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    return moment.astimezone(dt.UTC)  # a naive moment is taken as local time by astimezone
+
+
+def audit_stamp(moment: dt.datetime) -> str:
+    """A moment written as the audit trail writes its `at` (UTC, milliseconds, Z), so the two compare as text."""
+    return f"{moment.astimezone(dt.UTC):%Y-%m-%dT%H:%M:%S.%f}"[:23] + "Z"
+
+
 def shown(moment: dt.datetime) -> str:
     """A moment (aware) in the workstation's zone (TZ, else the system's), with the zone's offset: '2026-03-14
     19:00:05 +08:00'; on a workstation kept in UTC, '2026-03-14 11:00:05 UTC'."""

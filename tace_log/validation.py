@@ -163,6 +163,7 @@ class Validator:
                 and end < start:
             out.append(Finding(join(path, "end_time"), WARNING, Message("time_order", start=start, end=end)))
         self._tace_window(doc, date, resection, path, out)
+        self._likely_duplicate(doc, date, patient, path, out)
         self._arm(patient, path, out)
         self._staining(doc, path, out)
         self._parts(PROCEDURE, doc, path, out)
@@ -183,6 +184,20 @@ class Validator:
         if not window.first_day <= days <= window.last_day:
             out.append(Finding(join(path, "date"), WARNING, Message(
                 "tace_window", cycle=cycle, days=days, first=window.first_day, last=window.last_day)))
+
+    def _likely_duplicate(self, doc, date, patient, path, out):
+        """Another procedure of the patient on the same date with the same cycle is most likely this one entered
+        twice: a warning (a second TACE on one day is possible, so it is confirmed, never refused)."""
+        cycle = doc.get("cycle")
+        others = patient.get("procedures")
+        if date is None or not isinstance(others, list):
+            return
+        for other in others:
+            if isinstance(other, dict) and other is not doc and other.get("cycle") == cycle \
+                    and parse_date(other.get("date")) == date:
+                out.append(Finding(join(path, "date"), WARNING, Message(
+                    "likely_duplicate", date=date.isoformat(), cycle="?" if cycle is None else cycle)))
+                return
 
     def _arm(self, patient, path, out):
         arm = patient.get("arm")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -17,6 +18,7 @@ from ..paths import default_logbook_path
 from ..protocol import protocol_for
 from ..signing import V1_COVERS, SignatureCheck
 from ..storage import Logbook
+from ..times import typed_moment
 from ..validation import FORMAT, FORMATS, Validator
 from .output import EXIT_INVALID, EXIT_OK, print_fields, print_findings, print_parts, print_protocol
 
@@ -60,6 +62,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--shift-dates", action="store_true", help="with --deidentify and --secret-file: keep dates, each "
                                                               "patient's moved by a number of days of their own")
     p.add_argument("--free-text", action="store_true", help="with --deidentify: keep the free-text fields")
+    p.add_argument("--changed-since", metavar="TIMESTAMP",
+                   help="only the patients with a change after TIMESTAMP by the audit trail, each patient whole "
+                        "(ISO 8601; no zone means local time; a date alone means its midnight), for a re-runnable "
+                        "pooling into the trial's EDC")
     p.set_defaults(run=run_export)
 
     p = commands.add_parser("validate", help="check a tace-log/1 or /2 JSON file; writes nothing")
@@ -110,13 +116,23 @@ def run_export(args) -> int:
         return _run_trial_export(args)
     if args.deidentify:
         raise TaceLogError(Message("error.json_not_deidentified"))
+    since = _changed_since(args)
     with open_logbook(args) as logbook:
-        doc = interchange.export_document(logbook)
+        doc = interchange.export_document(logbook, only=logbook.patients_changed_since(since) if since else None)
     _write_output(args, lambda handle: interchange.write_json(doc, handle))
     if args.output:
         print(Message("export.done", patients=len(doc["patients"]), format="tace-log/2", path=args.output),
               file=sys.stderr)
     return 0
+
+
+def _changed_since(args) -> dt.datetime | None:
+    if args.changed_since is None:
+        return None
+    try:
+        return typed_moment(args.changed_since)
+    except ValueError:
+        raise TaceLogError(Message("error.changed_since", value=repr(args.changed_since))) from None
 
 
 def _plan(args) -> exports.Deidentification | None:
@@ -132,9 +148,11 @@ def _run_trial_export(args) -> int:
     if not args.output:
         raise TaceLogError(Message("error.export_needs_output", format=args.format))
     plan = _plan(args)
+    since = _changed_since(args)
     with open_logbook(args) as logbook:
-        patients = logbook.counts()["patients"]
-        exports.write(logbook, args.format, args.output, plan)
+        only = logbook.patients_changed_since(since) if since else None
+        patients = logbook.counts()["patients"] if only is None else len(only)
+        exports.write(logbook, args.format, args.output, plan, only=only)
     print(Message("export.done", patients=patients, format=args.format, path=args.output), file=sys.stderr)
     return 0
 
@@ -145,7 +163,7 @@ def _run_package(args) -> int:
     plan = _plan(args)
     formats = tuple(args.format or (f for f in package.FORMATS if plan is None or f != "json"))
     with open_logbook(args) as logbook:
-        manifest = package.write_package(logbook, args.output, formats, plan)
+        manifest = package.write_package(logbook, args.output, formats, plan, _changed_since(args))
     print(Message("export.packaged", files=len(manifest["files"]) + 1, formats=", ".join(manifest["formats"]),
                   path=args.output, as_of=manifest["as_of"] or "-"), file=sys.stderr)
     return 0

@@ -3,6 +3,7 @@ optionally de-identified (docs/exports.md). `write` names them; the tace-log/2 J
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from ..storage import Logbook
@@ -15,9 +16,10 @@ FOLDERS = frozenset({"csv", "redcap"})  # formats that write several files into 
 
 
 def write(logbook: Logbook, format: str, target: str | Path, plan: Deidentification | None = None,
-          batch: int = BATCH) -> dict:
-    """Export the logbook in `format` to `target` (a folder for csv and redcap, a file for odm); returns counts."""
-    return WRITERS[format](logbook, target, plan, batch)
+          batch: int = BATCH, only: Collection[str] | None = None) -> dict:
+    """Export the logbook (or the patients with an id in `only`) in `format` to `target` (a folder for csv and
+    redcap, a file for odm); returns counts."""
+    return WRITERS[format](logbook, target, plan, batch, only)
 
 
 __all__ = ["Deidentification", "FOLDERS", "WRITERS", "write"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -56,7 +56,8 @@ def cell(ftype: FieldType, value: Any) -> Any:
     return value
 
 
-def write(logbook: Logbook, folder: str | Path, plan: Deidentification | None = None, batch: int = BATCH) -> dict:
+def write(logbook: Logbook, folder: str | Path, plan: Deidentification | None = None, batch: int = BATCH,
+          only: Collection[str] | None = None) -> dict:
     """Write every entity's CSV and the codebook into `folder` (made if missing); returns the rows per file."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -68,7 +69,7 @@ def write(logbook: Logbook, folder: str | Path, plan: Deidentification | None = 
             handle = stack.enter_context(atomic_file(folder / file_name(entity), encoding="utf-8-sig", newline=""))
             writers[entity.key] = csv.writer(handle)
             writers[entity.key].writerow(key_columns(entity) + [c.key for c in layout[entity.key]])
-        for part in batches(logbook, batch, pseudonym=plan.pseudonym if plan else None):
+        for part in batches(logbook, batch, pseudonym=plan.pseudonym if plan else None, only=only):
             for top in part.trees:
                 for node in top.walk():
                     writers[node.entity.key].writerow(row(node, layout[node.entity.key]))

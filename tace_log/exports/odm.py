@@ -20,7 +20,7 @@ import shutil
 import tempfile
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -459,14 +459,15 @@ def _in_event(event_node: Node) -> Iterator[Node]:
         stack.extend(reversed(node.children))
 
 
-def write(logbook: Logbook, target: str | Path, plan: Deidentification | None = None, batch: int = BATCH) -> dict:
+def write(logbook: Logbook, target: str | Path, plan: Deidentification | None = None, batch: int = BATCH,
+          only: Collection[str] | None = None) -> dict:
     """The logbook as one ODM 1.3.2 file; returns the subjects written."""
     metadata = Metadata(logbook.validator.choices, plan)
     people = People()
     writer = Writer(metadata, people, plan)
     subjects = 0
     with tempfile.TemporaryFile("w+", encoding="utf-8") as clinical:
-        for part in batches(logbook, batch, audit="rows", pseudonym=plan.pseudonym if plan else None):
+        for part in batches(logbook, batch, audit="rows", pseudonym=plan.pseudonym if plan else None, only=only):
             for subject in writer.subjects(part):
                 clinical.write(subject)
                 subjects += 1

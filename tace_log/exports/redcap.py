@@ -14,7 +14,7 @@ import csv
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -293,7 +293,8 @@ def _kind(f: Field, v: Variable) -> tuple[str, str, str, str, str]:
     return "text", "", "", "", ""
 
 
-def write(logbook: Logbook, folder: str | Path, plan: Deidentification | None = None, batch: int = BATCH) -> dict:
+def write(logbook: Logbook, folder: str | Path, plan: Deidentification | None = None, batch: int = BATCH,
+          only: Collection[str] | None = None) -> dict:
     """The project's files in `folder`: the data dictionary, the repeating forms, the instrument designations (for
     a project made longitudinal with one event) and the records; returns the rows of each."""
     folder = Path(folder)
@@ -323,7 +324,7 @@ def write(logbook: Logbook, folder: str | Path, plan: Deidentification | None = 
         header = project.record_header()
         records = opened(FILES[3])
         records.writerow(header)
-        for part in batches(logbook, batch, audit="inserts", pseudonym=plan.pseudonym if plan else None):
+        for part in batches(logbook, batch, audit="inserts", pseudonym=plan.pseudonym if plan else None, only=only):
             signed = set(part.signed)
             for top in part.trees:
                 for record in project.record_rows(top, signed):

@@ -12,7 +12,7 @@ parent is numbered `parent instance * 1000 + its own` (agent 2 of procedure 3 is
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -143,8 +143,10 @@ def owners(top: Node) -> list[str]:
     return [n.record.id for n in top.walk() if n.entity.own_id]
 
 
-def batches(logbook: Logbook, size: int = BATCH, audit: str = "", pseudonym=None) -> Iterator[Batch]:
-    """The logbook's patients as trees, `size` at a time: never the whole logbook in memory. `pseudonym(patient)`
+def batches(logbook: Logbook, size: int = BATCH, audit: str = "", pseudonym=None,
+            only: Collection[str] | None = None) -> Iterator[Batch]:
+    """The logbook's patients (or those with an id in `only`) as trees, `size` at a time: never the whole logbook
+    in memory. `pseudonym(patient)`
     names a patient instead of its id; `audit` reads the audit rows of each batch's records ("rows") or only their
     inserts ("inserts", without values: enough to number them), and numbers them."""
     pending: list[tuple[Patient, list[Procedure]]] = []
@@ -162,7 +164,7 @@ def batches(logbook: Logbook, size: int = BATCH, audit: str = "", pseudonym=None
         pending.clear()
         return Batch(trees, signed, rows)
 
-    for patient, procedures in logbook.iter_patients(size):
+    for patient, procedures in logbook.iter_patients(size, only):
         pending.append((patient, procedures))
         if len(pending) == size:
             yield flush()

@@ -10,9 +10,10 @@ can refresh.
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +32,7 @@ from ..messages import Message, Worded
 from ..model import SIGNED, Patient, Procedure, canonical_id, new_id, stored_text
 from ..paths import CREATING, PARTIAL_BACKUP, RESTORING, backup_folder
 from ..signing import IDENTIFYING, addendum_from_document, carried_findings, signature_from_document
-from ..times import now_utc
+from ..times import audit_stamp, now_utc
 from . import bulk, heads, records
 from .accounts import Accounts
 from .audit import AuditTrail
@@ -310,8 +311,10 @@ class Logbook:
             [q, q, q, int(limit)]).fetchall()]
         return self._patients_where(f"id IN ({', '.join('?' * len(ids))})", ids) if ids else []
 
-    def iter_patients(self, batch: int = 500) -> Iterator[tuple[Patient, list[Procedure]]]:
-        """Every patient with their procedures, in the order they entered the logbook, a batch at a time."""
+    def iter_patients(self, batch: int = 500, only: Collection[str] | None = None) \
+            -> Iterator[tuple[Patient, list[Procedure]]]:
+        """Every patient (or only those with an id in `only`) with their procedures, in the order they entered the
+        logbook, a batch at a time."""
         last = 0
         while True:
             ids = self._db.execute("SELECT rowid, id FROM patients WHERE rowid > ? ORDER BY rowid LIMIT ?",
@@ -319,6 +322,10 @@ class Logbook:
             if not ids:
                 return
             last = ids[-1][0]
+            if only is not None:
+                ids = [(rowid, i) for rowid, i in ids if i in only]
+                if not ids:
+                    continue
             marks = ", ".join("?" * len(ids))
             keys = [i for _, i in ids]
             patients = self._patients_where(f"id IN ({marks})", keys)
@@ -327,6 +334,15 @@ class Logbook:
                 by_patient[proc.patient_id].append(proc)
             for patient in patients:
                 yield patient, by_patient[patient.id]
+
+    def patients_changed_since(self, moment: dt.datetime) -> set[str]:
+        """The patients with anything of theirs written after `moment` by the audit trail: their own record, their
+        course, a procedure or its parts, a signature or an addendum (a record deleted since is not there to send)."""
+        stamp = audit_stamp(moment)
+        changed = "SELECT parent_id FROM audit_log WHERE at > ?"
+        return {row[0] for row in self._db.execute(
+            f"SELECT id FROM patients WHERE id IN ({changed}) "
+            f"UNION SELECT patient_id FROM procedures WHERE id IN ({changed})", [stamp, stamp])}
 
     def counts(self) -> dict[str, int]:
         return {table: self._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]

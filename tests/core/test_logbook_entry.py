@@ -47,3 +47,32 @@ def test_entry_findings_are_prefixed_and_the_mrn_must_be_free(tmp_path):
         other.name = "张伟"
         paths = {f.path: f.code for f in logbook.check_entry(other, procedure)}
         assert paths["patient.mrn"] == "mrn_taken"
+
+
+def test_a_procedure_on_the_same_date_and_cycle_as_a_stored_one_is_flagged_as_a_likely_duplicate(tmp_path):
+    with Logbook.open(tmp_path / "l.sqlite") as logbook:
+        patient, first = _entry()
+        first.cycle = 1
+        logbook.save_entry(patient, first)
+        again = Procedure(patient_id=patient.id, date=first.date, cycle=1, tumor_staining="absent",
+                          embolization="prophylactic_embolization")
+        flagged = [f for f in logbook.check_entry(patient, again) if f.code == "likely_duplicate"]
+        assert [(f.path, f.severity) for f in flagged] == [("procedure.date", "warning")]
+        assert "2026-02-06, cycle 1" in flagged[0].text("en") and "重复录入" in flagged[0].text("zh")
+        assert not [f for f in logbook.check_entry(patient, first) if f.code == "likely_duplicate"]
+        second_cycle = Procedure(patient_id=patient.id, date=first.date, cycle=2, tumor_staining="absent",
+                                 embolization="prophylactic_embolization")
+        assert not [f for f in logbook.check_entry(patient, second_cycle) if f.code == "likely_duplicate"]
+        logbook.save_entry(patient, again)  # a warning: saved once confirmed, never refused
+        assert logbook.counts()["procedures"] == 2
+
+
+def test_an_imported_document_with_one_procedure_entered_twice_flags_both_copies(tmp_path):
+    patient, procedure = _entry()
+    doc = patient.to_document()
+    once = {k: v for k, v in procedure.to_document().items() if k != "id"}  # two id-less copies
+    doc["procedures"] = [once, dict(once)]
+    with Logbook.open(tmp_path / "l.sqlite") as logbook:
+        found = logbook.validator.patient(doc)
+    assert sorted(f.path for f in found if f.code == "likely_duplicate") == \
+        ["procedures[0].date", "procedures[1].date"]

@@ -483,3 +483,28 @@ def test_a_dose_report_fills_the_form_unsaved(qtbot, window, logbook, type_text,
     (tmp_path / "note.dcm").write_text("not DICOM")
     assert not window.import_dose(str(tmp_path / "note.dcm"))
     assert "not a DICOM file" in window.form.banner.text()
+
+
+def test_a_procedure_entered_twice_is_flagged_before_it_is_saved(qtbot, window, logbook, type_text):
+    window.new_action.trigger()
+    form = window.form
+    fill_patient(form, type_text)
+    type_text(form.findChild(QLineEdit, "cycle"), "1")
+    choose(form, "tumor_staining", "absent")
+    form.save_button.click()
+    assert form.banner.text() == "Saved."
+    first = form.procedure_id
+    window.close_form()
+    window.worklist.model.reload()
+    window.worklist.select_procedure(first)
+    window.new_for_patient_action.trigger()
+    again = window.form
+    assert again.procedure_id != first
+    type_text(again.findChild(QLineEdit, "date"), TODAY.isoformat())
+    type_text(again.findChild(QLineEdit, "cycle"), "1")
+    choose(again, "tumor_staining", "absent")
+    again.save_button.click()
+    assert "1 warning" in again.banner.text() and logbook.counts()["procedures"] == 1
+    assert "entered twice?" in again.findChild(QLabel, "date-message").text()  # said beside the date
+    again.save_button.click()  # confirmed: a second TACE on one day happens
+    assert again.banner.text() == "Saved." and logbook.counts()["procedures"] == 2
