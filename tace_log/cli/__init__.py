@@ -15,9 +15,20 @@ from importlib.metadata import entry_points
 from .. import __version__
 from ..errors import InvalidInputError, LogbookCorruptError, TaceLogError
 from ..logs import configure_logging
+from ..settings import LANGUAGES
 from ..storage.backup import newest_good_backup
 from . import backup, course, dose, eligibility, protocol, records, reports, signing
-from .output import EXIT_FAILURE, EXIT_INVALID, EXIT_OK, print_findings
+from .output import (
+    EXIT_FAILURE,
+    EXIT_INVALID,
+    EXIT_OK,
+    choose_language,
+    cli_text,
+    language,
+    print_findings,
+    say,
+    use_language,
+)
 
 COMMAND_MODULES = [records, reports, backup, signing, protocol, course, eligibility, dose]
 log = logging.getLogger(__name__)
@@ -28,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", metavar="PATH",
                         help="logbook file (default: $TACE_LOG_DB, else tace-log.sqlite in the user data folder)")
     parser.add_argument("--debug", action="store_true", help="show a traceback on failure")
+    parser.add_argument("--lang", choices=LANGUAGES, default=None,
+                        help="the language of what the command says: en or zh (default: $TACE_LOG_LANG, else the "
+                             "system's locale); --json, CSV and files are the same in both")
     parser.add_argument("--version", action="version", version=f"tace-log {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in COMMAND_MODULES:
@@ -40,29 +54,29 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    use_language(choose_language(args.lang))
     configure_logging()
     log.info("tace-log %s", args.command)
     try:
         return args.run(args) or EXIT_OK
     except InvalidInputError as exc:
         print_findings(exc.findings, sys.stderr)
-        print(f"tace-log: {exc}", file=sys.stderr)
+        say(cli_text("failed", problem=exc.text(language())), sys.stderr)
         return EXIT_INVALID
     except TaceLogError as exc:
         log.warning("tace-log %s failed: %s", args.command, exc)
         if args.debug:
             raise
-        print(f"tace-log: {exc}{_backup_hint(exc)}", file=sys.stderr)
+        say(cli_text("failed", problem=exc.text(language()) + _backup_hint(exc)), sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
-        print("tace-log: interrupted", file=sys.stderr)
+        say(cli_text("interrupted"), sys.stderr)
         return EXIT_FAILURE
     except Exception as exc:  # the edge: a user never gets a bare traceback unless they ask for one
         log.exception("tace-log %s: unexpected error", args.command)
         if args.debug:
             raise
-        print(f"tace-log: unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)",
-              file=sys.stderr)
+        say(cli_text("unexpected", kind=type(exc).__name__, problem=exc), sys.stderr)
         return EXIT_FAILURE
 
 

@@ -9,6 +9,7 @@ from ..messages import Message
 from ..storage import Backups, Logbook
 from ..storage.backup import BackupPolicy, check_file
 from ..storage.tampering import file_problems
+from .output import cli_text, say
 from .records import logbook_path, open_logbook
 from .signing import signature_failures
 
@@ -43,16 +44,17 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run_backup(args) -> int:
     with open_logbook(args, create=False) as logbook:
         report = logbook.backups.back_up(args.output, BackupPolicy(args.keep_daily, args.keep_weekly))
-    print(f"backed up {logbook.path} to {report}")
+    say(cli_text("backed_up", path=logbook.path, backup=report))
     for path in report.removed:
-        print(f"removed old backup {path}")
+        say(cli_text("removed_backup", path=path))
     return 0
 
 
 def run_restore(args) -> int:
     report = Backups.restore_file(logbook_path(args), args.file, despite=args.despite)
-    kept = f"; the previous logbook is kept as {report.safety_copy}" if report.safety_copy else ""
-    print(f"restored {report.path} from {report.source} ({report.counts.get('procedures', 0)} procedures){kept}")
+    kept = cli_text("restore_kept", path=report.safety_copy) if report.safety_copy else ""
+    say(cli_text("restored", path=report.path, source=report.source, procedures=report.counts.get("procedures", 0),
+                 kept=kept))
     return 0
 
 
@@ -62,7 +64,7 @@ def run_backups(args) -> int:
     for backup in found:
         print(backup)
     good = Backups.newest_good(path) if found else None
-    print(f"{len(found)} backups; newest good backup: {good or 'none'}")
+    say(cli_text("backups", count=len(found), good=good or cli_text("none")))
     return 0
 
 
@@ -75,6 +77,6 @@ def run_check(args) -> int:
     problems = schema + trail.problems + signature_failures(signatures)
     if problems:
         raise TaceLogError(Message("error.file_problems", path=target, problems="; ".join(problems)))
-    print(f"{target}: ok ({counts.get('procedures', 0)} procedures, {counts.get('patients', 0)} patients; "
-          f"schema as the migrations made it; {trail}; {signatures})")
+    say(cli_text("check_ok", path=target, procedures=counts.get("procedures", 0), patients=counts.get("patients", 0),
+                 trail=trail, signatures=signatures))
     return 0

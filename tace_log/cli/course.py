@@ -14,7 +14,7 @@ import sys
 from ..course.due import due
 from ..course.endpoints import ENDPOINTS, endpoints
 from ..course.flow import flow
-from .output import EXIT_INVALID, print_protocol
+from .output import EXIT_INVALID, cli_text, language, print_protocol, say
 from .records import open_logbook
 
 
@@ -53,7 +53,8 @@ def register(commands: argparse._SubParsersAction) -> None:
                                                  "RFS and OS curves, adverse events, lenvatinib")
     p.add_argument("--cutoff", type=_date, default=None, metavar="DATE", help="data cutoff (default: today)")
     p.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help="where to write it")
-    p.add_argument("--language", choices=("en", "zh"), default="en", help="the report's language (default: en)")
+    p.add_argument("--language", choices=("en", "zh"), default=None,
+                   help="the report's language (default: the command's, tace-log --lang)")
     p.set_defaults(run=run_study_report)
 
     p = commands.add_parser("flow", help="the study flow (CONSORT/STROBE counts) at a cutoff")
@@ -78,8 +79,8 @@ def run_endpoints(args) -> int:
         courses = logbook.courses.read(treatment=False)
         rows = endpoints(courses, logbook.protocol, cutoff)
     unscreened = sum(c.screening is None for c in courses)
-    print(f"cutoff {cutoff.isoformat()}: {len(rows)} enrolled patients"
-          + (f"; {unscreened} without a screening record left out" if unscreened else ""), file=sys.stderr)
+    say(cli_text("enrolled", cutoff=cutoff.isoformat(), count=len(rows))
+        + (cli_text("unscreened_left_out", count=unscreened) if unscreened else ""), sys.stderr)
     data = [r.as_dict() for r in rows]
 
     def table():
@@ -99,14 +100,13 @@ def run_survival(args) -> int:
         print_protocol(logbook.protocol, sys.stderr)
         analysis, names = survival_by_arm(logbook, args.endpoint, cutoff)
     analysed = sum(curve.n for curve in analysis.curves.values())
-    print(f"cutoff {cutoff.isoformat()}: {analysed} patients analysed for {args.endpoint.upper()}",
-          file=sys.stderr)
+    say(cli_text("analysed", cutoff=cutoff.isoformat(), count=analysed, endpoint=args.endpoint.upper()), sys.stderr)
     if args.output:
         from ..reports import write_pdf
         from ..reports.survival_figure import figure_pdf, survival_figure
 
         write_pdf(args.output, figure_pdf(survival_figure(analysis, args.endpoint, names)))
-        print(f"wrote {args.output}", file=sys.stderr)
+        say(cli_text("wrote", path=args.output), sys.stderr)
     data = analysis.as_json()
 
     def table():
@@ -133,9 +133,9 @@ def run_study_report(args) -> int:
     cutoff = args.cutoff or dt.date.today()
     with open_logbook(args) as logbook:
         print_protocol(logbook.protocol, sys.stderr)
-        data = study_report(logbook, cutoff, args.language)
+        data = study_report(logbook, cutoff, args.language or language())
     write_pdf(args.output, data)
-    print(f"wrote {args.output} (data cutoff {cutoff.isoformat()})", file=sys.stderr)
+    say(cli_text("wrote_cutoff", path=args.output, cutoff=cutoff.isoformat()), sys.stderr)
     return 0
 
 
@@ -151,10 +151,10 @@ def run_due(args) -> int:
         rows = due(logbook.courses.read(args.mrns or None), logbook.protocol, day)
     unknown = sorted(set(args.mrns) - {r.mrn for r in rows})
     if unknown:
-        print(f"tace-log due: no patient with MRN {', '.join(unknown)}", file=sys.stderr)
+        say(cli_text("due_unknown", mrns=", ".join(unknown)), sys.stderr)
         return EXIT_INVALID
-    print(f"as of {day.isoformat()}: {sum(bool(r.flags) for r in rows)} of {len(rows)} patients flagged",
-          file=sys.stderr)
+    say(cli_text("due_flagged", day=day.isoformat(), flagged=sum(bool(r.flags) for r in rows), total=len(rows)),
+        sys.stderr)
     _emit([r.as_dict() for r in rows], args.json,
           lambda: (f"{r.mrn}\t{' '.join(r.flags)}" for r in rows if r.flags))
     return 0

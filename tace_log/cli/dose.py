@@ -9,7 +9,7 @@ import sys
 
 from ..dictionary import PROCEDURE
 from ..findings import errors
-from .output import EXIT_INVALID, print_findings, print_protocol
+from .output import EXIT_INVALID, cli_text, language, print_findings, print_protocol, say
 from .records import open_logbook
 
 
@@ -32,18 +32,18 @@ def run(args) -> int:
         procedure = logbook.get_procedure(args.procedure_id)
         updated = procedure.replace(**values)
         findings = logbook.check_procedure(updated)
-        print(f"{args.file}: {summary.device or 'X-ray system'}, {summary.planes} plane(s), "
-              f"{summary.irradiation_events} irradiation events")
+        say(cli_text("dose_file", file=args.file, device=summary.device or cli_text("xray_system"),
+                     planes=summary.planes, events=summary.irradiation_events))
         for key, value in values.items():
-            print(f"  {PROCEDURE[key].en:<24} {PROCEDURE[key].display(value)}")
+            say(f"  {PROCEDURE[key].label(language()):<24} {PROCEDURE[key].display(value, language())}")
         print_findings([f for f in findings if f.path.split(".")[-1] in values], sys.stdout)
         if not args.save:
-            print("not saved: add --save to write these into the procedure")
+            say(cli_text("dose_not_saved"))
             return 0
         if errors(findings):
             print_findings(errors(findings), sys.stderr)
             return EXIT_INVALID
         with logbook.users.reason(f"dose imported from {args.file}"):
             logbook.save_procedure(updated)
-        print("saved")
+        say(cli_text("saved"))
     return 0

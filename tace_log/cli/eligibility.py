@@ -13,7 +13,7 @@ from ..errors import LogbookError
 from ..messages import EN, Message, render
 from ..protocol import Protocol
 from ..settings import LANGUAGES
-from .output import print_protocol
+from .output import language, print_protocol
 from .records import open_logbook
 
 
@@ -22,7 +22,9 @@ def register(commands: argparse._SubParsersAction) -> None:
                                                 "protocol, computed from the recorded course")
     p.add_argument("mrn", nargs="?", help="one patient's MRN (default: every patient)")
     p.add_argument("--json", action="store_true", help="print the list as JSON (the interchange contract's keys)")
-    p.add_argument("--lang", choices=LANGUAGES, default=EN, help="the table's language (default en)")
+    # the global --lang, also taken after the command; not given, it leaves the global one (and its default) alone
+    p.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
+                   help="the table's language (as tace-log --lang)")
     p.set_defaults(run=run_eligibility)
 
 
@@ -35,7 +37,7 @@ def run_eligibility(args) -> int:
             found, lines = len(rows), [json.dumps(rows, ensure_ascii=False, indent=2)]
         else:
             results = logbook.eligibility.evaluate(args.mrn)
-            found, lines = len(results), table(results, protocol, args.lang, rules=args.mrn is not None)
+            found, lines = len(results), table(results, protocol, language(), rules=args.mrn is not None)
         path = logbook.path
     if args.mrn is not None and not found:
         raise LogbookError(Message("error.no_mrn", mrn=repr(args.mrn), path=path))

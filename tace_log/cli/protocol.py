@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..protocol import Protocol, protocol_for, site_protocol_file
+from .output import cli_text, say
 from .records import logbook_path
 
 
@@ -17,11 +18,11 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run_protocol(args) -> int:
     path = logbook_path(args)
     protocol = protocol_for(path)  # a site file that cannot be used is an error naming the key, exit 1
-    print(f"protocol: {protocol.describe()}")
+    say(cli_text("protocol", protocol=protocol.describe()))
     site = site_protocol_file(path)
-    print(f"  {'the site file beside the logbook' if protocol.source == site else f'the bundled file (no {site})'}")
+    say("  " + (cli_text("protocol_site") if protocol.source == site else cli_text("protocol_bundled", site=site)))
     for line in summary(protocol):
-        print(f"  {line}")
+        say(f"  {line}")
     return 0
 
 

@@ -20,7 +20,17 @@ from ..signing import V1_COVERS, SignatureCheck
 from ..storage import Logbook
 from ..times import typed_moment
 from ..validation import FORMAT, FORMATS, Validator
-from .output import EXIT_INVALID, EXIT_OK, print_fields, print_findings, print_parts, print_protocol
+from .output import (
+    EXIT_INVALID,
+    EXIT_OK,
+    cli_text,
+    language,
+    print_fields,
+    print_findings,
+    print_parts,
+    print_protocol,
+    say,
+)
 
 
 def logbook_path(args) -> Path:
@@ -34,7 +44,8 @@ def open_logbook(args, create: bool = False) -> AbstractContextManager[Logbook]:
     logbook = Logbook.created(path) if create and not path.exists() else Logbook.open(path, create=False)
     if isinstance(logbook, Logbook):
         for warning in logbook.warnings:
-            print(f"tace-log: warning: {warning}", file=sys.stderr)
+            say(cli_text("logbook_warning", warning=warning.text(language()) if isinstance(warning, Message)
+                         else warning), sys.stderr)
     return logbook
 
 
@@ -94,7 +105,9 @@ def run_import(args) -> int:
         print_protocol(logbook.protocol, sys.stderr)
         summary = logbook.import_document(doc)
     print_findings(summary.findings, sys.stderr)
-    print(f"imported {args.file}: {summary}")
+    say(cli_text("imported", file=args.file, **{k: getattr(summary, k) for k in (
+        "patients_added", "patients_updated", "patients_unchanged", "procedures_added", "procedures_updated",
+        "procedures_unchanged")}))
     return 0
 
 
@@ -121,7 +134,7 @@ def run_export(args) -> int:
         doc = interchange.export_document(logbook, only=logbook.patients_changed_since(since) if since else None)
     _write_output(args, lambda handle: interchange.write_json(doc, handle))
     if args.output:
-        print(Message("export.done", patients=len(doc["patients"]), format="tace-log/2", path=args.output),
+        say(Message("export.done", patients=len(doc["patients"]), format="tace-log/2", path=args.output),
               file=sys.stderr)
     return 0
 
@@ -153,7 +166,7 @@ def _run_trial_export(args) -> int:
         only = logbook.patients_changed_since(since) if since else None
         patients = logbook.counts()["patients"] if only is None else len(only)
         exports.write(logbook, args.format, args.output, plan, only=only)
-    print(Message("export.done", patients=patients, format=args.format, path=args.output), file=sys.stderr)
+    say(Message("export.done", patients=patients, format=args.format, path=args.output), file=sys.stderr)
     return 0
 
 
@@ -164,7 +177,7 @@ def _run_package(args) -> int:
     formats = tuple(args.format or (f for f in package.FORMATS if plan is None or f != "json"))
     with open_logbook(args) as logbook:
         manifest = package.write_package(logbook, args.output, formats, plan, _changed_since(args))
-    print(Message("export.packaged", files=len(manifest["files"]) + 1, formats=", ".join(manifest["formats"]),
+    say(Message("export.packaged", files=len(manifest["files"]) + 1, formats=", ".join(manifest["formats"]),
                   path=args.output, as_of=manifest["as_of"] or "-"), file=sys.stderr)
     return 0
 
@@ -181,8 +194,8 @@ def run_validate(args) -> int:
         findings = interchange.check(None, doc, Validator(protocol=protocol))
     print_findings(findings, sys.stdout)
     bad = errors(findings)
-    print(f"{args.file}: {len(bad)} errors, {len(findings) - len(bad)} warnings"
-          + ("" if bad else " - ready to import"))
+    say(cli_text("validated" if bad else "ready_to_import", file=args.file, errors=len(bad),
+                 warnings=len(findings) - len(bad)))
     return EXIT_INVALID if bad else EXIT_OK
 
 
@@ -194,7 +207,7 @@ def run_list(args) -> int:
     for r in rows:
         print("\t".join([r.date, r.name, r.mrn, r.study_id or "-", staining.display(r.tumor_staining),
                          embolization.display(r.embolization), r.status, r.procedure_id]))
-    print(f"{len(rows)} of {total} procedures", file=sys.stderr)
+    say(cli_text("listed", shown=len(rows), total=total), sys.stderr)
     return 0
 
 
@@ -218,12 +231,13 @@ def run_show(args) -> int:
         checks = {p.id: (logbook.signing.check(p.id), logbook.signing.addenda_of(p.id)) for p in procedures}
         choices = logbook.validator.choices  # the lists this logbook validates with (its formulary and protocol)
     out = sys.stdout
-    print(f"Patient {patient.name} (MRN {patient.mrn}), id {patient.id}", file=out)
+    say(cli_text("patient", name=patient.name, mrn=patient.mrn, id=patient.id), out)
     print_fields(PATIENT, patient, out, choices)
     print_parts(PATIENT, patient, out, choices)
     broken = []
     for proc in procedures:
-        print(f"\nProcedure {proc.date.isoformat()}, {proc.status}, id {proc.id}", file=out)
+        say("\n" + cli_text("procedure", date=proc.date.isoformat(), status=cli_text(f"status.{proc.status}"),
+                            id=proc.id), out)
         print_fields(PROCEDURE, proc, out, choices)
         print_parts(PROCEDURE, proc, out, choices)
         check, addenda = checks[proc.id]
@@ -232,10 +246,10 @@ def run_show(args) -> int:
             if not check.ok:
                 broken.append(proc.id)
         for a in addenda:
-            where = " (signed elsewhere)" if a.signature and a.signature.signed_elsewhere else ""
-            print(f"  ADDENDUM {a.created_at} by {a.author}{where} (reason: {a.reason}):", file=out)
+            where = cli_text("signed_elsewhere") if a.signature and a.signature.signed_elsewhere else ""
+            say("  " + cli_text("addendum", at=a.created_at, author=a.author, elsewhere=where, reason=a.reason), out)
             for line in a.text.splitlines() or [""]:
-                print(f"    {line}", file=out)
+                say(f"    {line}", out)
     if broken:
         raise TaceLogError(Message("error.signatures_broken", count=len(broken), ids=", ".join(broken)))
     return 0
@@ -245,17 +259,18 @@ def _print_signature(check: SignatureCheck, out) -> None:
     """Who signed and whether it holds: recomputed now, what it covers, what changed since."""
     s = check.signature
     who = f"{s.username}, {s.role}" if s.role else s.username
-    where = "signed elsewhere (not a user of this logbook): " if s.signed_elsewhere else ""
-    print(f"  Signed: {where}{s.meaning} {s.signer} ({who}) at {s.signed_at}; SHA-256 {s.content_sha256}", file=out)
+    where = cli_text("signer_elsewhere") if s.signed_elsewhere else ""
+    say("  " + cli_text("signed", elsewhere=where, meaning=s.meaning, signer=s.signer, who=who, at=s.signed_at,
+                        sha256=s.content_sha256), out)
     if not check.ok:
-        print(f"  SIGNATURE DOES NOT VERIFY: {check.describe()}", file=out)
+        say("  " + cli_text("signature_broken", problem=check.describe(language())), out)
     elif check.covers_fewer_fields:
-        print(f"  Signature verified; made before TACE Log stored the signed content, it covers only {V1_COVERS} "
-              "(the rest is shown as recorded now)", file=out)
+        say("  " + cli_text("signature_v1", covers=V1_COVERS), out)
     else:
-        print("  Signature verified: it covers every value of the record and of its report", file=out)
+        say("  " + cli_text("signature_ok"), out)
     if check.changes:
-        print("  Changed since signing: " + "; ".join(c.describe() for c in check.changes), file=out)
+        say("  " + cli_text("changed_since_signing", changes="; ".join(c.describe(language()) for c in check.changes)),
+            out)
 
 
 def run_schema(args) -> int:

@@ -20,7 +20,7 @@ from ..messages import Message
 from ..reports import procedure_report, report_file_name, write_pdf
 from ..settings import ReportSettings, load_report_settings
 from ..storage import Logbook
-from .output import EXIT_INVALID
+from .output import EXIT_INVALID, cli_text, say
 from .records import logbook_path
 
 PAGE = 500  # worklist rows fetched at a time when listing every procedure
@@ -58,7 +58,7 @@ def _usage_problem(args) -> str | None:
 def run_report(args) -> int:
     problem = _usage_problem(args)
     if problem:
-        print(f"tace-log report: {problem}", file=sys.stderr)
+        say(cli_text("report_problem", problem=problem), sys.stderr)
         return EXIT_INVALID
     if args.all:
         return _report_all(logbook_path(args), Path(args.dir), args.jobs)
@@ -66,7 +66,7 @@ def run_report(args) -> int:
     with _open_existing(path) as logbook:
         data = procedure_report(logbook, args.procedure_id)
     write_pdf(args.output, data)
-    print(f"wrote {args.output}", file=sys.stderr)
+    say(cli_text("wrote", path=args.output), sys.stderr)
     return 0
 
 
@@ -127,10 +127,10 @@ def _report_all(path: Path, folder: Path, jobs_wanted: int) -> int:
             except Exception as exc:  # one procedure that cannot be printed: say which, and go on with the others
                 failures.append(f"{pending[future]}: {_failure(pending[future], exc)}")
             if progress:
-                print(f"\rreports: {done}/{len(jobs)}", end="", file=sys.stderr, flush=True)
+                say("\r" + cli_text("reports_progress", done=done, total=len(jobs)), sys.stderr, end="", flush=True)
     if progress and jobs:
         print(file=sys.stderr)
     for line in failures:
-        print(f"tace-log: report not written: {line}", file=sys.stderr)
-    print(f"wrote {len(jobs) - len(failures)} of {len(jobs)} reports to {folder}", file=sys.stderr)
+        say(cli_text("report_not_written", problem=line), sys.stderr)
+    say(cli_text("reports_written", written=len(jobs) - len(failures), total=len(jobs), folder=folder), sys.stderr)
     return 1 if failures else 0

@@ -8,9 +8,9 @@ import os
 import sys
 
 from ..errors import AuthenticationError, TaceLogError, WarningsNotAcknowledgedError
-from ..messages import Message
+from ..messages import Message, worded
 from ..users import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, ROLES
-from .output import print_findings
+from .output import cli_text, language, print_findings, say
 from .records import open_logbook
 
 PASSWORD_ENV = "TACE_LOG_PASSWORD"
@@ -95,7 +95,8 @@ def run_user_add(args) -> int:
         by = (args.by, read_password(f"password for {args.by}: ")) if args.by else None
         password = read_password(f"password for {args.name}: ", env=None, confirm="user not added")
         user = logbook.users.add(args.name, args.full_name or args.name, args.role, password, by=by)
-    print(f"added {user.role} {user.username} ({user.full_name})")
+    say(cli_text("user_added", role=worded(f"role.{user.role}", language(), user.role), username=user.username,
+                 name=user.full_name))
     return 0
 
 
@@ -107,7 +108,7 @@ def run_user_passwd(args) -> int:
             by, current = None, read_password(f"current password for {args.name}: ", env=None)
         new = read_password(f"new password for {args.name}: ", env=None, confirm="password not changed")
         logbook.users.change_password(args.name, new, old_password=current, by=by)
-    print(f"password of {args.name} changed")
+    say(cli_text("password_changed", username=args.name))
     return 0
 
 
@@ -118,18 +119,18 @@ def run_user_list(args) -> int:
         states = [s for s, on in (("deactivated", not user.active),
                                   ("must choose a new password", user.must_change_password)) if on]
         print("\t".join([user.username, user.role, user.full_name, *states]))
-    print(f"{len(users)} users", file=sys.stderr)
+    say(cli_text("users", count=len(users)), sys.stderr)
     return 0
 
 
 def run_user_active(args) -> int:
-    state = "active" if args.active else "deactivated"
     with open_logbook(args) as logbook:
         if logbook.users.get(args.name).active == args.active:
-            print(f"{args.name} is already {state}")
+            say(cli_text("user_already", username=args.name,
+                         state=cli_text("state.active" if args.active else "state.inactive")))
             return 0
         logbook.users.set_active(args.name, args.active, by=(args.by, read_password(f"password for {args.by}: ")))
-    print(f"{args.name} {'activated' if args.active else 'deactivated'}")
+    say(cli_text("user_activated" if args.active else "user_deactivated", username=args.name))
     return 0
 
 
@@ -166,7 +167,7 @@ def run_history(args) -> int:
         for field, old, new in entry.changes():
             print(f"{entry.at}\t{entry.username}\t{entry.action} {entry.table_name}.{field}: "
                   f"{'' if old is None else old} -> {'' if new is None else new}{reason}")
-    print(f"{len(entries)} audit rows for {args.id}", file=sys.stderr)
+    say(cli_text("audit_rows", count=len(entries), id=args.id), sys.stderr)
     return 0
 
 
@@ -178,19 +179,19 @@ def run_audit_verify(args) -> int:
     problems = check.problems + schema + signature_failures(signatures)
     if problems:
         raise TaceLogError(Message("error.problems", problems="; ".join(problems)))
-    print(f"{check}; schema as the migrations made it; {signatures}")
+    say(cli_text("audit_ok", trail=check, signatures=signatures))
     return 0
 
 
 def signature_failures(check) -> list[str]:
     """Name on stderr each signed record that does not verify; its one-line summary, or nothing when all hold."""
     for line in check.failures:
-        print(f"tace-log: {line}", file=sys.stderr)
+        say(cli_text("failed", problem=line), sys.stderr)
     return [] if check.ok else [check.summary]
 
 
 def run_audit_export(args) -> int:
     with open_logbook(args) as logbook:
         count = logbook.audit.export(args.output)
-    print(f"exported {count} audit rows to {args.output}", file=sys.stderr)
+    say(cli_text("audit_exported", count=count, path=args.output), sys.stderr)
     return 0

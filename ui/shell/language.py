@@ -12,6 +12,7 @@ import os
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
+from tace_log.messages import language_named
 from tace_log.resources import resource
 
 _language = "en"
@@ -31,7 +32,7 @@ def resolved(choice: str | None) -> str:
     chosen = (choice or SYSTEM).strip().lower()
     if chosen == SYSTEM:
         chosen = "zh" if QLocale.system().language() == QLocale.Language.Chinese else "en"
-    return "zh" if chosen.startswith("zh") else "en"
+    return language_named(chosen)
 
 
 def choose_language(settings: QSettings | None = None) -> str:

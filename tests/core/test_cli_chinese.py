@@ -1,0 +1,72 @@
+"""The CLI says what it did in Chinese with --lang zh (or TACE_LOG_LANG=zh, or a Chinese locale), the real command
+in a process of its own: every line a person reads has Chinese in it; ids, paths and numbers stay as they are.
+(`tace-log protocol` prints the protocol file's own summary lines as written, in English: not checked here.)"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.core.export_support import export_logbook
+from tests.core.test_cli import run_cli
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def _english_lines(text: str) -> list[str]:
+    """Lines with words but no Chinese: a sentence left in English."""
+    return [line for line in _lines(text) if not CJK.search(line) and re.search(r"[A-Za-z]{3,} [A-Za-z]{3,}", line)]
+
+
+@pytest.fixture
+def site(tmp_path):
+    path = tmp_path / "site.sqlite"
+    export_logbook(path).close()
+    return path
+
+
+@pytest.mark.parametrize("command", [
+    ["show", "HS-2024-0007"],
+    ["list"],
+    ["backups"],
+    ["check"],
+    ["due"],
+    ["eligibility"],
+    ["audit", "verify"],
+])
+def test_each_command_speaks_chinese_with_lang_zh(site, command):
+    out = run_cli("--db", str(site), "--lang", "zh", *command)
+    assert out.returncode == 0, out.stderr
+    said = out.stdout + out.stderr
+    assert CJK.search(said), said
+    assert not _english_lines(said), _english_lines(said)
+
+
+def test_tace_log_lang_and_a_chinese_locale_choose_chinese_and_lang_en_wins(site):
+    for env in ({"TACE_LOG_LANG": "zh"}, {"LANG": "zh_CN.UTF-8", "TACE_LOG_LANG": ""}):
+        out = run_cli("--db", str(site), "list", env=env)
+        assert "共2例手术，显示2例" in out.stderr, out.stderr
+    out = run_cli("--db", str(site), "--lang", "en", "list", env={"TACE_LOG_LANG": "zh"})
+    assert "2 of 2 procedures" in out.stderr
+
+
+def test_an_error_and_the_findings_of_a_refused_import_are_said_in_chinese(site, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "tace-log/2", "patients": [{"mrn": "X1", "name": "王", "weight_kg": -3}]}',
+                   encoding="utf-8")
+    out = run_cli("--db", str(site), "--lang", "zh", "import", str(bad))
+    assert out.returncode == 2
+    assert "错误" in out.stderr and not _english_lines(out.stderr), out.stderr
+    out = run_cli("--db", str(site), "--lang", "zh", "show", "NO-SUCH")
+    assert out.returncode == 1 and CJK.search(out.stderr), out.stderr
+
+
+def test_machine_output_is_the_same_in_both_languages(site):
+    english = run_cli("--db", str(site), "due", "--json")
+    chinese = run_cli("--db", str(site), "--lang", "zh", "due", "--json")
+    assert english.stdout == chinese.stdout and english.stdout.strip().startswith("[")
