@@ -84,7 +84,7 @@ def print_parts(entity: Entity, record, stream, choices: ChoiceLists, indent: st
         if value is None:  # an optional part not recorded (no recurrence)
             continue
         if not part.many:
-            print_fields(part, value, stream, choices, indent=f"{indent}{part.document_key}: ")
+            print_fields(part, value, stream, choices, indent=f"{indent}{part.label(_language)}: ")
             continue
         for row in value:
             # the field that names the row (an agent's "Agent") without its label: "Agent: epirubicin; Dose 30"
