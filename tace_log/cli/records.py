@@ -1,4 +1,4 @@
-"""Commands on records: import, export, validate, list, show, schema."""
+"""Commands on records: import, export, validate, list, show, delete, schema."""
 
 from __future__ import annotations
 
@@ -92,6 +92,12 @@ def register(commands: argparse._SubParsersAction) -> None:
                                           "recomputed; exit 1 if one does not verify")
     p.add_argument("id", help="a procedure id, a patient id or an MRN")
     p.set_defaults(run=run_show)
+
+    p = commands.add_parser("delete", help="delete an unsigned procedure (its patient stays); the reason is kept in "
+                                            "the audit trail; a signed procedure is refused")
+    p.add_argument("procedure_id", metavar="PROCEDURE_ID")
+    p.add_argument("--reason", required=True, metavar="TEXT", help="why it is deleted (e.g. entered twice)")
+    p.set_defaults(run=run_delete)
 
     p = commands.add_parser("schema", help="print the JSON Schema of the tace-log/2 format (or of tace-log/1)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
@@ -252,6 +258,14 @@ def run_show(args) -> int:
                 say(f"    {line}", out)
     if broken:
         raise TaceLogError(Message("error.signatures_broken", count=len(broken), ids=", ".join(broken)))
+    return 0
+
+
+def run_delete(args) -> int:
+    with open_logbook(args) as logbook:
+        procedure = logbook.delete_procedure(args.procedure_id, args.reason)
+        patient = logbook.get_patient(procedure.patient_id)
+    print(Message("procedure.deleted", id=procedure.id, date=procedure.date.isoformat(), name=patient.name))
     return 0
 
 

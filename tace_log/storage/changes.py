@@ -11,6 +11,7 @@ class Changed(Enum):
 
     PATIENT_SAVED = "patient saved"
     PROCEDURE_SAVED = "procedure saved"
+    PROCEDURE_DELETED = "procedure deleted"
     SIGNED = "signed"
     ADDENDUM = "addendum"
     IMPORTED = "imported"
@@ -19,8 +20,8 @@ class Changed(Enum):
 
 
 # The notices after which a list of records (the worklist) is stale.
-RECORDS = frozenset({Changed.PATIENT_SAVED, Changed.PROCEDURE_SAVED, Changed.SIGNED, Changed.ADDENDUM,
-                     Changed.IMPORTED, Changed.RESTORED})
+RECORDS = frozenset({Changed.PATIENT_SAVED, Changed.PROCEDURE_SAVED, Changed.PROCEDURE_DELETED, Changed.SIGNED,
+                     Changed.ADDENDUM, Changed.IMPORTED, Changed.RESTORED})
 
 
 @dataclass(frozen=True)

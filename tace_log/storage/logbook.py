@@ -25,6 +25,7 @@ from ..errors import (
     LogbookError,
     RecordLockedError,
     RecordNotFoundError,
+    RefusedError,
 )
 from ..files import remove_leftovers
 from ..findings import ERROR, Finding, errors
@@ -428,6 +429,19 @@ class Logbook:
         elif patient_changed:
             self._session.announce(Change(Changed.PATIENT_SAVED, (patient.id,)))
         return SaveResult(procedure, findings, bool(patient_changed or procedure_changed))
+
+    def delete_procedure(self, procedure_id: str, reason: str) -> Procedure:
+        """Delete an unsigned procedure and its parts in one transaction; every audit row of the delete carries the
+        reason (a delete is never silent). A signed procedure is refused: it is voided by a signed record instead.
+        The patient stays. Returns the procedure as it was."""
+        procedure = self.get_procedure(procedure_id)
+        self.signing.refuse_if_signed(procedure_id, "what.deleted")
+        if not reason.strip():
+            raise RefusedError(Message("error.delete_reason_needed", id=procedure_id))
+        with self._session.reason(reason.strip()), self._session.transaction():
+            self._delete_under(records.layout(PROCEDURE), "id = ?", [procedure_id])
+        self._session.announce(Change(Changed.PROCEDURE_DELETED, (procedure_id,)))
+        return procedure
 
     def _write_patient(self, patient: Patient, stamp: str) -> str | None:
         """Insert or update one patient inside the caller's transaction; returns 'added', 'updated' or None."""
