@@ -1,4 +1,4 @@
-"""The procedure form's record buttons: Preview, Export PDF, Print, Sign…, Addendum…, History.
+"""The procedure form's record buttons: Preview, Export PDF, Print, Sign…, Addendum…, History, Delete….
 
 They act on the saved record (the report and the signature cover what is stored, not what is typed), so they
 wait for a first save; Sign waits for unsaved changes to be saved. The report modules (reportlab, QtPdf) and the
@@ -8,10 +8,11 @@ dialogs are imported on first use, keeping them out of start-up.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QDialog, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QPushButton, QVBoxLayout
 
-from tace_log.errors import RecordNotFoundError
+from tace_log.errors import RecordNotFoundError, TaceLogError
 from tace_log.findings import WARNING
+from ui.shell.messages import error_text
 from ui.shell.widgets import command_button
 
 
@@ -36,9 +37,10 @@ class RecordButtons(QObject):
         self.sign = self._button("sign_procedure", self.tr("Si&gn..."), self.open_sign_dialog)
         self.addendum = self._button("add_addendum", self.tr("&Addendum..."), self.open_addendum_dialog)
         self.history = self._button("show_history", self.tr("His&tory"), self.open_history)
+        self.delete = self._button("delete_procedure", self.tr("&Delete..."), self.delete_procedure)
         at = form.button_row.indexOf(form.save_button) + 1
         for offset, button in enumerate((self.preview, self.export, self.print, self.sign, self.addendum,
-                                         self.history)):
+                                         self.history, self.delete)):
             form.button_row.insertWidget(at + offset, button)
         form.saved.connect(lambda _id: self.update())
         form.fix_tab_order()
@@ -57,6 +59,11 @@ class RecordButtons(QObject):
         self.sign.setEnabled(stored and not held)
         self.addendum.setVisible(signed)
         self.addendum.setEnabled(signed and not held)
+        self.delete.setVisible(not signed)  # a signed record is never deleted
+        self.delete.setEnabled(stored and not held)
+        self.delete.setToolTip(held or (self.tr("Delete this unsigned procedure, with a reason kept in the audit "
+                                                "trail; its patient stays") if stored
+                                        else self.tr("Save the procedure first")))
         self.sign.setToolTip(held or (self.tr("Sign as the radiologist: the record is then locked") if stored
                                       else self.tr("Save the procedure first")))
 
@@ -99,6 +106,27 @@ class RecordButtons(QObject):
         self.dialog.accepted.connect(self.window.reopen_form)
         self.dialog.open()
         return self.dialog
+
+    # -- deleting --------------------------------------------------------------------------------------------
+    def delete_procedure(self) -> bool:
+        """Delete the stored, unsigned procedure after a confirmation that asks the reason (kept in the audit
+        trail; the core refuses an empty one and a signed record); the form closes and the worklist refreshes by
+        the logbook's notice. Unsaved typing in the form goes with it."""
+        title = self.tr("Delete procedure")
+        reason, ok = QInputDialog.getText(
+            self.window, title, self.tr("Delete %1? Its patient stays. Why is it deleted? (kept in the audit trail)")
+            .replace("%1", self.form.display_title()))
+        if not ok:
+            return False
+        try:
+            self.form.logbook.delete_procedure(self.form.procedure_id, reason)
+        except TaceLogError as exc:
+            QMessageBox.warning(self.window, title, error_text(exc))
+            return False
+        self.form.discard()  # its draft on disk too: the record it was a draft of is gone
+        self.window.close_form()
+        self.window.statusBar().showMessage(self.tr("Procedure deleted; the reason is in the audit trail."), 5000)
+        return True
 
     def open_history(self) -> QDialog:
         from ui.record.history_view import HistoryView
