@@ -1186,6 +1186,10 @@ Nothing has been written to it.</source>
         <translation>历史(&amp;T)</translation>
     </message>
     <message>
+        <source>&amp;Delete...</source>
+        <translation>删除(&amp;D)...</translation>
+    </message>
+    <message>
         <source>Of the saved record</source>
         <translation>针对已保存的记录</translation>
     </message>
@@ -1194,12 +1198,28 @@ Nothing has been written to it.</source>
         <translation>请先保存手术</translation>
     </message>
     <message>
+        <source>Delete this unsigned procedure, with a reason kept in the audit trail; its patient stays</source>
+        <translation>删除此未签名的手术，删除原因记入审计记录；患者信息保留</translation>
+    </message>
+    <message>
         <source>Sign as the radiologist: the record is then locked</source>
         <translation>以放射科医师身份签名：签名后记录锁定</translation>
     </message>
     <message>
         <source>Save your changes first: a signature covers the saved record.</source>
         <translation>请先保存更改：签名针对的是已保存的记录。</translation>
+    </message>
+    <message>
+        <source>Delete procedure</source>
+        <translation>删除手术</translation>
+    </message>
+    <message>
+        <source>Delete %1? Its patient stays. Why is it deleted? (kept in the audit trail)</source>
+        <translation>删除%1？患者信息将保留。删除原因是什么？（记入审计记录）</translation>
+    </message>
+    <message>
+        <source>Procedure deleted; the reason is in the audit trail.</source>
+        <translation>手术已删除；删除原因已记入审计记录。</translation>
     </message>
     <message>
         <source>History - %1</source>
