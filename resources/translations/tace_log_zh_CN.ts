@@ -1218,6 +1218,10 @@ Nothing has been written to it.</source>
         <translation>删除%1？患者信息将保留。删除原因是什么？（记入审计记录）</translation>
     </message>
     <message>
+        <source>A reason is needed to delete a procedure.</source>
+        <translation>删除手术需要填写原因。</translation>
+    </message>
+    <message>
         <source>Procedure deleted; the reason is in the audit trail.</source>
         <translation>手术已删除；删除原因已记入审计记录。</translation>
     </message>

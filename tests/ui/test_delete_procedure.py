@@ -63,7 +63,7 @@ def test_cancel_or_an_empty_reason_deletes_nothing(qtbot, monkeypatch, delete_wi
     qtbot.mouseClick(form.record_buttons.delete, Qt.MouseButton.LeftButton)
     assert delete_window.form is form
     assert [p.id for p in logbook.procedures_of(patient.id)] == [procedure.id]
-    assert warned == ([] if not ok else [warned[0]]) and all("give the reason" in w for w in warned)
+    assert warned == ([] if not ok else [warned[0]]) and all("A reason is needed" in w for w in warned)
 
 
 def test_delete_waits_for_a_first_save_and_a_signed_record_has_none(qtbot, delete_window, draft):

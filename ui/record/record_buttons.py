@@ -110,13 +110,16 @@ class RecordButtons(QObject):
     # -- deleting --------------------------------------------------------------------------------------------
     def delete_procedure(self) -> bool:
         """Delete the stored, unsigned procedure after a confirmation that asks the reason (kept in the audit
-        trail; the core refuses an empty one and a signed record); the form closes and the worklist refreshes by
-        the logbook's notice. Unsaved typing in the form goes with it."""
+        trail; an empty one is refused, and the core refuses a signed record); the form closes and the worklist
+        refreshes by the logbook's notice. Unsaved typing in the form goes with it."""
         title = self.tr("Delete procedure")
         reason, ok = QInputDialog.getText(
             self.window, title, self.tr("Delete %1? Its patient stays. Why is it deleted? (kept in the audit trail)")
             .replace("%1", self.form.display_title()))
         if not ok:
+            return False
+        if not reason.strip():  # the core refuses it too; said here in the app's words, as the chart's remove does
+            QMessageBox.warning(self.window, title, self.tr("A reason is needed to delete a procedure."))
             return False
         try:
             self.form.logbook.delete_procedure(self.form.procedure_id, reason)
