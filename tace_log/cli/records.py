@@ -265,7 +265,7 @@ def run_delete(args) -> int:
     with open_logbook(args) as logbook:
         procedure = logbook.delete_procedure(args.procedure_id, args.reason)
         patient = logbook.get_patient(procedure.patient_id)
-    print(Message("procedure.deleted", id=procedure.id, date=procedure.date.isoformat(), name=patient.name))
+    say(cli_text("deleted", id=procedure.id, date=procedure.date.isoformat(), name=patient.name))
     return 0
 
 

@@ -154,3 +154,10 @@ def test_the_cli_deletes_a_draft_with_its_reason_and_refuses_a_signed_one(draft,
     assert "delete procedures.cycle: 2 ->   (reason: entered twice)" in history.stdout
     assert [p.id for p in logbook.procedures_of(patient.id)] == [procedure.id]
     assert run_cli("--db", db, "audit", "verify").returncode == 0
+
+
+def test_the_cli_says_it_in_chinese_with_lang_zh(draft):
+    logbook, patient, procedure = draft
+    done = run_cli("--lang", "zh", "--db", str(logbook.path), "delete", procedure.id, "--reason", "重复录入")
+    assert done.returncode == 0, done.stderr
+    assert f"已删除张伟的手术{procedure.id}（2025-02-03）" in done.stdout
