@@ -2,29 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
-    <name></name>
-    <message>
-        <source>TACE Log JSON (tace-log/2)</source>
-        <translation>TACE Log JSON（tace-log/2）</translation>
-    </message>
-    <message>
-        <source>CSV tables (folder)</source>
-        <translation>CSV 表格（文件夹）</translation>
-    </message>
-    <message>
-        <source>REDCap import (folder)</source>
-        <translation>REDCap 导入文件（文件夹）</translation>
-    </message>
-    <message>
-        <source>CDISC ODM (XML file)</source>
-        <translation>CDISC ODM（XML 文件）</translation>
-    </message>
-    <message>
-        <source>Trial-office package (zip)</source>
-        <translation>临床试验办公室数据包（zip）</translation>
-    </message>
-</context>
-<context>
     <name>AddendumDialog</name>
     <message>
         <source>Add addendum</source>
@@ -353,6 +330,26 @@ Nothing has been written to it.</source>
         <translation>格式</translation>
     </message>
     <message>
+        <source>TACE Log JSON (tace-log/2)</source>
+        <translation>TACE Log JSON（tace-log/2）</translation>
+    </message>
+    <message>
+        <source>CSV tables (folder)</source>
+        <translation>CSV 表格（文件夹）</translation>
+    </message>
+    <message>
+        <source>REDCap import (folder)</source>
+        <translation>REDCap 导入文件（文件夹）</translation>
+    </message>
+    <message>
+        <source>CDISC ODM (XML file)</source>
+        <translation>CDISC ODM（XML 文件）</translation>
+    </message>
+    <message>
+        <source>Trial-office package (zip)</source>
+        <translation>临床试验办公室数据包（zip）</translation>
+    </message>
+    <message>
         <source>De-identify (pseudonyms, no names or MRNs)</source>
         <translation>去标识化（使用假名，不含姓名和住院号）</translation>
     </message>
@@ -445,8 +442,12 @@ Nothing has been written to it.</source>
         <translation>否</translation>
     </message>
     <message>
-        <source>File	Rows	SHA-256</source>
-        <translation>文件	行数	SHA-256</translation>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Rows</source>
+        <translation>行数</translation>
     </message>
 </context>
 <context>

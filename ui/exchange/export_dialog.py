@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,13 +37,6 @@ FOLDER_FORMATS = ("csv", "redcap")  # written as a folder of files; the others a
 SUFFIX = {"json": ".json", "odm": ".xml", "package": ".zip"}
 
 
-def _format_names() -> list[tuple[str, str]]:
-    tr = lambda text: QCoreApplication.translate("ExportDialog", text)  # noqa: E731
-    return [("json", tr("TACE Log JSON (tace-log/2)")), ("csv", tr("CSV tables (folder)")),
-            ("redcap", tr("REDCap import (folder)")), ("odm", tr("CDISC ODM (XML file)")),
-            ("package", tr("Trial-office package (zip)"))]
-
-
 class ExportDialog(QDialog):
     """`ExportDialog(logbook)`: exports the whole logbook; `dialog.written` is the list of files written."""
 
@@ -53,7 +47,9 @@ class ExportDialog(QDialog):
         self.setWindowTitle(self.tr("Export"))
         self.setObjectName("export_dialog")
         self.format = named(QComboBox(), "export_format", self.tr("Format"))
-        for key, name in _format_names():
+        for key, name in (("json", self.tr("TACE Log JSON (tace-log/2)")), ("csv", self.tr("CSV tables (folder)")),
+                          ("redcap", self.tr("REDCap import (folder)")), ("odm", self.tr("CDISC ODM (XML file)")),
+                          ("package", self.tr("Trial-office package (zip)"))):
             self.format.addItem(name, key)
         self.deidentify = named(QCheckBox(self.tr("De-identify (pseudonyms, no names or MRNs)")),
                                 "export_deidentify", self.tr("De-identify"))
@@ -66,12 +62,16 @@ class ExportDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("&Format:"), self.format)
         form.addRow("", self.deidentify)
-        form.addRow(self.tr("&Destination:"), where)
+        where_label = QLabel(self.tr("&Destination:"))
+        where_label.setBuddy(self.destination)  # a row holding a layout gets no buddy of its own
+        form.addRow(where_label, where)
         self.progress = named(QProgressBar(), "export_progress", self.tr("Export progress"))
         self.progress.setRange(0, 0)  # busy: the core does not report steps
         self.progress.hide()
         self.message = QLabel(objectName="export_message", wordWrap=True)
         self.result = named(QPlainTextEdit(readOnly=True), "export_result", self.tr("What was written"))
+        self.result.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))  # the manifest's columns
+        self.result.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)  # one file a line, digest included
         self.result.hide()
         self.buttons = QDialogButtonBox()
         self.export_button = self.buttons.addButton(self.tr("&Export"), QDialogButtonBox.ButtonRole.ActionRole)
@@ -88,7 +88,7 @@ class ExportDialog(QDialog):
         layout.addWidget(self.buttons)
         self.format.currentIndexChanged.connect(self._format_changed)
         self._format_changed()
-        self.resize(640, 420)
+        self.resize(900, 520)
 
     def fmt(self) -> str:
         return self.format.currentData()
@@ -173,8 +173,10 @@ class ExportDialog(QDialog):
                  self.tr("Formats: %1").replace("%1", ", ".join(manifest["formats"])),
                  self.tr("De-identified: %1").replace("%1", self.tr("yes") if manifest["deidentified"]
                                                        else self.tr("no")),
-                 "", self.tr("File\tRows\tSHA-256")]
+                 ""]
+        width = max(map(len, manifest["files"]), default=0) + 2
+        lines.append(self.tr("File").ljust(width) + self.tr("Rows").rjust(6) + "  SHA-256")
         for name, digest in manifest["files"].items():
             rows = manifest["rows"].get(name)
-            lines.append(f"{name}\t{'' if rows is None else rows}\t{digest}")
+            lines.append(name.ljust(width) + ("" if rows is None else str(rows)).rjust(6) + "  " + digest)
         return "\n".join(lines)
