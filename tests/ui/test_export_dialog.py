@@ -62,3 +62,17 @@ def test_export_without_a_destination_says_what_is_missing(logbook, qtbot):
     dialog.destination.clear()
     assert not dialog.export()
     assert "destination" in dialog.message.text()
+
+
+def test_json_export_reads_back_and_an_unwritable_destination_is_said(logbook, qtbot, tmp_path):
+    fill(logbook, seed=7, patients=2, procedures_each=1)
+    dialog = ExportDialog(logbook)
+    qtbot.addWidget(dialog)
+    assert not dialog.deidentify.isEnabled()  # JSON is the whole record
+    dialog.destination.setText(str(tmp_path / "all.json"))
+    assert dialog.export()
+    assert len(interchange.read_file(tmp_path / "all.json")["patients"]) == 2
+    (tmp_path / "a_file").write_text("x")
+    dialog.destination.setText(str(tmp_path / "a_file" / "inside.json"))
+    assert not dialog.export()
+    assert dialog.message.text().startswith("Nothing was exported")

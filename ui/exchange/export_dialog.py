@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from tace_log import exports, interchange, package
 from tace_log.errors import TaceLogError
+from tace_log.files import atomic_file
 from ui.shell.file_dialog import file_dialog
 from ui.shell.messages import error_text
 from ui.shell.widgets import named
@@ -156,8 +157,7 @@ class ExportDialog(QDialog):
             return self.manifest_text(target, manifest)
         if fmt == "json":
             doc = interchange.export_document(self.logbook)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with open(target, "w", encoding="utf-8") as handle:
+            with atomic_file(target) as handle:  # a half-written export never takes the real name
                 interchange.write_json(doc, handle)
         else:
             exports.write(self.logbook, fmt, target, plan)
