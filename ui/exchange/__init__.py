@@ -1,1 +1,0 @@
-"""Moving records out of the app: File > Export."""
