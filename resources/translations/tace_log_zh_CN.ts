@@ -320,6 +320,137 @@ Nothing has been written to it.</source>
     </message>
 </context>
 <context>
+    <name>ExportDialog</name>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>TACE Log JSON (tace-log/2)</source>
+        <translation>TACE Log JSON（tace-log/2）</translation>
+    </message>
+    <message>
+        <source>CSV tables (folder)</source>
+        <translation>CSV 表格（文件夹）</translation>
+    </message>
+    <message>
+        <source>REDCap import (folder)</source>
+        <translation>REDCap 导入文件（文件夹）</translation>
+    </message>
+    <message>
+        <source>CDISC ODM (XML file)</source>
+        <translation>CDISC ODM（XML 文件）</translation>
+    </message>
+    <message>
+        <source>Trial-office package (zip)</source>
+        <translation>临床试验办公室数据包（zip）</translation>
+    </message>
+    <message>
+        <source>De-identify (pseudonyms, no names or MRNs)</source>
+        <translation>去标识化（使用假名，不含姓名和住院号）</translation>
+    </message>
+    <message>
+        <source>De-identify</source>
+        <translation>去标识化</translation>
+    </message>
+    <message>
+        <source>Destination</source>
+        <translation>保存位置</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>浏览(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>Browse for the destination</source>
+        <translation>浏览选择保存位置</translation>
+    </message>
+    <message>
+        <source>&amp;Format:</source>
+        <translation>格式(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>&amp;Destination:</source>
+        <translation>保存位置(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>Export progress</source>
+        <translation>导出进度</translation>
+    </message>
+    <message>
+        <source>What was written</source>
+        <translation>已写入的内容</translation>
+    </message>
+    <message>
+        <source>&amp;Export</source>
+        <translation>导出(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Export to</source>
+        <translation>导出到</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Choose a destination first: a folder for CSV and REDCap, a file for the others.</source>
+        <translation>请先选择保存位置：CSV 和 REDCap 为文件夹，其他格式为文件。</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>Nothing was exported: %1</source>
+        <translation>未导出任何内容：%1</translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation>已导出到 %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2 bytes)</source>
+        <translation>%1（%2 字节）</translation>
+    </message>
+    <message>
+        <source>Package: %1</source>
+        <translation>数据包：%1</translation>
+    </message>
+    <message>
+        <source>As of: %1</source>
+        <translation>数据截至：%1</translation>
+    </message>
+    <message>
+        <source>Formats: %1</source>
+        <translation>格式：%1</translation>
+    </message>
+    <message>
+        <source>De-identified: %1</source>
+        <translation>已去标识化：%1</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Rows</source>
+        <translation>行数</translation>
+    </message>
+</context>
+<context>
     <name>FieldEditor</name>
     <message>
         <source>error</source>
@@ -659,6 +790,10 @@ Nothing has been written to it.</source>
     <message>
         <source>Patient &amp;chart</source>
         <translation>患者病程(&amp;C)</translation>
+    </message>
+    <message>
+        <source>E&amp;xport…</source>
+        <translation>导出(&amp;X)…</translation>
     </message>
     <message>
         <source>&amp;Queues: who is due</source>

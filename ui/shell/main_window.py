@@ -174,6 +174,8 @@ class MainWindow(QMainWindow):
         self.close_form_action = self._action(self.tr("&Close procedure"), None, self.close_form, "close_form")
         self.import_dose_action = self._action(self.tr("Import &dose..."), None, lambda: self.import_dose(),
                                                "import_dose")
+        self.export_action = self._action(self.tr("E&xport…"), "Ctrl+Shift+E", lambda: self.open_export(),
+                                          "export")
         self.quit_action = self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close, "quit")
         self.about_action = self._action(self.tr("&About TACE Log"), None, self.show_about, "about")
         self.chart_action = self._action(self.tr("Patient &chart"), "Ctrl+Shift+C", self.open_chart_for_selected,
@@ -191,7 +193,7 @@ class MainWindow(QMainWindow):
         self.file_menu = self.menuBar().addMenu(self.tr("&File"))
         self.file_menu.setObjectName("file_menu")
         for action in (self.new_action, self.new_for_patient_action, self.save_action, self.close_form_action,
-                       self.import_dose_action):
+                       self.import_dose_action, self.export_action):
             self.file_menu.addAction(action)
         self.file_menu.addSeparator()
         self.backup_actions = BackupActions(lambda: self.logbook, self)
@@ -366,6 +368,11 @@ class MainWindow(QMainWindow):
         procedure_id = self.worklist.current_procedure_id()
         if procedure_id:
             self.new_procedure(self.logbook.get_procedure(procedure_id).patient_id)
+
+    def open_export(self) -> None:
+        from ui.exchange.export_dialog import ExportDialog
+
+        ExportDialog(self.logbook, self).exec()
 
     def import_dose(self, path: str | None = None) -> bool:
         """The dose of the X-ray system's radiation dose report (RDSR) into the open form, unsaved: the form's

@@ -1,0 +1,78 @@
+"""File > Export…, driven as a user would: the format, the destination, Export, and what was written read back."""
+
+from __future__ import annotations
+
+import csv
+import zipfile
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from safety_samples import fill
+from ui_support import answer_modal
+
+from tace_log import interchange
+from ui.exchange.export_dialog import ExportDialog
+
+
+def export_from_the_menu(window, qtbot, fmt: str, target, deidentify: bool = False) -> ExportDialog:
+    """File > Export…, the format chosen, the destination typed, Export clicked; the dialog once it has answered."""
+    seen = []
+
+    def answer(dialog) -> None:
+        assert isinstance(dialog, ExportDialog)
+        dialog.format.setCurrentIndex(dialog.format.findData(fmt))
+        dialog.deidentify.setChecked(deidentify)
+        dialog.destination.setText(str(target))
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(dialog.result.isVisible)
+        seen.append((dialog.result.toPlainText(), dialog.message.text(), list(dialog.written)))
+        dialog.reject()
+
+    answer_modal(answer)
+    window.findChild(QAction, "export").trigger()
+    assert seen, "the export dialog never showed"
+    return seen[0]
+
+
+def test_csv_export_from_the_file_menu_writes_the_patients(window, logbook, qtbot, tmp_path):
+    fill(logbook, seed=3, patients=3, procedures_each=1)
+    shown, _message, written = export_from_the_menu(window, qtbot, "csv", tmp_path / "out")
+    with open(tmp_path / "out" / "patients.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 3
+    assert "patients.csv" in shown and "bytes" in shown
+    assert tmp_path / "out" / "patients.csv" in written
+
+
+def test_a_deidentified_package_has_no_mrn_in_any_file(window, logbook, qtbot, tmp_path):
+    fill(logbook, seed=5, patients=4, procedures_each=1)
+    mrns = [p["mrn"] for p in interchange.export_document(logbook)["patients"]]
+    shown, _message, _written = export_from_the_menu(window, qtbot, "package", tmp_path / "trial.zip",
+                                                     deidentify=True)
+    assert "SHA-256" in shown and "As of" in shown and "Rows" in shown and "csv/patients.csv" in shown
+    with zipfile.ZipFile(tmp_path / "trial.zip") as package:
+        for name in package.namelist():
+            text = package.read(name).decode("utf-8", "replace")
+            assert not any(mrn in text for mrn in mrns), name
+
+
+def test_export_without_a_destination_says_what_is_missing(logbook, qtbot):
+    dialog = ExportDialog(logbook)
+    qtbot.addWidget(dialog)
+    dialog.destination.clear()
+    assert not dialog.export()
+    assert "destination" in dialog.message.text()
+
+
+def test_json_export_reads_back_and_an_unwritable_destination_is_said(logbook, qtbot, tmp_path):
+    fill(logbook, seed=7, patients=2, procedures_each=1)
+    dialog = ExportDialog(logbook)
+    qtbot.addWidget(dialog)
+    assert not dialog.deidentify.isEnabled()  # JSON is the whole record
+    dialog.destination.setText(str(tmp_path / "all.json"))
+    assert dialog.export()
+    assert len(interchange.read_file(tmp_path / "all.json")["patients"]) == 2
+    (tmp_path / "a_file").write_text("x")
+    dialog.destination.setText(str(tmp_path / "a_file" / "inside.json"))
+    assert not dialog.export()
+    assert dialog.message.text().startswith("Nothing was exported")

@@ -1,0 +1,1 @@
+"""Moving records out of the app: File > Export."""
