@@ -119,11 +119,15 @@ class Walker:
             self.qtbot.mouseClick(thing, Qt.MouseButton.LeftButton)
 
     def answer(self, dialog: QDialog) -> None:
-        """Qt's own dialogs, as a person would answer them: print to a file, save a new file in the test folder,
-        open the newest file in the folder the dialog opened in (for a restore, the newest backup)."""
+        """Qt's own dialogs, as a person would answer them: print to a file, choose a new folder or save a new file in
+        the test folder, open the newest file in the folder the dialog opened in (for a restore, the newest backup)."""
         self.answered += 1
         if isinstance(dialog, QPrintDialog):
             print_to_file(self.folder / f"printed-{self.answered}.pdf")(dialog)
+        elif dialog.fileMode() == QFileDialog.FileMode.Directory:
+            folder = self.folder / f"folder-{self.answered}"
+            folder.mkdir()
+            choose_file(folder)(dialog)
         elif dialog.acceptMode() == QFileDialog.AcceptMode.AcceptSave:
             choose_file(self.folder / f"exported-{self.answered}.pdf")(dialog)
         else:
@@ -182,13 +186,31 @@ class _Run:
             if dialog.objectName() == "unexpected_error_dialog":
                 self.unexpected.append(dialog.text())
             if isinstance(dialog, QT_DIALOGS):
-                self.walker.answer(dialog)
+                try:
+                    self.walker.answer(dialog)
+                except BaseException:
+                    dialog.reject()  # an answer that failed must not leave the walk waiting on the dialog
+                    raise
             elif self.todo:
-                self._press_in(dialog, self.todo.pop(0))  # may exec() a dialog: this timer answers it meanwhile
+                # The press may exec() a dialog, and Qt never fires a timer again while its slot (this one) runs:
+                # a timer of its own answers that dialog meanwhile.
+                inner = QTimer()
+                inner.setInterval(10)
+                inner.timeout.connect(self.settle)
+                inner.start()
+                try:
+                    self._press_in(dialog, self.todo.pop(0))
+                finally:
+                    inner.stop()
+                if not self.todo and dialog.isVisible():  # the press left its dialog open (Browse…)
+                    self._look_and_close(dialog)
             else:
-                self.walker.look_at(dialog)
-                self.offered.update(offer(dialog))
-                dialog.reject()
+                self._look_and_close(dialog)
+
+    def _look_and_close(self, dialog: QDialog) -> None:
+        self.walker.look_at(dialog)
+        self.offered.update(offer(dialog))
+        dialog.reject()
 
     def _press_in(self, window: QWidget, key: str) -> None:
         things = [t for t in pressables(window).get(key, []) if ready(t)]

@@ -390,6 +390,14 @@ Nothing has been written to it.</source>
         <translation>导出(&amp;E)</translation>
     </message>
     <message>
+        <source>&amp;Cancel export</source>
+        <translation>取消导出(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Cancel export</source>
+        <translation>取消导出</translation>
+    </message>
+    <message>
         <source>Export to</source>
         <translation>导出到</translation>
     </message>
@@ -404,6 +412,18 @@ Nothing has been written to it.</source>
     <message>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>%1 of %2 patients</source>
+        <translation>已读取 %1 / %2 例患者</translation>
+    </message>
+    <message>
+        <source>Export cancelled: nothing was written.</source>
+        <translation>导出已取消：未写入任何文件。</translation>
     </message>
     <message>
         <source>Nothing was exported: %1</source>

@@ -100,6 +100,9 @@ class Logbook:
         self._validator = validator
         self._protocol: Protocol | None = None
         self._closed = False
+        # Called after each batch `iter_patients` reads with (patients read, patients to read): an export's progress,
+        # and where it stops when the caller raises (the app's Cancel).
+        self.reading_progress: Callable[[int, int], None] | None = None
         # Said to the user once, on open (CLI: stderr; app: a banner); the logbook still works.
         self.warnings: list[str] = [w for w in [network_filesystem_warning(path)] if w]
         self.users = Accounts(self._session)
@@ -316,7 +319,11 @@ class Logbook:
             -> Iterator[tuple[Patient, list[Procedure]]]:
         """Every patient (or only those with an id in `only`) with their procedures, in the order they entered the
         logbook, a batch at a time."""
-        last = 0
+        last = read = 0
+        progress = self.reading_progress
+        if progress is not None:
+            total = len(only) if only is not None else self._db.execute("SELECT count(*) FROM patients").fetchone()[0]
+            progress(0, total)
         while True:
             ids = self._db.execute("SELECT rowid, id FROM patients WHERE rowid > ? ORDER BY rowid LIMIT ?",
                                    [last, batch]).fetchall()
@@ -335,6 +342,9 @@ class Logbook:
                 by_patient[proc.patient_id].append(proc)
             for patient in patients:
                 yield patient, by_patient[patient.id]
+            read += len(patients)
+            if progress is not None:
+                progress(read, total)
 
     def patients_changed_since(self, moment: dt.datetime) -> set[str]:
         """The patients with anything of theirs written after `moment` by the audit trail: their own record, their

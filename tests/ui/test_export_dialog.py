@@ -64,15 +64,58 @@ def test_export_without_a_destination_says_what_is_missing(logbook, qtbot):
     assert "destination" in dialog.message.text()
 
 
+def exported(dialog, qtbot) -> bool:
+    """Export clicked, and the dialog once the export has ended: whether it wrote anything."""
+    with qtbot.waitSignal(dialog.finished_export, timeout=30000):
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    return not dialog.result.isHidden()
+
+
 def test_json_export_reads_back_and_an_unwritable_destination_is_said(logbook, qtbot, tmp_path):
     fill(logbook, seed=7, patients=2, procedures_each=1)
     dialog = ExportDialog(logbook)
     qtbot.addWidget(dialog)
     assert not dialog.deidentify.isEnabled()  # JSON is the whole record
     dialog.destination.setText(str(tmp_path / "all.json"))
-    assert dialog.export()
+    assert exported(dialog, qtbot)
     assert len(interchange.read_file(tmp_path / "all.json")["patients"]) == 2
     (tmp_path / "a_file").write_text("x")
     dialog.destination.setText(str(tmp_path / "a_file" / "inside.json"))
-    assert not dialog.export()
+    assert not exported(dialog, qtbot)
     assert dialog.message.text().startswith("Nothing was exported")
+
+
+def test_the_bar_counts_the_patients_read(logbook, qtbot, tmp_path):
+    fill(logbook, seed=8, patients=7, procedures_each=1)
+    dialog = ExportDialog(logbook)
+    qtbot.addWidget(dialog)
+    dialog.format.setCurrentIndex(dialog.format.findData("csv"))
+    dialog.destination.setText(str(tmp_path / "out"))
+    seen = []
+    dialog.progress.valueChanged.connect(lambda value: seen.append((value, dialog.progress.maximum())))
+    assert exported(dialog, qtbot)
+    assert seen[-1] == (7, 7)
+    assert dialog.progress.isHidden() and dialog.export_button.isEnabled()
+
+
+def test_cancel_stops_the_export_and_leaves_no_file(logbook, qtbot, tmp_path):
+    fill(logbook, seed=9, patients=3, procedures_each=1)
+    dialog = ExportDialog(logbook)
+    qtbot.addWidget(dialog)
+    dialog.format.setCurrentIndex(dialog.format.findData("odm"))
+    (tmp_path / "out").mkdir()
+    dialog.destination.setText(str(tmp_path / "out" / "trial.xml"))
+    pressed = []
+
+    def press_cancel(done, total):
+        """Cancel clicked while the export waits on its first count (a blocking connection holds it)."""
+        if not pressed:
+            pressed.append(done)
+            qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+
+    dialog.started_export.connect(
+        lambda: dialog.work.read.connect(press_cancel, Qt.ConnectionType.BlockingQueuedConnection))
+    assert not exported(dialog, qtbot)
+    assert pressed == [0]
+    assert dialog.message.text() == "Export cancelled: nothing was written."
+    assert list((tmp_path / "out").iterdir()) == []  # no file, and no partial file left beside it

@@ -1,7 +1,8 @@
 """File > Export…: a format, the de-identification choice and a destination; at the end what was written.
 
-The export runs on the UI thread with a busy progress bar: the logbook's one SQLite connection is never used from
-two threads, and the window cannot change the records while they are being written.
+The export runs off the UI thread on a read-only connection of its own (a connection is never shared between
+threads), reporting each batch of patients it reads; Cancel stops it at the next batch and, as every export file is
+written under a temporary name, leaves nothing half-written.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QThread, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 from tace_log import exports, interchange, package
 from tace_log.errors import TaceLogError
 from tace_log.files import atomic_file
+from tace_log.storage import Logbook
 from ui.shell.file_dialog import file_dialog
 from ui.shell.messages import error_text
 from ui.shell.widgets import named
@@ -38,8 +40,61 @@ FOLDER_FORMATS = ("csv", "redcap")  # written as a folder of files; the others a
 SUFFIX = {"json": ".json", "odm": ".xml", "package": ".zip"}
 
 
+class Cancelled(Exception):
+    """Raised from the progress hook when the user pressed Cancel: the export unwinds, removing its partial files."""
+
+
+class ExportWork(QThread):
+    """One export on its own read-only connection: `read` (patients read, to read) per batch, then `done` with
+    (the files written, the package's manifest or None) or `failed` with the error (None when cancelled)."""
+
+    read = Signal(int, int)
+    done = Signal(list, object)
+    failed = Signal(object)
+
+    def __init__(self, path: Path, fmt: str, target: Path, deidentify: bool, parent=None):
+        super().__init__(parent)
+        self.path, self.fmt, self.target, self.deidentify = path, fmt, target, deidentify
+        self.cancelled = False
+
+    def _progress(self, done: int, total: int) -> None:
+        if self.cancelled:
+            raise Cancelled
+        self.read.emit(done, total)
+
+    def run(self) -> None:
+        try:
+            with Logbook.read_only(self.path) as logbook:
+                logbook.reading_progress = self._progress
+                written, manifest = self._write(logbook)
+        except Cancelled:
+            self.failed.emit(None)
+            return
+        except (TaceLogError, OSError) as exc:
+            self.failed.emit(exc)
+            return
+        self.done.emit(written, manifest)
+
+    def _write(self, logbook: Logbook) -> tuple[list[Path], dict | None]:
+        fmt, target = self.fmt, self.target
+        plan = exports.Deidentification.with_secret_file(None) if self.deidentify and fmt != "json" else None
+        if fmt == "package":
+            formats = tuple(f for f in package.FORMATS if plan is None or f != "json")
+            return [target], package.write_package(logbook, target, formats, plan)
+        if fmt == "json":
+            doc = interchange.export_document(logbook)
+            with atomic_file(target) as handle:  # a half-written export never takes the real name
+                interchange.write_json(doc, handle)
+        else:
+            exports.write(logbook, fmt, target, plan)
+        return (sorted(p for p in target.rglob("*") if p.is_file()) if target.is_dir() else [target]), None
+
+
 class ExportDialog(QDialog):
     """`ExportDialog(logbook)`: exports the whole logbook; `dialog.written` is the list of files written."""
+
+    started_export = Signal()  # its `work` made, not yet running
+    finished_export = Signal()
 
     def __init__(self, logbook, parent=None):
         super().__init__(parent)
@@ -67,7 +122,6 @@ class ExportDialog(QDialog):
         where_label.setBuddy(self.destination)  # a row holding a layout gets no buddy of its own
         form.addRow(where_label, where)
         self.progress = named(QProgressBar(), "export_progress", self.tr("Export progress"))
-        self.progress.setRange(0, 0)  # busy: the core does not report steps
         self.progress.hide()
         self.message = QLabel(objectName="export_message", wordWrap=True)
         self.result = named(QPlainTextEdit(readOnly=True), "export_result", self.tr("What was written"))
@@ -78,6 +132,11 @@ class ExportDialog(QDialog):
         self.export_button = self.buttons.addButton(self.tr("&Export"), QDialogButtonBox.ButtonRole.ActionRole)
         self.export_button.setObjectName("export_button")
         self.export_button.clicked.connect(self.export)
+        self.cancel_button = named(QPushButton(self.tr("&Cancel export")), "export_cancel", self.tr("Cancel export"))
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.hide()
+        self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.work: ExportWork | None = None
         close = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         close.setObjectName("export_close")
         self.buttons.rejected.connect(self.reject)
@@ -123,47 +182,66 @@ class ExportDialog(QDialog):
         return True
 
     def export(self) -> bool:
+        """Start the export (False, with the reason said, when it cannot start); `finished_export` says when it
+        has ended, whichever way."""
         text = self.destination.text().strip()
         if not text:
             self.message.setText(self.tr("Choose a destination first: a folder for CSV and REDCap, a file for the "
                                          "others."))
             return False
         target = Path(text).expanduser()
+        self.work = ExportWork(self.logbook.path, self.fmt(), target, self.deidentify.isChecked(), self)
+        self.work.read.connect(self._read)
+        self.work.done.connect(self._done)
+        self.work.failed.connect(self._failed)
+        self.work.finished.connect(self._ended)
+        self.progress.setRange(0, 0)  # busy until the first batch says how many patients there are
         self.progress.show()
+        self.result.hide()
         self.export_button.setEnabled(False)
+        self.cancel_button.show()
         self.message.setText(self.tr("Exporting…"))
-        QCoreApplication.processEvents()  # the busy bar painted before the work starts
-        try:
-            summary = self._write(target)
-        except (TaceLogError, OSError) as exc:
-            self.message.setText(self.tr("Nothing was exported: %1").replace("%1", error_text(exc)))
-            return False
-        finally:
-            self.progress.hide()
-            self.export_button.setEnabled(True)
-        self.message.setText(self.tr("Exported to %1").replace("%1", str(target)))
-        self.result.setPlainText(summary)
-        self.result.show()
+        self.started_export.emit()
+        self.work.start()
         return True
 
-    def _write(self, target: Path) -> str:
-        fmt = self.fmt()
-        plan = (exports.Deidentification.with_secret_file(None) if self.deidentify.isChecked() and fmt != "json"
-                else None)
-        if fmt == "package":
-            formats = tuple(f for f in package.FORMATS if plan is None or f != "json")
-            manifest = package.write_package(self.logbook, target, formats, plan)
-            self.written = [target]
-            return self.manifest_text(target, manifest)
-        if fmt == "json":
-            doc = interchange.export_document(self.logbook)
-            with atomic_file(target) as handle:  # a half-written export never takes the real name
-                interchange.write_json(doc, handle)
-        else:
-            exports.write(self.logbook, fmt, target, plan)
-        self.written = sorted(p for p in target.rglob("*") if p.is_file()) if target.is_dir() else [target]
-        return "\n".join(self.tr("%1 (%2 bytes)").replace("%1", str(p)).replace("%2", str(p.stat().st_size))
-                         for p in self.written)
+    def running(self) -> bool:
+        return self.work is not None and self.work.isRunning()
+
+    def cancel(self) -> None:
+        if self.running():
+            self.work.cancelled = True
+            self.message.setText(self.tr("Cancelling…"))
+
+    def _read(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(self.tr("%1 of %2 patients").replace("%1", str(done)).replace("%2", str(total)))
+
+    def _done(self, written: list, manifest: dict | None) -> None:
+        self.written = written
+        target = self.work.target
+        self.message.setText(self.tr("Exported to %1").replace("%1", str(target)))
+        self.result.setPlainText(self.manifest_text(target, manifest) if manifest is not None else "\n".join(
+            self.tr("%1 (%2 bytes)").replace("%1", str(p)).replace("%2", str(p.stat().st_size)) for p in written))
+        self.result.show()
+
+    def _failed(self, error) -> None:
+        self.message.setText(self.tr("Export cancelled: nothing was written.") if error is None else
+                             self.tr("Nothing was exported: %1").replace("%1", error_text(error)))
+
+    def _ended(self) -> None:
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.export_button.setEnabled(True)
+        self.finished_export.emit()
+
+    def done(self, result: int) -> None:
+        """Closing while it runs cancels it and waits for it to unwind: a thread must not outlive its dialog."""
+        if self.running():
+            self.cancel()
+            self.work.wait()
+        super().done(result)
 
     def manifest_text(self, target: Path, manifest: dict) -> str:
         """The package's manifest as a reader checks it: when it is as of, what is in it, each file's rows and
