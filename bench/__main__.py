@@ -20,7 +20,7 @@ from pathlib import Path
 from tace_log import __version__
 from tace_log.storage import Logbook
 
-from . import backup, chart, core, course, course_import, derived, exports, report, startup, survival
+from . import backup, chart, core, course, course_import, derived, dose, exports, report, startup, survival
 from .eligibility import eligibility
 from .generate import build_logbook
 from .result import Result, table
@@ -114,6 +114,7 @@ def figures(sizes: list[int]) -> dict[str, callable]:
         "queues": lambda: chart.queues(largest),
         "eligibility": lambda: eligibility(course_logbook(10_000)),
         "exports": lambda: exports.compare(logbook(largest, courses=True), work),
+        "dose-import": lambda: dose.dose_import(work),
     }
 
 

@@ -90,8 +90,9 @@ def read_dose_report(path: str | Path) -> DoseSummary:
                 if name and getattr(value, "ValueType", "") == "NUM" and getattr(value, "MeasuredValueSequence", None):
                     totals[name] = totals.get(name, 0.0) + _converted(name, value.MeasuredValueSequence[0], path)
             continue
-        if code == EVENT:
+        if code == EVENT:  # an event's own items (its DAP, its geometry) are not needed: only the totals
             events += 1
+            continue
         stack.extend(getattr(item, "ContentSequence", []))
     if not planes:
         raise DoseFileError(Message("dose.no_totals", path=path))
