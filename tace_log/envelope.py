@@ -18,6 +18,7 @@ from .validation import FORMAT, FORMAT_1, FORMATS, SURROGATE, TRAVELLING_KEYS, V
 # The keys a signature and an addendum travel with in a procedure of a tace-log/2 document (read-only there).
 SIGNATURE_KEYS = ("signer", "signer_name", "signer_role", "signed_at", "meaning", "sha256", "content")
 ADDENDUM_KEYS = ("text", "reason", "signer", "signer_name", "signed_at", "sha256")
+ENTERED_IN_ERROR_KEYS = ("reason", "signer", "signer_name", "signed_at", "sha256")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -87,8 +88,8 @@ def _since_2(entity: Entity) -> frozenset[str]:
 
 
 def _travelling(patient: dict, path: str) -> list[Finding]:
-    """The form of the signature and addenda each procedure of a patient carries (tace-log/2 only); whether
-    their hashes hold is checked above the rules (`signing.carried_findings`)."""
+    """The form of the signature, addenda and entered-in-error mark each procedure of a patient carries
+    (tace-log/2 only); whether their hashes hold is checked above the rules (`signing.carried_findings`)."""
     out: list[Finding] = []
     procedures = patient.get("procedures")
     for j, proc in enumerate(procedures if isinstance(procedures, list) else []):
@@ -112,6 +113,11 @@ def _travelling(patient: dict, path: str) -> list[Finding]:
                         problems.append(Finding(join(join(apath, k), "sha256"), ERROR,
                                                 Message("duplicate_addendum", index=seen[digest])))
                     seen.setdefault(digest, k)
+        mark, mpath = proc.get("entered_in_error"), join(ppath, "entered_in_error")
+        if mark is not None and proc.get("signature") is None:
+            problems.append(Finding(mpath, ERROR, Message("entered_in_error_unsigned")))
+        elif mark is not None:
+            problems += _signed_form(mark, ENTERED_IN_ERROR_KEYS, mpath, "type.entered_in_error")
         out += problems
     return out
 

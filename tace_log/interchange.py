@@ -21,13 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from .dictionary import AGENT, PROCEDURE, Entity, Field, FieldType, children, entities
-from .envelope import ADDENDUM_KEYS, SIGNATURE_KEYS, check_document
+from .envelope import ADDENDUM_KEYS, ENTERED_IN_ERROR_KEYS, SIGNATURE_KEYS, check_document
 from .errors import InvalidInputError, TaceLogError
 from .findings import ERROR, Finding, errors, join
 from .messages import Message
-from .model import SIGNED, Addendum, Patient, Procedure, Signature
-from .signing import addendum_document, carried_findings, signature_document
-from .storage import Logbook
+from .model import SIGNED, Patient, Procedure
+from .signing import addendum_document, carried_findings, entered_in_error_document, signature_document
+from .storage import Logbook, SignedParts
 from .validation import FORMAT, FORMAT_1, FORMATS, Validator
 
 
@@ -169,17 +169,18 @@ def check(logbook: Logbook | None, doc: Any, validator: Validator | None = None)
     return findings
 
 
-def export_patient(patient: Patient, procedures: list[Procedure],
-                   signed: dict[str, tuple[Signature, list[Addendum]]]) -> dict:
-    """A patient as tace-log/2 writes it: each procedure with its signature (null for a draft) and addenda."""
+def export_patient(patient: Patient, procedures: list[Procedure], signed: dict[str, SignedParts]) -> dict:
+    """A patient as tace-log/2 writes it: each procedure with its signature (null for a draft), addenda and
+    entered-in-error mark (null while it stands)."""
     doc = patient.to_document()
     doc["procedures"] = []
     for procedure in procedures:
-        signature, addenda = signed.get(procedure.id, (None, []))
+        signature, addenda, mark = signed.get(procedure.id, SignedParts(None, []))
         doc["procedures"].append({
             **procedure.to_document(),
             "signature": signature_document(signature, patient, procedure) if signature else None,
-            "addenda": [addendum_document(a) for a in addenda]})
+            "addenda": [addendum_document(a) for a in addenda],
+            "entered_in_error": entered_in_error_document(mark) if mark else None})
     return doc
 
 
@@ -267,7 +268,8 @@ _SIGNED_KEYS = {
     "content": {"description": "The signed content itself: canonical JSON, as a string (docs/interchange.md)",
                 "type": "string"},
     "text": {"description": "The addendum", **_TEXT},
-    "reason": {"description": "Why the addendum was written", **_TEXT},
+    "reason": {"description": "Why the addendum was written (an entered-in-error mark: why the record is not valid)",
+               **_TEXT},
 }
 
 
@@ -286,7 +288,10 @@ def json_schema(validator: Validator | None = None, version: str = FORMAT) -> di
     signed = {} if version == FORMAT_1 else {
         "signature": {"description": "The signature and what it signed (read-only; null for a draft)",
                       "anyOf": [{"$ref": "#/$defs/signature"}, {"type": "null"}]},
-        "addenda": {"description": "Signed addenda, oldest first (read-only)", **nullable_list("#/$defs/addendum")}}
+        "addenda": {"description": "Signed addenda, oldest first (read-only)", **nullable_list("#/$defs/addendum")},
+        "entered_in_error": {"description": "The signed mark that the record was entered in error (read-only; null "
+                                            "while the record stands)",
+                             "anyOf": [{"$ref": "#/$defs/entered_in_error"}, {"type": "null"}]}}
     definitions = {}
     for entity in entities():  # each declared entity, its parts and standalone children by reference
         if entity.since > int(number):
@@ -298,7 +303,8 @@ def json_schema(validator: Validator | None = None, version: str = FORMAT) -> di
                                                  {**extra, **(signed if entity is PROCEDURE else {})})
     if signed:
         definitions.update(signature=_signed_schema("Signature", SIGNATURE_KEYS),
-                           addendum=_signed_schema("Addendum", ADDENDUM_KEYS))
+                           addendum=_signed_schema("Addendum", ADDENDUM_KEYS),
+                           entered_in_error=_signed_schema("Entered in error", ENTERED_IN_ERROR_KEYS))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"https://tace-log.invalid/schema/tace-log-{number}.json",

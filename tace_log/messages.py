@@ -59,14 +59,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "unknown_key": ("unknown key {key}", "未知的键{key}"),
     "unknown_key.format_2": ("is a {format} key: this document says {found}", "是{format}的键：本文档声明为{found}"),
     "format": ("must be {first} or {second} (found {found})", "必须是{first}或{second}（实际为{found}）"),
-    "not_supported": ("is a {format} key this version of TACE Log does not import yet: remove it to import the rest",
-                      "是此版本的TACE Log尚不能导入的{format}键：删除后可导入其余内容"),
     "duplicate_mrn": ("MRN {mrn} is also patients[{index}]", "住院号{mrn}与patients[{index}]重复"),
     "duplicate_id": ("is also the id at {other}: two records cannot share one id (a UUID is one id in capitals, in "
                      "braces or without hyphens)",
                      "与{other}的ID相同：两条记录不能共用一个ID（UUID无论大写、加花括号或省略连字符都是同一个ID）"),
     "addenda_unsigned": ("a draft has no addenda: an addendum is added to a signed procedure",
                          "草稿没有补充说明：补充说明只能添加到已签名的手术"),
+    "entered_in_error_unsigned": ("a draft is not marked entered in error: it is deleted instead",
+                                  "草稿不标记为录入错误：直接删除即可"),
+    "type.entered_in_error": ("must be an object (an entered-in-error mark) or null",
+                              "必须是对象（录入错误标记）或 null"),
     "duplicate_addendum": ("is also addenda[{index}]: give each addendum once",
                            "与addenda[{index}]重复：每条补充说明只能出现一次"),
     "encoding": ("{path} is not UTF-8 text ({reason})", "{path}不是UTF-8文本（{reason}）"),
@@ -229,6 +231,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                           "only by an addendum",
                           "签名验证失败：{problem}：{name}（住院号{mrn}）的手术{id}已签名，已签名的记录只能通过补充说明修改"),
     "addendum_hash": ("{problem}", "补充说明验证失败：{problem}"),
+    "entered_in_error_hash": ("the entered-in-error mark does not match its SHA-256: its reason, signer or time "
+                              "was changed", "录入错误标记与其SHA-256不符：其原因、签名人或时间已被更改"),
     "signed_differently": ("procedure {id} is signed here by {signer} ({username}) at {at} with another signature: "
                            "a signed record keeps its one signature",
                            "手术{id}已在本日志中由{signer}（{username}）于{at}以另一签名签署：已签名的记录只保留一个签名"),
@@ -236,6 +240,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "check.addendum": ("addendum {number} {problem}", "补充说明{number}{problem}"),
     "check.addendum_hash": ("does not match its SHA-256: its text, reason, author or time was changed",
                             "与其SHA-256不符：其内容、原因、作者或时间已被更改"),
+    "check.entered_in_error_hash": ("its entered-in-error mark does not match its SHA-256: the reason, signer or "
+                                    "time was changed", "其录入错误标记与SHA-256不符：原因、签名人或时间已被更改"),
     "check.v1_differs": ("no longer matches the record: {covers} differ from what was signed",
                          "与记录不再相符：{covers}与签名时不同"),
     "check.impossible_values": ("holds values no record can: it was changed and its hash made again",
@@ -289,6 +295,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "summary.user_not_added": ("user not added", "未添加用户"),
     "summary.password_not_changed": ("password not changed", "密码未更改"),
     "summary.addendum_not_added": ("addendum not added", "未添加补充说明"),
+    "summary.not_marked_entered_in_error": ("not marked entered in error", "未标记为录入错误"),
     "summary.not_signed": ("procedure {id} not signed", "手术{id}未签名"),
     "error.warnings_not_acknowledged": ("procedure {id} not signed: {count} warning(s) must be acknowledged",
                                         "手术{id}未签名：须确认{count}条警告"),
@@ -329,6 +336,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                    "手术{id}未删除：请填写删除原因（将保存在审计记录中）"),
     "error.addendum_to_draft": ("procedure {id} is a draft: edit it instead of adding an addendum",
                                 "手术{id}是草稿：请直接编辑，而不是添加补充说明"),
+    "error.entered_in_error_draft": ("procedure {id} is a draft: delete it instead of marking it entered in error",
+                                     "手术{id}是草稿：请直接删除，而不是标记为录入错误"),
+    "error.entered_in_error_twice": ("procedure {id} is already marked entered in error (by {signer}, {at})",
+                                     "手术{id}已被标记为录入错误（{signer}，{at}）"),
+    "entered_in_error_differently": ("procedure {id} is marked entered in error here by {signer} at {at}, and "
+                                         "this document marks it otherwise: a record keeps its one mark",
+                                         "手术{id}已在本日志中由{signer}于{at}标记为录入错误，而本文档的标记不同："
+                                         "一条记录只保留一个标记"),
     "error.cannot_read": ("cannot read {path}: {reason}", "无法读取{path}：{reason}"),
     "error.cannot_create": ("cannot create a logbook at {path}: {reason}", "无法在{path}创建日志：{reason}"),
     # opening and writing the logbook file (storage/connection.py); {reason} is the system's or SQLite's words
@@ -457,6 +472,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "who.none": ("an active administrator or radiologist, and there is none", "在用的管理员或放射科医师，但目前没有"),
     "action.sign": ("sign", "签名"),
     "action.sign_addendum": ("sign an addendum", "签署补充说明"),
+    "action.mark_entered_in_error": ("mark a procedure entered in error", "将手术标记为录入错误"),
     "what.changed": ("changed", "更改"),
     "what.signed_again": ("signed again", "再次签名"),
     "what.deleted": ("deleted", "删除"),
@@ -497,6 +513,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli.status.signed": ("signed", "已签名"),
     "cli.addendum": ("ADDENDUM {at} by {author}{elsewhere} (reason: {reason}):",
                      "补充说明 {at}，{author}{elsewhere}（原因：{reason}）："),
+    "cli.entered_in_error": ("ENTERED IN ERROR {at} by {signer}{elsewhere} (reason: {reason})",
+                             "录入错误 {at}，{signer}{elsewhere}（原因：{reason}）"),
+    "cli.status.entered_in_error": ("signed, entered in error", "已签名，录入错误"),
     "cli.signed_elsewhere": (" (signed elsewhere)", "（在别处签名）"),
     "cli.signed": ("Signed: {elsewhere}{meaning} {signer} ({who}) at {at}; SHA-256 {sha256}",
                    "签名：{elsewhere}{meaning} {signer}（{who}），{at}；SHA-256 {sha256}"),
@@ -587,6 +606,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "frequency.once daily": ("once daily", "每日一次"),  # the protocol file's words for lenvatinib's frequency
     "meaning.reviewed and signed by": ("Reviewed and signed by", "审核并签名"),
     "meaning.addendum written and signed by": ("Addendum written and signed by", "补充说明撰写并签名"),
+    "meaning.marked entered in error and signed by": ("Marked entered in error and signed by", "标记为录入错误并签名"),
     "meaning.performed and reviewed by": ("Performed and reviewed by", "执行并审核"),  # signatures made before
     # -- eligibility (tace-log eligibility): the registry record's rules, by the contract's ids ------------------
     "eligibility.INC-HCC-PATHOLOGY": ("pathology shows hepatocellular carcinoma", "病理诊断为肝细胞癌"),
@@ -661,6 +681,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "report.addendum": ("Addendum {number}", "补充说明 {number}"),
     "report.addendum_note": ("Added after the report above; the original content is unchanged.",
                              "在上述报告之后添加；原报告内容未改变。"),
+    "report.entered_in_error_mark": ("ENTERED IN ERROR – NOT VALID", "录入错误 – 本记录无效"),
+    "report.entered_in_error": ("Entered in error", "录入错误"),
+    "report.entered_in_error_note": ("This signed record was marked entered in error: it is kept unchanged for the "
+                                     "record and must not be used for care.",
+                                     "本已签名记录已被标记为录入错误：原记录保持不变以备查，不得用于诊疗。"),
     "report.author": ("Author", "作者"),
     "report.written_at": ("Written at", "时间"),
     "report.page": ("Page {page} of {pages}", "第{page}页，共{pages}页"),

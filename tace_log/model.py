@@ -17,6 +17,7 @@ from .dictionary import AGENT, COMPLICATION, PATHOLOGY, PATIENT, PROCEDURE, Enti
 
 DRAFT = "draft"  # the dictionary's default status of a procedure
 SIGNED = "signed"
+ENTERED_IN_ERROR = "entered_in_error"  # a signed record's status as the worklist shows it, once marked so
 
 
 def new_id() -> str:
@@ -266,6 +267,16 @@ class Addendum:
         if self.signature is None:
             raise ValueError(f"addendum {self.id} has no signature")
         return self.signature
+
+
+@dataclass(frozen=True)
+class EnteredInError:
+    """A radiologist's signed statement that a signed procedure was entered in error (the wrong patient, a
+    procedure that did not take place): the record stays as it was signed, and every page of its report says so."""
+
+    procedure_id: str
+    reason: str
+    signature: Signature
 
 
 def days_after_resection(procedure_date: dt.date | None, resection_date: dt.date | None) -> int | None:

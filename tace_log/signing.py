@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from .dictionary import PATHOLOGY, PATIENT, PROCEDURE, Field, recorded
 from .findings import ERROR, Finding, join
 from .messages import Message, Worded
-from .model import SIGNED, Addendum, Patient, Procedure, Signature
+from .model import SIGNED, Addendum, EnteredInError, Patient, Procedure, Signature
 
 if TYPE_CHECKING:
     from .validation import Validator
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 # printed the operator apart say "performed and reviewed by", and keep saying it.
 MEANING = "reviewed and signed by"
 ADDENDUM_MEANING = "addendum written and signed by"
+ENTERED_IN_ERROR_MEANING = "marked entered in error and signed by"
 IDENTIFYING = ("id", "mrn", "name", "sex", "birth_date")
 CONTENT_VERSION = 2  # what a signature made now covers
 V1_COVERS_WORDED = Message("v1_covers")
@@ -106,6 +107,13 @@ def addendum_sha256(procedure_id: str, procedure_sha256: str, text: str, reason:
     return _sha256(_canonical({
         "procedure_id": procedure_id, "procedure_sha256": procedure_sha256, "text": text, "reason": reason,
         "username": username, "created_at": created_at}))
+
+
+def entered_in_error_sha256(procedure_id: str, procedure_sha256: str, reason: str, username: str,
+                            signed_at: str) -> str:
+    return _sha256(_canonical({
+        "entered_in_error": True, "procedure_id": procedure_id, "procedure_sha256": procedure_sha256,
+        "reason": reason, "username": username, "signed_at": signed_at}))
 
 
 def read_content(text: str, canonical: bool = True) -> dict:
@@ -207,9 +215,20 @@ def changes_since_signing(signed: Patient, now: Patient) -> list[Change]:
             + _field_changes(PATHOLOGY.fields, signed.pathology, now.pathology))
 
 
-def check_signature(signature: Signature, patient: Patient, procedure: Procedure,
-                    addenda: Iterable[Addendum] = ()) -> SignatureCheck:
-    """Recompute a signature against the stored (or imported) patient and procedure, and each addendum's hash."""
+def check_signature(signature: Signature, patient: Patient, procedure: Procedure, addenda: Iterable[Addendum] = (),
+                    entered_in_error: EnteredInError | None = None) -> SignatureCheck:
+    """Recompute a signature against the stored (or imported) patient and procedure, each addendum's hash, and
+    the hash of the entered-in-error mark, if any."""
+    check = _checked_signature(signature, patient, procedure, addenda)
+    if entered_in_error is not None and entered_in_error.signature.content_sha256 != entered_in_error_sha256(
+            procedure.id, signature.content_sha256, entered_in_error.reason, entered_in_error.signature.username,
+            entered_in_error.signature.signed_at):
+        return replace(check, problems=(*check.problems, ("entered_in_error", Message("check.entered_in_error_hash"))))
+    return check
+
+
+def _checked_signature(signature: Signature, patient: Patient, procedure: Procedure,
+                       addenda: Iterable[Addendum]) -> SignatureCheck:
     addendum_problems = {
         i: Message("check.addendum_hash")
         for i, a in enumerate(addenda)
@@ -287,6 +306,12 @@ def addendum_document(addendum: Addendum) -> dict:
             "signer_name": addendum.author, "signed_at": addendum.created_at, "sha256": signature.content_sha256}
 
 
+def entered_in_error_document(mark: EnteredInError) -> dict:
+    signature = mark.signature
+    return {"reason": mark.reason, "signer": signature.username, "signer_name": signature.signer,
+            "signed_at": signature.signed_at, "sha256": signature.content_sha256}
+
+
 def signature_from_document(doc: dict, content: dict | None = None) -> Signature:
     """A signature read from a document (checked by `envelope.check_document` first, `content` its content read), as
     made in another logbook."""
@@ -302,6 +327,12 @@ def addendum_from_document(doc: dict, procedure_id: str, addendum_id: str = "") 
                     author=doc["signer_name"], created_at=doc["signed_at"],
                     signature=Signature(doc["signer_name"], doc["signer"], doc["signed_at"], ADDENDUM_MEANING,
                                         doc["sha256"], signed_elsewhere=True))
+
+
+def entered_in_error_from_document(doc: dict, procedure_id: str) -> EnteredInError:
+    return EnteredInError(procedure_id, doc["reason"], Signature(doc["signer_name"], doc["signer"], doc["signed_at"],
+                                                                 ENTERED_IN_ERROR_MEANING, doc["sha256"],
+                                                                 signed_elsewhere=True))
 
 
 def document_findings(patient_doc: dict, procedure_doc: dict, path: str) -> list[Finding]:
@@ -323,8 +354,12 @@ def document_findings(patient_doc: dict, procedure_doc: dict, path: str) -> list
     if signature.content is None and content.encode("utf-8") != content_v1(patient, procedure):
         return [Finding(join(sig_path, "content"), ERROR, Message("signature_content.v1", covers=V1_COVERS_WORDED))]
     addenda = [addendum_from_document(a, procedure.id) for a in procedure_doc.get("addenda") or []]
-    check = check_signature(signature, patient, procedure, addenda)
-    return ([Finding(join(sig_path, key), ERROR, Message("signature.content", problem=message, id=procedure.id,
+    mark = procedure_doc.get("entered_in_error")
+    check = check_signature(signature, patient, procedure, addenda,
+                            entered_in_error_from_document(mark, procedure.id) if mark is not None else None)
+    return ([Finding(join(join(path, key), "sha256"), ERROR, Message("entered_in_error_hash"))
+             if key == "entered_in_error" else
+             Finding(join(sig_path, key), ERROR, Message("signature.content", problem=message, id=procedure.id,
                                                          name=patient.name, mrn=patient.mrn)
                      if key == "content" else Message("signature", problem=message))
              for key, message in check.problems]

@@ -27,11 +27,9 @@ from .times import parse_date
 
 FORMAT_1, FORMAT = "tace-log/1", "tace-log/2"  # import reads both; export writes the second
 FORMATS = (FORMAT_1, FORMAT)
-# Keys of tace-log/2 this version does not read yet: refused with their path rather than dropped, so nothing a
-# document holds is lost without a word.
-UNREAD_KEYS = {PROCEDURE.key: ("entered_in_error",)}
-# The keys a procedure of a tace-log/2 document carries its signature and addenda in (`envelope` checks their form).
-TRAVELLING_KEYS = ("signature", "addenda")
+# The keys a procedure of a tace-log/2 document carries its signature, addenda and entered-in-error mark in
+# (`envelope` checks their form).
+TRAVELLING_KEYS = ("signature", "addenda", "entered_in_error")
 # Rules added after records were stored under earlier ones: a value recorded where it does not apply, a text over
 # its maximum length. New input breaking them is refused; a signed record holding such a value was signed before
 # the rule (signing refuses it now), so it imports with the finding as a warning, its signature intact. Unsigned
@@ -356,11 +354,7 @@ class Validator:
         out: list[Finding] = []
         known = _known_keys(entity)
         for key in doc:
-            if key in known:
-                continue
-            if key in UNREAD_KEYS.get(entity.key, ()):
-                out.append(Finding(join(path, key), ERROR, Message("not_supported", format=FORMAT)))
-            else:
+            if key not in known:
                 out.append(Finding(join(path, key), ERROR, Message("unknown_key", key=shown(key))))
         record_id = doc.get("id")
         if "id" in known and record_id is not None and not is_uuid(record_id):
@@ -493,8 +487,8 @@ on_change(_KNOWN.clear)
 
 
 def _known_keys(entity: Entity) -> frozenset[str]:
-    """The keys a record of the entity may hold: its fields, its children's, its id, a procedure's signature and
-    addenda (whose form `envelope` checks)."""
+    """The keys a record of the entity may hold: its fields, its children's, its id, a procedure's signature,
+    addenda and entered-in-error mark (whose form `envelope` checks)."""
     found = _KNOWN.get(entity.key)
     if found is None:
         found = _KNOWN[entity.key] = entity.key_set.union(

@@ -320,6 +320,33 @@ Nothing has been written to it.</source>
     </message>
 </context>
 <context>
+    <name>EnteredInErrorDialog</name>
+    <message>
+        <source>Mark entered in error</source>
+        <translation>标记为录入错误</translation>
+    </message>
+    <message>
+        <source>For a record that should not exist: the wrong patient, a procedure that did not take place. The signed record is kept as it is, and every page of its report will say ENTERED IN ERROR. This cannot be undone. To correct or add to a valid record, use an addendum instead.</source>
+        <translation>用于本不应存在的记录：选错了患者，或手术并未进行。已签名的记录保持原样，其报告的每一页都将注明“录入错误”。此操作不可撤销。如需更正或补充有效记录，请使用补充说明。</translation>
+    </message>
+    <message>
+        <source>Why the record is not valid</source>
+        <translation>记录无效的原因</translation>
+    </message>
+    <message>
+        <source>Rea&amp;son</source>
+        <translation>原因(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Radiologist</source>
+        <translation>放射科医师(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Sign and mark</source>
+        <translation>签名并标记</translation>
+    </message>
+</context>
+<context>
     <name>ExportDialog</name>
     <message>
         <source>Export</source>
@@ -1200,6 +1227,10 @@ Nothing has been written to it.</source>
         </translation>
     </message>
     <message>
+        <source>ENTERED IN ERROR: not valid (%1, marked by %2 at %3).</source>
+        <translation>录入错误：本记录无效（%1，由 %2 于 %3 标记）。</translation>
+    </message>
+    <message>
         <source>THIS SIGNATURE DOES NOT VERIFY: %1.</source>
         <translation>此签名验证失败：%1。</translation>
     </message>
@@ -1337,6 +1368,10 @@ Nothing has been written to it.</source>
         <translation>导出 PDF(&amp;X)...</translation>
     </message>
     <message>
+        <source>Entered in Error...</source>
+        <translation>录入错误...</translation>
+    </message>
+    <message>
         <source>His&amp;tory</source>
         <translation>历史(&amp;T)</translation>
     </message>
@@ -1351,6 +1386,10 @@ Nothing has been written to it.</source>
     <message>
         <source>Save the procedure first</source>
         <translation>请先保存手术</translation>
+    </message>
+    <message>
+        <source>Mark this signed record entered in error (the wrong patient, a procedure that did not take place): it is kept, and its report says so on every page</source>
+        <translation>将此已签名记录标记为录入错误（选错患者、手术未进行）：记录予以保留，其报告每一页均注明</translation>
     </message>
     <message>
         <source>Delete this unsigned procedure, with a reason kept in the audit trail; its patient stays</source>
@@ -2016,6 +2055,10 @@ The action may not have finished. What you typed is still in the window: check i
 </context>
 <context>
     <name>WorklistModel</name>
+    <message>
+        <source>entered in error</source>
+        <translation>录入错误</translation>
+    </message>
     <message>
         <source>signed</source>
         <translation>已签名</translation>

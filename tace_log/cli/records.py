@@ -234,7 +234,8 @@ def run_show(args) -> int:
                     raise LogbookError(Message("error.nothing_named", id=repr(args.id), path=logbook.path)) from None
                 patient = found
             procedures = logbook.procedures_of(patient.id)
-        checks = {p.id: (logbook.signing.check(p.id), logbook.signing.addenda_of(p.id)) for p in procedures}
+        checks = {p.id: (logbook.signing.check(p.id), logbook.signing.addenda_of(p.id),
+                         logbook.signing.entered_in_error_of(p.id)) for p in procedures}
         choices = logbook.validator.choices  # the lists this logbook validates with (its formulary and protocol)
     out = sys.stdout
     say(cli_text("patient", name=patient.name, mrn=patient.mrn, id=patient.id), out)
@@ -242,15 +243,20 @@ def run_show(args) -> int:
     print_parts(PATIENT, patient, out, choices)
     broken = []
     for proc in procedures:
-        say("\n" + cli_text("procedure", date=proc.date.isoformat(), status=cli_text(f"status.{proc.status}"),
+        check, addenda, mark = checks[proc.id]
+        status = "entered_in_error" if mark else proc.status
+        say("\n" + cli_text("procedure", date=proc.date.isoformat(), status=cli_text(f"status.{status}"),
                             id=proc.id), out)
         print_fields(PROCEDURE, proc, out, choices)
         print_parts(PROCEDURE, proc, out, choices)
-        check, addenda = checks[proc.id]
         if check:
             _print_signature(check, out)
             if not check.ok:
                 broken.append(proc.id)
+        if mark:
+            where = cli_text("signed_elsewhere") if mark.signature.signed_elsewhere else ""
+            say("  " + cli_text("entered_in_error", at=mark.signature.signed_at, signer=mark.signature.signer,
+                                elsewhere=where, reason=mark.reason), out)
         for a in addenda:
             where = cli_text("signed_elsewhere") if a.signature and a.signature.signed_elsewhere else ""
             say("  " + cli_text("addendum", at=a.created_at, author=a.author, elsewhere=where, reason=a.reason), out)

@@ -1,4 +1,5 @@
-"""Commands for users, signatures, addenda and the audit trail: user, sign, addendum, history, audit."""
+"""Commands for users, signatures, addenda and the audit trail: user, sign, addendum, entered-in-error, history,
+audit."""
 
 from __future__ import annotations
 
@@ -60,6 +61,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--reason", required=True, metavar="TEXT", help="why the addendum is needed")
     p.add_argument("--text", required=True, metavar="TEXT", help="the addendum itself")
     p.set_defaults(run=run_addendum)
+
+    p = commands.add_parser("entered-in-error", help="mark a signed procedure entered in error (a signed record; the "
+                                                     "procedure stays as signed and its report says so on every page)")
+    p.add_argument("procedure_id", metavar="PROCEDURE_ID")
+    p.add_argument("--user", required=True, metavar="NAME", help="the signing radiologist")
+    p.add_argument("--reason", required=True, metavar="TEXT", help="why the record is not valid (e.g. wrong patient)")
+    p.set_defaults(run=run_entered_in_error)
 
     p = commands.add_parser("history", help="who changed a patient or procedure, what and when")
     p.add_argument("id", metavar="ID", help="a procedure or patient id")
@@ -156,6 +164,15 @@ def run_addendum(args) -> int:
         addendum = logbook.signing.add_addendum(args.procedure_id, args.user, password, args.reason, args.text)
     print(f"added addendum {addendum.id} to procedure {args.procedure_id}, signed by {addendum.author} "
           f"at {addendum.created_at}")
+    return 0
+
+
+def run_entered_in_error(args) -> int:
+    with open_logbook(args) as logbook:
+        password = read_password(f"password for {args.user}: ")
+        mark = logbook.signing.mark_entered_in_error(args.procedure_id, args.user, password, args.reason)
+    print(f"marked procedure {args.procedure_id} entered in error, signed by {mark.signature.signer} at "
+          f"{mark.signature.signed_at}")
     return 0
 
 

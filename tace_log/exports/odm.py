@@ -411,8 +411,8 @@ class Writer:
         out.append(f'<StudyEventData StudyEventOID="{_event_oid(entity)}"{key}>'
                    f'<FormData FormOID="{_form_oid(entity)}">')
         signed = batch.signed.get(event_node.record.id) if entity.standalone and not self.plan else None
-        if signed:
-            out.append(self._signature(signed[0]))
+        if signed and signed.signature:
+            out.append(self._signature(signed.signature))
         for node in _in_event(event_node):
             key = f' ItemGroupRepeatKey="{node.instance}"' if repeats_in_event(node.entity) else ""
             out.append(f'<ItemGroupData ItemGroupOID="{_group_oid(node.entity)}"{key}>')

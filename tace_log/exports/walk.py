@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..dictionary import Entity, children, declared, entities
-from ..model import SIGNED, Addendum, Patient, Procedure, Record, Signature
-from ..storage import Logbook
+from ..model import SIGNED, Patient, Procedure, Record
+from ..storage import Logbook, SignedParts
 from ..storage.audit import AuditEntry
 
 NESTED = 1000  # a repeating record in a repeating parent: parent instance * NESTED + its own number
@@ -69,7 +69,7 @@ class Batch:
     """The patients of one batch, their signatures and (when asked for) the audit rows kept under their records."""
 
     trees: list[Node]
-    signed: dict[str, tuple[Signature, list[Addendum]]]
+    signed: dict[str, SignedParts]
     audit: dict[str, list[AuditEntry]]  # by the record they are kept under (`AuditEntry.parent_id`)
 
 

@@ -57,7 +57,7 @@ from ..errors import TaceLogError
 from ..files import raw_access
 from ..formulary import Formulary, default_formulary
 from ..messages import CATALOGUE, Message, render, worded
-from ..model import Addendum, Signature, age_on, days_after_resection
+from ..model import Addendum, EnteredInError, Signature, age_on, days_after_resection
 from ..protocol import Protocol, default_protocol
 from ..settings import ReportSettings, SettingsError
 from ..signing import SignatureCheck
@@ -211,8 +211,9 @@ def _logo(path) -> ImageReader:
 @dataclass(frozen=True)
 class _Page:
     """What every page shows: the header (institution, department, logo, title, status, patient), the footer,
-    and the draft mark across a draft. Every header line is fitted to the width it has (`_fit`): the lines
-    beside the logo end before it, so the logo never covers the status."""
+    and the draft mark across a draft (or the entered-in-error mark across a record marked so). Every header line
+    is fitted to the width it has (`_fit`): the lines beside the logo end before it, so the logo never covers the
+    status."""
 
     institution: str
     department: str
@@ -225,6 +226,7 @@ class _Page:
     logo: ImageReader | None
     draft: bool
     font: str
+    across: str | None = None  # the mark across the body: the draft's status, or "entered in error"
 
     @property
     def logo_size(self) -> tuple[float, float]:
@@ -258,8 +260,9 @@ class _Page:
             canvas.drawImage(self.logo, right - logo_w, top - logo_h, logo_w, logo_h, mask="auto")
         canvas.setFillColor(colors.black)
         title_w = self._line(canvas, left, top - 40, [self.title], 13, width / 2)
-        canvas.setFillColor(DRAFT_RED if self.draft else ACCENT)
-        self._line(canvas, left + beside_logo, top - 40, [self.status], 11 if self.draft else 9,
+        warned = self.draft or self.across is not None
+        canvas.setFillColor(DRAFT_RED if warned else ACCENT)
+        self._line(canvas, left + beside_logo, top - 40, [self.status], 11 if warned else 9,
                    beside_logo - title_w - 6 * mm, right=True)
         canvas.setFillColor(MUTED)
         self._line(canvas, left, top - 53, self.patient_parts, 8.5, width, separator="   ")  # below the logo
@@ -271,25 +274,26 @@ class _Page:
         canvas.setFont(self.font, 7.5)
         canvas.drawString(left, MARGIN + 2, self.record_line)
         canvas.drawCentredString(PAGE_WIDTH / 2, MARGIN + 2, self.version_line)
-        if self.draft:
-            self._draft_mark(canvas)
+        if self.across:
+            self._mark_across(canvas, self.across)
         canvas.restoreState()
 
-    def _draft_mark(self, canvas: Canvas) -> None:
-        """The draft mark across the body, drawn before it: outlined in full-strength red, so a grayscale copy
-        shows it dark grey, with a faint fill on screen; a printed draft cannot pass for a signed report."""
+    def _mark_across(self, canvas: Canvas, text: str) -> None:
+        """The mark across the body, drawn before it: outlined in full-strength red, so a grayscale copy shows it
+        dark grey, with a faint fill on screen; a printed draft cannot pass for a signed report, nor a record
+        entered in error for a valid one."""
         diagonal = math.hypot(PAGE_WIDTH, PAGE_HEIGHT)
-        size = min(72.0, 0.6 * diagonal / stringWidth(self.status, self.font, 1))
+        size = min(72.0, 0.6 * diagonal / stringWidth(text, self.font, 1))
         canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
         canvas.rotate(math.degrees(math.atan2(PAGE_HEIGHT, PAGE_WIDTH)))
         canvas.setStrokeColor(DRAFT_RED)
         canvas.setFillColor(DRAFT_RED)
         canvas.setFillAlpha(0.06)
         canvas.setLineWidth(1)
-        mark = canvas.beginText(-stringWidth(self.status, self.font, size) / 2, -size * 0.35)
+        mark = canvas.beginText(-stringWidth(text, self.font, size) / 2, -size * 0.35)
         mark.setFont(self.font, size)
         mark.setTextRenderMode(2)  # fill, then stroke the outline
-        mark.textOut(self.status)
+        mark.textOut(text)
         canvas.drawText(mark)
 
     def draw_page_number(self, canvas: Canvas, page: int, pages: int) -> None:
@@ -326,9 +330,10 @@ class _NumberedCanvas(Canvas):
 class _ReportBuilder:
     def __init__(self, patient, procedure, signature: Signature | None, addenda: tuple[Addendum, ...],
                  settings: ReportSettings, formulary: Formulary, protocol: Protocol,
-                 check: SignatureCheck | None = None):
+                 check: SignatureCheck | None = None, entered_in_error: EnteredInError | None = None):
         self.patient, self.procedure = patient, procedure
         self.signature, self.addenda, self.check = signature, addenda, check
+        self.entered_in_error = entered_in_error
         self.settings = settings
         self.choices = ChoiceLists(formulary, protocol)  # agents' and arms' names
         self.lang = settings.language or "en"  # the caller puts the reader's language in (`procedure_report`)
@@ -575,8 +580,15 @@ class _ReportBuilder:
                    self._draft_paragraph())
         return out
 
+    def _entered_in_error(self, mark: EnteredInError) -> list:
+        return [*self._section(_text("entered_in_error", self.lang)),
+                self.styles.paragraph(_text("entered_in_error_note", self.lang), "draft"),
+                self._field_grid([(ADDENDUM["reason"].label(self.lang), mark.reason)]),
+                self._signature_grid(mark.signature, operator=False)]
+
     def story(self) -> list:
-        """The original report, then the addenda after it (the original part is the same with or without)."""
+        """The original report, then the addenda after it (the original part is the same with or without), then
+        the entered-in-error mark, if any."""
         *sections, closing = [section for section in PROCEDURE_PAGE if section.in_report]
         *narrative, last = closing.fields  # the page ends with narrative (the impression): the signature follows it
         story = [flowable for section in sections for flowable in self._page_section(section)]
@@ -588,6 +600,8 @@ class _ReportBuilder:
         story += [*ending[:len(ending) - len(tail)], KeepTogether([*tail, Spacer(1, 6), *self._signature()])]
         for number, addendum in enumerate(self.addenda, start=1):
             story.extend(self._addendum(number, addendum))
+        if self.entered_in_error is not None:
+            story.extend(self._entered_in_error(self.entered_in_error))
         return story
 
     # -- the document ------------------------------------------------------------------------------------
@@ -602,11 +616,15 @@ class _ReportBuilder:
         status = _text("draft", self.lang) if signature is None else _text(
             "not_verified_status" if broken else "signed_status", self.lang,
             signer=signature.signer, at=readable(signature.signed_at))
+        across = status if signature is None else None
+        if self.entered_in_error is not None:
+            across = _text("entered_in_error_mark", self.lang)
+            status = f"{across} · {status}"
         logo = _logo(self.settings.logo) if self.settings.logo else None
         return _Page(self.settings.institution, self.settings.department,
                      f"{_text('title', self.lang)}  {date}".strip(), status, patient_parts,
                      _text("record", self.lang, id=proc.id), f"TACE Log {__version__}",
-                     partial(_text, "page", self.lang), logo, signature is None, self.font)
+                     partial(_text, "page", self.lang), logo, signature is None, self.font, across)
 
     def build(self) -> bytes:
         page = self.page()
@@ -626,7 +644,8 @@ class _ReportBuilder:
         doc.addPageTemplates([PageTemplate(id="report", frames=[frame], onPage=page.draw)])
         stamp = _newest(proc.updated_at, proc.created_at,
                         self.signature.signed_at if self.signature else None,
-                        *(a.created_at for a in self.addenda))
+                        *(a.created_at for a in self.addenda),
+                        self.entered_in_error.signature.signed_at if self.entered_in_error else None)
         doc.build(self.story(), canvasmaker=partial(_NumberedCanvas, page_number=page.draw_page_number,
                                                     pdf_date=_pdf_date(stamp)))
         return buffer.getvalue()
@@ -634,9 +653,12 @@ class _ReportBuilder:
 
 def build_report(patient, procedure, signature: Signature | None = None, addenda: Iterable[Addendum] = (),
                  settings: ReportSettings | None = None, formulary: Formulary | None = None,
-                 protocol: Protocol | None = None, check: SignatureCheck | None = None) -> bytes:
+                 protocol: Protocol | None = None, check: SignatureCheck | None = None,
+                 entered_in_error: EnteredInError | None = None) -> bytes:
     """The PDF report of one procedure, as bytes. Without a signature every page says it is a draft, in the
     report's language; with one, every page says who signed it and when. `check` (the signature recomputed)
-    adds whether it holds (every page says so when it does not), what it covers and what changed since signing."""
+    adds whether it holds (every page says so when it does not), what it covers and what changed since signing.
+    A record marked entered in error says so across every page, and ends with the signed mark."""
     return _ReportBuilder(patient, procedure, signature, tuple(addenda), settings or ReportSettings(),
-                          formulary or default_formulary(), protocol or default_protocol(), check).build()
+                          formulary or default_formulary(), protocol or default_protocol(), check,
+                          entered_in_error).build()

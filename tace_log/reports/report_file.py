@@ -27,7 +27,8 @@ def procedure_report(logbook, procedure_id: str, settings: ReportSettings | None
         settings = dataclasses.replace(settings, language=language)
     return build_report(patient, procedure, check.signature if check else None,
                         logbook.signing.addenda_of(procedure_id), settings,
-                        protocol=logbook.protocol, check=check)  # a site's arm by its name
+                        protocol=logbook.protocol, check=check,  # a site's arm by its name
+                        entered_in_error=logbook.signing.entered_in_error_of(procedure_id))
 
 
 def safe_file_part(text: str | None, fallback: str) -> str:

@@ -4,6 +4,7 @@ that runs SQL)."""
 from .backups import Backups
 from .changes import Change, Changed
 from .logbook import ImportSummary, Logbook, SaveResult
+from .signatures import SignedParts
 from .worklist import WorklistRow
 
-__all__ = ["Backups", "Change", "Changed", "ImportSummary", "Logbook", "SaveResult", "WorklistRow"]
+__all__ = ["Backups", "Change", "Changed", "ImportSummary", "Logbook", "SaveResult", "SignedParts", "WorklistRow"]

@@ -14,6 +14,7 @@ class Changed(Enum):
     PROCEDURE_DELETED = "procedure deleted"
     SIGNED = "signed"
     ADDENDUM = "addendum"
+    ENTERED_IN_ERROR = "entered in error"
     IMPORTED = "imported"
     USERS = "users changed"
     RESTORED = "restored"  # the whole logbook was replaced: everything shown of it is stale
@@ -21,7 +22,7 @@ class Changed(Enum):
 
 # The notices after which a list of records (the worklist) is stale.
 RECORDS = frozenset({Changed.PATIENT_SAVED, Changed.PROCEDURE_SAVED, Changed.PROCEDURE_DELETED, Changed.SIGNED,
-                     Changed.ADDENDUM, Changed.IMPORTED, Changed.RESTORED})
+                     Changed.ADDENDUM, Changed.ENTERED_IN_ERROR, Changed.IMPORTED, Changed.RESTORED})
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from ..course.inputs import (
     Screening,
     Withdrawal,
 )
+from ..signing import ENTERED_IN_ERROR_MEANING
 from .session import Session
 
 _date = dt.date.fromisoformat
@@ -52,6 +53,10 @@ _TABLES: dict[str, tuple[str, str, Callable]] = {
     "adverse_events": ("term, ctcae_grade, onset, action_lenvatinib, action_date", "",
                        lambda r: AdverseEvent(r[0], r[1], _date(r[2]), r[3], _day(r[4]))),
 }
+# A procedure marked entered in error did not take place as recorded: it is no contact and no TACE cycle for
+# the rules (its mark is among the addenda, by its meaning; signatures.py).
+_NOT_ENTERED_IN_ERROR = ("NOT EXISTS (SELECT 1 FROM addenda a WHERE a.procedure_id = procedures.id AND "
+                         f"a.meaning = '{ENTERED_IN_ERROR_MEANING}')")
 _TREATMENT = ("lenvatinib_periods", "adverse_events")  # what only the flags and the flow read
 _CHUNK = 500  # patient ids bound per query when some are asked for
 
@@ -107,16 +112,19 @@ class CourseInputs:
         sql = f"SELECT patient_id, {select} FROM {table}"
         by_patient: dict[str, list] = defaultdict(list)
         chunks = [None] if ids is None else [ids[i:i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
+        kept = [_NOT_ENTERED_IN_ERROR] if table == "procedures" and "addenda" in stored else []
         for chunk in chunks:
-            where = "" if chunk is None else f" WHERE patient_id IN ({', '.join('?' * len(chunk))})"
+            conditions = kept + ([] if chunk is None else [f"patient_id IN ({', '.join('?' * len(chunk))})"])
+            where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
             ordered = f" ORDER BY patient_id, {order}, rowid" if order else ""
             for row in self._db.execute(sql + where + ordered, chunk or []):
                 by_patient[row[0]].append(make(row[1:]))
         return by_patient
 
     def _stored_columns(self) -> dict[str, frozenset[str]]:
+        """The columns of each table read, and of the addenda (a logbook before migration 0002 has none)."""
         found: dict[str, frozenset[str]] = {}
-        for table in _TABLES:
+        for table in (*_TABLES, "addenda"):
             columns = frozenset(r[1] for r in self._db.execute(f"PRAGMA table_info({table})"))
             if columns:
                 found[table] = columns

@@ -32,7 +32,13 @@ from ..findings import ERROR, Finding, errors
 from ..messages import Message, Worded
 from ..model import SIGNED, Patient, Procedure, canonical_id, new_id, stored_text
 from ..paths import CREATING, PARTIAL_BACKUP, RESTORING, backup_folder
-from ..signing import IDENTIFYING, addendum_from_document, carried_findings, signature_from_document
+from ..signing import (
+    IDENTIFYING,
+    addendum_from_document,
+    carried_findings,
+    entered_in_error_from_document,
+    signature_from_document,
+)
 from ..times import audit_stamp, now_utc
 from . import bulk, heads, records
 from .accounts import Accounts
@@ -51,7 +57,7 @@ from .connection import (
 from .course_inputs import CourseInputs
 from .schema import schema_version
 from .session import Session
-from .signatures import Signing
+from .signatures import SignedParts, Signing
 from .worklist import PATIENT_MATCH, Worklist, like
 
 if TYPE_CHECKING:
@@ -581,8 +587,7 @@ class Logbook:
                     out.append(Finding(f"{path}.procedures[{j}]", ERROR, Message(
                         "locked.import", id=proc["id"], name=p.get("name"), mrn=p.get("mrn"))))
                 elif row:
-                    out += self.signing.conflicts(proc.get("signature"), canonical_id(proc["id"]),
-                                                  f"{path}.procedures[{j}]")
+                    out += self.signing.conflicts(proc, canonical_id(proc["id"]), f"{path}.procedures[{j}]")
         return out + self._course_ids_taken(doc)
 
     def _course_ids_taken(self, doc: dict) -> list[Finding]:
@@ -651,10 +656,12 @@ class Logbook:
             for procedure, proc in zip(procedures, p.get("procedures") or [], strict=True):
                 if not proc.get("id"):
                     self._match_stored_copy(patient.id, procedure)
-                if proc.get("signature") or proc.get("addenda"):
-                    signed[procedure.id] = (
-                        signature_from_document(proc["signature"]) if proc.get("signature") else None,
-                        [addendum_from_document(a, procedure.id) for a in proc.get("addenda") or []])
+                if proc.get("signature"):  # addenda and a mark travel only with a signature (envelope.py)
+                    mark = proc.get("entered_in_error")
+                    signed[procedure.id] = SignedParts(
+                        signature_from_document(proc["signature"]),
+                        [addendum_from_document(a, procedure.id) for a in proc.get("addenda") or []],
+                        entered_in_error_from_document(mark, procedure.id) if mark else None)
             entries.append((patient, procedures, signed))
         return entries
 

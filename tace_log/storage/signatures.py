@@ -1,10 +1,11 @@
-"""Signatures and addenda of a logbook (`Logbook.signing`): signing, adding an addendum, and every signature
-recomputed against its record.
+"""Signatures and addenda of a logbook (`Logbook.signing`): signing, adding an addendum, marking a record entered in
+error, and every signature recomputed against its record.
 
 A procedure goes draft -> signed once; then it, its agents, complications and segments never change (the
-triggers of migration 0002 refuse it too), and it can only gain addenda, each signed by a radiologist. A signature
-and addenda imported with their record (`tace-log/2`) are kept as signed elsewhere: their signers are no users of
-this logbook.
+triggers of migration 0002 refuse it too), and it can only gain addenda, each signed by a radiologist, and at most
+one entered-in-error mark. The mark is stored among the addenda (append-only, audited, only on a signed record: the
+same triggers hold it), told apart by its meaning. A signature, addenda and a mark imported with their record
+(`tace-log/2`) are kept as signed elsewhere: their signers are no users of this logbook.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..dictionary import ADDENDUM
 from ..errors import (
@@ -24,12 +25,14 @@ from ..errors import (
 )
 from ..findings import ERROR, Finding, errors, warnings
 from ..messages import Message
-from ..model import SIGNED, Addendum, Signature, new_id
+from ..model import SIGNED, Addendum, EnteredInError, Signature, new_id
 from ..signing import (
     ADDENDUM_MEANING,
+    ENTERED_IN_ERROR_MEANING,
     SignatureCheck,
     addendum_sha256,
     check_signature,
+    entered_in_error_sha256,
     sign,
     signing_findings,
 )
@@ -152,8 +155,9 @@ class Signing:
         if signature is None:
             return None
         procedure = self._records.get_procedure(procedure_id)
+        addenda, marks = self._appended_where("a.procedure_id = ?", [procedure_id])
         return check_signature(signature, self._records.get_patient(procedure.patient_id), procedure,
-                               self.addenda_of(procedure_id))
+                               addenda.get(procedure_id, []), marks.get(procedure_id))
 
     def intact(self, procedure_id: str) -> bool:
         """Whether the stored record still hashes to what was signed (and so do its addenda)."""
@@ -190,13 +194,13 @@ class Signing:
                                                                            keys)}
             patients = {p.id: p for p in self._records._patients_where(
                 f"id IN (SELECT patient_id FROM procedures WHERE id IN ({marks}))", keys)}
-            addenda = self._addenda_where(f"a.procedure_id IN ({marks})", keys)
+            addenda, entered_in_error = self._appended_where(f"a.procedure_id IN ({marks})", keys)
             for procedure_id, signature in signatures.items():
                 procedure = procedures.get(procedure_id)
                 if procedure is None:
                     continue  # named above
                 check = check_signature(signature, patients[procedure.patient_id], procedure,
-                                        addenda.get(procedure_id, []))
+                                        addenda.get(procedure_id, []), entered_in_error.get(procedure_id))
                 result.signatures += 1
                 result.addenda += len(addenda.get(procedure_id, []))
                 result.older += check.covers_fewer_fields
@@ -205,39 +209,52 @@ class Signing:
                     result.failures.append(f"procedure {procedure_id} ({procedure.date.isoformat()}, MRN "
                                            f"{patient.mrn}) does not verify: {check.describe()}")
 
-    def store_imported(self, signed: dict[str, tuple[Signature | None, list[Addendum]]]) -> set[str]:
-        """Inside an import's transaction, after its records are written: the signatures and addenda a document
-        carried (verified by `envelope.check_document`, checked against this logbook by `conflicts`). A
-        signature already here stays; an addendum already here (the same hash) is not added again. Returns the
-        procedures that gained one."""
+    def store_imported(self, signed: dict[str, SignedParts]) -> set[str]:
+        """Inside an import's transaction, after its records are written: the signatures, addenda and marks a
+        document carried (verified by `envelope.check_document`, checked against this logbook by `conflicts`). A
+        signature or a mark already here stays; an addendum already here (the same hash) is not added again.
+        Returns the procedures that gained one."""
         ids = list(signed)
         have_signature: set[str] = set()
-        have_addenda: set[tuple[str, str]] = set()
+        have_appended: set[tuple[str, str]] = set()
+        have_mark: set[str] = set()
         for start in range(0, len(ids), 500):
             part = ids[start:start + 500]
             marks = ", ".join("?" * len(part))
             have_signature.update(r[0] for r in self._db.execute(
                 f"SELECT procedure_id FROM signatures WHERE procedure_id IN ({marks})", part).fetchall())
-            have_addenda.update(self._db.execute(
-                f"SELECT procedure_id, content_sha256 FROM addenda WHERE procedure_id IN ({marks})", part).fetchall())
-        signatures = [(pid, s) for pid, (s, _) in signed.items() if s is not None and pid not in have_signature]
-        addenda = [a for pid, (_, rows) in signed.items() for a in rows
-                   if (pid, a.signed().content_sha256) not in have_addenda]
+            for procedure_id, digest, meaning in self._db.execute(
+                    f"SELECT procedure_id, content_sha256, meaning FROM addenda WHERE procedure_id IN ({marks})",
+                    part).fetchall():
+                have_appended.add((procedure_id, digest))
+                if meaning == ENTERED_IN_ERROR_MEANING:
+                    have_mark.add(procedure_id)
+        signatures = [(pid, s) for pid, (s, _, _) in signed.items() if s is not None and pid not in have_signature]
+        addenda = [a for pid, (_, rows, _) in signed.items() for a in rows
+                   if (pid, a.signed().content_sha256) not in have_appended]
+        marked = [m for pid, (_, _, m) in signed.items() if m is not None and pid not in have_mark]
         with self._session.reason("imported with its record: signed in another logbook"):
             self._insert_signatures(signatures)
             self._insert_addenda([replace(a, id=new_id()) for a in addenda])
-        return {pid for pid, _ in signatures} | {a.procedure_id for a in addenda}
+            self._insert_marks(marked)
+        return {pid for pid, _ in signatures} | {a.procedure_id for a in addenda} | {m.procedure_id for m in marked}
 
-    def conflicts(self, signature_doc: dict | None, procedure_id: str, path: str) -> list[Finding]:
-        """A signature a document carries for a procedure this logbook has signed with another one."""
-        if not signature_doc:
-            return []
-        stored = self.signature_of(procedure_id)
-        if stored is None or stored.content_sha256 == signature_doc["sha256"]:
-            return []
-        return [Finding(f"{path}.signature", ERROR, Message(
-            "signed_differently", id=procedure_id, signer=stored.signer, username=stored.username,
-            at=stored.signed_at))]
+    def conflicts(self, procedure_doc: dict, procedure_id: str, path: str) -> list[Finding]:
+        """A signature a document carries for a procedure this logbook has signed with another one, or an
+        entered-in-error mark other than the one stored here."""
+        out = []
+        signature_doc, mark_doc = procedure_doc.get("signature") or {}, procedure_doc.get("entered_in_error") or {}
+        stored = self.signature_of(procedure_id) if signature_doc else None
+        if stored is not None and stored.content_sha256 != signature_doc["sha256"]:
+            out.append(Finding(f"{path}.signature", ERROR, Message(
+                "signed_differently", id=procedure_id, signer=stored.signer, username=stored.username,
+                at=stored.signed_at)))
+        mark = self.entered_in_error_of(procedure_id) if mark_doc else None
+        if mark is not None and mark.signature.content_sha256 != mark_doc["sha256"]:
+            out.append(Finding(f"{path}.entered_in_error", ERROR, Message(
+                "entered_in_error_differently", id=procedure_id, signer=mark.signature.signer,
+                at=mark.signature.signed_at)))
+        return out
 
     # -- addenda -----------------------------------------------------------------------------------------
     def add_addendum(self, procedure_id: str, username: str, password: str, reason: str, text: str) -> Addendum:
@@ -262,44 +279,94 @@ class Signing:
         self._session.announce(Change(Changed.ADDENDUM, (procedure_id,)))
         return addendum
 
+    # -- entered in error ---------------------------------------------------------------------------------
+    def mark_entered_in_error(self, procedure_id: str, username: str, password: str, reason: str) -> EnteredInError:
+        """Mark a signed procedure entered in error, signed by a radiologist: it is kept as it was signed, and its
+        report says on every page that it is not valid. A draft is deleted instead; a record is marked once."""
+        user = self._signer(username, password, "action.mark_entered_in_error")
+        problems = self._records.validator.field(ADDENDUM["reason"], reason, "reason")
+        if problems:
+            raise InvalidInputError(problems, Message("summary.not_marked_entered_in_error"))
+        with self._session.acting_as(user.username), self._session.reason(reason), self._session.transaction():
+            if not self.is_signed(procedure_id):
+                raise NotPermittedError(Message("error.entered_in_error_draft", id=procedure_id))
+            marked = self.entered_in_error_of(procedure_id)
+            if marked is not None:
+                raise NotPermittedError(Message("error.entered_in_error_twice", id=procedure_id,
+                                                signer=marked.signature.signer, at=marked.signature.signed_at))
+            signed = self.signature_of(procedure_id)
+            if signed is None:  # marked signed without a signature: only a changed file holds that
+                raise RecordNotFoundError(f"procedure {procedure_id} is marked signed but has no signature")
+            stamp = now_utc()
+            digest = entered_in_error_sha256(procedure_id, signed.content_sha256, reason, user.username, stamp)
+            mark = EnteredInError(procedure_id, reason, Signature(user.full_name, user.username, stamp,
+                                                                  ENTERED_IN_ERROR_MEANING, digest, role=user.role))
+            self._insert_marks([mark])
+        self._session.announce(Change(Changed.ENTERED_IN_ERROR, (procedure_id,)))
+        return mark
+
     def _insert_addenda(self, addenda: list[Addendum]) -> None:
         self._db.executemany(
             f"INSERT INTO addenda ({', '.join(_ADDENDUM_COLUMNS)}) VALUES ({', '.join('?' * len(_ADDENDUM_COLUMNS))})",
             [[a.id, a.procedure_id, a.text, a.reason, s.username, a.author, s.meaning, a.created_at, s.content_sha256,
               int(s.signed_elsewhere)] for a, s in ((a, a.signed()) for a in addenda)])
 
-    def _addenda_where(self, where: str, params: Iterable = ()) -> dict[str, list[Addendum]]:
-        """Addenda by procedure id, in the order they were written."""
+    def _insert_marks(self, marks: list[EnteredInError]) -> None:
+        """Entered-in-error marks, as addenda with no text and their own meaning."""
+        self._insert_addenda([Addendum(new_id(), m.procedure_id, "", m.reason, m.signature.signer,
+                                       m.signature.signed_at, m.signature) for m in marks])
+
+    def _appended_where(self, where: str, params: Iterable = ()) -> tuple[dict[str, list[Addendum]],
+                                                                           dict[str, EnteredInError]]:
+        """Addenda by procedure id, in the order they were written, and entered-in-error marks by procedure id."""
+        addenda: dict[str, list[Addendum]] = {}
+        marks: dict[str, EnteredInError] = {}
         if self._session.schema_version < _SIGNING_SCHEMA:
-            return {}
+            return addenda, marks
         columns = ", ".join(f"a.{c}" for c in _ADDENDUM_COLUMNS[:-1]) + (
             ", a.signed_elsewhere" if self._session.schema_version >= _SIGNED_CONTENT_SCHEMA else ", 0")
-        out: dict[str, list[Addendum]] = {}
         # the author's role is their role here; one who wrote it elsewhere has none we know
         for (addendum_id, procedure_id, text, reason, username, author, meaning, created_at, digest, elsewhere,
              role) in self._db.execute(f"SELECT {columns}, (SELECT role FROM users u WHERE u.username = a.username) "
                                        f"FROM addenda a WHERE {where} ORDER BY a.created_at, a.rowid",
                                        list(params)).fetchall():
-            out.setdefault(procedure_id, []).append(Addendum(
-                id=addendum_id, procedure_id=procedure_id, text=text, reason=reason, author=author,
-                created_at=created_at, signature=Signature(author, username, created_at, meaning, digest,
-                                                           role=None if elsewhere else role,
-                                                           signed_elsewhere=bool(elsewhere))))
-        return out
+            signature = Signature(author, username, created_at, meaning, digest, role=None if elsewhere else role,
+                                  signed_elsewhere=bool(elsewhere))
+            if meaning == ENTERED_IN_ERROR_MEANING:
+                marks[procedure_id] = EnteredInError(procedure_id, reason, signature)
+            else:
+                addenda.setdefault(procedure_id, []).append(Addendum(
+                    id=addendum_id, procedure_id=procedure_id, text=text, reason=reason, author=author,
+                    created_at=created_at, signature=signature))
+        return addenda, marks
 
     def addenda_of(self, procedure_id: str) -> list[Addendum]:
-        return self._addenda_where("a.procedure_id = ?", [procedure_id]).get(procedure_id, [])
+        return self._appended_where("a.procedure_id = ?", [procedure_id])[0].get(procedure_id, [])
 
-    def signed_parts(self, procedure_ids: list[str]) -> dict[str, tuple[Signature, list[Addendum]]]:
-        """The signature and addenda of each signed procedure among these (an export's batch)."""
+    def entered_in_error_of(self, procedure_id: str) -> EnteredInError | None:
+        """The procedure's entered-in-error mark; None while it stands."""
+        return self._appended_where("a.procedure_id = ?", [procedure_id])[1].get(procedure_id)
+
+    def signed_parts(self, procedure_ids: list[str]) -> dict[str, SignedParts]:
+        """The signature, addenda and entered-in-error mark of each signed procedure among these (an export's
+        batch)."""
         out = {}
         for start in range(0, len(procedure_ids), 500):
             part = procedure_ids[start:start + 500]
             marks = ", ".join("?" * len(part))
-            addenda = self._addenda_where(f"a.procedure_id IN ({marks})", part)
+            addenda, entered_in_error = self._appended_where(f"a.procedure_id IN ({marks})", part)
             for procedure_id, signature in self._signatures_where(f"s.procedure_id IN ({marks})", part).items():
-                out[procedure_id] = (signature, addenda.get(procedure_id, []))
+                out[procedure_id] = SignedParts(signature, addenda.get(procedure_id, []),
+                                                entered_in_error.get(procedure_id))
         return out
+
+
+class SignedParts(NamedTuple):
+    """What a signed procedure carries beside its record (a draft being imported carries nothing)."""
+
+    signature: Signature | None
+    addenda: list[Addendum]
+    entered_in_error: EnteredInError | None = None
 
 
 @dataclass

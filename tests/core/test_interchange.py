@@ -19,7 +19,14 @@ from tace_log.errors import InvalidInputError
 from tace_log.findings import errors
 from tace_log.model import Patient, Procedure
 from tace_log.resources import resource
-from tace_log.signing import MEANING, addendum_sha256, content_v1, sign, signature_document
+from tace_log.signing import (
+    MEANING,
+    addendum_sha256,
+    content_v1,
+    entered_in_error_sha256,
+    sign,
+    signature_document,
+)
 from tace_log.storage import Logbook
 
 from ..course_strategies import courses, identifier, line, optional, text
@@ -35,8 +42,10 @@ def test_the_example_imports_and_exports_every_key(logbook, example):
     assert set(patient) == {"id", *PATIENT.keys, "pathology", "procedures", *(e.document_key for e in COURSE)}
     assert set(patient["pathology"]) == set(PATHOLOGY.keys)
     proc = patient["procedures"][0]
-    assert set(proc) == {"id", *PROCEDURE.keys, "agents", "medications", "complications", "signature", "addenda"}
-    assert (proc["signature"], proc["addenda"], out["format"]) == (None, [], "tace-log/2")  # a draft
+    assert set(proc) == {"id", *PROCEDURE.keys, "agents", "medications", "complications", "signature", "addenda",
+                         "entered_in_error"}
+    assert (proc["signature"], proc["addenda"], proc["entered_in_error"], out["format"]) == (
+        None, [], None, "tace-log/2")  # a draft
     assert set(proc["agents"][0]) == set(AGENT.keys)
     assert proc["agents"][0]["lot"] is None  # not recorded is written as null
     uuid.UUID(patient["id"]), uuid.UUID(proc["id"])
@@ -257,7 +266,7 @@ def documents(draw):
             **draw(courses(resection, arm, [dt.date.fromisoformat(p["date"]) for p in procs])),
         })
         for procedure in patients[-1]["procedures"]:
-            procedure.update(signature=None, addenda=[])
+            procedure.update(signature=None, addenda=[], entered_in_error=None)
             if draw(st.booleans()):
                 draw(signed(patients[-1], procedure))
     return {"format": "tace-log/2", "patients": patients}
@@ -292,6 +301,11 @@ def signed(draw, patient_doc, procedure_doc):
         procedure_doc["addenda"].append({
             "text": words, "reason": reason, "signer": username, "signer_name": name, "signed_at": at,
             "sha256": addendum_sha256(procedure.id, document["sha256"], words, reason, username, at)})
+    if draw(st.booleans()):
+        at, reason = draw(moments.filter(lambda t: t > signed_at)), draw(line.filter(bool))
+        procedure_doc["entered_in_error"] = {
+            "reason": reason, "signer": username, "signer_name": name, "signed_at": at,
+            "sha256": entered_in_error_sha256(procedure.id, document["sha256"], reason, username, at)}
     return procedure_doc
 
 

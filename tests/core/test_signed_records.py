@@ -317,16 +317,6 @@ def test_the_course_in_a_tace_log_1_document_is_refused_with_its_path(logbook, e
         for key in ("labs", "pathology.hcc_confirmed", "procedures[0].intent")]
 
 
-def test_a_key_of_tace_log_2_not_read_yet_is_refused_with_its_path(logbook, example):
-    example["format"] = "tace-log/2"
-    example["patients"][0]["procedures"][0]["entered_in_error"] = None
-    with pytest.raises(InvalidInputError) as refused:
-        logbook.import_document(example)
-    assert [(f.path, f.code) for f in refused.value.findings] == [
-        ("patients[0].procedures[0].entered_in_error", "not_supported")]
-    assert "does not import yet" in refused.value.findings[0].message
-
-
 def test_a_tace_log_1_document_has_no_signatures(logbook, example):
     example["patients"][0]["procedures"][0]["signature"] = None
     with pytest.raises(InvalidInputError) as refused:

@@ -68,8 +68,8 @@ def test_a_signed_procedure_opens_with_every_editor_disabled(qtbot, signing_wind
     editors = [w for kind in EDITORS for w in form.findChildren(kind)]
     assert editors and not [w.objectName() for w in editors if w.isEnabled()]
     enabled_buttons = {b.objectName() for b in form.findChildren(QAbstractButton) if b.isEnabled() and b.isVisible()}
-    assert enabled_buttons == {"preview_report", "export_report", "print_report", "add_addendum", "show_history",
-                               "close"}
+    assert enabled_buttons == {"preview_report", "export_report", "print_report", "add_addendum",
+                               "mark_entered_in_error", "show_history", "close"}
     audit_rows = len(list(logbook.audit.rows()))
     signing_window.save_action.trigger()  # Ctrl+S: nothing to save in a signed record
     assert len(list(logbook.audit.rows())) == audit_rows and logbook.signing.is_signed(procedure.id)
@@ -143,6 +143,30 @@ def test_an_addendum_through_the_form_is_stored_and_shown(qtbot, signing_window,
     qtbot.mouseClick(dialog.findChild(QPushButton, "sign_and_add"), Qt.MouseButton.LeftButton)
     assert [a.reason for a in logbook.signing.addenda_of(procedure.id)] == ["late finding"]
     assert "1 addendum" in signing_window.form.signed_banner.text()
+
+
+def test_a_signed_procedure_marked_entered_in_error_through_the_form_says_so_everywhere(qtbot, signing_window,
+                                                                                         signable, pdf_pages_text):
+    logbook, procedure = signable
+    logbook.signing.sign(procedure.id, "chen", PASSWORD)
+    form = signing_window.open_procedure(procedure.id)
+    qtbot.mouseClick(form.record_buttons.entered_in_error, Qt.MouseButton.LeftButton)
+    dialog = form.record_buttons.dialog
+    dialog.password.setText(PASSWORD)
+    mark = dialog.findChild(QPushButton, "sign_and_mark")
+    qtbot.mouseClick(mark, Qt.MouseButton.LeftButton)  # no reason: said, nothing written
+    assert dialog.isVisible() and "reason" in dialog.message.text()
+    assert logbook.signing.entered_in_error_of(procedure.id) is None
+    qtbot.keyClicks(dialog.reason, "wrong patient selected")
+    qtbot.mouseClick(mark, Qt.MouseButton.LeftButton)
+    assert logbook.signing.entered_in_error_of(procedure.id).reason == "wrong patient selected"
+    reopened = signing_window.form
+    assert reopened.signed_banner.text().startswith("ENTERED IN ERROR: not valid (wrong patient selected")
+    assert not reopened.record_buttons.entered_in_error.isVisible()  # marked once
+    status_column = [key for key, _ in COLUMNS].index("status")
+    qtbot.waitUntil(lambda: signing_window.worklist.model.index(0, status_column).data() == "entered in error")
+    preview = reopened.record_buttons.show_preview()
+    assert all("ENTERED IN ERROR" in page for page in pdf_pages_text(preview.data))
 
 
 @pytest.fixture

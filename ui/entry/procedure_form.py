@@ -620,6 +620,7 @@ class ProcedureForm(QWidget):
         self.save_button.setEnabled(False)
         self.save_button.hide()
         check = self.logbook.signing.check(self.procedure_id)  # recomputed: never shown as valid if it is not
+        mark = self.logbook.signing.entered_in_error_of(self.procedure_id)
         text = self.tr("This procedure is signed: it is shown read-only.")
         if check is not None:
             signature = check.signature
@@ -633,6 +634,10 @@ class ProcedureForm(QWidget):
             addenda = len(self.logbook.signing.addenda_of(self.procedure_id))
             if addenda:
                 text += " " + self.tr("%n addendum(s).", "", addenda)
+            if mark is not None:
+                text = self.tr("ENTERED IN ERROR: not valid (%1, marked by %2 at %3).").replace(
+                    "%1", mark.reason).replace("%2", mark.signature.signer).replace(
+                    "%3", readable(mark.signature.signed_at)) + " " + text
             if not check.ok:
                 text += " " + self.tr("THIS SIGNATURE DOES NOT VERIFY: %1.").replace("%1", check.describe(language()))
             elif check.covers_fewer_fields:
@@ -641,6 +646,6 @@ class ProcedureForm(QWidget):
             if check.changes:
                 text += " " + self.tr("Changed since signing: %1.").replace(
                     "%1", "; ".join(c.describe(language()) for c in check.changes))
-        self.signed_banner.setStyleSheet(_BANNER if check is None or check.ok else _BANNER_BROKEN)
+        self.signed_banner.setStyleSheet(_BANNER if check is None or (check.ok and mark is None) else _BANNER_BROKEN)
         self.signed_banner.setText(text)
         self.signed_banner.show()

@@ -1,4 +1,5 @@
-"""The procedure form's record buttons: Preview, Export PDF, Print, Sign…, Addendum…, History, Delete….
+"""The procedure form's record buttons: Preview, Export PDF, Print, Sign…, Addendum…, Entered in Error…, History,
+Delete….
 
 They act on the saved record (the report and the signature cover what is stored, not what is typed), so they
 wait for a first save; Sign waits for unsaved changes to be saved. The report modules (reportlab, QtPdf) and the
@@ -36,11 +37,13 @@ class RecordButtons(QObject):
         self.print = self._button("print_report", self.tr("&Print..."), self.print_pdf)
         self.sign = self._button("sign_procedure", self.tr("Si&gn..."), self.open_sign_dialog)
         self.addendum = self._button("add_addendum", self.tr("&Addendum..."), self.open_addendum_dialog)
+        self.entered_in_error = self._button("mark_entered_in_error", self.tr("Entered in Error..."),
+                                             self.open_entered_in_error_dialog)
         self.history = self._button("show_history", self.tr("His&tory"), self.open_history)
         self.delete = self._button("delete_procedure", self.tr("&Delete..."), self.delete_procedure)
         at = form.button_row.indexOf(form.save_button) + 1
         for offset, button in enumerate((self.preview, self.export, self.print, self.sign, self.addendum,
-                                         self.history, self.delete)):
+                                         self.entered_in_error, self.history, self.delete)):
             form.button_row.insertWidget(at + offset, button)
         form.saved.connect(lambda _id: self.update())
         form.fix_tab_order()
@@ -59,6 +62,12 @@ class RecordButtons(QObject):
         self.sign.setEnabled(stored and not held)
         self.addendum.setVisible(signed)
         self.addendum.setEnabled(signed and not held)
+        marked = signed and self.form.logbook.signing.entered_in_error_of(self.form.procedure_id) is not None
+        self.entered_in_error.setVisible(signed and not marked)  # a record is marked once
+        self.entered_in_error.setEnabled(signed and not held)
+        self.entered_in_error.setToolTip(held or self.tr("Mark this signed record entered in error (the wrong "
+                                                         "patient, a procedure that did not take place): it is "
+                                                         "kept, and its report says so on every page"))
         self.delete.setVisible(not signed)  # a signed record is never deleted
         self.delete.setEnabled(stored and not held)
         self.delete.setToolTip(held or (self.tr("Delete this unsigned procedure, with a reason kept in the audit "
@@ -101,8 +110,17 @@ class RecordButtons(QObject):
     def open_addendum_dialog(self):
         from ui.record.addendum_dialog import AddendumDialog
 
-        self.dialog = AddendumDialog(self.form.logbook, self.form.procedure_id, self.window)
-        self.dialog.setObjectName("addendum_dialog")
+        return self._open_signed_record_dialog(AddendumDialog, "addendum_dialog")
+
+    def open_entered_in_error_dialog(self):
+        from ui.record.entered_in_error_dialog import EnteredInErrorDialog
+
+        return self._open_signed_record_dialog(EnteredInErrorDialog, "entered_in_error_dialog")
+
+    def _open_signed_record_dialog(self, kind, name: str):
+        """A dialog that adds a signed record to the signed procedure; the form reopens with it once added."""
+        self.dialog = kind(self.form.logbook, self.form.procedure_id, self.window)
+        self.dialog.setObjectName(name)
         self.dialog.accepted.connect(self.window.reopen_form)
         self.dialog.open()
         return self.dialog

@@ -12,7 +12,7 @@ from PySide6.QtCore import QAbstractTableModel, QEvent, QFileSystemWatcher, QMod
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from tace_log.dictionary import PATIENT, PROCEDURE
-from tace_log.model import SIGNED
+from tace_log.model import ENTERED_IN_ERROR, SIGNED
 from tace_log.storage import Logbook, WorklistRow
 from ui.shell.language import language
 
@@ -113,6 +113,8 @@ class WorklistModel(QAbstractTableModel):
         attribute, field = COLUMNS[column]
         value = getattr(self._rows[row], attribute)
         if attribute == "status":
+            if value == ENTERED_IN_ERROR:
+                return self.tr("entered in error")
             return self.tr("signed") if value == SIGNED else self.tr("draft")
         if field is not None and field.choices and value:
             return field.display(value, language())
