@@ -190,9 +190,9 @@ class Validator:
         others = patient.get("procedures")
         if date is None or not isinstance(others, list):
             return
-        for other in others:
+        for other in others:  # one marked entered in error did not take place: it duplicates nothing
             if isinstance(other, dict) and other is not doc and other.get("cycle") == cycle \
-                    and parse_date(other.get("date")) == date:
+                    and parse_date(other.get("date")) == date and not other.get("entered_in_error"):
                 out.append(Finding(join(path, "date"), WARNING, Message(
                     "likely_duplicate", date=date.isoformat(), cycle="?" if cycle is None else cycle)))
                 return

@@ -375,8 +375,15 @@ class Logbook:
         doc = patient.to_document()
         stored = self._db.execute("SELECT 1 FROM patients WHERE id = ?", [patient.id]).fetchone()
         if stored:
-            doc["procedures"] = [p.to_document() for p in self.procedures_of(patient.id)]
+            doc["procedures"] = self._stored_procedure_documents(patient.id)
         return self.validator.patient(doc) + self._mrn_taken(patient, "mrn") + self._identity_locked(patient, "")
+
+    def _stored_procedure_documents(self, patient_id: str, but: str | None = None) -> list[dict]:
+        """The patient's stored procedures (but one) as the rules read them beside a record being checked, each
+        marked entered in error carrying that it is (it duplicates nothing)."""
+        marked = self.signing.marked_entered_in_error(patient_id)
+        return [{**p.to_document(), "entered_in_error": True} if p.id in marked else p.to_document()
+                for p in self.procedures_of(patient_id) if p.id != but]
 
     def _mrn_taken(self, patient: Patient, path: str) -> list[Finding]:
         owner = self._db.execute("SELECT id, name FROM patients WHERE mrn = ? AND id != ?",
@@ -389,7 +396,7 @@ class Logbook:
         """Findings for a patient and one of its procedures saved together (the app's form); paths start with
         'patient.' or 'procedure.'. The patient's other stored procedures are checked against the patient too."""
         doc = patient.to_document()
-        doc["procedures"] = [p.to_document() for p in self.procedures_of(patient.id) if p.id != procedure.id]
+        doc["procedures"] = self._stored_procedure_documents(patient.id, but=procedure.id)
         findings = (self.validator.patient(doc, "patient") + self._mrn_taken(patient, "patient.mrn")
                     + self._identity_locked(patient, "patient"))
         return findings + self.validator.procedure(procedure.to_document(), doc, "procedure")

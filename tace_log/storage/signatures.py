@@ -203,6 +203,7 @@ class Signing:
                                         addenda.get(procedure_id, []), entered_in_error.get(procedure_id))
                 result.signatures += 1
                 result.addenda += len(addenda.get(procedure_id, []))
+                result.marks += procedure_id in entered_in_error
                 result.older += check.covers_fewer_fields
                 if not check.ok:
                     patient = patients[procedure.patient_id]
@@ -343,6 +344,14 @@ class Signing:
     def addenda_of(self, procedure_id: str) -> list[Addendum]:
         return self._appended_where("a.procedure_id = ?", [procedure_id])[0].get(procedure_id, [])
 
+    def marked_entered_in_error(self, patient_id: str) -> set[str]:
+        """The ids of the patient's procedures marked entered in error."""
+        if self._session.schema_version < _SIGNING_SCHEMA:
+            return set()
+        return {row[0] for row in self._db.execute(
+            "SELECT a.procedure_id FROM addenda a JOIN procedures p ON p.id = a.procedure_id "
+            "WHERE p.patient_id = ? AND a.meaning = ?", [patient_id, ENTERED_IN_ERROR_MEANING])}
+
     def entered_in_error_of(self, procedure_id: str) -> EnteredInError | None:
         """The procedure's entered-in-error mark; None while it stands."""
         return self._appended_where("a.procedure_id = ?", [procedure_id])[1].get(procedure_id)
@@ -375,6 +384,7 @@ class SignaturesCheck:
 
     signatures: int = 0
     addenda: int = 0
+    marks: int = 0  # entered-in-error marks
     older: int = 0  # made before the signed content held every value the report prints
     failures: list[str] = field(default_factory=list)
 
@@ -392,5 +402,6 @@ class SignaturesCheck:
             return "\n".join([self.summary, *self.failures])
         older = (f" ({self.older} made before TACE Log stored the signed content cover fewer fields: the procedure "
                  "and the patient's identity)") if self.older else ""
-        return (f"signatures intact: {self.signatures} signatures and {self.addenda} addenda verified against "
-                f"their records{older}")
+        marks = f", {self.marks} entered-in-error marks" if self.marks else ""
+        return (f"signatures intact: {self.signatures} signatures{marks} and {self.addenda} addenda verified "
+                f"against their records{older}")

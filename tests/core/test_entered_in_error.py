@@ -159,3 +159,15 @@ def test_a_procedure_entered_in_error_is_no_contact_and_no_cycle_for_the_course_
     logbook.signing.mark_entered_in_error(procedure.id, "chen", PASSWORD, "did not take place")
     (course,) = logbook.courses.read()
     assert course.procedures == ()
+
+
+def test_the_record_entered_again_after_the_mistake_is_no_likely_duplicate_of_it(signed):
+    logbook, patient, procedure = signed
+    again = Procedure(patient_id=patient.id, date=procedure.date, cycle=procedure.cycle, tumor_staining="absent",
+                      embolization="prophylactic_embolization")
+    assert [f.code for f in logbook.check_entry(patient, again) if f.code == "likely_duplicate"] == [
+        "likely_duplicate"]
+    logbook.signing.mark_entered_in_error(procedure.id, "chen", PASSWORD, "entered under the wrong cycle")
+    assert not [f for f in logbook.check_entry(patient, again) if f.code == "likely_duplicate"]
+    assert str(logbook.signing.verify()) == ("signatures intact: 1 signatures, 1 entered-in-error marks and 0 "
+                                             "addenda verified against their records")
