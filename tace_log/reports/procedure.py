@@ -224,7 +224,6 @@ class _Page:
     version_line: str
     page_text: Callable[..., str]  # 'Page x of y', given page= and pages=
     logo: ImageReader | None
-    draft: bool
     font: str
     across: str | None = None  # the mark across the body: the draft's status, or "entered in error"
 
@@ -260,7 +259,7 @@ class _Page:
             canvas.drawImage(self.logo, right - logo_w, top - logo_h, logo_w, logo_h, mask="auto")
         canvas.setFillColor(colors.black)
         title_w = self._line(canvas, left, top - 40, [self.title], 13, width / 2)
-        warned = self.draft or self.across is not None
+        warned = self.across is not None  # a draft, or a record entered in error
         canvas.setFillColor(DRAFT_RED if warned else ACCENT)
         self._line(canvas, left + beside_logo, top - 40, [self.status], 11 if warned else 9,
                    beside_logo - title_w - 6 * mm, right=True)
@@ -624,7 +623,7 @@ class _ReportBuilder:
         return _Page(self.settings.institution, self.settings.department,
                      f"{_text('title', self.lang)}  {date}".strip(), status, patient_parts,
                      _text("record", self.lang, id=proc.id), f"TACE Log {__version__}",
-                     partial(_text, "page", self.lang), logo, signature is None, self.font, across)
+                     partial(_text, "page", self.lang), logo, self.font, across)
 
     def build(self) -> bytes:
         page = self.page()

@@ -21,8 +21,8 @@ from ..course.inputs import (
     Screening,
     Withdrawal,
 )
-from ..signing import ENTERED_IN_ERROR_MEANING
 from .session import Session
+from .signatures import marked_entered_in_error_sql
 
 _date = dt.date.fromisoformat
 
@@ -54,9 +54,8 @@ _TABLES: dict[str, tuple[str, str, Callable]] = {
                        lambda r: AdverseEvent(r[0], r[1], _date(r[2]), r[3], _day(r[4]))),
 }
 # A procedure marked entered in error did not take place as recorded: it is no contact and no TACE cycle for
-# the rules (its mark is among the addenda, by its meaning; signatures.py).
-_NOT_ENTERED_IN_ERROR = ("NOT EXISTS (SELECT 1 FROM addenda a WHERE a.procedure_id = procedures.id AND "
-                         f"a.meaning = '{ENTERED_IN_ERROR_MEANING}')")
+# the rules.
+_NOT_ENTERED_IN_ERROR = f"NOT {marked_entered_in_error_sql('procedures.id')}"
 _TREATMENT = ("lenvatinib_periods", "adverse_events")  # what only the flags and the flow read
 _CHUNK = 500  # patient ids bound per query when some are asked for
 

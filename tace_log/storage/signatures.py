@@ -55,6 +55,13 @@ _SIGNING_SCHEMA = MIGRATION_NAMES.index("0002_signing_audit") + 1
 _SIGNED_CONTENT_SCHEMA = MIGRATION_NAMES.index("0005_signed_content") + 1
 
 
+def marked_entered_in_error_sql(procedure_id: str) -> str:
+    """An SQL condition: the procedure whose id is the column `procedure_id` is marked entered in error (its mark
+    is among the addenda, by its meaning)."""
+    return (f"EXISTS (SELECT 1 FROM addenda a WHERE a.procedure_id = {procedure_id} "
+            f"AND a.meaning = '{ENTERED_IN_ERROR_MEANING}')")
+
+
 class Signing:
     """The signatures and addenda of one logbook (`Logbook.signing`). It reads the records it signs through the
     Logbook, and checks a signer's password through its users."""
@@ -267,9 +274,7 @@ class Signing:
                     for finding in self._records.validator.field(ADDENDUM[key], value, key)]
         if problems:
             raise InvalidInputError(problems, Message("summary.addendum_not_added"))
-        signed = self.signature_of(procedure_id)
-        if signed is None:  # marked signed without a signature: only a changed file holds that (`verify` names it)
-            raise RecordNotFoundError(f"procedure {procedure_id} is marked signed but has no signature")
+        signed = self._signature_to_append_to(procedure_id)
         stamp = now_utc()
         digest = addendum_sha256(procedure_id, signed.content_sha256, text, reason, user.username, stamp)
         addendum = Addendum(id=new_id(), procedure_id=procedure_id, text=text, reason=reason, author=user.full_name,
@@ -295,9 +300,7 @@ class Signing:
             if marked is not None:
                 raise NotPermittedError(Message("error.entered_in_error_twice", id=procedure_id,
                                                 signer=marked.signature.signer, at=marked.signature.signed_at))
-            signed = self.signature_of(procedure_id)
-            if signed is None:  # marked signed without a signature: only a changed file holds that
-                raise RecordNotFoundError(f"procedure {procedure_id} is marked signed but has no signature")
+            signed = self._signature_to_append_to(procedure_id)
             stamp = now_utc()
             digest = entered_in_error_sha256(procedure_id, signed.content_sha256, reason, user.username, stamp)
             mark = EnteredInError(procedure_id, reason, Signature(user.full_name, user.username, stamp,
@@ -305,6 +308,13 @@ class Signing:
             self._insert_marks([mark])
         self._session.announce(Change(Changed.ENTERED_IN_ERROR, (procedure_id,)))
         return mark
+
+    def _signature_to_append_to(self, procedure_id: str) -> Signature:
+        """The signature an addendum or a mark is chained to (its hash covers the signature's)."""
+        signed = self.signature_of(procedure_id)
+        if signed is None:  # marked signed without a signature: only a changed file holds that (`verify` names it)
+            raise RecordNotFoundError(f"procedure {procedure_id} is marked signed but has no signature")
+        return signed
 
     def _insert_addenda(self, addenda: list[Addendum]) -> None:
         self._db.executemany(

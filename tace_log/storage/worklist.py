@@ -7,8 +7,8 @@ import sqlite3
 from dataclasses import dataclass
 
 from ..model import ENTERED_IN_ERROR
-from ..signing import ENTERED_IN_ERROR_MEANING
 from .session import Session
+from .signatures import marked_entered_in_error_sql
 
 # Worklist columns a view may sort by, and the SQL each sorts on (a whitelist: nothing user-typed reaches SQL).
 WORKLIST_SORT = {
@@ -23,10 +23,10 @@ WORKLIST_SORT = {
 # Whether a patient matches a search (three LIKE parameters, `like(text)`). Unqualified: procedures has no such
 # columns.
 PATIENT_MATCH = "(name LIKE ? ESCAPE '\\' OR mrn LIKE ? ESCAPE '\\' OR study_id LIKE ? ESCAPE '\\')"
-# A record marked entered in error shows so (its mark is among the addenda, by its meaning; signatures.py).
+# A record marked entered in error shows so.
 _COLUMNS = ("pr.id, pr.patient_id, pr.date, pa.name, pa.mrn, pa.study_id, pr.cycle, pr.tumor_staining, "
-            "pr.embolization, CASE WHEN EXISTS (SELECT 1 FROM addenda a WHERE a.procedure_id = pr.id AND "
-            f"a.meaning = '{ENTERED_IN_ERROR_MEANING}') THEN '{ENTERED_IN_ERROR}' ELSE pr.status END")
+            f"pr.embolization, CASE WHEN {marked_entered_in_error_sql('pr.id')} THEN '{ENTERED_IN_ERROR}' "
+            "ELSE pr.status END")
 
 
 def like(text: str) -> str:
