@@ -241,8 +241,9 @@ def documents(draw):
             "mrn": f"HS-{i}-{draw(st.integers(0, 10**6))}",
             "name": draw(names),
             "sex": draw(optional(st.sampled_from(["M", "F"]))),
-            "birth_date": draw(optional(st.dates(min_value=resection.replace(year=resection.year - 75),
-                                                 max_value=resection.replace(year=resection.year - 18)))
+            # 75 and 18 years before, by days: a resection on 29 February has no such day in most years
+            "birth_date": draw(optional(st.dates(min_value=resection - dt.timedelta(days=75 * 365),
+                                                 max_value=resection - dt.timedelta(days=18 * 366)))
                                .map(lambda d: d and d.isoformat())),
             "weight_kg": draw(optional(st.floats(30, 200, allow_nan=False))),
             "height_cm": draw(optional(st.integers(100, 230))),
