@@ -309,6 +309,16 @@ MEDICATION = Entity("medication", "Other drug", "其他用药", (
 ), parent="procedure", cardinality=MANY, document_key="medications", table="procedure_medications",
     positioned=True, since=2)
 
+# A key image's bytes are kept once in the logbook by their SHA-256 (storage/key_images.py); the record names them
+# by it, so what a signature covers includes every image's hash (docs/key-images.md).
+KEY_IMAGE = Entity("key_image", "Key image", "关键图像", (
+    Field("caption", "Caption", "图注", F.TEXT, free_text=True, max_length=200,
+          help="e.g. tumour stain in segment VI, arterial phase", help_zh="例如 动脉期VI段肿瘤染色"),
+    Field("media_type", "Image type", "图像格式", F.CHOICE, required=True,
+          choices=_choices(("png", "PNG", "PNG"), ("jpeg", "JPEG", "JPEG"))),
+    Field("sha256", "Image SHA-256", "图像SHA-256", F.TEXT, required=True, max_length=64),
+), parent="procedure", cardinality=MANY, document_key="key_images", table="key_images", positioned=True, since=2)
+
 STAIN_SEEN = ("tumor_staining", ("present", "equivocal"))  # segments and lesions are recorded for a stain
 
 PROCEDURE = Entity("procedure", "Procedure", "手术", (
@@ -671,10 +681,11 @@ PROCEDURE_PAGE = (
     Section("medications", "Other drugs", "其他用药", entity="medication", rows="medications"),
     Section("complications", "Complications", "并发症", entity="complication", rows="complications"),
     Section("aftercare", "After the procedure", "术后", ("tolerance", "post_orders", "follow_up_plan")),
+    Section("key_images", "Key images", "关键图像", entity="key_image", rows="key_images"),
     Section("narrative", "Narrative", "术中所见与诊断", ("findings", "impression")),
 )
 
-ENTITIES: tuple[Entity, ...] = (PATIENT, PATHOLOGY, PROCEDURE, AGENT, COMPLICATION, MEDICATION,
+ENTITIES: tuple[Entity, ...] = (PATIENT, PATHOLOGY, PROCEDURE, AGENT, COMPLICATION, MEDICATION, KEY_IMAGE,
                                 *COURSE)  # the ones shipped
 
 # -- the declared entities: the shipped ones and any declared later (`declare`) -------------------------------

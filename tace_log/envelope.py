@@ -10,7 +10,8 @@ import re
 from typing import Any
 
 from .dictionary import PATIENT, PROCEDURE, Entity, children
-from .findings import ERROR, Finding, join
+from .findings import ERROR, WARNING, Finding, join
+from .key_images import KeyImageError, from_base64
 from .messages import Message
 from .model import canonical_id, stored_text
 from .validation import FORMAT, FORMAT_1, FORMATS, SURROGATE, TRAVELLING_KEYS, Validator, is_uuid, shown
@@ -19,6 +20,7 @@ from .validation import FORMAT, FORMAT_1, FORMATS, SURROGATE, TRAVELLING_KEYS, V
 SIGNATURE_KEYS = ("signer", "signer_name", "signer_role", "signed_at", "meaning", "sha256", "content")
 ADDENDUM_KEYS = ("text", "reason", "signer", "signer_name", "signed_at", "sha256")
 ENTERED_IN_ERROR_KEYS = ("reason", "signer", "signer_name", "signed_at", "sha256")
+KEY_IMAGE_FILES = "key_image_files"  # tace-log/2's top-level map of the images its key images name
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -28,10 +30,10 @@ def check_document(doc: Any, validator: Validator) -> list[Finding]:
     out: list[Finding] = []
     if not isinstance(doc, dict):
         return [Finding("", ERROR, Message("type.document"))]
-    for key in doc:
-        if key not in ("format", "patients"):
-            out.append(Finding(join("", key), ERROR, Message("unknown_key", key=shown(key))))
     version = doc.get("format")
+    for key in doc:
+        if key not in ("format", "patients") and not (key == KEY_IMAGE_FILES and version != FORMAT_1):
+            out.append(Finding(join("", key), ERROR, Message("unknown_key", key=shown(key))))
     if version not in FORMATS:
         out.append(Finding("format", ERROR, Message("format", first=repr(FORMAT_1), second=repr(FORMAT),
                                                     found=shown(version))))
@@ -63,6 +65,34 @@ def check_document(doc: Any, validator: Validator) -> list[Finding]:
                 out.append(Finding(_id_path(where), ERROR,
                                    Message("duplicate_id", other=_id_path(seen_ids[record_id]))))
             seen_ids.setdefault(record_id, where)
+    return out + (_key_image_files(doc) if KEY_IMAGE_FILES in doc and version != FORMAT_1 else [])
+
+
+def _key_image_files(doc: dict) -> list[Finding]:
+    """The images a document carries: each under the SHA-256 of its bytes, a PNG or JPEG that decodes, named by a
+    key image of the document (an image no record names is said, and stored all the same: nothing is lost)."""
+    files = doc[KEY_IMAGE_FILES]
+    if not isinstance(files, dict):
+        return [Finding(KEY_IMAGE_FILES, ERROR, Message("type.key_image_files"))]
+    named = {image.get("sha256") for patient in doc["patients"] if isinstance(patient, dict)
+             for proc in patient.get("procedures") or [] if isinstance(proc, dict)
+             for image in proc.get("key_images") or [] if isinstance(image, dict)}
+    out = []
+    for sha256, text in files.items():
+        path = join(KEY_IMAGE_FILES, sha256)
+        if not _SHA256.fullmatch(sha256):
+            out.append(Finding(path, ERROR, Message("type.sha256")))
+        elif not isinstance(text, str):
+            out.append(Finding(path, ERROR, Message("type.base64")))
+        else:
+            try:
+                from_base64(sha256, text)
+            except KeyImageError as exc:
+                said = exc.said
+                out.append(Finding(path, ERROR, said))
+            else:
+                if sha256 not in named:
+                    out.append(Finding(path, WARNING, Message("key_image.unreferenced")))
     return out
 
 def _later_keys(entity: Entity, doc: dict, path: str) -> list[Finding]:

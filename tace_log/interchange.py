@@ -1,7 +1,8 @@
 """The JSON interchange format (../shared/interchange-v1.md, -v2.md): read, check, import, export, schema.
 
 Import reads `tace-log/1` and `tace-log/2` (whose patient course is not read yet: refused with its path); export
-writes `tace-log/2`, each procedure with its `signature` and `addenda`. Import is all or nothing: every problem in
+writes `tace-log/2`, each procedure with its `signature` and `addenda`, and the bytes of the key images its records
+name in `key_image_files` (SHA-256 -> base64). Import is all or nothing: every problem in
 the document is listed with its path and, if any is an error, nothing is written. Import is idempotent by `id`; a
 patient without an `id` is the logbook's patient with the same MRN when there is one, and a procedure without an
 `id` that is an exact copy of one of that patient's procedures is that procedure (importing the same id-less file
@@ -21,9 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from .dictionary import AGENT, PROCEDURE, Entity, Field, FieldType, children, entities
-from .envelope import ADDENDUM_KEYS, ENTERED_IN_ERROR_KEYS, SIGNATURE_KEYS, check_document
+from .envelope import ADDENDUM_KEYS, ENTERED_IN_ERROR_KEYS, KEY_IMAGE_FILES, SIGNATURE_KEYS, check_document
 from .errors import InvalidInputError, TaceLogError
 from .findings import ERROR, Finding, errors, join
+from .key_images import to_base64
 from .messages import Message
 from .model import SIGNED, Patient, Procedure
 from .signing import addendum_document, carried_findings, entered_in_error_document, signature_document
@@ -194,12 +196,19 @@ def export_document(logbook: Logbook, batch: int = 500, only: Collection[str] | 
         patients.extend(export_patient(p, procs, signed) for p, procs in pending)
         pending.clear()
 
+    images: dict[str, str] = {}
     for patient, procedures in logbook.iter_patients(batch, only):
         pending.append((patient, procedures))
+        for image in (i for procedure in procedures for i in procedure.key_images):
+            if image.sha256 not in images:
+                images[image.sha256] = to_base64(logbook.key_images.data(image.sha256))
         if len(pending) == batch:
             flush()
     flush()
-    return {"format": FORMAT, "patients": patients}
+    doc: dict[str, Any] = {"format": FORMAT, "patients": patients}
+    if images:
+        doc[KEY_IMAGE_FILES] = dict(sorted(images.items()))
+    return doc
 
 
 def write_json(doc: dict, handle) -> None:
@@ -313,6 +322,10 @@ def json_schema(validator: Validator | None = None, version: str = FORMAT) -> di
         "additionalProperties": False,
         "required": ["format", "patients"],
         "properties": {"format": {"const": version},
-                       "patients": {"type": "array", "items": {"$ref": "#/$defs/patient"}}},
+                       "patients": {"type": "array", "items": {"$ref": "#/$defs/patient"}},
+                       **({} if version == FORMAT_1 else {KEY_IMAGE_FILES: {
+                           "description": "The key images' bytes in base64, by the SHA-256 their records name",
+                           "type": "object", "propertyNames": {"pattern": "^[0-9a-f]{64}$"},
+                           "additionalProperties": {"type": "string", "contentEncoding": "base64"}}})},
         "$defs": definitions,
     }

@@ -6,8 +6,10 @@ The same logbook gives the same bytes. The package is dated by the data's as-of 
 row), never by the clock: the files are written in a fixed order, with fixed times and permissions, and every
 format is deterministic.
 
-A de-identified package leaves out the PDFs (they print the name) and the audit trail (its values and times
-identify). The JSON is left out too: it is the whole record, signed content and all.
+The key images are there as `key_images/<SHA-256>.png|.jpg`, the name their records give (CSV `key_images.csv`).
+A de-identified package leaves out the PDFs (they print the name), the key images (a DSA frame often has the name
+burned in) and the audit trail (its values and times identify). The JSON is left out too: it is the whole record,
+signed content and all.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ def write_package(logbook: Logbook, target: str | Path, formats: tuple[str, ...]
                 rows.update((f"{fmt}/{name}", n) for name, n in counts.items())
         if plan is None:
             rows.update(_reports(logbook, root / "reports", only))
+            rows.update(_key_images(logbook, root / "key_images", only))
             (root / AUDIT_FILE).parent.mkdir()
             rows[AUDIT_FILE] = logbook.audit.export(root / AUDIT_FILE)
         files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
@@ -113,3 +116,16 @@ def _reports(logbook: Logbook, folder: Path, only: Collection[str] | None) -> di
                 write_pdf(folder / name, procedure_report(logbook, procedure.id, settings))
                 written += 1
     return {"reports/": written}
+
+
+def _key_images(logbook: Logbook, folder: Path, only: Collection[str] | None) -> dict[str, int]:
+    """Each key image once, named by its SHA-256 (checked as it is read)."""
+    written: set[str] = set()
+    for _patient, procedures in logbook.iter_patients(only=only):
+        for image in (i for procedure in procedures for i in procedure.key_images):
+            if image.sha256 not in written:
+                folder.mkdir(exist_ok=True)
+                suffix = ".jpg" if image.media_type == "jpeg" else ".png"
+                (folder / f"{image.sha256}{suffix}").write_bytes(logbook.key_images.data(image.sha256))
+                written.add(image.sha256)
+    return {"key_images/": len(written)} if written else {}

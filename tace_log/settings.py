@@ -2,7 +2,7 @@
 
 `tace-log-settings.json` in the logbook's folder, every key optional:
     {"report": {"institution": "...", "department": "...", "logo": "logo.png", "language": "en"},
-     "idle_lock_minutes": 10}
+     "idle_lock_minutes": 10, "key_image_max_mb": 10}
 A relative logo path is relative to the settings file. No file means an empty header, English labels. The app's
 own window state lives in QSettings; these settings travel with the logbook so the CLI and the app agree.
 """
@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .errors import TaceLogError
 from .files import atomic_file
+from .key_images import DEFAULT_LIMIT_MB
 from .messages import Message
 
 SETTINGS_FILENAME = "tace-log-settings.json"
@@ -55,14 +56,41 @@ def _read_settings(path: Path) -> dict | None:
     return data
 
 
+def _positive(logbook_path: str | Path, key: str, default: float, unit: Message) -> float:
+    """A top-level setting that is a positive number (`unit` names what it counts, for the message)."""
+    path = settings_file(logbook_path)
+    value = (_read_settings(path) or {}).get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise SettingsError(Message("error.settings_positive", path=path, key=key, unit=unit,
+                                    value=repr(value)))
+    return float(value)
+
+
 def load_idle_lock_minutes(logbook_path: str | Path) -> float:
     """Minutes without input before the app locks (`idle_lock_minutes`, a positive number; default 10)."""
+    return _positive(logbook_path, "idle_lock_minutes", DEFAULT_IDLE_LOCK_MINUTES, Message("unit.minutes"))
+
+
+def load_key_image_limit_mb(logbook_path: str | Path) -> float:
+    """The largest key image a procedure takes, in MB (`key_image_max_mb`, a positive number; default 10)."""
+    return _positive(logbook_path, "key_image_max_mb", DEFAULT_LIMIT_MB, Message("unit.megabytes"))
+
+
+def save_key_image_limit_mb(logbook_path: str | Path, limit_mb: float) -> Path:
+    """Write the key image limit into the settings file (its other keys kept as they are); the default is left
+    out. Returns the file."""
     path = settings_file(logbook_path)
     data = _read_settings(path) or {}
-    minutes = data.get("idle_lock_minutes", DEFAULT_IDLE_LOCK_MINUTES)
-    if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or minutes <= 0:
-        raise SettingsError(Message("error.settings_idle_lock", path=path, value=repr(minutes)))
-    return float(minutes)
+    data.pop("key_image_max_mb", None)
+    if limit_mb != DEFAULT_LIMIT_MB:
+        data["key_image_max_mb"] = limit_mb
+    _write_settings(path, data)
+    return path
+
+
+def _write_settings(path: Path, data: dict) -> None:
+    with atomic_file(path) as handle:
+        handle.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def load_report_settings(logbook_path: str | Path) -> ReportSettings:
@@ -106,6 +134,5 @@ def save_report_settings(logbook_path: str | Path, report: ReportSettings) -> Pa
     if report.language is not None:
         written["language"] = report.language
     data["report"] = written
-    with atomic_file(path) as handle:
-        handle.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    _write_settings(path, data)
     return path

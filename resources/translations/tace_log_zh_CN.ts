@@ -675,6 +675,41 @@ Nothing has been written to it.</source>
     </message>
 </context>
 <context>
+    <name>KeyImagesEditor</name>
+    <message>
+        <source>Attach &amp;image...</source>
+        <translation>添加图像(&amp;I)...</translation>
+    </message>
+    <message>
+        <source>Attach PNG or JPEG images (a DSA frame, a cone-beam CT slice)</source>
+        <translation>添加PNG或JPEG图像（DSA帧、锥形束CT层面）</translation>
+    </message>
+    <message>
+        <source>Attach key images</source>
+        <translation>添加关键图像</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg)</source>
+        <translation>图像 (*.png *.jpg *.jpeg)</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取%1：%2</translation>
+    </message>
+    <message>
+        <source>Key image %1</source>
+        <translation>关键图像%1</translation>
+    </message>
+    <message>
+        <source>Open the image</source>
+        <translation>打开图像</translation>
+    </message>
+    <message>
+        <source>Image not available</source>
+        <translation>图像不可用</translation>
+    </message>
+</context>
+<context>
     <name>LabGrid</name>
     <message>
         <source>Enter labs — %1</source>
@@ -1549,6 +1584,18 @@ Nothing has been written to it.</source>
         <translation>报告语言(&amp;L)</translation>
     </message>
     <message>
+        <source>Largest key image</source>
+        <translation>关键图像大小上限</translation>
+    </message>
+    <message>
+        <source>A PNG or JPEG attached to a procedure may be at most this large (default %1 MB)</source>
+        <translation>添加到手术记录的PNG或JPEG图像不得超过此大小（默认%1 MB）</translation>
+    </message>
+    <message>
+        <source>Largest &amp;key image</source>
+        <translation>关键图像大小上限(&amp;K)</translation>
+    </message>
+    <message>
         <source>Chart folder</source>
         <translation>病历文件夹</translation>
     </message>
@@ -1565,8 +1612,8 @@ Nothing has been written to it.</source>
         <translation>现行研究方案</translation>
     </message>
     <message>
-        <source>The report header and language are kept in %1, beside the logbook; the chart folder on this workstation.</source>
-        <translation>报告页眉和语言保存在登记库旁的 %1 中；病历文件夹保存在本工作站。</translation>
+        <source>The report header and language and the key image size are kept in %1, beside the logbook; the chart folder on this workstation.</source>
+        <translation>报告页眉、语言和关键图像大小保存在日志旁的%1中；病历文件夹保存在本工作站。</translation>
     </message>
     <message>
         <source>No logo</source>

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -30,6 +30,7 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     Frame,
+    Image,
     KeepTogether,
     PageTemplate,
     Paragraph,
@@ -92,6 +93,8 @@ DRAFT_TEXT = render("report.draft")
 # procedure page (PROCEDURE_PAGE), as the form's.
 DERIVED_AFTER = {"birth_date": "age", "date": "days_after_resection"}
 AGENT_COLUMNS = ("agent", "dose", "particle_min_um", "particle_max_um", "lot")
+KEY_IMAGE_HEIGHT = 75 * mm  # the most a key image takes, two across the page: a DSA frame stays legible
+KEY_IMAGE_GAP = 4 * mm
 
 _CJK = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]")
 
@@ -329,8 +332,10 @@ class _NumberedCanvas(Canvas):
 class _ReportBuilder:
     def __init__(self, patient, procedure, signature: Signature | None, addenda: tuple[Addendum, ...],
                  settings: ReportSettings, formulary: Formulary, protocol: Protocol,
-                 check: SignatureCheck | None = None, entered_in_error: EnteredInError | None = None):
+                 check: SignatureCheck | None = None, entered_in_error: EnteredInError | None = None,
+                 images: Mapping[str, bytes] | None = None):
         self.patient, self.procedure = patient, procedure
+        self.images = images or {}
         self.signature, self.addenda, self.check = signature, addenda, check
         self.entered_in_error = entered_in_error
         self.settings = settings
@@ -383,6 +388,8 @@ class _ReportBuilder:
     def _page_section(self, section: Section) -> list:
         """One section of the dictionary's procedure page: its fields in a grid, its rows in a table, or its
         narrative fields each under its own heading."""
+        if section.rows == "key_images":
+            return self._key_images(section) if self.procedure.key_images else []
         if section.rows:
             rows = self._agents() if section.rows == "agents" else self._rows(declared(section.entity), section.rows)
             return [*self._section(section.label(self.lang)), *rows]
@@ -506,6 +513,29 @@ class _ReportBuilder:
                 for r in records]
         weights = [1.0 if f.type in (FieldType.INT, FieldType.NUMBER, FieldType.CHOICE) else 2.0 for f in columns]
         return [self._list_table(header, rows, [w / sum(weights) for w in weights])]
+
+    def _key_images(self, section: Section) -> list:
+        """The key images two across, each scaled to its cell (never stretched) over its number and caption; an
+        image whose bytes are not the ones the record names is said instead of printed."""
+        column = (self.width - KEY_IMAGE_GAP) / 2
+        cells: list[list[Flowable]] = []
+        for number, image in enumerate(self.procedure.key_images, start=1):
+            caption = self.styles.paragraph(" · ".join(
+                [_text("key_image", self.lang, number=number), *([image.caption] if image.caption else [])]),
+                "label")
+            data = self.images.get(image.sha256)
+            if data is None:
+                cells.append([self.styles.paragraph(_text("key_image_unavailable", self.lang)), caption])
+                continue
+            width, height = ImageReader(io.BytesIO(data)).getSize()
+            scale = min(column / width, KEY_IMAGE_HEIGHT / height)
+            cells.append([Image(io.BytesIO(data), width * scale, height * scale, hAlign="CENTER"), caption])
+        rows: list[list] = [cells[i:i + 2] + [""] * (2 - len(cells[i:i + 2])) for i in range(0, len(cells), 2)]
+        grid = Table(rows, colWidths=[column + KEY_IMAGE_GAP / 2] * 2, hAlign="LEFT", style=TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), KEY_IMAGE_GAP / 2),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
+        return [*self._section(section.label(self.lang)), grid]
 
     def _narrative(self, key: str) -> list:
         text = getattr(self.procedure, key) or ""
@@ -653,11 +683,12 @@ class _ReportBuilder:
 def build_report(patient, procedure, signature: Signature | None = None, addenda: Iterable[Addendum] = (),
                  settings: ReportSettings | None = None, formulary: Formulary | None = None,
                  protocol: Protocol | None = None, check: SignatureCheck | None = None,
-                 entered_in_error: EnteredInError | None = None) -> bytes:
+                 entered_in_error: EnteredInError | None = None, images: Mapping[str, bytes] | None = None) -> bytes:
     """The PDF report of one procedure, as bytes. Without a signature every page says it is a draft, in the
     report's language; with one, every page says who signed it and when. `check` (the signature recomputed)
     adds whether it holds (every page says so when it does not), what it covers and what changed since signing.
-    A record marked entered in error says so across every page, and ends with the signed mark."""
+    A record marked entered in error says so across every page, and ends with the signed mark. `images` holds the
+    bytes of the procedure's key images by SHA-256, checked against it (`Logbook.key_images`)."""
     return _ReportBuilder(patient, procedure, signature, tuple(addenda), settings or ReportSettings(),
                           formulary or default_formulary(), protocol or default_protocol(), check,
-                          entered_in_error).build()
+                          entered_in_error, images).build()

@@ -16,7 +16,7 @@ def procedure_report(logbook, procedure_id: str, settings: ReportSettings | None
     """The report of a stored procedure with its addenda; settings default to the file beside the logbook, and
     its labels are in `language` (the reader's) unless the settings fix one for the site. A signed one is printed
     from what was signed (its signed content, when its signature holds), its signature recomputed: whether it
-    holds, what it covers, and each patient value changed since signing."""
+    holds, what it covers, and each patient value changed since signing; with its key images."""
     procedure = logbook.get_procedure(procedure_id)
     patient = logbook.get_patient(procedure.patient_id)
     check = logbook.signing.check(procedure_id)
@@ -28,7 +28,15 @@ def procedure_report(logbook, procedure_id: str, settings: ReportSettings | None
     return build_report(patient, procedure, check.signature if check else None,
                         logbook.signing.addenda_of(procedure_id), settings,
                         protocol=logbook.protocol, check=check,  # a site's arm by its name
-                        entered_in_error=logbook.signing.entered_in_error_of(procedure_id))
+                        entered_in_error=logbook.signing.entered_in_error_of(procedure_id),
+                        images=key_image_bytes(logbook, procedure))
+
+
+def key_image_bytes(logbook, procedure) -> dict[str, bytes]:
+    """The bytes of a procedure's key images that still hash to what the record names (the others the report
+    says it cannot print)."""
+    changed = logbook.key_images.changed(i.sha256 for i in procedure.key_images)
+    return {i.sha256: logbook.key_images.data(i.sha256) for i in procedure.key_images if i.sha256 not in changed}
 
 
 def safe_file_part(text: str | None, fallback: str) -> str:

@@ -13,13 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..dictionary import PATIENT, PROCEDURE, children, parts
+from ..dictionary import KEY_IMAGE, PATIENT, PROCEDURE, children, parts
 from ..errors import (
     InvalidInputError,
     LogbookError,
@@ -29,7 +29,8 @@ from ..errors import (
 )
 from ..files import remove_leftovers
 from ..findings import ERROR, Finding, errors
-from ..messages import Message, Worded
+from ..key_images import carried_images
+from ..messages import Message, Shown, Worded
 from ..model import SIGNED, Patient, Procedure, canonical_id, new_id, stored_text
 from ..paths import CREATING, PARTIAL_BACKUP, RESTORING, backup_folder
 from ..signing import (
@@ -55,6 +56,7 @@ from .connection import (
     write_error,
 )
 from .course_inputs import CourseInputs
+from .key_images import KeyImages
 from .schema import schema_version
 from .session import Session
 from .signatures import SignedParts, Signing
@@ -117,6 +119,7 @@ class Logbook:
         self.backups = Backups(self._session, self.users)
         self.worklist = Worklist(self._session)
         self.courses = CourseInputs(self._session)
+        self.key_images = KeyImages(self._session)
         self._eligibility: EligibilityReader | None = None
         if user is not None:
             try:
@@ -399,7 +402,26 @@ class Logbook:
         doc["procedures"] = self._stored_procedure_documents(patient.id, but=procedure.id)
         findings = (self.validator.patient(doc, "patient") + self._mrn_taken(patient, "patient.mrn")
                     + self._identity_locked(patient, "patient"))
-        return findings + self.validator.procedure(procedure.to_document(), doc, "procedure")
+        procedure_doc = procedure.to_document()
+        return findings + self.validator.procedure(procedure_doc, doc, "procedure") \
+            + self._images_missing(procedure_doc, "procedure")
+
+    def _images_missing(self, procedure_doc: dict, path: str, carried: Mapping[str, str] | None = None) \
+            -> list[Finding]:
+        """A key image whose bytes are neither in this logbook nor `carried` (by a document being imported:
+        SHA-256 -> media type), or that says it is another type of image than its bytes are."""
+        named = [(i, image.get("sha256"), image.get("media_type"))
+                 for i, image in enumerate(procedure_doc.get("key_images") or []) if isinstance(image, dict)]
+        have = {**self.key_images.stored(h for _, h, _ in named if isinstance(h, str)), **(carried or {})}
+        out, prefix = [], f"{path}." if path else ""
+        for i, sha256, media_type in named:
+            if isinstance(sha256, str) and sha256 not in have:
+                out.append(Finding(f"{prefix}key_images[{i}].sha256", ERROR, Message("key_image.missing",
+                                                                                   sha256=sha256)))
+            elif isinstance(sha256, str) and media_type != have[sha256]:
+                out.append(Finding(f"{prefix}key_images[{i}].media_type", ERROR, Message(
+                    "key_image.media_type", found=Shown(KEY_IMAGE["media_type"], have[sha256]))))
+        return out
 
     def _identity_locked(self, patient: Patient, path: str) -> list[Finding]:
         """A patient with a signed procedure keeps the identifying fields that were signed."""
@@ -414,7 +436,8 @@ class Logbook:
 
     def check_procedure(self, procedure: Procedure) -> list[Finding]:
         patient = self.get_patient(procedure.patient_id)
-        return self.validator.procedure(procedure.to_document(), patient.to_document())
+        procedure_doc = procedure.to_document()
+        return self.validator.procedure(procedure_doc, patient.to_document()) + self._images_missing(procedure_doc, "")
 
     def save_patient(self, patient: Patient) -> SaveResult:
         findings = self.check_patient(patient)
@@ -566,8 +589,10 @@ class Logbook:
 
     # -- import ------------------------------------------------------------------------------------------
     def import_conflicts(self, doc: dict) -> list[Finding]:
-        """Problems between a (valid) document and this logbook: an MRN or id already used elsewhere."""
+        """Problems between a (valid) document and this logbook: an MRN or id already used elsewhere, a key image
+        neither carried nor here."""
         out = []
+        carried = {image.sha256: image.media_type for image in carried_images(doc)}
         patient_paths: dict[str, str] = {}  # each stored patient the document names, by id: where it first does
         for i, p in enumerate(doc.get("patients", [])):
             path = f"patients[{i}]"
@@ -582,6 +607,7 @@ class Logbook:
             elif patient_id:
                 patient_paths[patient_id] = path
             for j, proc in enumerate(p.get("procedures") or []):
+                out += self._images_missing(proc, f"{path}.procedures[{j}]", carried)
                 if not proc.get("id"):
                     continue
                 row = self._db.execute("SELECT patient_id, status FROM procedures WHERE id = ?",
@@ -645,7 +671,7 @@ class Logbook:
                 findings += self.import_conflicts(doc)
             if errors(findings):
                 raise InvalidInputError(findings, Message("summary.nothing_imported"))
-            summary, touched = self._write_import(self._import_entries(doc), findings, stamp)
+            summary, touched = self._write_import(doc, self._import_entries(doc), findings, stamp)
         if summary.patients_added or summary.patients_updated or touched:
             self._session.announce(Change(Changed.IMPORTED, tuple(touched)))
         return summary
@@ -695,8 +721,9 @@ class Logbook:
                 procedure.id = stored.id
                 return
 
-    def _write_import(self, entries, findings, stamp) -> tuple[ImportSummary, list[str]]:
+    def _write_import(self, doc, entries, findings, stamp) -> tuple[ImportSummary, list[str]]:
         summary = ImportSummary(findings=list(findings))
+        self.key_images._insert(carried_images(doc))  # before the records that name them
         known_patients = self._existing_ids("patients", [p.id for p, _, _ in entries])
         known_procedures = self._existing_ids("procedures", [pr.id for _, procs, _ in entries for pr in procs])
         fresh = [(p, procs) for p, procs, _ in entries

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from ..dictionary import COURSE, MEDICATION, Entity, declared
+from ..dictionary import COURSE, KEY_IMAGE, MEDICATION, Entity, declared
 from . import schema
 from .audit import seal
 from .records import layout
@@ -666,6 +666,49 @@ def labs_by_test(db: Database) -> None:
     db.execute("CREATE INDEX labs_by_test ON labs(patient_id, test, date, position, value, unit, qualifier, uln)")
 
 
+# -- 0010: key images (issue 20): a procedure's images, a list locked with its signed procedure like the agents,
+# naming each image by the SHA-256 of its bytes; the bytes are kept once each in key_image_files, never updated or
+# deleted (an image attached by mistake and removed stays in the file, unreferenced: nothing is ever lost). The
+# bytes are not copied into the audit trail: the key_images rows, audited, name them by hash, and every read of
+# the bytes recomputes it (storage/key_images.py). ------------------------------------------------------------
+_KEY_IMAGES = [
+    """CREATE TABLE key_image_files (
+        sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+        media_type TEXT NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        stored_at TEXT NOT NULL
+    )""",
+    *(f"""CREATE TRIGGER append_only_key_image_files_{action} BEFORE {action.upper()} ON key_image_files
+            BEGIN SELECT RAISE(ABORT, 'a key image file is never changed or deleted'); END"""
+      for action in ("update", "delete")),
+    """CREATE TABLE key_images (
+        id TEXT PRIMARY KEY,
+        procedure_id TEXT NOT NULL REFERENCES procedures(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        caption TEXT,
+        media_type TEXT NOT NULL,
+        sha256 TEXT NOT NULL REFERENCES key_image_files(sha256),
+        UNIQUE (procedure_id, position)
+    )""",
+    "CREATE INDEX key_images_by_file ON key_images(sha256)",
+]
+
+
+@migrations(name="0010_key_images")
+def key_images(db: Database) -> None:
+    for statement in [
+        *_KEY_IMAGES,
+        *audit_triggers(KEY_IMAGE),
+        *(f"""CREATE TRIGGER lock_key_images_{action} BEFORE {action.upper()} ON key_images
+                WHEN {_signed(row + '.procedure_id')}
+                BEGIN SELECT RAISE(ABORT, 'procedure {_LOCKED}'); END"""
+          for action, row in (("insert", "NEW"), ("update", "OLD"), ("delete", "OLD"))),
+    ]:
+        db.execute(statement)
+
+
 # What the audit triggers cover now: each table's columns as of the last migration that set them.
 AUDITED = {**_AUDITED, "users": _USERS_0003, "signatures": _SIGNATURES_0005, "addenda": _ADDENDA_0005,
            "patients": _PATIENTS_0007, "procedures": _PROCEDURES_0008}
@@ -699,9 +742,9 @@ def audit_triggers(entity: Entity) -> list[str]:
     return [t for table, audited in audited_columns(entity).items() for t in _audit_triggers(table, audited)]
 
 
-# ... and the course's tables and the other drugs', whose triggers migrations 0007 and 0008 read from their
-# declarations.
-AUDITED.update((table, audited) for entity in (*COURSE, MEDICATION)
+# ... and the course's tables, the other drugs' and the key images', whose triggers migrations 0007, 0008 and 0010
+# read from their declarations.
+AUDITED.update((table, audited) for entity in (*COURSE, MEDICATION, KEY_IMAGE)
                for table, audited in audited_columns(entity).items())
 
 

@@ -25,7 +25,7 @@ from ..errors import (
 )
 from ..findings import ERROR, Finding, errors, warnings
 from ..messages import Message
-from ..model import SIGNED, Addendum, EnteredInError, Signature, new_id
+from ..model import SIGNED, Addendum, EnteredInError, Procedure, Signature, new_id
 from ..signing import (
     ADDENDUM_MEANING,
     ENTERED_IN_ERROR_MEANING,
@@ -163,8 +163,17 @@ class Signing:
             return None
         procedure = self._records.get_procedure(procedure_id)
         addenda, marks = self._appended_where("a.procedure_id = ?", [procedure_id])
-        return check_signature(signature, self._records.get_patient(procedure.patient_id), procedure,
-                               addenda.get(procedure_id, []), marks.get(procedure_id))
+        return self._images_checked(procedure, check_signature(
+            signature, self._records.get_patient(procedure.patient_id), procedure, addenda.get(procedure_id, []),
+            marks.get(procedure_id)))
+
+    def _images_checked(self, procedure: Procedure, check: SignatureCheck) -> SignatureCheck:
+        """The check with each key image whose bytes no longer hash to what the signed record names: the
+        signature covers the hashes, and the bytes are only the image it signed while they match."""
+        changed = self._records.key_images.changed(i.sha256 for i in procedure.key_images)
+        problems = tuple((f"key_images[{n}]", Message("key_image.changed", number=n + 1))
+                         for n, image in enumerate(procedure.key_images) if image.sha256 in changed)
+        return replace(check, problems=(*check.problems, *problems)) if problems else check
 
     def intact(self, procedure_id: str) -> bool:
         """Whether the stored record still hashes to what was signed (and so do its addenda)."""
@@ -206,8 +215,9 @@ class Signing:
                 procedure = procedures.get(procedure_id)
                 if procedure is None:
                     continue  # named above
-                check = check_signature(signature, patients[procedure.patient_id], procedure,
-                                        addenda.get(procedure_id, []), entered_in_error.get(procedure_id))
+                check = self._images_checked(procedure, check_signature(
+                    signature, patients[procedure.patient_id], procedure, addenda.get(procedure_id, []),
+                    entered_in_error.get(procedure_id)))
                 result.signatures += 1
                 result.addenda += len(addenda.get(procedure_id, []))
                 result.marks += procedure_id in entered_in_error

@@ -121,7 +121,8 @@ def test_every_field_of_the_procedure_page_is_in_exactly_one_section():
         placed = [key for section in PROCEDURE_PAGE if section.entity == entity for key in section.fields]
         assert sorted(placed) == sorted(declared(entity).keys), entity
     rows = {section.rows: section.entity for section in PROCEDURE_PAGE if section.rows}
-    assert rows == {"agents": "agent", "medications": "medication", "complications": "complication"}
+    assert rows == {"agents": "agent", "medications": "medication", "complications": "complication",
+                    "key_images": "key_image"}
     closing = PROCEDURE_PAGE[-1]
     assert closing.in_report and not closing.rows and closing.fields[-1] == "impression"
     assert all(PROCEDURE[key].type is FieldType.LONG_TEXT for key in closing.fields)

@@ -1,6 +1,7 @@
 """The tace-log/1 and /2 formats: all-or-nothing import, idempotent by id (signatures and addenda too), every key
 exported, the schemas shipped."""
 
+import base64
 import copy
 import datetime as dt
 import hashlib
@@ -30,6 +31,7 @@ from tace_log.signing import (
 from tace_log.storage import Logbook
 
 from ..course_strategies import courses, identifier, line, optional, text
+from ..image_samples import angiogram, jpeg
 from .conftest import TODAY
 from .course_example import with_course
 
@@ -42,8 +44,8 @@ def test_the_example_imports_and_exports_every_key(logbook, example):
     assert set(patient) == {"id", *PATIENT.keys, "pathology", "procedures", *(e.document_key for e in COURSE)}
     assert set(patient["pathology"]) == set(PATHOLOGY.keys)
     proc = patient["procedures"][0]
-    assert set(proc) == {"id", *PROCEDURE.keys, "agents", "medications", "complications", "signature", "addenda",
-                         "entered_in_error"}
+    assert set(proc) == {"id", *PROCEDURE.keys, "agents", "medications", "complications", "key_images",
+                         "signature", "addenda", "entered_in_error"}
     assert (proc["signature"], proc["addenda"], proc["entered_in_error"], out["format"]) == (
         None, [], None, "tace-log/2")  # a draft
     assert set(proc["agents"][0]) == set(AGENT.keys)
@@ -223,10 +225,18 @@ def angiography_details(draw):
         out["closure_device"] = None
     if out["start_time"] and out["end_time"] and out["end_time"] < out["start_time"]:
         out["start_time"], out["end_time"] = out["end_time"], out["start_time"]
+    out["key_images"] = [{"caption": draw(optional(line)), "media_type": kind, "sha256": sha256}
+                         for sha256, kind in draw(st.lists(st.sampled_from(sorted(KEY_IMAGES.items())), max_size=2))]
     out["medications"] = draw(st.lists(st.fixed_dictionaries({
         "drug": line.filter(bool), "dose": optional(st.floats(0, 500, allow_nan=False)), "unit": optional(line),
         "route": optional(st.sampled_from(MEDICATION["route"].choice_keys))}), max_size=2))
     return out
+
+
+# Real images, a PNG and a JPEG, by SHA-256 -> media type; a document carries the ones its records name.
+KEY_IMAGE_BYTES = {hashlib.sha256(data).hexdigest(): (data, kind) for data, kind in ((angiogram(), "png"),
+                                                                                      (jpeg(), "jpeg"))}
+KEY_IMAGES = {sha256: kind for sha256, (_, kind) in KEY_IMAGE_BYTES.items()}
 
 
 @st.composite
@@ -270,7 +280,10 @@ def documents(draw):
             procedure.update(signature=None, addenda=[], entered_in_error=None)
             if draw(st.booleans()):
                 draw(signed(patients[-1], procedure))
-    return {"format": "tace-log/2", "patients": patients}
+    named = sorted({i["sha256"] for p in patients for proc in p["procedures"] for i in proc["key_images"]})
+    carried = {"key_image_files": {h: base64.b64encode(KEY_IMAGE_BYTES[h][0]).decode() for h in named}} \
+        if named else {}
+    return {"format": "tace-log/2", "patients": patients, **carried}
 
 
 moments = st.datetimes(min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2026, 11, 1)).map(

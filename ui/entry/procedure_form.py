@@ -46,6 +46,7 @@ from tace_log.storage import Logbook
 from tace_log.times import readable
 from tace_log.validation import parse_date
 from ui.entry.field_editors import SEVERITY_COLOUR, FieldEditor, severity_name
+from ui.entry.key_images_editor import KeyImagesEditor
 from ui.entry.liver_map import LiverMap
 from ui.entry.rows_editor import Row, RowsEditor
 from ui.shell import messages
@@ -255,8 +256,9 @@ class ProcedureForm(QWidget):
         box.setObjectName(f"section-{section.key}")
         entity = declared(section.entity)
         if section.rows:
-            rows = RowsEditor(section.rows, entity, lambda row, entity=entity: self._row_editors(entity, row),
-                              self.tr("Add %1").replace("%1", entity.label(language()).lower()), box)
+            rows = KeyImagesEditor(self.logbook, entity, box) if section.rows == "key_images" else \
+                RowsEditor(section.rows, entity, lambda row, entity=entity: self._row_editors(entity, row),
+                           self.tr("Add %1").replace("%1", entity.label(language()).lower()), box)
             rows.changed.connect(self._changed)
             rows.removed.connect(lambda before, rows=rows: self._row_removed(rows, before))
             self.row_editors[section.rows] = rows

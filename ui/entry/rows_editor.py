@@ -21,13 +21,15 @@ EditorFactory = Callable[["Row"], dict[str, FieldEditor]]
 
 
 class Row:
-    def __init__(self, widget: QWidget, editors: dict[str, FieldEditor], remove: QPushButton):
+    def __init__(self, widget: QWidget, editors: dict[str, FieldEditor], remove: QPushButton,
+                 kept: dict | None = None):
         self.widget = widget
         self.editors = editors
         self.remove = remove
+        self.kept = kept or {}  # values the row holds but offers no editor for (a key image's hash)
 
     def document(self) -> dict:
-        return {key: editor.value() for key, editor in self.editors.items()}
+        return {**self.kept, **{key: editor.value() for key, editor in self.editors.items()}}
 
 
 def _column_width(f: Field) -> int:
@@ -55,9 +57,9 @@ class RowsEditor(QWidget):
         self._header = QWidget(self)
         line = QHBoxLayout(self._header)
         line.setContentsMargins(0, 0, 0, 0)
-        for f in entity.fields:
+        for f in self.columns():
             header = QLabel(f.label(language()), self._header)
-            header.setFixedWidth(_column_width(f))
+            header.setFixedWidth(self.column_width(f))
             line.addWidget(header)
         line.addStretch(1)
         self._header.hide()
@@ -66,24 +68,44 @@ class RowsEditor(QWidget):
         self._rows_box.setSpacing(2)
         self.add_button = QPushButton(add_text, self)
         self.add_button.setObjectName(f"{key}-add")
-        self.add_button.clicked.connect(lambda: self.add_row())
+        self.add_button.clicked.connect(self.add_clicked)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self._header)
         box.addLayout(self._rows_box)
         box.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
 
+    headed = True  # the columns' labels above the first row
+
+    def column_width(self, f: Field) -> int:
+        return _column_width(f)
+
+    def columns(self) -> tuple[Field, ...]:
+        """The fields a row edits, under their headers."""
+        return self.entity.fields
+
+    def add_clicked(self) -> None:
+        self.add_row()
+
+    def leading(self, row: Row) -> QWidget | None:
+        """A widget before the row's editors (a key image's thumbnail), or None."""
+        return None
+
     def add_row(self, document: dict | None = None) -> Row:
         widget = QWidget(self)  # named `agents[0]`: a test or a finding path reaches the row's editors
         widget.setObjectName(f"{self.key}[{len(self.rows)}]")
         row = Row(widget, {}, QPushButton("✕", widget))
         row.editors = self._make_editors(row)
+        row.kept = {k: v for k, v in (document or {}).items() if k not in row.editors}
         line = QHBoxLayout(widget)
         line.setContentsMargins(0, 0, 0, 0)
-        for f in self.entity.fields:
+        leading = self.leading(row)
+        if leading is not None:
+            line.addWidget(leading, 0, Qt.AlignmentFlag.AlignTop)
+        for f in self.columns():
             editor = row.editors[f.key]
             editor.row.setParent(widget)
-            editor.row.setFixedWidth(_column_width(f))
+            editor.row.setFixedWidth(self.column_width(f))
             line.addWidget(editor.row, 0, Qt.AlignmentFlag.AlignTop)
             editor.on_change(self.changed.emit)
         row.remove.setObjectName(f"{self.key}-remove")
@@ -98,7 +120,7 @@ class RowsEditor(QWidget):
         for key, value in (document or {}).items():
             if key in row.editors:
                 row.editors[key].set_value(value)
-        self._header.show()
+        self._header.setVisible(self.headed)
         self.changed.emit()
         self.rows_changed.emit()
         if document is None:
@@ -120,7 +142,7 @@ class RowsEditor(QWidget):
         self.rows = []
         for document in documents:
             self.add_row(document)
-        self._header.setVisible(bool(self.rows))
+        self._header.setVisible(self.headed and bool(self.rows))
         self.rows_changed.emit()
 
     def focus_widgets(self) -> list[QWidget]:

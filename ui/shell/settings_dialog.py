@@ -1,6 +1,6 @@
-"""Tools > Settings: the report header (institution, department, a logo with its preview) and the report's
-language, kept in the settings file beside the logbook (the CLI reads the same); the chart folder exports start
-in, kept for this workstation; and which protocol file is in force, to read."""
+"""Tools > Settings: the report header (institution, department, a logo with its preview), the report's
+language and the largest key image, kept in the settings file beside the logbook (the CLI reads the same); the
+chart folder exports start in, kept for this workstation; and which protocol file is in force, to read."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -23,7 +24,15 @@ from PySide6.QtWidgets import (
 
 from tace_log.errors import TaceLogError
 from tace_log.files import raw_access
-from tace_log.settings import ReportSettings, load_report_settings, save_report_settings, settings_file
+from tace_log.key_images import DEFAULT_LIMIT_MB
+from tace_log.settings import (
+    ReportSettings,
+    load_key_image_limit_mb,
+    load_report_settings,
+    save_key_image_limit_mb,
+    save_report_settings,
+    settings_file,
+)
 from ui.record.report_actions import CHART_FOLDER_KEY
 from ui.shell.file_dialog import file_dialog
 from ui.shell.messages import error_text
@@ -67,6 +76,18 @@ class SettingsDialog(QDialog):
             self.language.addItem(text, key)
         self.language.setCurrentIndex(max(self.language.findData(current.language), 0))
         form.addRow(self.tr("Report &language"), self.language)
+        self.key_image_limit = named(QDoubleSpinBox(), "key_image_max_mb", self.tr("Largest key image"))
+        self.key_image_limit.setRange(0.1, 200)
+        self.key_image_limit.setDecimals(1)
+        self.key_image_limit.setSuffix(" MB")
+        try:
+            self.key_image_limit.setValue(load_key_image_limit_mb(logbook.path))
+        except TaceLogError as exc:
+            self.key_image_limit.setValue(DEFAULT_LIMIT_MB)
+            self.message.setText(error_text(exc))
+        self.key_image_limit.setToolTip(self.tr("A PNG or JPEG attached to a procedure may be at most this large "
+                                                "(default %1 MB)").replace("%1", f"{DEFAULT_LIMIT_MB:g}"))
+        form.addRow(self.tr("Largest &key image"), self.key_image_limit)
         self.chart_folder = named(QLineEdit(str(settings.value(CHART_FOLDER_KEY, "") or "")), "chart_folder",
                                   self.tr("Chart folder"))
         self.chart_folder.setPlaceholderText(self.tr("Your home folder"))
@@ -80,8 +101,9 @@ class SettingsDialog(QDialog):
         protocol_label.setWordWrap(True)
         protocol_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow(self.tr("Protocol in force"), protocol_label)
-        where = QLabel(self.tr("The report header and language are kept in %1, beside the logbook; the chart "
-                               "folder on this workstation.").replace("%1", str(settings_file(logbook.path))), self)
+        where = QLabel(self.tr("The report header and language and the key image size are kept in %1, beside the "
+                               "logbook; the chart folder on this workstation.")
+                       .replace("%1", str(settings_file(logbook.path))), self)
         where.setWordWrap(True)
         layout.addLayout(form)
         layout.addWidget(where)
@@ -132,6 +154,7 @@ class SettingsDialog(QDialog):
             return
         try:
             save_report_settings(self.logbook.path, report)
+            save_key_image_limit_mb(self.logbook.path, round(self.key_image_limit.value(), 1))
             load_report_settings(self.logbook.path)  # as the report will read it
         except TaceLogError as exc:
             self.message.setText(error_text(exc))

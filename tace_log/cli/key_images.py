@@ -1,0 +1,46 @@
+"""`tace-log key-image PROCEDURE_ID FILE [--caption TEXT]`: attach a key image (PNG or JPEG) to an unsigned
+procedure, saved like any save (validated, audited, the file named as the reason). A signed procedure is never
+changed: its images were signed with it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..dictionary import KEY_IMAGE
+from ..errors import TaceLogError
+from ..messages import Message
+from ..model import record_class
+from ..settings import load_key_image_limit_mb
+from .output import cli_text, print_protocol, say
+from .records import open_logbook
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser("key-image", help="attach a key image (a PNG or JPEG DSA frame or cone-beam slice) to "
+                                              "an unsigned procedure")
+    p.add_argument("procedure_id", metavar="PROCEDURE_ID")
+    p.add_argument("file", metavar="FILE", help="a PNG or JPEG image")
+    p.add_argument("--caption", default=None, help="what the image shows, printed under it in the report")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise TaceLogError(Message("error.cannot_read", path=path, reason=exc.strerror or exc)) from exc
+    with open_logbook(args) as logbook:
+        print_protocol(logbook.protocol, sys.stderr)
+        procedure = logbook.get_procedure(args.procedure_id)
+        logbook.signing.refuse_if_signed(procedure.id)
+        image = logbook.key_images.store(data, path.name, load_key_image_limit_mb(logbook.path))
+        attached = record_class(KEY_IMAGE)(caption=args.caption, media_type=image.media_type, sha256=image.sha256)
+        with logbook.users.reason(f"key image attached from {path.name}"):
+            logbook.save_procedure(procedure.replace(key_images=[*procedure.key_images, attached]))
+        say(cli_text("key_image_attached", number=len(procedure.key_images) + 1, file=path.name,
+                     kind=image.media_type.upper(), width=image.width, height=image.height,
+                     sha256=image.sha256[:12]))
+    return 0
