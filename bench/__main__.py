@@ -106,6 +106,7 @@ def figures(sizes: list[int]) -> dict[str, callable]:
                                            f"the main window with the worklist filled, {largest:,} procedures"),
         "backup": lambda: backup.backup_and_restore(logbook(min(10_000, largest)), work),
         "report": lambda: report.typical_report(work),
+        "report-images": lambda: report.report_with_images(work),
         "report-all": lambda: report.report_all(logbook(min(1000, largest)), work),
         "survival": lambda: survival.versus_r(work),
         "course": lambda: derived.over_10k(min(10_000, largest)),

@@ -488,6 +488,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "export.record_id": ("{entity} id", "{entity}编号"),
     "export.instance": ("{entity} instance", "{entity}实例号"),
     "export.age": ("Age at resection (years)", "手术时年龄（岁）"),
+    "export.record_status": ("Record status", "记录状态"),
+    "export.status.draft": ("draft, not signed", "草稿，未签名"),
+    "export.status.signed": ("signed", "已签名"),
+    "export.status.entered_in_error": ("entered in error: not valid", "录入错误：无效"),
     "export.day": ("{field}: days from resection", "{field}：距手术天数"),
     # -- the CLI's own lines (tace_log/cli): what a command did, in the CLI's language --------------------------
     "cli.protocol": ("protocol: {protocol}", "方案：{protocol}"),

@@ -8,10 +8,12 @@ import io
 from PIL import Image, ImageDraw
 
 
-def angiogram(size: tuple[int, int] = (96, 64), shade: int = 90, kind: str = "PNG") -> bytes:
+def angiogram(size: tuple[int, int] = (96, 64), shade: int = 90, kind: str = "PNG", grain: float = 0) -> bytes:
     """A small grey frame with a dark 'vessel' and a bright 'stain' blob, as `kind` (PNG or JPEG) bytes; each
-    shade gives other bytes."""
+    shade gives other bytes. `grain` adds a fluoroscopy-like noise of that sigma (a real frame's size on disk)."""
     image = Image.new("L", size, shade)
+    if grain:
+        image = Image.blend(image, Image.effect_noise(size, grain), 0.5)
     draw = ImageDraw.Draw(image)
     w, h = size
     draw.line([(0, h // 2), (w // 2, h // 3), (w, h // 4)], fill=20, width=max(2, h // 16))
@@ -21,5 +23,5 @@ def angiogram(size: tuple[int, int] = (96, 64), shade: int = 90, kind: str = "PN
     return out.getvalue()
 
 
-def jpeg(size: tuple[int, int] = (96, 64), shade: int = 120) -> bytes:
-    return angiogram(size, shade, "JPEG")
+def jpeg(size: tuple[int, int] = (96, 64), shade: int = 120, grain: float = 0) -> bytes:
+    return angiogram(size, shade, "JPEG", grain)

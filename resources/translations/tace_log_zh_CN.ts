@@ -385,6 +385,54 @@ Nothing has been written to it.</source>
         <translation>去标识化</translation>
     </message>
     <message>
+        <source>Site secret file</source>
+        <translation>站点密钥文件</translation>
+    </message>
+    <message>
+        <source>None: the study ID stands for each patient</source>
+        <translation>无：以研究编号代表每位患者</translation>
+    </message>
+    <message>
+        <source>A file of at least 16 characters kept at the site: it keys each patient&apos;s pseudonym and date shift, and is never exported</source>
+        <translation>保存在本中心、至少16个字符的文件：用于生成每位患者的化名和日期偏移，永不导出</translation>
+    </message>
+    <message>
+        <source>C&amp;hoose…</source>
+        <translation>选择(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>Choose the site secret file</source>
+        <translation>选择站点密钥文件</translation>
+    </message>
+    <message>
+        <source>Keep dates, shifted by a per-patient offset (needs the secret)</source>
+        <translation>保留日期，按每位患者的偏移量平移（需要密钥）</translation>
+    </message>
+    <message>
+        <source>Shift dates</source>
+        <translation>平移日期</translation>
+    </message>
+    <message>
+        <source>Keep free text (notes, narrative): read it for names first</source>
+        <translation>保留自由文本（备注、叙述）：请先检查其中是否有姓名</translation>
+    </message>
+    <message>
+        <source>Keep free text</source>
+        <translation>保留自由文本</translation>
+    </message>
+    <message>
+        <source>Only patients with a change after:</source>
+        <translation>仅导出此后有更改的患者：</translation>
+    </message>
+    <message>
+        <source>Only what changed</source>
+        <translation>仅导出有更改的内容</translation>
+    </message>
+    <message>
+        <source>Changed since (local time)</source>
+        <translation>更改起始时间（当地时间）</translation>
+    </message>
+    <message>
         <source>Destination</source>
         <translation>保存位置</translation>
     </message>
@@ -399,6 +447,10 @@ Nothing has been written to it.</source>
     <message>
         <source>&amp;Format:</source>
         <translation>格式(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>Site &amp;secret:</source>
+        <translation>站点密钥(&amp;S)：</translation>
     </message>
     <message>
         <source>&amp;Destination:</source>
@@ -423,6 +475,10 @@ Nothing has been written to it.</source>
     <message>
         <source>Cancel export</source>
         <translation>取消导出</translation>
+    </message>
+    <message>
+        <source>The site secret file</source>
+        <translation>站点密钥文件</translation>
     </message>
     <message>
         <source>Export to</source>
@@ -578,12 +634,20 @@ Nothing has been written to it.</source>
         <translation>并发症</translation>
     </message>
     <message>
+        <source>Key image</source>
+        <translation>关键图像</translation>
+    </message>
+    <message>
         <source>Signature</source>
         <translation>签名</translation>
     </message>
     <message>
         <source>Addendum</source>
         <translation>补充说明</translation>
+    </message>
+    <message>
+        <source>Entered in error</source>
+        <translation>录入错误</translation>
     </message>
     <message>
         <source>status</source>

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..dictionary import PATIENT, Entity, Field, FieldType
+from ..dictionary import PATIENT, Choice, Entity, Field, FieldType
 from ..messages import EN, ZH, render
-from ..model import age_on
+from ..model import DRAFT, ENTERED_IN_ERROR, SIGNED, age_on
 from .deidentify import Deidentification
 from .walk import Node
 
@@ -39,8 +39,16 @@ class Column:
         return self.source or self.field
 
 
+# A signed record's standing, exported with it: a procedure marked entered in error stays in the data (nothing is
+# deleted), and the statistician tells it from the valid ones by this column (docs/exports.md).
+RECORD_STATUS = Field("record_status", render("export.record_status", EN), render("export.record_status", ZH),
+                      FieldType.CHOICE, choices=tuple(
+                          Choice(key, render(f"export.status.{key}", EN), render(f"export.status.{key}", ZH))
+                          for key in (DRAFT, SIGNED, ENTERED_IN_ERROR)))
+
+
 def columns(entity: Entity, plan: Deidentification | None = None) -> list[Column]:
-    out = []
+    out = [Column(RECORD_STATUS, lambda node: node.status)] if entity.standalone else []
     for f in entity.fields:
         if plan is None:
             out.append(Column(f, _plain(f)))

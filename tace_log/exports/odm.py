@@ -32,10 +32,11 @@ from ..dictionary import Entity, Field, FieldType, declared, entities
 from ..files import atomic_file
 from ..messages import EN, ZH, render
 from ..model import Signature
+from ..signing import ENTERED_IN_ERROR_MEANING
 from ..storage import Logbook
 from ..storage.audit import AuditEntry
 from ..times import now_utc
-from .columns import Column, columns
+from .columns import RECORD_STATUS, Column, columns
 from .deidentify import Deidentification
 from .walk import BATCH, Batch, Node, batches
 
@@ -288,6 +289,9 @@ class Trail:
                     self.column[row.table_name, row.record_id, column] = kept if same and kept else row
                 owner = values.get(self.owners.get(row.table_name, ""))
                 self.alive[row.table_name, owner][row.record_id] = values.get("position") or 0
+                if row.table_name == "addenda" and values.get("meaning") == ENTERED_IN_ERROR_MEANING:
+                    # the mark changed the procedure's standing: its record status's AuditRecord
+                    self.column["procedures", str(values.get("procedure_id")), RECORD_STATUS.key] = row
             elif written:  # a chosen value of a multi-choice field, chosen or taken away
                 value = str(row.new_value if row.action == "insert" else row.old_value)
                 owner = row.record_id
@@ -334,6 +338,8 @@ class Trail:
             if item.choice is not None:
                 return written.get(item.choice)
             return max(written.values(), key=lambda r: r.seq, default=None)
+        if f is RECORD_STATUS:  # the mark, else the status column's last write (the signature's)
+            return self.column.get((table, row_id, f.key)) or self.column.get((table, row_id, "status"))
         return self.column.get((table, row_id, column_prefix + f.key))
 
 

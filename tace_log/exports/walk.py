@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..dictionary import Entity, children, declared, entities
-from ..model import SIGNED, Patient, Procedure, Record
+from ..model import ENTERED_IN_ERROR, SIGNED, Patient, Procedure, Record
 from ..storage import Logbook, SignedParts
 from ..storage.audit import AuditEntry
 
@@ -49,6 +49,9 @@ class Node:
     position: int | None = None  # from 1, in its parent's list; None for a record that is one per parent
     instance: int | None = None  # REDCap's repeat instance, ODM's repeat key; None where it does not repeat
     children: list[Node] = field(default_factory=list)
+    # A signed record's standing (a procedure: draft, signed, or signed and then marked entered in error), set
+    # from its signed parts by `batches`; None for what is never signed.
+    status: str | None = None
 
     def walk(self) -> Iterator[Node]:
         """This node and everything under it, parents first, in declaration order."""
@@ -154,6 +157,9 @@ def batches(logbook: Logbook, size: int = BATCH, audit: str = "", pseudonym=None
     def flush() -> Batch:
         signed = logbook.signing.signed_parts([pr.id for _, procs in pending for pr in procs if pr.status == SIGNED])
         trees = [tree(p, procs, pseudonym(p) if pseudonym else None) for p, procs in pending]
+        for node in (n for t in trees for n in t.children if n.entity.standalone):
+            parts = signed.get(node.record.id)
+            node.status = ENTERED_IN_ERROR if parts and parts.entered_in_error else node.record.status
         rows: dict[str, list[AuditEntry]] = defaultdict(list)
         if audit:
             for row in logbook.audit.under([owner for t in trees for owner in owners(t)],

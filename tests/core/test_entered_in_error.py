@@ -172,3 +172,37 @@ def test_the_record_entered_again_after_the_mistake_is_no_likely_duplicate_of_it
     assert not [f for f in logbook.check_entry(patient, again) if f.code == "likely_duplicate"]
     assert str(logbook.signing.verify()) == ("signatures intact: 1 signatures, 1 entered-in-error marks and 0 "
                                              "addenda verified against their records")
+
+
+def test_every_trial_export_says_a_procedure_was_entered_in_error(tmp_path):
+    """CSV, REDCap and ODM keep the marked procedure (nothing is deleted) with its record status, so a statistician
+    never counts it as a TACE cycle; ODM's AuditRecord for it is the mark's own row of the trail."""
+    from lxml import etree
+
+    from tace_log import exports
+
+    from .export_support import export_logbook, read_csv
+    from .test_exports_odm import NS, problems
+
+    with export_logbook(tmp_path / "book.sqlite") as book:
+        (signed,) = [p for _, procs in book.iter_patients() for p in procs if p.status == "signed"]
+        book.signing.mark_entered_in_error(signed.id, "chen", PASSWORD, "wrong patient")
+        exports.write(book, "csv", tmp_path / "csv")
+        exports.write(book, "redcap", tmp_path / "rc")
+        exports.write(book, "odm", tmp_path / "study.xml")
+        mark_seq = max(e.seq for e in book.audit.history(signed.id) if e.table_name == "addenda")
+    statuses = {row["id"]: row["record_status"] for row in read_csv(tmp_path / "csv" / "procedures.csv")}
+    assert statuses[signed.id] == "entered_in_error" and set(statuses.values()) == {"entered_in_error", "draft"}
+    variable = {r["Variable / Field Name"]: r for r in read_csv(tmp_path / "rc" / "data_dictionary.csv")}
+    assert variable["proc_record_status"]["Field Type"] == "radio"
+    assert "entered_in_error, entered in error: not valid / 录入错误：无效" in variable["proc_record_status"][
+        "Choices, Calculations, OR Slider Labels"]
+    records = read_csv(tmp_path / "rc" / "records.csv")
+    assert sorted(r["proc_record_status"] for r in records if r["redcap_repeat_instrument"] == "procedure") == [
+        "draft", "entered_in_error"]
+    tree = etree.parse(str(tmp_path / "study.xml"))
+    assert problems(tree) == []
+    values = tree.findall(".//odm:ItemData[@ItemOID='IT.PROCEDURE.RECORD_STATUS']", NS)
+    marked = [v for v in values if v.get("Value") == "entered_in_error"]
+    assert len(marked) == 1
+    assert f"audit row {mark_seq} (insert)" in marked[0].find("odm:AuditRecord/odm:SourceID", NS).text

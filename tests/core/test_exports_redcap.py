@@ -128,8 +128,8 @@ def test_identifiers_are_marked(project):
 
 def test_repeating_instruments_and_the_records_file(project):
     repeating = {r["form_name"] for r in read_csv(project / "repeating_forms.csv")}
-    assert repeating == {"procedure", "agent", "complication", "medication", "lab", "dose_period", "adverse_event",
-                         "follow_up"}
+    assert repeating == {"procedure", "agent", "complication", "medication", "key_image", "lab", "dose_period",
+                         "adverse_event", "follow_up"}
     records = read_csv(project / "records.csv")
     header = list(records[0])
     assert header[:3] == ["record_id", "redcap_repeat_instrument", "redcap_repeat_instance"]

@@ -119,3 +119,51 @@ def test_cancel_stops_the_export_and_leaves_no_file(logbook, qtbot, tmp_path):
     assert pressed == [0]
     assert dialog.message.text() == "Export cancelled: nothing was written."
     assert list((tmp_path / "out").iterdir()) == []  # no file, and no partial file left beside it
+
+
+def _tick(qtbot, box) -> None:
+    """A check box ticked (or unticked) from the keyboard, as a user tabbing through the dialog does."""
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Space)
+
+
+def test_the_deidentification_options_and_changed_since_are_the_commands(logbook, qtbot, tmp_path):
+    """A site secret keys the pseudonyms and lets dates be shifted; free text is kept only when asked; only the
+    patients changed after the chosen moment are exported."""
+    fill(logbook, seed=11, patients=3, procedures_each=1)
+    dialog = ExportDialog(logbook)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.format.setCurrentIndex(dialog.format.findData("csv"))
+    assert not dialog.secret_file.isEnabled() and not dialog.shift_dates.isEnabled()
+    _tick(qtbot, dialog.deidentify)
+    assert dialog.secret_file.isEnabled() and dialog.free_text.isEnabled() and not dialog.shift_dates.isEnabled()
+    (tmp_path / "site.secret").write_text("a site secret of more than 16 characters", encoding="utf-8")
+    qtbot.keyClicks(dialog.secret_file, str(tmp_path / "site.secret"))
+    assert dialog.shift_dates.isEnabled()
+    _tick(qtbot, dialog.shift_dates)
+    dialog.destination.setText(str(tmp_path / "shifted"))
+    assert exported(dialog, qtbot), dialog.message.text()
+    with open(tmp_path / "shifted" / "patients.csv", newline="", encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 3 and all(r["id"].startswith("P-") for r in rows)  # keyed by the secret
+    assert all(r["resection_date"] for r in rows)  # kept, shifted, not turned into day offsets
+    stored = {p.resection_date.isoformat() for p, _ in logbook.iter_patients() if p.resection_date}
+    assert not stored & {r["resection_date"] for r in rows}
+
+    (tmp_path / "short.secret").write_text("too short", encoding="utf-8")
+    dialog.secret_file.setText(str(tmp_path / "short.secret"))
+    dialog.destination.setText(str(tmp_path / "refused"))
+    assert not exported(dialog, qtbot)
+    assert "short.secret" in dialog.message.text() and not (tmp_path / "refused").exists()
+
+    _tick(qtbot, dialog.deidentify)  # the full record again
+    assert not dialog.secret_file.isEnabled()
+    _tick(qtbot, dialog.changed_only)
+    assert dialog.changed_since.isEnabled()
+    dialog.changed_since.setDateTime(dialog.changed_since.dateTime().addDays(60))  # after every change
+    dialog.destination.setText(str(tmp_path / "nothing-new"))
+    assert exported(dialog, qtbot)
+    with open(tmp_path / "nothing-new" / "patients.csv", newline="", encoding="utf-8-sig") as handle:
+        assert list(csv.DictReader(handle)) == []

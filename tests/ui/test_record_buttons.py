@@ -167,6 +167,12 @@ def test_a_signed_procedure_marked_entered_in_error_through_the_form_says_so_eve
     qtbot.waitUntil(lambda: signing_window.worklist.model.index(0, status_column).data() == "entered in error")
     preview = reopened.record_buttons.show_preview()
     assert all("ENTERED IN ERROR" in page for page in pdf_pages_text(preview.data))
+    preview.close()
+    qtbot.mouseClick(reopened.record_buttons.history, Qt.MouseButton.LeftButton)
+    rows = reopened.record_buttons.dialog.findChild(HistoryView).row_texts()
+    marked = [row for row in rows if row[3].startswith("Entered in error: ")]
+    assert ["Entered in error: reason", "wrong patient selected"] in [[row[3], row[5]] for row in marked]
+    assert not any(row[3].startswith("Addendum") for row in rows)  # the mark is not called an addendum
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""File > Export…: a format, the de-identification choice and a destination; at the end what was written.
+"""File > Export…: a format, the de-identification choice (with the site secret, shifted dates and free text, as
+`tace-log export` has them), only what changed since a moment, and a destination; at the end what was written.
 
 The export runs off the UI thread on a read-only connection of its own (a connection is never shared between
 threads), reporting each batch of patients it reads; Cancel stops it at the next batch and, as every export file is
@@ -10,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QDateTime, QThread, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -52,9 +54,13 @@ class ExportWork(QThread):
     done = Signal(list, object)
     failed = Signal(object)
 
-    def __init__(self, path: Path, fmt: str, target: Path, deidentify: bool, parent=None):
+    def __init__(self, path: Path, fmt: str, target: Path, deidentify: bool, parent=None, *,
+                 secret_file: Path | None = None, shift_dates: bool = False, free_text: bool = False,
+                 changed_since: dt.datetime | None = None):
         super().__init__(parent)
         self.path, self.fmt, self.target, self.deidentify = path, fmt, target, deidentify
+        self.secret_file, self.shift_dates, self.free_text = secret_file, shift_dates, free_text
+        self.changed_since = changed_since
         self.cancelled = False
 
     def _progress(self, done: int, total: int) -> None:
@@ -76,17 +82,20 @@ class ExportWork(QThread):
         self.done.emit(written, manifest)
 
     def _write(self, logbook: Logbook) -> tuple[list[Path], dict | None]:
-        fmt, target = self.fmt, self.target
-        plan = exports.Deidentification.with_secret_file(None) if self.deidentify and fmt != "json" else None
+        fmt, target, since = self.fmt, self.target, self.changed_since
+        plan = exports.Deidentification.with_secret_file(
+            self.secret_file, shift_dates=self.shift_dates, free_text=self.free_text) \
+            if self.deidentify and fmt != "json" else None
         if fmt == "package":
             formats = tuple(f for f in package.FORMATS if plan is None or f != "json")
-            return [target], package.write_package(logbook, target, formats, plan)
+            return [target], package.write_package(logbook, target, formats, plan, since)
+        only = logbook.patients_changed_since(since) if since is not None else None
         if fmt == "json":
-            doc = interchange.export_document(logbook)
+            doc = interchange.export_document(logbook, only=only)
             with atomic_file(target) as handle:  # a half-written export never takes the real name
                 interchange.write_json(doc, handle)
         else:
-            exports.write(logbook, fmt, target, plan)
+            exports.write(logbook, fmt, target, plan, only=only)
         return (sorted(p for p in target.rglob("*") if p.is_file()) if target.is_dir() else [target]), None
 
 
@@ -109,6 +118,26 @@ class ExportDialog(QDialog):
             self.format.addItem(name, key)
         self.deidentify = named(QCheckBox(self.tr("De-identify (pseudonyms, no names or MRNs)")),
                                 "export_deidentify", self.tr("De-identify"))
+        self.secret_file = named(QLineEdit(), "export_secret_file", self.tr("Site secret file"))
+        self.secret_file.setPlaceholderText(self.tr("None: the study ID stands for each patient"))
+        self.secret_file.setToolTip(self.tr("A file of at least 16 characters kept at the site: it keys each "
+                                            "patient's pseudonym and date shift, and is never exported"))
+        self.choose_secret = named(QPushButton(self.tr("C&hoose…")), "export_choose_secret",
+                                   self.tr("Choose the site secret file"))
+        self.choose_secret.clicked.connect(self.choose_secret_file)
+        self.shift_dates = named(QCheckBox(self.tr("Keep dates, shifted by a per-patient offset (needs the secret)")),
+                                 "export_shift_dates", self.tr("Shift dates"))
+        self.free_text = named(QCheckBox(self.tr("Keep free text (notes, narrative): read it for names first")),
+                               "export_free_text", self.tr("Keep free text"))
+        self.changed_only = named(QCheckBox(self.tr("Only patients with a change after:")), "export_changed_only",
+                                  self.tr("Only what changed"))
+        self.changed_since = named(QDateTimeEdit(QDateTime.currentDateTime().addDays(-30)), "export_changed_since",
+                                   self.tr("Changed since (local time)"))
+        self.changed_since.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.changed_since.setCalendarPopup(True)
+        for box in (self.deidentify, self.changed_only):
+            box.toggled.connect(self._options_changed)
+        self.secret_file.textChanged.connect(self._options_changed)
         self.destination = named(QLineEdit(), "export_destination", self.tr("Destination"))
         self.browse = named(QPushButton(self.tr("&Browse…")), "export_browse", self.tr("Browse for the destination"))
         self.browse.clicked.connect(self.choose_destination)
@@ -118,6 +147,19 @@ class ExportDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("&Format:"), self.format)
         form.addRow("", self.deidentify)
+        secret = QHBoxLayout()
+        secret.addWidget(self.secret_file, 1)
+        secret.addWidget(self.choose_secret)
+        secret_label = QLabel(self.tr("Site &secret:"))
+        secret_label.setBuddy(self.secret_file)
+        form.addRow(secret_label, secret)
+        form.addRow("", self.shift_dates)
+        form.addRow("", self.free_text)
+        since = QHBoxLayout()
+        since.addWidget(self.changed_only)
+        since.addWidget(self.changed_since)
+        since.addStretch(1)
+        form.addRow("", since)
         where_label = QLabel(self.tr("&Destination:"))
         where_label.setBuddy(self.destination)  # a row holding a layout gets no buddy of its own
         form.addRow(where_label, where)
@@ -134,8 +176,8 @@ class ExportDialog(QDialog):
         self.export_button.clicked.connect(self.export)
         self.cancel_button = named(QPushButton(self.tr("&Cancel export")), "export_cancel", self.tr("Cancel export"))
         self.cancel_button.clicked.connect(self.cancel)
-        self.cancel_button.hide()
         self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.cancel_button.hide()  # after it is added: adding a button shows it
         self.work: ExportWork | None = None
         close = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         close.setObjectName("export_close")
@@ -157,11 +199,30 @@ class ExportDialog(QDialog):
         stem = f"tace-log-{self.fmt()}-{dt.date.today().isoformat()}"
         return self.logbook.path.parent / (stem + SUFFIX.get(self.fmt(), ""))
 
+    def _options_changed(self) -> None:
+        """The de-identification options apply only to a de-identified export; a date shift needs the secret."""
+        chosen = self.deidentify.isChecked()
+        for widget in (self.secret_file, self.choose_secret, self.free_text):
+            widget.setEnabled(chosen)
+        self.shift_dates.setEnabled(chosen and bool(self.secret_file.text().strip()))
+        if not self.shift_dates.isEnabled():
+            self.shift_dates.setChecked(False)
+        self.changed_since.setEnabled(self.changed_only.isChecked())
+
+    def choose_secret_file(self) -> bool:
+        start = self.secret_file.text().strip() or str(self.logbook.path.parent)
+        dialog = file_dialog(self, self.tr("The site secret file"), start, self.tr("All files (*)"))
+        if not dialog.exec() or not dialog.selectedFiles():
+            return False
+        self.secret_file.setText(dialog.selectedFiles()[0])
+        return True
+
     def _format_changed(self) -> None:
         json_chosen = self.fmt() == "json"
         self.deidentify.setEnabled(not json_chosen)  # tace-log/2 JSON is the full record, for restoring it
         if json_chosen:
             self.deidentify.setChecked(False)
+        self._options_changed()
         current = self.destination.text().strip()
         if not current or Path(current).parent == self.logbook.path.parent and Path(current).name.startswith(
                 "tace-log-"):
@@ -190,7 +251,12 @@ class ExportDialog(QDialog):
                                          "others."))
             return False
         target = Path(text).expanduser()
-        self.work = ExportWork(self.logbook.path, self.fmt(), target, self.deidentify.isChecked(), self)
+        deidentify, secret = self.deidentify.isChecked(), self.secret_file.text().strip()
+        since = self.changed_since.dateTime().toPython().astimezone(dt.UTC) if self.changed_only.isChecked() else None
+        self.work = ExportWork(self.logbook.path, self.fmt(), target, deidentify, self,
+                               secret_file=Path(secret).expanduser() if deidentify and secret else None,
+                               shift_dates=deidentify and self.shift_dates.isChecked(),
+                               free_text=deidentify and self.free_text.isChecked(), changed_since=since)
         self.work.read.connect(self._read)
         self.work.done.connect(self._done)
         self.work.failed.connect(self._failed)

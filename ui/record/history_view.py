@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QAbstractItemView, QVBoxLayout, QWidget
 
+from tace_log.model import ENTERED_IN_ERROR
+from tace_log.signing import ENTERED_IN_ERROR_MEANING
 from tace_log.storage import Logbook
 from tace_log.times import readable
 from ui.shell.language import language
@@ -18,8 +20,11 @@ COLUMNS = [QT_TRANSLATE_NOOP("HistoryView", "When"), QT_TRANSLATE_NOOP("HistoryV
            QT_TRANSLATE_NOOP("HistoryView", "Reason")]
 _PARTS = {"agent_doses": QT_TRANSLATE_NOOP("HistoryView", "Agent"),
           "complications": QT_TRANSLATE_NOOP("HistoryView", "Complication"),
+          "key_images": QT_TRANSLATE_NOOP("HistoryView", "Key image"),
           "signatures": QT_TRANSLATE_NOOP("HistoryView", "Signature"),
-          "addenda": QT_TRANSLATE_NOOP("HistoryView", "Addendum")}
+          "addenda": QT_TRANSLATE_NOOP("HistoryView", "Addendum"),
+          # a row of the addenda table that marks the record entered in error (told apart by its meaning)
+          ENTERED_IN_ERROR: QT_TRANSLATE_NOOP("HistoryView", "Entered in error")}
 # The audited columns that are not clinical fields, by name as the trail stores it (shown readable: "signed at").
 _COLUMN_WORDS = {c: w for c, w in (
     ("status", QT_TRANSLATE_NOOP("HistoryView", "status")), ("username", QT_TRANSLATE_NOOP("HistoryView", "username")),
@@ -69,10 +74,15 @@ class HistoryView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        rows = [(readable(e.at), e.username or "", _action(e.action), field_label(e.table_name, field),
-                 _text(e.table_name, field, old), _text(e.table_name, field, new), e.reason or "")
-                for e in self.logbook.audit.history(self.record_id) for field, old, new in e.changes()
-                if field not in ("id", "procedure_id", "patient_id", "position", "content")]  # content: its SHA-256
+        rows = []
+        for e in self.logbook.audit.history(self.record_id):
+            changes = list(e.changes())
+            part = ENTERED_IN_ERROR if e.table_name == "addenda" and any(
+                f == "meaning" and new == ENTERED_IN_ERROR_MEANING for f, _, new in changes) else e.table_name
+            rows += [(readable(e.at), e.username or "", _action(e.action), field_label(part, field),
+                      _text(e.table_name, field, old), _text(e.table_name, field, new), e.reason or "")
+                     for field, old, new in changes
+                     if field not in ("id", "procedure_id", "patient_id", "position", "content")]  # content: its hash
         self.table.set_rows(rows)
         self.table.resizeColumnsToContents()
 
