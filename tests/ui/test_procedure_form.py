@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QToolButton,
     QWidget,
 )
-from ui_support import shown_window
+from ui_support import answer_modal, choose_file, shown_window
 
 import ui.entry.procedure_form
 import ui.shell.messages
@@ -337,20 +337,29 @@ def test_a_record_stored_before_the_rule_opens_unchanged_with_the_value_flagged_
     assert logbook.get_procedure(old.id).lesion_count is None
 
 
-def test_every_field_of_the_page_has_a_visible_named_editor_in_the_dictionarys_order(qtbot, window):
+def test_every_field_of_the_page_has_a_visible_named_editor_in_the_dictionarys_order(qtbot, window, tmp_path):
     """A field declared on the procedure page and not shown could never be typed: each has its editor, visible,
-    named by its key for tests and screen readers; the section boxes read in the page's order."""
+    named by its key for tests and screen readers (a key image's hash and type are its file's, shown as its
+    thumbnail); the section boxes read in the page's order."""
+    from image_samples import angiogram
+
     from tace_log.dictionary import PROCEDURE_PAGE, declared
 
     window.new_action.trigger()
     form = window.form
+    (tmp_path / "frame.png").write_bytes(angiogram())
     for rows in (section.rows for section in PROCEDURE_PAGE if section.rows):
+        answered = answer_modal(choose_file(tmp_path / "frame.png")) if rows == "key_images" else [True]
         qtbot.mouseClick(form.findChild(QPushButton, f"{rows}-add"), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda answered=answered: bool(answered))
+        qtbot.waitUntil(lambda rows=rows: form.findChild(QWidget, f"{rows}[0]") is not None)
         row = form.findChild(QWidget, f"{rows}[0]")
         qtbot.waitUntil(lambda row=row: row.isVisibleTo(window))  # Qt shows a row added to a shown page queued
+    assert form.findChild(QWidget, "key_images[0]-thumbnail").isVisibleTo(window)
     for section in PROCEDURE_PAGE:
         if section.rows:
-            paths = [f"procedure.{section.rows}[0].{key}" for key in declared(section.entity).keys]
+            keys = ["caption"] if section.rows == "key_images" else declared(section.entity).keys
+            paths = [f"procedure.{section.rows}[0].{key}" for key in keys]
         else:
             paths = [section.path + key for key in section.fields]
         for path in paths:
