@@ -283,6 +283,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "SettingsError": ("{detail}", "设置文件有误：{detail}"),
     "ProtocolError": ("{detail}", "方案文件有误：{detail}"),
     "DoseFileError": ("{detail}", "剂量报告无法读取：{detail}"),
+    "RedcapApiError": ("{detail}", "REDCap出错：{detail}"),
     "KeyImageError": ("{detail}", "图像无法使用：{detail}"),
     # -- errors: their parts and their own wordings ----------------------------------------------------------
     "first_finding": (": {finding}", "：{finding}"),
@@ -561,6 +562,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli.dose_not_saved": ("not saved: add --save to write these into the procedure",
                            "未保存：加--save将这些值写入该手术记录"),
     "cli.saved": ("saved", "已保存"),
+    "cli.push_progress": ("{done} of {total} patients", "{done}/{total}名患者"),
+    "cli.push_done": ("REDCap at {url}: {patients} patients; rows {new} new, {changed} changed, {unchanged} "
+                      "unchanged; REDCap imported {sent}",
+                      "{url}的REDCap：{patients}名患者；行：新增{new}，更改{changed}，未变{unchanged}；REDCap已导入{sent}"),
+    "cli.push_dry_run": ("dry run, nothing sent: REDCap at {url}, {patients} patients; a push would add {new} rows "
+                         "and change {changed} ({unchanged} unchanged)",
+                         "试运行，未发送：{url}的REDCap，{patients}名患者；推送将新增{new}行、更改{changed}行（{unchanged}行未变）"),
+    "cli.push_more_changes": ("  … and {count} more changed rows", "  … 另有{count}行更改"),
+    "cli.push_refused": ("refused: record {record}: {reason}", "被拒绝：记录{record}：{reason}"),
     "cli.key_image_attached": ("key image {number} attached and saved: {file} ({kind}, {width}x{height} px, SHA-256 "
                                "{sha256}…)", "已添加并保存关键图像{number}：{file}（{kind}，{width}x{height}像素，"
                                "SHA-256 {sha256}…）"),
@@ -581,6 +591,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli.state.inactive": ("deactivated", "停用"),
     "cli.audit_rows": ("{count} audit rows for {id}", "{id}共{count}条审计记录"),
     "cli.audit_exported": ("exported {count} audit rows to {path}", "已将{count}条审计记录导出至{path}"),
+    "redcap.refused": ("REDCap at {url} refused the request (HTTP {status}): {reason}",
+                       "{url}的REDCap拒绝了请求（HTTP {status}）：{reason}"),
+    "redcap.unreachable": ("cannot reach REDCap at {url}: {reason}; nothing more was sent",
+                           "无法连接{url}的REDCap：{reason}；未再发送任何内容"),
+    "redcap.not_json": ("{url} did not answer as a REDCap API does (not JSON): is it the project's API URL?",
+                        "{url}的应答不是REDCap API的格式（非JSON）：这是项目的API地址吗？"),
+    "redcap.token_file": ("{path}: the REDCap API token must be 32 hexadecimal characters on one line",
+                          "{path}：REDCap API令牌必须是一行32位十六进制字符"),
     "export.done": ("exported {patients} patients as {format} to {path}", "已将{patients}名患者导出为{format}：{path}"),
     "export.packaged": ("packaged {files} files ({formats}) to {path}, the data as of {as_of}",
                         "已将{files}个文件（{formats}）打包至{path}，数据截至{as_of}"),

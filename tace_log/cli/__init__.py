@@ -17,7 +17,7 @@ from ..errors import InvalidInputError, LogbookCorruptError, TaceLogError
 from ..logs import configure_logging
 from ..settings import LANGUAGES
 from ..storage.backup import newest_good_backup
-from . import backup, course, dose, eligibility, key_images, protocol, records, reports, signing
+from . import backup, course, dose, eligibility, key_images, protocol, push, records, reports, signing
 from .output import (
     EXIT_FAILURE,
     EXIT_INVALID,
@@ -30,7 +30,7 @@ from .output import (
     use_language,
 )
 
-COMMAND_MODULES = [records, reports, backup, signing, protocol, course, eligibility, dose, key_images]
+COMMAND_MODULES = [records, reports, backup, signing, protocol, course, eligibility, dose, key_images, push]
 log = logging.getLogger(__name__)
 
 
