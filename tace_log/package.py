@@ -39,6 +39,12 @@ JSON_FILE, ODM_FILE, AUDIT_FILE = "tace-log.json", "odm/study.xml", "audit/audit
 NO_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: for a logbook that never changed
 
 
+def reading_passes(formats: tuple[str, ...], plan: exports.Deidentification | None) -> int:
+    """How many times `write_package` reads the logbook's patients through (each pass reported from 0 by
+    `Logbook.reading_progress`): once per format, and for the reports and the key images unless de-identified."""
+    return sum(f in formats for f in FORMATS) + (2 if plan is None else 0)
+
+
 def write_package(logbook: Logbook, target: str | Path, formats: tuple[str, ...] = FORMATS,
                   plan: exports.Deidentification | None = None, changed_since: dt.datetime | None = None) -> dict:
     """Write the package to `target` (a .zip); returns its manifest. With `changed_since`, only the patients with

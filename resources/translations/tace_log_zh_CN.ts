@@ -517,6 +517,10 @@ Nothing has been written to it.</source>
         <translation>已导出到 %1</translation>
     </message>
     <message>
+        <source>Part %1 of %2: </source>
+        <translation>第%1部分，共%2部分：</translation>
+    </message>
+    <message>
         <source>%1 (%2 bytes)</source>
         <translation>%1（%2 字节）</translation>
     </message>

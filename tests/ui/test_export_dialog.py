@@ -98,6 +98,21 @@ def test_the_bar_counts_the_patients_read(logbook, qtbot, tmp_path):
     assert dialog.progress.isHidden() and dialog.export_button.isEnabled()
 
 
+def test_a_packages_bar_goes_on_across_its_parts_never_back(logbook, qtbot, tmp_path):
+    fill(logbook, seed=10, patients=4, procedures_each=1)
+    dialog = ExportDialog(logbook)
+    qtbot.addWidget(dialog)
+    dialog.format.setCurrentIndex(dialog.format.findData("package"))
+    dialog.destination.setText(str(tmp_path / "trial.zip"))
+    seen = []
+    dialog.progress.valueChanged.connect(lambda value: seen.append((value, dialog.progress.maximum(),
+                                                                     dialog.progress.format())))
+    assert exported(dialog, qtbot)
+    values = [value for value, _, _ in seen]
+    assert values == sorted(values) and seen[-1][:2] == (24, 24)  # json, csv, redcap, odm, reports, key images
+    assert seen[-1][2] == "Part 6 of 6: 4 of 4 patients"
+
+
 def test_cancel_stops_the_export_and_leaves_no_file(logbook, qtbot, tmp_path):
     fill(logbook, seed=9, patients=3, procedures_each=1)
     dialog = ExportDialog(logbook)
@@ -107,7 +122,7 @@ def test_cancel_stops_the_export_and_leaves_no_file(logbook, qtbot, tmp_path):
     dialog.destination.setText(str(tmp_path / "out" / "trial.xml"))
     pressed = []
 
-    def press_cancel(done, total):
+    def press_cancel(done, total, step, steps):
         """Cancel clicked while the export waits on its first count (a blocking connection holds it)."""
         if not pressed:
             pressed.append(done)

@@ -47,10 +47,11 @@ class Cancelled(Exception):
 
 
 class ExportWork(QThread):
-    """One export on its own read-only connection: `read` (patients read, to read) per batch, then `done` with
-    (the files written, the package's manifest or None) or `failed` with the error (None when cancelled)."""
+    """One export on its own read-only connection: `read` (patients read, to read, the pass, the passes: a package
+    reads the logbook once per part) per batch, then `done` with (the files written, the package's manifest or
+    None) or `failed` with the error (None when cancelled)."""
 
-    read = Signal(int, int)
+    read = Signal(int, int, int, int)
     done = Signal(list, object)
     failed = Signal(object)
 
@@ -62,11 +63,14 @@ class ExportWork(QThread):
         self.secret_file, self.shift_dates, self.free_text = secret_file, shift_dates, free_text
         self.changed_since = changed_since
         self.cancelled = False
+        self.passes, self._pass = 1, 0
 
     def _progress(self, done: int, total: int) -> None:
         if self.cancelled:
             raise Cancelled
-        self.read.emit(done, total)
+        if done == 0:  # each pass starts by saying how many patients it will read
+            self._pass = min(self._pass + 1, self.passes)
+        self.read.emit(done, total, self._pass, self.passes)
 
     def run(self) -> None:
         try:
@@ -88,6 +92,7 @@ class ExportWork(QThread):
             if self.deidentify and fmt != "json" else None
         if fmt == "package":
             formats = tuple(f for f in package.FORMATS if plan is None or f != "json")
+            self.passes = package.reading_passes(formats, plan)
             return [target], package.write_package(logbook, target, formats, plan, since)
         only = logbook.patients_changed_since(since) if since is not None else None
         if fmt == "json":
@@ -279,10 +284,13 @@ class ExportDialog(QDialog):
             self.work.cancelled = True
             self.message.setText(self.tr("Cancelling…"))
 
-    def _read(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-        self.progress.setFormat(self.tr("%1 of %2 patients").replace("%1", str(done)).replace("%2", str(total)))
+    def _read(self, done: int, total: int, step: int, steps: int) -> None:
+        """The bar over every pass (a package reads the logbook once per part), never going back."""
+        said = self.tr("%1 of %2 patients").replace("%1", str(done)).replace("%2", str(total))
+        self.progress.setFormat(said if steps == 1 else self.tr("Part %1 of %2: ").replace("%1", str(step))
+                                .replace("%2", str(steps)) + said)
+        self.progress.setRange(0, max(total, 1) * steps)
+        self.progress.setValue((step - 1) * total + done)
 
     def _done(self, written: list, manifest: dict | None) -> None:
         self.written = written
