@@ -312,11 +312,11 @@ MEDICATION = Entity("medication", "Other drug", "其他用药", (
 # A key image's bytes are kept once in the logbook by their SHA-256 (storage/key_images.py); the record names them
 # by it, so what a signature covers includes every image's hash (docs/key-images.md).
 KEY_IMAGE = Entity("key_image", "Key image", "关键图像", (
-    Field("caption", "Caption", "图注", F.TEXT, free_text=True, max_length=200,
+    Field("caption", "Caption", "图注", F.TEXT, free_text=True,
           help="e.g. tumour stain in segment VI, arterial phase", help_zh="例如 动脉期VI段肿瘤染色"),
     Field("media_type", "Image type", "图像格式", F.CHOICE, required=True,
           choices=_choices(("png", "PNG", "PNG"), ("jpeg", "JPEG", "JPEG"))),
-    Field("sha256", "Image SHA-256", "图像SHA-256", F.TEXT, required=True, max_length=64),
+    Field("sha256", "Image SHA-256", "图像SHA-256", F.TEXT, required=True),
 ), parent="procedure", cardinality=MANY, document_key="key_images", table="key_images", positioned=True, since=2)
 
 STAIN_SEEN = ("tumor_staining", ("present", "equivocal"))  # segments and lesions are recorded for a stain

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import io
 import math
 from dataclasses import dataclass
@@ -42,6 +41,8 @@ class ImageFile:
 
 
 def sha256_of(data: bytes) -> str:
+    import hashlib  # loaded on first use, not at start-up (tests/ui/test_startup_imports.py)
+
     return hashlib.sha256(data).hexdigest()
 
 

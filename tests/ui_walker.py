@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import shiboken6
+from image_samples import angiogram
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtPrintSupport import QPrintDialog
@@ -120,7 +121,8 @@ class Walker:
 
     def answer(self, dialog: QDialog) -> None:
         """Qt's own dialogs, as a person would answer them: print to a file, choose a new folder or save a new file in
-        the test folder, open the newest file in the folder the dialog opened in (for a restore, the newest backup)."""
+        the test folder, attach an image made for it, open the newest file in the folder the dialog opened in (for a
+        restore, the newest backup)."""
         self.answered += 1
         if isinstance(dialog, QPrintDialog):
             print_to_file(self.folder / f"printed-{self.answered}.pdf")(dialog)
@@ -130,6 +132,10 @@ class Walker:
             choose_file(folder)(dialog)
         elif dialog.acceptMode() == QFileDialog.AcceptMode.AcceptSave:
             choose_file(self.folder / f"exported-{self.answered}.pdf")(dialog)
+        elif any("*.png" in f for f in dialog.nameFilters()):  # images to attach: a frame made for it
+            image = self.folder / f"image-{self.answered}.png"
+            image.write_bytes(angiogram())
+            choose_file(image)(dialog)
         else:
             files = [p for p in Path(dialog.directory().absolutePath()).iterdir() if p.is_file()]
             choose_file(max(files, key=lambda p: p.stat().st_mtime))(dialog)

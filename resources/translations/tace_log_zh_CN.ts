@@ -745,8 +745,8 @@ Nothing has been written to it.</source>
 <context>
     <name>KeyImagesEditor</name>
     <message>
-        <source>Attach &amp;image...</source>
-        <translation>添加图像(&amp;I)...</translation>
+        <source>Attach i&amp;mages...</source>
+        <translation>添加图像(&amp;M)...</translation>
     </message>
     <message>
         <source>Attach PNG or JPEG images (a DSA frame, a cone-beam CT slice)</source>

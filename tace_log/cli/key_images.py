@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..dictionary import KEY_IMAGE
 from ..errors import TaceLogError
+from ..files import raw_access
 from ..messages import Message
 from ..model import record_class
 from ..settings import load_key_image_limit_mb
@@ -29,7 +30,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run(args) -> int:
     path = Path(args.file)
     try:
-        data = path.read_bytes()
+        data = raw_access(path).read_bytes()  # a mistyped path may name the logbook
     except OSError as exc:
         raise TaceLogError(Message("error.cannot_read", path=path, reason=exc.strerror or exc)) from exc
     with open_logbook(args) as logbook:

@@ -41,6 +41,9 @@ NEVER_A_LOGBOOK = {
     ("tace_log/exports/odm.py", "shutil.copyfileobj(clinical, out)"): "the clinical data's own temporary file",
     ("tace_log/package.py", "(root / JSON_FILE).open("): "the package's JSON in its own temporary folder",
     ("tace_log/package.py", "(root / name).read_bytes("): "a file of the package's own temporary folder",
+    ("tace_log/package.py", '(folder / f"{image.sha256}{suffix}").write_bytes('):
+        "a key image written into the package's own temporary folder",
+    ("tace_log/key_images.py", "Image.open(io.BytesIO(data))"): "an image's bytes, already in memory",
 }
 
 

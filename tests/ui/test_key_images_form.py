@@ -1,4 +1,4 @@
-"""Key images in the procedure form: Attach image… through Qt's file dialog, a thumbnail and a caption per image,
+"""Key images in the procedure form: Attach images… through Qt's file dialog, a thumbnail and a caption per image,
 ✕ and Ctrl+Z, Save; a file that is not an image said by name; a signed record's images open but never change."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """A procedure's key images (DSA frames, cone-beam slices) in the form: a thumbnail and a caption per image, Attach
-image… to add PNG or JPEG files, ✕ to remove one (Ctrl+Z brings it back until Save).
+images… to add PNG or JPEG files, ✕ to remove one (Ctrl+Z brings it back until Save).
 
 An image's bytes go into the logbook when it is attached (`Logbook.key_images.store`), before the procedure is
 saved: the record then names it by its SHA-256, and a draft restored after a crash finds it there. A thumbnail
@@ -34,7 +34,7 @@ class KeyImagesEditor(RowsEditor):
     def __init__(self, logbook, entity, parent: QWidget | None = None):
         super().__init__("key_images", entity, lambda row: {"caption": FieldEditor(entity["caption"], None,
                                                                                    row.widget)},
-                         self.tr("Attach &image..."), parent)
+                         self.tr("Attach i&mages..."), parent)
         self.logbook = logbook
         self.add_button.setToolTip(self.tr("Attach PNG or JPEG images (a DSA frame, a cone-beam CT slice)"))
         self.message = message_line()
