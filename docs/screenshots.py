@@ -3,7 +3,7 @@ temporary logbook holding the typical procedure of the tests, written as PNGs in
 
     python docs/screenshots.py docs/screenshots/zh
 
-The main window, the form at its top, at its treatment and at its narrative, the sign dialog, Tools > Users, Tools >
+The main window, the form at its top, at its treatment, at its key images and at its narrative, the sign dialog, Tools > Users, Tools >
 Settings and the report preview. Run on Qt's offscreen platform configured to the screen
 (docs/screenshots/screen-1366x768.json), so every run draws the same pixels from the bundled font.
 """
@@ -45,6 +45,7 @@ def main(out: Path) -> int:
     with tempfile.TemporaryDirectory(prefix="tace-log-screenshots-") as folder:
         with Logbook.open(Path(folder) / "logbook.sqlite") as logbook:
             logbook.import_document(json.loads(TYPICAL.read_text(encoding="utf-8")))
+            attach_key_images(logbook)
             logbook.users.add("wangjg", "王建国 Wang Jianguo", "radiologist", PASSWORD)
             logbook.users.sign_in("wangjg", PASSWORD)
             window = MainWindow(logbook, QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat))
@@ -56,7 +57,7 @@ def main(out: Path) -> int:
             form = window.open_procedure(window.worklist.model.procedure_id(0))
             shot(window, "form")
             scroll = form.findChild(QScrollArea, "form-scroll")
-            for section in ("treatment", "narrative"):
+            for section in ("treatment", "key_images", "narrative"):
                 box = form.findChild(QWidget, f"section-{section}")
                 scroll.verticalScrollBar().setValue(box.y())
                 shot(window, f"form-{section}")
@@ -69,6 +70,23 @@ def main(out: Path) -> int:
                 dialog.close()
             window.close()
     return 0
+
+
+def attach_key_images(logbook) -> None:
+    """Two key images on the typical procedure: a DSA frame and a cone-beam slice, made as the tests make them."""
+    sys.path.insert(0, str(ROOT))
+    from tace_log.dictionary import KEY_IMAGE
+    from tace_log.model import record_class
+    from tests.image_samples import angiogram, jpeg
+
+    (patient, (procedure, *_)), *_ = logbook.iter_patients()
+    images = [(logbook.key_images.store(angiogram((1024, 1024), 80, grain=30), "dsa.png"),
+               "Tumour stain, segment VI, arterial phase / VI段肿瘤染色，动脉期"),
+              (logbook.key_images.store(jpeg((512, 512), 120, grain=30), "cbct.jpg"),
+               "Cone-beam CT: lipiodol in VI / 锥形束CT：VI段碘油沉积")]
+    logbook.save_procedure(procedure.replace(key_images=[
+        record_class(KEY_IMAGE)(caption=caption, media_type=image.media_type, sha256=image.sha256)
+        for image, caption in images]))
 
 
 if __name__ == "__main__":
