@@ -29,6 +29,7 @@ class Column:
     field: Field
     read: Callable[[Node], Any]
     source: Field | None = None  # the declared field it is read from, when that is not `field` itself
+    stored: bool = False  # `read` gives the record's own value of `field`, as stored (a file may read it at once)
 
     @property
     def key(self) -> str:
@@ -51,7 +52,7 @@ def columns(entity: Entity, plan: Deidentification | None = None) -> list[Column
     out = [Column(RECORD_STATUS, lambda node: node.status)] if entity.standalone else []
     for f in entity.fields:
         if plan is None:
-            out.append(Column(f, _plain(f)))
+            out.append(Column(f, _plain(f), stored=True))
         elif f.personal:
             if f.type is FieldType.DATE:  # a birth date: the age it gives at resection
                 out.append(Column(_made("age_at_resection", FieldType.INT, "export.age"), _age(f), f))
@@ -64,7 +65,7 @@ def columns(entity: Entity, plan: Deidentification | None = None) -> list[Column
             out.append(Column(_made(f"{f.key}_day", FieldType.TEXT if listed else FieldType.INT, "export.day",
                                     field=f), _days(f), f))
         else:
-            out.append(Column(f, _plain(f)))
+            out.append(Column(f, _plain(f), stored=True))
     return out
 
 

@@ -253,6 +253,9 @@ class Trail:
 
     def __init__(self, audit: dict[str, list[AuditEntry]]):
         self.column: dict[tuple[str, str, str], AuditEntry] = {}  # (table, row id, column) -> row that wrote it
+        # (table, row id) -> a row that inserted it as new, with the values it wrote: each of its columns was written
+        # by it unless `column` names a later row (`written`), so an insert costs one entry, not one per column
+        self.inserted: dict[tuple[str, str], tuple[AuditEntry, dict]] = {}
         self.listed: dict[tuple[str, str], dict[str, AuditEntry]] = defaultdict(dict)  # (table, owner) -> by value
         self.alive: dict[tuple[str, Any], dict[str, int]] = defaultdict(dict)  # (table, owner) -> row id: position
         # each table's column naming the record a row belongs to (an agent's `procedure_id`)
@@ -281,12 +284,14 @@ class Trail:
                 inserting = True
                 values = json.loads(str(row.new_value))
                 old_id, old = deleted.pop((row.table_name, values.get("position")), (None, {}))
-                if old_id is not None:
+                if old_id is None:
+                    self.inserted[row.table_name, row.record_id] = row, values
+                else:
                     renamed[row.record_id] = old_id
-                for column, value in values.items():
-                    kept = self.column.get((row.table_name, old_id or "", column))
-                    same = old_id is not None and column != "id" and old.get(column) == value and kept
-                    self.column[row.table_name, row.record_id, column] = kept if same and kept else row
+                    for column, value in values.items():
+                        kept = self.written(row.table_name, old_id, column)
+                        same = column != "id" and old.get(column) == value and kept
+                        self.column[row.table_name, row.record_id, column] = kept if same and kept else row
                 owner = values.get(self.owners.get(row.table_name, ""))
                 self.alive[row.table_name, owner][row.record_id] = values.get("position") or 0
                 if row.table_name == "addenda" and values.get("meaning") == ENTERED_IN_ERROR_MEANING:
@@ -307,6 +312,14 @@ class Trail:
             elif row.field is not None:  # an update, one column at a time
                 self.column[row.table_name, row.record_id, row.field] = row
 
+    def written(self, table: str, row_id: str, column: str) -> AuditEntry | None:
+        """The row that last wrote a column of a stored row: an update or a rewrite, else its insert."""
+        by_column = self.column.get((table, row_id, column))
+        inserted = self.inserted.get((table, row_id))
+        if inserted is None or column not in inserted[1] or (by_column is not None and by_column.seq > inserted[0].seq):
+            return by_column
+        return inserted[0]
+
     def row_id(self, node: Node) -> tuple[str, str, str] | None:
         """(table, row id, column prefix) where a node's record is stored."""
         entity = node.entity
@@ -324,23 +337,39 @@ class Trail:
         index = (node.position or 1) - 1
         return (entity.table, alive[index][1], "") if index < len(alive) else None
 
-    def latest(self, node: Node, where: tuple[str, str, str] | None, item: Item) -> AuditEntry | None:
-        """The row that last changed an item's value, given where its record is stored (`row_id`)."""
-        if where is None or (item.column is not None and item.column.source is not None):  # derived: no trail
+    @staticmethod
+    def lookup(entity: Entity, item: Item) -> tuple[str, Any] | None:
+        """Where the trail keeps what last wrote an item's value, worked out once per item (`latest` reads it for
+        every value): the record's id (its insert), a chosen value, the record status, or a column; None for a
+        derived value, which has no trail."""
+        if item.column is None:
+            return "column", "id"
+        if item.column.source is not None:
             return None
-        table, row_id, column_prefix = where
-        if item.column is None:  # the record's id: its insert
-            return self.column.get((table, row_id, "id"))
         f = item.column.field
         if f.listed:
-            multi = node.entity.multi_tables[f.key]
-            written = self.listed.get((multi.table, row_id), {})
-            if item.choice is not None:
-                return written.get(item.choice)
+            return "listed", (entity.multi_tables[f.key].table, item.choice)
+        if f is RECORD_STATUS:
+            return "status", f.key
+        return "column", (entity.column_prefix if entity.table is None else "") + f.key
+
+    def latest(self, where: tuple[str, str, str] | None, lookup: tuple[str, Any] | None) -> AuditEntry | None:
+        """The row that last changed an item's value, given where its record is stored (`row_id`) and its
+        `lookup`."""
+        if where is None or lookup is None:
+            return None
+        kind, key = lookup
+        table, row_id, _ = where
+        if kind == "column":
+            return self.written(table, row_id, key)
+        if kind == "listed":
+            multi, choice = key
+            written = self.listed.get((multi, row_id), {})
+            if choice is not None:
+                return written.get(choice)
             return max(written.values(), key=lambda r: r.seq, default=None)
-        if f is RECORD_STATUS:  # the mark, else the status column's last write (the signature's)
-            return self.column.get((table, row_id, f.key)) or self.column.get((table, row_id, "status"))
-        return self.column.get((table, row_id, column_prefix + f.key))
+        # the record status: the mark, else the status column's last write (the signature's)
+        return self.column.get((table, row_id, key)) or self.written(table, row_id, "status")
 
 
 @dataclass
@@ -399,6 +428,13 @@ class Writer:
 
     def __init__(self, metadata: Metadata, people: People, plan: Deidentification | None):
         self.metadata, self.people, self.plan = metadata, people, plan
+        # per entity, each item as `_event` writes it: (the record's attribute when the value is stored there as
+        # it is, the item, the ItemData's start, its value escaped as text, its trail lookup)
+        self.items = {e.key: [(item.column.key if item.column is not None and item.column.stored
+                               and item.choice is None else None, item,
+                               f'<ItemData ItemOID="{item.oid}" Value="', item.data_type == "text",
+                               Trail.lookup(e, item)) for item in metadata.items[e.key]]
+                      for e in entities()}
 
     def subjects(self, batch: Batch) -> Iterator[str]:
         trail = None if self.plan else Trail(batch.audit)
@@ -423,20 +459,24 @@ class Writer:
             key = f' ItemGroupRepeatKey="{node.instance}"' if repeats_in_event(node.entity) else ""
             out.append(f'<ItemGroupData ItemGroupOID="{_group_oid(node.entity)}"{key}>')
             where = trail.row_id(node) if trail else None
-            for item in self.metadata.items[node.entity.key]:
-                value = item.value(node)
+            stored = node.record.__dict__
+            for attribute, item, start, text, lookup in self.items[node.entity.key]:
+                value = stored[attribute] if attribute is not None else item.value(node)
                 if value is None or value == [] or value == "":
                     continue
-                text = value_text(item.data_type, value)
-                data = f'<ItemData ItemOID="{item.oid}" Value="{_a(text) if item.data_type == "text" else text}"'
-                written = trail.latest(node, where, item) if trail else None
+                if value.__class__ is str:
+                    value = _a(value) if text else value
+                else:
+                    value = value_text(item.data_type, value)
+                    value = _a(value) if text else value
+                written = trail.latest(where, lookup) if trail else None
                 if written is None:
-                    out.append(data + "/>")
+                    out.append(f'{start}{value}"/>')
                     continue
                 audit = audits.get(written.seq)
                 if audit is None:
                     audit = audits[written.seq] = self._audit(written)
-                out.append(f"{data}>{audit}</ItemData>")
+                out.append(f'{start}{value}">{audit}</ItemData>')
             out.append("</ItemGroupData>")
         out.append("</FormData></StudyEventData>")
 

@@ -55,9 +55,11 @@ class Node:
 
     def walk(self) -> Iterator[Node]:
         """This node and everything under it, parents first, in declaration order."""
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        stack = [self]  # not nested generators, which pass every node up through each level above it
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children))
 
     @property
     def patient(self) -> Node:

@@ -243,11 +243,6 @@ class Logbook:
         return self._session.subscribe(listener)
 
     # -- reading -----------------------------------------------------------------------------------------
-    def _rows(self, sql: str, params: Iterable = ()) -> list[dict]:
-        cursor = self._db.execute(sql, list(params))
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
     def _patients_where(self, where: str, params: Iterable = ()) -> list[Patient]:
         return [record for _, record in self._records_where(records.layout(PATIENT), where, list(params))]
 
@@ -255,13 +250,15 @@ class Logbook:
         return [record for _, record in self._records_where(records.layout(PROCEDURE), where, list(params))]
 
     def _records_where(self, layout: records.Layout, where: str, params: list,
-                       order: str = "rowid") -> list[tuple[dict, Any]]:
+                       order: str = "rowid") -> list[tuple[tuple, Any]]:
         """(row, record) of each row of an entity's table that `where` selects, with its parts: a statement per
-        table the declaration names, each selecting the rows under the same `where`."""
+        table the declaration names, each selecting the rows under the same `where`. A row is its values in
+        `layout.columns` order: its id first, then its owner's id (`layout.owner`) when it has one."""
         select = layout.select if self.schema_version >= schema_version() else self._older_select(layout)
         if select is None:
             return []
-        rows = self._rows(f"SELECT {select} FROM {layout.table} WHERE {where} ORDER BY {order}", params)
+        rows = self._db.execute(f"SELECT {select} FROM {layout.table} WHERE {where} ORDER BY {order}",
+                                params).fetchall()
         if not rows:
             return []
         subset = f"(SELECT id FROM {layout.table} WHERE {where})"
@@ -278,12 +275,12 @@ class Logbook:
             by_owner: dict[str, list] = defaultdict(list)
             for row, record in self._records_where(part, f"{part.owner} IN {subset}", params,
                                                    f"{part.owner}, position" if part.positioned else "rowid"):
-                by_owner[row[part.owner]].append(record)
+                by_owner[row[1]].append(record)  # a part's row: its id, then its owner's
             for owner, found in by_owner.items():
                 parts[owner][key] = found
         one = {key for key, _, many in layout.tables if not many}
-        return [(r, layout.record(r, multi.get(r["id"], {}), {key: value[0] if key in one else value
-                                                              for key, value in parts.get(r["id"], {}).items()}))
+        return [(r, layout.record(r, multi.get(r[0], {}), {key: value[0] if key in one else value
+                                                            for key, value in parts.get(r[0], {}).items()}))
                 for r in rows]
 
     def _older_select(self, layout: records.Layout) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from operator import itemgetter
 from typing import Any
 
 from ..dictionary import Entity, Field, FieldType, MultiTable, entities, on_change, parts
@@ -27,16 +28,29 @@ def to_column(f: Field, value: Any) -> Any:
     return value
 
 
-def from_column(f: Field, value: Any) -> Any:
-    if value is None:
-        return None
+def _whole_number(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def column_reader(f: Field) -> Callable[[Any], Any] | None:
+    """What turns a stored non-NULL value of the field back into its value; None when it is stored as it is (text,
+    choices), so reading a row converts only the columns that need it."""
     if f.type is FieldType.DATE or f.type is FieldType.DATES:
-        return dt.date.fromisoformat(value)
+        return dt.date.fromisoformat
     if f.type is FieldType.BOOL:
-        return bool(value)
-    if f.type is FieldType.NUMBER and isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
+        return bool
+    if f.type is FieldType.NUMBER:
+        return _whole_number
+    return None
+
+
+def _picker(places: list[int]) -> Callable[[Sequence], tuple]:
+    """What picks the values at these places of a row, as a tuple (itemgetter gives a bare value for one place)."""
+    if len(places) > 1:
+        return itemgetter(*places)
+    if places:
+        return lambda row: (row[places[0]],)
+    return lambda row: ()
 
 
 def scalar_fields(entity: Entity) -> list[Field]:
@@ -83,10 +97,18 @@ class Layout:
         columns += [c for c in self.bookkeeping if c not in columns]
         self.columns = columns
         self.select = ", ".join(columns)
-        # what `record` reads, per record in the row: (part key or None, class, (field, column, Field), multi keys)
-        self._readers = [(key, cls, [(f.key, prefix + f.key, f) for f in fields],
-                          [(k, cls.ENTITY[k]) for owner, k, _ in self.multi if owner == key])
-                         for key, cls, prefix, fields in self.in_row]
+        # what `record` reads from a row (its values in `columns` order), per record in the row: (part key or None,
+        # class, the fields stored as they are (their keys, what picks their values), the converted ones (key,
+        # place, reader), multi keys (key, reader or None))
+        at = {c: i for i, c in enumerate(columns)}
+        self._readers = []
+        for key, cls, prefix, fields in self.in_row:
+            readers = [(f, column_reader(f)) for f in fields]
+            kept = [f for f, read in readers if read is None]
+            self._readers.append((key, cls, tuple(f.key for f in kept), _picker([at[prefix + f.key] for f in kept]),
+                                  [(f.key, at[prefix + f.key], read) for f, read in readers if read is not None],
+                                  [(k, column_reader(cls.ENTITY[k])) for owner, k, _ in self.multi if owner == key]))
+        self._bookkeeping_at = [(name, at[name]) for name in self.bookkeeping]
         # the list-valued fields whose rows are not kept as they are read (dates)
         self._converted = {(key, k): cls.ENTITY[k] for key, cls, _, _ in self.in_row
                            for owner, k, _ in self.multi if owner == key and cls.ENTITY[k].type is FieldType.DATES}
@@ -115,23 +137,27 @@ class Layout:
             row[name] = getattr(record, name)
         return row
 
-    def record(self, row: dict, multi: dict[tuple[str | None, str], list[str]],
+    def record(self, row: Sequence, multi: dict[tuple[str | None, str], list[str]],
                tables: dict[str, list[Record]]) -> Record:
-        """The record of a row, given its multi-choice values and its parts from their own tables."""
+        """The record of a row (its values in `columns` order), given its multi-choice values and its parts from
+        their own tables."""
         values: dict[str, Any] = {}
-        for key, cls, columns, multi_keys in self._readers:
-            own = {name: from_column(f, row[column]) for name, column, f in columns}
-            for k, f in multi_keys:
+        for key, cls, kept_names, pick, converted, multi_keys in self._readers:
+            own = dict(zip(kept_names, pick(row), strict=True))
+            for name, at, read in converted:
+                value = row[at]
+                own[name] = None if value is None else read(value)
+            for k, read_value in multi_keys:
                 found = multi.get((key, k), [])
-                own[k] = [from_column(f, v) for v in found] if f.type is FieldType.DATES else found
+                own[k] = [read_value(v) for v in found] if read_value is not None else found
             if key is None:
                 values.update(own)
             else:
                 values[key] = cls(**own)
         if self.own_id:
-            values["id"] = row["id"]
-        for name in self.bookkeeping:
-            values[name] = row[name]
+            values["id"] = row[0]
+        for name, at in self._bookkeeping_at:
+            values[name] = row[at]
         for key, part, many in self.tables:
             values[key] = tables[key] if key in tables else [] if many else None if part.entity.optional \
                 else part.cls()
