@@ -7,6 +7,7 @@ target vessels treat (A6 is segment VI's artery).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .dictionary import COUINAUD_SEGMENTS
 
@@ -23,19 +24,33 @@ SEGMENTS: dict[str, tuple[tuple[tuple[float, float], ...], tuple[float, float]]]
     "III": (((58, 25), (84, 25), (96, 30), (56, 45)), (72, 33)),
     "I": (((46, 23), (54, 22), (55, 30), (47, 31)), (50.5, 26.5)),
 }
-_ARTERY = re.compile(r"\bA\s*([1-8])(?:\s*([ab]))?", re.IGNORECASE)
+# A segment's artery (A6) or the segment itself (S6, 6段, VI段); several joined by + / 、 & share one prefix
+# (A2+3, S5/8, VI、VII段) and a half may follow IV alone (A4a+b). A name ends there: A10 is no segment, nor IVC.
+_END = r"(?![0-9A-Za-z])"
+_NUMBER, _HALF = rf"[1-8][ab]?{_END}", rf"[ab]{_END}"
+_NAME = rf"(?:VIII|VII|VI|IV|V|III|II|I|[1-8])[ab]?{_END}"
+_AND = r"\s*[+/、&]\s*"
+_NAMED = re.compile(rf"(?<![0-9A-Za-z])(?:[AS]\s*({_NUMBER}(?:{_AND}(?:{_NUMBER}|{_HALF}))*)"
+                    rf"|({_NAME}(?:{_AND}(?:{_NAME}|{_HALF}))*)\s*段)", re.IGNORECASE)
+_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
 
 
 def treated_segments(target_vessels: str | None) -> list[str]:
-    """The segments whose arteries the target vessels name ("A6, A7" → VI, VII; A4 is IVa and IVb, A4a only IVa),
-    in the segments' order."""
+    """The segments the target vessels name, in the segments' order: "A6, A7" → VI, VII; "A2+3" → II, III;
+    "S5/8" → V, VIII; "VI段" → VI; A4 is IVa and IVb, A4a only IVa. Full-width and Roman-numeral characters
+    (Ａ６, Ⅵ段) read as typed plainly; a branch named in words (右前支) names no segment."""
     found: set[str] = set()
-    for number, half in _ARTERY.findall(target_vessels or ""):
-        roman = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")[int(number) - 1]
-        if roman == "IV":
-            found.update(["IVa", "IVb"] if not half else [f"IV{half.lower()}"])
-        else:
-            found.add(roman)
+    for prefixed, before_duan in _NAMED.findall(unicodedata.normalize("NFKC", target_vessels or "")):
+        segment = ""
+        for part in re.split(_AND, prefixed or before_duan):
+            name = part.rstrip("abAB")
+            half = part[len(name):].lower()
+            if name:
+                segment = _ROMAN[int(name) - 1] if name.isdigit() else name.upper()
+            if segment == "IV":
+                found.update([f"IV{half}"] if half else ["IVa", "IVb"])
+            elif name:  # a half after another segment (A6a) is still that segment
+                found.add(segment)
     return [c.key for c in COUINAUD_SEGMENTS if c.key in found]
 
 

@@ -389,9 +389,10 @@ def carried_findings(doc: Any, findings: list[Finding]) -> list[Finding]:
 
 def signing_findings(validator: Validator, patient: Patient, procedure: Procedure) -> list[Finding]:
     """Everything validation says about a procedure, plus the fields a draft may leave blank but a signed
-    record may not (`required_to_sign` in the dictionary)."""
+    record may not (`required_to_sign` in the dictionary); a narrative of spaces only (kept as typed) is none."""
     findings = validator.procedure(procedure.to_document(), patient.to_document())
     for f in PROCEDURE.fields:
-        if f.required_to_sign and not recorded(getattr(procedure, f.key)):
+        value = getattr(procedure, f.key)
+        if f.required_to_sign and not recorded(value.strip() if isinstance(value, str) else value):
             findings.append(Finding(join("", f.key), ERROR, Message("required_to_sign")))
     return findings

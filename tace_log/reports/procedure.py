@@ -531,11 +531,18 @@ class _ReportBuilder:
             scale = min(column / width, KEY_IMAGE_HEIGHT / height)
             cells.append([Image(io.BytesIO(data), width * scale, height * scale, hAlign="CENTER"), caption])
         rows: list[list] = [cells[i:i + 2] + [""] * (2 - len(cells[i:i + 2])) for i in range(0, len(cells), 2)]
-        grid = Table(rows, colWidths=[column + KEY_IMAGE_GAP / 2] * 2, hAlign="LEFT", style=TableStyle([
+        style = TableStyle([
             ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), KEY_IMAGE_GAP / 2),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
-        return [*self._section(section.label(self.lang)), grid]
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 6)])
+
+        def grid(part: list[list]) -> Table:
+            return Table(part, colWidths=[column + KEY_IMAGE_GAP / 2] * 2, hAlign="LEFT", style=style)
+
+        # An image row is far taller than the room a heading asks for (SECTION_MIN_ROOM): the heading goes with the
+        # first row, whole, so it never ends a page above images that begin on the next.
+        first = KeepTogether([self._heading(section.label(self.lang)), grid(rows[:1])])
+        return [first, *([grid(rows[1:])] if len(rows) > 1 else [])]
 
     def _narrative(self, key: str) -> list:
         text = getattr(self.procedure, key) or ""

@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import zipfile
 
+import pypdf
 import pytest
 
 from tace_log import interchange, package
@@ -21,12 +22,14 @@ from tace_log.errors import InvalidInputError, LogbookCorruptError, RecordLocked
 from tace_log.exports import Deidentification
 from tace_log.key_images import KeyImageError, identify
 from tace_log.model import record_class
-from tace_log.reports.report_file import procedure_report
+from tace_log.reports import build_report
+from tace_log.reports.report_file import key_image_bytes, procedure_report
 from tace_log.settings import SETTINGS_FILENAME, load_key_image_limit_mb, save_key_image_limit_mb
 from tace_log.storage import Logbook
 
 from ..image_samples import angiogram, jpeg
 from .signing_support import PASSWORD, signable_logbook
+from .test_report import A4_HEIGHT, SIGNATURE, page_words
 from .test_signed_records import _forge
 
 KeyImage = record_class(KEY_IMAGE)
@@ -162,6 +165,31 @@ def test_the_report_prints_each_image_with_its_number_and_caption(draft, pdf_pag
     assert sorted(sizes) == [("1024", "768"), ("512", "512")]  # the images themselves, not thumbnails
     zh = "\n".join(pdf_pages_text(procedure_report(logbook, procedure.id, language="zh")))
     assert "关键图像" in zh and "图1" in zh
+
+
+BODY_BOTTOM = A4_HEIGHT - (14 + 10) * 72 / 25.4  # points from the top: the report's bottom margin and footer
+SECTION_ROOM = 22 * 72 / 25.4  # the room a heading with a line or two needs (procedure.SECTION_MIN_ROOM)
+
+
+def test_the_key_images_heading_is_on_the_page_of_the_first_images(draft, pdf_pages_text):
+    """However much comes before them, the heading is never left at the foot of a page with its images on the next:
+    the plan before them grows a few lines at a time, moving the heading down a page and over its foot."""
+    logbook, patient, procedure = draft
+    _attach(logbook, procedure, (angiogram((800, 600)), "Tumour stain, segment VII"), (jpeg((600, 600)), None))
+    procedure = logbook.get_procedure(procedure.id)
+    images = key_image_bytes(logbook, procedure)
+    moved_with_room_left = []  # the cases the heading once stayed behind in
+    for lines in range(10, 70, 4):
+        plan = "\n".join(f"Plan line {n}." for n in range(1, lines + 1))
+        pdf = build_report(patient, procedure.replace(follow_up_plan=plan), SIGNATURE, images=images)
+        pages = pdf_pages_text(pdf)
+        heading = next(n for n, page in enumerate(pages, start=1) if "Key images" in page)
+        first_image = next(n for n, page in enumerate(pypdf.PdfReader(io.BytesIO(pdf)).pages, start=1) if page.images)
+        assert heading == first_image and "Image 1 · Tumour stain, segment VII" in pages[heading - 1], lines
+        before = [w for w in page_words(pdf)[heading - 2] if w[3] < BODY_BOTTOM] if heading > 1 else []
+        if f"{lines}." in [w[4] for w in before] and BODY_BOTTOM - max(w[3] for w in before) > SECTION_ROOM:
+            moved_with_room_left.append(lines)
+    assert moved_with_room_left  # the plan ended a page with room for a heading, and the heading went over
 
 
 def test_a_changed_image_is_said_in_the_report_not_printed(draft, pdf_pages_text):

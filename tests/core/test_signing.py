@@ -84,6 +84,27 @@ def test_errors_block_signing_and_warnings_must_be_acknowledged(book):
                                 for e in signing_rows)
 
 
+def _file_dump(path) -> list[str]:
+    """Every row of the logbook file, as SQL (read-only): what a refused signing must leave as it was."""
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as reader:
+        return list(reader.iterdump())
+
+
+@pytest.mark.parametrize("impression", [None, "  \n\t "])
+def test_signing_without_an_impression_is_refused_saying_so_and_writes_nothing(book, impression):
+    logbook, _, procedure = book
+    procedure.impression = impression  # a draft may lack it (spaces only are not one)
+    logbook.save_procedure(procedure)
+    before = _file_dump(logbook.path)
+    with pytest.raises(InvalidInputError) as refused:
+        logbook.signing.sign(procedure.id, "chen", PASSWORD, acknowledge_warnings=True)
+    assert str(refused.value) == f"procedure {procedure.id} not signed: impression: is required before signing"
+    assert "术中诊断" in refused.value.text("zh") and "签名前必须填写" in refused.value.text("zh")
+    assert [f.code for f in refused.value.findings] == ["required_to_sign"]
+    assert _file_dump(logbook.path) == before  # no signature, no status, no audit row
+    assert logbook.signing.signature_of(procedure.id) is None and logbook.get_procedure(procedure.id).status == "draft"
+
+
 def test_a_signed_procedure_is_refused_by_the_logbook(book):
     logbook, _, procedure = book
     logbook.signing.sign(procedure.id, "chen", PASSWORD)
