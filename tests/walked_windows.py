@@ -5,6 +5,7 @@ tests/ui/test_chinese_everywhere.py."""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -17,6 +18,7 @@ import ui.shell.messages
 from tace_log.drafts import DraftStore
 from tace_log.errors import LogbookCorruptError
 from tace_log.model import Procedure, new_id
+from tace_log.settings import settings_file
 from tace_log.storage import Logbook
 from ui.safety.damaged_logbook import DamagedLogbookDialog
 from ui.safety.unexpected_error import unexpected_error_dialog
@@ -37,6 +39,9 @@ def main_template(folder):
     logbook.signing.sign(signed.id, "chen", PASSWORD)
     logbook.backups.back_up()
     logbook.close()
+    # A walk presses for longer than the idle lock's 10 minutes on a loaded machine, and the lock would cover the
+    # dialog it is in; the lock's own states are walked by calling `who.lock()`.
+    settings_file(folder / LOGBOOK).write_text(json.dumps({"idle_lock_minutes": 24 * 60}), encoding="utf-8")
     return {"unsigned": unsigned.id, "signed": signed.id}
 
 
@@ -65,6 +70,8 @@ class MainWindows:
             window = MainWindow(logbook, QSettings(str(here / "settings.ini"), QSettings.Format.IniFormat))
             window.show()
             self.qtbot.waitExposed(window)
+            replacements = []  # View > Language's window in the other language: put away with this one
+            window.replaced.connect(replacements.append)
             if user is not None:
                 sign_in_by_clicking(self.qtbot, window.who.sign_in(), user, password)
             if procedure is not None:
@@ -74,11 +81,13 @@ class MainWindows:
                 then(window)
 
             def put_away():
-                if window.form is not None:
-                    window.form.discard()  # the real "unsaved changes?" question must not hold the close
-                window.close()
+                # A window left open would go on counting to its idle lock and cover a later walk's dialogs.
+                for each in (window, *replacements):
+                    if each.form is not None:
+                        each.form.discard()  # the real "unsaved changes?" question must not hold the close
+                    each.close()
+                    each.deleteLater()
                 logbook.close()
-                window.deleteLater()
             return (root(window) if root else window), put_away
         return fresh
 

@@ -33,6 +33,17 @@ def unsaved_forms_are_discarded_at_teardown(monkeypatch):
     monkeypatch.setattr(messages, "ask_unsaved", lambda parent, title: QMessageBox.StandardButton.Discard)
 
 
+@pytest.fixture(autouse=True)
+def no_idle_lock_outlives_its_test(qapp):
+    """A main window a test leaves open would still lock after its idle minutes and cover a later test's dialogs."""
+    yield
+    from ui.shell.main_window import MainWindow
+
+    for widget in qapp.topLevelWidgets():
+        if isinstance(widget, MainWindow):
+            widget.who.stop()
+
+
 @pytest.fixture
 def logbook(tmp_path):
     with Logbook.open(tmp_path / "logbook.sqlite") as lb:
