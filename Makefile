@@ -10,10 +10,11 @@ QM := $(TS:.ts=.qm)
 TS_EN := resources/translations/tace_log_en.ts
 QM_EN := $(TS_EN:.ts=.qm)
 
-# Debian packages: Qt's offscreen/xcb platforms, the PDF tools the report tests read PDFs back with, the time zones
+# Debian packages: Qt's offscreen/xcb platforms, the PDF tools the report tests read PDFs back with, fontconfig's
+# fc-query (the report tests read the bundled font's character map with it), the time zones
 # times are shown in (the tests show Asia/Shanghai's), and R's survival and DCMTK, the independent references the
 # survival and dose-report tests and bench compare with (never shipped).
-DEBIAN_PACKAGES := libegl1 libgl1 libglib2.0-0 libfontconfig1 libfreetype6 libdbus-1-3 libxkbcommon0 \
+DEBIAN_PACKAGES := libegl1 libgl1 libglib2.0-0 libfontconfig1 fontconfig libfreetype6 libdbus-1-3 libxkbcommon0 \
 	libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 xvfb xauth poppler-utils poppler-data tzdata r-base-core \
 	r-cran-survival dcmtk
 

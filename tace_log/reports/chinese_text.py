@@ -73,27 +73,37 @@ def break_lines(text: str, max_widths: list[float], font: str, size: float) -> l
     return lines
 
 
+# What the report writes for a character its font does not draw where the character's compatibility form (NFKC)
+# is not drawn either: the nearest sign a clinician reads the same.
+STAND_INS = {"⩽": "≤", "⩾": "≥", "∼": "~", "✗": "×", "✘": "×", "≦": "≤", "≧": "≥"}
+
+
 @lru_cache(maxsize=4)
-def _blank(font: str) -> frozenset[str]:
-    """The characters the font maps to an empty glyph (no outline), spaces aside."""
+def _drawn(font: str) -> frozenset[str]:
+    """The characters the font draws: in its character map, with an outline (spaces and controls aside)."""
     face = pdfmetrics.getFont(font).face  # type: ignore[attr-defined]  # a TTFont: its face has the glyph table
     positions = face.glyphPos
-    return frozenset(chr(code) for code, glyph in face.charToGlyph.items()
-                     if positions[glyph + 1] == positions[glyph] and not chr(code).isspace()
-                     and unicodedata.category(chr(code))[0] != "C")
+    return frozenset(chr(code) for code, glyph in face.charToGlyph.items() if positions[glyph + 1] > positions[glyph])
+
+
+def undrawn(char: str, font: str) -> bool:
+    """The font would print the character as nothing or as a box: missing from it, or drawn blank (℃ is)."""
+    return char not in _drawn(font) and not char.isspace() and unicodedata.category(char)[0] != "C"
 
 
 def printable(text: str, font: str) -> str:
-    """The text with each character the font draws blank written as its compatibility form (℃ as °C, Ⅴ as V)
-    when the font draws that."""
-    blank = _blank(font)
-    if not blank.intersection(text):
+    """The text with each character the font does not draw written as its compatibility form (℃ as °C, Ⅴ as V,
+    ⁺ as +) when the font draws that, else as its stand-in (⩽ as ≤); a character with neither stays as it is."""
+    drawn = _drawn(font)
+    if drawn.issuperset(text):
         return text
     out = []
     for char in text:
-        if char in blank:
+        if undrawn(char, font):
             plain = unicodedata.normalize("NFKC", char)
-            out.append(plain if not blank.intersection(plain) else char)
+            if any(undrawn(c, font) for c in plain):
+                plain = STAND_INS.get(char, char)
+            out.append(plain)
         else:
             out.append(char)
     return "".join(out)

@@ -6,11 +6,13 @@ from __future__ import annotations
 import subprocess
 
 import pytest
+from reportlab.pdfbase import pdfmetrics
 
 from tace_log.dictionary import PROCEDURE
 from tace_log.reports import build_report
-from tace_log.reports.chinese_text import NO_END, NO_START, _blank, break_lines, printable
+from tace_log.reports.chinese_text import NO_END, NO_START, break_lines, printable
 from tace_log.reports.fonts import register_report_font
+from tace_log.resources import cjk_font_file
 from tace_log.settings import ReportSettings
 from tests.core.test_report import records
 
@@ -20,7 +22,9 @@ FINDINGS = ("肝右叶VI、VII段见两处结节状肿瘤染色（最大约14 mm
             "“富血供”病灶共3个！经微导管超选择插管至A6、A7，注入碘化油5 mL及表柔比星30 mg，"
             "术后复查DSA：肿瘤染色消失。患者体温37.8℃，无明显不适。") * 4
 # Symbols a TACE report is written with: temperatures, doses, sizes, ranges, arrows, grades, segments.
-CLINICAL_SYMBOLS = "℃ ℉ ° µ μ ± × ÷ ≤ ≥ ≈ ² ³ · – — → ← ↑ ↓ ‰ ％ ① ② ③ Ⅰ Ⅱ Ⅲ Ⅳ Ⅴ Ⅵ Ⅶ Ⅷ ～ ＜ ＞ ㎎ ㎖"
+CLINICAL_SYMBOLS = "℃ ℉ ° µ μ ± × ÷ ≤ ≥ ≈ ² ³ · – — → ← ↑ ↓ ‰ ％ ① ② ③ Ⅰ Ⅱ Ⅲ Ⅳ Ⅴ Ⅵ Ⅶ Ⅷ ～ ＜ ＞ ㎎ ㎖ ⁺ ⁻ ⩽ ⩾ ✗ ∼"
+# The ones the bundled font draws blank (℃, Ⅴ) or lacks (⁺, ⩽), as the report prints them instead.
+PRINTED_AS = {"℃": "°C", "℉": "°F", "Ⅴ": "V", "⁺": "+", "⁻": "−", "⩽": "≤", "⩾": "≥", "✗": "×", "∼": "~"}
 
 
 @pytest.mark.parametrize("width", range(60, 420, 7))
@@ -51,15 +55,42 @@ def test_a_list_of_choices_is_joined_with_the_enumeration_comma_in_chinese():
 
 
 def test_every_clinical_symbol_prints_with_a_glyph(report_logbook, tmp_path):
-    assert {"℃", "Ⅴ"} <= _blank(FONT)  # why: the font's glyphs for these are empty
+    in_font, blank = _font_coverage()
+    assert {"℃", "Ⅴ"} <= blank and {"⁺", "⩽"}.isdisjoint(in_font)  # why: drawn blank, or not in the font at all
     assert printable("37.8℃", FONT) == "37.8°C" and printable("Ⅴ段", FONT) == "V段"
     patient, procedure = records(report_logbook)
-    procedure.findings, procedure.impression = CLINICAL_SYMBOLS, "体温37.8℃"
+    symbols = CLINICAL_SYMBOLS.split()
+    procedure.findings, procedure.impression = " ".join(f"[{s}]" for s in symbols), "体温37.8℃"
     pdf = tmp_path / "symbols.pdf"
     pdf.write_bytes(build_report(patient, procedure, settings=ReportSettings(language="zh")))
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True,
                           text=True).stdout
     assert "37.8°C" in text and "℃" not in text
-    printed = {char for char in text if not char.isspace()}
-    assert printed & set(CLINICAL_SYMBOLS.replace(" ", "")), "the symbols are in the report"
-    assert printed & _blank(FONT) == set()  # no character drawn blank
+    assert [s for s in symbols if f"[{PRINTED_AS.get(s, s)}]" not in text] == []  # each, as itself or its stand-in
+    printed = {c for c in text if not c.isspace()}
+    assert sorted(printed - in_font) == [] and sorted(printed & blank) == []  # nothing printed as a box or blank
+
+
+def _font_coverage() -> tuple[set[str], set[str]]:
+    """The characters of the bundled font, as fontconfig reads its character map (`fc-query`), and those of them
+    whose glyph has no outline (from its glyph table)."""
+    charset = subprocess.run(["fc-query", "-i", "0", "--format=%{charset}", str(cjk_font_file())], check=True,
+                             capture_output=True, text=True).stdout
+    in_font = set()
+    for part in charset.split():
+        first, _, last = part.partition("-")
+        in_font.update(chr(code) for code in range(int(first, 16), int(last or first, 16) + 1))
+    face = pdfmetrics.getFont(FONT).face
+    positions = face.glyphPos
+    blank = {c for c in in_font if ord(c) in face.charToGlyph and not c.isspace()
+             and positions[face.charToGlyph[ord(c)] + 1] == positions[face.charToGlyph[ord(c)]]}
+    return in_font, blank
+
+
+
+def _blank_or_missing() -> set[str]:
+    """Read from the font file with fontTools-free means: reportlab's own parse of its character map and glyphs."""
+    face = pdfmetrics.getFont(FONT).face
+    return {c for c in CLINICAL_SYMBOLS.replace(" ", "")
+            if ord(c) not in face.charToGlyph
+            or face.glyphPos[face.charToGlyph[ord(c)] + 1] == face.glyphPos[face.charToGlyph[ord(c)]]}
