@@ -141,6 +141,17 @@ class Record:
         state.update(values)
 
     @classmethod
+    def stored(cls, values: dict[str, Any]) -> Any:
+        """The record of values read from the logbook (storage/records.py), its lists and parts among them: made
+        without `__init__`'s check of the names and its fresh lists, which a read of a hundred thousand procedures'
+        records would repeat for each."""
+        record = cls.__new__(cls)
+        state = record.__dict__
+        state.update(cls._layout().fixed)
+        state.update(values)
+        return record
+
+    @classmethod
     def attribute_names(cls) -> tuple[str, ...]:
         """Every attribute of the record: id, fields, parts, bookkeeping."""
         return cls._layout().order

@@ -98,17 +98,18 @@ class Layout:
         self.columns = columns
         self.select = ", ".join(columns)
         # what `record` reads from a row (its values in `columns` order), per record in the row: (part key or None,
-        # class, the fields stored as they are (their keys, what picks their values), the converted ones (key,
-        # place, reader), multi keys (key, reader or None))
+        # class, the attributes stored as they are (their names, what picks their values: the record's own id and
+        # bookkeeping too), the converted ones (name, place, reader), multi keys (key, reader or None))
         at = {c: i for i, c in enumerate(columns)}
         self._readers = []
         for key, cls, prefix, fields in self.in_row:
             readers = [(f, column_reader(f)) for f in fields]
-            kept = [f for f, read in readers if read is None]
-            self._readers.append((key, cls, tuple(f.key for f in kept), _picker([at[prefix + f.key] for f in kept]),
+            kept = [(f.key, at[prefix + f.key]) for f, read in readers if read is None]
+            if key is None:
+                kept += [("id", 0)] * self.own_id + [(name, at[name]) for name in self.bookkeeping]
+            self._readers.append((key, cls, tuple(name for name, _ in kept), _picker([i for _, i in kept]),
                                   [(f.key, at[prefix + f.key], read) for f, read in readers if read is not None],
                                   [(k, column_reader(cls.ENTITY[k])) for owner, k, _ in self.multi if owner == key]))
-        self._bookkeeping_at = [(name, at[name]) for name in self.bookkeeping]
         # the list-valued fields whose rows are not kept as they are read (dates)
         self._converted = {(key, k): cls.ENTITY[k] for key, cls, _, _ in self.in_row
                            for owner, k, _ in self.multi if owner == key and cls.ENTITY[k].type is FieldType.DATES}
@@ -153,15 +154,11 @@ class Layout:
             if key is None:
                 values.update(own)
             else:
-                values[key] = cls(**own)
-        if self.own_id:
-            values["id"] = row[0]
-        for name, at in self._bookkeeping_at:
-            values[name] = row[at]
+                values[key] = cls.stored(own)
         for key, part, many in self.tables:
             values[key] = tables[key] if key in tables else [] if many else None if part.entity.optional \
                 else part.cls()
-        return self.cls(**values)
+        return self.cls.stored(values)
 
     def multi_values(self, record: Record) -> list[tuple[MultiTable, list[str]]]:
         """Each multi-choice table with the values of a record for it."""
