@@ -206,6 +206,10 @@ class _Run:
                 inner.start()
                 try:
                     self._press_in(dialog, self.todo.pop(0))
+                    # a press that leaves its dialog open with nothing over it (Export, then Cancel while the
+                    # export runs): the next key is in the same dialog, else the walk would wait on it for ever
+                    while self.todo and dialog.isVisible() and self._new_dialog() is None:
+                        self._press_in(dialog, self.todo.pop(0))
                 finally:
                     inner.stop()
                 if not self.todo and dialog.isVisible():  # the press left its dialog open (Browse…)
