@@ -9,17 +9,16 @@ from pathlib import Path
 from ..storage import Logbook
 from . import csv_files, odm, redcap
 from .deidentify import Deidentification
-from .walk import BATCH
 
 WRITERS = {"csv": csv_files.write, "redcap": redcap.write, "odm": odm.write}
 FOLDERS = frozenset({"csv", "redcap"})  # formats that write several files into a folder
 
 
 def write(logbook: Logbook, format: str, target: str | Path, plan: Deidentification | None = None,
-          batch: int = BATCH, only: Collection[str] | None = None) -> dict:
+          only: Collection[str] | None = None) -> dict:
     """Export the logbook (or the patients with an id in `only`) in `format` to `target` (a folder for csv and
-    redcap, a file for odm); returns counts."""
-    return WRITERS[format](logbook, target, plan, batch, only)
+    redcap, a file for odm), each format reading as many patients at a time as suits it; returns counts."""
+    return WRITERS[format](logbook, target, plan, only=only)
 
 
 __all__ = ["Deidentification", "FOLDERS", "WRITERS", "write"]
