@@ -15,10 +15,13 @@ FOLDERS = frozenset({"csv", "redcap"})  # formats that write several files into 
 
 
 def write(logbook: Logbook, format: str, target: str | Path, plan: Deidentification | None = None,
-          only: Collection[str] | None = None) -> dict:
+          batch: int | None = None, only: Collection[str] | None = None) -> dict:
     """Export the logbook (or the patients with an id in `only`) in `format` to `target` (a folder for csv and
-    redcap, a file for odm), each format reading as many patients at a time as suits it; returns counts."""
-    return WRITERS[format](logbook, target, plan, only=only)
+    redcap, a file for odm), reading `batch` patients at a time (by default as many as suits the format); returns
+    counts."""
+    if batch is None:
+        return WRITERS[format](logbook, target, plan, only=only)
+    return WRITERS[format](logbook, target, plan, batch, only)
 
 
 __all__ = ["Deidentification", "FOLDERS", "WRITERS", "write"]
