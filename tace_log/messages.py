@@ -51,6 +51,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "type.time": ("must be a time of day, HH:MM (09:30)", "必须是时间，格式为HH:MM（如09:30）"),
     "likely_duplicate": ("the patient already has a procedure on {date}, cycle {cycle}: the same one entered twice?",
                          "该患者已有{date}第{cycle}次的手术记录：是否重复录入？"),
+    "likely_duplicate.no_cycle": ("the patient already has a procedure on {date}, with no cycle either: the same one "
+                                  "entered twice?", "该患者已有{date}的手术记录，同样未填周期：是否重复录入？"),
     "time_order": ("ends at {end}, before it started ({start}): past midnight, or a slip?",
                    "结束时间{end}早于开始时间{start}：跨过午夜，还是输入有误？"),
     "type.int": ("must be a whole number", "必须是整数"),

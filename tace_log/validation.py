@@ -194,7 +194,8 @@ class Validator:
             if isinstance(other, dict) and other is not doc and other.get("cycle") == cycle \
                     and parse_date(other.get("date")) == date and not other.get("entered_in_error"):
                 out.append(Finding(join(path, "date"), WARNING, Message(
-                    "likely_duplicate", date=date.isoformat(), cycle="?" if cycle is None else cycle)))
+                    "likely_duplicate", date=date.isoformat(), cycle=cycle) if cycle is not None else Message(
+                    "likely_duplicate.no_cycle", date=date.isoformat())))
                 return
 
     def _arm(self, patient, path, out):

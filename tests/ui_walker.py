@@ -1,12 +1,15 @@
 """The walker of tests/ui/test_every_button.py: press every button and menu action a window offers, as a person
 would (a mouse click, a menu action triggered), then every button of each dialog those open, each from a fresh
-start, failing on any exception raised in a slot.
+start, failing on any exception raised in a slot, and on any window that gives one Alt key to two things.
 
 It finds what there is to press itself (QPushButton and QToolButton of the window, menu and window QActions), so
 a button added later is pressed without a new test. A *plan* is the keys pressed from a fresh window: the first in
 the window, each next one in the dialog the one before opened; a dialog the last press opens becomes one plan more
-per button in it, and is then dismissed (rejected, as with Escape). Qt's own file and print dialogs are answered
-(a file in the test folder; Print to File), not walked: their insides are Qt's.
+per button in it, and is then dismissed (rejected, as with Escape). A dialog a press leaves open (Browse…, Export)
+is looked at and dismissed too, but what the press made pressable in it (Cancel export, while the export runs) is
+no plan: the next key of a plan is pressed in a dialog that opens, so such a button is its own test's. Qt's own file
+and print dialogs are answered (a file in the test folder; Print to File), not walked: their insides are Qt's. A
+dialog is dismissed whatever goes wrong in it, so a failure fails the walk and never leaves it waiting.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QFileDialog, QMainWindow, QWidget
 from pytestqt.exceptions import format_captured_exceptions
-from ui_support import choose_file, print_to_file
+from ui_support import choose_file, mnemonic_clashes, print_to_file
 
 BUTTON_CLASSES = {"QPushButton", "QToolButton"}  # Qt's private subclasses (a line edit's clear button) are Qt's
 QT_DIALOGS = (QFileDialog, QPrintDialog)
@@ -84,8 +87,12 @@ class Walker:
         # Called with every window and dialog the walk shows, as it shows (before its buttons are pressed): a test
         # of what they all must be (in Chinese, on the screen) sets it.
         self.inspect: Callable[[QWidget], None] | None = None
+        self.clashes: dict[str, dict[str, list[str]]] = {}  # by window: an Alt key and what it is given to
 
     def look_at(self, window: QWidget) -> None:
+        clashes = mnemonic_clashes(window)  # every walk, so in each language a walk is made in
+        if clashes:
+            self.clashes[window_key(window)] = clashes
         if self.inspect is not None:
             self.inspect(window)
 
@@ -155,6 +162,7 @@ class Walker:
         where = " > ".join(plan) or f"opening {window_key(window)}"
         assert not exceptions, f"{where}:\n{format_captured_exceptions(exceptions)}"
         assert not run.unexpected, f"{where}: the unexpected-error dialog showed: {run.unexpected}"
+        assert not self.clashes, f"{where}: one Alt key for several things: {self.clashes}"
         return offered
 
 
@@ -206,21 +214,23 @@ class _Run:
                 inner.start()
                 try:
                     self._press_in(dialog, self.todo.pop(0))
-                    # a press that leaves its dialog open with nothing over it (Export, then Cancel while the
-                    # export runs): the next key is in the same dialog, else the walk would wait on it for ever
-                    while self.todo and dialog.isVisible() and self._new_dialog() is None:
-                        self._press_in(dialog, self.todo.pop(0))
+                except BaseException:
+                    dialog.reject()  # the dialog exec()s in the press that opened it: it must not wait for ever
+                    raise
                 finally:
                     inner.stop()
-                if not self.todo and dialog.isVisible():  # the press left its dialog open (Browse…)
-                    self._look_and_close(dialog)
+                if not self.todo and dialog.isVisible():  # the press left its dialog open (Browse…, Export)
+                    self._look_and_close(dialog, planned=False)
             else:
                 self._look_and_close(dialog)
 
-    def _look_and_close(self, dialog: QDialog) -> None:
-        self.walker.look_at(dialog)
-        self.offered.update(offer(dialog))
-        dialog.reject()
+    def _look_and_close(self, dialog: QDialog, planned: bool = True) -> None:
+        try:
+            self.walker.look_at(dialog)
+            if planned:
+                self.offered.update(offer(dialog))
+        finally:
+            dialog.reject()
 
     def _press_in(self, window: QWidget, key: str) -> None:
         things = [t for t in pressables(window).get(key, []) if ready(t)]

@@ -1,7 +1,7 @@
 """The app's windows as the walker (tests/ui_walker.py) walks them: fresh main windows on copies of a template
 logbook, in each state there is something more to press in (a procedure to sign, a signed one, the sign-in at
-start, the idle lock, a nurse, unsaved typing), used by tests/ui/test_every_button.py and, in Chinese, by
-tests/ui/test_chinese_everywhere.py."""
+start, the idle lock, a nurse, unsaved typing, a de-identified export), and the first run's dialog on an empty
+logbook; used by tests/ui/test_every_button.py and, in Chinese, by tests/ui/test_chinese_everywhere.py."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 from core.signing_support import NURSE_PASSWORD, PASSWORD, signable_logbook
-from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from safety_samples import damage, fill
 from ui_support import sign_in_by_clicking
 
@@ -103,11 +103,51 @@ def walk_the_app(walker, qtbot, tmp_path, type_text, monkeypatch) -> None:
     walker.walk(windows.setup(then=lambda window: window.who.lock().reject()))  # the lock cover's Sign in
     walker.walk(windows.setup(user="li", password=NURSE_PASSWORD),  # File > Restore says a nurse may not
                 only=[f"{main}/action:restore_backup"])
+    walker.walk(windows.setup(root=lambda window: de_identifying_export(qtbot, window)))  # the secret's Choose…
+    walker.walk(first_run_dialogs(qtbot, tmp_path))  # the first user, on a logbook with none
     with monkeypatch.context() as patch:
         patch.setattr(ui.shell.messages, "ask_unsaved", ASK_UNSAVED)
         walker.walk(windows.setup(then=lambda window: type_text(window.form.editors["procedure.operator"].input,
                                                                 "Jr")),
                     only=[f"{main}/action:close_form"])  # Save, Discard or Cancel?
+
+
+def de_identifying_export(qtbot, window):
+    """File > Export… (as its action makes it) for CSV with De-identify ticked (the space bar, as a user tabbing
+    through it does), which the walker does not do (it presses buttons): the site secret's Choose… is there to
+    press only then."""
+    from ui.exchange.export_dialog import ExportDialog
+
+    dialog = ExportDialog(window.logbook, window)
+    dialog.open()
+    qtbot.waitExposed(dialog)
+    dialog.format.setCurrentIndex(dialog.format.findData("csv"))  # the JSON is the full record: never de-identified
+    dialog.deidentify.setFocus()
+    qtbot.keyClick(dialog.deidentify, Qt.Key.Key_Space)
+    assert dialog.choose_secret.isEnabled()
+    return dialog
+
+
+def first_run_dialogs(qtbot, tmp_path):
+    """Fresh first-run dialogs, as the app opens one on a logbook with no users yet (no idle lock: nobody to lock
+    for), each over a main window on its own empty logbook."""
+    made = []
+
+    def fresh():
+        here = tmp_path / f"first-run-{len(made)}"
+        made.append(here)
+        here.mkdir()
+        logbook = Logbook.open(here / LOGBOOK)
+        window = MainWindow(logbook, QSettings(str(here / "settings.ini"), QSettings.Format.IniFormat))
+        window.show()
+        qtbot.waitExposed(window)
+
+        def put_away():
+            window.close()
+            window.deleteLater()
+            logbook.close()
+        return window.who.first_run(), put_away
+    return fresh
 
 
 def damaged_logbook_dialogs(qtbot, tmp_path):

@@ -1970,8 +1970,8 @@ The action may not have finished. What you typed is still in the window: check i
         <translation>角色</translation>
     </message>
     <message>
-        <source>User &amp;name</source>
-        <translation>用户名(&amp;N)</translation>
+        <source>&amp;User name</source>
+        <translation>用户名(&amp;U)</translation>
     </message>
     <message>
         <source>&amp;Full name</source>

@@ -212,6 +212,7 @@ class Logbook:
 
     location = staticmethod(logbook_location)  # a logbook's absolute path, or one line on why it can never be one
     audited_field = staticmethod(records.audited_field)  # an audit row's column as its dictionary field
+    audited_value = staticmethod(records.audited_value)  # and its stored value as the field's value
 
     def close(self) -> None:
         self._db.close()

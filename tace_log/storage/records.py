@@ -44,6 +44,14 @@ def column_reader(f: Field) -> Callable[[Any], Any] | None:
     return None
 
 
+def audited_value(f: Field, stored: Any) -> Any:
+    """An audit row's stored value (not NULL) as the field's value; a listed field's row holds one of its values,
+    read as a list of that one (the trail keeps what the column held: 0/1 for yes/no, dates as text)."""
+    reader = column_reader(f)
+    value = reader(stored) if reader is not None else stored
+    return [value] if f.listed else value
+
+
 def _picker(places: list[int]) -> Callable[[Sequence], tuple]:
     """What picks the values at these places of a row, as a tuple (itemgetter gives a bare value for one place)."""
     if len(places) > 1:

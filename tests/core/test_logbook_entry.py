@@ -67,6 +67,19 @@ def test_a_procedure_on_the_same_date_and_cycle_as_a_stored_one_is_flagged_as_a_
         assert logbook.counts()["procedures"] == 2
 
 
+def test_a_likely_duplicate_without_a_cycle_says_neither_has_one_not_cycle_question_mark(tmp_path):
+    with Logbook.open(tmp_path / "l.sqlite") as logbook:
+        patient, first = _entry()
+        first.cycle = None
+        logbook.save_entry(patient, first)
+        again = Procedure(patient_id=patient.id, date=first.date, tumor_staining="absent",
+                          embolization="prophylactic_embolization")
+        [flagged] = [f for f in logbook.check_entry(patient, again) if f.code == "likely_duplicate"]
+        assert flagged.text("en") == ("the patient already has a procedure on 2026-02-06, with no cycle either: the "
+                                      "same one entered twice?")
+        assert flagged.text("zh") == "该患者已有2026-02-06的手术记录，同样未填周期：是否重复录入？"
+
+
 def test_an_imported_document_with_one_procedure_entered_twice_flags_both_copies(tmp_path):
     patient, procedure = _entry()
     doc = patient.to_document()

@@ -6,8 +6,11 @@ few names written the same in both languages (ALLOWED)."""
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
@@ -23,6 +26,7 @@ from PySide6.QtWidgets import (
     QToolButton,
     QWidget,
 )
+from ui_support import SCREEN, run_at_screen
 from walked_windows import damaged_logbook_dialogs, unexpected_error_dialogs, walk_the_app
 
 CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
@@ -130,8 +134,18 @@ def test_the_form_says_its_findings_in_chinese(chinese, qtbot, window):
     assert reader.untranslated == {}
 
 
-def test_no_segment_toggle_is_elided_in_chinese(chinese, qtbot, window):
-    """'I段 II段 ⋯ ⋯': each toggle as wide as its label in bold (as when chosen), wrapping into rows instead."""
+@pytest.mark.parametrize("size", ["1366x768", "1920x1080"])
+def test_no_segment_toggle_is_elided_in_chinese(size, tmp_path):
+    """At a hospital monitor's size and a larger one (the window takes its size from the screen's)."""
+    run_at_screen(f"{Path(__file__)}::test_no_segment_toggle_is_elided_in_chinese_at_this_screen", size, tmp_path)
+
+
+def test_no_segment_toggle_is_elided_in_chinese_at_this_screen(chinese, qapp, qtbot, window):
+    """'I段 II段 ⋯ ⋯': each toggle as wide as its label in bold (as when chosen), wrapping into rows instead; at
+    Qt's offscreen screen, or the one `test_no_segment_toggle_is_elided_in_chinese` sets."""
+    if SCREEN in os.environ:
+        screen = qapp.primaryScreen().geometry()
+        assert f"{screen.width()}x{screen.height()}" == os.environ[SCREEN]  # the platform took the configured one
     form = window.new_procedure()
     form.editors["procedure.tumor_staining"].set_value("present")
     toggles = form.editors["procedure.stained_segments"].input.findChildren(QToolButton)

@@ -5,21 +5,17 @@ pytest of its own on Qt's offscreen platform configured to that screen (`offscre
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QWidget
+from ui_support import SCREEN, run_at_screen
 from walked_windows import damaged_logbook_dialogs, unexpected_error_dialogs, walk_the_app
 
 from ui.shell.language import install_translations
 from ui.shell.main_window import MainWindow
-
-SCREEN = "TACE_LOG_TEST_SCREEN"  # set for the walk at one size: "1366x768 zh"
 
 
 class OffScreen:
@@ -39,16 +35,7 @@ class OffScreen:
 
 @pytest.mark.parametrize(("size", "language"), [("1366x768", "en"), ("1366x768", "zh"), ("1920x1080", "en")])
 def test_every_window_and_dialog_fits_the_screen(size, language, tmp_path):
-    width, height = map(int, size.split("x"))
-    config = tmp_path / "screen.json"
-    config.write_text(json.dumps({"windowFrameMargins": True, "screens": [
-        {"name": "monitor", "x": 0, "y": 0, "width": width, "height": height, "logicalDpi": 96, "dpr": 1}]}))
-    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}", SCREEN: f"{size} {language}"}
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider",
-                           f"{Path(__file__)}::test_the_walk_at_this_screen"], env=env, capture_output=True,
-                          text=True, timeout=600, cwd=Path(__file__).parents[2])
-    assert done.returncode == 0, done.stdout[-4000:]
-    assert "1 passed" in done.stdout
+    run_at_screen(f"{Path(__file__)}::test_the_walk_at_this_screen", size, tmp_path, also=language)
 
 
 @pytest.mark.skipif(SCREEN not in os.environ, reason="run by test_every_window_and_dialog_fits_the_screen")

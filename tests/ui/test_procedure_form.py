@@ -517,3 +517,34 @@ def test_a_procedure_entered_twice_is_flagged_before_it_is_saved(qtbot, window, 
     assert "entered twice?" in again.findChild(QLabel, "date-message").text()  # said beside the date
     again.save_button.click()  # confirmed: a second TACE on one day happens
     assert again.banner.text() == "Saved." and logbook.counts()["procedures"] == 2
+
+
+@pytest.mark.parametrize(("language", "said"), [("en", "on {date}, with no cycle either: the same one entered twice?"),
+                                                ("zh", "已有{date}的手术记录，同样未填周期：是否重复录入？")],
+                         ids=["en", "zh"])
+def test_a_procedure_typed_twice_without_a_cycle_is_flagged_as_it_is_typed_before_save(
+        request, qtbot, logbook, settings, type_text, language, said):
+    if language == "zh":
+        request.getfixturevalue("chinese")
+    window = shown_window(qtbot, logbook, settings)
+    window.new_action.trigger()
+    fill_patient(window.form, type_text)  # no cycle typed
+    choose(window.form, "tumor_staining", "absent")
+    window.form.save_button.click()
+    assert logbook.counts()["procedures"] == 1
+    first = window.form.procedure_id
+    window.close_form()
+    window.worklist.model.reload()
+    window.worklist.select_procedure(first)
+    window.new_for_patient_action.trigger()
+    again = window.form
+    type_text(again.findChild(QLineEdit, "date"), TODAY.isoformat())
+    choose(again, "tumor_staining", "absent")
+    beside_the_date = again.findChild(QLabel, "date-message")
+    said = said.format(date=TODAY.isoformat())
+    qtbot.waitUntil(lambda: said in beside_the_date.text())  # checked as typed: no Save pressed yet
+    assert any(said in again.summary.item(i).text() for i in range(again.summary.count()))
+    assert not again.banner.isVisible()
+    again.save_button.click()  # the first Save asks for a look at the warning, and saves nothing
+    assert again.banner.isVisible() and logbook.counts()["procedures"] == 1
+    window.close()

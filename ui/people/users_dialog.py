@@ -56,7 +56,7 @@ class UserChangeDialog(QDialog):
             self.role = named(QComboBox(), "role", self.tr("Role"))
             for role in roles:
                 self.role.addItem(core_word("role", role), role)
-            form.addRow(self.tr("User &name"), self.new_username)
+            form.addRow(self.tr("&User name"), self.new_username)
             form.addRow(self.tr("&Full name"), self.full_name)
             form.addRow(self.tr("&Role"), self.role)
         if new_password:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QAbstractItemView, QVBoxLayout, QWidget
 
+from tace_log.dictionary import AGENT
 from tace_log.model import ENTERED_IN_ERROR
 from tace_log.signing import ENTERED_IN_ERROR_MEANING
 from tace_log.storage import Logbook
@@ -38,6 +39,7 @@ _COLUMN_WORDS = {c: w for c, w in (
     ("author", QT_TRANSLATE_NOOP("HistoryView", "author")),
     ("created_at", QT_TRANSLATE_NOOP("HistoryView", "created at")),
     ("updated_at", QT_TRANSLATE_NOOP("HistoryView", "updated at")))}
+_TIMES = ("signed_at", "created_at", "updated_at")  # stored in UTC, shown in local time as every time is
 _STATUS = {"draft": QT_TRANSLATE_NOOP("HistoryView", "draft"), "signed": QT_TRANSLATE_NOOP("HistoryView", "signed")}
 # A change's action as the trail stores it; an event (a restore) is shown as stored.
 _ACTIONS = {"insert": QT_TRANSLATE_NOOP("HistoryView", "added"), "update": QT_TRANSLATE_NOOP("HistoryView", "changed"),
@@ -74,13 +76,14 @@ class HistoryView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        rows = []
+        rows, choices = [], self.logbook.validator.choices
         for e in self.logbook.audit.history(self.record_id):
             changes = list(e.changes())
             part = ENTERED_IN_ERROR if e.table_name == "addenda" and any(
                 f == "meaning" and new == ENTERED_IN_ERROR_MEANING for f, _, new in changes) else e.table_name
             rows += [(readable(e.at), e.username or "", _action(e.action), field_label(part, field),
-                      _text(e.table_name, field, old), _text(e.table_name, field, new), e.reason or "")
+                      _text(choices, e.table_name, field, old), _text(choices, e.table_name, field, new),
+                      e.reason or "")
                      for field, old, new in changes
                      if field not in ("id", "procedure_id", "patient_id", "position", "content")]  # content: its hash
         self.table.set_rows(rows)
@@ -94,12 +97,18 @@ def _action(action: str) -> str:
     return QCoreApplication.translate("HistoryView", _ACTIONS[action]) if action in _ACTIONS else action
 
 
-def _text(table: str, field: str, value) -> str:
+def _text(choices, table: str, field: str, value) -> str:
     if value is None:
         return ""
     clinical = Logbook.audited_field(table, field)
-    if clinical is not None and clinical.choices and value in clinical.choice_keys:
-        return clinical.choice(value).label(language())  # "right femoral", 右股动脉: not the stored key
+    if clinical is not None:  # as the form and the report word it: "右股动脉", an agent by its formulary name
+        if clinical is AGENT["unit"]:  # a formulary unit: "瓶" for a vial, as the form offers it
+            return core_word("unit", str(value))
+        if clinical.choices and value not in clinical.choice_keys:  # a choice the dictionary no longer lists
+            return str(value)
+        return choices.display(clinical, Logbook.audited_value(clinical, value), language())
+    if field in _TIMES:
+        return readable(str(value))
     if field == "signed_elsewhere":  # a signature or addendum imported with its record
         return QCoreApplication.translate("HistoryView", "yes") if value else QCoreApplication.translate(
             "HistoryView", "no")
