@@ -22,12 +22,19 @@ UNAUDITED = {"created_at", "updated_at", "password_hash"}  # timestamps: the aud
 # (a change of password_hash is an event row saying so, without the hash: migration 0004)
 
 
+def rows(logbook: Logbook, sql: str, params: list | tuple = ()) -> list[dict]:
+    """The rows a statement selects in the logbook's own connection, each as a dict by column name."""
+    cursor = logbook._db.execute(sql, list(params))
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
 def table_rows(logbook: Logbook, table: str) -> dict:
     record, _, columns = AUDITED[table]
-    rows = logbook._rows(f"SELECT {', '.join(columns)} FROM {table}")
+    found = rows(logbook, f"SELECT {', '.join(columns)} FROM {table}")
     if len(columns) == 2:  # a multi-choice table: one row per (owner, choice)
-        return {(r[columns[0]], r[columns[1]]): None for r in rows}
-    return {r[record.format(row="x").split(".")[1]]: r for r in rows}
+        return {(r[columns[0]], r[columns[1]]): None for r in found}
+    return {r[record.format(row="x").split(".")[1]]: r for r in found}
 
 
 def replay(logbook: Logbook) -> dict[str, dict]:
@@ -52,7 +59,7 @@ def replay(logbook: Logbook) -> dict[str, dict]:
 def test_every_column_of_an_audited_table_is_audited(tmp_path):
     with Logbook.open(tmp_path / "l.sqlite") as logbook:
         for table, (_, _, columns) in AUDITED.items():
-            stored = {r["name"] for r in logbook._rows(f"PRAGMA table_info({table})")}
+            stored = {r["name"] for r in rows(logbook, f"PRAGMA table_info({table})")}
             assert set(columns) <= stored and stored - set(columns) <= UNAUDITED, table
 
 

@@ -22,7 +22,7 @@ from tace_log.signing import CONTENT_VERSION, MEANING, signed_content
 from tace_log.storage import Logbook
 from tace_log.storage.audit import seal
 from tests.core.signing_support import NURSE_PASSWORD, PASSWORD, signable_logbook
-from tests.core.test_audit import replay, table_rows
+from tests.core.test_audit import replay, rows, table_rows
 
 
 @pytest.fixture
@@ -254,7 +254,7 @@ def test_a_field_not_recorded_does_not_enter_the_signed_hash():
 
 
 def stored_hash(logbook, username: str) -> str:
-    return logbook._rows("SELECT password_hash FROM users WHERE username = ?", [username])[0]["password_hash"]
+    return rows(logbook, "SELECT password_hash FROM users WHERE username = ?", [username])[0]["password_hash"]
 
 
 def test_a_user_changes_their_password_with_the_current_one(book):
