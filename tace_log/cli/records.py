@@ -129,7 +129,7 @@ def run_export(args) -> int:
     if args.package:
         return _run_package(args)
     if len(args.format or ()) > 1:
-        raise TaceLogError(Message("error.one_format"))
+        raise TaceLogError(Message("cli.one_format"))
     args.format = (args.format or ["json"])[0]
     if args.format != "json":
         return _run_trial_export(args)
@@ -151,13 +151,13 @@ def _changed_since(args) -> dt.datetime | None:
     try:
         return typed_moment(args.changed_since)
     except ValueError:
-        raise TaceLogError(Message("error.changed_since", value=repr(args.changed_since))) from None
+        raise TaceLogError(Message("cli.changed_since", value=repr(args.changed_since))) from None
 
 
 def _plan(args) -> exports.Deidentification | None:
     if not args.deidentify:
         if args.secret_file or args.shift_dates or args.free_text:
-            raise TaceLogError(Message("error.deidentify_options"))
+            raise TaceLogError(Message("cli.deidentify_options"))
         return None
     return exports.Deidentification.with_secret_file(args.secret_file, shift_dates=args.shift_dates,
                                                      free_text=args.free_text)
@@ -165,7 +165,7 @@ def _plan(args) -> exports.Deidentification | None:
 
 def _run_trial_export(args) -> int:
     if not args.output:
-        raise TaceLogError(Message("error.export_needs_output", format=args.format))
+        raise TaceLogError(Message("cli.export_needs_output", format=args.format))
     plan = _plan(args)
     since = _changed_since(args)
     with open_logbook(args) as logbook:
@@ -178,7 +178,7 @@ def _run_trial_export(args) -> int:
 
 def _run_package(args) -> int:
     if not args.output:
-        raise TaceLogError(Message("error.package_needs_output"))
+        raise TaceLogError(Message("cli.package_needs_output"))
     plan = _plan(args)
     formats = tuple(args.format or (f for f in package.FORMATS if plan is None or f != "json"))
     with open_logbook(args) as logbook:

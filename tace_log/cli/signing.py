@@ -150,7 +150,7 @@ def run_sign(args) -> int:
             signature = logbook.signing.sign(args.procedure_id, args.user, password,
                                                acknowledge_warnings=args.acknowledge_warnings)
         except WarningsNotAcknowledgedError as exc:
-            raise WarningsNotAcknowledgedError(Message("error.acknowledge_hint", error=exc.said),
+            raise WarningsNotAcknowledgedError(Message("cli.acknowledge_hint", error=exc.said),
                                                exc.findings) from exc
     print_findings(findings, sys.stderr)
     print(f"signed procedure {args.procedure_id}: {signature.meaning} {signature.signer} at {signature.signed_at} "
