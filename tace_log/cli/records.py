@@ -18,7 +18,7 @@ from ..paths import default_logbook_path
 from ..protocol import protocol_for
 from ..signing import V1_COVERS, SignatureCheck
 from ..storage import Logbook
-from ..times import typed_moment
+from ..times import readable, typed_moment
 from ..validation import FORMAT, FORMATS, Validator
 from .output import (
     EXIT_INVALID,
@@ -30,6 +30,7 @@ from .output import (
     print_parts,
     print_protocol,
     say,
+    word,
 )
 
 
@@ -255,11 +256,12 @@ def run_show(args) -> int:
                 broken.append(proc.id)
         if mark:
             where = cli_text("signed_elsewhere") if mark.signature.signed_elsewhere else ""
-            say("  " + cli_text("entered_in_error", at=mark.signature.signed_at, signer=mark.signature.signer,
-                                elsewhere=where, reason=mark.reason), out)
+            say("  " + cli_text("entered_in_error", at=readable(mark.signature.signed_at),
+                                signer=mark.signature.signer, elsewhere=where, reason=mark.reason), out)
         for a in addenda:
             where = cli_text("signed_elsewhere") if a.signature and a.signature.signed_elsewhere else ""
-            say("  " + cli_text("addendum", at=a.created_at, author=a.author, elsewhere=where, reason=a.reason), out)
+            say("  " + cli_text("addendum", at=readable(a.created_at), author=a.author, elsewhere=where,
+                                reason=a.reason), out)
             for line in a.text.splitlines() or [""]:
                 say(f"    {line}", out)
     if broken:
@@ -278,10 +280,10 @@ def run_delete(args) -> int:
 def _print_signature(check: SignatureCheck, out) -> None:
     """Who signed and whether it holds: recomputed now, what it covers, what changed since."""
     s = check.signature
-    who = f"{s.username}, {s.role}" if s.role else s.username
+    who = f"{s.username}, {word('role', s.role)}" if s.role else s.username
     where = cli_text("signer_elsewhere") if s.signed_elsewhere else ""
-    say("  " + cli_text("signed", elsewhere=where, meaning=s.meaning, signer=s.signer, who=who, at=s.signed_at,
-                        sha256=s.content_sha256), out)
+    say("  " + cli_text("signed", elsewhere=where, meaning=word("meaning", s.meaning), signer=s.signer, who=who,
+                        at=readable(s.signed_at), sha256=s.content_sha256), out)
     if not check.ok:
         say("  " + cli_text("signature_broken", problem=check.describe(language())), out)
     elif check.covers_fewer_fields:
