@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from core.signing_support import NURSE_PASSWORD, PASSWORD, signable_logbook
 from core.tampering_support import edit_audit_row
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QTreeView,
 )
 from safety_samples import fill, logbook_state
 from ui_support import shown_window, sign_in_by_clicking
@@ -96,6 +99,25 @@ def test_a_bad_file_chosen_for_restore_is_refused_and_the_logbook_is_unchanged(w
     message = actions.messages[-1]
     assert message.icon() == QMessageBox.Icon.Critical and "The logbook was not changed" in message.text()
     assert "not a good backup" in message.text() and logbook_state(window.book) == before
+
+
+def test_the_restore_dialog_shows_when_each_backup_was_made_in_local_time_with_its_zone(window, qtbot, time_zone):
+    time_zone("Asia/Shanghai")
+    backup = back_up(window)
+    window.findChild(QAction, "restore_backup").trigger()
+    [dialog] = [d for d in window.findChildren(QFileDialog, "restore_file_dialog") if d.isVisible()]
+    files = dialog.findChild(QTreeView, "treeView")
+    model = files.model()
+
+    def listed() -> str:
+        root = files.rootIndex()
+        names = [model.index(row, 0, root) for row in range(model.rowCount(root))]
+        return next((model.index(i.row(), 3, root).data() for i in names if i.data() == backup.name), "")
+
+    qtbot.waitUntil(lambda: bool(listed()))
+    made = dt.datetime.fromtimestamp(backup.stat().st_mtime, dt.UTC) + dt.timedelta(hours=8)
+    assert listed() == f"{made:%Y-%m-%d %H:%M:%S} +08:00"
+    dialog.reject()
 
 
 def _restore_an_edited_backup(window, qtbot):
