@@ -617,7 +617,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli.history.table.signatures": ("signatures", "签名"),
     "cli.history.table.addenda": ("addenda", "补充说明"),
     "cli.history.table.logbook": ("logbook", "日志"),
-    "cli.history.column.id": ("id", "ID"),
+    "cli.history.column.id": ("id", "记录ID"),
     "cli.history.column.procedure_id": ("procedure id", "手术ID"),
     "cli.history.column.patient_id": ("patient id", "患者ID"),
     "cli.history.column.position": ("position", "顺序"),
