@@ -56,6 +56,10 @@ class BackupError(LogbookError):
     """A backup could not be written or verified, or a file offered for restore is not a good backup."""
 
 
+class UnverifiedBackupError(BackupError):
+    """A backup whose schema, audit trail or signatures do not verify: restored only when told why (`despite`)."""
+
+
 class NewerSchemaError(LogbookError):
     pass
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .dictionary import path_label
-from .messages import EN, ZH, Message
+from .messages import CATALOGUE, EN, ZH, Message, render
 
 ERROR = "error"
 WARNING = "warning"
@@ -41,12 +41,18 @@ class Finding:
         return self.said.text(language)
 
     def label(self, language: str = EN) -> str:
-        """'path: message', the path in the dictionary's labels in Chinese (as a parameter of an error's text)."""
+        """'path: message', the path in the dictionary's labels in Chinese (as a parameter of an error's text); a
+        user's own field (`username`, not the dictionary's) in its word in both."""
         if not self.path:
             return self.text(language)
-        if language != ZH:
+        account = f"account.{self.path}"
+        if account in CATALOGUE:
+            where = render(account, language)
+        elif language != ZH:
             return f"{self.path}: {self.message}"
-        return f"{path_label(self.path, language)}：{self.text(language)}"
+        else:
+            where = path_label(self.path, language)
+        return f"{where}：{self.text(language)}" if language == ZH else f"{where}: {self.text(language)}"
 
     def __str__(self) -> str:
         return self.label(EN)

@@ -6,6 +6,10 @@
   English detail, such as an operating system's reason); a raise with its own wording names an `error.*` key.
 - The report's words (`report.*`), roles (`role.*`), what a signature means (`meaning.*`), the labels of values
   the report and form derive (`derived.*`), and the phrases other entries are built of.
+- The CLI's own lines (`cli.*`), the only entries that may name a `tace-log` command or an `--option`: a
+  radiologist never needs a terminal. Where the core's message says what to do in the app (Tools > Users), a
+  `cli.KEY` beside it says it the CLI's way (`tace-log user activate`), and the CLI prints that one in its place
+  (`cli_wording`).
 
 Clinical labels stay in the data dictionary, where each field is declared once with its English and Chinese
 names: this catalogue reads them rather than copying them. A parameter that has a `label(language)` method (a
@@ -19,7 +23,9 @@ Loading this module is a dict literal: cheap enough for start-up.
 from __future__ import annotations
 
 import string
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 EN, ZH = "en", "zh"
@@ -209,11 +215,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "id_taken.record": ("this id is a {record:lower} of another patient in the logbook: one record cannot move to "
                         "another patient", "此ID是日志中另一位患者的{record}：记录不能转移到其他患者"),
     "username": ("must be one word, not blank", "必须是一个词，不能为空"),
+    "account.username": ("user name", "用户名"),  # a user's fields, where a finding about them points
+    "account.role": ("role", "角色"),
+    "account.password": ("password", "密码"),
     "first_user_role": ("the first user must be an administrator or a radiologist, who then adds the others (not a "
                         "{role})", "第一个用户必须是管理员或放射科医师，再由其添加其他用户（不能是{role}）"),
     "username_taken": ("user {username} already exists{again}", "用户{username}已存在{again}"),
-    "username_taken.inactive": (" (deactivated: tace-log user activate {username})",
-                                "（已停用：tace-log user activate {username}）"),
+    "username_taken.inactive": (" (deactivated: activate {username} again in the Users list, Tools > Users)",
+                                "（已停用：请在“工具 > 用户”的用户列表中重新启用{username}）"),
     "password.short": ("must be at least {length} characters", "至少需要{length}个字符"),
     "password.blank": ("must not be only spaces", "不能只包含空格"),
     "password.long": ("must be at most {length} characters", "最多{length}个字符"),
@@ -273,6 +282,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "LogbookBusyError": ("{detail}", "日志正被其他程序写入，未保存任何内容：{detail}"),
     "DiskFullError": ("{detail}", "磁盘已满，未保存任何内容：{detail}"),
     "BackupError": ("{detail}", "备份失败：{detail}"),
+    "UnverifiedBackupError": ("{detail}", "备份验证未通过：{detail}"),
     "NewerSchemaError": ("{detail}", "日志由更新版本的TACE Log创建：{detail}"),
     "LogbookInUseError": ("{detail}", "日志正被其他程序使用，未做任何更改：{detail}"),
     "RecordNotFoundError": ("{detail}", "找不到记录：{detail}"),
@@ -304,21 +314,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "error.warnings_not_acknowledged": ("procedure {id} not signed: {count} warning(s) must be acknowledged",
                                         "手术{id}未签名：须确认{count}条警告"),
     "error.wrong_credentials": ("wrong user name or password", "用户名或密码错误"),
-    "error.deactivated": ("{username} is deactivated: whoever may add users can activate them again (tace-log user "
-                          "activate {username} --by NAME)",
-                          "{username}已停用：有权添加用户的人可以重新启用（tace-log user activate {username} "
-                          "--by NAME）"),
+    "error.deactivated": ("{username} is deactivated: whoever may add users can activate them again in Tools > "
+                          "Users", "{username}已停用：有权添加用户的人可以在“工具 > 用户”中重新启用"),
     "error.role_needed": ("{username} is a {role}: {what} needs {who}", "{username}是{role}：{what}需要{who}"),
     "error.only_radiologist": ("{username} is a {role}: only a radiologist may {action}",
                                "{username}是{role}：只有放射科医师可以{action}"),
-    "error.must_change_password": ("{username}'s password was set by someone else: choose your own first (tace-log "
-                                   "user passwd {username})",
-                                   "{username}的密码是由他人设置的：请先设置自己的密码（tace-log user passwd "
-                                   "{username}）"),
+    "error.must_change_password": ("{username}'s password was set by someone else: choose your own first (File > "
+                                   "Change password)",
+                                   "{username}的密码是由他人设置的：请先设置自己的密码（文件 > 修改密码）"),
     "error.must_change_password_to": ("{username}'s password was set by someone else: choose your own before you "
-                                      "{action} (File > Change password, or tace-log user passwd {username})",
-                                      "{username}的密码是由他人设置的：{action}前请先设置自己的密码（文件 > 修改密码，"
-                                      "或tace-log user passwd {username}）"),
+                                      "{action} (File > Change password)",
+                                      "{username}的密码是由他人设置的：{action}前请先设置自己的密码"
+                                      "（文件 > 修改密码）"),
     "error.restore_not_a_user": ("{username} is not a user of this logbook: restoring a backup needs an administrator "
                                  "or a radiologist signed in",
                                  "{username}不是本日志的用户：恢复备份需要管理员或放射科医师登录"),
@@ -327,8 +334,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "error.last_authoriser": ("{username} is the last active administrator or radiologist: nobody could add or "
                               "activate users after; add another first",
                               "{username}是最后一位在用的管理员或放射科医师：停用后将无人能添加或启用用户；请先添加另一位"),
-    "error.no_user": ("no user {username} in this logbook (add one: tace-log user add)",
-                      "本日志中没有用户{username}（添加用户：tace-log user add）"),
+    "error.no_user": ("no user {username} in this logbook (add them in Tools > Users)",
+                      "本日志中没有用户{username}（请在“工具 > 用户”中添加）"),
     "error.no_patient": ("no patient with id {id}", "没有ID为{id}的患者"),
     "error.no_procedure": ("no procedure with id {id}", "没有ID为{id}的手术"),
     "error.no_patient_for_procedure": ("a procedure must belong to a patient", "手术必须属于一位患者"),
@@ -416,10 +423,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "error.open_elsewhere": ("{path} is open in {who}: close it there first; nothing was restored",
                              "{path}正在{who}中打开：请先在那里关闭；未恢复任何内容"),
     "error.another_program": ("another program", "另一个程序"),
-    "error.backup_unverified": ("{path} was not restored: {problems}. To restore it all the same, say why: tace-log "
-                                "restore FILE --despite REASON",
-                                "{path}未恢复：{problems}。如仍要恢复，请说明原因：tace-log restore FILE --despite "
-                                "REASON"),
+    "error.backup_unverified": ("{path} was not restored: {problems}. To restore it all the same, say why",
+                                "{path}未恢复：{problems}。如仍要恢复，请说明原因"),
     # the settings file beside the logbook (settings.py) and the report's logo
     "error.settings_json": ("{path}: cannot be read as JSON ({reason})", "{path}：无法按JSON读取（{reason}）"),
     "error.settings_object": ("{path}: must hold a JSON object", "{path}：必须是JSON对象"),
@@ -470,8 +475,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                 "{count}个手术的签名验证失败：{ids}"),
     "error.cannot_create_folder": ("cannot create the folder {path}: {reason}", "无法创建文件夹{path}：{reason}"),
     "error.passwords_differ": ("the two passwords differ: {what}", "两次输入的密码不一致：{what}"),
-    "error.acknowledge_hint": ("{error}: read them, then sign with --acknowledge-warnings",
-                               "{error}：请阅读这些警告，然后使用--acknowledge-warnings签名"),
     "error.problems": ("{problems}", "发现问题：{problems}"),
     "who.admin": ("an administrator", "管理员"),
     "who.radiologist": ("a radiologist", "放射科医师"),
@@ -527,7 +530,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                              "录入错误 {at}，{signer}{elsewhere}（原因：{reason}）"),
     "cli.status.entered_in_error": ("signed, entered in error", "已签名，录入错误"),
     "cli.signed_elsewhere": (" (signed elsewhere)", "（在别处签名）"),
-    "cli.signed": ("Signed: {elsewhere}{meaning} {signer} ({who}) at {at}; SHA-256 {sha256}",
+    "cli.signed": ("Signed: {elsewhere}{meaning:lower} {signer} ({who}) at {at}; SHA-256 {sha256}",
                    "签名：{elsewhere}{meaning} {signer}（{who}），{at}；SHA-256 {sha256}"),
     "cli.signer_elsewhere": ("signed elsewhere (not a user of this logbook): ", "在别处签名（非本记录本用户）："),
     "cli.signature_broken": ("SIGNATURE DOES NOT VERIFY: {problem}", "签名验证失败：{problem}"),
@@ -593,6 +596,93 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli.state.inactive": ("deactivated", "停用"),
     "cli.audit_rows": ("{count} audit rows for {id}", "{id}共{count}条审计记录"),
     "cli.audit_exported": ("exported {count} audit rows to {path}", "已将{count}条审计记录导出至{path}"),
+    "cli.password_for": ("password for {username}: ", "{username}的密码："),
+    "cli.current_password_for": ("current password for {username}: ", "{username}的当前密码："),
+    "cli.new_password_for": ("new password for {username}: ", "{username}的新密码："),
+    "cli.password_again": ("again: ", "请再输入一次："),
+    "cli.state.must_change_password": ("must choose a new password", "须设置新密码"),
+    "cli.signed_procedure": ("signed procedure {id}: {meaning:lower} {signer} at {at} (SHA-256 {sha256})",
+                             "已签名手术{id}：{meaning} {signer}，{at}（SHA-256 {sha256}）"),
+    "cli.added_addendum": ("added addendum {id} to procedure {procedure}, signed by {author} at {at}",
+                           "已为手术{procedure}添加补充说明{id}，签名人{author}，{at}"),
+    "cli.marked_entered_in_error": ("marked procedure {id} entered in error, signed by {signer} at {at}",
+                                    "已将手术{id}标记为录入错误，签名人{signer}，{at}"),
+    # `tace-log history`: a row of the audit trail a line; in English the trail's own words (its action, table and
+    # column as stored, for an auditor), in Chinese the labels
+    "cli.history_line": ("{at}\t{who}\t{action} {what}: {old} -> {new}{reason}",
+                         "{at}\t{who}\t{action} {what}：{old} -> {new}{reason}"),
+    "cli.history_reason": ("  (reason: {reason})", "（原因：{reason}）"),
+    "cli.history.insert": ("insert", "新增"),
+    "cli.history.update": ("update", "更改"),
+    "cli.history.delete": ("delete", "删除"),
+    "cli.history.restore": ("restore", "恢复备份"),
+    "cli.history.table.signatures": ("signatures", "签名"),
+    "cli.history.table.addenda": ("addenda", "补充说明"),
+    "cli.history.table.logbook": ("logbook", "日志"),
+    "cli.history.column.id": ("id", "记录ID"),
+    "cli.history.column.procedure_id": ("procedure id", "手术ID"),
+    "cli.history.column.patient_id": ("patient id", "患者ID"),
+    "cli.history.column.position": ("position", "顺序"),
+    "cli.history.column.status": ("status", "状态"),
+    "cli.history.column.username": ("user name", "用户名"),
+    "cli.history.column.signer": ("signer", "签名人"),
+    "cli.history.column.meaning": ("meaning", "签名含义"),
+    "cli.history.column.signed_at": ("signed at", "签名时间"),
+    "cli.history.column.content_sha256": ("content SHA-256", "内容SHA-256"),
+    "cli.history.column.content_version": ("content version", "内容版本"),
+    "cli.history.column.signer_role": ("signer's role", "签名人角色"),
+    "cli.history.column.signed_elsewhere": ("signed elsewhere", "在别处签名"),
+    "cli.history.column.text": ("text", "内容"),
+    "cli.history.column.reason": ("reason", "原因"),
+    "cli.history.column.author": ("author", "作者"),
+    "cli.history.column.created_at": ("created at", "创建时间"),
+    "cli.history.column.updated_at": ("updated at", "更新时间"),
+    "cli.history.column.restore": ("restore", "恢复备份"),
+    "cli.yes": ("yes", "是"),
+    "cli.no": ("no", "否"),
+    "cli.backup_hint": ("; newest good backup: {good} (tace-log restore it)",
+                        "；最新的完好备份：{good}（用tace-log restore恢复）"),
+    "cli.no_good_backup": ("; no good backup found", "；未找到完好的备份"),
+    "cli.acknowledge_hint": ("{error}: read them, then sign with --acknowledge-warnings",
+                             "{error}：请阅读这些警告，然后使用--acknowledge-warnings签名"),
+    "cli.deidentify_options": ("--secret-file, --shift-dates and --free-text go with --deidentify",
+                               "--secret-file、--shift-dates和--free-text需与--deidentify一起使用"),
+    "cli.changed_since": ("--changed-since {value} is not a moment: give ISO 8601, e.g. 2026-11-30T18:00+08:00 "
+                          "(no zone: local time) or a date", "--changed-since {value}不是有效时间：请用ISO 8601格式，"
+                          "如2026-11-30T18:00+08:00（不带时区即本地时间），或只写日期"),
+    "cli.one_format": ("give one --format, or several with --package", "请只指定一个--format，或用--package指定多个"),
+    "cli.package_needs_output": ("--package writes a zip: give it with -o FILE.zip", "--package会写出zip文件：请用-o "
+                                 "FILE.zip指定"),
+    "cli.export_needs_output": ("--format {format} writes several files: give a folder with -o DIR",
+                                "--format {format}会写出多个文件：请用-o DIR指定文件夹"),
+    # what the CLI says in place of the app's words (messages.cli_wording): its commands and options, not menus
+    "cli.username_taken.inactive": (" (deactivated: tace-log user activate {username})",
+                                    "（已停用：tace-log user activate {username}）"),
+    "cli.error.deactivated": ("{username} is deactivated: whoever may add users can activate them again (tace-log "
+                              "user activate {username} --by NAME)",
+                              "{username}已停用：有权添加用户的人可以重新启用（tace-log user activate {username} "
+                              "--by NAME）"),
+    "cli.error.must_change_password": ("{username}'s password was set by someone else: choose your own first "
+                                       "(tace-log user passwd {username})",
+                                       "{username}的密码是由他人设置的：请先设置自己的密码（tace-log user passwd "
+                                       "{username}）"),
+    "cli.error.must_change_password_to": ("{username}'s password was set by someone else: choose your own before you "
+                                          "{action} (tace-log user passwd {username})",
+                                          "{username}的密码是由他人设置的：{action}前请先设置自己的密码（tace-log user "
+                                          "passwd {username}）"),
+    "cli.error.no_user": ("no user {username} in this logbook (add one: tace-log user add)",
+                          "本日志中没有用户{username}（添加用户：tace-log user add）"),
+    "cli.error.backup_unverified": ("{path} was not restored: {problems}. To restore it all the same, say why: "
+                                    "tace-log restore FILE --despite REASON",
+                                    "{path}未恢复：{problems}。如仍要恢复，请说明原因：tace-log restore FILE --despite "
+                                    "REASON"),
+    "cli.error.shift_needs_secret": ("shifting dates needs the site secret: --secret-file FILE",
+                                     "日期偏移需要站点密钥：--secret-file FILE"),
+    "cli.error.no_study_id": ("patient {id} has no study ID to stand for it: give them one, or use a site secret "
+                              "(--secret-file FILE)", "患者{id}没有可替代的研究编号：请补充研究编号，或使用站点密钥"
+                              "（--secret-file FILE）"),
+    "cli.error.json_not_deidentified": ("--deidentify is for csv, redcap and odm: the tace-log/2 JSON is the whole "
+                                        "record", "--deidentify仅用于csv、redcap和odm：tace-log/2 JSON是完整记录"),
     "redcap.refused": ("REDCap at {url} refused the request (HTTP {status}): {reason}",
                        "{url}的REDCap拒绝了请求（HTTP {status}）：{reason}"),
     "redcap.unreachable": ("cannot reach REDCap at {url}: {reason}; nothing more was sent",
@@ -604,29 +694,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "export.done": ("exported {patients} patients as {format} to {path}", "已将{patients}名患者导出为{format}：{path}"),
     "export.packaged": ("packaged {files} files ({formats}) to {path}, the data as of {as_of}",
                         "已将{files}个文件（{formats}）打包至{path}，数据截至{as_of}"),
-    "error.deidentify_options": ("--secret-file, --shift-dates and --free-text go with --deidentify",
-                                 "--secret-file、--shift-dates和--free-text需与--deidentify一起使用"),
-    "error.changed_since": ("--changed-since {value} is not a moment: give ISO 8601, e.g. 2026-11-30T18:00+08:00 "
-                            "(no zone: local time) or a date", "--changed-since {value}不是有效时间：请用ISO 8601格式，"
-                            "如2026-11-30T18:00+08:00（不带时区即本地时间），或只写日期"),
-    "error.one_format": ("give one --format, or several with --package", "请只指定一个--format，或用--package指定多个"),
-    "error.package_needs_output": ("--package writes a zip: give it with -o FILE.zip", "--package会写出zip文件：请用-o "
-                                   "FILE.zip指定"),
     "export.odm_description": ("TACE Log, exported from {path}", "TACE Log，导出自{path}"),
     "export.signature_legal": ("Signed electronically in TACE Log with the signer's password; the SHA-256 of the "
                                "signed content is in the signature's SourceID",
                                "在TACE Log中以签名人密码进行电子签名；签名内容的SHA-256见签名的SourceID"),
-    "error.shift_needs_secret": ("shifting dates needs the site secret: --secret-file FILE",
-                                 "日期偏移需要站点密钥：--secret-file FILE"),
+    "error.shift_needs_secret": ("shifting dates needs the site secret: choose the site secret file",
+                                 "日期偏移需要站点密钥：请选择站点密钥文件"),
     "error.secret_too_short": ("{path}: a site secret must be at least {length} characters",
                                "{path}：站点密钥至少需要{length}个字符"),
-    "error.no_study_id": ("patient {id} has no study ID to stand for it: give them one, or use a site secret "
-                          "(--secret-file FILE)", "患者{id}没有可替代的研究编号：请补充研究编号，或使用站点密钥"
-                          "（--secret-file FILE）"),
-    "error.export_needs_output": ("--format {format} writes several files: give a folder with -o DIR",
-                                  "--format {format}会写出多个文件：请用-o DIR指定文件夹"),
-    "error.json_not_deidentified": ("--deidentify is for csv, redcap and odm: the tace-log/2 JSON is the whole record",
-                                    "--deidentify仅用于csv、redcap和odm：tace-log/2 JSON是完整记录"),
+    "error.no_study_id": ("patient {id} has no study ID to stand for it: give them one, or choose a site secret "
+                          "file (Site secret, in File > Export)",
+                          "患者{id}没有可替代的研究编号：请补充研究编号，或在“文件 > 导出”中选择站点密钥文件"
+                          "（“站点密钥”）"),
+    "error.json_not_deidentified": ("de-identifying is for CSV, REDCap and ODM: the tace-log/2 JSON is the whole "
+                                    "record", "去标识化仅用于CSV、REDCap和ODM：tace-log/2 JSON是完整记录"),
     # -- roles and what a signature means --------------------------------------------------------------------
     "role.radiologist": ("radiologist", "放射科医师"),
     "role.nurse": ("nurse", "护士"),
@@ -763,7 +844,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "study.cutoff": ("Data cutoff: {date}", "数据截止日期：{date}"),
     "study.protocol": ("Protocol in force: {protocol}", "执行的研究方案：{protocol}"),
     "study.logbook": ("From the logbook {name} (TACE Log {version})", "来自日志{name}（TACE Log {version}）"),
-    "study.newest": ("Data as of its newest change: {stamp} UTC", "数据截至最近一次更改：{stamp} UTC"),
+    "study.newest": ("Data as of its newest change: {stamp}", "数据截至最近一次更改：{stamp}"),
     "study.footer": ("{study} · data cutoff {cutoff}", "{study} · 数据截止 {cutoff}"),
     "study.flow": ("Study flow", "研究流程"),
     "study.flow.assessed": ("Assessed for eligibility: {n}", "评估合格性：{n}"),
@@ -889,8 +970,24 @@ class _Formatter(string.Formatter):
         return text.lower() if format_spec == "lower" else format(text, format_spec)
 
 
+_CLI_WORDING: ContextVar[bool] = ContextVar("cli_wording", default=False)
+
+
+@contextmanager
+def cli_wording() -> Iterator[None]:
+    """While the CLI runs one of its commands: an entry with a `cli.KEY` beside it is said in that one's words
+    (the same parameters), so one message the core raises names the app's menu there and the command here."""
+    token = _CLI_WORDING.set(True)
+    try:
+        yield
+    finally:
+        _CLI_WORDING.reset(token)
+
+
 def render(key: str, language: str = EN, /, **params: Any) -> str:
     """The catalogue's text for `key` in `language` ('zh' or English), its parameters filled in."""
+    if _CLI_WORDING.get():
+        key = f"cli.{key}" if f"cli.{key}" in CATALOGUE else key
     en, zh = CATALOGUE[key]
     return _Formatter(language).format(zh if language == ZH else en, **params)
 

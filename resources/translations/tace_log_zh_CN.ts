@@ -1595,6 +1595,29 @@ Nothing has been written to it.</source>
     </message>
 </context>
 <context>
+    <name>RestoreAnyway</name>
+    <message>
+        <source>The backup does not verify</source>
+        <translation>备份验证未通过</translation>
+    </message>
+    <message>
+        <source>%1.
+
+Restore it anyway only if you know why it does not verify. Say why: the reason is kept in the audit trail.</source>
+        <translation>%1。
+
+只有在清楚验证未通过的原因时才仍然恢复。请说明原因：原因将保存在审计记录中。</translation>
+    </message>
+    <message>
+        <source>Why restore it anyway</source>
+        <translation>仍要恢复的原因</translation>
+    </message>
+    <message>
+        <source>&amp;Restore anyway</source>
+        <translation>仍然恢复(&amp;R)</translation>
+    </message>
+</context>
+<context>
     <name>RowsEditor</name>
     <message>
         <source>Remove row</source>

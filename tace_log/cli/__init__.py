@@ -10,11 +10,13 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from contextlib import nullcontext
 from importlib.metadata import entry_points
 
 from .. import __version__
 from ..errors import InvalidInputError, LogbookCorruptError, TaceLogError
 from ..logs import configure_logging
+from ..messages import cli_wording
 from ..settings import LANGUAGES
 from ..storage.backup import newest_good_backup
 from . import backup, course, dose, eligibility, key_images, protocol, push, records, reports, signing
@@ -57,6 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     use_language(choose_language(args.lang))
     configure_logging()
     log.info("tace-log %s", args.command)
+    # The core's commands say what to do in the CLI's words (a command, not a menu); a plugin's (the app) its own.
+    with cli_wording() if args.run.__module__.startswith(__name__) else nullcontext():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return args.run(args) or EXIT_OK
     except InvalidInputError as exc:
@@ -85,7 +93,7 @@ def _backup_hint(exc: TaceLogError) -> str:
     if not isinstance(exc, LogbookCorruptError) or exc.path is None:
         return ""
     good = newest_good_backup(exc.path)
-    return f"; newest good backup: {good} (tace-log restore it)" if good else "; no good backup found"
+    return cli_text("backup_hint", good=good) if good else cli_text("no_good_backup")
 
 
 def run() -> None:

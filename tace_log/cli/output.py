@@ -10,7 +10,7 @@ import unicodedata
 
 from ..choice_lists import ChoiceLists
 from ..dictionary import Entity, parts
-from ..messages import EN, Message, language_named, render
+from ..messages import EN, Message, language_named, render, worded
 
 EXIT_OK, EXIT_FAILURE, EXIT_INVALID = 0, 1, 2  # done; any other failure; invalid input, nothing written
 _LOCALE = ("LC_ALL", "LC_MESSAGES", "LANG")  # the order POSIX reads them in
@@ -43,6 +43,11 @@ def say(message: Message | str, file=None, **print_options) -> None:
 def cli_text(key: str, **params) -> str:
     """The catalogue's `cli.KEY` in the CLI's language."""
     return render(f"cli.{key}", _language, **params)
+
+
+def word(kind: str, stored: str) -> str:
+    """A word the core stores in English (`role`, a signature's `meaning`) in the CLI's language."""
+    return worded(f"{kind}.{stored}", _language, stored)
 
 
 def _width(text: str) -> int:

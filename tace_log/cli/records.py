@@ -18,7 +18,7 @@ from ..paths import default_logbook_path
 from ..protocol import protocol_for
 from ..signing import V1_COVERS, SignatureCheck
 from ..storage import Logbook
-from ..times import typed_moment
+from ..times import readable, typed_moment
 from ..validation import FORMAT, FORMATS, Validator
 from .output import (
     EXIT_INVALID,
@@ -30,6 +30,7 @@ from .output import (
     print_parts,
     print_protocol,
     say,
+    word,
 )
 
 
@@ -129,7 +130,7 @@ def run_export(args) -> int:
     if args.package:
         return _run_package(args)
     if len(args.format or ()) > 1:
-        raise TaceLogError(Message("error.one_format"))
+        raise TaceLogError(Message("cli.one_format"))
     args.format = (args.format or ["json"])[0]
     if args.format != "json":
         return _run_trial_export(args)
@@ -151,13 +152,13 @@ def _changed_since(args) -> dt.datetime | None:
     try:
         return typed_moment(args.changed_since)
     except ValueError:
-        raise TaceLogError(Message("error.changed_since", value=repr(args.changed_since))) from None
+        raise TaceLogError(Message("cli.changed_since", value=repr(args.changed_since))) from None
 
 
 def _plan(args) -> exports.Deidentification | None:
     if not args.deidentify:
         if args.secret_file or args.shift_dates or args.free_text:
-            raise TaceLogError(Message("error.deidentify_options"))
+            raise TaceLogError(Message("cli.deidentify_options"))
         return None
     return exports.Deidentification.with_secret_file(args.secret_file, shift_dates=args.shift_dates,
                                                      free_text=args.free_text)
@@ -165,7 +166,7 @@ def _plan(args) -> exports.Deidentification | None:
 
 def _run_trial_export(args) -> int:
     if not args.output:
-        raise TaceLogError(Message("error.export_needs_output", format=args.format))
+        raise TaceLogError(Message("cli.export_needs_output", format=args.format))
     plan = _plan(args)
     since = _changed_since(args)
     with open_logbook(args) as logbook:
@@ -178,7 +179,7 @@ def _run_trial_export(args) -> int:
 
 def _run_package(args) -> int:
     if not args.output:
-        raise TaceLogError(Message("error.package_needs_output"))
+        raise TaceLogError(Message("cli.package_needs_output"))
     plan = _plan(args)
     formats = tuple(args.format or (f for f in package.FORMATS if plan is None or f != "json"))
     with open_logbook(args) as logbook:
@@ -255,11 +256,12 @@ def run_show(args) -> int:
                 broken.append(proc.id)
         if mark:
             where = cli_text("signed_elsewhere") if mark.signature.signed_elsewhere else ""
-            say("  " + cli_text("entered_in_error", at=mark.signature.signed_at, signer=mark.signature.signer,
-                                elsewhere=where, reason=mark.reason), out)
+            say("  " + cli_text("entered_in_error", at=readable(mark.signature.signed_at),
+                                signer=mark.signature.signer, elsewhere=where, reason=mark.reason), out)
         for a in addenda:
             where = cli_text("signed_elsewhere") if a.signature and a.signature.signed_elsewhere else ""
-            say("  " + cli_text("addendum", at=a.created_at, author=a.author, elsewhere=where, reason=a.reason), out)
+            say("  " + cli_text("addendum", at=readable(a.created_at), author=a.author, elsewhere=where,
+                                reason=a.reason), out)
             for line in a.text.splitlines() or [""]:
                 say(f"    {line}", out)
     if broken:
@@ -278,10 +280,10 @@ def run_delete(args) -> int:
 def _print_signature(check: SignatureCheck, out) -> None:
     """Who signed and whether it holds: recomputed now, what it covers, what changed since."""
     s = check.signature
-    who = f"{s.username}, {s.role}" if s.role else s.username
+    who = f"{s.username}, {word('role', s.role)}" if s.role else s.username
     where = cli_text("signer_elsewhere") if s.signed_elsewhere else ""
-    say("  " + cli_text("signed", elsewhere=where, meaning=s.meaning, signer=s.signer, who=who, at=s.signed_at,
-                        sha256=s.content_sha256), out)
+    say("  " + cli_text("signed", elsewhere=where, meaning=word("meaning", s.meaning), signer=s.signer, who=who,
+                        at=readable(s.signed_at), sha256=s.content_sha256), out)
     if not check.ok:
         say("  " + cli_text("signature_broken", problem=check.describe(language())), out)
     elif check.covers_fewer_fields:

@@ -31,7 +31,7 @@ from ..dictionary import PATHOLOGY, SCREENING
 from ..lenvatinib import LADDER
 from ..messages import render
 from ..model import age_on
-from ..times import as_utc
+from ..times import readable
 from .fonts import register_report_font
 from .procedure import ACCENT, BAND, MARGIN, MUTED, STRIPE, _NumberedCanvas, _Styles
 from .survival_figure import survival_figure
@@ -99,7 +99,7 @@ class _StudyReport:
                  _t("protocol", self.lang, protocol=self.protocol.describe()),
                  _t("logbook", self.lang, name=self.logbook.path.name, version=__version__)]
         if newest:
-            lines.append(_t("newest", self.lang, stamp=as_utc(newest).strftime("%Y-%m-%d %H:%M:%S")))
+            lines.append(_t("newest", self.lang, stamp=readable(newest)))  # the workstation's time, its zone
         return [Paragraph(_t("title", self.lang, study=self.protocol.key), s.section), Spacer(1, 2 * mm),
                 *(s.paragraph(line) for line in lines), Spacer(1, 4 * mm)]
 

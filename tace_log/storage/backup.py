@@ -25,7 +25,14 @@ from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..errors import BackupError, DiskFullError, LogbookCorruptError, LogbookError, LogbookInUseError
+from ..errors import (
+    BackupError,
+    DiskFullError,
+    LogbookCorruptError,
+    LogbookError,
+    LogbookInUseError,
+    UnverifiedBackupError,
+)
 from ..files import raw_access, remove_leftovers, temporary_name
 from ..messages import Message
 from ..paths import PARTIAL_BACKUP as PARTIAL
@@ -315,8 +322,8 @@ def _prepare(backup_file: Path, prepared: Path, logbook_path: Path, event: str, 
         upgrade(dest)  # a backup from before a migration gets it now
         problems = _unverified(dest, prepared, backup_file, logbook_path)
         if problems and not despite:
-            raise BackupError(Message("error.backup_unverified", path=backup_file, problems="; ".join(problems)),
-                              backup_file)
+            raise UnverifiedBackupError(Message("error.backup_unverified", path=backup_file,
+                                                problems="; ".join(problems)), backup_file)
         if problems:
             event += f"; restored although it did not verify: {'; '.join(problems)}"
         session = AuditSession(dest, user)

@@ -231,3 +231,21 @@ def test_a_password_hash_changed_outside_the_logbook_is_audited_without_the_hash
     assert planted not in repr(row) and logbook.audit.verify().ok
     logbook._db.execute("UPDATE users SET password_hash = password_hash WHERE username = 'chen'")
     assert len(list(logbook.audit.rows())) == rows + 1  # not changed: no row
+
+
+def test_adding_a_deactivated_user_again_says_where_to_activate_them_in_the_app_and_the_cli(book, monkeypatch,
+                                                                                         capsys):
+    logbook, _, _ = book
+    logbook.users.set_active("li", False, by=("chen", PASSWORD))
+    with pytest.raises(InvalidInputError) as refused:
+        logbook.users.add("li", "Li Na", "nurse", NURSE_PASSWORD, by=("chen", PASSWORD))
+    assert refused.value.text("en") == ("user not added: user name: user 'li' already exists (deactivated: "
+                                        "activate li again in the Users list, Tools > Users)")
+    assert refused.value.text("zh") == ("未添加用户：用户名：用户'li'已存在（已停用：请在“工具 > 用户”的用户列表中"
+                                        "重新启用li）")
+    monkeypatch.setenv("TACE_LOG_PASSWORD", PASSWORD)
+    monkeypatch.setattr("sys.stdin", io.StringIO(NURSE_PASSWORD + "\n"))
+    assert main(["--db", str(logbook.path), "--lang", "zh", "user", "add", "li", "--role", "nurse",
+                 "--by", "chen"]) == 2
+    err = capsys.readouterr().err
+    assert "用户名：用户'li'已存在（已停用：tace-log user activate li）" in err and "Tools" not in err, err

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from tests.core.export_support import export_logbook
+from tests.core.signing_support import PASSWORD
 from tests.core.test_cli import run_cli
 
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -70,3 +71,44 @@ def test_machine_output_is_the_same_in_both_languages(site):
     english = run_cli("--db", str(site), "due", "--json")
     chinese = run_cli("--db", str(site), "--lang", "zh", "due", "--json")
     assert english.stdout == chinese.stdout and english.stdout.strip().startswith("[")
+
+
+# Tokens a Chinese line may hold without Chinese: ids, hashes, numbers, times, user and printed names, paths.
+_TOKEN = re.compile(r"[0-9a-f]{8}-[0-9a-f-]{27}|[0-9a-f]{64}|\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} [+-]\d{2}:\d{2}"
+                    r"|[\d.:+-]+|SHA-256|chen|/\S+")
+
+
+def _untranslated(text: str) -> list[str]:
+    """Lines without Chinese but for the signer's name that hold more than the tokens (a sentence or a word left in
+    English: 'signed procedure … by 陈伟 Chen Wei', 'radiologist')."""
+    lines = [line.replace("陈伟 Chen Wei", " ") for line in _lines(text)]
+    return [line for line in lines if not CJK.search(line) and re.search(r"[A-Za-z]{2,}", _TOKEN.sub(" ", line))]
+
+
+def test_signing_and_the_users_and_history_speak_chinese_with_local_times_in_shanghai(site):
+    """sign, addendum, entered-in-error, user list, history, show and backups in zh on a workstation in Shanghai:
+    every line Chinese but for ids, names and numbers; every time the local one with +08:00, none in UTC."""
+    env = {"TZ": "Asia/Shanghai", "TACE_LOG_PASSWORD": PASSWORD}
+    draft = next(line.split("\t")[-1] for line in run_cli("--db", str(site), "list").stdout.splitlines()
+                 if "\tdraft\t" in line)
+    assert run_cli("--db", str(site), "backup", env=env).returncode == 0
+    said = []
+    for command in (["sign", draft, "--user", "chen", "--acknowledge-warnings"],
+                    ["addendum", draft, "--user", "chen", "--reason", "迟发并发症", "--text", "术后第3天发热"],
+                    ["entered-in-error", draft, "--user", "chen", "--reason", "患者错误"],
+                    ["user", "list"], ["history", draft], ["show", draft], ["backups"]):
+        out = run_cli("--db", str(site), "--lang", "zh", *command, env=env)
+        assert out.returncode == 0, (command, out.stderr)
+        text = out.stdout + out.stderr
+        assert CJK.search(text) and not _untranslated(text), (command, _untranslated(text))
+        assert not re.search(r"\d{2}:\d{2}:\d{2}(Z|\s*UTC)", text), (command, text)
+        said.append(text)
+    sign, addendum, marked, users, history, show, backups = said
+    for text in (sign, addendum, marked, history, show, backups):
+        assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \+08:00", text), text
+    assert "审核并签名 陈伟 Chen Wei" in sign and "放射科医师" in users
+    assert "签名：审核并签名 陈伟 Chen Wei（chen, 放射科医师）" in show and "录入错误 " in show
+    assert "更改 手术 · 状态：草稿 -> 已签名" in history
+    # what a program reads keeps UTC
+    exported = run_cli("--db", str(site), "export", env=env).stdout
+    assert re.search(r'"signed_at": "\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z"', exported), exported[:500]

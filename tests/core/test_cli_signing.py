@@ -44,7 +44,7 @@ def test_user_add_reads_the_password_from_stdin_and_list_shows_roles(db, monkeyp
     assert "at least 8 characters" in capsys.readouterr().err
     assert _run(monkeypatch, ["--db", path, "user", "list"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out == ["chen\tradiologist\t陈伟 Chen Wei", "li\tnurse\t李娜 Li Na", "wang\tadmin\t王明"]
+    assert out == ["chen\tradiologist\t陈伟 Chen Wei", "li\tnurse\t李娜 Li Na", "wang\tadministrator\t王明"]
 
 
 def test_sign_from_the_environment_and_refusals_exit_2(db, monkeypatch, capsys):

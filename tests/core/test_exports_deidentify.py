@@ -91,14 +91,21 @@ def test_free_text_is_kept_only_when_asked_for(book, tmp_path):
     assert read_csv(tmp_path / "out" / "procedures.csv")[0]["operator"] == "Qin"
 
 
-def test_without_a_study_id_or_a_secret_nothing_can_stand_for_the_patient(book, tmp_path):
+def test_without_a_study_id_or_a_secret_nothing_can_stand_for_the_patient(book, tmp_path, capsys):
     patient = book.find_patient_by_mrn("ZS-2025-0113")
     patient.study_id = None
     book.save_patient(patient)
-    with pytest.raises(TaceLogError, match="has no study ID"):
+    with pytest.raises(TaceLogError, match="has no study ID") as refused:
         exports.write(book, "csv", tmp_path / "out", Deidentification())
+    # the app names its export dialog's choice, the CLI its option
+    assert refused.value.text("en").endswith("or choose a site secret file (Site secret, in File > Export)")
+    assert "“站点密钥”" in refused.value.text("zh") and "--secret-file" not in refused.value.text("zh")
     with pytest.raises(TaceLogError, match="needs the site secret"):
         Deidentification(shift_dates=True)
+    db = str(book.path)
+    assert main(["--db", db, "--lang", "zh", "export", "--format", "csv", "--deidentify", "-o",
+                 str(tmp_path / "cli")]) == 1
+    assert "或使用站点密钥（--secret-file FILE）" in capsys.readouterr().err
 
 
 def test_a_deidentified_odm_file_is_valid_and_has_no_audit_trail_or_signature(book, tmp_path):

@@ -13,7 +13,7 @@ import tace_log
 from tace_log.dictionary import ENTITIES
 from tace_log.errors import InvalidInputError, NotPermittedError, TaceLogError
 from tace_log.findings import ERROR, Finding
-from tace_log.messages import CATALOGUE, Message, parameters, render
+from tace_log.messages import CATALOGUE, Message, cli_wording, parameters, render
 from tace_log.users import ROLES
 from tace_log.validation import Validator
 
@@ -164,3 +164,42 @@ def test_an_error_says_its_message_in_english_and_in_chinese():
     assert str(worded) == "li is a nurse: only a radiologist may sign"
     _chinese(worded.text("zh"))
     assert "护士" in worded.text("zh")
+
+
+# -- a radiologist never needs a terminal -----------------------------------------------------------------------
+ROOT = CORE.parent
+NAMES_THE_CLI = re.compile(r"tace-log |(?<![\w-])--[a-z]")  # `tace-log user add`, `--despite`
+
+
+def test_no_message_the_app_can_show_names_a_cli_command_or_option():
+    """Only the CLI's own entries (`cli.*`) name a command or an option, and only the CLI's code names one of
+    them; every other entry is one the core may raise in the app."""
+    named = [(key, text) for key, texts in CATALOGUE.items() if not key.startswith("cli.") for text in texts
+             if NAMES_THE_CLI.search(text)]
+    assert not named, named
+    for path in [*CORE.rglob("*.py"), *(ROOT / "ui").rglob("*.py")]:
+        if path.is_relative_to(CORE / "cli") or path == CORE / "messages.py":
+            continue
+        assert not re.search(r"""["']cli\.""", path.read_text(encoding="utf-8")), f"{path} says a CLI line"
+    # the app's own words too (its tr() strings, extracted, and their Chinese)
+    ts = (ROOT / "resources" / "translations" / "tace_log_zh_CN.ts").read_text(encoding="utf-8")
+    said = re.findall(r"<(?:source|translation)>(.*?)</", ts, re.DOTALL)
+    assert len(said) > 500 and not [text for text in said if NAMES_THE_CLI.search(text)]
+
+
+def test_the_cli_says_its_words_where_the_app_says_its_own():
+    """A `cli.KEY` beside a KEY is said in its place by the CLI (`cli_wording`), with the same parameters; the app
+    is told the menu, the CLI the command."""
+    twins = [key for key in CATALOGUE if key.startswith("cli.") and key[4:] in CATALOGUE]
+    assert {"cli.username_taken.inactive", "cli.error.backup_unverified", "cli.error.no_study_id"} <= set(twins)
+    for key in twins:
+        assert parameters(CATALOGUE[key][0]) == parameters(CATALOGUE[key[4:]][0]), key
+    refused = NotPermittedError(Message("error.must_change_password_to", username="li",
+                                        action=Message("action.sign")))
+    assert str(refused) == refused.text("en") == ("li's password was set by someone else: choose your own before "
+                                                  "you sign (File > Change password)")
+    assert refused.text("zh") == "li的密码是由他人设置的：签名前请先设置自己的密码（文件 > 修改密码）"
+    with cli_wording():
+        assert refused.text("en").endswith("choose your own before you sign (tace-log user passwd li)")
+        assert refused.text("zh").endswith("签名前请先设置自己的密码（tace-log user passwd li）")
+    assert refused.text("en").endswith("(File > Change password)")  # only while the CLI says it

@@ -8,6 +8,8 @@ import json
 import subprocess
 
 from tace_log.cli import main
+from tace_log.storage import Logbook
+from tace_log.times import as_utc
 
 from .course_support import death, logbook_of, patient, recurrence, scan
 
@@ -56,6 +58,18 @@ def test_survival_writes_the_kaplan_meier_figure(tmp_path, capsys):
     assert "log-rank chi2" in table and "HR lenvatinib + TACE vs lenvatinib" in table
     text = subprocess.run(["pdftotext", str(figure), "-"], capture_output=True, text=True, check=True).stdout
     assert "lenvatinib + TACE" in text
+
+
+def test_the_study_report_prints_the_newest_change_in_the_workstations_time_with_its_zone(tmp_path, time_zone,
+                                                                                        pdf_pages_text):
+    path = _cohort(tmp_path)
+    time_zone("Asia/Shanghai")
+    with Logbook.open(path) as logbook:
+        newest = as_utc(logbook.audit.newest()) + dt.timedelta(hours=8)
+    out = tmp_path / "report.pdf"
+    assert main(["--db", str(path), "study-report", "--cutoff", CUTOFF.isoformat(), "-o", str(out)]) == 0
+    text = " ".join(" ".join(pdf_pages_text(out.read_bytes())).split())
+    assert f"Data as of its newest change: {newest:%Y-%m-%d %H:%M:%S} +08:00" in text and " UTC" not in text
 
 
 def test_the_study_report_is_the_studys_figures_and_the_same_bytes_each_time(tmp_path, capsys, pdf_pages_text):

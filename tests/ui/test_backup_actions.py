@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from core.signing_support import NURSE_PASSWORD, PASSWORD, signable_logbook
 from core.tampering_support import edit_audit_row
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QFileSystemModel, QLineEdit, QMainWindow, QMessageBox
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QFileSystemModel,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QTreeView,
+)
 from safety_samples import fill, logbook_state
 from ui_support import shown_window, sign_in_by_clicking
 
@@ -89,18 +101,63 @@ def test_a_bad_file_chosen_for_restore_is_refused_and_the_logbook_is_unchanged(w
     assert "not a good backup" in message.text() and logbook_state(window.book) == before
 
 
-def test_a_backup_whose_audit_trail_was_edited_is_refused_and_the_logbook_is_unchanged(window, qtbot):
-    actions = window.actions_for_backup
+def test_the_restore_dialog_shows_when_each_backup_was_made_in_local_time_with_its_zone(window, qtbot, time_zone):
+    time_zone("Asia/Shanghai")
+    backup = back_up(window)
+    window.findChild(QAction, "restore_backup").trigger()
+    [dialog] = [d for d in window.findChildren(QFileDialog, "restore_file_dialog") if d.isVisible()]
+    files = dialog.findChild(QTreeView, "treeView")
+    model = files.model()
+
+    def listed() -> str:
+        root = files.rootIndex()
+        names = [model.index(row, 0, root) for row in range(model.rowCount(root))]
+        return next((model.index(i.row(), 3, root).data() for i in names if i.data() == backup.name), "")
+
+    qtbot.waitUntil(lambda: bool(listed()))
+    made = dt.datetime.fromtimestamp(backup.stat().st_mtime, dt.UTC) + dt.timedelta(hours=8)
+    assert listed() == f"{made:%Y-%m-%d %H:%M:%S} +08:00"
+    dialog.reject()
+
+
+def _restore_an_edited_backup(window, qtbot):
+    """File > Restore of a backup whose audit trail was edited, Yes to the question: the question asked then."""
     backup = back_up(window)
     edit_audit_row(backup, 3, "someone else", reseal=False)
-    fill(window.book, seed=15, patients=1, procedures_each=1)
-    before = logbook_state(window.book)
+    fill(window.book, seed=16, patients=1, procedures_each=1)
     choose_in_the_restore_dialog(window, backup)
-    qtbot.mouseClick(actions.messages[-1].button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
-    message = actions.messages[-1]
-    assert message.icon() == QMessageBox.Icon.Critical and "The logbook was not changed" in message.text()
-    assert f"{backup} was not restored: audit trail broken at row 4" in message.text()
-    assert logbook_state(window.book) == before
+    qtbot.mouseClick(window.actions_for_backup.messages[-1].button(QMessageBox.StandardButton.Yes),
+                     Qt.MouseButton.LeftButton)
+    [asked] = [d for d in window.findChildren(QDialog, "restore_anyway") if d.isVisible()]
+    return backup, asked
+
+
+def test_a_backup_that_does_not_verify_is_restored_only_with_a_reason_the_audit_trail_keeps(window, qtbot):
+    backup, asked = _restore_an_edited_backup(window, qtbot)
+    said = asked.findChild(QLabel).text()
+    assert f"{backup} was not restored: audit trail broken at row 4" in said and "tace-log" not in said
+    assert not [row for row in window.book.audit.rows() if row.action == "restore"]  # not until told why
+    restore, reason = asked.findChild(QPushButton, "restore_anyway_button"), asked.findChild(QLineEdit,
+                                                                                             "restore_reason")
+    assert not restore.isEnabled()
+    qtbot.keyClicks(reason, "   ")
+    assert not restore.isEnabled()  # spaces are no reason
+    qtbot.keyClicks(reason, "the vendor repaired row 4 by hand")
+    qtbot.mouseClick(restore, Qt.MouseButton.LeftButton)
+    done = window.actions_for_backup.messages[-1]
+    assert "Restored from" in done.text() and "kept as" in done.text()
+    restored = [row for row in window.book.audit.rows() if row.action == "restore"]
+    assert [row.reason for row in restored] == ["the vendor repaired row 4 by hand"]
+    assert "restored although it did not verify: audit trail broken at row 4" in restored[0].new_value
+
+
+def test_cancelling_the_reason_restores_nothing(window, qtbot):
+    _backup, asked = _restore_an_edited_backup(window, qtbot)
+    after = logbook_state(window.book)
+    qtbot.keyClicks(asked.findChild(QLineEdit, "restore_reason"), "a reason, then second thoughts")
+    qtbot.keyClick(asked.findChild(QLineEdit, "restore_reason"), Qt.Key.Key_Return)  # Enter is Cancel here
+    assert not asked.isVisible() and logbook_state(window.book) == after
+    assert not [row for row in window.book.audit.rows() if row.action == "restore"]
 
 
 def test_the_backup_on_exit_is_made_once_a_day(window):  # what closing the window calls (test_file_menu_wiring)

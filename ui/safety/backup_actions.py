@@ -1,8 +1,9 @@
 """File > Back up now and File > Restore from backup…, and the backup made when the window closes.
 
 Everything goes through the Logbook: a backup is verified before it is reported done; a restore verifies the file
-first, asks, and keeps the current logbook as a safety copy. Messages are opened, not exec()'d, so the window
-(and whatever is typed in it) stays usable; `messages` keeps them for the window's tests.
+first, asks, and keeps the current logbook as a safety copy; one that does not verify is restored only when told
+why (the reason goes into the audit trail). Messages are opened, not exec()'d, so the window (and whatever is typed
+in it) stays usable; `messages` keeps them for the window's tests.
 """
 
 from __future__ import annotations
@@ -13,13 +14,23 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
-from tace_log.errors import TaceLogError
+from tace_log.errors import TaceLogError, UnverifiedBackupError
 from tace_log.storage import Logbook
 from ui.shell.file_dialog import file_dialog
 from ui.shell.language import language
 from ui.shell.messages import error_text
+from ui.shell.widgets import named
 
 log = logging.getLogger(__name__)
 
@@ -91,9 +102,13 @@ class BackupActions(QObject):
         box.button(QMessageBox.StandardButton.Yes).clicked.connect(lambda: self.restore(backup_file))
         return box
 
-    def restore(self, backup_file: Path) -> None:
+    def restore(self, backup_file: Path, despite: str | None = None) -> None:
         try:
-            report = self._logbook().backups.restore(backup_file)
+            report = self._logbook().backups.restore(backup_file, despite)
+        except UnverifiedBackupError as exc:
+            log.warning("restore from %s: the backup does not verify: %s", backup_file, exc)
+            self.ask_why(backup_file, exc)
+            return
         except TaceLogError as exc:
             log.warning("restore from %s refused: %s", backup_file, exc)
             self._say(QMessageBox.Icon.Critical,
@@ -105,6 +120,14 @@ class BackupActions(QObject):
                           report.counts.get("procedures", 0))
                   .replace("%1", report.source.name).replace("%2", str(report.safety_copy)))
 
+    def ask_why(self, backup_file: Path, refused: UnverifiedBackupError) -> RestoreAnyway:
+        """Restore it all the same, with a reason, or leave the logbook as it is (the CLI's `restore --despite`);
+        who may restore is the same as for any restore."""
+        dialog = RestoreAnyway(error_text(refused), self._window)
+        dialog.accepted.connect(lambda: self.restore(backup_file, dialog.reason.text().strip()))
+        dialog.open()
+        return dialog
+
     def back_up_on_exit(self) -> str | None:
         """The daily automatic backup, for the window's closeEvent; returns a warning to show if it failed."""
         try:
@@ -115,3 +138,31 @@ class BackupActions(QObject):
         if report:
             log.info("backup on exit: %s", report)
         return None
+
+
+class RestoreAnyway(QDialog):
+    """A backup that does not verify (its audit trail, schema or signatures): what is wrong, and a reason to
+    restore it anyway, without which it is not restored. Cancel is the default: Enter never restores it."""
+
+    def __init__(self, problem: str, parent: QWidget):
+        super().__init__(parent)
+        self.setObjectName("restore_anyway")
+        self.setWindowTitle(self.tr("The backup does not verify"))
+        said = QLabel(self.tr("%1.\n\nRestore it anyway only if you know why it does not verify. Say why: the "
+                              "reason is kept in the audit trail.").replace("%1", problem))
+        said.setWordWrap(True)
+        self.reason = named(QLineEdit(), "restore_reason", self.tr("Why restore it anyway"))
+        self.reason.setPlaceholderText(self.tr("Why restore it anyway"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.restore_button = buttons.addButton(self.tr("&Restore anyway"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.restore_button.setObjectName("restore_anyway_button")
+        self.restore_button.setAutoDefault(False)
+        self.restore_button.setEnabled(False)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setDefault(True)
+        self.reason.textChanged.connect(lambda text: self.restore_button.setEnabled(bool(text.strip())))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(said)
+        layout.addWidget(self.reason)
+        layout.addWidget(buttons)

@@ -4,12 +4,20 @@ Qt's icon provider reads the first bytes of every file a dialog lists to guess i
 -wal or -shm (or the logbook) that way in the app's process, and closing that descriptor, drops every SQLite lock
 the app holds on it: the next `tace-log` beside the app then deletes the -wal under it and the app's saves are
 lost (sqlite.org/howtocorrupt.html 2.2). A native dialog reads files in this process too, so none is used.
+A file's time (its Date Modified: when a backup was made) is the workstation's local time with its zone, as every
+time the app shows.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QFileInfo
-from PySide6.QtWidgets import QFileDialog, QFileIconProvider, QWidget
+import datetime as dt
+
+from PySide6.QtCore import QCoreApplication, QFileInfo, QIdentityProxyModel, Qt
+from PySide6.QtWidgets import QFileDialog, QFileIconProvider, QFileSystemModel, QWidget
+
+from tace_log.times import shown
+
+MODIFIED = 3  # QFileSystemModel's columns: name, size, type, date modified
 
 
 class NameOnlyIcons(QFileIconProvider):
@@ -30,9 +38,22 @@ class NameOnlyIcons(QFileIconProvider):
         return QCoreApplication.translate("FileDialog", "%1 file").replace("%1", suffix.upper())
 
 
+class ZonedTimes(QIdentityProxyModel):
+    """The dialog's files as Qt lists them, their time with its zone ('2026-03-14 19:00:05 +08:00')."""
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        source = self.sourceModel()
+        if index.column() == MODIFIED and role == Qt.ItemDataRole.DisplayRole and isinstance(source,
+                                                                                             QFileSystemModel):
+            seconds = source.lastModified(self.mapToSource(index)).toSecsSinceEpoch()
+            return shown(dt.datetime.fromtimestamp(seconds, dt.UTC))
+        return super().data(index, role)
+
+
 def file_dialog(parent: QWidget | None, title: str, start: str, name_filter: str) -> QFileDialog:
     dialog = QFileDialog(parent, title, start, name_filter)
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
     dialog._icons = NameOnlyIcons()  # the dialog does not own its provider: kept alive with it
     dialog.setIconProvider(dialog._icons)
+    dialog.setProxyModel(ZonedTimes(dialog))
     return dialog
