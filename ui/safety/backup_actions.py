@@ -11,17 +11,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QLabel,
-    QLineEdit,
     QMessageBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -30,7 +26,9 @@ from tace_log.storage import Logbook
 from ui.shell.file_dialog import file_dialog
 from ui.shell.language import language
 from ui.shell.messages import error_text
-from ui.shell.widgets import named
+
+if TYPE_CHECKING:
+    from ui.safety.restore_anyway import RestoreAnyway
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +121,8 @@ class BackupActions(QObject):
     def ask_why(self, backup_file: Path, refused: UnverifiedBackupError) -> RestoreAnyway:
         """Restore it all the same, with a reason, or leave the logbook as it is (the CLI's `restore --despite`);
         who may restore is the same as for any restore."""
+        from ui.safety.restore_anyway import RestoreAnyway  # loaded when a backup does not verify, not at start
+
         dialog = RestoreAnyway(error_text(refused), self._window)
         dialog.accepted.connect(lambda: self.restore(backup_file, dialog.reason.text().strip()))
         dialog.open()
@@ -138,31 +138,3 @@ class BackupActions(QObject):
         if report:
             log.info("backup on exit: %s", report)
         return None
-
-
-class RestoreAnyway(QDialog):
-    """A backup that does not verify (its audit trail, schema or signatures): what is wrong, and a reason to
-    restore it anyway, without which it is not restored. Cancel is the default: Enter never restores it."""
-
-    def __init__(self, problem: str, parent: QWidget):
-        super().__init__(parent)
-        self.setObjectName("restore_anyway")
-        self.setWindowTitle(self.tr("The backup does not verify"))
-        said = QLabel(self.tr("%1.\n\nRestore it anyway only if you know why it does not verify. Say why: the "
-                              "reason is kept in the audit trail.").replace("%1", problem))
-        said.setWordWrap(True)
-        self.reason = named(QLineEdit(), "restore_reason", self.tr("Why restore it anyway"))
-        self.reason.setPlaceholderText(self.tr("Why restore it anyway"))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.restore_button = buttons.addButton(self.tr("&Restore anyway"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.restore_button.setObjectName("restore_anyway_button")
-        self.restore_button.setAutoDefault(False)
-        self.restore_button.setEnabled(False)
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setDefault(True)
-        self.reason.textChanged.connect(lambda text: self.restore_button.setEnabled(bool(text.strip())))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(said)
-        layout.addWidget(self.reason)
-        layout.addWidget(buttons)
