@@ -35,6 +35,7 @@ from ui.course.timeline import Timeline
 from ui.shell.language import language
 from ui.shell.messages import error_text
 from ui.shell.rows_table import RowsTable
+from ui.shell.signals import emit
 
 SHOWN_FIELDS = 5  # the columns of a kind's table: its first fields (the rest are in the record's dialog)
 
@@ -175,7 +176,7 @@ class PatientChart(QWidget):
     def open_record(self, entity_key: str, record_id: str | None, draft: Draft | None = None) \
             -> CourseRecordDialog | None:
         if entity_key == "procedure":
-            self.procedure_requested.emit(record_id)
+            emit(self.procedure_requested, record_id)
             return None
         dialog = CourseRecordDialog(self.logbook, self.patient_id, declared(entity_key), record_id, self, draft)
         dialog.open()

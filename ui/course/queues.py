@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from tace_log.course.due import DueRules
 from ui.shell.rows_table import RowsTable
+from ui.shell.signals import emit
 from ui.shell.widgets import date_edit
 
 # Each queue: its key, its title, and the flags it shows (`course.due.FLAGS`).
@@ -150,4 +151,4 @@ class QueuesWindow(QWidget):
     def open_selected(self, key: str) -> None:
         row = self.tables[key].currentRow()
         if 0 <= row < len(self.entries.get(key, [])):
-            self.patient_requested.emit(self.entries[key][row].patient_id)
+            emit(self.patient_requested, self.entries[key][row].patient_id)

@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPain
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from tace_log.model import Patient, Procedure
+from ui.shell.signals import emit
 
 LANE_HEIGHT, TOP, LEFT, RIGHT = 34, 26, 110, 16
 GRADE_COLOURS = {1: "#9ccc65", 2: "#fbc02d", 3: "#fb8c00", 4: "#e53935", 5: "#212121"}
@@ -271,4 +272,4 @@ class Timeline(QWidget):
 
     def open_current(self) -> None:
         item = self.items[self.current]
-        self.opened.emit(item.entity, item.record_id)
+        emit(self.opened, item.entity, item.record_id)

@@ -14,6 +14,7 @@ from tace_log.couinaud import HEIGHT, SEGMENTS, WIDTH, segment_at, treated_segme
 from tace_log.dictionary import COUINAUD_SEGMENTS
 from ui.entry.field_editors import FieldEditor
 from ui.shell.language import language
+from ui.shell.signals import emit
 
 ORDER = [c.key for c in COUINAUD_SEGMENTS]  # the order the arrow keys follow: I to VIII
 
@@ -112,5 +113,5 @@ class LiverMap(QWidget):
         button = next(b for b in self.segments.focus_widgets() if b.objectName().endswith(f".{key}"))
         if button.isEnabled():
             button.toggle()
-            self.toggled.emit(key)
+            emit(self.toggled, key)
         self.update()

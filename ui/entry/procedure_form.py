@@ -53,6 +53,7 @@ from ui.shell import messages
 from ui.shell.flow_layout import FlowLayout
 from ui.shell.language import language
 from ui.shell.messages import core_word, error_text
+from ui.shell.signals import emit
 
 _BANNER = ("#signed_banner { background: #e3f2fd; border: 1px solid #1565c0; color: #0d47a1; padding: 6px; "
            "font-weight: bold; }")
@@ -140,7 +141,7 @@ class ProcedureForm(QWidget):
     def dirty(self, dirty: bool) -> None:
         if dirty != self._dirty:
             self._dirty = dirty
-            self.dirty_changed.emit(dirty)
+            emit(self.dirty_changed, dirty)
 
     # -- building the page ---------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -198,7 +199,7 @@ class ProcedureForm(QWidget):
         self.close_button = QPushButton(self.tr("Close"), self)
         self.close_button.setObjectName("close")
         self.close_button.setToolTip(self.tr("Close (Esc)"))
-        self.close_button.clicked.connect(self.close_requested.emit)
+        self.close_button.clicked.connect(lambda: emit(self.close_requested))
         # Wraps onto a second line rather than cut a button's text (a long translation, a narrow window).
         self.button_row = FlowLayout(last_at_the_end=True)
         self.button_row.addWidget(self.save_button)
@@ -216,7 +217,7 @@ class ProcedureForm(QWidget):
         for rows in self.row_editors.values():
             rows.rows_changed.connect(self.fix_tab_order)
         self.fix_tab_order()
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close_requested.emit,
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, lambda: emit(self.close_requested),
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         # Outside a text field (where Ctrl+Z undoes the typing), Ctrl+Z brings back the last row removed.
         QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self, self.undo_remove,
@@ -574,7 +575,7 @@ class ProcedureForm(QWidget):
         self.save_button.setText(self.tr("&Save"))
         self.say(self.tr("Saved."), "ok")
         self._saved_said = True
-        self.saved.emit(self.procedure_id)
+        emit(self.saved, self.procedure_id)
         return True
 
     def save_draft(self, owner: str | None = None) -> bool:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from tace_log.dictionary import Entity, Field, FieldType
 from ui.entry.field_editors import FieldEditor
 from ui.shell.language import language
+from ui.shell.signals import emit
 
 # Makes a row's editors (one per entity field); lets the agents table offer the formulary's agents and only the
 # chosen agent's units.
@@ -107,7 +108,7 @@ class RowsEditor(QWidget):
             editor.row.setParent(widget)
             editor.row.setFixedWidth(self.column_width(f))
             line.addWidget(editor.row, 0, Qt.AlignmentFlag.AlignTop)
-            editor.on_change(self.changed.emit)
+            editor.on_change(lambda: emit(self.changed))
         row.remove.setObjectName(f"{self.key}-remove")
         row.remove.setAccessibleName(self.tr("Remove row"))
         row.remove.setToolTip(self.tr("Remove this row"))
@@ -121,8 +122,8 @@ class RowsEditor(QWidget):
             if key in row.editors:
                 row.editors[key].set_value(value)
         self._header.setVisible(self.headed)
-        self.changed.emit()
-        self.rows_changed.emit()
+        emit(self.changed)
+        emit(self.rows_changed)
         if document is None:
             next(iter(row.editors.values())).input.setFocus()
         return row
@@ -131,8 +132,8 @@ class RowsEditor(QWidget):
         before = self.documents()
         self.set_documents(before[:index] + before[index + 1:])
         self.add_button.setFocus()  # the row's button is gone: the keyboard goes on from here
-        self.changed.emit()
-        self.removed.emit(before)
+        emit(self.changed)
+        emit(self.removed, before)
 
     def set_documents(self, documents: list[dict]) -> None:
         for row in self.rows:
@@ -143,7 +144,7 @@ class RowsEditor(QWidget):
         for document in documents:
             self.add_row(document)
         self._header.setVisible(self.headed and bool(self.rows))
-        self.rows_changed.emit()
+        emit(self.rows_changed)
 
     def focus_widgets(self) -> list[QWidget]:
         out = []

@@ -36,6 +36,7 @@ from tace_log.files import atomic_file
 from tace_log.storage import Logbook
 from ui.shell.file_dialog import file_dialog
 from ui.shell.messages import error_text
+from ui.shell.signals import emit
 from ui.shell.widgets import named
 
 FOLDER_FORMATS = ("csv", "redcap")  # written as a folder of files; the others as one file
@@ -70,7 +71,7 @@ class ExportWork(QThread):
             raise Cancelled
         if done == 0:  # each pass starts by saying how many patients it will read
             self._pass = min(self._pass + 1, self.passes)
-        self.read.emit(done, total, self._pass, self.passes)
+        emit(self.read, done, total, self._pass, self.passes)
 
     def run(self) -> None:
         try:
@@ -78,12 +79,12 @@ class ExportWork(QThread):
                 logbook.reading_progress = self._progress
                 written, manifest = self._write(logbook)
         except Cancelled:
-            self.failed.emit(None)
+            emit(self.failed, None)
             return
         except (TaceLogError, OSError) as exc:
-            self.failed.emit(exc)
+            emit(self.failed, exc)
             return
-        self.done.emit(written, manifest)
+        emit(self.done, written, manifest)
 
     def _write(self, logbook: Logbook) -> tuple[list[Path], dict | None]:
         fmt, target, since = self.fmt, self.target, self.changed_since
@@ -272,7 +273,7 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(False)
         self.cancel_button.show()
         self.message.setText(self.tr("Exporting…"))
-        self.started_export.emit()
+        emit(self.started_export)
         self.work.start()
         return True
 
@@ -308,7 +309,7 @@ class ExportDialog(QDialog):
         self.progress.hide()
         self.cancel_button.hide()
         self.export_button.setEnabled(True)
-        self.finished_export.emit()
+        emit(self.finished_export)
 
     def done(self, result: int) -> None:
         """Closing while it runs cancels it and waits for it to unwind: a thread must not outlive its dialog."""

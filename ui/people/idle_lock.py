@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
+from ui.shell.signals import emit
+
 _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
              QEvent.Type.TouchBegin}
 
@@ -42,7 +44,7 @@ class IdleLock(QObject):
 
     def _lock(self) -> None:
         self.is_locked = True
-        self.locked.emit()
+        emit(self.locked)
 
     def unlock(self) -> None:
         self.is_locked = False

@@ -14,6 +14,7 @@ from tace_log.storage import Backups
 from tace_log.times import shown
 from tace_log.users import User, may_restore
 from ui.shell.messages import core_word, error_text
+from ui.shell.signals import emit
 
 log = logging.getLogger(__name__)
 
@@ -85,5 +86,5 @@ class DamagedLogbookDialog(QDialog):
                  self.report.safety_copy)
         self.outcome.setText(self.tr("Restored. The damaged file is kept as %1.")
                              .replace("%1", str(self.report.safety_copy)))
-        self.restored.emit(self.report)
+        emit(self.restored, self.report)
         self.accept()

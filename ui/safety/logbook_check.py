@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QThread, Signal
 
 from tace_log.storage import Logbook
+from ui.shell.signals import emit
 
 
 class LogbookCheck(QThread):
@@ -26,6 +27,6 @@ class LogbookCheck(QThread):
         try:
             Logbook.check_file(self.path)
         except Exception as exc:  # whatever it is, the window must hear of it and keep writes held
-            self.checked.emit(exc)
+            emit(self.checked, exc)
             return
-        self.checked.emit(None)
+        emit(self.checked, None)

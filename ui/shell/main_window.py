@@ -45,6 +45,7 @@ from ui.shell.file_dialog import file_dialog
 from ui.shell.language import LANGUAGE_KEY, SYSTEM, install_translations, language, resolved
 from ui.shell.messages import error_text, show_error
 from ui.shell.screen import keep_on_screen, resize_to_fit
+from ui.shell.signals import emit
 from ui.worklist.panel import WorklistPanel
 
 if TYPE_CHECKING:
@@ -264,7 +265,7 @@ class MainWindow(QMainWindow):
             window.open_procedure(reopen)
         self.handed_over = True
         self.close()
-        self.replaced.emit(window)  # whoever holds this window (AppWindows) takes the new one, and lets this go
+        emit(self.replaced, window)  # whoever holds this window (AppWindows) takes the new one, and lets this go
         return window
 
     def show_users(self):
@@ -728,7 +729,7 @@ class MainWindow(QMainWindow):
         self.who.stop()
         self.logbook.close()
         self.update_actions()
-        self.logbook_damaged.emit(error)
+        emit(self.logbook_damaged, error)
 
     def _restore_settings(self) -> None:
         for key, restore in (("geometry", self.restoreGeometry), ("window_state", self.restoreState),

@@ -15,6 +15,7 @@ from tace_log.dictionary import PATIENT, PROCEDURE
 from tace_log.model import ENTERED_IN_ERROR, SIGNED
 from tace_log.storage import Logbook, WorklistRow
 from ui.shell.language import language
+from ui.shell.signals import emit
 
 PAGE = 200
 SEARCH_DELAY_MS = 200  # search as you type, once the typing pauses
@@ -296,7 +297,7 @@ class WorklistPanel(QWidget):
     def _open_index(self, index: QModelIndex) -> None:
         procedure_id = self.model.procedure_id(index.row())
         if procedure_id:
-            self.open_requested.emit(procedure_id)
+            emit(self.open_requested, procedure_id)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
