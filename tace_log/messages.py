@@ -95,10 +95,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                       "必须在{low}至{high}{unit}之间，当前为{value}{hint}"),
     "limit.max": ("must be at most {high}{unit}, not {value}{hint}", "不能超过{high}{unit}，当前为{value}{hint}"),
     "limit.min": ("must be at least {low}{unit}, not {value}{hint}", "不能低于{low}{unit}，当前为{value}{hint}"),
-    "high": ("{value}{unit} is unusually high (usual below {usual}{unit}){hint}",
-             "{value}{unit}异常偏高（通常低于{usual}{unit}）{hint}"),
-    "high.up_to": ("{value}{unit} is unusually high (usual up to {usual}{unit}){hint}",
-                   "{value}{unit}异常偏高（通常不超过{usual}{unit}）{hint}"),
+    "high": ("{value}{unit} is unusually high (usual up to {usual}{unit}){hint}",
+             "{value}{unit}异常偏高（通常不超过{usual}{unit}）{hint}"),
+    "dose_follow_up": ("{value}{unit} is above the SIR/NCRP threshold for radiation follow-up ({threshold}{unit}): "
+                       "arrange a skin check{hint}",
+                       "{value}{unit}超过SIR/NCRP辐射随访阈值（{threshold}{unit}）：请安排皮肤检查随访{hint}"),
     "low": ("{value}{unit} is unusually low (usual from {usual}{unit}){hint}",
             "{value}{unit}异常偏低（通常不低于{usual}{unit}）{hint}"),
     "hint": (" ({help})", "（{help}）"),
@@ -714,6 +715,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "report.entered_in_error_note": ("This signed record was marked entered in error: it is kept unchanged for the "
                                      "record and must not be used for care.",
                                      "本已签名记录已被标记为录入错误：原记录保持不变以备查，不得用于诊疗。"),
+    "report.dose_follow_up": ("Above the SIR/NCRP threshold for radiation follow-up: {doses}. Arrange a skin "
+                              "check.",
+                              "超过SIR/NCRP辐射随访阈值：{doses}。请安排皮肤检查随访。"),
+    "report.dose_above": ("{field:lower} {value} (threshold {threshold})", "{field}{value}（阈值{threshold}）"),
     "report.author": ("Author", "作者"),
     "report.written_at": ("Written at", "时间"),
     "report.page": ("Page {page} of {pages}", "第{page}页，共{pages}页"),

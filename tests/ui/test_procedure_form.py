@@ -468,6 +468,21 @@ def test_the_liver_map_picks_segments_by_click_and_by_keyboard_with_the_buttons(
     assert liver.treated() == {"VI", "IVb"}
 
 
+def test_a_dose_above_the_follow_up_threshold_is_named_beside_its_field(qtbot, window, type_text):
+    window.new_action.trigger()
+    form = window.form
+    message, air_kerma = form.findChild(QLabel, "air_kerma_mgy-message"), form.findChild(QLineEdit, "air_kerma_mgy")
+    type_text(air_kerma, "5000")
+    form.validate()
+    assert "SIR/NCRP" not in message.text()
+    air_kerma.clear()
+    type_text(air_kerma, "5200")
+    qtbot.waitUntil(lambda: "SIR/NCRP" in message.text())  # checked as it is typed
+    assert message.isVisible()
+    assert "5200 mGy is above the SIR/NCRP threshold for radiation follow-up (5000 mGy): arrange a skin check" in \
+        message.text()
+
+
 def test_a_dose_report_fills_the_form_unsaved(qtbot, window, logbook, type_text, tmp_path):
     """File > Import dose: the RDSR's DAP, air kerma and fluoroscopy time go into the form, not the logbook, and a
     file that is no dose report says so in the form."""
