@@ -1,5 +1,6 @@
 """The radiation dose the X-ray system already knows: a DICOM X-Ray Radiation Dose SR (TID 10001) read into the
-procedure's dose fields, so the radiologist does not type them.
+procedure's dose fields (the totals, their fluoroscopy and acquisition parts, the number of events), so the
+radiologist does not type them.
 
 Read from the "Accumulated X-Ray Dose Data" containers (TID 10002), summed over the planes of a biplane system:
 Dose Area Product Total (DCM 113722), Dose (RP) Total (113725, the reference air kerma), Total Fluoro Time
@@ -49,11 +50,15 @@ class DoseSummary:
     planes: int
     device: str
 
-    def form_values(self) -> dict[str, float]:
+    def form_values(self) -> dict[str, float | int]:
         """The procedure fields it fills (rounded as a person would type them)."""
-        values = {"dap_gycm2": self.dap_gycm2, "air_kerma_mgy": self.air_kerma_mgy,
-                  "fluoroscopy_min": self.fluoroscopy_min}
-        return {key: round(value, 2) for key, value in values.items() if value is not None}
+        values = {"fluoroscopy_min": self.fluoroscopy_min, "dap_gycm2": self.dap_gycm2,
+                  "air_kerma_mgy": self.air_kerma_mgy, "fluoro_dap_gycm2": self.fluoro_dap_gycm2,
+                  "acquisition_dap_gycm2": self.acquisition_dap_gycm2}
+        out: dict[str, float | int] = {key: round(value, 2) for key, value in values.items() if value is not None}
+        if self.irradiation_events:  # a report listing no event does not say there were none
+            out["irradiation_events"] = self.irradiation_events
+        return out
 
 
 def _plain(unit: str) -> str:

@@ -502,6 +502,9 @@ def test_a_dose_report_fills_the_form_unsaved(qtbot, window, logbook, type_text,
     assert window.form.editors["procedure.dap_gycm2"].value() == 0.09  # 9.37e-06 Gy·m² is 0.0937 Gy·cm²
     assert window.form.editors["procedure.air_kerma_mgy"].value() == 1.36
     assert window.form.editors["procedure.fluoroscopy_min"].value() == 0.3
+    assert window.form.editors["procedure.fluoro_dap_gycm2"].value() == 0.03  # 3.14e-06 Gy·m²
+    assert window.form.editors["procedure.acquisition_dap_gycm2"].value() == 0.06  # 6.23e-06 Gy·m²
+    assert window.form.editors["procedure.irradiation_events"].value() == 21
     assert "check it, then Save" in window.form.banner.text() and window.form.dirty
     assert logbook.counts()["procedures"] == 0
     (tmp_path / "note.dcm").write_text("not DICOM")
