@@ -562,6 +562,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli.xray_system": ("X-ray system", "X线设备"),
     "cli.dose_not_saved": ("not saved: add --save to write these into the procedure",
                            "未保存：加--save将这些值写入该手术记录"),
+    "cli.dose_other_procedure": ("{problem}; nothing imported: check the file, or add --force to import it anyway",
+                                 "{problem}；未导入：请核对文件，或加--force仍然导入"),
     "cli.saved": ("saved", "已保存"),
     "cli.push_progress": ("{done} of {total} patients", "{done}/{total}名患者"),
     "cli.push_done": ("REDCap at {url}: {patients} patients; rows {new} new, {changed} changed, {unchanged} "
@@ -735,6 +737,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                        "{path}没有累积剂量数据：无可读取内容"),
     "dose.unit": ("{path}: the unit {unit} of {value} is not one TACE Log knows",
                   "{path}：{value}的单位{unit}无法识别"),
+    "dose.other_procedure": ("{path} may be another patient's or another day's dose report: {differences}",
+                             "{path}可能是其他患者或其他日期的剂量报告：{differences}"),
+    "dose.patient_id": ("patient ID {file_id} (this patient's MRN: {mrn})", "患者ID {file_id}（本患者住院号：{mrn}）"),
+    "dose.study_date": ("study date {file_date} (this procedure: {date})", "检查日期{file_date}（本次手术：{date}）"),
     # -- a key image attached to a procedure (key_images.py, storage/key_images.py) ---------------------------
     "key_image.too_large": ("{name} is {size} MB: a key image may be at most {limit} MB (Tools > Settings)",
                             "{name}大小为{size} MB：关键图像最大为{limit} MB（工具 > 设置）"),

@@ -106,10 +106,11 @@ def test_dose_import_fills_an_unsigned_procedure_and_refuses_a_signed_one(vendor
     expected = read_dose_report(path).form_values()
     assert set(expected) == {"fluoroscopy_min", "dap_gycm2", "air_kerma_mgy", "fluoro_dap_gycm2",
                              "acquisition_dap_gycm2", "irradiation_events"}
-    assert main(["--db", str(logbook.path), "dose-import", procedure.id, str(path)]) == 0
+    # a pseudonymised file: its patient ID and study date are not the procedure's patient's
+    assert main(["--db", str(logbook.path), "dose-import", procedure.id, str(path), "--force"]) == 0
     out = capsys.readouterr().out
     assert "not saved" in out and "Dose-area product" in out and "Irradiation events" in out
-    assert main(["--db", str(logbook.path), "dose-import", procedure.id, str(path), "--save"]) == 0
+    assert main(["--db", str(logbook.path), "dose-import", procedure.id, str(path), "--save", "--force"]) == 0
     from tace_log.storage import Logbook
 
     with Logbook.open(logbook.path) as book:
@@ -126,4 +127,37 @@ def test_dose_import_fills_an_unsigned_procedure_and_refuses_a_signed_one(vendor
             row = next(csv.DictReader(handle))
         assert {key: float(row[key]) for key in expected} == expected
         book.signing.sign(procedure.id, "chen", PASSWORD, acknowledge_warnings=True)
-    assert main(["--db", str(logbook.path), "dose-import", procedure.id, str(path), "--save"]) != 0
+    assert main(["--db", str(logbook.path), "dose-import", procedure.id, str(path), "--save", "--force"]) != 0
+
+
+def test_dose_import_refuses_a_file_of_another_patient_or_day_unless_forced(tmp_path, capsys):
+    from tace_log.storage import Logbook
+
+    from .signing_support import signable_logbook
+
+    logbook, _patient, procedure = signable_logbook(tmp_path / "l.sqlite")  # MRN M0001, on 2025-02-03
+    logbook.close()
+    content = [plane(0.0120, 0.0050, 0.850, 900)]
+    other = dose_report(tmp_path / "other.dcm", content, patient_id="M0002", study_date="20250204")
+    capsys.readouterr()
+    assert main(["--db", str(logbook.path), "dose-import", procedure.id, str(other), "--save"]) == 2
+    err = capsys.readouterr().err
+    assert (f"{other} may be another patient's or another day's dose report: patient ID M0002 (this patient's MRN: "
+            "M0001), study date 2025-02-04 (this procedure: 2025-02-03); nothing imported: check the file, or add "
+            "--force to import it anyway") in err
+    assert main(["--lang", "zh", "--db", str(logbook.path), "dose-import", procedure.id, str(other)]) == 2
+    assert "患者ID M0002（本患者住院号：M0001）、检查日期2025-02-04（本次手术：2025-02-03）" in capsys.readouterr().err
+    with Logbook.open(logbook.path) as book:
+        assert book.get_procedure(procedure.id).dap_gycm2 is None
+    day_only = dose_report(tmp_path / "day.dcm", content, patient_id="m0001 ", study_date="20250204")
+    assert main(["--db", str(logbook.path), "dose-import", procedure.id, str(day_only)]) == 2
+    assert "patient ID" not in capsys.readouterr().err  # the same MRN, written in lower case
+    assert main(["--db", str(logbook.path), "dose-import", procedure.id, str(other), "--save", "--force"]) == 0
+    assert "patient ID M0002" in capsys.readouterr().err  # imported as asked, and said
+    same = dose_report(tmp_path / "same.dcm", [plane(0.0100, 0.0050, 0.850, 900)], patient_id="M0001",
+                       study_date="20250203")
+    assert main(["--db", str(logbook.path), "dose-import", procedure.id, str(same), "--save"]) == 0
+    with Logbook.open(logbook.path) as book:
+        assert book.get_procedure(procedure.id).dap_gycm2 == 100
+        reasons = [r.reason for r in book.audit.history(procedure.id) if r.reason]
+        assert any(r.endswith("other.dcm (--force)") for r in reasons) and any(r.endswith("same.dcm") for r in reasons)
