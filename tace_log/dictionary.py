@@ -83,8 +83,10 @@ class Field(Bilingual):
     reject_min: float | None = None  # below is an error
     reject_max: float | None = None  # above is an error
     warn_min: float | None = None  # below is a warning
-    warn_max: float | None = None  # at or above is a warning (above only, when warn_max_inclusive is False)
-    warn_max_inclusive: bool = True
+    warn_max: float | None = None  # above is a warning
+    # A radiation dose above which the patient is followed up for skin injury (SIR's "substantial radiation dose
+    # level", Stecker et al., JVIR 2009; NCRP Report 168): a warning on the form, a marked line on the report.
+    follow_up_above: float | None = None
     # Names a record (MRN, study ID, lot): stored in Unicode NFC and refused with an invisible or control
     # character in it, so two look-alike spellings are never two patients.
     identifier: bool = False
@@ -122,6 +124,11 @@ class Field(Bilingual):
     def listed(self) -> bool:
         """Its value is a list (multi-choice, dates), stored in a table of its own (`Entity.multi_tables`)."""
         return self.type in LISTED
+
+    def needs_follow_up(self, value: Any) -> bool:
+        """Whether a recorded dose is above its follow-up threshold (at it is not)."""
+        return self.follow_up_above is not None and isinstance(value, (int, float)) \
+            and not isinstance(value, bool) and value > self.follow_up_above
 
     @property
     def hint(self) -> Words:
@@ -404,15 +411,25 @@ PROCEDURE = Entity("procedure", "Procedure", "手术", (
     Field("contrast_agent", "Contrast agent", "对比剂", F.TEXT, since=2,
           help="e.g. iodixanol 320", help_zh="例如 碘克沙醇320"),
     Field("contrast_ml", "Contrast", "对比剂用量", F.NUMBER, unit="mL", reject_min=0, reject_max=600,
-          warn_max=250, warn_max_inclusive=False),
+          warn_max=250),
     Field("fluoroscopy_min", "Fluoroscopy time", "透视时间", F.NUMBER, unit="min", reject_min=0,
-          reject_max=300, warn_max=60, help="Minutes, not seconds",
+          reject_max=300, follow_up_above=60, help="Minutes, not seconds",
           help_zh="单位为分钟，不是秒"),
     Field("dap_gycm2", "Dose-area product", "剂量面积乘积", F.NUMBER, unit="Gy·cm²", reject_min=0,
-          reject_max=5000, warn_min=1, warn_max=500, help="Gy·cm² (1 Gy·m² = 10,000 Gy·cm²)",
+          reject_max=5000, warn_min=1, follow_up_above=500, help="Gy·cm² (1 Gy·m² = 10,000 Gy·cm²)",
           help_zh="单位为 Gy·cm²（1 Gy·m² = 10,000 Gy·cm²）"),
     Field("air_kerma_mgy", "Reference air kerma", "参考点空气比释动能", F.NUMBER, unit="mGy", reject_min=0,
-          reject_max=30000, warn_max=5000),
+          reject_max=30000, follow_up_above=5000),
+    # The parts of the dose-area product and the events, as the X-ray system's dose report (RDSR) gives them.
+    Field("fluoro_dap_gycm2", "Fluoroscopy DAP", "透视剂量面积乘积", F.NUMBER, unit="Gy·cm²",
+          reject_min=0, reject_max=5000, since=2, help="Gy·cm² (1 Gy·m² = 10,000 Gy·cm²)",
+          help_zh="单位为 Gy·cm²（1 Gy·m² = 10,000 Gy·cm²）"),
+    Field("acquisition_dap_gycm2", "Acquisition DAP", "采集剂量面积乘积", F.NUMBER, unit="Gy·cm²",
+          reject_min=0, reject_max=5000, since=2, help="Gy·cm² (1 Gy·m² = 10,000 Gy·cm²)",
+          help_zh="单位为 Gy·cm²（1 Gy·m² = 10,000 Gy·cm²）"),
+    Field("irradiation_events", "Irradiation events", "照射事件数", F.INT, reject_min=0, reject_max=5000, since=2,
+          help="fluoroscopy runs and acquisitions, from the dose report",
+          help_zh="透视与采集序列数，来自剂量报告"),
     Field("tolerance", "Patient tolerance", "患者耐受情况", F.CHOICE, since=2, choices=_choices(
         ("good", "well tolerated", "耐受良好"), ("fair", "fair", "尚可"), ("poor", "poorly tolerated", "耐受差"))),
     Field("findings", "Findings", "术中所见", F.LONG_TEXT),
@@ -676,7 +693,9 @@ PROCEDURE_PAGE = (
                                                "technical_success", "emulsion_drug", "emulsion_ratio",
                                                "completion_angiography", "cone_beam_ct")),
     Section("radiation", "Contrast and radiation", "对比剂与辐射", ("contrast_agent", "contrast_ml",
-                                                                "fluoroscopy_min", "dap_gycm2", "air_kerma_mgy")),
+                                                                "fluoroscopy_min", "dap_gycm2", "air_kerma_mgy",
+                                                                "fluoro_dap_gycm2", "acquisition_dap_gycm2",
+                                                                "irradiation_events")),
     Section("agents", "Agents and doses", "药物与剂量", entity="agent", rows="agents"),
     Section("medications", "Other drugs", "其他用药", entity="medication", rows="medications"),
     Section("complications", "Complications", "并发症", entity="complication", rows="complications"),

@@ -103,10 +103,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                       "必须在{low}至{high}{unit}之间，当前为{value}{hint}"),
     "limit.max": ("must be at most {high}{unit}, not {value}{hint}", "不能超过{high}{unit}，当前为{value}{hint}"),
     "limit.min": ("must be at least {low}{unit}, not {value}{hint}", "不能低于{low}{unit}，当前为{value}{hint}"),
-    "high": ("{value}{unit} is unusually high (usual below {usual}{unit}){hint}",
-             "{value}{unit}异常偏高（通常低于{usual}{unit}）{hint}"),
-    "high.up_to": ("{value}{unit} is unusually high (usual up to {usual}{unit}){hint}",
-                   "{value}{unit}异常偏高（通常不超过{usual}{unit}）{hint}"),
+    "high": ("{value}{unit} is unusually high (usual up to {usual}{unit}){hint}",
+             "{value}{unit}异常偏高（通常不超过{usual}{unit}）{hint}"),
+    "dose_follow_up": ("{value}{unit} is above the SIR/NCRP threshold for radiation follow-up ({threshold}{unit}): "
+                       "arrange a skin check{hint}",
+                       "{value}{unit}超过SIR/NCRP辐射随访阈值（{threshold}{unit}）：请安排皮肤检查随访{hint}"),
     "low": ("{value}{unit} is unusually low (usual from {usual}{unit}){hint}",
             "{value}{unit}异常偏低（通常不低于{usual}{unit}）{hint}"),
     "hint": (" ({help})", "（{help}）"),
@@ -566,6 +567,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli.xray_system": ("X-ray system", "X线设备"),
     "cli.dose_not_saved": ("not saved: add --save to write these into the procedure",
                            "未保存：加--save将这些值写入该手术记录"),
+    "cli.dose_other_procedure": ("{problem}; nothing imported: check the file, or add --force to import it anyway",
+                                 "{problem}；未导入：请核对文件，或加--force仍然导入"),
     "cli.saved": ("saved", "已保存"),
     "cli.push_progress": ("{done} of {total} patients", "{done}/{total}名患者"),
     "cli.push_done": ("REDCap at {url}: {patients} patients; rows {new} new, {changed} changed, {unchanged} "
@@ -797,6 +800,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "report.entered_in_error_note": ("This signed record was marked entered in error: it is kept unchanged for the "
                                      "record and must not be used for care.",
                                      "本已签名记录已被标记为录入错误：原记录保持不变以备查，不得用于诊疗。"),
+    "report.dose_follow_up": ("Above the SIR/NCRP threshold for radiation follow-up: {doses}. Arrange a skin "
+                              "check.",
+                              "超过SIR/NCRP辐射随访阈值：{doses}。请安排皮肤检查随访。"),
+    "report.dose_above": ("{field:lower} {value} (threshold {threshold})", "{field}{value}（阈值{threshold}）"),
     "report.author": ("Author", "作者"),
     "report.written_at": ("Written at", "时间"),
     "report.page": ("Page {page} of {pages}", "第{page}页，共{pages}页"),
@@ -813,6 +820,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                        "{path}没有累积剂量数据：无可读取内容"),
     "dose.unit": ("{path}: the unit {unit} of {value} is not one TACE Log knows",
                   "{path}：{value}的单位{unit}无法识别"),
+    "dose.other_procedure": ("{path} may be another patient's or another day's dose report: {differences}",
+                             "{path}可能是其他患者或其他日期的剂量报告：{differences}"),
+    "dose.patient_id": ("patient ID {file_id} (this patient's MRN: {mrn})", "患者ID {file_id}（本患者住院号：{mrn}）"),
+    "dose.study_date": ("study date {file_date} (this procedure: {date})", "检查日期{file_date}（本次手术：{date}）"),
     # -- a key image attached to a procedure (key_images.py, storage/key_images.py) ---------------------------
     "key_image.too_large": ("{name} is {size} MB: a key image may be at most {limit} MB (Tools > Settings)",
                             "{name}大小为{size} MB：关键图像最大为{limit} MB（工具 > 设置）"),

@@ -1,5 +1,6 @@
 """The radiation dose the X-ray system already knows: a DICOM X-Ray Radiation Dose SR (TID 10001) read into the
-procedure's dose fields, so the radiologist does not type them.
+procedure's dose fields (the totals, their fluoroscopy and acquisition parts, the number of events), so the
+radiologist does not type them.
 
 Read from the "Accumulated X-Ray Dose Data" containers (TID 10002), summed over the planes of a biplane system:
 Dose Area Product Total (DCM 113722), Dose (RP) Total (113725, the reference air kerma), Total Fluoro Time
@@ -11,12 +12,13 @@ pydicom is loaded only when a file is read.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import TaceLogError
-from .messages import Message
+from .messages import Listing, Message
 
 DOSE_REPORT = "113701"  # X-Ray Radiation Dose Report: the document's root
 ACCUMULATED = "113702"  # Accumulated X-Ray Dose Data
@@ -48,12 +50,30 @@ class DoseSummary:
     irradiation_events: int
     planes: int
     device: str
+    patient_id: str  # the file's Patient ID ("" when it has none)
+    study_date: dt.date | None
 
-    def form_values(self) -> dict[str, float]:
+    def form_values(self) -> dict[str, float | int]:
         """The procedure fields it fills (rounded as a person would type them)."""
-        values = {"dap_gycm2": self.dap_gycm2, "air_kerma_mgy": self.air_kerma_mgy,
-                  "fluoroscopy_min": self.fluoroscopy_min}
-        return {key: round(value, 2) for key, value in values.items() if value is not None}
+        values = {"fluoroscopy_min": self.fluoroscopy_min, "dap_gycm2": self.dap_gycm2,
+                  "air_kerma_mgy": self.air_kerma_mgy, "fluoro_dap_gycm2": self.fluoro_dap_gycm2,
+                  "acquisition_dap_gycm2": self.acquisition_dap_gycm2}
+        out: dict[str, float | int] = {key: round(value, 2) for key, value in values.items() if value is not None}
+        if self.irradiation_events:  # a report listing no event does not say there were none
+            out["irradiation_events"] = self.irradiation_events
+        return out
+
+
+    def other_procedure(self, path: str | Path, mrn: str | None, date: dt.date | None) -> Message | None:
+        """What says the file may be another patient's or another day's dose report: its patient ID not the patient's
+        MRN, its study date not the procedure's date (each compared when both are known); None when nothing does."""
+        differences = []
+        if self.patient_id and mrn and self.patient_id.casefold() != mrn.strip().casefold():
+            differences.append(Message("dose.patient_id", file_id=self.patient_id, mrn=mrn.strip()))
+        if self.study_date and date and self.study_date != date:
+            differences.append(Message("dose.study_date", file_date=self.study_date.isoformat(),
+                                       date=date.isoformat()))
+        return Message("dose.other_procedure", path=path, differences=Listing(differences)) if differences else None
 
 
 def _plain(unit: str) -> str:
@@ -98,7 +118,16 @@ def read_dose_report(path: str | Path) -> DoseSummary:
         raise DoseFileError(Message("dose.no_totals", path=path))
     device = " ".join(str(getattr(ds, key, "")) for key in ("Manufacturer", "ManufacturerModelName")).strip()
     return DoseSummary(totals.get("dap"), totals.get("air_kerma"), totals.get("fluoroscopy"),
-                       totals.get("fluoro_dap"), totals.get("acquisition_dap"), events, planes, device)
+                       totals.get("fluoro_dap"), totals.get("acquisition_dap"), events, planes, device,
+                       str(getattr(ds, "PatientID", "") or "").strip(), _study_date(ds))
+
+
+def _study_date(ds) -> dt.date | None:
+    """The study's date (DICOM DA, YYYYMMDD), or None when the file has none that is a date."""
+    try:
+        return dt.datetime.strptime(str(getattr(ds, "StudyDate", "") or "").strip(), "%Y%m%d").date()
+    except ValueError:
+        return None
 
 
 def _converted(name: str, measured, path) -> float:

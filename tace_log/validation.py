@@ -414,9 +414,11 @@ class Validator:
                 return ERROR, Message("limit.max", high=_fmt(f.reject_max), unit=unit, value=_fmt(value), hint=hint)
             assert f.reject_min is not None  # neither the range nor a maximum: a minimum
             return ERROR, Message("limit.min", low=_fmt(f.reject_min), unit=unit, value=_fmt(value), hint=hint)
-        if f.warn_max is not None and (value >= f.warn_max if f.warn_max_inclusive else value > f.warn_max):
-            return WARNING, Message("high" if f.warn_max_inclusive else "high.up_to", value=_fmt(value), unit=unit,
-                                    usual=_fmt(f.warn_max), hint=hint)
+        if f.follow_up_above is not None and f.needs_follow_up(value):
+            return WARNING, Message("dose_follow_up", value=_fmt(value), unit=unit,
+                                    threshold=_fmt(f.follow_up_above), hint=hint)
+        if f.warn_max is not None and value > f.warn_max:
+            return WARNING, Message("high", value=_fmt(value), unit=unit, usual=_fmt(f.warn_max), hint=hint)
         if f.warn_min is not None and value < f.warn_min:
             return WARNING, Message("low", value=_fmt(value), unit=unit, usual=_fmt(f.warn_min), hint=hint)
         return None

@@ -1025,6 +1025,14 @@ Nothing has been written to it.</source>
         <source>All files (*);;DICOM files (*.dcm *.DCM)</source>
         <translation>所有文件 (*);;DICOM文件 (*.dcm *.DCM)</translation>
     </message>
+    <message>
+        <source>%1.
+
+Fill this procedure&apos;s form with its dose anyway?</source>
+        <translation>%1。
+
+仍要用该文件的剂量填写本手术表单吗？</translation>
+    </message>
     <message numerus="yes">
         <source>Dose read from %1 (%2, %n irradiation event(s)): check it, then Save.</source>
         <translation>

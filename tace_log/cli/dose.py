@@ -1,6 +1,7 @@
 """`tace-log dose-import PROCEDURE_ID FILE.dcm [--save]`: the dose an X-ray system's radiation dose report (RDSR)
 gives, read into a procedure's dose fields; shown, and saved with `--save` (validated and audited like any save,
-the file named as the reason). A signed procedure is never changed: its dose goes in an addendum."""
+the file named as the reason). A signed procedure is never changed: its dose goes in an addendum. A file whose patient
+ID or study date is not the procedure's patient's MRN or date is refused unless `--force`."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("procedure_id", metavar="PROCEDURE_ID")
     p.add_argument("file", metavar="FILE.dcm", help="a DICOM X-Ray Radiation Dose SR")
     p.add_argument("--save", action="store_true", help="write the values into the (unsigned) procedure")
+    p.add_argument("--force", action="store_true", help="import it although its patient ID or study date is not "
+                                                        "the procedure's patient's MRN or date")
     p.set_defaults(run=run)
 
 
@@ -30,6 +33,12 @@ def run(args) -> int:
     with open_logbook(args) as logbook:
         print_protocol(logbook.protocol, sys.stderr)
         procedure = logbook.get_procedure(args.procedure_id)
+        other = summary.other_procedure(args.file, logbook.get_patient(procedure.patient_id).mrn, procedure.date)
+        if other is not None:
+            if not args.force:
+                say(cli_text("failed", problem=cli_text("dose_other_procedure", problem=other)), sys.stderr)
+                return EXIT_INVALID
+            say(other, sys.stderr)  # imported as asked, and said
         updated = procedure.replace(**values)
         findings = logbook.check_procedure(updated)
         say(cli_text("dose_file", file=args.file, device=summary.device or cli_text("xray_system"),
@@ -43,7 +52,7 @@ def run(args) -> int:
         if errors(findings):
             print_findings(errors(findings), sys.stderr)
             return EXIT_INVALID
-        with logbook.users.reason(f"dose imported from {args.file}"):
+        with logbook.users.reason(f"dose imported from {args.file}" + (" (--force)" if other else "")):
             logbook.save_procedure(updated)
         say(cli_text("saved"))
     return 0

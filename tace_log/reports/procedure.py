@@ -57,7 +57,7 @@ from ..dictionary import (
 from ..errors import TaceLogError
 from ..files import raw_access
 from ..formulary import Formulary, default_formulary
-from ..messages import CATALOGUE, Message, render, worded
+from ..messages import CATALOGUE, Listing, Message, render, worded
 from ..model import Addendum, EnteredInError, Signature, age_on, days_after_resection
 from ..protocol import Protocol, default_protocol
 from ..settings import ReportSettings, SettingsError
@@ -150,6 +150,9 @@ class _Styles:
                                       backColor=BAND, borderPadding=(3, 4, 3, 4),  # type: ignore[arg-type]
                                       spaceBefore=6, spaceAfter=4)  # (reportlab takes 4 sides; its stubs a float)
         self.draft = ParagraphStyle("draft", parent=base, fontSize=11, leading=15, textColor=DRAFT_RED)
+        self.flag = ParagraphStyle("flag", parent=base, textColor=DRAFT_RED, borderColor=DRAFT_RED, borderWidth=0.8,
+                                   borderPadding=3, spaceBefore=6, spaceAfter=4)
+        self.flag_cjk = ParagraphStyle("flag_cjk", parent=self.flag, wordWrap="CJK")
         self.narrative = ParagraphStyle("narrative", parent=base, spaceAfter=5)
         self.narrative_cjk = ParagraphStyle("narrative_cjk", parent=self.narrative, wordWrap="CJK")
         self.narrative_line = ParagraphStyle("narrative_line", parent=self.narrative_cjk, spaceAfter=0)
@@ -405,11 +408,20 @@ class _ReportBuilder:
             return []
         keys = [key for field_key in fields for key in (field_key, DERIVED_AFTER.get(field_key)) if key]
         out = [*self._section(section.label(self.lang)), self._fields(entity, record, keys)]
+        above = [entity[key] for key in section.fields if entity[key].needs_follow_up(getattr(record, key))]
+        if above:
+            out.append(self._follow_up(record, above))
         if "stained_segments" in section.fields:  # the segments on the Couinaud map too
             out.append(liver_map_drawing(self.procedure.stained_segments,
                                          treated_segments(self.procedure.target_vessels), self.lang,
                                          width=90 * mm))
         return out
+
+    def _follow_up(self, record, above: list) -> Paragraph:
+        """The marked line that asks for the patient's radiation follow-up, naming each dose above its threshold."""
+        doses = Listing(Message("report.dose_above", field=f, value=self._display(f, getattr(record, f.key)),
+                                threshold=self._display(f, f.follow_up_above)) for f in above)
+        return self.styles.paragraph(_text("dose_follow_up", self.lang, doses=doses), "flag")
 
     def _section(self, key_or_label: str) -> list:
         """A section heading, on a new page when too little room is left for it and a few lines under it."""

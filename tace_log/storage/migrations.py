@@ -709,9 +709,30 @@ def key_images(db: Database) -> None:
         db.execute(statement)
 
 
+# -- 0011: the dose report's details (issue 20): a procedure's fluoroscopy and acquisition dose-area products and its
+# number of irradiation events, which a dose import (rdsr.py) reads with the totals. The procedures' audit triggers
+# are made again for the new columns (frozen below); a signed procedure's new columns are null, so what it signed is
+# unchanged. --------------------------------------------------------------------------------------------------
+_PROCEDURES_0011 = ("{row}.id", "{row}.id", [*_PROCEDURES_0008[2][:-1], "fluoro_dap_gycm2", "acquisition_dap_gycm2",
+                                              "irradiation_events", "status"])
+
+
+@migrations(name="0011_dose_details")
+def dose_details(db: Database) -> None:
+    db.conn.create_function("tace_audit_seal", 11, seal, deterministic=True)  # the schema is re-read on ALTER
+    for statement in [
+        "ALTER TABLE procedures ADD COLUMN fluoro_dap_gycm2 REAL",
+        "ALTER TABLE procedures ADD COLUMN acquisition_dap_gycm2 REAL",
+        "ALTER TABLE procedures ADD COLUMN irradiation_events INTEGER",
+        *(f"DROP TRIGGER audit_procedures_{action}" for action in ("insert", "delete", "update")),
+        *_audit_triggers("procedures", _PROCEDURES_0011),
+    ]:
+        db.execute(statement)
+
+
 # What the audit triggers cover now: each table's columns as of the last migration that set them.
 AUDITED = {**_AUDITED, "users": _USERS_0003, "signatures": _SIGNATURES_0005, "addenda": _ADDENDA_0005,
-           "patients": _PATIENTS_0007, "procedures": _PROCEDURES_0008}
+           "patients": _PATIENTS_0007, "procedures": _PROCEDURES_0011}
 
 
 # -- a declared entity's audit triggers, and migrations added from outside this file ----------------------------

@@ -10,7 +10,8 @@ APPLICATION_ID = 0x54414345
 MIGRATION_SET = "tace_log"
 MIGRATION_NAMES = ("0001_initial", "0002_signing_audit", "0003_user_accounts", "0004_password_audit",
                    "0005_signed_content", "0006_clear_values_not_applying", "0007_course",
-                   "0008_angiography_record", "0009_labs_by_test", "0010_key_images")
+                   "0008_angiography_record", "0009_labs_by_test", "0010_key_images",
+                   "0011_dose_details")
 SCHEMA_VERSION = len(MIGRATION_NAMES)  # PRAGMA user_version of a logbook this build has fully migrated
 # Migrations added after the shipped ones by code outside `migrations.py` (`migrations.add`: a test's throwaway
 # entity): a logbook opened meanwhile is upgraded to them too.

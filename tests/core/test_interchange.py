@@ -218,6 +218,8 @@ def angiography_details(draw):
             value = st.tuples(st.integers(0, 23), st.integers(0, 59)).map(lambda t: f"{t[0]:02d}:{t[1]:02d}")
         elif f.type is FieldType.NUMBER:
             value = st.floats(f.reject_min, f.reject_max, allow_nan=False)
+        elif f.type is FieldType.INT:
+            value = st.integers(int(f.reject_min), int(f.reject_max))
         else:
             value = text if f.type is FieldType.LONG_TEXT else line
         out[f.key] = draw(optional(value))

@@ -229,6 +229,27 @@ def test_chinese_labels_when_the_settings_ask_for_them(report_logbook, pdf_pages
     assert "TACE手术记录" in text and "肿瘤染色有" in text and "超选择性化疗栓塞" in text and "碘化油" in text
 
 
+@pytest.mark.parametrize("doses,flagged", [
+    ({"air_kerma_mgy": 5000, "dap_gycm2": 500, "fluoroscopy_min": 60}, ""),  # at the thresholds: not flagged
+    ({"air_kerma_mgy": 5000.5}, "reference air kerma 5000.5 mGy (threshold 5000 mGy)"),
+    ({"dap_gycm2": 500.1, "fluoroscopy_min": 61}, "fluoroscopy time 61 min (threshold 60 min), dose-area product "
+                                                  "500.1 Gy·cm² (threshold 500 Gy·cm²)"),  # in the page's order
+], ids=["at", "air kerma above", "DAP and time above"])
+def test_the_report_asks_for_radiation_follow_up_only_above_a_threshold(report_logbook, pdf_pages_text, doses,
+                                                                         flagged):
+    patient, procedure = records(report_logbook)
+    procedure = procedure.replace(**doses)
+    text = squeeze("".join(pdf_pages_text(build_report(patient, procedure, SIGNATURE))))
+    if not flagged:
+        assert "SIR/NCRP" not in text and "skin" not in text
+        return
+    assert squeeze(f"Above the SIR/NCRP threshold for radiation follow-up: {flagged}. Arrange a skin check.") in text
+    assert text.index(squeeze("Reference air kerma")) < text.index("SIR/NCRP") < text.index(squeeze("Agents and doses"))
+    chinese = squeeze("".join(pdf_pages_text(build_report(patient, procedure, SIGNATURE,
+                                                          settings=ReportSettings(language="zh")))))
+    assert "超过SIR/NCRP辐射随访阈值" in chinese and "请安排皮肤检查随访" in chinese
+
+
 def test_a_logo_from_the_settings_is_drawn_on_every_page(report_logbook, tmp_path):
     from PIL import Image
 

@@ -140,10 +140,13 @@ WARNINGS = [
     (lambda p: p["agents"].append({"agent": "pirarubicin", "dose": 20, "unit": "mg"}), "agents",
      "two_anthracyclines", "epirubicin, pirarubicin (THP)"),
     (lambda p: p.update(dap_gycm2=0.5), "dap_gycm2", "low", "1 Gy·m² = 10,000 Gy·cm²"),
-    (lambda p: p.update(dap_gycm2=500), "dap_gycm2", "high", "usual below 500"),
+    (lambda p: p.update(dap_gycm2=500.1), "dap_gycm2", "dose_follow_up",
+     "500.1 Gy·cm² is above the SIR/NCRP threshold for radiation follow-up (500 Gy·cm²): arrange a skin check"),
     (lambda p: p.update(contrast_ml=251), "contrast_ml", "high", "250 mL"),
-    (lambda p: p.update(fluoroscopy_min=60), "fluoroscopy_min", "high", "Minutes, not seconds"),
-    (lambda p: p.update(air_kerma_mgy=5000), "air_kerma_mgy", "high", "5000 mGy"),
+    (lambda p: p.update(fluoroscopy_min=60.5), "fluoroscopy_min", "dose_follow_up", "(60 min): arrange a skin "
+     "check (Minutes, not seconds)"),
+    (lambda p: p.update(air_kerma_mgy=5001), "air_kerma_mgy", "dose_follow_up", "threshold for radiation "
+     "follow-up (5000 mGy)"),
     (lambda p: p["agents"][0].update(dose=81), "agents[0].dose", "dose_high", "usual 80 mg"),
     (lambda p: p["agents"][2].update(dose=5), "agents[2].dose", "dose_high", "usual 4 vial"),
     (lambda p: p["agents"][2].update(dose=12, unit="mL"), "agents[2].dose", "dose_high", "usual 10 mL"),
@@ -283,6 +286,19 @@ def test_contrast_warns_above_250_ml_not_at_it(validator, example):
     assert not any(f.code == "high" for f in check_document(example, validator))
     proc["contrast_ml"] = 250.5
     assert any(f.code == "high" and "usual up to 250 mL" in f.message for f in check_document(example, validator))
+
+
+@pytest.mark.parametrize("key,threshold,above", [("air_kerma_mgy", 5000, 5000.5), ("dap_gycm2", 500, 500.01),
+                                                 ("fluoroscopy_min", 60, 60.1)])
+def test_a_dose_is_flagged_for_follow_up_above_the_sir_ncrp_threshold_not_at_it(validator, example, key, threshold,
+                                                                                above):
+    proc = example["patients"][0]["procedures"][0]
+    proc[key] = threshold
+    assert not findings_at(check_document(example, validator), f"{PR}.{key}")
+    proc[key] = above
+    found = findings_at(check_document(example, validator), f"{PR}.{key}", WARNING)
+    assert [f.code for f in found] == ["dose_follow_up"]
+    assert "超过SIR/NCRP辐射随访阈值" in found[0].text("zh")
 
 
 def test_the_staining_to_embolization_rule_comes_from_the_protocol_file(example):

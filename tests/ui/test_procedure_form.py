@@ -468,6 +468,21 @@ def test_the_liver_map_picks_segments_by_click_and_by_keyboard_with_the_buttons(
     assert liver.treated() == {"VI", "IVb"}
 
 
+def test_a_dose_above_the_follow_up_threshold_is_named_beside_its_field(qtbot, window, type_text):
+    window.new_action.trigger()
+    form = window.form
+    message, air_kerma = form.findChild(QLabel, "air_kerma_mgy-message"), form.findChild(QLineEdit, "air_kerma_mgy")
+    type_text(air_kerma, "5000")
+    form.validate()
+    assert "SIR/NCRP" not in message.text()
+    air_kerma.clear()
+    type_text(air_kerma, "5200")
+    qtbot.waitUntil(lambda: "SIR/NCRP" in message.text())  # checked as it is typed
+    assert message.isVisible()
+    assert "5200 mGy is above the SIR/NCRP threshold for radiation follow-up (5000 mGy): arrange a skin check" in \
+        message.text()
+
+
 def test_a_dose_report_fills_the_form_unsaved(qtbot, window, logbook, type_text, tmp_path):
     """File > Import dose: the RDSR's DAP, air kerma and fluoroscopy time go into the form, not the logbook, and a
     file that is no dose report says so in the form."""
@@ -483,15 +498,55 @@ def test_a_dose_report_fills_the_form_unsaved(qtbot, window, logbook, type_text,
         report.write_bytes(wheel.read(name))
     window.new_action.trigger()
     fill_patient(window.form, type_text)
+    asked: list[str] = []  # a pseudonymised file: its patient ID is not the MRN
+    answer_modal(lambda box: (asked.append(box.text()), box.button(QMessageBox.StandardButton.Yes).click()))
     assert window.import_dose(str(report))
+    assert asked and "patient ID LO_dUawKGgPfH+5pASNaGknAhHpqZATRs+qduIceNzYlvw=" in asked[0]
     assert window.form.editors["procedure.dap_gycm2"].value() == 0.09  # 9.37e-06 Gy·m² is 0.0937 Gy·cm²
     assert window.form.editors["procedure.air_kerma_mgy"].value() == 1.36
     assert window.form.editors["procedure.fluoroscopy_min"].value() == 0.3
+    assert window.form.editors["procedure.fluoro_dap_gycm2"].value() == 0.03  # 3.14e-06 Gy·m²
+    assert window.form.editors["procedure.acquisition_dap_gycm2"].value() == 0.06  # 6.23e-06 Gy·m²
+    assert window.form.editors["procedure.irradiation_events"].value() == 21
     assert "check it, then Save" in window.form.banner.text() and window.form.dirty
     assert logbook.counts()["procedures"] == 0
     (tmp_path / "note.dcm").write_text("not DICOM")
     assert not window.import_dose(str(tmp_path / "note.dcm"))
     assert "not a DICOM file" in window.form.banner.text()
+
+
+def test_a_dose_report_of_another_patient_or_day_is_asked_about_before_it_fills_the_form(qtbot, window, logbook,
+                                                                                         type_text, tmp_path):
+    """File > Import dose… with a file whose patient ID and study date are not the form's MRN and date: the question
+    names both; No leaves the form as it was. A file of this patient and day fills it without a question."""
+    from dose_samples import dose_report, plane
+
+    other = dose_report(tmp_path / "other.dcm", [plane(0.0120, 0.0050, 0.850, 900)], patient_id="H9999",
+                        study_date="20250101")
+    window.new_action.trigger()
+    form = window.form
+    fill_patient(form, type_text, mrn="H2001")
+    asked: list[str] = []
+
+    def pick(file_dialog) -> None:  # the file, then the question it raises
+        choose_file(other)(file_dialog)
+        answer_modal(lambda box: (asked.append(box.text()), box.button(QMessageBox.StandardButton.No).click()))
+
+    chosen = answer_modal(pick)
+    window.import_dose_action.trigger()
+    qtbot.waitUntil(lambda: bool(chosen) and bool(asked))
+    assert "patient ID H9999 (this patient's MRN: H2001)" in asked[0]
+    assert f"study date 2025-01-01 (this procedure: {TODAY.isoformat()})" in asked[0]
+    assert "Fill this procedure's form with its dose anyway?" in asked[0]
+    assert form.editors["procedure.dap_gycm2"].value() is None and not form.editors["procedure.fluoroscopy_min"].value()
+
+    same = dose_report(tmp_path / "same.dcm", [plane(0.0120, 0.0050, 0.850, 900)], patient_id=" H2001 ",
+                       study_date=TODAY.strftime("%Y%m%d"))
+    chosen = answer_modal(choose_file(same))
+    window.import_dose_action.trigger()
+    qtbot.waitUntil(lambda: bool(chosen))
+    assert (form.editors["procedure.dap_gycm2"].value(), form.editors["procedure.fluoroscopy_min"].value()) == (120, 15)
+    assert len(asked) == 1 and logbook.counts()["procedures"] == 0  # not asked again; filled, unsaved
 
 
 def test_a_procedure_entered_twice_is_flagged_before_it_is_saved(qtbot, window, logbook, type_text):

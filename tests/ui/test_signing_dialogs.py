@@ -132,7 +132,8 @@ def test_sign_dialog_offers_only_radiologists_and_names_fields_by_their_labels(q
     offered = [dialog.username.itemText(i) for i in range(dialog.username.count())]
     assert offered == ["钱红 Qian Hong (qian, radiologist)", "周杰 Zhou Jie (zhou, radiologist)"]
     items = _items(dialog)
-    assert "Warning: Fluoroscopy time: 75 min is unusually high (usual below 60 min) (Minutes, not seconds)" in items
+    assert ("Warning: Fluoroscopy time: 75 min is above the SIR/NCRP threshold for radiation follow-up (60 min): "
+            "arrange a skin check (Minutes, not seconds)") in items
     assert "Warning: Agent 1 · Dose: 90 mg of epirubicin is above the usual 80 mg; confirm the dose" in items
     assert not [item for item in items if re.search(r"\w_\w|\[\d+\]|procedure\.", item)]  # no key shown
 

@@ -377,7 +377,8 @@ class MainWindow(QMainWindow):
 
     def import_dose(self, path: str | None = None) -> bool:
         """The dose of the X-ray system's radiation dose report (RDSR) into the open form, unsaved: the form's
-        checks and the radiologist's Save apply as to anything typed."""
+        checks and the radiologist's Save apply as to anything typed. A file whose patient ID or study date is not
+        the form's MRN or date is asked about first."""
         form = self.form
         if form is None or form.read_only:
             self.statusBar().showMessage(self.tr("Open a procedure that is not signed first: the dose goes into "
@@ -399,6 +400,15 @@ class MainWindow(QMainWindow):
         except TaceLogError as exc:
             form.say(error_text(exc), ERROR)
             return False
+        other = summary.other_procedure(path, form.editors["patient.mrn"].value(),
+                                        parse_date(form.editors["procedure.date"].value()))
+        if other is not None:  # the wrong patient's dose is worse than none: asked, No unless chosen
+            answer = QMessageBox.question(
+                self, self.tr("Import dose"), self.tr("%1.\n\nFill this procedure's form with its dose anyway?")
+                .replace("%1", other.text(language())), QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
         values = summary.form_values()
         for key, value in values.items():
             form.editors["procedure." + key].set_value(value)
