@@ -531,6 +531,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                              "录入错误 {at}，{signer}{elsewhere}（原因：{reason}）"),
     "cli.status.entered_in_error": ("signed, entered in error", "已签名，录入错误"),
     "cli.signed_elsewhere": (" (signed elsewhere)", "（在别处签名）"),
+    "cli.signer_role": ("{username}, {role}", "{username}，{role}"),
     "cli.signed": ("Signed: {elsewhere}{meaning:lower} {signer} ({who}) at {at}; SHA-256 {sha256}",
                    "签名：{elsewhere}{meaning} {signer}（{who}），{at}；SHA-256 {sha256}"),
     "cli.signer_elsewhere": ("signed elsewhere (not a user of this logbook): ", "在别处签名（非本记录本用户）："),

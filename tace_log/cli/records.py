@@ -13,7 +13,7 @@ from ..dictionary import PATIENT, PROCEDURE
 from ..errors import LogbookError, RecordNotFoundError, TaceLogError
 from ..files import atomic_file
 from ..findings import errors
-from ..messages import Message
+from ..messages import Message, worded
 from ..paths import default_logbook_path
 from ..protocol import protocol_for
 from ..signing import V1_COVERS, SignatureCheck
@@ -212,8 +212,9 @@ def run_list(args) -> int:
         total = logbook.worklist.count(args.search)
     staining, embolization = PROCEDURE["tumor_staining"], PROCEDURE["embolization"]
     for r in rows:
-        print("\t".join([r.date, r.name, r.mrn, r.study_id or "-", staining.display(r.tumor_staining),
-                         embolization.display(r.embolization), r.status, r.procedure_id]))
+        print("\t".join([r.date, r.name, r.mrn, r.study_id or "-", staining.display(r.tumor_staining, language()),
+                         embolization.display(r.embolization, language()),
+                         worded(f"cli.status.{r.status}", language(), r.status), r.procedure_id]))
     say(cli_text("listed", shown=len(rows), total=total), sys.stderr)
     return 0
 
@@ -280,7 +281,7 @@ def run_delete(args) -> int:
 def _print_signature(check: SignatureCheck, out) -> None:
     """Who signed and whether it holds: recomputed now, what it covers, what changed since."""
     s = check.signature
-    who = f"{s.username}, {word('role', s.role)}" if s.role else s.username
+    who = cli_text("signer_role", username=s.username, role=word("role", s.role)) if s.role else s.username
     where = cli_text("signer_elsewhere") if s.signed_elsewhere else ""
     say("  " + cli_text("signed", elsewhere=where, meaning=word("meaning", s.meaning), signer=s.signer, who=who,
                         at=readable(s.signed_at), sha256=s.content_sha256), out)

@@ -107,8 +107,10 @@ def test_signing_and_the_users_and_history_speak_chinese_with_local_times_in_sha
     for text in (sign, addendum, marked, history, show, backups):
         assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \+08:00", text), text
     assert "审核并签名 陈伟 Chen Wei" in sign and "放射科医师" in users
-    assert "签名：审核并签名 陈伟 Chen Wei（chen, 放射科医师）" in show and "录入错误 " in show
+    assert "签名：审核并签名 陈伟 Chen Wei（chen，放射科医师）" in show and "录入错误 " in show
     assert "更改 手术 · 状态：草稿 -> 已签名" in history
+    listed = run_cli("--db", str(site), "--lang", "zh", "list", env=env).stdout
+    assert "\t已签名，录入错误\t" in listed and "\tdraft\t" not in listed  # the status in its words
     # what a program reads keeps UTC
     exported = run_cli("--db", str(site), "export", env=env).stdout
     assert re.search(r'"signed_at": "\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z"', exported), exported[:500]
