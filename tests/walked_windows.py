@@ -11,6 +11,7 @@ import shutil
 import pytest
 from core.signing_support import NURSE_PASSWORD, PASSWORD, signable_logbook
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtWidgets import QApplication
 from safety_samples import damage, fill
 from ui_support import sign_in_by_clicking
 
@@ -22,6 +23,7 @@ from tace_log.settings import settings_file
 from tace_log.storage import Logbook
 from ui.safety.damaged_logbook import DamagedLogbookDialog
 from ui.safety.unexpected_error import unexpected_error_dialog
+from ui.shell.language import install_translations, language
 from ui.shell.main_window import MainWindow
 
 ASK_UNSAVED = ui.shell.messages.ask_unsaved  # the real question (tests/ui/conftest.py answers it with Discard)
@@ -54,11 +56,14 @@ class MainWindows:
         self.template = tmp_path / "template"
         self.procedures = main_template(self.template)
         self.made = 0
+        self.language = language()  # View > Language walked in one window leaves the app in the other language
 
     def setup(self, user="chen", password=PASSWORD, procedure="unsigned", then=None, root=None):
         """`then(window)` brings it to the state walked; `root(window)` is the dialog to walk instead of it."""
         def fresh():
             self.made += 1
+            if language() != self.language:
+                install_translations(QApplication.instance(), self.language)
             here = self.folder / f"window-{self.made}"
             shutil.copytree(self.template, here)
             drafts = DraftStore(here / LOGBOOK)  # a draft belongs to its logbook's path: written for this copy

@@ -33,7 +33,8 @@ class OffScreen:
                 f"{frame.width()}x{frame.height()} at {frame.x()},{frame.y()}")
 
 
-@pytest.mark.parametrize(("size", "language"), [("1366x768", "en"), ("1366x768", "zh"), ("1920x1080", "en")])
+@pytest.mark.parametrize(("size", "language"), [("1366x768", "en"), ("1366x768", "zh"), ("1920x1080", "en"),
+                                              ("1920x1080", "zh")])
 def test_every_window_and_dialog_fits_the_screen(size, language, tmp_path):
     run_at_screen(f"{Path(__file__)}::test_the_walk_at_this_screen", size, tmp_path, also=language)
 
