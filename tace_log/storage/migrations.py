@@ -713,8 +713,10 @@ def key_images(db: Database) -> None:
 # number of irradiation events, which a dose import (rdsr.py) reads with the totals. The procedures' audit triggers
 # are made again for the new columns (frozen below); a signed procedure's new columns are null, so what it signed is
 # unchanged. --------------------------------------------------------------------------------------------------
-_PROCEDURES_0011 = ("{row}.id", "{row}.id", [*_PROCEDURES_0008[2][:-1], "fluoro_dap_gycm2", "acquisition_dap_gycm2",
-                                              "irradiation_events", "status"])
+_DOSE_DETAILS_AFTER = _PROCEDURES_0008[2].index("air_kerma_mgy") + 1  # where the dictionary declares them
+_PROCEDURES_0011 = ("{row}.id", "{row}.id", [*_PROCEDURES_0008[2][:_DOSE_DETAILS_AFTER], "fluoro_dap_gycm2",
+                                              "acquisition_dap_gycm2", "irradiation_events",
+                                              *_PROCEDURES_0008[2][_DOSE_DETAILS_AFTER:]])
 
 
 @migrations(name="0011_dose_details")

@@ -67,7 +67,7 @@ def test_a_deidentified_package_leaves_out_the_reports_the_trail_the_json_and_ev
     words = identifiers(book)
     leaks = [(name, w) for name, data in members.items() for w in words if w in data.decode("utf-8-sig")]
     assert leaks == []
-    with pytest.raises(TaceLogError, match="--deidentify is for csv, redcap and odm"):
+    with pytest.raises(TaceLogError, match="de-identifying is for CSV, REDCap and ODM"):
         package.write_package(book, tmp_path / "no.zip", ("json",), Deidentification())
 
 
