@@ -659,6 +659,220 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                  "FILE.zip指定"),
     "cli.export_needs_output": ("--format {format} writes several files: give a folder with -o DIR",
                                 "--format {format}会写出多个文件：请用-o DIR指定文件夹"),
+    # `tace-log --help` and each command's: what each command and option does (the parser is built in the CLI's
+    # language); `usage`, `positionals`, `options`, `help` are argparse's own words, in English as argparse says them
+    "cli.help.tace_log": ("TACE Log: the TACE procedure logbook.", "TACE Log：TACE手术日志。"),
+    "cli.help.db": ("logbook file (default: $TACE_LOG_DB, else tace-log.sqlite in the user data folder)",
+                    "日志文件（默认：$TACE_LOG_DB，否则为用户数据文件夹中的tace-log.sqlite）"),
+    "cli.help.debug": ("show a traceback on failure", "出错时显示回溯信息"),
+    "cli.help.lang": ("the language of what the command says: en or zh (default: $TACE_LOG_LANG, else the system's "
+                      "locale); --json, CSV and files are the same in both",
+                      "命令输出的语言：en或zh（默认：$TACE_LOG_LANG，否则为系统区域设置）；--json、CSV和文件在两种语"
+                      "言下相同"),
+    "cli.help.backup": ("make a verified backup (default: into backups/ beside the logbook)",
+                        "生成经验证的备份（默认：写入日志旁的backups/）"),
+    "cli.help.backup.output": ("write the backup to FILE instead (not rotated)", "改为将备份写入FILE（不参与轮换）"),
+    "cli.help.backup.keep_daily": ("rotation keeps the newest backup of each of the last N days (default {days})",
+                                   "轮换保留最近N天中每天最新的备份（默认{days}）"),
+    "cli.help.backup.keep_weekly": ("and of each of the last N weeks (default {weeks})",
+                                    "以及最近N周中每周最新的备份（默认{weeks}）"),
+    "cli.help.restore": ("replace the logbook with a backup (verified first; the current logbook is kept as a safety "
+                         "copy)", "用备份替换日志（先验证；当前日志保留为安全副本）"),
+    "cli.help.restore.file": ("the backup file", "备份文件"),
+    "cli.help.restore.despite": ("restore it although its audit trail, schema or signatures do not verify; the "
+                                 "reason goes into the restore's audit row",
+                                 "即使其审计记录、结构或签名验证未通过也恢复；原因记入此次恢复的审计记录"),
+    "cli.help.backups": ("list the logbook's backups, newest first, and the newest good one",
+                         "列出日志的备份（最新的在前）及最新的完好备份"),
+    "cli.help.check": ("run a full integrity check of the logbook or of a backup (damage, schema, audit trail and "
+                       "the heads recorded outside it, every signature recomputed); writes nothing",
+                       "对日志或备份做完整性检查（损坏、结构、审计记录及其外部记录的链头，重新计算每个签名）；不写入"
+                       "任何内容"),
+    "cli.help.check.file": ("the file to check (default: the logbook)", "要检查的文件（默认：日志）"),
+    "cli.help.endpoints": ("RFS, OS and TTR in days, with event flags, of every enrolled patient at a cutoff",
+                           "截止日时每名入组患者的RFS、OS和TTR（天）及事件标记"),
+    "cli.help.analysis_cutoff": ("analysis cutoff (default: today)", "分析截止日（默认：今天）"),
+    "cli.help.interchange_json": ("print the JSON of the interchange contract", "输出交换格式约定的JSON"),
+    "cli.help.due": ("the research coordinator's flags of each patient as of a date",
+                     "截至某日，研究协调员对每名患者的关注标记"),
+    "cli.help.due.mrns": ("only these patients (default: every patient)", "仅这些患者（默认：全部患者）"),
+    "cli.help.due.as_of": ("the day (default: today)", "日期（默认：今天）"),
+    "cli.help.survival": ("Kaplan-Meier by arm, log-rank, Cox hazard ratios and median follow-up of an endpoint at a "
+                          "cutoff", "截止日时某终点的分组Kaplan-Meier曲线、log-rank检验、Cox风险比及中位随访时间"),
+    "cli.help.survival.endpoint": ("rfs (default), os or ttr", "rfs（默认）、os或ttr"),
+    "cli.help.survival.by": ("the grouping (arm)", "分组方式（组别）"),
+    "cli.help.survival.output": ("also write the Kaplan-Meier figure as a PDF", "同时将Kaplan-Meier图写出为PDF"),
+    "cli.help.study_report": ("the study report PDF at a data cutoff: flow, baseline by arm, RFS and OS curves, "
+                              "adverse events, lenvatinib",
+                              "数据截止日的研究报告PDF：研究流程、各组基线、RFS和OS曲线、不良事件、仑伐替尼"),
+    "cli.help.study_report.cutoff": ("data cutoff (default: today)", "数据截止日（默认：今天）"),
+    "cli.help.study_report.output": ("where to write it", "写出位置"),
+    "cli.help.study_report.language": ("the report's language (default: the command's, tace-log --lang)",
+                                       "报告的语言（默认：命令的语言，即tace-log --lang）"),
+    "cli.help.flow": ("the study flow (CONSORT/STROBE counts) at a cutoff", "截止日时的研究流程（CONSORT/STROBE计数）"),
+    "cli.help.flow.cutoff": ("count up to (default: today)", "计数截至（默认：今天）"),
+    "cli.help.dose_import": ("read a procedure's dose from the X-ray system's radiation dose report (RDSR), and save "
+                             "it with --save", "从X线设备的辐射剂量报告（RDSR）读取手术的剂量，加--save保存"),
+    "cli.help.dose_import.file": ("a DICOM X-Ray Radiation Dose SR", "DICOM X线辐射剂量结构化报告（RDSR）"),
+    "cli.help.dose_import.save": ("write the values into the (unsigned) procedure",
+                                  "将这些值写入该（未签名的）手术记录"),
+    "cli.help.dose_import.force": ("import it although its patient ID or study date is not the procedure's patient's "
+                                   "MRN or date", "即使其患者ID或检查日期与该手术患者的住院号或手术日期不符也导入"),
+    "cli.help.eligibility": ("who is eligible and why: every inclusion and exclusion rule of the protocol, computed "
+                             "from the recorded course",
+                             "谁符合入组条件及原因：方案的每条纳入和排除标准，依据已记录的病程计算"),
+    "cli.help.eligibility.mrn": ("one patient's MRN (default: every patient)", "某一患者的住院号（默认：全部患者）"),
+    "cli.help.eligibility.json": ("print the list as JSON (the interchange contract's keys)",
+                                  "以JSON输出列表（交换格式约定的键）"),
+    "cli.help.eligibility.lang": ("the table's language (as tace-log --lang)", "表格的语言（同tace-log --lang）"),
+    "cli.help.key_image": ("attach a key image (a PNG or JPEG DSA frame or cone-beam slice) to an unsigned procedure",
+                           "为未签名的手术添加关键图像（PNG或JPEG格式的DSA帧或锥形束CT层面）"),
+    "cli.help.key_image.file": ("a PNG or JPEG image", "PNG或JPEG图像"),
+    "cli.help.key_image.caption": ("what the image shows, printed under it in the report",
+                                   "图像所示内容，印在报告中图像下方"),
+    "cli.help.protocol": ("the protocol file in force for the logbook (protocol.json beside it, else the bundled "
+                          "one) and a summary of its rules",
+                          "日志所用的方案文件（日志旁的protocol.json，否则为内置方案）及其规则摘要"),
+    "cli.help.push": ("send the records to the trial's REDCap project through its API (normal mode, in batches; "
+                      "--dry-run says what would change)",
+                      "通过API将记录发送至试验的REDCap项目（常规模式，分批；--dry-run说明将有哪些更改）"),
+    "cli.help.push.redcap": ("the project's API URL, e.g. https://redcap.example.org/api/",
+                             "项目的API地址，例如https://redcap.example.org/api/"),
+    "cli.help.push.token_file": ("a file holding the project's API token (never typed on the command line)",
+                                 "存有项目API令牌的文件（绝不在命令行输入）"),
+    "cli.help.push.site": ("put before every record_id (e.g. the site code), so that records of two sites never "
+                           "collide", "加在每个record_id前（例如中心代码），使两个中心的记录不会冲突"),
+    "cli.help.push.dry_run": ("send nothing: say what a push would add and change",
+                              "不发送任何内容：说明推送将新增和更改什么"),
+    "cli.help.push.batch": ("patients per request (default 50)", "每次请求的患者数（默认50）"),
+    "cli.help.push.deidentify": ("as for export: no name, MRN or birth date", "同导出：不含姓名、住院号和出生日期"),
+    "cli.help.push.secret_file": ("with --deidentify: the site secret keying the pseudonyms",
+                                  "与--deidentify一起：生成假名所用的站点密钥"),
+    "cli.help.push.shift_dates": ("with --deidentify and --secret-file: shifted dates",
+                                  "与--deidentify和--secret-file一起：偏移日期"),
+    "cli.help.free_text": ("with --deidentify: keep the free-text fields", "与--deidentify一起：保留自由文本字段"),
+    "cli.help.push.changed_since": ("only the patients changed after TIMESTAMP", "仅TIMESTAMP之后有更改的患者"),
+    "cli.help.import": ("import a tace-log/1 or tace-log/2 JSON file (all or nothing; signatures and addenda only if "
+                        "their hashes verify)",
+                        "导入tace-log/1或tace-log/2 JSON文件（全部导入或全不导入；签名和补充说明仅在其哈希值验证通过"
+                        "时导入）"),
+    "cli.help.json_file": ("the JSON file", "JSON文件"),
+    "cli.help.export": ("export the whole logbook: tace-log/2 JSON with signatures and addenda (the default), or "
+                        "CSV, REDCap or CDISC ODM 1.3.2 (docs/exports.md)",
+                        "导出整个日志：含签名和补充说明的tace-log/2 JSON（默认），或CSV、REDCap、CDISC ODM 1.3.2（"
+                        "docs/exports.md）"),
+    "cli.help.export.format": ("json (default), csv (a folder of files), redcap (a folder: data dictionary, "
+                               "repeating forms, records), odm (one XML file); with --package, repeat it to choose "
+                               "(default: all)",
+                               "json（默认）、csv（一个文件夹的文件）、redcap（一个文件夹：数据字典、重复表单、记录）"
+                               "、odm（一个XML文件）；与--package一起时可重复指定以选择（默认：全部）"),
+    "cli.help.export.output": ("write to PATH: a file, or a folder for csv and redcap (json: default standard output)",
+                               "写至PATH：文件，csv和redcap为文件夹（json默认写至标准输出）"),
+    "cli.help.export.package": ("one zip for the trial office (-o FILE.zip): the formats, the signed PDF reports, "
+                                "the audit trail and manifest.json; the same logbook gives the same bytes",
+                                "为试验办公室生成一个zip（-o FILE.zip）：各格式、已签名的PDF报告、审计记录和"
+                                "manifest.json；同一日志生成的字节相同"),
+    "cli.help.export.deidentify": ("leave out name, MRN, birth date, free text, the audit trail and signatures; the "
+                                   "study ID (or a keyed hash) stands for the patient, ages and days from resection "
+                                   "for the dates",
+                                   "不含姓名、住院号、出生日期、自由文本、审计记录和签名；以研究编号（或带密钥的哈希"
+                                   "值）代表患者，以年龄和距手术天数代替日期"),
+    "cli.help.export.secret_file": ("with --deidentify: the site secret (never sent) that keys the patient's "
+                                    "pseudonym and the date shift",
+                                    "与--deidentify一起：生成患者假名和日期偏移所用的站点密钥（绝不发送）"),
+    "cli.help.export.shift_dates": ("with --deidentify and --secret-file: keep dates, each patient's moved by a "
+                                    "number of days of their own",
+                                    "与--deidentify和--secret-file一起：保留日期，每名患者的日期各自偏移若干天"),
+    "cli.help.export.changed_since": ("only the patients with a change after TIMESTAMP by the audit trail, each "
+                                      "patient whole (ISO 8601; no zone means local time; a date alone means its "
+                                      "midnight), for a re-runnable pooling into the trial's EDC",
+                                      "仅按审计记录在TIMESTAMP之后有更改的患者，每名患者完整导出（ISO 8601；不带时区"
+                                      "即本地时间；只写日期即当日零时），用于可重复地汇入试验的EDC"),
+    "cli.help.validate": ("check a tace-log/1 or /2 JSON file; writes nothing",
+                          "检查tace-log/1或/2 JSON文件；不写入任何内容"),
+    "cli.help.list": ("list procedures, newest first", "列出手术，最新的在前"),
+    "cli.help.list.search": ("name, MRN or study ID contains TEXT", "姓名、住院号或研究编号包含TEXT"),
+    "cli.help.list.limit": ("at most this many rows (default 100)", "最多显示的行数（默认100）"),
+    "cli.help.show": ("show a procedure or a patient, by id (or a patient by MRN), each signature recomputed; exit 1 "
+                      "if one does not verify",
+                      "按ID显示手术或患者（或按住院号显示患者），并重新计算每个签名；有签名验证未通过时退出码为1"),
+    "cli.help.show.id": ("a procedure id, a patient id or an MRN", "手术ID、患者ID或住院号"),
+    "cli.help.delete": ("delete an unsigned procedure (its patient stays); the reason is kept in the audit trail; a "
+                        "signed procedure is refused",
+                        "删除未签名的手术（其患者保留）；删除原因记入审计记录；已签名的手术不能删除"),
+    "cli.help.delete.reason": ("why it is deleted (e.g. entered twice)", "删除原因（例如重复录入）"),
+    "cli.help.schema": ("print the JSON Schema of the tace-log/2 format (or of tace-log/1)",
+                        "输出tace-log/2格式（或tace-log/1）的JSON Schema"),
+    "cli.help.schema.output": ("write to FILE (default: standard output)", "写至FILE（默认：标准输出）"),
+    "cli.help.schema.format": ("the format's version (default {format})", "格式版本（默认{format}）"),
+    "cli.help.report": ("write the PDF report of a procedure (or of every procedure)",
+                        "写出某例手术（或每例手术）的PDF报告"),
+    "cli.help.report.procedure_id": ("the procedure's id", "手术ID"),
+    "cli.help.report.output": ("where to write the report of PROCEDURE_ID", "PROCEDURE_ID的报告写出位置"),
+    "cli.help.report.all": ("one report per procedure, into the folder given by -d",
+                            "每例手术一份报告，写入-d指定的文件夹"),
+    "cli.help.report.dir": ("with --all: the folder to write into (created if needed)",
+                            "与--all一起：写入的文件夹（必要时创建）"),
+    "cli.help.report.jobs": ("with --all: processes rendering at once (default: the number of cores)",
+                             "与--all一起：同时生成报告的进程数（默认：CPU核数）"),
+    "cli.help.user": ("add, list, deactivate or activate the users of this logbook, or change a password",
+                      "添加、列出、停用或启用本日志的用户，或更改密码"),
+    "cli.help.user.add": ("add a user (the password, {shortest} to {longest} characters, not only spaces, is asked "
+                          "for or read from standard input)",
+                          "添加用户（密码为{shortest}至{longest}个字符，不能只含空格，通过提示输入或从标准输入读取）"),
+    "cli.help.user.add.name": ("the user name (one word)", "用户名（一个词）"),
+    "cli.help.user.add.role": ("only a radiologist signs; the first user is an administrator or a radiologist",
+                               "只有放射科医师签名；第一个用户为管理员或放射科医师"),
+    "cli.help.user.add.full_name": ("the name printed on signatures (default: NAME)", "签名上印出的姓名（默认：NAME）"),
+    "cli.help.user.add.by": ("once the logbook has users: an administrator (or, while there is none, a radiologist) "
+                             "who allows it; password: prompt or ${env}",
+                             "日志已有用户时：允许此操作的管理员（尚无管理员时为放射科医师）；密码：提示输入或${env}"),
+    "cli.help.user.list": ("list users and their roles (and who is deactivated or must choose a password)",
+                           "列出用户及其角色（以及谁已停用或须设置新密码）"),
+    "cli.help.user.by_admin": ("an administrator (or, while there is none, a radiologist); password: prompt or ${env}",
+                               "管理员（尚无管理员时为放射科医师）；密码：提示输入或${env}"),
+    "cli.help.user.passwd": ("change a user's password: with the current one, or --by whoever may add users (a "
+                             "forgotten password); passwords are asked for, or read from standard input one a line",
+                             "更改用户的密码：凭当前密码，或由有权添加用户的人用--by更改（忘记密码时）；密码通过提示"
+                             "输入，或从标准输入每行读取一个"),
+    "cli.help.user.passwd.name": ("the user whose password changes", "要更改密码的用户"),
+    "cli.help.user.passwd.by": ("an administrator (or, while there is none, a radiologist) who sets it; password: "
+                                "prompt or ${env}",
+                                "设置密码的管理员（尚无管理员时为放射科医师）；密码：提示输入或${env}"),
+    "cli.help.sign": ("sign a draft procedure (password from a prompt or $TACE_LOG_PASSWORD)",
+                      "签署草稿手术（密码来自提示输入或$TACE_LOG_PASSWORD）"),
+    "cli.help.signing_radiologist": ("the signing radiologist", "签名的放射科医师"),
+    "cli.help.sign.acknowledge_warnings": ("sign although validation warns (the warnings are printed)",
+                                           "即使验证有警告也签名（警告会被列出）"),
+    "cli.help.addendum": ("add a signed addendum to a signed procedure", "为已签名的手术添加经签名的补充说明"),
+    "cli.help.addendum.reason": ("why the addendum is needed", "需要补充说明的原因"),
+    "cli.help.addendum.text": ("the addendum itself", "补充说明的内容"),
+    "cli.help.entered_in_error": ("mark a signed procedure entered in error (a signed record; the procedure stays as "
+                                  "signed and its report says so on every page)",
+                                  "将已签名的手术标记为录入错误（一条经签名的记录；手术保持签名时的内容，其报告每页注"
+                                  "明录入错误）"),
+    "cli.help.entered_in_error.reason": ("why the record is not valid (e.g. wrong patient)",
+                                         "记录无效的原因（例如患者错误）"),
+    "cli.help.history": ("who changed a patient or procedure, what and when", "谁在何时更改了患者或手术的哪些内容"),
+    "cli.help.history.id": ("a procedure or patient id", "手术ID或患者ID"),
+    "cli.help.audit": ("check or export the audit trail", "检查或导出审计记录"),
+    "cli.help.audit.verify": ("check the hash chain, the heads recorded outside it and the schema, and recompute "
+                              "every signature and addendum; exit 1 naming the first broken row, the rows removed, "
+                              "each changed trigger, each signed record that does not verify",
+                              "检查哈希链、其外部记录的链头和结构，并重新计算每个签名和补充说明；退出码1并指出第一个"
+                              "断开的行、被删除的行、每个被更改的触发器、每条验证未通过的签名记录"),
+    "cli.help.audit.export": ("write every audit row to a CSV file", "将每条审计记录写入CSV文件"),
+    "cli.help.gui": ("open the desktop app on the logbook", "打开桌面程序并载入日志"),
+    "cli.help.gui.smoke": ("self-test: open the window on a temporary logbook, save a procedure, exit",
+                           "自检：在临时日志上打开窗口，保存一例手术，然后退出"),
+    "cli.help.user.deactivate": ("a user who left: they sign in and sign no more (their signatures stay)",
+                                 "已离开的用户：不能再登录和签名（其签名保留）"),
+    "cli.help.user.activate": ("a deactivated user again", "重新启用已停用的用户"),
+    "cli.help.version": ("show program's version number and exit", "显示程序版本号并退出"),
+    "cli.help.usage": ("usage: ", "用法："),
+    "cli.help.positionals": ("positional arguments", "位置参数"),
+    "cli.help.options": ("options", "选项"),
+    "cli.help.help": ("show this help message and exit", "显示此帮助信息并退出"),
     # what the CLI says in place of the app's words (messages.cli_wording): its commands and options, not menus
     "cli.username_taken.inactive": (" (deactivated: tace-log user activate {username})",
                                     "（已停用：tace-log user activate {username}）"),

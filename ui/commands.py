@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 
+from tace_log.cli.output import cli_text
+
 
 def register(commands: argparse._SubParsersAction) -> None:
-    p = commands.add_parser("gui", help="open the desktop app on the logbook")
+    p = commands.add_parser("gui", help=cli_text("help.gui"))
     p.add_argument("--smoke", action="store_true",
-                   help="self-test: open the window on a temporary logbook, save a procedure, exit")
+                   help=cli_text("help.gui.smoke"))
     p.set_defaults(run=run_gui)
 
 

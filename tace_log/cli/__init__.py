@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 from contextlib import nullcontext
 from importlib.metadata import entry_points
@@ -26,25 +27,59 @@ from .output import (
     EXIT_OK,
     choose_language,
     cli_text,
+    columns,
     language,
     print_findings,
     say,
     use_language,
 )
 
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_CLOSING = set("，。；：、）》”")  # Chinese punctuation a line does not begin with
 COMMAND_MODULES = [records, reports, backup, signing, protocol, course, eligibility, dose, key_images, push]
 log = logging.getLogger(__name__)
 
 
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, prefix if prefix is not None else cli_text("help.usage"))
+
+    def _split_lines(self, text, width):
+        """Chinese wrapped by the columns it takes (a character two), between any two characters but inside no
+        ASCII word (`--save`, `tace-log/2`), and no line begun by a closing mark."""
+        if not _CJK.search(text):
+            return super()._split_lines(text, width)
+        lines, line = [], ""
+        for piece in re.findall(r"[!-~]+|\s+|.", " ".join(text.split())):
+            if line.strip() and columns(line + piece) > width and piece not in _CLOSING:
+                lines.append(line.rstrip())
+                line = piece.lstrip()
+            else:
+                line += piece
+        return [*lines, line.rstrip()]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's own words (usage, its headings, -h) in the CLI's language; `add_parser` makes each command's
+    parser of this class too."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = cli_text("help.positionals")
+        self._optionals.title = cli_text("help.options")
+        if self.add_help:
+            self._option_string_actions["-h"].help = cli_text("help.help")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="tace-log", description="TACE Log: the TACE procedure logbook.")
-    parser.add_argument("--db", metavar="PATH",
-                        help="logbook file (default: $TACE_LOG_DB, else tace-log.sqlite in the user data folder)")
-    parser.add_argument("--debug", action="store_true", help="show a traceback on failure")
-    parser.add_argument("--lang", choices=LANGUAGES, default=None,
-                        help="the language of what the command says: en or zh (default: $TACE_LOG_LANG, else the "
-                             "system's locale); --json, CSV and files are the same in both")
-    parser.add_argument("--version", action="version", version=f"tace-log {__version__}")
+    """The parser, its help in the CLI's language as it is when called (`main` chooses it first)."""
+    parser = _Parser(prog="tace-log", description=cli_text("help.tace_log"))
+    parser.add_argument("--db", metavar="PATH", help=cli_text("help.db"))
+    parser.add_argument("--debug", action="store_true", help=cli_text("help.debug"))
+    parser.add_argument("--lang", choices=LANGUAGES, default=None, help=cli_text("help.lang"))
+    parser.add_argument("--version", action="version", version=f"tace-log {__version__}",
+                        help=cli_text("help.version"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in COMMAND_MODULES:
         module.register(commands)
@@ -53,7 +88,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _lang_asked(argv: list[str]) -> str | None:
+    """--lang's value as written, read before the parser is built so that its help is in that language (the parser
+    then checks it)."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.removeprefix("--lang=")
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    use_language(choose_language(_lang_asked(argv)))
     parser = build_parser()
     args = parser.parse_args(argv)
     use_language(choose_language(args.lang))

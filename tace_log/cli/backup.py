@@ -18,28 +18,24 @@ from .signing import signature_failures
 
 def register(commands: argparse._SubParsersAction) -> None:
     policy = BackupPolicy()
-    p = commands.add_parser("backup", help="make a verified backup (default: into backups/ beside the logbook)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write the backup to FILE instead (not rotated)")
+    p = commands.add_parser("backup", help=cli_text("help.backup"))
+    p.add_argument("-o", "--output", metavar="FILE", help=cli_text("help.backup.output"))
     p.add_argument("--keep-daily", type=int, default=policy.daily, metavar="N",
-                   help=f"rotation keeps the newest backup of each of the last N days (default {policy.daily})")
+                   help=cli_text("help.backup.keep_daily", days=policy.daily))
     p.add_argument("--keep-weekly", type=int, default=policy.weekly, metavar="N",
-                   help=f"and of each of the last N weeks (default {policy.weekly})")
+                   help=cli_text("help.backup.keep_weekly", weeks=policy.weekly))
     p.set_defaults(run=run_backup)
 
-    p = commands.add_parser("restore", help="replace the logbook with a backup (verified first; "
-                                            "the current logbook is kept as a safety copy)")
-    p.add_argument("file", help="the backup file")
-    p.add_argument("--despite", metavar="REASON", help="restore it although its audit trail, schema or signatures "
-                                                       "do not verify; the reason goes into the restore's audit row")
+    p = commands.add_parser("restore", help=cli_text("help.restore"))
+    p.add_argument("file", help=cli_text("help.restore.file"))
+    p.add_argument("--despite", metavar="REASON", help=cli_text("help.restore.despite"))
     p.set_defaults(run=run_restore)
 
-    p = commands.add_parser("backups", help="list the logbook's backups, newest first, and the newest good one")
+    p = commands.add_parser("backups", help=cli_text("help.backups"))
     p.set_defaults(run=run_backups)
 
-    p = commands.add_parser("check", help="run a full integrity check of the logbook or of a backup (damage, schema, "
-                                          "audit trail and the heads recorded outside it, every signature "
-                                          "recomputed); writes nothing")
-    p.add_argument("file", nargs="?", help="the file to check (default: the logbook)")
+    p = commands.add_parser("check", help=cli_text("help.check"))
+    p.add_argument("file", nargs="?", help=cli_text("help.check.file"))
     p.set_defaults(run=run_check)
 
 

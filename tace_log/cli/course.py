@@ -28,38 +28,35 @@ def _date(text: str) -> dt.date:
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    p = commands.add_parser("endpoints", help="RFS, OS and TTR in days, with event flags, of every enrolled patient "
-                                              "at a cutoff")
-    p.add_argument("--cutoff", type=_date, default=None, metavar="DATE", help="analysis cutoff (default: today)")
-    p.add_argument("--json", action="store_true", help="print the JSON of the interchange contract")
+    p = commands.add_parser("endpoints", help=cli_text("help.endpoints"))
+    p.add_argument("--cutoff", type=_date, default=None, metavar="DATE", help=cli_text("help.analysis_cutoff"))
+    p.add_argument("--json", action="store_true", help=cli_text("help.interchange_json"))
     p.set_defaults(run=run_endpoints)
 
-    p = commands.add_parser("due", help="the research coordinator's flags of each patient as of a date")
-    p.add_argument("mrns", nargs="*", metavar="MRN", help="only these patients (default: every patient)")
-    p.add_argument("--as-of", type=_date, default=None, metavar="DATE", help="the day (default: today)")
-    p.add_argument("--json", action="store_true", help="print the JSON of the interchange contract")
+    p = commands.add_parser("due", help=cli_text("help.due"))
+    p.add_argument("mrns", nargs="*", metavar="MRN", help=cli_text("help.due.mrns"))
+    p.add_argument("--as-of", type=_date, default=None, metavar="DATE", help=cli_text("help.due.as_of"))
+    p.add_argument("--json", action="store_true", help=cli_text("help.interchange_json"))
     p.set_defaults(run=run_due)
 
-    p = commands.add_parser("survival", help="Kaplan-Meier by arm, log-rank, Cox hazard ratios and median follow-up "
-                                             "of an endpoint at a cutoff")
-    p.add_argument("--endpoint", choices=ENDPOINTS, default="rfs", help="rfs (default), os or ttr")
-    p.add_argument("--by", choices=("arm",), default="arm", help="the grouping (arm)")
-    p.add_argument("--cutoff", type=_date, default=None, metavar="DATE", help="analysis cutoff (default: today)")
-    p.add_argument("--json", action="store_true", help="print the JSON of the interchange contract")
-    p.add_argument("-o", "--output", metavar="FILE.pdf", help="also write the Kaplan-Meier figure as a PDF")
+    p = commands.add_parser("survival", help=cli_text("help.survival"))
+    p.add_argument("--endpoint", choices=ENDPOINTS, default="rfs", help=cli_text("help.survival.endpoint"))
+    p.add_argument("--by", choices=("arm",), default="arm", help=cli_text("help.survival.by"))
+    p.add_argument("--cutoff", type=_date, default=None, metavar="DATE", help=cli_text("help.analysis_cutoff"))
+    p.add_argument("--json", action="store_true", help=cli_text("help.interchange_json"))
+    p.add_argument("-o", "--output", metavar="FILE.pdf", help=cli_text("help.survival.output"))
     p.set_defaults(run=run_survival)
 
-    p = commands.add_parser("study-report", help="the study report PDF at a data cutoff: flow, baseline by arm, "
-                                                 "RFS and OS curves, adverse events, lenvatinib")
-    p.add_argument("--cutoff", type=_date, default=None, metavar="DATE", help="data cutoff (default: today)")
-    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help="where to write it")
+    p = commands.add_parser("study-report", help=cli_text("help.study_report"))
+    p.add_argument("--cutoff", type=_date, default=None, metavar="DATE", help=cli_text("help.study_report.cutoff"))
+    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help=cli_text("help.study_report.output"))
     p.add_argument("--language", choices=("en", "zh"), default=None,
-                   help="the report's language (default: the command's, tace-log --lang)")
+                   help=cli_text("help.study_report.language"))
     p.set_defaults(run=run_study_report)
 
-    p = commands.add_parser("flow", help="the study flow (CONSORT/STROBE counts) at a cutoff")
-    p.add_argument("--cutoff", type=_date, default=None, metavar="DATE", help="count up to (default: today)")
-    p.add_argument("--json", action="store_true", help="print the JSON of the interchange contract")
+    p = commands.add_parser("flow", help=cli_text("help.flow"))
+    p.add_argument("--cutoff", type=_date, default=None, metavar="DATE", help=cli_text("help.flow.cutoff"))
+    p.add_argument("--json", action="store_true", help=cli_text("help.interchange_json"))
     p.set_defaults(run=run_flow)
 
 

@@ -15,13 +15,11 @@ from .records import open_logbook
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    p = commands.add_parser("dose-import", help="read a procedure's dose from the X-ray system's radiation dose "
-                                                "report (RDSR), and save it with --save")
+    p = commands.add_parser("dose-import", help=cli_text("help.dose_import"))
     p.add_argument("procedure_id", metavar="PROCEDURE_ID")
-    p.add_argument("file", metavar="FILE.dcm", help="a DICOM X-Ray Radiation Dose SR")
-    p.add_argument("--save", action="store_true", help="write the values into the (unsigned) procedure")
-    p.add_argument("--force", action="store_true", help="import it although its patient ID or study date is not "
-                                                        "the procedure's patient's MRN or date")
+    p.add_argument("file", metavar="FILE.dcm", help=cli_text("help.dose_import.file"))
+    p.add_argument("--save", action="store_true", help=cli_text("help.dose_import.save"))
+    p.add_argument("--force", action="store_true", help=cli_text("help.dose_import.force"))
     p.set_defaults(run=run)
 
 

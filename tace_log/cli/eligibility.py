@@ -13,18 +13,17 @@ from ..errors import LogbookError
 from ..messages import EN, Message, render
 from ..protocol import Protocol
 from ..settings import LANGUAGES
-from .output import language, print_protocol
+from .output import cli_text, language, print_protocol
 from .records import open_logbook
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    p = commands.add_parser("eligibility", help="who is eligible and why: every inclusion and exclusion rule of the "
-                                                "protocol, computed from the recorded course")
-    p.add_argument("mrn", nargs="?", help="one patient's MRN (default: every patient)")
-    p.add_argument("--json", action="store_true", help="print the list as JSON (the interchange contract's keys)")
+    p = commands.add_parser("eligibility", help=cli_text("help.eligibility"))
+    p.add_argument("mrn", nargs="?", help=cli_text("help.eligibility.mrn"))
+    p.add_argument("--json", action="store_true", help=cli_text("help.eligibility.json"))
     # the global --lang, also taken after the command; not given, it leaves the global one (and its default) alone
     p.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
-                   help="the table's language (as tace-log --lang)")
+                   help=cli_text("help.eligibility.lang"))
     p.set_defaults(run=run_eligibility)
 
 

@@ -19,11 +19,10 @@ from .records import open_logbook
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    p = commands.add_parser("key-image", help="attach a key image (a PNG or JPEG DSA frame or cone-beam slice) to "
-                                              "an unsigned procedure")
+    p = commands.add_parser("key-image", help=cli_text("help.key_image"))
     p.add_argument("procedure_id", metavar="PROCEDURE_ID")
-    p.add_argument("file", metavar="FILE", help="a PNG or JPEG image")
-    p.add_argument("--caption", default=None, help="what the image shows, printed under it in the report")
+    p.add_argument("file", metavar="FILE", help=cli_text("help.key_image.file"))
+    p.add_argument("--caption", default=None, help=cli_text("help.key_image.caption"))
     p.set_defaults(run=run)
 
 

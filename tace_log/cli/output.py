@@ -50,13 +50,13 @@ def word(kind: str, stored: str) -> str:
     return worded(f"{kind}.{stored}", _language, stored)
 
 
-def _width(text: str) -> int:
+def columns(text: str) -> int:
     """Columns a text takes in a terminal: a CJK character takes two."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _padded(text: str, width: int) -> str:
-    return text + " " * max(width - _width(text), 0)
+    return text + " " * max(width - columns(text), 0)
 
 
 def print_protocol(protocol, stream) -> None:
@@ -71,7 +71,7 @@ def print_findings(findings, stream) -> None:
 
 def print_fields(entity: Entity, record, stream, choices: ChoiceLists, indent: str = "  ") -> None:
     """Each recorded field as 'Label: value unit'; fields not recorded are left out."""
-    width = max(_width(f.label(_language)) for f in entity.fields)
+    width = max(columns(f.label(_language)) for f in entity.fields)
     for f in entity.fields:
         text = choices.display(f, getattr(record, f.key), _language)
         if text:

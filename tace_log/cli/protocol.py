@@ -10,8 +10,7 @@ from .records import logbook_path
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    p = commands.add_parser("protocol", help="the protocol file in force for the logbook (protocol.json beside it, "
-                                             "else the bundled one) and a summary of its rules")
+    p = commands.add_parser("protocol", help=cli_text("help.protocol"))
     p.set_defaults(run=run_protocol)
 
 

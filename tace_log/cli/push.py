@@ -21,21 +21,17 @@ SHOWN_CHANGES = 20  # a dry run lists this many changed rows, then counts the re
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    p = commands.add_parser("push", help="send the records to the trial's REDCap project through its API (normal "
-                                         "mode, in batches; --dry-run says what would change)")
-    p.add_argument("--redcap", required=True, metavar="URL", help="the project's API URL, e.g. "
-                                                                  "https://redcap.example.org/api/")
-    p.add_argument("--token-file", required=True, metavar="FILE", help="a file holding the project's API token "
-                                                                       "(never typed on the command line)")
-    p.add_argument("--site", default="", metavar="PREFIX", help="put before every record_id (e.g. the site code), so "
-                                                               "that records of two sites never collide")
-    p.add_argument("--dry-run", action="store_true", help="send nothing: say what a push would add and change")
-    p.add_argument("--batch", type=int, default=50, metavar="N", help="patients per request (default 50)")
-    p.add_argument("--deidentify", action="store_true", help="as for export: no name, MRN or birth date")
-    p.add_argument("--secret-file", metavar="FILE", help="with --deidentify: the site secret keying the pseudonyms")
-    p.add_argument("--shift-dates", action="store_true", help="with --deidentify and --secret-file: shifted dates")
-    p.add_argument("--free-text", action="store_true", help="with --deidentify: keep the free-text fields")
-    p.add_argument("--changed-since", metavar="TIMESTAMP", help="only the patients changed after TIMESTAMP")
+    p = commands.add_parser("push", help=cli_text("help.push"))
+    p.add_argument("--redcap", required=True, metavar="URL", help=cli_text("help.push.redcap"))
+    p.add_argument("--token-file", required=True, metavar="FILE", help=cli_text("help.push.token_file"))
+    p.add_argument("--site", default="", metavar="PREFIX", help=cli_text("help.push.site"))
+    p.add_argument("--dry-run", action="store_true", help=cli_text("help.push.dry_run"))
+    p.add_argument("--batch", type=int, default=50, metavar="N", help=cli_text("help.push.batch"))
+    p.add_argument("--deidentify", action="store_true", help=cli_text("help.push.deidentify"))
+    p.add_argument("--secret-file", metavar="FILE", help=cli_text("help.push.secret_file"))
+    p.add_argument("--shift-dates", action="store_true", help=cli_text("help.push.shift_dates"))
+    p.add_argument("--free-text", action="store_true", help=cli_text("help.free_text"))
+    p.add_argument("--changed-since", metavar="TIMESTAMP", help=cli_text("help.push.changed_since"))
     p.set_defaults(run=run)
 
 

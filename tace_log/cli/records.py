@@ -51,58 +51,46 @@ def open_logbook(args, create: bool = False) -> AbstractContextManager[Logbook]:
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    p = commands.add_parser("import", help="import a tace-log/1 or tace-log/2 JSON file (all or nothing; signatures "
-                                            "and addenda only if their hashes verify)")
-    p.add_argument("file", help="the JSON file")
+    p = commands.add_parser("import", help=cli_text("help.import"))
+    p.add_argument("file", help=cli_text("help.json_file"))
     p.set_defaults(run=run_import)
 
-    p = commands.add_parser("export", help="export the whole logbook: tace-log/2 JSON with signatures and addenda "
-                                            "(the default), or CSV, REDCap or CDISC ODM 1.3.2 (docs/exports.md)")
+    p = commands.add_parser("export", help=cli_text("help.export"))
     p.add_argument("--format", choices=package.FORMATS, action="append",
-                   help="json (default), csv (a folder of files), redcap (a folder: data dictionary, repeating forms, "
-                        "records), odm (one XML file); with --package, repeat it to choose (default: all)")
-    p.add_argument("-o", "--output", metavar="PATH", help="write to PATH: a file, or a folder for csv and redcap "
-                                                          "(json: default standard output)")
+                   help=cli_text("help.export.format"))
+    p.add_argument("-o", "--output", metavar="PATH", help=cli_text("help.export.output"))
     p.add_argument("--package", action="store_true",
-                   help="one zip for the trial office (-o FILE.zip): the formats, the signed PDF reports, the audit "
-                        "trail and manifest.json; the same logbook gives the same bytes")
+                   help=cli_text("help.export.package"))
     p.add_argument("--deidentify", action="store_true",
-                   help="leave out name, MRN, birth date, free text, the audit trail and signatures; the study ID (or "
-                        "a keyed hash) stands for the patient, ages and days from resection for the dates")
-    p.add_argument("--secret-file", metavar="FILE", help="with --deidentify: the site secret (never sent) that keys "
-                                                         "the patient's pseudonym and the date shift")
-    p.add_argument("--shift-dates", action="store_true", help="with --deidentify and --secret-file: keep dates, each "
-                                                              "patient's moved by a number of days of their own")
-    p.add_argument("--free-text", action="store_true", help="with --deidentify: keep the free-text fields")
+                   help=cli_text("help.export.deidentify"))
+    p.add_argument("--secret-file", metavar="FILE", help=cli_text("help.export.secret_file"))
+    p.add_argument("--shift-dates", action="store_true", help=cli_text("help.export.shift_dates"))
+    p.add_argument("--free-text", action="store_true", help=cli_text("help.free_text"))
     p.add_argument("--changed-since", metavar="TIMESTAMP",
-                   help="only the patients with a change after TIMESTAMP by the audit trail, each patient whole "
-                        "(ISO 8601; no zone means local time; a date alone means its midnight), for a re-runnable "
-                        "pooling into the trial's EDC")
+                   help=cli_text("help.export.changed_since"))
     p.set_defaults(run=run_export)
 
-    p = commands.add_parser("validate", help="check a tace-log/1 or /2 JSON file; writes nothing")
-    p.add_argument("file", help="the JSON file")
+    p = commands.add_parser("validate", help=cli_text("help.validate"))
+    p.add_argument("file", help=cli_text("help.json_file"))
     p.set_defaults(run=run_validate)
 
-    p = commands.add_parser("list", help="list procedures, newest first")
-    p.add_argument("--search", metavar="TEXT", default="", help="name, MRN or study ID contains TEXT")
-    p.add_argument("--limit", type=int, default=100, help="at most this many rows (default 100)")
+    p = commands.add_parser("list", help=cli_text("help.list"))
+    p.add_argument("--search", metavar="TEXT", default="", help=cli_text("help.list.search"))
+    p.add_argument("--limit", type=int, default=100, help=cli_text("help.list.limit"))
     p.set_defaults(run=run_list)
 
-    p = commands.add_parser("show", help="show a procedure or a patient, by id (or a patient by MRN), each signature "
-                                          "recomputed; exit 1 if one does not verify")
-    p.add_argument("id", help="a procedure id, a patient id or an MRN")
+    p = commands.add_parser("show", help=cli_text("help.show"))
+    p.add_argument("id", help=cli_text("help.show.id"))
     p.set_defaults(run=run_show)
 
-    p = commands.add_parser("delete", help="delete an unsigned procedure (its patient stays); the reason is kept in "
-                                            "the audit trail; a signed procedure is refused")
+    p = commands.add_parser("delete", help=cli_text("help.delete"))
     p.add_argument("procedure_id", metavar="PROCEDURE_ID")
-    p.add_argument("--reason", required=True, metavar="TEXT", help="why it is deleted (e.g. entered twice)")
+    p.add_argument("--reason", required=True, metavar="TEXT", help=cli_text("help.delete.reason"))
     p.set_defaults(run=run_delete)
 
-    p = commands.add_parser("schema", help="print the JSON Schema of the tace-log/2 format (or of tace-log/1)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
-    p.add_argument("--format", choices=FORMATS, default=FORMAT, help=f"the format's version (default {FORMAT})")
+    p = commands.add_parser("schema", help=cli_text("help.schema"))
+    p.add_argument("-o", "--output", metavar="FILE", help=cli_text("help.schema.output"))
+    p.add_argument("--format", choices=FORMATS, default=FORMAT, help=cli_text("help.schema.format", format=FORMAT))
     p.set_defaults(run=run_schema)
 
 

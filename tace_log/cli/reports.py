@@ -28,13 +28,13 @@ log = logging.getLogger(__name__)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    p = commands.add_parser("report", help="write the PDF report of a procedure (or of every procedure)")
-    p.add_argument("procedure_id", nargs="?", metavar="PROCEDURE_ID", help="the procedure's id")
-    p.add_argument("-o", "--output", metavar="FILE.pdf", help="where to write the report of PROCEDURE_ID")
-    p.add_argument("--all", action="store_true", help="one report per procedure, into the folder given by -d")
-    p.add_argument("-d", "--dir", metavar="DIR", help="with --all: the folder to write into (created if needed)")
+    p = commands.add_parser("report", help=cli_text("help.report"))
+    p.add_argument("procedure_id", nargs="?", metavar="PROCEDURE_ID", help=cli_text("help.report.procedure_id"))
+    p.add_argument("-o", "--output", metavar="FILE.pdf", help=cli_text("help.report.output"))
+    p.add_argument("--all", action="store_true", help=cli_text("help.report.all"))
+    p.add_argument("-d", "--dir", metavar="DIR", help=cli_text("help.report.dir"))
     p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
-                   help="with --all: processes rendering at once (default: the number of cores)")
+                   help=cli_text("help.report.jobs"))
     p.set_defaults(run=run_report)
 
 

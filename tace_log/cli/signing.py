@@ -21,69 +21,56 @@ PASSWORD_ENV = "TACE_LOG_PASSWORD"
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    p = commands.add_parser("user", help="add, list, deactivate or activate the users of this logbook, or change "
-                                         "a password")
+    p = commands.add_parser("user", help=cli_text("help.user"))
     sub = p.add_subparsers(dest="user_command", metavar="ACTION", required=True)
-    q = sub.add_parser("add", help=f"add a user (the password, {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} "
-                                   "characters, not only spaces, is asked for or read from standard input)")
-    q.add_argument("name", metavar="NAME", help="the user name (one word)")
-    q.add_argument("--role", choices=ROLES, required=True, help="only a radiologist signs; the first user is an "
-                                                                "administrator or a radiologist")
-    q.add_argument("--full-name", metavar="TEXT", help="the name printed on signatures (default: NAME)")
-    q.add_argument("--by", metavar="ADMIN", help="once the logbook has users: an administrator (or, while there is "
-                                              "none, a radiologist) who allows it; password: prompt or "
-                                              f"${PASSWORD_ENV}")
+    q = sub.add_parser("add", help=cli_text("help.user.add", shortest=MIN_PASSWORD_LENGTH, longest=MAX_PASSWORD_LENGTH))
+    q.add_argument("name", metavar="NAME", help=cli_text("help.user.add.name"))
+    q.add_argument("--role", choices=ROLES, required=True, help=cli_text("help.user.add.role"))
+    q.add_argument("--full-name", metavar="TEXT", help=cli_text("help.user.add.full_name"))
+    q.add_argument("--by", metavar="ADMIN", help=cli_text("help.user.add.by", env=PASSWORD_ENV))
     q.set_defaults(run=run_user_add)
-    q = sub.add_parser("list", help="list users and their roles (and who is deactivated or must choose a password)")
+    q = sub.add_parser("list", help=cli_text("help.user.list"))
     q.set_defaults(run=run_user_list)
-    for action, text in (("deactivate", "a user who left: they sign in and sign no more (their signatures stay)"),
-                         ("activate", "a deactivated user again")):
+    for action, text in (("deactivate", cli_text("help.user.deactivate")),
+                         ("activate", cli_text("help.user.activate"))):
         q = sub.add_parser(action, help=text)
         q.add_argument("name", metavar="NAME")
-        q.add_argument("--by", metavar="ADMIN", required=True, help="an administrator (or, while there is none, a "
-                                                                   f"radiologist); password: prompt or ${PASSWORD_ENV}")
+        q.add_argument("--by", metavar="ADMIN", required=True, help=cli_text("help.user.by_admin", env=PASSWORD_ENV))
         q.set_defaults(run=run_user_active, active=action == "activate")
-    q = sub.add_parser("passwd", help="change a user's password: with the current one, or --by whoever may add "
-                                      "users (a forgotten password); passwords are asked for, or read from standard "
-                                      "input one a line")
-    q.add_argument("name", metavar="NAME", help="the user whose password changes")
-    q.add_argument("--by", metavar="ADMIN", help="an administrator (or, while there is none, a radiologist) who sets "
-                                              f"it; password: prompt or ${PASSWORD_ENV}")
+    q = sub.add_parser("passwd", help=cli_text("help.user.passwd"))
+    q.add_argument("name", metavar="NAME", help=cli_text("help.user.passwd.name"))
+    q.add_argument("--by", metavar="ADMIN", help=cli_text("help.user.passwd.by", env=PASSWORD_ENV))
     q.set_defaults(run=run_user_passwd)
 
-    p = commands.add_parser("sign", help="sign a draft procedure (password from a prompt or $TACE_LOG_PASSWORD)")
+    p = commands.add_parser("sign", help=cli_text("help.sign"))
     p.add_argument("procedure_id", metavar="PROCEDURE_ID")
-    p.add_argument("--user", required=True, metavar="NAME", help="the signing radiologist")
+    p.add_argument("--user", required=True, metavar="NAME", help=cli_text("help.signing_radiologist"))
     p.add_argument("--acknowledge-warnings", action="store_true",
-                   help="sign although validation warns (the warnings are printed)")
+                   help=cli_text("help.sign.acknowledge_warnings"))
     p.set_defaults(run=run_sign)
 
-    p = commands.add_parser("addendum", help="add a signed addendum to a signed procedure")
+    p = commands.add_parser("addendum", help=cli_text("help.addendum"))
     p.add_argument("procedure_id", metavar="PROCEDURE_ID")
-    p.add_argument("--user", required=True, metavar="NAME", help="the signing radiologist")
-    p.add_argument("--reason", required=True, metavar="TEXT", help="why the addendum is needed")
-    p.add_argument("--text", required=True, metavar="TEXT", help="the addendum itself")
+    p.add_argument("--user", required=True, metavar="NAME", help=cli_text("help.signing_radiologist"))
+    p.add_argument("--reason", required=True, metavar="TEXT", help=cli_text("help.addendum.reason"))
+    p.add_argument("--text", required=True, metavar="TEXT", help=cli_text("help.addendum.text"))
     p.set_defaults(run=run_addendum)
 
-    p = commands.add_parser("entered-in-error", help="mark a signed procedure entered in error (a signed record; the "
-                                                     "procedure stays as signed and its report says so on every page)")
+    p = commands.add_parser("entered-in-error", help=cli_text("help.entered_in_error"))
     p.add_argument("procedure_id", metavar="PROCEDURE_ID")
-    p.add_argument("--user", required=True, metavar="NAME", help="the signing radiologist")
-    p.add_argument("--reason", required=True, metavar="TEXT", help="why the record is not valid (e.g. wrong patient)")
+    p.add_argument("--user", required=True, metavar="NAME", help=cli_text("help.signing_radiologist"))
+    p.add_argument("--reason", required=True, metavar="TEXT", help=cli_text("help.entered_in_error.reason"))
     p.set_defaults(run=run_entered_in_error)
 
-    p = commands.add_parser("history", help="who changed a patient or procedure, what and when")
-    p.add_argument("id", metavar="ID", help="a procedure or patient id")
+    p = commands.add_parser("history", help=cli_text("help.history"))
+    p.add_argument("id", metavar="ID", help=cli_text("help.history.id"))
     p.set_defaults(run=run_history)
 
-    p = commands.add_parser("audit", help="check or export the audit trail")
+    p = commands.add_parser("audit", help=cli_text("help.audit"))
     sub = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    q = sub.add_parser("verify", help="check the hash chain, the heads recorded outside it and the schema, and "
-                                      "recompute every signature and addendum; exit 1 naming the first broken row, "
-                                      "the rows removed, each changed trigger, each signed record that does not "
-                                      "verify")
+    q = sub.add_parser("verify", help=cli_text("help.audit.verify"))
     q.set_defaults(run=run_audit_verify)
-    q = sub.add_parser("export", help="write every audit row to a CSV file")
+    q = sub.add_parser("export", help=cli_text("help.audit.export"))
     q.add_argument("-o", "--output", required=True, metavar="FILE.csv")
     q.set_defaults(run=run_audit_export)
 

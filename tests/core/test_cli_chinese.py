@@ -4,10 +4,14 @@ in a process of its own: every line a person reads has Chinese in it; ids, paths
 
 from __future__ import annotations
 
+import argparse
 import re
 
 import pytest
 
+from tace_log.cli import build_parser
+from tace_log.cli.output import use_language
+from tace_log.messages import EN, ZH
 from tests.core.export_support import export_logbook
 from tests.core.signing_support import PASSWORD
 from tests.core.test_cli import run_cli
@@ -114,3 +118,56 @@ def test_signing_and_the_users_and_history_speak_chinese_with_local_times_in_sha
     # what a program reads keeps UTC
     exported = run_cli("--db", str(site), "export", env=env).stdout
     assert re.search(r'"signed_at": "\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z"', exported), exported[:500]
+
+
+# What a help line holds that is written the same in both languages, left out before it is looked at for English:
+# option spellings, metavars and choices (`-o PATH, --output PATH`, `{json,csv}`), the commands' names as listed,
+# file names (`tace-log.sqlite`).
+_OPTION = re.compile(r"\[?--?[\w-]+(?:[ =](?:[A-Z][A-Z_]*(?:\.[a-z]+)?|\{[^}]*\}))?\]?,?|\{[^}]*\}|\.\.\."
+                     r"|\b[A-Z][A-Z_]+(?:\.[a-z]+)?\b|^ {4}[a-z-]+(?= {2}|$)|[\w/-]+\.[a-z]+\b")
+
+
+@pytest.mark.parametrize("command", [[], ["export"], ["sign"], ["dose-import"], ["user", "add"], ["audit", "verify"],
+                                     ["backup"]])
+def test_the_help_is_in_chinese_with_lang_zh_argparse_words_too(command):
+    out = run_cli("--lang", "zh", *command, "--help")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("用法：tace-log") and "选项:" in out.stdout and "显示此帮助信息并退出" in out.stdout
+    english = [line for line in _lines(out.stdout) if _english_lines(_OPTION.sub(" ", line))
+                                                     or _untranslated(_OPTION.sub(" ", line))]
+    assert not english, english
+
+
+def test_the_language_of_the_help_is_chosen_as_the_commands_and_english_help_is_as_it_was():
+    assert "导出整个日志" in run_cli("--lang=zh", "--help").stdout
+    assert "导出整个日志" in run_cli("--help", env={"TACE_LOG_LANG": "zh"}).stdout
+    assert "导出整个日志" in run_cli("--help", env={"TACE_LOG_LANG": "", "LC_ALL": "zh_CN.UTF-8"}).stdout
+    english = run_cli("--lang", "en", "--help", env={"TACE_LOG_LANG": "zh"}).stdout
+    for line in ("usage: tace-log [-h]", "TACE Log: the TACE procedure logbook.", "positional arguments:", "options:",
+                 "show this help message and exit", "export the whole logbook: tace-log/2 JSON with signatures"):
+        assert line in english, english
+    assert not CJK.search(english)
+    sign = run_cli("--lang", "en", "sign", "--help").stdout
+    assert "the signing radiologist" in sign and "sign although validation warns" in sign
+    assert run_cli("--lang", "xx", "--help").returncode == 2  # the parser still checks --lang
+
+
+def _parsers(parser):
+    """The parser and every command's, `user add` and `audit verify` included."""
+    yield parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                yield from _parsers(sub)
+
+
+def test_every_commands_help_is_in_chinese():
+    use_language(ZH)
+    try:
+        helps = [p.format_help() for p in _parsers(build_parser())]
+    finally:
+        use_language(EN)
+    assert len(helps) > 35
+    english = [line for text in helps for line in _lines(text)
+               if _english_lines(_OPTION.sub(" ", line)) or _untranslated(_OPTION.sub(" ", line))]
+    assert not english, english
