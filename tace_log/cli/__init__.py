@@ -11,13 +11,14 @@ import argparse
 import logging
 import re
 import sys
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from importlib.metadata import entry_points
 
 from .. import __version__
 from ..errors import InvalidInputError, LogbookCorruptError, TaceLogError
 from ..logs import configure_logging
-from ..messages import cli_wording
+from ..messages import CATALOGUE, EN, cli_wording, render
 from ..settings import LANGUAGES
 from ..storage.backup import newest_good_backup
 from . import backup, course, dose, eligibility, key_images, protocol, push, records, reports, signing
@@ -72,6 +73,21 @@ class _Parser(argparse.ArgumentParser):
             self._option_string_actions["-h"].help = cli_text("help.help")
 
 
+@contextmanager
+def _argparse_words() -> Iterator[None]:
+    """argparse's own messages (a required argument missing, an invalid choice) in the CLI's language while it
+    parses: argparse words each through its module's `_`, by its English text, which the catalogue's
+    `cli.argparse.*` entries are."""
+    by_english = {render(key, EN): key[len("cli."):] for key in CATALOGUE if key.startswith("cli.argparse.")}
+    argparse_words = vars(argparse)
+    english = argparse_words["_"]
+    argparse_words["_"] = lambda text: cli_text(by_english[text]) if text in by_english else english(text)
+    try:
+        yield
+    finally:
+        argparse_words["_"] = english
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser, its help in the CLI's language as it is when called (`main` chooses it first)."""
     parser = _Parser(prog="tace-log", description=cli_text("help.tace_log"))
@@ -105,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     use_language(choose_language(_lang_asked(argv)))
     parser = build_parser()
-    args = parser.parse_args(argv)
+    with _argparse_words():
+        args = parser.parse_args(argv)
     use_language(choose_language(args.lang))
     configure_logging()
     log.info("tace-log %s", args.command)

@@ -171,3 +171,16 @@ def test_every_commands_help_is_in_chinese():
     english = [line for text in helps for line in _lines(text)
                if _english_lines(_OPTION.sub(" ", line)) or _untranslated(_OPTION.sub(" ", line))]
     assert not english, english
+
+
+@pytest.mark.parametrize(("command", "said"), [
+    (["export", "--format", "xml"], "无效的选择：'xml'"),
+    (["sign"], "缺少以下必需的参数：PROCEDURE_ID, --user"),
+    (["list", "--bogus"], "无法识别的参数：--bogus"),
+])
+def test_argparse_refusals_are_said_in_chinese_and_stay_english_in_english(site, command, said):
+    out = run_cli("--db", str(site), "--lang", "zh", *command)
+    assert out.returncode == 2 and said in out.stderr, out.stderr
+    assert "error:" not in out.stderr and "用法：" in out.stderr
+    english = run_cli("--db", str(site), "--lang", "en", *command)
+    assert english.returncode == 2 and "error:" in english.stderr and "usage:" in english.stderr, english.stderr
