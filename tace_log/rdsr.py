@@ -63,7 +63,6 @@ class DoseSummary:
             out["irradiation_events"] = self.irradiation_events
         return out
 
-
     def other_procedure(self, path: str | Path, mrn: str | None, date: dt.date | None) -> Message | None:
         """What says the file may be another patient's or another day's dose report: its patient ID not the patient's
         MRN, its study date not the procedure's date (each compared when both are known); None when nothing does."""

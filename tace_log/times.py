@@ -43,6 +43,16 @@ def shown(moment: dt.datetime) -> str:
     return f"{local:%Y-%m-%d %H:%M:%S} {'-' if offset < dt.timedelta(0) else '+'}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+def shown_file_time(seconds: float) -> str:
+    """A file's time (seconds since the epoch: when a backup was written) as `shown`."""
+    return shown(dt.datetime.fromtimestamp(seconds, dt.UTC))
+
+
+def stamp_column(column: str) -> bool:
+    """An audited column that holds a moment (`signed_at`, `created_at`): stored in UTC, shown by `readable`."""
+    return column.endswith("_at")
+
+
 def readable(stamp: str | None) -> str:
     """A stored timestamp as the report, the history and the app show it (`shown`); '' for none."""
     return shown(as_utc(stamp)) if stamp else ""

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 
 from ..errors import TaceLogError
 from ..messages import Message
 from ..storage import Backups, Logbook
 from ..storage.backup import BackupPolicy, check_file
 from ..storage.tampering import file_problems
-from ..times import shown
+from ..times import shown_file_time
 from .output import cli_text, say
 from .records import logbook_path, open_logbook
 from .signing import signature_failures
@@ -60,7 +59,7 @@ def run_backups(args) -> int:
     path = logbook_path(args)
     found = Backups.of(path)
     for backup in found:  # when it was written, as the app's restore dialog shows it: local time with its zone
-        say(f"{shown(dt.datetime.fromtimestamp(backup.stat().st_mtime, dt.UTC))}\t{backup}")
+        say(f"{shown_file_time(backup.stat().st_mtime)}\t{backup}")
     good = Backups.newest_good(path) if found else None
     say(cli_text("backups", count=len(found), good=good or cli_text("none")))
     return 0

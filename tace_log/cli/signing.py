@@ -12,7 +12,7 @@ from ..dictionary import entities
 from ..errors import AuthenticationError, TaceLogError, WarningsNotAcknowledgedError
 from ..messages import ZH, Message, worded
 from ..storage import Logbook
-from ..times import readable
+from ..times import readable, stamp_column
 from ..users import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, ROLES
 from .output import cli_text, language, print_findings, say, word
 from .records import open_logbook
@@ -200,7 +200,7 @@ def _value(table: str, column: str, value) -> str:
     meaning in its words; else as stored."""
     if value is None:
         return ""
-    if column.endswith("_at") and isinstance(value, str):
+    if stamp_column(column) and isinstance(value, str):
         return readable(value)
     if language() != ZH:
         return str(value)

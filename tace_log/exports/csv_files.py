@@ -12,7 +12,6 @@ import csv
 import datetime as dt
 from collections.abc import Callable, Collection, Iterator
 from contextlib import ExitStack
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from ..choice_lists import ChoiceLists
 from ..dictionary import Entity, FieldType, entities
 from ..files import atomic_file
 from ..storage import Logbook
+from ..storage.records import picker
 from .columns import Column, columns
 from .deidentify import Deidentification
 from .walk import BATCH, Node, batches
@@ -88,8 +88,7 @@ def row_maker(entity: Entity, cols: list[Column]) -> Callable[[Node], list]:
     record at once (the files hold a hundred thousand procedures' rows); the others (a status, an age, a day
     offset) one by one, put in their places."""
     stored = [c.key for c in cols if c.stored]
-    read_stored = itemgetter(*stored) if len(stored) > 1 else (lambda values: (values[stored[0]],)) if stored \
-        else (lambda values: ())
+    read_stored = picker(stored)
     others = [(i, c.read) for i, c in enumerate(cols) if not c.stored]  # in column order: each insert lands right
     converted = [(i, c.field.type) for i, c in enumerate(cols) if c.field.type in _CONVERTED]
     listed = entity.many

@@ -52,8 +52,9 @@ def audited_value(f: Field, stored: Any) -> Any:
     return [value] if f.listed else value
 
 
-def _picker(places: list[int]) -> Callable[[Sequence], tuple]:
-    """What picks the values at these places of a row, as a tuple (itemgetter gives a bare value for one place)."""
+def picker(places: Sequence[Any]) -> Callable[[Any], tuple]:
+    """What picks the values at these places (a row's indices, a dict's keys), as a tuple (itemgetter gives a bare
+    value for one place)."""
     if len(places) > 1:
         return itemgetter(*places)
     if places:
@@ -115,7 +116,7 @@ class Layout:
             kept = [(f.key, at[prefix + f.key]) for f, read in readers if read is None]
             if key is None:
                 kept += [("id", 0)] * self.own_id + [(name, at[name]) for name in self.bookkeeping]
-            self._readers.append((key, cls, tuple(name for name, _ in kept), _picker([i for _, i in kept]),
+            self._readers.append((key, cls, tuple(name for name, _ in kept), picker([i for _, i in kept]),
                                   [(f.key, at[prefix + f.key], read) for f, read in readers if read is not None],
                                   [(k, column_reader(cls.ENTITY[k])) for owner, k, _ in self.multi if owner == key]))
         # the list-valued fields whose rows are not kept as they are read (dates)

@@ -9,7 +9,7 @@ from tace_log.dictionary import AGENT
 from tace_log.model import ENTERED_IN_ERROR
 from tace_log.signing import ENTERED_IN_ERROR_MEANING
 from tace_log.storage import Logbook
-from tace_log.times import readable
+from tace_log.times import readable, stamp_column
 from ui.shell.language import language
 from ui.shell.messages import core_word
 from ui.shell.rows_table import RowsTable
@@ -39,7 +39,6 @@ _COLUMN_WORDS = {c: w for c, w in (
     ("author", QT_TRANSLATE_NOOP("HistoryView", "author")),
     ("created_at", QT_TRANSLATE_NOOP("HistoryView", "created at")),
     ("updated_at", QT_TRANSLATE_NOOP("HistoryView", "updated at")))}
-_TIMES = ("signed_at", "created_at", "updated_at")  # stored in UTC, shown in local time as every time is
 _STATUS = {"draft": QT_TRANSLATE_NOOP("HistoryView", "draft"), "signed": QT_TRANSLATE_NOOP("HistoryView", "signed")}
 # A change's action as the trail stores it; an event (a restore) is shown as stored.
 _ACTIONS = {"insert": QT_TRANSLATE_NOOP("HistoryView", "added"), "update": QT_TRANSLATE_NOOP("HistoryView", "changed"),
@@ -107,7 +106,7 @@ def _text(choices, table: str, field: str, value) -> str:
         if clinical.choices and value not in clinical.choice_keys:  # a choice the dictionary no longer lists
             return str(value)
         return choices.display(clinical, Logbook.audited_value(clinical, value), language())
-    if field in _TIMES:
+    if stamp_column(field):
         return readable(str(value))
     if field == "signed_elsewhere":  # a signature or addendum imported with its record
         return QCoreApplication.translate("HistoryView", "yes") if value else QCoreApplication.translate(

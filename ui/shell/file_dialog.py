@@ -10,12 +10,10 @@ time the app shows.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import QCoreApplication, QFileInfo, QIdentityProxyModel, Qt
 from PySide6.QtWidgets import QFileDialog, QFileIconProvider, QFileSystemModel, QWidget
 
-from tace_log.times import shown
+from tace_log.times import shown_file_time
 
 MODIFIED = 3  # QFileSystemModel's columns: name, size, type, date modified
 
@@ -46,7 +44,7 @@ class ZonedTimes(QIdentityProxyModel):
         if index.column() == MODIFIED and role == Qt.ItemDataRole.DisplayRole and isinstance(source,
                                                                                              QFileSystemModel):
             seconds = source.lastModified(self.mapToSource(index)).toSecsSinceEpoch()
-            return shown(dt.datetime.fromtimestamp(seconds, dt.UTC))
+            return shown_file_time(seconds)
         return super().data(index, role)
 
 
